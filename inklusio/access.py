@@ -1,0 +1,134 @@
+"""Who may see and do what: the one place that decides it.
+
+Views, templates (through the flags views pass), the API and exports all ask this module.
+Every function starts from the tenant scope (`in_municipality_of`), so no rule here can
+reach another municipality even if a role rule is wrong.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from inklusio.children.models import Child
+from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.people.models import PedagogueAttachment, Role, User
+
+MUNICIPALITY_WIDE_ROLES = {Role.ADMINISTRATOR}
+INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
+
+
+def _active(user: User) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.municipality_id
+    )
+
+
+def institutions_visible_to(user: User) -> QuerySet[Institution]:
+    """Institutions a user may see: the municipality for administration and corps leadership,
+    the attached ones for a pedagogue, their own for leaders and staff, and the institutions of
+    invited children for partners. Guardians see institutions only through their child's page."""
+    institutions = Institution.objects.in_municipality_of(user)
+    if not _active(user):
+        return institutions.none()
+    match user.role:
+        case Role.ADMINISTRATOR | Role.CORPS_LEADER:
+            return institutions
+        case Role.PEDAGOGUE:
+            return institutions.filter(attachments__pedagogue=user).distinct()
+        case Role.INSTITUTION_LEADER | Role.STAFF:
+            return institutions.filter(pk=user.institution_id)
+        case Role.PARTNER:
+            return institutions.filter(pk__in=children_visible_to(user).values("institution_id"))
+    return institutions.none()
+
+
+def _child_rule(user: User) -> Q | None:
+    """The need-to-know rule for children as a filter; None means no children at all."""
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return Q()
+        case Role.CORPS_LEADER:
+            # The corps leader answers for the pedagogues' work: children in the corps' institutions.
+            return Q(
+                institution_id__in=PedagogueAttachment.objects.in_municipality_of(user).values(
+                    "institution_id"
+                )
+            )
+        case Role.PEDAGOGUE:
+            return Q(
+                institution_id__in=PedagogueAttachment.objects.filter(pedagogue=user).values(
+                    "institution_id"
+                )
+            )
+        case Role.INSTITUTION_LEADER | Role.STAFF:
+            return Q(institution_id=user.institution_id) if user.institution_id else None
+        case Role.PARTNER:
+            today = timezone.localdate()
+            return Q(
+                pk__in=Child.objects.filter(
+                    Q(invitations__valid_until__isnull=True)
+                    | Q(invitations__valid_until__gte=today),
+                    invitations__partner=user,
+                ).values("pk")
+            )
+        case Role.GUARDIAN:
+            return Q(pk__in=Child.objects.filter(guardians__user=user).values("pk"))
+    return None
+
+
+def children_visible_to(user: User) -> QuerySet[Child]:
+    children = Child.objects.in_municipality_of(user)
+    rule = _child_rule(user) if _active(user) else None
+    return children.none() if rule is None else children.filter(rule)
+
+
+def can_view_child(user: User, child: Child) -> bool:
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
+def can_edit_child(user: User, child: Child) -> bool:
+    """Master data is kept by the administration and by the child's own institution leader."""
+    if not _active(user) or user.municipality_id != child.municipality_id:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    return user.role == Role.INSTITUTION_LEADER and user.institution_id == child.institution_id
+
+
+def institutions_where_user_can_add_children(user: User) -> QuerySet[Institution]:
+    institutions = Institution.objects.in_municipality_of(user)
+    if not _active(user):
+        return institutions.none()
+    if user.role == Role.ADMINISTRATOR:
+        return institutions
+    if user.role == Role.INSTITUTION_LEADER:
+        return institutions.filter(pk=user.institution_id)
+    return institutions.none()
+
+
+def can_add_children(user: User) -> bool:
+    return institutions_where_user_can_add_children(user).exists()
+
+
+def resource_groups_visible_to(user: User) -> QuerySet[ResourceGroup]:
+    return ResourceGroup.objects.in_municipality_of(user).filter(
+        institution__in=institutions_visible_to(user)
+    )
+
+
+def can_view_audit_log(user: User) -> bool:
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_list_children(user: User) -> bool:
+    return _active(user)
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup):
+    """A missing and a forbidden object get the same answer, so existence does not leak."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404 from missing

@@ -1,0 +1,103 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from stdnum.dk import cpr as cpr_number
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from inklusio.children.models import Child, Guardian
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.organisation.models import ResourceGroup, Room
+
+
+def clean_cpr_number(value: str) -> str:
+    """Format and embedded birth date only: CPR numbers without a valid checksum exist since 2007."""
+    try:
+        return cpr_number.validate(value)
+    except InvalidLength as error:
+        raise forms.ValidationError(
+            _("Et CPR-nummer har 10 cifre, fx 150322-4123."), code="length"
+        ) from error
+    except InvalidFormat as error:
+        raise forms.ValidationError(
+            _("Et CPR-nummer må kun indeholde cifre og evt. en bindestreg."), code="format"
+        ) from error
+    except InvalidComponent as error:
+        raise forms.ValidationError(
+            _(
+                "CPR-nummeret indeholder ikke en gyldig fødselsdato, eller datoen ligger i fremtiden."
+            ),
+            code="date",
+        ) from error
+    except ValidationError as error:
+        raise forms.ValidationError(_("CPR-nummeret er ikke gyldigt."), code="invalid") from error
+
+
+class ChildForm(DkfdsModelForm):
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        max_length=11,
+        help_text=_("10 cifre, fx 150322-4123. Fødselsdatoen udledes af nummeret."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Child
+        fields = [
+            "cpr",
+            "first_name",
+            "last_name",
+            "institution",
+            "room",
+            "resource_group",
+            "languages",
+            "category",
+        ]
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["room"].queryset = Room.objects.filter(institution__in=institutions)
+        self.fields["resource_group"].queryset = ResourceGroup.objects.filter(
+            institution__municipality__in=institutions.values("municipality")
+        )
+        self.fields["category"].choices = [
+            ("", _("Ikke angivet")),
+            *list(self.fields["category"].choices)[1:],
+        ]
+        if self.instance.pk:
+            self.fields["cpr"].initial = self.instance.formatted_cpr
+            self.fields["version"].initial = self.instance.version
+
+    def clean_cpr(self) -> str:
+        return clean_cpr_number(self.cleaned_data["cpr"])
+
+    def clean(self):
+        cleaned = super().clean()
+        room, institution = cleaned.get("room"), cleaned.get("institution")
+        if room and institution and room.institution_id != institution.pk:
+            self.add_error("room", _("Stuen hører ikke til den valgte daginstitution."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service assigns and validates the model; the form only cleans input.
+        pass
+
+
+class GuardianForm(DkfdsModelForm):
+    relation = forms.CharField(label=_("Relation til barnet"), max_length=50, required=False)
+    has_custody = forms.BooleanField(label=_("Har forældremyndighed"), required=False, initial=True)
+
+    class Meta:
+        model = Guardian
+        fields = ["name", "email", "phone", "address"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            raise forms.ValidationError(
+                _("Angiv mindst én måde at kontakte forælderen på: e-mail eller telefon.")
+            )
+        return cleaned
+
+
+class ChildSearchForm(DkfdsForm):
+    q = forms.CharField(label=_("Søg på navn eller CPR-nummer"), required=False, max_length=100)

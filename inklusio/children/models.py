@@ -1,0 +1,158 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.models import TenantModel
+
+
+class DifficultyCategory(models.TextChoices):
+    """The six prominent difficulty categories of the Ishøj evaluation, in its table order."""
+
+    DEVELOPMENT = "development", _("Udvikling")
+    CONTACT_BEHAVIOUR = "contact_behaviour", _("Kontakt/adfærd")
+    HEARING_VISION = "hearing_vision", _("Hørelse/syn")
+    ATTENTION = "attention", _("Opmærksomhed")
+    MOTOR = "motor", _("Motorik")
+    SPEECH_LANGUAGE = "speech_language", _("Tale/sprog")
+
+
+class Child(TenantModel):
+    """A child aged 0–6. Reached by its opaque public_id, never by CPR number or row id."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cpr = models.CharField(_("CPR-nummer"), max_length=10)
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("efternavn"), max_length=100)
+    birth_date = models.DateField(_("fødselsdato"))
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("daginstitution"),
+    )
+    room = models.ForeignKey(
+        "organisation.Room",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("stue"),
+    )
+    resource_group = models.ForeignKey(
+        "organisation.ResourceGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("ressourcegruppe"),
+    )
+    languages = models.CharField(
+        _("sprog"), max_length=200, blank=True, help_text=_("Fx dansk, arabisk.")
+    )
+    category = models.CharField(
+        _("mest fremtrædende vanskelighed"),
+        max_length=30,
+        choices=DifficultyCategory.choices,
+        blank=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking: a form carries the version it was opened at; a stale save is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("barn")
+        verbose_name_plural = _("børn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "cpr"], name="child_unique_cpr_per_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("child-detail", args=[self.public_id])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_cpr(self) -> str:
+        """Birth date part only; the last four digits identify the child and stay hidden in lists."""
+        return f"{self.cpr[:6]}-xxxx"
+
+    @property
+    def formatted_cpr(self) -> str:
+        return f"{self.cpr[:6]}-{self.cpr[6:]}"
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class Guardian(TenantModel):
+    """A parent or other holder of custody (indehaver af forældremyndighed)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("navn"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian_profile",
+        help_text=_("Forælderens egen login, hvis forælderen bruger Inklusio."),
+    )
+    children = models.ManyToManyField(Child, through="Guardianship", related_name="guardians")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("forælder")
+        verbose_name_plural = _("forældre")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Guardianship(TenantModel):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
+    relation = models.CharField(_("relation"), max_length=50, blank=True)
+    has_custody = models.BooleanField(_("har forældremyndighed"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique")
+        ]
+
+
+class PartnerInvitation(TenantModel):
+    """A partner (psychologist, consultant, …) sees a child only while invited to its case."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("formål"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    valid_until = models.DateField(_("gælder til"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "partner"], name="invitation_unique")
+        ]

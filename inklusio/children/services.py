@@ -1,0 +1,149 @@
+"""Changes to children and guardians; each writes its audit entry in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from stdnum.dk import cpr as cpr_number
+
+from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.audit.services import audit_record, diff, snapshot
+from inklusio.children.models import Child, Guardian, Guardianship
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.people.models import User
+
+CHILD_FIELDS = [
+    "cpr",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "institution",
+    "room",
+    "resource_group",
+    "languages",
+    "category",
+]
+
+
+class DuplicateChild(DomainError):
+    """A child with this CPR number already exists in the municipality."""
+
+    def __init__(self, existing: Child):
+        self.existing = existing
+        super().__init__(f"Child with this CPR number exists: {existing.pk}")
+
+
+def _assign(child: Child, data: dict[str, Any]) -> None:
+    for name in CHILD_FIELDS:
+        if name in data:
+            setattr(child, name, data[name])
+    child.birth_date = cpr_number.get_birth_date(child.cpr)
+
+
+def child_create(*, actor: User, data: dict[str, Any]) -> Child:
+    """Register a child; the CPR number is unique within the municipality."""
+    existing = Child.objects.filter(municipality_id=actor.municipality_id, cpr=data["cpr"]).first()
+    if existing is not None:
+        raise DuplicateChild(existing)
+    child = Child(municipality_id=actor.municipality_id)
+    _assign(child, data)
+    try:
+        with transaction.atomic():
+            child.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=child,
+                child=child,
+                changes=diff({}, snapshot(child, CHILD_FIELDS)),
+            )
+    except IntegrityError as race:
+        # Two people registering the same child at once: the loser is told who won.
+        existing = Child.objects.get(municipality_id=actor.municipality_id, cpr=data["cpr"])
+        raise DuplicateChild(existing) from race
+    return child
+
+
+def changes_since(child: Child, version: int) -> dict[str, dict[str, Any]]:
+    """What others changed after `version`, read from the audit trail: field -> before/after/by."""
+    merged: dict[str, dict[str, Any]] = {}
+    entries = AuditEntry.objects.filter(
+        object_type="child", object_id=str(child.public_id), action=AuditAction.CHANGE
+    ).order_by("at", "id")
+    for entry in entries:
+        if entry.changes.get("version", {}).get("after", 0) <= version:
+            continue
+        for name, change in entry.changes.items():
+            if name == "version":
+                continue
+            first = merged.get(name, change)
+            merged[name] = {
+                "before": first["before"],
+                "after": change["after"],
+                "by": entry.actor_name,
+            }
+    return merged
+
+
+def child_update(
+    *, actor: User, child: Child, data: dict[str, Any], expected_version: int | None
+) -> Child:
+    """Change a child's master data, refusing a save based on an outdated version."""
+    with transaction.atomic():
+        current = Child.objects.select_for_update().get(pk=child.pk)
+        before = snapshot(current, CHILD_FIELDS)
+        if expected_version is not None and current.version != expected_version:
+            raise EditConflict(
+                current=current, changed_fields=changes_since(current, expected_version)
+            )
+        if data.get("cpr", current.cpr) != current.cpr:
+            clash = Child.objects.filter(municipality_id=current.municipality_id, cpr=data["cpr"])
+            existing = clash.exclude(pk=current.pk).first()
+            if existing is not None:
+                raise DuplicateChild(existing)
+        _assign(current, data)
+        after = snapshot(current, CHILD_FIELDS)
+        changes = diff(before, after)
+        if not changes:
+            return current
+        changes["version"] = {"before": current.version, "after": current.version + 1}
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=current, child=current, changes=changes
+        )
+    return current
+
+
+def guardian_add(
+    *,
+    actor: User,
+    child: Child,
+    data: dict[str, Any],
+    relation: str = "",
+    has_custody: bool = True,
+) -> Guardian:
+    """Add a parent or guardian with contact data to a child."""
+    fields = ["name", "email", "phone", "address"]
+    with transaction.atomic():
+        guardian = Guardian.objects.create(
+            municipality_id=child.municipality_id, **{name: data.get(name, "") for name in fields}
+        )
+        Guardianship.objects.create(
+            municipality_id=child.municipality_id,
+            child=child,
+            guardian=guardian,
+            relation=relation,
+            has_custody=has_custody,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=guardian,
+            child=child,
+            changes=diff({}, {**snapshot(guardian, fields), "relation": relation}),
+        )
+    return guardian

@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from inklusio import access
+from inklusio.people.models import Role
+
+
+def navigation(request):
+    """Main menu entries the signed-in user may use."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return {"nav_items": []}
+    items = [("start", _("Forside"))]
+    if user.role != Role.GUARDIAN:
+        items += [
+            ("institution-list", _("Institutioner")),
+            ("resource-group-list", _("Ressourcegrupper")),
+        ]
+    items.append(("child-list", _("Børn")))
+    if access.can_view_audit_log(user):
+        items.append(("audit-log", _("Adgangslog")))
+    return {"nav_items": items}

@@ -1,0 +1,38 @@
+"""Forms rendered with Det Fælles Designsystem markup; errors sit next to their field."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class DkfdsFormRenderer(TemplatesSetting):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+_WIDGET_CLASSES = (
+    (forms.CheckboxInput, "form-checkbox"),
+    (forms.RadioSelect, "form-radio"),
+    (forms.CheckboxSelectMultiple, "form-checkbox"),
+    (forms.Select, "form-select"),
+)
+
+
+class DkfdsWidgets:
+    """Mixin that adds the design system's CSS classes to every widget of a form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = next(
+                (name for widget, name in _WIDGET_CLASSES if isinstance(field.widget, widget)),
+                "form-input",
+            )
+            field.widget.attrs.setdefault("class", css)
+
+
+class DkfdsForm(DkfdsWidgets, forms.Form):
+    pass
+
+
+class DkfdsModelForm(DkfdsWidgets, forms.ModelForm):
+    pass

@@ -1,0 +1,35 @@
+"""Tenancy: every record belongs to exactly one municipality."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from inklusio.people.models import User
+
+
+class TenantQuerySet(models.QuerySet):
+    """The one query helper that scopes any tenant model to a user's municipality.
+
+    Every selector starts from `Model.objects.in_municipality_of(user)`; a user without a
+    municipality (or an anonymous one) gets nothing, so a missing scope fails closed.
+    """
+
+    def in_municipality_of(self, user: User) -> TenantQuerySet:
+        municipality_id = getattr(user, "municipality_id", None)
+        if not getattr(user, "is_authenticated", False) or municipality_id is None:
+            return self.none()
+        return self.filter(municipality_id=municipality_id)
+
+
+class TenantModel(models.Model):
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

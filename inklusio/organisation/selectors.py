@@ -1,0 +1,31 @@
+from django.db.models import Count, QuerySet
+
+from inklusio import access
+from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.people.models import PedagogueAttachment, User
+
+
+def institutions_visible_to(user: User) -> QuerySet[Institution]:
+    return access.institutions_visible_to(user).annotate(
+        resource_group_count=Count("resource_groups", distinct=True)
+    )
+
+
+def institution_for_user(user: User, public_id) -> Institution:
+    return access.get_visible_or_404(access.institutions_visible_to(user), public_id=public_id)
+
+
+def attachments_of(institution: Institution) -> QuerySet[PedagogueAttachment]:
+    return institution.attachments.select_related("pedagogue").order_by("pedagogue__first_name")
+
+
+def resource_groups_visible_to(user: User) -> QuerySet[ResourceGroup]:
+    return (
+        access.resource_groups_visible_to(user)
+        .select_related("institution")
+        .annotate(occupied=Count("children", distinct=True))
+    )
+
+
+def resource_group_for_user(user: User, public_id) -> ResourceGroup:
+    return access.get_visible_or_404(resource_groups_visible_to(user), public_id=public_id)

@@ -1,0 +1,93 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.models import TenantModel, TenantQuerySet
+
+
+class Role(models.TextChoices):
+    """Roles of DESIGN.md; what each may see is decided in inklusio.access alone."""
+
+    ADMINISTRATOR = "administrator", _("Forvaltning / visitationsudvalg")
+    CORPS_LEADER = "corps_leader", _("Faglig leder af korpset")
+    PEDAGOGUE = "pedagogue", _("Støtte- og ressourcepædagog")
+    INSTITUTION_LEADER = "institution_leader", _("Daginstitutionsleder")
+    STAFF = "staff", _("Pædagogisk personale")
+    PARTNER = "partner", _("Samarbejdspartner")
+    GUARDIAN = "guardian", _("Forælder / værge")
+
+
+class Profession(models.TextChoices):
+    PSYCHOLOGIST = "psychologist", _("Psykolog")
+    SPEECH_CONSULTANT = "speech_consultant", _("Tale-/hørekonsulent")
+    THERAPIST = "therapist", _("Fysio-/ergoterapeut")
+    HEALTH_VISITOR = "health_visitor", _("Sundhedsplejerske")
+    MULTILINGUAL = "multilingual", _("Flersprogskonsulent")
+    FAMILY_DEPARTMENT = "family_department", _("Familie- og handicapafdeling")
+
+
+class UserManager(DjangoUserManager.from_queryset(TenantQuerySet)):
+    """Django's user manager with the tenant scope added."""
+
+
+class User(AbstractUser):
+    """One physical person: accounts are never shared, so the audit trail names a person."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    role = models.CharField(_("rolle"), max_length=30, choices=Role.choices)
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("For ledere og personale: den institution, de hører til."),
+    )
+    profession = models.CharField(
+        _("faggruppe"), max_length=30, choices=Profession.choices, blank=True
+    )
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class PedagogueAttachment(TenantModel):
+    """A pedagogue serves an institution in one function; never both in the same institution."""
+
+    class Function(models.TextChoices):
+        RESOURCE = "resource", _("Ressourcefunktion")
+        SUPPORT = "support", _("Støttefunktion")
+
+    pedagogue = models.ForeignKey(User, on_delete=models.CASCADE, related_name="attachments")
+    institution = models.ForeignKey(
+        "organisation.Institution", on_delete=models.CASCADE, related_name="attachments"
+    )
+    function = models.CharField(_("funktion"), max_length=20, choices=Function.choices)
+
+    class Meta:
+        verbose_name = _("tilknytning")
+        verbose_name_plural = _("tilknytninger")
+        constraints = [
+            # One row per (pedagogue, institution) makes "both functions" impossible by construction.
+            models.UniqueConstraint(
+                fields=["pedagogue", "institution"], name="attachment_one_function_per_institution"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pedagogue} – {self.institution} ({self.get_function_display()})"

@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from inklusio.api import api
+from inklusio.audit import views as audit_views
+from inklusio.children import views as child_views
+from inklusio.core import views as core_views
+from inklusio.organisation import views as organisation_views
+
+urlpatterns = [
+    path("", core_views.start, name="start"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("institutioner/", organisation_views.institution_list, name="institution-list"),
+    path(
+        "institutioner/<uuid:public_id>/",
+        organisation_views.institution_detail,
+        name="institution-detail",
+    ),
+    path("ressourcegrupper/", organisation_views.resource_group_list, name="resource-group-list"),
+    path(
+        "ressourcegrupper/<uuid:public_id>/",
+        organisation_views.resource_group_detail,
+        name="resource-group-detail",
+    ),
+    path("boern/", child_views.child_list, name="child-list"),
+    path("boern/ny/", child_views.child_create, name="child-create"),
+    path("boern/<uuid:public_id>/", child_views.child_detail, name="child-detail"),
+    path("boern/<uuid:public_id>/rediger/", child_views.child_edit, name="child-edit"),
+    path("boern/<uuid:public_id>/foraeldre/ny/", child_views.guardian_add, name="guardian-add"),
+    path("adgangslog/", audit_views.audit_log, name="audit-log"),
+    path("api/", api.urls),
+]

@@ -1,0 +1,109 @@
+"""Every role × every view × own and other objects: 200 where the rules allow, else 404.
+
+MATRIX is the single list of views with who may open them; `test_every_view_is_in_the_matrix`
+fails when a URL is added without an entry here.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Views anyone may open (or that only redirect), kept out of the matrix on purpose.
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "healthz",
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
+}
+ALL = {"alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora"}
+
+
+@dataclass(frozen=True)
+class Case:
+    view: str
+    target: str | None  # attribute of the cast, or None for views without an object
+    allowed: frozenset[str]
+    arg: str = "public_id"
+
+
+def case(view, target, allowed):
+    return Case(view, target, frozenset(allowed))
+
+
+# Mia is at Bøgely (bob attached, sara staff, pia invited, gert her father); Emil at Elverhøj
+# (carl leads it); Xenia in Dragør. Cora's corps serves Bøgely only.
+MATRIX = [
+    case("start", None, ALL),
+    case("child-list", None, ALL),
+    case("child-create", None, {"alice", "carl", "dora"}),
+    case("child-detail", "mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
+    case("child-detail", "emil", {"alice", "carl"}),
+    case("child-detail", "xenia", {"dora"}),
+    case("child-edit", "mia", {"alice"}),
+    case("child-edit", "emil", {"alice", "carl"}),
+    case("child-edit", "xenia", {"dora"}),
+    case("guardian-add", "mia", {"alice"}),
+    case("guardian-add", "emil", {"alice", "carl"}),
+    case("guardian-add", "xenia", {"dora"}),
+    case("institution-list", None, ALL),
+    case("institution-detail", "boegely", {"alice", "cora", "bob", "sara", "pia"}),
+    case("institution-detail", "elverhoej", {"alice", "cora", "carl"}),
+    case("institution-detail", "soestjernen", {"dora"}),
+    case("resource-group-list", None, ALL),
+    case("resource-group-detail", "group_boegely", {"alice", "cora", "bob", "sara", "pia"}),
+    case("resource-group-detail", "group_dragoer", {"dora"}),
+    case("audit-log", None, {"alice", "dora"}),
+    case("api:list_children", None, ALL),
+    case("api:list_institutions", None, ALL),
+    case("api:get_child", "mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
+    case("api:get_child", "emil", {"alice", "carl"}),
+    case("api:get_child", "xenia", {"dora"}),
+]
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def _url(cast, item: Case) -> str:
+    if item.target is None:
+        return reverse(item.view)
+    target = getattr(cast, item.target)
+    key = "child_id" if item.view.startswith("api:") else "public_id"
+    return reverse(item.view, kwargs={key: target.public_id})
+
+
+def test_every_view_is_in_the_matrix():
+    covered = {item.view for item in MATRIX} | PUBLIC
+    missing = sorted(set(_url_names()) - covered)
+    assert missing == [], f"Views without access rules in the matrix: {missing}"
+
+
+@pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
+def test_access_matrix(cast, client, item):
+    url = _url(cast, item)
+    for username in sorted(ALL):
+        client.force_login(getattr(cast, username))
+        status = client.get(url).status_code
+        expected = 200 if username in item.allowed else 404
+        assert status == expected, f"{username} got {status} for {url}, expected {expected}"
+
+
+@pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
+def test_anonymous_is_sent_to_login(cast, client, item):
+    response = client.get(_url(cast, item))
+    if item.view.startswith("api:"):
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
