@@ -1,0 +1,51 @@
+from django.core.management import call_command
+
+from inklusio.children.models import Child
+from inklusio.organisation.models import Institution, Municipality, ResourceGroup
+from inklusio.people.models import PedagogueAttachment, Role, User
+
+ISHOJ_INSTITUTIONS = {
+    "Bøgely", "Elverhøj", "Femkanten", "Firkløveren", "Piletræet",
+    "Regnbuen", "Troldebo", "Trækronerne", "Tvillingehuset", "Ørnebo",
+}  # fmt: skip
+
+
+def test_demo_municipality_is_ishoj_with_its_ten_institutions(db):
+    call_command("load_demo")
+    ishoj = Municipality.objects.get(slug="ishoj")
+    assert set(Institution.objects.filter(municipality=ishoj).values_list("name", flat=True)) == (
+        ISHOJ_INSTITUTIONS
+    )
+    assert ResourceGroup.objects.filter(municipality=ishoj, places__gt=0).exists()
+    assert Child.objects.filter(municipality=ishoj).count() >= 60
+    assert User.objects.filter(role=Role.PEDAGOGUE).count() == 8
+    demo_roles = set(
+        User.objects.filter(username__startswith="demo-").values_list("role", flat=True)
+    )
+    assert demo_roles == set(Role.values)
+
+
+def test_demo_pedagogues_never_serve_both_functions_in_one_institution(db):
+    call_command("load_demo")
+    pairs = PedagogueAttachment.objects.values_list("pedagogue_id", "institution_id")
+    assert len(pairs) == len(set(pairs))
+    for pedagogue in User.objects.filter(role=Role.PEDAGOGUE):
+        assert 2 <= pedagogue.attachments.count() <= 3
+
+
+def _demo_children(seed):
+    call_command("load_demo", seed=seed)
+    rows = list(Child.objects.order_by("cpr").values_list("cpr", "first_name", "public_id"))
+    call_command("flush", interactive=False, verbosity=0)
+    return rows
+
+
+def test_demo_is_deterministic_for_a_seed(transactional_db):
+    assert _demo_children(7) == _demo_children(7)
+    assert _demo_children(7) != _demo_children(8)
+
+
+def test_load_demo_if_empty_does_nothing_when_data_exists(db):
+    Municipality.objects.create(name="Anden Kommune", slug="anden")
+    call_command("load_demo", if_empty=True)
+    assert not Municipality.objects.filter(slug="ishoj").exists()
