@@ -75,12 +75,16 @@ class TestAppendOnly:
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
     def test_postgresql_refuses_raw_updates(self, cast, client_for):
         client_for(cast.alice).get(reverse("child-detail", args=[cast.mia.public_id]))
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("UPDATE audit_auditentry SET search_term = 'x'")
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM audit_auditentry")
+        for statement in (
+            "UPDATE audit_auditentry SET search_term = 'x'",
+            "DELETE FROM audit_auditentry",
+        ):
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement)
 
 
 class TestAuditLogSearch:

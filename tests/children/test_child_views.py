@@ -2,7 +2,6 @@ import pytest
 from django.urls import reverse
 
 from inklusio.children.models import Child, Guardianship
-
 from tests.conftest import login
 
 
