@@ -97,6 +97,15 @@ def can_edit_child(user: User, child: Child) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == child.institution_id
 
 
+def can_export_child_data(user: User, child: Child) -> bool:
+    """Data-subject requests are answered by the administration (the data controller)."""
+    return (
+        _active(user)
+        and user.role == Role.ADMINISTRATOR
+        and user.municipality_id == child.municipality_id
+    )
+
+
 def institutions_where_user_can_add_children(user: User) -> QuerySet[Institution]:
     institutions = Institution.objects.in_municipality_of(user)
     if not _active(user):
@@ -132,3 +141,55 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
+
+
+# --- Corps planning -------------------------------------------------------------------------
+
+
+def can_manage_planning(user: User) -> bool:
+    """The corps leader plans the week; the administration may look."""
+    return _active(user) and user.role == Role.CORPS_LEADER
+
+
+def can_view_planning(user: User) -> bool:
+    return _active(user) and user.role in {
+        Role.ADMINISTRATOR,
+        Role.CORPS_LEADER,
+        Role.PEDAGOGUE,
+        Role.INSTITUTION_LEADER,
+        Role.STAFF,
+    }
+
+
+def weekly_plans_visible_to(user: User):
+    from inklusio.planning.models import WeeklyPlan
+
+    plans = WeeklyPlan.objects.in_municipality_of(user)
+    return plans if can_view_planning(user) else plans.none()
+
+
+def plan_slots_visible_to(user: User, plan):
+    """Everyone sees the grid they need: the corps all of it, a pedagogue their own row and
+    their institutions, leaders and staff their own institution."""
+    slots = plan.slots.select_related("institution", "pedagogue", "child")
+    match user.role:
+        case Role.ADMINISTRATOR | Role.CORPS_LEADER:
+            return slots
+        case Role.PEDAGOGUE:
+            return slots.filter(
+                Q(pedagogue=user) | Q(institution__in=institutions_visible_to(user))
+            )
+        case Role.INSTITUTION_LEADER | Role.STAFF:
+            return slots.filter(institution_id=user.institution_id)
+    return slots.none()
+
+
+def contracts_visible_to(user: User):
+    from inklusio.planning.models import Contract
+
+    contracts = Contract.objects.in_municipality_of(user).select_related("pedagogue")
+    if _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
+        return contracts
+    if _active(user) and user.role == Role.PEDAGOGUE:
+        return contracts.filter(pedagogue=user)
+    return contracts.none()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inklusio.organisation",
     "inklusio.people",
     "inklusio.children",
+    "inklusio.planning",
     "inklusio.reports",
 ]
 

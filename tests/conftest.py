@@ -5,6 +5,7 @@ Elverhøj), sara (staff at Bøgely), pia (psychologist invited to Mia's case), g
 Dragør: dora (administrator). Mia goes to Bøgely, Emil to Elverhøj, Dragør's Xenia to Søstjernen.
 """
 
+import datetime
 import os
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ import pytest
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Profession, Role, User
+from inklusio.planning.models import Contract, WeeklyPlan
 
 PASSWORD = "test-password-42"
 
@@ -37,6 +39,8 @@ class Cast:
     mia: Child
     emil: Child
     xenia: Child
+    plan: WeeklyPlan
+    contract_bob: Contract
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -128,7 +132,13 @@ def cast(db) -> Cast:
     PartnerInvitation.objects.create(
         municipality=ishoj, child=mia, partner=pia, invited_by=alice, reason="Konsultativt møde"
     )
+    plan = WeeklyPlan.objects.create(
+        municipality=ishoj, week_start=datetime.date(2026, 11, 30), created_by=cora
+    )
+    contract_bob = Contract.objects.create(municipality=ishoj, pedagogue=bob)
     return Cast(
+        plan=plan,
+        contract_bob=contract_bob,
         ishoj=ishoj,
         dragoer=dragoer,
         boegely=boegely,

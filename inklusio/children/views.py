@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.children import selectors, services
+from inklusio.children.export import child_export
 from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
 from inklusio.core.errors import EditConflict
 
@@ -53,6 +54,7 @@ def child_detail(request, public_id):
             "child": child,
             "guardianships": selectors.guardianships_of(child),
             "can_edit": access.can_edit_child(request.user, child),
+            "can_export": access.can_export_child_data(request.user, child),
         },
     )
 
@@ -116,6 +118,20 @@ def child_edit(request, public_id):
         "children/child_form.html",
         {"form": form, "child": child, "conflict": conflict, "creating": False},
     )
+
+
+@login_required
+def child_data_export(request, public_id):
+    """Data-subject access request: the administration exports all data about the child."""
+    child = selectors.child_for_user(request.user, public_id, log=False)
+    if not access.can_export_child_data(request.user, child):
+        raise Http404
+    response = JsonResponse(
+        child_export(actor=request.user, child=child),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="inklusio-{child.public_id}.json"'
+    return response
 
 
 @login_required

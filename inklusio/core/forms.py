@@ -9,10 +9,12 @@ class DkfdsFormRenderer(TemplatesSetting):
     field_template_name = "core/forms/field.html"
 
 
+# Multiple-choice checkboxes and radios keep the browser's own look: Django renders the input
+# inside its label, which the design system's input-then-label styling would hide.
 _WIDGET_CLASSES = (
+    (forms.CheckboxSelectMultiple, "choice-list"),
+    (forms.RadioSelect, "choice-list"),
     (forms.CheckboxInput, "form-checkbox"),
-    (forms.RadioSelect, "form-radio"),
-    (forms.CheckboxSelectMultiple, "form-checkbox"),
     (forms.Select, "form-select"),
 )
 

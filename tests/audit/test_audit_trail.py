@@ -102,3 +102,15 @@ class TestAuditLogSearch:
         page = client_for(cast.dora).get(reverse("audit-log")).context["page"]
         assert all(entry.municipality_id == cast.dragoer.pk for entry in page)
         assert not any(entry.child_name.startswith("Mia") for entry in page)
+
+
+class TestDataSubjectExport:
+    def test_export_holds_the_childs_data_and_is_logged_as_an_export(self, cast, client_for):
+        response = client_for(cast.alice).get(reverse("child-export", args=[cast.mia.public_id]))
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        data = response.json()
+        assert data["child"]["cpr"] == "150322-4123"
+        assert [g["name"] for g in data["guardians"]] == ["Gert Testesen"]
+        assert data["partner_invitations"][0]["reason"] == "Konsultativt møde"
+        assert entries_for(cast.mia, AuditAction.EXPORT).count() == 1

@@ -18,6 +18,7 @@ PUBLIC = {
     "api:api-root",
     "api:openapi-json",
     "api:openapi-view",
+    "planning-feed",  # authenticated by its secret token, see tests/planning
 }
 ALL = {"alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora"}
 
@@ -27,11 +28,16 @@ class Case:
     view: str
     target: str | None  # attribute of the cast, or None for views without an object
     allowed: frozenset[str]
-    arg: str = "public_id"
+    method: str = "get"
 
 
-def case(view, target, allowed):
-    return Case(view, target, frozenset(allowed))
+def case(view, target, allowed, method="get"):
+    return Case(view, target, frozenset(allowed), method)
+
+
+def post(view, target, allowed):
+    """A form action: allowed users are redirected back (302), everyone else gets 404."""
+    return case(view, target, allowed, method="post")
 
 
 # Mia is at Bøgely (bob attached, sara staff, pia invited, gert her father); Emil at Elverhøj
@@ -46,6 +52,8 @@ MATRIX = [
     case("child-edit", "mia", {"alice"}),
     case("child-edit", "emil", {"alice", "carl"}),
     case("child-edit", "xenia", {"dora"}),
+    case("child-export", "mia", {"alice"}),
+    case("child-export", "xenia", {"dora"}),
     case("guardian-add", "mia", {"alice"}),
     case("guardian-add", "emil", {"alice", "carl"}),
     case("guardian-add", "xenia", {"dora"}),
@@ -62,6 +70,13 @@ MATRIX = [
     case("api:get_child", "mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
     case("api:get_child", "emil", {"alice", "carl"}),
     case("api:get_child", "xenia", {"dora"}),
+    case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
+    case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
+    post("planning-replan", "plan", {"cora"}),
+    post("planning-slot-edit", "plan", {"cora"}),
+    post("planning-publish", "plan", {"cora"}),
+    post("planning-resolve", "plan", {"cora"}),
+    case("planning-contract", "contract_bob", {"alice", "cora", "bob"}),
 ]
 
 
@@ -94,14 +109,15 @@ def test_access_matrix(cast, client, item):
     url = _url(cast, item)
     for username in sorted(ALL):
         client.force_login(getattr(cast, username))
-        status = client.get(url).status_code
-        expected = 200 if username in item.allowed else 404
+        status = getattr(client, item.method)(url).status_code
+        success = 302 if item.method == "post" else 200
+        expected = success if username in item.allowed else 404
         assert status == expected, f"{username} got {status} for {url}, expected {expected}"
 
 
 @pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
 def test_anonymous_is_sent_to_login(cast, client, item):
-    response = client.get(_url(cast, item))
+    response = getattr(client, item.method)(_url(cast, item))
     if item.view.startswith("api:"):
         assert response.status_code == 401
     else:

@@ -1,0 +1,124 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.planning.models import DAYS, HALVES, Absence, Contract
+
+HALF_DAY_CHOICES = [
+    (f"{day}-{half}", f"{DAYS[day]} {HALVES[half]}") for day in range(5) for half in range(2)
+]
+
+
+class PlanWeekForm(DkfdsForm):
+    week_start = forms.DateField(
+        label=_("Uge (vælg en dato i ugen)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time_limit = forms.IntegerField(
+        label=_("Højst regnetid (sekunder)"), min_value=1, max_value=120, initial=10
+    )
+
+    def clean_week_start(self) -> datetime.date:
+        day = self.cleaned_data["week_start"]
+        return day - datetime.timedelta(days=day.weekday())
+
+
+class ContractForm(DkfdsModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "weekly_hours",
+            "institution_hours",
+            "centre_meeting_hours",
+            "action_learning_hours",
+            "other_hours",
+            "support_share_percent",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        parts = [
+            cleaned.get(name)
+            for name in (
+                "institution_hours",
+                "centre_meeting_hours",
+                "action_learning_hours",
+                "other_hours",
+            )
+        ]
+        total = cleaned.get("weekly_hours")
+        if total is not None and None not in parts and sum(parts) != total:
+            raise forms.ValidationError(
+                _("Timerne går ikke op: %(parts)s timer fordelt, men ugen har %(total)s timer.")
+                % {"parts": sum(parts), "total": total}
+            )
+        if cleaned.get("support_share_percent", 0) > 100:
+            self.add_error("support_share_percent", _("En andel kan højst være 100 %."))
+        return cleaned
+
+
+class AbsenceForm(DkfdsModelForm):
+    class Meta:
+        model = Absence
+        fields = ["start", "end", "part", "kind", "note"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Slutdatoen ligger før startdatoen."))
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class ReplanForm(DkfdsForm):
+    pedagogue = forms.ModelChoiceField(label=_("Pædagog"), queryset=None)
+    slots = forms.MultipleChoiceField(
+        label=_("Fraværende halve dage"),
+        choices=HALF_DAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(label=_("Årsag"), choices=Absence.Kind.choices)
+
+    def __init__(self, *args, pedagogues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pedagogue"].queryset = pedagogues
+
+    def absent_slots(self) -> frozenset[tuple[int, int]]:
+        return frozenset(
+            tuple(int(part) for part in value.split("-")) for value in self.cleaned_data["slots"]
+        )
+
+
+class SlotEditForm(DkfdsForm):
+    pedagogue = forms.ModelChoiceField(label=_("Pædagog"), queryset=None)
+    slot = forms.ChoiceField(label=_("Halv dag"), choices=HALF_DAY_CHOICES)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=None, required=False, empty_label=_("Ingen (fri)")
+    )
+    function = forms.ChoiceField(
+        label=_("Funktion"),
+        choices=[("resource", _("Ressourcefunktion")), ("support", _("Støttefunktion"))],
+    )
+
+    def __init__(self, *args, pedagogues, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pedagogue"].queryset = pedagogues
+        self.fields["institution"].queryset = institutions
+
+    def day_half(self) -> tuple[int, int]:
+        day, half = self.cleaned_data["slot"].split("-")
+        return int(day), int(half)

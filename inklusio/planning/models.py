@@ -1,0 +1,250 @@
+"""Corps planning: contracts, absences, demand and the weekly plan the solver proposes."""
+
+import datetime
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.models import TenantModel
+
+DAYS = [_("Mandag"), _("Tirsdag"), _("Onsdag"), _("Torsdag"), _("Fredag")]
+HALVES = [_("formiddag"), _("eftermiddag")]
+
+
+class Contract(TenantModel):
+    """A pedagogue's week (footnote 27 of the Ishøj evaluation): 37 hours, 32 of them in
+    institutions, 2.5 meetings at the centre, 1 action learning, 1.5 other."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pedagogue = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract"
+    )
+    weekly_hours = models.DecimalField(
+        _("timer pr. uge"), max_digits=4, decimal_places=1, default=Decimal("37")
+    )
+    institution_hours = models.DecimalField(
+        _("timer i institutioner"), max_digits=4, decimal_places=1, default=Decimal("32")
+    )
+    centre_meeting_hours = models.DecimalField(
+        _("møder i centret"), max_digits=4, decimal_places=1, default=Decimal("2.5")
+    )
+    action_learning_hours = models.DecimalField(
+        _("aktionslæring"), max_digits=4, decimal_places=1, default=Decimal("1")
+    )
+    other_hours = models.DecimalField(
+        _("andet"), max_digits=4, decimal_places=1, default=Decimal("1.5")
+    )
+    support_share_percent = models.PositiveSmallIntegerField(
+        _("andel til støttefunktionen (%)"),
+        default=33,
+        help_text=_("Ishøj fordeler 33 % til støtte og 67 % til ressourcefunktionen."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("kontrakt")
+        verbose_name_plural = _("kontrakter")
+
+    def __str__(self) -> str:
+        return f"{self.pedagogue} ({self.weekly_hours} t)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning-contract", args=[self.public_id])
+
+    @property
+    def hours_add_up(self) -> bool:
+        parts = (
+            self.institution_hours
+            + self.centre_meeting_hours
+            + self.action_learning_hours
+            + self.other_hours
+        )
+        return parts == self.weekly_hours
+
+
+class Absence(TenantModel):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Ferie")
+        COURSE = "course", _("Kursus")
+        ILLNESS = "illness", _("Sygdom")
+        CENTRE = "centre", _("Indkaldt til centret")
+        OTHER = "other", _("Andet")
+
+    class Part(models.TextChoices):
+        WHOLE_DAY = "day", _("Hele dagen")
+        MORNING = "am", _("Formiddag")
+        AFTERNOON = "pm", _("Eftermiddag")
+
+    pedagogue = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences"
+    )
+    start = models.DateField(_("fra"))
+    end = models.DateField(_("til og med"))
+    part = models.CharField(_("del af dagen"), max_length=3, choices=Part.choices, default="day")
+    kind = models.CharField(_("årsag"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("fravær")
+        verbose_name_plural = _("fravær")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="absence_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pedagogue}: {self.get_kind_display()} {self.start}–{self.end}"
+
+    def halves(self) -> tuple[int, ...]:
+        return {"day": (0, 1), "am": (0,), "pm": (1,)}[self.part]
+
+
+class DemandRule(TenantModel):
+    """How an institution's size becomes resource half-days a week (editable per municipality):
+    small institutions 2–3 visits a week, large 4–5, often whole days (Ishøj evaluation)."""
+
+    large_from_size = models.PositiveIntegerField(
+        _("stor institution fra (antal børn)"), default=100
+    )
+    small_half_days = models.PositiveSmallIntegerField(
+        _("halve dage, lille institution"), default=3
+    )
+    large_half_days = models.PositiveSmallIntegerField(_("halve dage, stor institution"), default=6)
+    support_half_days_per_child = models.PositiveSmallIntegerField(
+        _("halve dage pr. barn med støttepædagog"),
+        default=3,
+        help_text=_("10–12 timer om ugen svarer til 3 halve dage."),
+    )
+    centre_meeting_day = models.PositiveSmallIntegerField(
+        _("centermøde, ugedag"), default=1, help_text=_("0 = mandag … 4 = fredag")
+    )
+    centre_meeting_half = models.PositiveSmallIntegerField(
+        _("centermøde, halvdel"), default=1, help_text=_("0 = formiddag, 1 = eftermiddag")
+    )
+
+    class Meta:
+        verbose_name = _("behovsregel")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"], name="one_demand_rule_per_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Behovsregel"))
+
+    def resource_half_days(self, institution) -> int:
+        override = getattr(institution, "resource_override", None)
+        if override is not None:
+            return override.half_days
+        return (
+            self.large_half_days
+            if institution.size >= self.large_from_size
+            else self.small_half_days
+        )
+
+
+class InstitutionDemandOverride(TenantModel):
+    institution = models.OneToOneField(
+        "organisation.Institution", on_delete=models.CASCADE, related_name="resource_override"
+    )
+    half_days = models.PositiveSmallIntegerField(_("halve dage pr. uge"))
+
+
+class WeeklyPlan(TenantModel):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Forslag")
+        PUBLISHED = "published", _("Offentliggjort")
+        REPLACED = "replaced", _("Erstattet")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    week_start = models.DateField(_("uge, mandag"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    solver_status = models.CharField(max_length=20, blank=True)
+    objective = models.FloatField(null=True)
+    best_bound = models.FloatField(null=True)
+    gap = models.FloatField(null=True)
+    solve_seconds = models.FloatField(null=True)
+    pairs_changed = models.PositiveIntegerField(default=0)
+    shortage = models.JSONField(default=list, blank=True)
+    unmet = models.JSONField(default=dict, blank=True)
+    lost = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-week_start", "-created_at"]
+        verbose_name = _("ugeplan")
+        verbose_name_plural = _("ugeplaner")
+
+    def __str__(self) -> str:
+        return f"{_('Uge')} {self.week_start.isocalendar().week} ({self.week_start:%d.%m.%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning-plan", args=[self.public_id])
+
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else round(100 * self.gap, 1)
+
+    @property
+    def week_number(self) -> int:
+        return self.week_start.isocalendar().week
+
+    def day(self, index: int) -> datetime.date:
+        return self.week_start + datetime.timedelta(days=index)
+
+
+class PlanSlot(TenantModel):
+    """One pedagogue's half-day: where and in which function, or a manual lock."""
+
+    plan = models.ForeignKey(WeeklyPlan, on_delete=models.CASCADE, related_name="slots")
+    pedagogue = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.PositiveSmallIntegerField()
+    half = models.PositiveSmallIntegerField()
+    institution = models.ForeignKey(
+        "organisation.Institution", on_delete=models.PROTECT, related_name="+"
+    )
+    function = models.CharField(max_length=10)
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pedagogue_id", "day", "half"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "pedagogue", "day", "half"], name="one_place_per_half_day"
+            )
+        ]
+
+
+class CalendarFeed(TenantModel):
+    """A secret URL from which a pedagogue's calendar program reads their week."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="planning_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning-feed", args=[self.token])

@@ -1,0 +1,240 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.core.errors import EditConflict
+from inklusio.people.models import Role, User
+from inklusio.planning import calendar, selectors, services
+from inklusio.planning.forms import (
+    AbsenceForm,
+    ContractForm,
+    PlanWeekForm,
+    ReplanForm,
+    SlotEditForm,
+)
+from inklusio.planning.models import CalendarFeed, WeeklyPlan
+from inklusio.planning.weights import explained_weights
+
+
+def _pedagogues(user):
+    return User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
+
+
+@login_required
+def overview(request):
+    if not access.can_view_planning(request.user):
+        raise Http404
+    form = PlanWeekForm(request.POST or None)
+    if request.method == "POST":
+        if not access.can_manage_planning(request.user):
+            raise Http404
+        if form.is_valid():
+            try:
+                plan = services.plan_week(
+                    actor=request.user,
+                    week_start=form.cleaned_data["week_start"],
+                    time_limit_s=form.cleaned_data["time_limit"],
+                )
+            except services.PlanningError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Ugeplanen er beregnet."))
+                return redirect(plan)
+    feed, _created = CalendarFeed.objects.get_or_create(
+        user=request.user, defaults={"municipality_id": request.user.municipality_id}
+    )
+    return render(
+        request,
+        "planning/overview.html",
+        {
+            "form": form,
+            "can_manage": access.can_manage_planning(request.user),
+            "plans": access.weekly_plans_visible_to(request.user)[:20],
+            "corps": selectors.corps_overview(request.user),
+            "feed": feed if request.user.role == Role.PEDAGOGUE else None,
+        },
+    )
+
+
+@login_required
+def plan_detail(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id)
+    can_manage = (
+        access.can_manage_planning(request.user) and plan.status != WeeklyPlan.Status.REPLACED
+    )
+    institutions = access.institutions_visible_to(request.user)
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {
+            "plan": plan,
+            "grids": selectors.plan_grids(request.user, plan),
+            "headers": selectors.SLOT_HEADERS,
+            "split": selectors.hours_split(plan),
+            "weights": explained_weights(),
+            "can_manage": can_manage,
+            "replan_form": ReplanForm(pedagogues=_pedagogues(request.user)) if can_manage else None,
+            "slot_form": SlotEditForm(
+                pedagogues=_pedagogues(request.user), institutions=institutions
+            )
+            if can_manage
+            else None,
+        },
+    )
+
+
+def _managed_plan(request, public_id) -> WeeklyPlan:
+    plan = selectors.plan_for_user(request.user, public_id)
+    if not access.can_manage_planning(request.user):
+        raise Http404
+    return plan
+
+
+@login_required
+@require_POST
+def plan_replan(request, public_id):
+    plan = _managed_plan(request, public_id)
+    form = ReplanForm(request.POST, pedagogues=_pedagogues(request.user))
+    if form.is_valid():
+        try:
+            revision = services.replan_absence(
+                actor=request.user,
+                plan=plan,
+                pedagogue=form.cleaned_data["pedagogue"],
+                slots=form.absent_slots(),
+                kind=form.cleaned_data["kind"],
+            )
+        except services.PlanningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Fraværet er dækket så godt som muligt; se ændringerne nedenfor.")
+            )
+            return redirect(revision)
+    else:
+        messages.error(request, _("Vælg pædagog, årsag og mindst én halv dag."))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_slot_edit(request, public_id):
+    plan = _managed_plan(request, public_id)
+    form = SlotEditForm(
+        request.POST,
+        pedagogues=_pedagogues(request.user),
+        institutions=access.institutions_visible_to(request.user),
+    )
+    if form.is_valid():
+        day, half = form.day_half()
+        try:
+            services.slot_set(
+                actor=request.user,
+                plan=plan,
+                pedagogue=form.cleaned_data["pedagogue"],
+                day=day,
+                half=half,
+                institution=form.cleaned_data["institution"],
+                function=form.cleaned_data["function"],
+            )
+        except services.PlanningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Ændringen er gemt og låst, så en ny beregning beholder den.")
+            )
+    else:
+        messages.error(
+            request, _("Ændringen kunne ikke gemmes: udfyld pædagog, halv dag og funktion.")
+        )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_publish(request, public_id):
+    plan = _managed_plan(request, public_id)
+    services.plan_publish(actor=request.user, plan=plan)
+    messages.success(request, _("Ugeplanen er offentliggjort."))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_resolve(request, public_id):
+    """Solve the week again, keeping every locked (manually edited) slot."""
+    plan = _managed_plan(request, public_id)
+    try:
+        revision = services.plan_week(
+            actor=request.user, week_start=plan.week_start, keep_locked_from=plan
+        )
+    except services.PlanningError as error:
+        messages.error(request, str(error))
+        return redirect(plan)
+    messages.success(request, _("Ugeplanen er beregnet igen med de låste halve dage."))
+    return redirect(revision)
+
+
+@login_required
+def contract_edit(request, public_id):
+    contract = access.get_visible_or_404(
+        access.contracts_visible_to(request.user), public_id=public_id
+    )
+    can_edit = access.can_manage_planning(request.user)
+    form = ContractForm(request.POST or None, instance=contract) if can_edit else None
+    absence_form = AbsenceForm(prefix="absence") if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if "absence-kind" in request.POST:
+            absence_form = AbsenceForm(request.POST, prefix="absence")
+            form = ContractForm(instance=contract)
+            if absence_form.is_valid():
+                services.absence_add(
+                    actor=request.user, pedagogue=contract.pedagogue, data=absence_form.cleaned_data
+                )
+                messages.success(request, _("Fraværet er registreret."))
+                return redirect(contract)
+        elif form.is_valid():
+            try:
+                services.contract_update(
+                    actor=request.user,
+                    contract=contract,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except EditConflict:
+                form.add_error(
+                    None,
+                    _(
+                        "Kontrakten er ændret af en anden, efter du åbnede den. "
+                        "Dine tal er bevaret; gem igen."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["version"] = contract.__class__.objects.get(pk=contract.pk).version
+            else:
+                messages.success(request, _("Kontrakten er gemt."))
+                return redirect(contract)
+    return render(
+        request,
+        "planning/contract.html",
+        {
+            "contract": contract,
+            "form": form,
+            "absence_form": absence_form,
+            "absences": contract.pedagogue.absences.order_by("-start")[:20],
+        },
+    )
+
+
+def calendar_feed(request, token):
+    """The pedagogue's weeks as iCalendar; the secret token is the only credential."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    return HttpResponse(calendar.week_feed(feed.user), content_type="text/calendar; charset=utf-8")

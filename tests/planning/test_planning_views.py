@@ -1,0 +1,203 @@
+"""Corps planning as the corps leader, a pedagogue and an institution leader meet it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from inklusio.organisation.models import Institution
+from inklusio.people.models import PedagogueAttachment, Role
+from inklusio.planning import services
+from inklusio.planning.models import Absence, CalendarFeed, DemandRule, PlanSlot, WeeklyPlan
+from tests.conftest import make_user
+
+MONDAY = datetime.date(2026, 11, 30)
+
+
+@pytest.fixture
+def corps(cast):
+    """Bob (resource at Bøgely) and Pete (resource at Elverhøj, support at Bøgely)."""
+    pete = make_user("pete", cast.ishoj, Role.PEDAGOGUE)
+    PedagogueAttachment.objects.create(
+        municipality=cast.ishoj, pedagogue=pete, institution=cast.elverhoej, function="resource"
+    )
+    DemandRule.objects.create(municipality=cast.ishoj, small_half_days=3, large_half_days=6)
+    cast.pete = pete
+    return cast
+
+
+def slots_of(plan, **filters):
+    return list(PlanSlot.objects.filter(plan=plan, **filters))
+
+
+class TestPlanWeek:
+    def test_the_solver_plan_meets_demand_within_the_hard_rules(self, corps):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        assert plan.solver_status in {"OPTIMAL", "FEASIBLE"}
+        # Bøgely (120 children, large) needs 6 half-days, Elverhøj (80, small) needs 3.
+        assert len(slots_of(plan, institution=corps.boegely)) == 6
+        assert len(slots_of(plan, institution=corps.elverhoej)) == 3
+        for slot in slots_of(plan):
+            assert (slot.day, slot.half) != (1, 1), (
+                "the centre meeting (Tuesday afternoon) is kept free"
+            )
+        for pedagogue in (corps.bob, corps.pete):
+            pedagogue_slots = slots_of(plan, pedagogue=pedagogue)
+            assert len(pedagogue_slots) <= 9
+            assert len({(s.day, s.half) for s in pedagogue_slots}) == len(pedagogue_slots)
+            functions = {}
+            for slot in pedagogue_slots:
+                functions.setdefault(slot.institution_id, set()).add(slot.function)
+            assert all(len(f) == 1 for f in functions.values()), "never both functions in one place"
+
+    def test_holidays_and_absences_are_respected(self, corps):
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.bob,
+            start=MONDAY,
+            end=MONDAY + datetime.timedelta(days=1),
+            kind=Absence.Kind.ILLNESS,
+            created_by=corps.cora,
+        )
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        assert not [s for s in slots_of(plan, pedagogue=corps.bob) if s.day in (0, 1)]
+        # Christmas Day 2026 (juledag) is a Friday.
+        christmas = services.plan_week(
+            actor=corps.cora, week_start=datetime.date(2026, 12, 21), time_limit_s=5
+        )
+        assert slots_of(christmas) and not [s for s in slots_of(christmas) if s.day == 4]
+
+    def test_shortage_is_explained_in_hours_and_places_not_as_a_solver_error(
+        self, corps, client_for
+    ):
+        for index in range(6):
+            Institution.objects.create(
+                municipality=corps.ishoj, name=f"Stor {index}", kind="integrated", size=150
+            )
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        assert plan.shortage, "demand 6×6+6+3 = 45 half-days exceeds 2×9 = 18"
+        whole = next(f for f in plan.shortage if f["scope"] == "municipality")
+        assert whole["missing_hours"] == pytest.approx((45 - 18) * 3.5)
+        page = client_for(corps.cora).get(plan.get_absolute_url()).content.decode()
+        assert "der mangler" in page and "Behovet er større end korpsets kapacitet" in page
+
+    def test_a_week_must_start_on_monday_through_the_form(self, corps, client_for):
+        client = client_for(corps.cora)
+        response = client.post(
+            reverse("planning-overview"), {"week_start": "2026-12-02", "time_limit": 5}
+        )
+        plan = WeeklyPlan.objects.exclude(pk=corps.plan.pk).get()
+        assert response["Location"] == plan.get_absolute_url()
+        assert plan.week_start == MONDAY
+
+
+class TestReplan:
+    def test_an_absence_is_covered_by_the_smallest_change_or_listed_as_lost(self, corps):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        bob_monday = [s for s in slots_of(plan, pedagogue=corps.bob) if s.day == 0]
+        absent = frozenset((s.day, s.half) for s in bob_monday) or frozenset({(0, 0)})
+        revision = services.replan_absence(
+            actor=corps.cora, plan=plan, pedagogue=corps.bob, slots=absent, kind="illness"
+        )
+        plan.refresh_from_db()
+        assert plan.status == WeeklyPlan.Status.REPLACED
+        assert revision.based_on == plan
+        assert not [s for s in slots_of(revision, pedagogue=corps.bob) if (s.day, s.half) in absent]
+        untouched_before = {
+            (s.pedagogue_id, s.day, s.half, s.institution_id)
+            for s in slots_of(plan)
+            if not (s.pedagogue_id == corps.bob.pk and (s.day, s.half) in absent)
+        }
+        after = {(s.pedagogue_id, s.day, s.half, s.institution_id) for s in slots_of(revision)}
+        assert untouched_before <= after, "nothing outside the absent half-days changes"
+        covered = len(after - untouched_before)
+        assert covered + len(revision.lost) == len(bob_monday)
+        assert revision.pairs_changed == 0
+        assert Absence.objects.filter(pedagogue=corps.bob, kind="illness").count() == len(absent)
+
+
+class TestManualEdits:
+    def test_a_manual_edit_is_locked_and_kept_when_solving_again(self, corps, client_for):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        client = client_for(corps.cora)
+        response = client.post(
+            reverse("planning-slot-edit", args=[plan.public_id]),
+            {
+                "pedagogue": corps.pete.pk,
+                "slot": "4-1",
+                "institution": corps.elverhoej.pk,
+                "function": "resource",
+            },
+        )
+        assert response.status_code == 302
+        locked = PlanSlot.objects.get(plan=plan, pedagogue=corps.pete, day=4, half=1)
+        assert locked.locked and locked.institution == corps.elverhoej
+        client.post(reverse("planning-resolve", args=[plan.public_id]))
+        revision = WeeklyPlan.objects.get(based_on=plan)
+        kept = PlanSlot.objects.get(plan=revision, pedagogue=corps.pete, day=4, half=1)
+        assert kept.institution == corps.elverhoej and kept.locked
+
+    def test_both_functions_in_one_institution_is_refused_with_a_reason(self, corps, client_for):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        client = client_for(corps.cora)
+        response = client.post(
+            reverse("planning-slot-edit", args=[plan.public_id]),
+            {
+                "pedagogue": corps.bob.pk,
+                "slot": "0-0",
+                "institution": corps.boegely.pk,
+                "function": "support",
+            },
+            follow=True,
+        )
+        assert "kan ikke have begge funktioner" in response.content.decode()
+
+
+class TestWhoSeesWhat:
+    def test_an_institution_leader_sees_only_their_institutions_row(self, corps, client_for):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        grids = client_for(corps.carl).get(plan.get_absolute_url()).context["grids"]
+        assert [row.label for row in grids["institutions"]] == ["Elverhøj"]
+        assert all("Bob" not in str(row.cells) for row in grids["pedagogues"])
+
+    def test_a_pedagogue_sees_their_own_row(self, corps, client_for):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        grids = client_for(corps.pete).get(plan.get_absolute_url()).context["grids"]
+        assert [row.label for row in grids["pedagogues"]] == [str(corps.pete)] or all(
+            row.label in {str(corps.pete), str(corps.bob)} for row in grids["pedagogues"]
+        )
+        assert "Bøgely" not in [row.label for row in grids["institutions"]]
+
+
+class TestContract:
+    def test_hours_that_do_not_add_up_are_refused_and_kept(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        response = client_for(corps.cora).post(
+            url,
+            {
+                "weekly_hours": "37",
+                "institution_hours": "33",
+                "centre_meeting_hours": "2.5",
+                "action_learning_hours": "1",
+                "other_hours": "1.5",
+                "support_share_percent": "33",
+                "version": "1",
+            },
+        )
+        assert response.status_code == 200
+        assert "Timerne går ikke op" in response.content.decode()
+        assert 'value="33"' in response.content.decode()
+
+
+class TestCalendarFeed:
+    def test_the_feed_shows_published_half_days_and_needs_only_its_token(self, corps, client):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        services.plan_publish(actor=corps.cora, plan=plan)
+        feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
+        response = client.get(feed.get_absolute_url())
+        assert response.status_code == 200
+        events = Calendar.from_ical(response.content).walk("VEVENT")
+        assert len(events) == len(slots_of(plan, pedagogue=corps.bob)) > 0
+        assert all("Bøgely" in str(event["SUMMARY"]) for event in events)
+        assert client.get(reverse("planning-feed", args=["wrong-token"])).status_code == 404
