@@ -471,9 +471,14 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.first = time.perf_counter() - self.started
 
 
-def _solve_model(
+def _choose_pairings(
     problem: PlanningProblem, time_limit_s: float, workers: int, hint: list[Assignment] | None
 ):
+    """Stage 1: which pedagogue serves which institution, in which function, how many half-days.
+
+    Demand and continuity are decided here, on counts instead of slots, which removes the
+    symmetry between equivalent weeks that made the slot-by-slot model slow to prove.
+    """
     model = cp_model.CpModel()
     w = problem.weights
     support = _support_demand(problem)
@@ -481,148 +486,82 @@ def _solve_model(
     for child in problem.support_children:
         children_at[child.institution_id].append(child)
     institutions = {i.id: i for i in problem.institutions}
-    locked = {(a.pedagogue_id, a.slot): a for a in problem.locked}
+    locked_counts: dict[tuple[str, str, Function], int] = defaultdict(int)
+    for a in problem.locked:
+        locked_counts[(a.pedagogue_id, a.institution_id, Function(a.function))] += 1
     y: dict[tuple[str, str, Function], cp_model.IntVar] = {}
-    x: dict[tuple[str, Slot, str, Function], cp_model.IntVar] = {}
+    n: dict[tuple[str, str, Function], cp_model.IntVar] = {}
     z: dict[tuple[str, str], cp_model.IntVar] = {}
-    cost_terms = []
 
     for p in problem.pedagogues:
-        candidates = sorted(_candidates(problem, p) & set(institutions))
-        slots = problem.available_slots(p)
-        for i in candidates:
-            functions = (
-                [Function.RESOURCE] if not support.get(i) else [Function.RESOURCE, Function.SUPPORT]
-            )
+        capacity = problem.capacity(p)
+        for i in sorted(_candidates(problem, p) & set(institutions)):
+            functions = [Function.RESOURCE] + ([Function.SUPPORT] if support.get(i) else [])
             current = p.current_attachments.get(i)
-            if current is not None and current not in functions:
+            if current is not None and Function(current) not in functions:
                 functions.append(Function(current))
             for f in functions:
-                y[(p.id, i, f)] = model.NewBoolVar(f"y_{p.id}_{i}_{f}")
-                for slot in slots:
-                    x[(p.id, slot, i, f)] = var = model.NewBoolVar(f"x_{p.id}_{slot}_{i}_{f}")
-                    model.AddImplication(var, y[(p.id, i, f)])
-            model.AddAtMostOne(y[(p.id, i, f)] for f in functions)
-        model.Add(sum(v for (pp, _i, _f), v in y.items() if pp == p.id) <= problem.max_institutions)
-        for slot in slots:
-            model.AddAtMostOne(v for (pp, s, _i, _f), v in x.items() if pp == p.id and s == slot)
-        model.Add(sum(v for (pp, _s, _i, _f), v in x.items() if pp == p.id) <= p.max_half_days)
-        for (pedagogue_id, slot), a in locked.items():
-            if pedagogue_id == p.id:
-                model.Add(x[(p.id, slot, a.institution_id, Function(a.function))] == 1)
+                key = (p.id, i, f)
+                if capacity == 0 and not locked_counts.get(key):
+                    continue
+                y[key] = model.NewBoolVar(f"y_{p.id}_{i}_{f}")
+                n[key] = model.NewIntVar(0, capacity, f"n_{p.id}_{i}_{f}")
+                model.Add(n[key] <= capacity * y[key])
+                model.Add(n[key] >= y[key])
+                if locked_counts.get(key):
+                    model.Add(n[key] >= locked_counts[key])
+            model.AddAtMostOne(y[(p.id, i, f)] for f in functions if (p.id, i, f) in y)
+        mine = [key for key in y if key[0] == p.id]
+        model.Add(sum(y[key] for key in mine) <= problem.max_institutions)
+        model.Add(sum(n[key] for key in mine) <= capacity)
 
-    # A pairing exists only through planned half-days (so "kept" means really kept).
-    for (pedagogue_id, i, f), attach in y.items():
-        there = [
-            v for (pp, _s, ii, ff), v in x.items() if pp == pedagogue_id and ii == i and ff == f
-        ]
-        if there:
-            model.Add(sum(there) >= 1).OnlyEnforceIf(attach)
-        else:
-            model.Add(attach == 0)
-
-    # Resource demand, capped so equivalent over-served plans do not compete.
-    unmet_vars = []
+    unmet_terms = []
     for i in problem.institutions:
-        covered = [v for (_p, _s, ii, f), v in x.items() if ii == i.id and f == Function.RESOURCE]
-        model.Add(
-            sum(covered)
-            <= max(
-                i.resource_demand_half_days,
-                sum(
-                    1
-                    for a in problem.locked
-                    if a.institution_id == i.id and Function(a.function) == Function.RESOURCE
-                ),
-            )
+        covered = [n[key] for key in n if key[1] == i.id and key[2] == Function.RESOURCE]
+        locked_here = sum(
+            v for key, v in locked_counts.items() if key[1] == i.id and key[2] == Function.RESOURCE
         )
+        model.Add(sum(covered) <= max(i.resource_demand_half_days, locked_here))
         shortfall = model.NewIntVar(0, i.resource_demand_half_days, f"unmet_{i.id}")
         model.Add(shortfall >= i.resource_demand_half_days - sum(covered))
-        unmet_vars.append(shortfall)
+        unmet_terms.append(shortfall)
 
-    # Support: each child has at most one pedagogue, who gives all its half-days there.
     for child in problem.support_children:
         options = []
         for p in problem.pedagogues:
-            if (p.id, child.institution_id, Function.SUPPORT) in y:
+            key = (p.id, child.institution_id, Function.SUPPORT)
+            if key in y:
                 z[(p.id, child.id)] = var = model.NewBoolVar(f"z_{p.id}_{child.id}")
-                model.AddImplication(var, y[(p.id, child.institution_id, Function.SUPPORT)])
+                model.AddImplication(var, y[key])
                 options.append(var)
-        model.AddAtMostOne(options)
         uncovered = model.NewBoolVar(f"uncovered_{child.id}")
         model.Add(sum(options) + uncovered == 1)
-        unmet_vars.append(child.demand_half_days * uncovered)
-    for pedagogue_id, i, f in y:
-        if f != Function.SUPPORT:
-            continue
-        slots_there = [
-            v for (pp, _s, ii, ff), v in x.items() if pp == pedagogue_id and ii == i and ff == f
-        ]
-        owed = [
-            c.demand_half_days * z[(pedagogue_id, c.id)]
-            for c in children_at[i]
-            if (pedagogue_id, c.id) in z
-        ]
-        model.Add(sum(slots_there) == sum(owed))
-    cost_terms.append(w.unmet_half_day * sum(unmet_vars))
+        unmet_terms.append(child.demand_half_days * uncovered)
+    for key in n:
+        pedagogue_id, i, f = key
+        if f == Function.SUPPORT:
+            owed = [
+                c.demand_half_days * z[(pedagogue_id, c.id)]
+                for c in children_at[i]
+                if (pedagogue_id, c.id) in z
+            ]
+            model.Add(n[key] == (sum(owed) if owed else locked_counts.get(key, 0)))
 
-    # Continuity of pairings.
     current = _current_pairs(problem)
+    cost = [w.unmet_half_day * sum(unmet_terms)]
     for key, attach in y.items():
-        if key in current:
-            cost_terms.append(w.dropped_pair * (1 - attach))
-        else:
-            cost_terms.append(w.new_pair * attach)
-    for key in current:
-        if key not in y:  # a current pairing the model cannot keep counts as dropped
-            cost_terms.append(w.dropped_pair)
+        cost.append(w.dropped_pair * (1 - attach) if key in current else w.new_pair * attach)
+    constant = w.dropped_pair * sum(1 for key in current if key not in y)
+    model.Minimize(sum(cost) + constant)
 
-    # Midday switches: working both halves of a day but not at one institution.
-    for p in problem.pedagogues:
-        for day in range(5):
-            morning = [v for (pp, s, _i, _f), v in x.items() if pp == p.id and s == (day, 0)]
-            afternoon = [v for (pp, s, _i, _f), v in x.items() if pp == p.id and s == (day, 1)]
-            if not morning or not afternoon:
-                continue
-            same_place = []
-            for i in {ii for (pp, s, ii, _f) in x if pp == p.id and s[0] == day}:
-                am = [
-                    v
-                    for (pp, s, ii, _f), v in x.items()
-                    if pp == p.id and s == (day, 0) and ii == i
-                ]
-                pm = [
-                    v
-                    for (pp, s, ii, _f), v in x.items()
-                    if pp == p.id and s == (day, 1) and ii == i
-                ]
-                if am and pm:
-                    both = model.NewBoolVar(f"same_{p.id}_{day}_{i}")
-                    model.Add(both <= sum(am))
-                    model.Add(both <= sum(pm))
-                    same_place.append(both)
-            switch = model.NewBoolVar(f"switch_{p.id}_{day}")
-            model.Add(switch >= sum(morning) + sum(afternoon) - 1 - sum(same_place))
-            cost_terms.append(w.midday_switch * switch)
-
-    # Same weekdays as the previous plan.
-    for a in problem.previous_plan:
-        kept = [
-            v
-            for (pp, s, ii, _f), v in x.items()
-            if pp == a.pedagogue_id and s == a.slot and ii == a.institution_id
-        ]
-        cost_terms.append(w.weekday_change * (1 - sum(kept)) if kept else w.weekday_change)
-
-    model.Minimize(sum(cost_terms))
     if hint:
-        hinted = {(a.pedagogue_id, a.slot, a.institution_id, Function(a.function)) for a in hint}
-        hinted_pairs = pairs_of(hint)
+        counts: dict[tuple[str, str, Function], int] = defaultdict(int)
+        for a in hint:
+            counts[(a.pedagogue_id, a.institution_id, Function(a.function))] += 1
         covering = {a.child_id: a.pedagogue_id for a in hint if a.child_id}
-        for key, var in x.items():
-            model.AddHint(var, 1 if key in hinted else 0)
         for key, var in y.items():
-            model.AddHint(var, 1 if key in hinted_pairs else 0)
+            model.AddHint(var, 1 if counts.get(key) else 0)
+            model.AddHint(n[key], counts.get(key, 0))
         for (pedagogue_id, child_id), var in z.items():
             model.AddHint(var, 1 if covering.get(child_id) == pedagogue_id else 0)
 
@@ -633,22 +572,67 @@ def _solve_model(
     status = solver.Solve(model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    assignments = [
-        Assignment(pedagogue_id, slot, i, f)
-        for (pedagogue_id, slot, i, f), var in x.items()
-        if solver.Value(var)
-    ]
-    assignments = [locked.get((a.pedagogue_id, a.slot), a) for a in assignments]
+    counts = {key: solver.Value(var) for key, var in n.items() if solver.Value(var)}
     covering = {
         child_id: pedagogue_id for (pedagogue_id, child_id), var in z.items() if solver.Value(var)
     }
     return (
-        _label_support_children(problem, assignments, covering),
+        counts,
+        covering,
         solver.StatusName(status),
         solver.ObjectiveValue(),
         solver.BestObjectiveBound(),
         callback.first,
     )
+
+
+def _place_week(
+    problem: PlanningProblem, pedagogue: PedagogueInput, counts: dict[tuple[str, Function], int]
+) -> list[Assignment]:
+    """Stage 2: put one pedagogue's half-days on weekdays, with few midday switches and the
+    same days as last week; locked half-days stay where they are. Exact for one pedagogue."""
+    w = problem.weights
+    slots = problem.available_slots(pedagogue)
+    locked = {a.slot: a for a in problem.locked if a.pedagogue_id == pedagogue.id}
+    previous = {
+        a.slot: a.institution_id for a in problem.previous_plan if a.pedagogue_id == pedagogue.id
+    }
+    model = cp_model.CpModel()
+    x = {(slot, key): model.NewBoolVar(f"x_{slot}_{key}") for slot in slots for key in counts}
+    for slot in slots:
+        model.AddAtMostOne(x[(slot, key)] for key in counts)
+    for key, count in counts.items():
+        model.Add(sum(x[(slot, key)] for slot in slots) == count)
+    for slot, a in locked.items():
+        model.Add(x[(slot, (a.institution_id, Function(a.function)))] == 1)
+    cost = []
+    for day in range(5):
+        morning = [x[((day, 0), key)] for key in counts if (day, 0) in slots]
+        afternoon = [x[((day, 1), key)] for key in counts if (day, 1) in slots]
+        if not morning or not afternoon:
+            continue
+        same = []
+        for key in counts:
+            both = model.NewBoolVar(f"same_{day}_{key}")
+            model.Add(both <= x[((day, 0), key)])
+            model.Add(both <= x[((day, 1), key)])
+            same.append(both)
+        switch = model.NewBoolVar(f"switch_{day}")
+        model.Add(switch >= sum(morning) + sum(afternoon) - 1 - sum(same))
+        cost.append(w.midday_switch * switch)
+    for slot, institution_id in previous.items():
+        kept = [x[(slot, key)] for key in counts if key[0] == institution_id and slot in slots]
+        cost.append(w.weekday_change * (1 - sum(kept)))
+    model.Minimize(sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 2.0
+    solver.Solve(model)
+    return [
+        locked.get(slot) or Assignment(pedagogue.id, slot, key[0], key[1])
+        for (slot, key), var in x.items()
+        if solver.Value(var)
+    ]
 
 
 def _districts(problem: PlanningProblem) -> list[PlanningProblem]:
@@ -691,28 +675,39 @@ def solve(
     started = time.perf_counter()
     parts = _districts(problem)
     assignments: list[Assignment] = []
-    statuses, bound, first_times = [], 0.0, []
+    statuses, first_times = [], []
+    primary_gap_parts: list[tuple[float, float]] = []
     for part in parts:
         share = max(0.2, time_limit_s * len(part.pedagogues) / max(1, len(problem.pedagogues)))
         baseline = greedy_assignments(part) if hint_greedy else None
-        outcome = _solve_model(part, share, workers, baseline)
+        outcome = _choose_pairings(part, share, workers, baseline)
         if outcome is None:
             chosen = baseline or greedy_assignments(part)
             statuses.append("FEASIBLE")
             first_times.append(0.0)
+            primary_gap_parts.append((evaluate(part, chosen), 0.0))
         else:
-            found, status, objective, part_bound, first = outcome
-            chosen = found
-            if baseline is not None and evaluate(part, baseline) < evaluate(part, found):
+            counts, covering, status, primary, primary_bound, first = outcome
+            per_pedagogue: dict[str, dict[tuple[str, Function], int]] = defaultdict(dict)
+            for (pedagogue_id, i, f), count in counts.items():
+                per_pedagogue[pedagogue_id][(i, f)] = count
+            placed: list[Assignment] = []
+            for pedagogue in part.pedagogues:
+                if per_pedagogue.get(pedagogue.id):
+                    placed.extend(_place_week(part, pedagogue, per_pedagogue[pedagogue.id]))
+            chosen = _label_support_children(part, placed, covering)
+            if baseline is not None and evaluate(part, baseline) < evaluate(part, chosen):
                 chosen = baseline
             statuses.append(status)
-            bound += part_bound
             first_times.append(first or 0.0)
+            primary_gap_parts.append((primary, primary_bound))
         assignments.extend(chosen)
     objective = evaluate(problem, assignments)
-    if len(parts) > 1:
-        # Bounds of independent districts add up only without cross-district terms; they have none.
-        bound = min(bound, objective)
+    # The gap is that of the primary goals (demand, continuity); each pedagogue's week is then
+    # placed exactly. Districts share no terms, so their bounds add up.
+    primary = sum(value for value, _bound in primary_gap_parts)
+    primary_bound = sum(bound for _value, bound in primary_gap_parts)
+    bound = objective - max(0.0, primary - primary_bound)
     unmet, uncovered = _unmet(problem, assignments)
     status = "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else "FEASIBLE"
     gap = 0.0 if objective == 0 else max(0.0, (objective - bound) / objective)
