@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inklusio.planning.generator import generate, with_previous_plan  # noqa: E402
-from inklusio.planning.solver import (  # noqa: E402
+from inklusio.planning.generator import generate, with_previous_plan
+from inklusio.planning.solver import (
     SLOTS,
     check_hard_rules,
     greedy,
@@ -29,7 +29,7 @@ TIME_LIMITS = {8: 5.0, 30: 10.0, 100: 30.0, 300: 60.0}
 
 
 def _row(cells):
-    print(" | ".join(f"{c:>10}" if not isinstance(c, str) else f"{c:>10}" for c in cells))
+    print(" | ".join(f"{cell:>10}" for cell in cells))
 
 
 def run_plans(sizes, seeds) -> None:
