@@ -193,3 +193,84 @@ def contracts_visible_to(user: User):
     if _active(user) and user.role == Role.PEDAGOGUE:
         return contracts.filter(pedagogue=user)
     return contracts.none()
+
+
+# --- Referrals and visitation ---------------------------------------------------------------
+
+
+def can_decide(user: User) -> bool:
+    """The visitation committee is the administration's."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def referrals_visible_to(user: User):
+    """Referrals hold the most sensitive text of a case: the committee, the referring
+    institution's leader and the partner who wrote it."""
+    from inklusio.referrals.models import Referral
+
+    referrals = Referral.objects.in_municipality_of(user)
+    if not _active(user):
+        return referrals.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return referrals
+        case Role.INSTITUTION_LEADER:
+            return referrals.filter(child__institution_id=user.institution_id)
+        case Role.PARTNER:
+            return referrals.filter(referred_by=user, child__in=children_visible_to(user))
+    return referrals.none()
+
+
+def children_user_may_refer(user: User) -> QuerySet[Child]:
+    if not _active(user) or user.role not in {
+        Role.ADMINISTRATOR,
+        Role.INSTITUTION_LEADER,
+        Role.PARTNER,
+    }:
+        return Child.objects.none()
+    return children_visible_to(user)
+
+
+def can_edit_referral(user: User, referral) -> bool:
+    return (
+        not referral.is_locked
+        and referrals_visible_to(user).filter(pk=referral.pk).exists()
+        and (user.role == Role.ADMINISTRATOR or referral.referred_by_id == user.pk)
+    )
+
+
+def decisions_visible_to(user: User):
+    """Decisions reach those who act on them: the committee, the child's institution leader,
+    the pedagogues serving the institution, the guardians and the referring partner."""
+    from inklusio.referrals.models import Decision
+
+    decisions = Decision.objects.in_municipality_of(user)
+    if not _active(user):
+        return decisions.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return decisions
+        case Role.INSTITUTION_LEADER:
+            return decisions.filter(child__institution_id=user.institution_id)
+        case Role.PEDAGOGUE | Role.CORPS_LEADER | Role.GUARDIAN:
+            return decisions.filter(child__in=children_visible_to(user))
+        case Role.PARTNER:
+            return decisions.filter(referral__referred_by=user)
+    return decisions.none()
+
+
+def can_add_to_referral(user: User, referral) -> bool:
+    """Additions and attachments: those who may see the referral, except the committee's
+    decisions are not made here."""
+    return referrals_visible_to(user).filter(pk=referral.pk).exists()
+
+
+def decision_owners(user: User) -> QuerySet[User]:
+    """Who can own a case step (an appeal, a letter): the administration's staff."""
+    if not can_decide(user):
+        return User.objects.none()
+    return User.objects.in_municipality_of(user).filter(role=Role.ADMINISTRATOR, is_active=True)
+
+
+def can_use_visitation(user: User) -> bool:
+    return can_decide(user) or children_user_may_refer(user).exists()

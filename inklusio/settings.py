@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inklusio.organisation",
     "inklusio.people",
     "inklusio.children",
+    "inklusio.referrals",
     "inklusio.planning",
     "inklusio.reports",
 ]
@@ -167,4 +168,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO; only its problems are worth reading.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

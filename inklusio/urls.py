@@ -32,6 +32,7 @@ urlpatterns = [
     path("boern/<uuid:public_id>/udtraek/", child_views.child_data_export, name="child-export"),
     path("boern/<uuid:public_id>/foraeldre/ny/", child_views.guardian_add, name="guardian-add"),
     path("adgangslog/", audit_views.audit_log, name="audit-log"),
+    path("visitation/", include("inklusio.referrals.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("api/", api.urls),
 ]

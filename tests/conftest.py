@@ -10,11 +10,25 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
+from django.utils.functional import empty
 
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
+from inklusio.core.storage import private_storage
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Profession, Role, User
 from inklusio.planning.models import Contract, WeeklyPlan
+from inklusio.referrals.models import (
+    Appeal,
+    CommitteeMeeting,
+    Decision,
+    DecisionLetter,
+    LegalBasis,
+    Offer,
+    Referral,
+    ReferralAttachment,
+    VisitationPeriod,
+)
 
 PASSWORD = "test-password-42"
 
@@ -41,6 +55,16 @@ class Cast:
     xenia: Child
     plan: WeeklyPlan
     contract_bob: Contract
+    legal_basis: LegalBasis
+    period: VisitationPeriod
+    meeting: CommitteeMeeting
+    referral_mia: Referral
+    draft_emil: Referral
+    waiting_emil: Referral
+    decision_mia: Decision
+    letter_mia: DecisionLetter
+    appeal_mia: Appeal
+    attachment_mia: ReferralAttachment
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -136,7 +160,9 @@ def cast(db) -> Cast:
         municipality=ishoj, week_start=datetime.date(2026, 11, 30), created_by=cora
     )
     contract_bob = Contract.objects.create(municipality=ishoj, pedagogue=bob)
+    visitation = _visitation(ishoj, alice, pia, carl, mia, emil)
     return Cast(
+        **visitation,
         plan=plan,
         contract_bob=contract_bob,
         ishoj=ishoj,
@@ -158,6 +184,118 @@ def cast(db) -> Cast:
         emil=emil,
         xenia=xenia,
     )
+
+
+def _visitation(ishoj, alice, pia, carl, mia, emil) -> dict:
+    """Mia's case: pia referred her, the committee granted a support pedagogue at a meeting,
+    a letter went out and her father appealed. Carl has a draft for Emil."""
+    legal_basis = LegalBasis.objects.create(
+        municipality=ishoj, title="Dagtilbudslovens § 4", text="Kommunen skal sørge for ..."
+    )
+    period = VisitationPeriod.objects.create(
+        municipality=ishoj,
+        start=datetime.date(2026, 4, 1),
+        end=datetime.date(2027, 3, 31),
+        support_places=7,
+    )
+    meeting = CommitteeMeeting.objects.create(
+        municipality=ishoj, period=period, date=datetime.date(2026, 9, 1)
+    )
+    referral_mia = Referral.objects.create(
+        municipality=ishoj,
+        child=mia,
+        offer=Offer.SUPPORT_PEDAGOGUE,
+        category="contact_behaviour",
+        description="Svært ved overgange.",
+        consent_by="Gert Testesen",
+        consent_date=datetime.date(2026, 8, 1),
+        consent_method=Referral.ConsentMethod.WRITTEN,
+        status=Referral.Status.DECIDED,
+        referred_by=pia,
+    )
+    draft_emil = Referral.objects.create(
+        municipality=ishoj,
+        child=emil,
+        offer=Offer.SUPPORT_PEDAGOGUE,
+        category="speech_language",
+        description="Taler kun få ord.",
+        referred_by=carl,
+    )
+    waiting_emil = Referral.objects.create(
+        municipality=ishoj,
+        child=emil,
+        offer=Offer.RESOURCE_GROUP_PLACE,
+        category="speech_language",
+        description="Har brug for en lille gruppe.",
+        consent_by="Emils mor",
+        consent_date=datetime.date(2026, 8, 1),
+        consent_method=Referral.ConsentMethod.DIGITAL,
+        status=Referral.Status.SUBMITTED,
+        submitted_at=datetime.datetime(2026, 8, 2, 9, tzinfo=datetime.UTC),
+        referred_by=carl,
+    )
+    decision_mia = Decision.objects.create(
+        municipality=ishoj,
+        child=mia,
+        referral=referral_mia,
+        outcome=Decision.Outcome.GRANTED,
+        offer=Offer.SUPPORT_PEDAGOGUE,
+        category="contact_behaviour",
+        reasons="Behovet kan ikke dækkes af ressourcefunktionen.",
+        legal_basis=legal_basis,
+        start=datetime.date(2026, 9, 1),
+        end=datetime.date(2027, 8, 31),
+        period=period,
+        meeting=meeting,
+        decided_by=alice,
+        decided_on=meeting.date,
+        contact_person=alice,
+        reassessment_due=datetime.date(2027, 8, 1),
+    )
+    letter_mia = DecisionLetter.objects.create(
+        municipality=ishoj,
+        decision=decision_mia,
+        version=1,
+        pdf=b"%PDF-1.4 test",
+        sha256="0" * 64,
+        created_by=alice,
+        sent_on=datetime.date(2026, 9, 2),
+    )
+    appeal_mia = Appeal.objects.create(
+        municipality=ishoj,
+        decision=decision_mia,
+        received_on=datetime.date(2026, 9, 20),
+        owner=alice,
+        bundle=b"%PDF-1.4 bundle",
+    )
+    attachment_mia = ReferralAttachment.objects.create(
+        municipality=ishoj,
+        referral=referral_mia,
+        stored_name=private_storage.save("referrals/test-mia.pdf", ContentFile(b"%PDF-1.4 bilag")),
+        original_name="psykologudtalelse.pdf",
+        content_type="application/pdf",
+        size=14,
+        uploaded_by=pia,
+    )
+    return {
+        "legal_basis": legal_basis,
+        "period": period,
+        "meeting": meeting,
+        "referral_mia": referral_mia,
+        "draft_emil": draft_emil,
+        "waiting_emil": waiting_emil,
+        "decision_mia": decision_mia,
+        "letter_mia": letter_mia,
+        "appeal_mia": appeal_mia,
+        "attachment_mia": attachment_mia,
+    }
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into var/."""
+    settings.PRIVATE_STORAGE_ROOT = str(tmp_path / "private")
+    private_storage._wrapped = empty  # the storage reads the setting again on next use
 
 
 @pytest.fixture

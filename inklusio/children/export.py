@@ -6,31 +6,19 @@ they are autodiscovered so a new app cannot be forgotten silently by this module
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
+from inklusio.core.plugins import app_modules
 from inklusio.people.models import User
 
 
 def _sections(child: Child) -> dict[str, Any]:
-    sections: dict[str, Any] = {}
-    for app in apps.get_app_configs():
-        if not app.name.startswith("inklusio."):
-            continue
-        try:
-            module = importlib.import_module(f"{app.name}.data_export")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{app.name}.data_export":
-                raise
-            continue
-        sections[app.label] = module.export(child)
-    return sections
+    return {label: module.export(child) for label, module in app_modules("data_export")}
 
 
 def child_export(*, actor: User, child: Child) -> dict[str, Any]:

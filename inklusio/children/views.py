@@ -10,6 +10,7 @@ from inklusio.children import selectors, services
 from inklusio.children.export import child_export
 from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
 from inklusio.core.errors import EditConflict
+from inklusio.core.plugins import page_sections
 
 
 def _duplicate_message(user, existing):
@@ -55,6 +56,7 @@ def child_detail(request, public_id):
             "guardianships": selectors.guardianships_of(child),
             "can_edit": access.can_edit_child(request.user, child),
             "can_export": access.can_export_child_data(request.user, child),
+            "sections": page_sections("child_page", request.user, child),
         },
     )
 

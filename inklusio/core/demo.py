@@ -161,6 +161,8 @@ class DemoContext:
     resource_groups: list[ResourceGroup] = field(default_factory=list)
     pedagogues: list[User] = field(default_factory=list)
     children: list[Child] = field(default_factory=list)
+    # Children of earlier years (now at school), behind the history in the statistics.
+    former_children: list[Child] = field(default_factory=list)
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -175,10 +177,28 @@ class DemoContext:
         return birth_date.strftime("%d%m%y") + serial
 
     def unique_cpr(self, birth_date: datetime.date) -> str:
-        taken = {child.cpr for child in self.children}
+        taken = {child.cpr for child in (*self.children, *self.former_children)}
         while (cpr := self.fake_cpr(birth_date)) in taken:
             pass
         return cpr
+
+
+def former_child(
+    demo: DemoContext, institution: Institution, birth_date: datetime.date, category: str
+) -> Child:
+    """A child who has since left daycare, kept for the history of cases and courses."""
+    child = Child.objects.create(
+        municipality=demo.municipality,
+        public_id=demo.uuid(),
+        cpr=demo.unique_cpr(birth_date),
+        first_name=demo.rng.choice(FIRST_NAMES),
+        last_name=demo.rng.choice(LAST_NAMES),
+        birth_date=birth_date,
+        institution=institution,
+        category=category,
+    )
+    demo.former_children.append(child)
+    return child
 
 
 def _user(demo: DemoContext, username, first, last, role, **extra) -> User:

@@ -77,6 +77,35 @@ MATRIX = [
     post("planning-publish", "plan", {"cora"}),
     post("planning-resolve", "plan", {"cora"}),
     case("planning-contract", "contract_bob", {"alice", "cora", "bob"}),
+    # Visitation. Pia referred Mia; Carl has a draft for Emil; the committee is the administration.
+    case("visitation-overview", None, {"alice", "carl", "pia", "dora"}),
+    case("referral-create", None, {"alice", "carl", "pia", "dora"}),
+    case("referral-detail", "referral_mia", {"alice", "pia"}),
+    case("referral-detail", "draft_emil", {"alice", "carl"}),
+    case("referral-edit", "draft_emil", {"alice", "carl"}),
+    case("referral-edit", "referral_mia", set()),  # submitted referrals are locked
+    post("referral-submit", "draft_emil", {"alice", "carl"}),
+    post("referral-addendum", "referral_mia", {"alice", "pia"}),
+    post("referral-attachment", "referral_mia", {"alice", "pia"}),
+    case("attachment-download", "attachment_mia", {"alice", "pia"}),
+    post("period-create", None, {"alice", "dora"}),
+    post("meeting-create", None, {"alice", "dora"}),
+    case("visitation-legal-bases", None, {"alice", "dora"}),
+    case("meeting-detail", "meeting", {"alice"}),
+    case("meeting-decide", "meeting", {"alice"}),
+    case("reassessment-list", None, {"alice", "dora"}),
+    case("waiting-list", None, {"alice", "dora"}),
+    case("decision-detail", "decision_mia", {"alice", "cora", "bob", "pia", "gert"}),
+    post("letter-issue", "decision_mia", {"alice"}),
+    post("decision-placed", "decision_mia", {"alice"}),
+    case("decision-end", "decision_mia", {"alice"}),
+    case("decision-reassess", "decision_mia", {"alice"}),
+    case("appeal-create", "decision_mia", {"alice"}),
+    case("letter-download", "letter_mia", {"alice", "cora", "bob", "pia", "gert"}),
+    post("letter-sent", "letter_mia", {"alice"}),
+    post("appeal-uphold", "appeal_mia", {"alice"}),
+    case("appeal-change", "appeal_mia", {"alice"}),
+    case("appeal-bundle", "appeal_mia", {"alice"}),
 ]
 
 
@@ -95,7 +124,10 @@ def _url(cast, item: Case) -> str:
         return reverse(item.view)
     target = getattr(cast, item.target)
     key = "child_id" if item.view.startswith("api:") else "public_id"
-    return reverse(item.view, kwargs={key: target.public_id})
+    kwargs = {key: target.public_id}
+    if item.view == "meeting-decide":
+        kwargs["referral_id"] = cast.waiting_emil.public_id
+    return reverse(item.view, kwargs=kwargs)
 
 
 def test_every_view_is_in_the_matrix():

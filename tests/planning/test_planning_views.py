@@ -35,9 +35,14 @@ class TestPlanWeek:
     def test_the_solver_plan_meets_demand_within_the_hard_rules(self, corps):
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
         assert plan.solver_status in {"OPTIMAL", "FEASIBLE"}
-        # Bøgely (120 children, large) needs 6 half-days, Elverhøj (80, small) needs 3.
-        assert len(slots_of(plan, institution=corps.boegely)) == 6
-        assert len(slots_of(plan, institution=corps.elverhoej)) == 3
+        # Bøgely (120 children, large) needs 6 resource half-days, Elverhøj (80, small) needs 3.
+        assert len(slots_of(plan, institution=corps.boegely, function="resource")) == 6
+        assert len(slots_of(plan, institution=corps.elverhoej, function="resource")) == 3
+        # Mia's granted support pedagogue (10–12 hours) is covered by one pedagogue, at Bøgely.
+        support = slots_of(plan, function="support")
+        assert len(support) >= 3
+        assert {(s.institution, s.child) for s in support} == {(corps.boegely, corps.mia)}
+        assert len({s.pedagogue for s in support}) == 1
         for slot in slots_of(plan):
             assert (slot.day, slot.half) != (1, 1), (
                 "the centre meeting (Tuesday afternoon) is kept free"
@@ -78,7 +83,8 @@ class TestPlanWeek:
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
         assert plan.shortage, "demand 6×6+6+3 = 45 half-days exceeds 2×9 = 18"
         whole = next(f for f in plan.shortage if f["scope"] == "municipality")
-        assert whole["missing_hours"] == pytest.approx((45 - 18) * 3.5)
+        # Mia's support pedagogue adds 3 half-days to the 45.
+        assert whole["missing_hours"] == pytest.approx((45 + 3 - 18) * 3.5)
         page = client_for(corps.cora).get(plan.get_absolute_url()).content.decode()
         assert "der mangler" in page and "Behovet er større end korpsets kapacitet" in page
 
@@ -167,7 +173,8 @@ class TestWhoSeesWhat:
         assert [row.label for row in grids["pedagogues"]] == [str(corps.pete)] or all(
             row.label in {str(corps.pete), str(corps.bob)} for row in grids["pedagogues"]
         )
-        assert "Bøgely" not in [row.label for row in grids["institutions"]]
+        where_pete_works = {s.institution.name for s in slots_of(plan, pedagogue=corps.pete)}
+        assert {row.label for row in grids["institutions"]} <= where_pete_works
 
 
 class TestContract:

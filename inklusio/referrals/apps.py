@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "inklusio.referrals"
+    verbose_name = "Visitation"

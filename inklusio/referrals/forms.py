@@ -1,0 +1,235 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.referrals.models import Decision, LegalBasis, Offer, Referral
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DATE_WIDGET, **kwargs)
+
+
+class ReferralForm(DkfdsModelForm):
+    """Draft fields; consent may wait until submitting, which then requires it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "child",
+            "offer",
+            "resource_group",
+            "category",
+            "description",
+            "tried",
+            "consent_by",
+            "consent_date",
+            "consent_method",
+        ]
+        widgets = {
+            "offer": forms.RadioSelect,
+            "consent_date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "tried": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "consent_by": _("Navnet på den eller de forældre, der har givet samtykke."),
+        }
+
+    def __init__(self, *args, children, resource_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["child"].label = _("Barn")
+        self.fields["resource_group"].queryset = resource_groups
+        self.fields["resource_group"].required = False
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            # The child of a referral is fixed once it exists.
+            del self.fields["child"]
+
+    def clean_consent_date(self):
+        day = self.cleaned_data.get("consent_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("Samtykket kan ikke være givet i fremtiden."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("offer") == Offer.RESOURCE_GROUP_PLACE and not cleaned.get("resource_group"):
+            self.add_error("resource_group", _("Vælg den ressourcegruppe, der indstilles til."))
+        return cleaned
+
+
+class AddendumForm(DkfdsForm):
+    text = forms.CharField(
+        label=_("Tilføjelse"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class AttachmentForm(DkfdsForm):
+    file = forms.FileField(
+        label=_("Bilag"), help_text=_("PDF, PNG eller JPEG, højst 10 MB (fx en psykologudtalelse).")
+    )
+
+
+class PeriodForm(DkfdsForm):
+    start_year = forms.IntegerField(
+        label=_("Periode der starter 1. april i året"), min_value=2000, max_value=2100
+    )
+    support_places = forms.IntegerField(
+        label=_("Pladser til støttepædagog"), min_value=0, max_value=500, initial=7
+    )
+
+
+class MeetingForm(DkfdsForm):
+    date = _date_field(_("Mødedato"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LegalBasisForm(DkfdsModelForm):
+    class Meta:
+        model = LegalBasis
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+def _legal_bases(user):
+    return LegalBasis.objects.in_municipality_of(user).filter(active=True)
+
+
+class DecisionForm(DkfdsForm):
+    """A decision at a committee meeting, or a new decision after an appeal."""
+
+    outcome = forms.ChoiceField(
+        label=_("Afgørelse"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.Outcome.GRANTED, _("Bevilget")),
+            (Decision.Outcome.REFUSED, _("Afslag")),
+            (Decision.Outcome.ALTERNATIVE, _("Andet tilbud")),
+        ],
+    )
+    offer = forms.ChoiceField(label=_("Tilbud"), choices=Offer.choices)
+    resource_group = forms.ModelChoiceField(
+        label=_("Ressourcegruppe"), queryset=None, required=False
+    )
+    alternative = forms.CharField(
+        label=_("Andet tilbud"),
+        required=False,
+        help_text=_("Fx et ressourceforløb i institutionen i stedet for støttepædagog."),
+    )
+    reasons = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "De regler, afgørelsen bygger på, og de hovedhensyn og faktiske forhold, der er lagt vægt på."
+        ),
+    )
+    legal_basis = forms.ModelChoiceField(label=_("Lovgrundlag"), queryset=None)
+    start = _date_field(_("Start"), required=False)
+    end = _date_field(
+        _("Slut"),
+        required=False,
+        help_text=_("Tom: ét år for støttepædagog, indtil revurdering for en plads."),
+    )
+
+    def __init__(self, *args, user, resource_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = _legal_bases(user)
+        self.fields["resource_group"].queryset = resource_groups
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == Decision.Outcome.GRANTED and not cleaned.get("start"):
+            self.add_error("start", _("En bevilling skal have en startdato."))
+        if outcome == Decision.Outcome.ALTERNATIVE and not cleaned.get("alternative"):
+            self.add_error("alternative", _("Beskriv det tilbud, barnet får i stedet."))
+        if (
+            outcome == Decision.Outcome.GRANTED
+            and cleaned.get("offer") == Offer.RESOURCE_GROUP_PLACE
+            and not cleaned.get("resource_group")
+        ):
+            self.add_error(
+                "resource_group", _("Vælg den ressourcegruppe, barnet bevilges plads i.")
+            )
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Slutdatoen ligger før startdatoen."))
+        return cleaned
+
+
+class EndForm(DkfdsForm):
+    kind = forms.ChoiceField(
+        label=_("Hvad sker der"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.Kind.END, _("Bevillingen ophører før tid")),
+            (Decision.Kind.WITHDRAWAL, _("Bevillingen tilbagekaldes")),
+        ],
+    )
+    end_on = _date_field(_("Ophører den"))
+    reasons = forms.CharField(label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 4}))
+    legal_basis = forms.ModelChoiceField(label=_("Lovgrundlag"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = _legal_bases(user)
+
+
+class ReassessmentForm(DkfdsForm):
+    outcome = forms.ChoiceField(
+        label=_("Resultat af revurderingen"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.Outcome.CONTINUED, _("Fortsætter")),
+            (Decision.Outcome.CHANGED, _("Ændres")),
+            (Decision.Outcome.ENDED, _("Ophører")),
+        ],
+    )
+    reasons = forms.CharField(label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 4}))
+    legal_basis = forms.ModelChoiceField(label=_("Lovgrundlag"), queryset=None)
+    start = _date_field(
+        _("Ny start"),
+        required=False,
+        help_text=_("Tom: dagen efter den nuværende bevilling slutter."),
+    )
+    end = _date_field(_("Ny slut"), required=False)
+    resource_group = forms.ModelChoiceField(
+        label=_("Ressourcegruppe"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, user, resource_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = _legal_bases(user)
+        self.fields["resource_group"].queryset = resource_groups
+
+
+class DateForm(DkfdsForm):
+    """One date: a letter sent, a child placed, an appeal reassessed."""
+
+    on = _date_field(_("Dato"))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["on"].label = label
+        self.fields["on"].initial = timezone.localdate
+
+
+class AppealForm(DkfdsForm):
+    received_on = _date_field(_("Klagen modtaget den"))
+    text = forms.CharField(
+        label=_("Klagens indhold"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    owner = forms.ModelChoiceField(label=_("Sagsbehandler"), queryset=None)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
