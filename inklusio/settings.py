@@ -109,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # concurrent decisions queue instead of failing with "database is locked" half-way.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on a file, not in memory: concurrency tests need real locking between connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-run.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"

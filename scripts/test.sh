@@ -28,6 +28,8 @@ case "$choice" in
 esac
 echo "== Test suite on $choice"
 mkdir -p var
+# The English translation is compiled from locale/ (compiled files are not kept in git).
+.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

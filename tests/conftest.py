@@ -186,6 +186,17 @@ def cast(db) -> Cast:
     )
 
 
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
 def _visitation(ishoj, alice, pia, carl, mia, emil) -> dict:
     """Mia's case: pia referred her, the committee granted a support pedagogue at a meeting,
     a letter went out and her father appealed. Carl has a draft for Emil."""
@@ -256,7 +267,7 @@ def _visitation(ishoj, alice, pia, carl, mia, emil) -> dict:
         municipality=ishoj,
         decision=decision_mia,
         version=1,
-        pdf=b"%PDF-1.4 test",
+        pdf=_blank_pdf(),
         sha256="0" * 64,
         created_by=alice,
         sent_on=datetime.date(2026, 9, 2),

@@ -151,10 +151,10 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
     referrals = access.referrals_visible_to(user).filter(
         Q(status=Referral.Status.SUBMITTED) | Q(decisions__meeting=meeting)
     )
-    rows = list(
-        referrals.select_related("child__institution", "resource_group")
-        .distinct()
-        .order_by("submitted_at")
+    rows = sorted(
+        referrals.select_related("child__institution", "resource_group").distinct(),
+        # Those still waiting first, oldest first; then those already decided at this meeting.
+        key=lambda r: (r.status != Referral.Status.SUBMITTED, r.submitted_at or r.created_at),
     )
     audit_record(
         actor=user,

@@ -391,7 +391,9 @@ def decision_detail(request, public_id):
             "later": decision.superseded_by.all(),
             "can_decide": can_decide,
             "in_force": services.is_in_force(decision),
-            "date_form": DateForm(),
+            "sent_form": DateForm(label=_("Sendt den")),
+            "placed_form": DateForm(label=_("Startet den")),
+            "reassessed_form": DateForm(label=_("Genvurderet den")),
         },
     )
 

@@ -46,3 +46,13 @@ def test_demo_accounts_cannot_sign_in_when_demo_logins_are_off(cast, client, set
     assert not client.login(username="demo-forvaltning", password=PASSWORD)
     settings.DEMO_LOGINS_ENABLED = True
     assert client.login(username="demo-forvaltning", password=PASSWORD)
+
+
+def test_danish_by_default_and_english_when_chosen(cast, client):
+    client.force_login(cast.alice)
+    danish = client.get(reverse("start")).content.decode()
+    assert ">Forside<" in danish and ">Visitation<" in danish
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("start")).content.decode()
+    assert ">Home<" in english and ">Children<" in english
+    assert 'lang="en"' in english

@@ -1,0 +1,57 @@
+"""The chain in a real browser: a leader refers, the committee decides and writes the letter."""
+
+import pytest
+
+from inklusio.referrals.models import Decision, Referral
+from tests.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_dir):
+    login(page, live_server, "carl")
+    page.get_by_role("link", name="Visitation", exact=True).click()
+    page.get_by_role("link", name="Ny indstilling").click()
+    page.select_option("#id_child", label="Emil Testesen")
+    page.check("input[name=offer][value=support_pedagogue]")
+    page.select_option("#id_category", value="speech_language")
+    page.fill("#id_description", "Emil taler kun i korte sætninger.")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert "Kladde" in page.get_by_test_id("referral-status").inner_text()
+
+    page.get_by_role("button", name="Indsend til visitationsudvalget").click()
+    assert "uden forældrenes samtykke" in page.content()
+    page.get_by_role("link", name="Ret kladde").click()
+    page.fill("#id_consent_by", "Emils mor")
+    page.fill("#id_consent_date", "2026-11-01")
+    page.select_option("#id_consent_method", value="digital")
+    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Indsend til visitationsudvalget").click()
+    assert "Indsendt" in page.get_by_test_id("referral-status").inner_text()
+    page.screenshot(path=str(screenshot_dir / "referral.png"), full_page=True)
+    referral = Referral.objects.get(
+        child=cast.emil, referred_by=cast.carl, description__startswith="Emil taler"
+    )
+
+    page.context.clear_cookies()
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}{cast.meeting.get_absolute_url()}")
+    assert page.get_by_test_id("free-support-places").inner_text() == "6"
+    page.screenshot(path=str(screenshot_dir / "meeting.png"), full_page=True)
+    row = page.locator("tr", has=page.get_by_role("link", name="Emil Testesen")).filter(
+        has_text="Støttepædagog"
+    )
+    row.get_by_role("link", name="Afgør").click()
+    page.check("input[name=outcome][value=granted]")
+    page.fill("#id_reasons", "Emils sproglige vanskeligheder kræver fast støtte.")
+    page.select_option("#id_legal_basis", label="Dagtilbudslovens § 4")
+    page.fill("#id_start", "2026-12-01")
+    page.get_by_role("button", name="Registrér").click()
+    decision = Decision.objects.get(referral=referral)
+    assert decision.end.isoformat() == "2027-11-30"
+    page.get_by_role("button", name="Dan afgørelsesbrev").click()
+    assert page.get_by_role("link", name="Brev v1 (PDF)").is_visible()
+    page.fill("input[name=on]", "2026-12-02")
+    page.get_by_role("button", name="Registrér som sendt").click()
+    assert page.get_by_test_id("appeal-deadline").first.inner_text() == "30.12.2026"
+    page.screenshot(path=str(screenshot_dir / "decision.png"), full_page=True)

@@ -1,0 +1,336 @@
+"""The visitation committee's work: decisions within capacity, letters, appeals, re-assessment
+and the waiting list."""
+
+import datetime
+import io
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from pypdf import PdfReader
+
+from inklusio.referrals import selectors, services
+from inklusio.referrals.models import Appeal, Decision, Offer, Referral
+from tests.conftest import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def grant(cast, child, *, start=datetime.date(2026, 10, 1), **extra):
+    return services.decision_record(
+        actor=cast.alice,
+        child=child,
+        outcome=Decision.Outcome.GRANTED,
+        offer=extra.pop("offer", Offer.SUPPORT_PEDAGOGUE),
+        reasons="Behov for støtte",
+        legal_basis=cast.legal_basis,
+        start=start,
+        **extra,
+    )
+
+
+def children_born_2022(cast, count):
+    return [
+        make_child(cast.ishoj, cast.elverhoej, f"Barn{i}", f"0101224{i:03d}") for i in range(count)
+    ]
+
+
+class TestCapacity:
+    def test_the_eighth_support_pedagogue_in_a_period_is_refused(self, cast):
+        children = children_born_2022(cast, 7)  # Mia holds the first of 7 places
+        for child in children[:6]:
+            grant(cast, child)
+        assert selectors.period_capacity(cast.period)["free"] == 0
+        with pytest.raises(services.CapacityExceeded) as refused:
+            grant(cast, children[6])
+        assert refused.value.capacity == 7 and refused.value.used == 7
+        assert not Decision.objects.filter(child=children[6]).exists()
+
+    def test_a_refusal_does_not_take_a_place(self, cast):
+        child = children_born_2022(cast, 1)[0]
+        services.decision_record(
+            actor=cast.alice,
+            child=child,
+            outcome=Decision.Outcome.REFUSED,
+            offer=Offer.SUPPORT_PEDAGOGUE,
+            reasons="Behovet dækkes af ressourcefunktionen",
+            legal_basis=cast.legal_basis,
+        )
+        assert selectors.period_capacity(cast.period)["used"] == 1
+
+    def test_a_withdrawn_grant_gives_its_place_back(self, cast):
+        services.decision_end(
+            actor=cast.alice,
+            decision=cast.decision_mia,
+            kind=Decision.Kind.WITHDRAWAL,
+            reasons="Familien er flyttet",
+            legal_basis=cast.legal_basis,
+            end_on=datetime.date(2026, 9, 15),
+        )
+        assert selectors.period_capacity(cast.period)["used"] == 0
+
+    def test_resource_group_places_are_a_hard_limit(self, cast):
+        cast.group_boegely.places = 1
+        cast.group_boegely.save()
+        first, second = children_born_2022(cast, 2)
+        grant(cast, first, offer=Offer.RESOURCE_GROUP_PLACE, resource_group=cast.group_boegely)
+        with pytest.raises(services.CapacityExceeded):
+            grant(cast, second, offer=Offer.RESOURCE_GROUP_PLACE, resource_group=cast.group_boegely)
+
+    def test_a_full_period_is_explained_in_danish_and_the_form_kept(self, cast, client_for):
+        for child in children_born_2022(cast, 6):
+            grant(cast, child)
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        response = client_for(cast.alice).post(
+            url,
+            {
+                "outcome": "granted",
+                "offer": Offer.SUPPORT_PEDAGOGUE,
+                "reasons": "Emils behov er store",
+                "legal_basis": cast.legal_basis.pk,
+                "start": "2026-10-01",
+            },
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Der er ikke flere ledige pladser" in page
+        assert "Emils behov er store" in page
+        cast.waiting_emil.refresh_from_db()
+        assert cast.waiting_emil.status == Referral.Status.SUBMITTED
+
+    def test_a_start_outside_any_period_is_explained(self, cast):
+        child = children_born_2022(cast, 1)[0]
+        with pytest.raises(services.PeriodMissing):
+            grant(cast, child, start=datetime.date(2030, 5, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_granting_the_last_place_at_once_exactly_one_wins(cast):
+    """Run on SQLite and PostgreSQL alike (the suite runs on both)."""
+    children = children_born_2022(cast, 7)
+    for child in children[:5]:
+        grant(cast, child)  # with Mia: 6 of 7 places
+    contenders = children[5:]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(child):
+        try:
+            barrier.wait()
+            grant(cast, child)
+            outcomes.append("granted")
+        except services.CapacityExceeded:
+            outcomes.append("full")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(child,)) for child in contenders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["full", "granted"]
+    assert selectors.period_capacity(cast.period)["used"] == 7
+
+
+class TestDecisionAtTheMeeting:
+    def test_the_agenda_lists_submitted_referrals_with_free_capacity(self, cast, client_for):
+        response = client_for(cast.alice).get(cast.meeting.get_absolute_url())
+        assert [r.pk for r in response.context["agenda"]] == [
+            cast.waiting_emil.pk,
+            cast.referral_mia.pk,
+        ]
+        assert response.context["capacity"]["free"] == 6
+
+    def test_a_grant_lasts_one_year_and_is_reassessed_before_it_runs_out(self, cast, client_for):
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        client_for(cast.alice).post(
+            url,
+            {
+                "outcome": "granted",
+                "offer": Offer.RESOURCE_GROUP_PLACE,
+                "resource_group": cast.group_boegely.pk,
+                "reasons": "Emil har brug for en lille gruppe",
+                "legal_basis": cast.legal_basis.pk,
+                "start": "2026-10-01",
+            },
+        )
+        decision = Decision.objects.get(child=cast.emil)
+        assert decision.resource_group == cast.group_boegely
+        assert decision.reassessment_due <= datetime.date(2027, 10, 1)
+        cast.waiting_emil.refresh_from_db()
+        assert cast.waiting_emil.status == Referral.Status.DECIDED
+        support = grant(cast, children_born_2022(cast, 1)[0])
+        assert support.end == datetime.date(2027, 9, 30)
+        assert support.reassessment_due < support.end
+
+    def test_every_decision_needs_reasons_and_a_legal_basis(self, cast, client_for):
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        response = client_for(cast.alice).post(
+            url, {"outcome": "alternative", "offer": "support_pedagogue"}
+        )
+        errors = response.context["form"].errors
+        assert {"reasons", "legal_basis", "alternative"} <= set(errors)
+        assert not Decision.objects.filter(child=cast.emil).exists()
+
+
+class TestLetters:
+    def test_the_letter_gives_reasons_rules_and_appeal_guidance(self, cast, client_for):
+        client = client_for(cast.alice)
+        client.post(reverse("letter-issue", args=[cast.decision_mia.public_id]))
+        letter = cast.decision_mia.letters.get(version=2)
+        text = pdf_text(bytes(letter.pdf))
+        for expected in (
+            "Afgørelse om støttepædagog til Mia Testesen",
+            "bevilge støttepædagog",
+            "Behovet kan ikke dækkes af ressourcefunktionen.",
+            "Dagtilbudslovens § 4",
+            "Klagevejledning",
+            "senest 4 uger",
+            "Ankestyrelsen",
+            "forvaltningslovens §§ 22-24",
+            "Alice Testesen",
+        ):
+            assert expected in text.replace("\n", " "), expected
+
+    def test_reissuing_makes_a_new_version_and_keeps_the_old_one(self, cast):
+        first = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        before = bytes(first.pdf)
+        second = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        first.refresh_from_db()
+        assert (first.version, second.version) == (2, 3)
+        assert bytes(first.pdf) == before
+
+    def test_the_appeal_deadline_is_four_weeks_after_sending(self, cast, client_for):
+        letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        client_for(cast.alice).post(
+            reverse("letter-sent", args=[letter.public_id]), {"on": "2026-09-03"}
+        )
+        letter.refresh_from_db()
+        assert letter.appeal_deadline == datetime.date(2026, 10, 1)
+        page = client_for(cast.alice).get(cast.decision_mia.get_absolute_url()).content.decode()
+        assert "1.10.2026" in page
+
+    def test_the_guardian_can_open_their_letter(self, cast, client_for):
+        response = client_for(cast.gert).get(
+            reverse("letter-download", args=[cast.letter_mia.public_id])
+        )
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+class TestAppeals:
+    def test_upheld_appeal_goes_to_the_board_with_the_case_file(self, cast, client_for):
+        services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        appeal = services.appeal_register(
+            actor=cast.alice,
+            decision=cast.decision_mia,
+            received_on=datetime.date(2026, 9, 25),
+            text="Vi ønsker flere timer",
+            owner=cast.alice,
+        )
+        client_for(cast.alice).post(
+            reverse("appeal-uphold", args=[appeal.public_id]), {"on": "2026-10-05"}
+        )
+        appeal.refresh_from_db()
+        assert appeal.status == Appeal.Status.FORWARDED
+        assert (
+            appeal.forwarded_on == datetime.date(2026, 10, 5) and appeal.reassessed_by == cast.alice
+        )
+        bundle = pdf_text(bytes(appeal.bundle))
+        assert "Sagens akter: Mia Testesen" in bundle
+        assert "Svært ved overgange." in bundle  # the referral
+        assert "Klagevejledning" in bundle  # the letter follows the summary
+
+    def test_a_changed_decision_supersedes_the_appealed_one(self, cast, client_for):
+        appeal = Appeal.objects.create(
+            municipality=cast.ishoj,
+            decision=cast.decision_mia,
+            received_on=datetime.date(2026, 9, 20),
+            owner=cast.alice,
+        )
+        client_for(cast.alice).post(
+            reverse("appeal-change", args=[appeal.public_id]),
+            {
+                "outcome": "granted",
+                "offer": Offer.SUPPORT_PEDAGOGUE,
+                "reasons": "Efter klagen: bevilling fra 1. oktober",
+                "legal_basis": cast.legal_basis.pk,
+                "start": "2026-10-01",
+            },
+        )
+        appeal.refresh_from_db()
+        new = appeal.new_decision
+        assert appeal.status == Appeal.Status.CHANGED
+        assert new.supersedes == cast.decision_mia and new.kind == Decision.Kind.APPEAL_CHANGE
+        assert not services.is_in_force(cast.decision_mia) and services.is_in_force(new)
+        # The same child keeps its one place in the period.
+        assert selectors.period_capacity(cast.period)["used"] == 1
+
+
+class TestReassessmentAndWaitingList:
+    def test_overdue_reassessments_show_on_the_administrators_start_page(self, cast, client_for):
+        Decision.objects.filter(pk=cast.decision_mia.pk).update(
+            reassessment_due=datetime.date.today() - datetime.timedelta(days=1),
+            end=datetime.date.today() + datetime.timedelta(days=30),
+        )
+        page = client_for(cast.alice).get(reverse("start")).content.decode()
+        assert 'data-testid="overdue-reassessments">1<' in page
+        assert cast.decision_mia.get_absolute_url() in page
+        assert (
+            "overdue-reassessments"
+            not in client_for(cast.carl).get(reverse("start")).content.decode()
+        )
+
+    def test_a_reassessment_ends_in_continue_change_or_end(self, cast, client_for):
+        url = reverse("decision-reassess", args=[cast.decision_mia.public_id])
+        data = {
+            "outcome": "continued",
+            "reasons": "Behovet består",
+            "legal_basis": cast.legal_basis.pk,
+        }
+        response = client_for(cast.alice).post(url, data)
+        page = response.content.decode()
+        assert "Der er ikke oprettet en visitationsperiode, der dækker 01.09.2027." in page
+        services.period_create(actor=cast.alice, start_year=2027, support_places=7)
+        client_for(cast.alice).post(url, data)
+        continued = Decision.objects.get(supersedes=cast.decision_mia)
+        assert continued.kind == Decision.Kind.REASSESSMENT
+        assert continued.start == datetime.date(2027, 9, 1)
+        assert continued.end == datetime.date(2028, 8, 31)
+
+    def test_ending_early_is_itself_a_decision(self, cast, client_for):
+        client_for(cast.alice).post(
+            reverse("decision-end", args=[cast.decision_mia.public_id]),
+            {
+                "kind": "end",
+                "end_on": "2026-12-31",
+                "reasons": "Mia starter i skole",
+                "legal_basis": cast.legal_basis.pk,
+            },
+        )
+        ending = Decision.objects.get(supersedes=cast.decision_mia)
+        assert ending.outcome == Decision.Outcome.ENDED
+        cast.decision_mia.refresh_from_db()
+        assert cast.decision_mia.ended_on == datetime.date(2026, 12, 31)
+
+    def test_the_waiting_list_holds_granted_children_not_yet_started_oldest_first(
+        self, cast, client_for
+    ):
+        first, second = children_born_2022(cast, 2)
+        later = grant(cast, second)
+        Decision.objects.filter(pk=later.pk).update(decided_on=datetime.date(2026, 10, 2))
+        earlier = grant(cast, first)
+        Decision.objects.filter(pk=earlier.pk).update(decided_on=datetime.date(2026, 10, 1))
+        client = client_for(cast.alice)
+        waiting = client.get(reverse("waiting-list")).context["waiting"]
+        assert [d.pk for d in waiting] == [cast.decision_mia.pk, earlier.pk, later.pk]
+        client.post(
+            reverse("decision-placed", args=[cast.decision_mia.public_id]), {"on": "2026-09-10"}
+        )
+        waiting = client.get(reverse("waiting-list")).context["waiting"]
+        assert cast.decision_mia.pk not in [d.pk for d in waiting]
