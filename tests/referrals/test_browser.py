@@ -55,3 +55,7 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     page.get_by_role("button", name="Registrér som sendt").click()
     assert page.get_by_test_id("appeal-deadline").first.inner_text() == "30.12.2026"
     page.screenshot(path=str(screenshot_dir / "decision.png"), full_page=True)
+    href = page.get_by_role("link", name="Brev v1 (PDF)").get_attribute("href")
+    letter = page.request.get(f"{live_server.url}{href}")
+    assert letter.headers["content-type"] == "application/pdf"
+    assert letter.body().startswith(b"%PDF")

@@ -103,6 +103,24 @@ class TestCapacity:
         cast.waiting_emil.refresh_from_db()
         assert cast.waiting_emil.status == Referral.Status.SUBMITTED
 
+    def test_a_start_outside_the_meetings_period_is_refused_in_danish(self, cast, client_for):
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        response = client_for(cast.alice).post(
+            url,
+            {
+                "outcome": "granted",
+                "offer": Offer.RESOURCE_GROUP_PLACE,
+                "resource_group": cast.group_boegely.pk,
+                "reasons": "Behov for lille gruppe",
+                "legal_basis": cast.legal_basis.pk,
+                "start": "2027-04-01",
+            },
+        )
+        assert "Startdatoen 01.04.2027 ligger uden for visitationsperioden 2026/27." in (
+            response.content.decode()
+        )
+        assert not Decision.objects.filter(child=cast.emil).exists()
+
     def test_a_start_outside_any_period_is_explained(self, cast):
         child = children_born_2022(cast, 1)[0]
         with pytest.raises(services.PeriodMissing):
@@ -167,7 +185,10 @@ class TestDecisionAtTheMeeting:
         assert cast.waiting_emil.status == Referral.Status.DECIDED
         support = grant(cast, children_born_2022(cast, 1)[0])
         assert support.end == datetime.date(2027, 9, 30)
-        assert support.reassessment_due < support.end
+        # A month before the grant runs out, so the committee can decide before it does.
+        assert support.reassessment_due == datetime.date(2027, 8, 31)
+        # A group place has no end: re-assessed at least yearly.
+        assert decision.end is None
 
     def test_every_decision_needs_reasons_and_a_legal_basis(self, cast, client_for):
         url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
@@ -188,6 +209,7 @@ class TestLetters:
         for expected in (
             "Afgørelse om støttepædagog til Mia Testesen",
             "bevilge støttepædagog",
+            "Perioden er fra 1. september 2026 til 31. august 2027.",
             "Behovet kan ikke dækkes af ressourcefunktionen.",
             "Dagtilbudslovens § 4",
             "Klagevejledning",
