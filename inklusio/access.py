@@ -274,3 +274,75 @@ def decision_owners(user: User) -> QuerySet[User]:
 
 def can_use_visitation(user: User) -> bool:
     return can_decide(user) or children_user_may_refer(user).exists()
+
+
+# --- Resource courses --------------------------------------------------------------------------
+
+
+def _course_institutions(user: User) -> QuerySet[Institution]:
+    """Where a user works with courses: the corps' institutions for the corps leader, the
+    attached ones for a pedagogue, their own for leaders and staff, all for the administration."""
+    if not _active(user) or user.role in {Role.PARTNER, Role.GUARDIAN}:
+        return Institution.objects.none()
+    if user.role == Role.CORPS_LEADER:
+        return Institution.objects.in_municipality_of(user).filter(
+            pk__in=PedagogueAttachment.objects.in_municipality_of(user).values("institution_id")
+        )
+    return institutions_visible_to(user)
+
+
+def courses_visible_to(user: User):
+    """Courses hold notes about several children: the people doing the work see them; partners
+    and guardians see a child's participation through the child's page only."""
+    from inklusio.courses.models import Course
+
+    courses = Course.objects.in_municipality_of(user)
+    if not _active(user):
+        return courses.none()
+    if user.role == Role.PEDAGOGUE:
+        return courses.filter(Q(institution__in=_course_institutions(user)) | Q(pedagogue=user))
+    return courses.filter(institution__in=_course_institutions(user))
+
+
+def can_work_on_course(user: User, course) -> bool:
+    """Record sessions, observations, effect measures and participants while a course runs."""
+    return not course.is_closed and courses_visible_to(user).filter(pk=course.pk).exists()
+
+
+def can_manage_course(user: User, course) -> bool:
+    """Change the course itself or close it: its pedagogue, the corps leader, the institution's
+    leader, the administration — not staff."""
+    return (
+        can_work_on_course(user, course)
+        and (user.role != Role.STAFF)
+        and (user.role != Role.PEDAGOGUE or course.pedagogue_id == user.pk)
+    )
+
+
+def institutions_for_new_tasks(user: User) -> QuerySet[Institution]:
+    """The institution leader defines the resource task (and the administration may)."""
+    if not _active(user):
+        return Institution.objects.none()
+    if user.role == Role.ADMINISTRATOR:
+        return Institution.objects.in_municipality_of(user)
+    if user.role == Role.INSTITUTION_LEADER:
+        return Institution.objects.in_municipality_of(user).filter(pk=user.institution_id)
+    return Institution.objects.none()
+
+
+def institutions_for_new_courses(user: User) -> QuerySet[Institution]:
+    if not _active(user) or user.role == Role.STAFF:
+        return Institution.objects.none()
+    return _course_institutions(user)
+
+
+def tasks_visible_to(user: User):
+    from inklusio.courses.models import ResourceTask
+
+    return ResourceTask.objects.in_municipality_of(user).filter(
+        institution__in=_course_institutions(user)
+    )
+
+
+def can_use_courses(user: User) -> bool:
+    return institutions_for_new_courses(user).exists() or courses_visible_to(user).exists()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "inklusio.people",
     "inklusio.children",
     "inklusio.referrals",
+    "inklusio.courses",
     "inklusio.planning",
     "inklusio.reports",
 ]

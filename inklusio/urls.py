@@ -33,6 +33,7 @@ urlpatterns = [
     path("boern/<uuid:public_id>/foraeldre/ny/", child_views.guardian_add, name="guardian-add"),
     path("adgangslog/", audit_views.audit_log, name="audit-log"),
     path("visitation/", include("inklusio.referrals.urls")),
+    path("forloeb/", include("inklusio.courses.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("api/", api.urls),
 ]

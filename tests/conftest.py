@@ -15,6 +15,7 @@ from django.utils.functional import empty
 
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
 from inklusio.core.storage import private_storage
+from inklusio.courses.models import Course, Participant, ResourceTask, Session
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Profession, Role, User
 from inklusio.planning.models import Contract, WeeklyPlan
@@ -65,6 +66,10 @@ class Cast:
     letter_mia: DecisionLetter
     appeal_mia: Appeal
     attachment_mia: ReferralAttachment
+    task_boegely: ResourceTask
+    course_boegely: Course
+    participant_mia: Participant
+    session_boegely: Session
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -161,8 +166,10 @@ def cast(db) -> Cast:
     )
     contract_bob = Contract.objects.create(municipality=ishoj, pedagogue=bob)
     visitation = _visitation(ishoj, alice, pia, carl, mia, emil)
+    courses = _courses(ishoj, boegely, bob, alice, mia)
     return Cast(
         **visitation,
+        **courses,
         plan=plan,
         contract_bob=contract_bob,
         ishoj=ishoj,
@@ -184,6 +191,41 @@ def cast(db) -> Cast:
         emil=emil,
         xenia=xenia,
     )
+
+
+def _courses(ishoj, boegely, bob, alice, mia) -> dict:
+    """Bob runs a group course at Bøgely with Mia in it."""
+    task = ResourceTask.objects.create(
+        municipality=ishoj,
+        institution=boegely,
+        usage="pedagogue_coordinator",
+        problem="Konflikter i frileg",
+        created_by=alice,
+    )
+    course = Course.objects.create(
+        municipality=ishoj,
+        institution=boegely,
+        task=task,
+        kind=Course.Kind.GROUP,
+        title="Legegruppe",
+        goals="Flere børn med i legen",
+        start=datetime.date(2026, 10, 1),
+        planned_end=datetime.date(2027, 3, 31),
+        pedagogue=bob,
+        created_by=bob,
+    )
+    participant = Participant.objects.create(
+        municipality=ishoj, course=course, child=mia, role=Participant.Role.CASE
+    )
+    session = Session.objects.create(
+        municipality=ishoj, course=course, date=datetime.date(2026, 12, 2)
+    )
+    return {
+        "task_boegely": task,
+        "course_boegely": course,
+        "participant_mia": participant,
+        "session_boegely": session,
+    }
 
 
 def _blank_pdf() -> bytes:

@@ -65,3 +65,25 @@ def audit_record(
         search_term=search_term[:200],
         changes=changes or {},
     )
+
+
+def changes_since(obj: models.Model, version: int) -> dict[str, dict[str, Any]]:
+    """What others changed in `obj` after `version`, read from the audit trail:
+    field -> before/after/by. Used to explain a refused, outdated edit."""
+    merged: dict[str, dict[str, Any]] = {}
+    entries = AuditEntry.objects.filter(
+        object_type=obj._meta.model_name, object_id=str(obj.public_id), action=AuditAction.CHANGE
+    ).order_by("at", "id")
+    for entry in entries:
+        if entry.changes.get("version", {}).get("after", 0) <= version:
+            continue
+        for name, change in entry.changes.items():
+            if name == "version" or not isinstance(change, dict):
+                continue
+            first = merged.get(name, change)
+            merged[name] = {
+                "before": first["before"],
+                "after": change["after"],
+                "by": entry.actor_name,
+            }
+    return merged

@@ -50,7 +50,9 @@ class ChildForm(DkfdsModelForm):
             "resource_group",
             "languages",
             "category",
+            "left_on",
         ]
+        widgets = {"left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,6 +59,14 @@ class Child(TenantModel):
         choices=DifficultyCategory.choices,
         blank=True,
     )
+    left_on = models.DateField(
+        _("forlod dagtilbuddet den"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Børn, der er gået videre (fx i skole), beholder deres historik men vises kun ved søgning."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Optimistic locking: a form carries the version it was opened at; a stale save is refused.
     version = models.PositiveIntegerField(default=1, editable=False)

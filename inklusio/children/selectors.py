@@ -26,7 +26,8 @@ def children_visible_to(
         children = children.filter(resource_group=resource_group)
     query = query.strip()
     if not query:
-        return children
+        # Children who have left daycare keep their history but leave the everyday lists.
+        return children.filter(left_on__isnull=True)
     digits = _DIGITS.sub("", query)
     match = Q()
     for word in query.split():

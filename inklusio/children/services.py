@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from stdnum.dk import cpr as cpr_number
 
-from inklusio.audit.models import AuditAction, AuditEntry
-from inklusio.audit.services import audit_record, diff, snapshot
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record, changes_since, diff, snapshot
 from inklusio.children.models import Child, Guardian, Guardianship
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.people.models import User
@@ -24,6 +24,7 @@ CHILD_FIELDS = [
     "resource_group",
     "languages",
     "category",
+    "left_on",
 ]
 
 
@@ -64,27 +65,6 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
         existing = Child.objects.get(municipality_id=actor.municipality_id, cpr=data["cpr"])
         raise DuplicateChild(existing) from race
     return child
-
-
-def changes_since(child: Child, version: int) -> dict[str, dict[str, Any]]:
-    """What others changed after `version`, read from the audit trail: field -> before/after/by."""
-    merged: dict[str, dict[str, Any]] = {}
-    entries = AuditEntry.objects.filter(
-        object_type="child", object_id=str(child.public_id), action=AuditAction.CHANGE
-    ).order_by("at", "id")
-    for entry in entries:
-        if entry.changes.get("version", {}).get("after", 0) <= version:
-            continue
-        for name, change in entry.changes.items():
-            if name == "version":
-                continue
-            first = merged.get(name, change)
-            merged[name] = {
-                "before": first["before"],
-                "after": change["after"],
-                "by": entry.actor_name,
-            }
-    return merged
 
 
 def child_update(

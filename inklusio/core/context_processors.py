@@ -18,6 +18,8 @@ def navigation(request):
     items.append(("child-list", _("Børn")))
     if access.can_use_visitation(user):
         items.append(("visitation-overview", _("Visitation")))
+    if access.can_use_courses(user):
+        items.append(("course-overview", _("Ressourceforløb")))
     if access.can_view_planning(user):
         items.append(("planning-overview", _("Korpsplan")))
     if access.can_view_audit_log(user):

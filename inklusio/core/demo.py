@@ -196,6 +196,7 @@ def former_child(
         birth_date=birth_date,
         institution=institution,
         category=category,
+        left_on=datetime.date(birth_date.year + 6, 7, 31),
     )
     demo.former_children.append(child)
     return child

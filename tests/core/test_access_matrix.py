@@ -106,6 +106,21 @@ MATRIX = [
     post("appeal-uphold", "appeal_mia", {"alice"}),
     case("appeal-change", "appeal_mia", {"alice"}),
     case("appeal-bundle", "appeal_mia", {"alice"}),
+    # Resource courses. Bob runs the course at Bøgely (sara is staff there, cora's corps serves it).
+    case("course-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
+    case("task-create", None, {"alice", "carl", "dora"}),
+    case("task-detail", "task_boegely", {"alice", "cora", "bob", "sara"}),
+    case("course-create", None, {"alice", "cora", "bob", "carl", "dora"}),
+    case("course-detail", "course_boegely", {"alice", "cora", "bob", "sara"}),
+    case("course-edit", "course_boegely", {"alice", "cora", "bob"}),
+    case("course-close", "course_boegely", {"alice", "cora", "bob"}),
+    post("participant-add", "course_boegely", {"alice", "cora", "bob", "sara"}),
+    post("session-plan", "course_boegely", {"alice", "cora", "bob", "sara"}),
+    post("observation-add", "course_boegely", {"alice", "cora", "bob", "sara"}),
+    case("participant-letter", "participant_mia", {"alice", "cora", "bob", "sara"}),
+    post("participant-letter-given", "participant_mia", {"alice", "cora", "bob", "sara"}),
+    case("measure-record", "participant_mia", {"alice", "cora", "bob", "sara"}),
+    case("session-record", "session_boegely", {"alice", "cora", "bob", "sara"}),
 ]
 
 
@@ -127,6 +142,8 @@ def _url(cast, item: Case) -> str:
     kwargs = {key: target.public_id}
     if item.view == "meeting-decide":
         kwargs["referral_id"] = cast.waiting_emil.public_id
+    if item.view == "measure-record":
+        kwargs["phase"] = "start"
     return reverse(item.view, kwargs=kwargs)
 
 

@@ -1,0 +1,206 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.courses.models import (
+    Course,
+    EffectMeasure,
+    Observation,
+    Participant,
+    ResourceTask,
+    Session,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _one_choice_preselected(field, queryset) -> None:
+    """A leader with one institution should not have to pick it."""
+    field.queryset = queryset
+    if len(queryset) == 1:
+        field.empty_label = None
+
+
+class TaskForm(DkfdsModelForm):
+    class Meta:
+        model = ResourceTask
+        fields = ["institution", "room", "usage", "problem"]
+        widgets = {"usage": forms.RadioSelect, "problem": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        _one_choice_preselected(self.fields["institution"], institutions)
+        self.fields["room"].queryset = self.fields["room"].queryset.filter(
+            institution__in=institutions
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        room, institution = cleaned.get("room"), cleaned.get("institution")
+        if room and institution and room.institution_id != institution.pk:
+            self.add_error("room", _("Stuen hører ikke til den valgte institution."))
+        return cleaned
+
+
+class CourseForm(DkfdsModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Course
+        fields = [
+            "institution",
+            "kind",
+            "title",
+            "goals",
+            "start",
+            "planned_end",
+            "pedagogue",
+            "coordinator",
+            "coordinator_staff",
+            "staff",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "coordinator": forms.RadioSelect,
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "start": DATE,
+            "planned_end": DATE,
+            "staff": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"planned_end": _("Tom: om cirka et halvt år.")}
+
+    def __init__(self, *args, institutions, pedagogues, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_end"].required = False
+        _one_choice_preselected(self.fields["institution"], institutions)
+        self.fields["pedagogue"].queryset = pedagogues
+        self.fields["coordinator_staff"].queryset = staff
+        self.fields["staff"].queryset = staff
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            del self.fields["institution"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("Forløbet kan ikke slutte, før det starter."))
+        if cleaned.get("coordinator") == Course.Coordinator.STAFF and not cleaned.get(
+            "coordinator_staff"
+        ):
+            self.add_error("coordinator_staff", _("Vælg den medarbejder, der er tovholder."))
+        return cleaned
+
+
+class ParticipantForm(DkfdsForm):
+    child = forms.ModelChoiceField(label=_("Barn"), queryset=None, required=False)
+    staff_member = forms.ModelChoiceField(label=_("Medarbejder"), queryset=None, required=False)
+    role = forms.ChoiceField(
+        label=_("Deltager som"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Participant.Role.CASE, _("Barn i udsat position")),
+            (Participant.Role.ROLE_MODEL, _("Rollemodel")),
+        ],
+        initial=Participant.Role.CASE,
+        required=False,
+    )
+
+    def __init__(self, *args, course, children, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        if course.for_staff:
+            del self.fields["child"], self.fields["role"]
+            self.fields["staff_member"].queryset = staff
+            self.fields["staff_member"].required = True
+        else:
+            del self.fields["staff_member"]
+            self.fields["child"].queryset = children
+            self.fields["child"].required = True
+            self.fields["role"].required = True
+
+
+class LetterGivenForm(DkfdsForm):
+    on = forms.DateField(label=_("Givet den"), widget=DATE, initial=timezone.localdate)
+    delivery = forms.ChoiceField(label=_("Hvordan"), choices=Participant.Delivery.choices)
+
+
+class SessionPlanForm(DkfdsForm):
+    date = forms.DateField(label=_("Dato"), widget=DATE)
+    start_time = forms.TimeField(
+        label=_("Kl."), widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00"
+    )
+
+
+class SessionHeldForm(DkfdsForm):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Deltog"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        participants = session.course.participants.select_related("child", "staff_member")
+        self.fields["attendees"].queryset = participants
+        self.fields["attendees"].initial = list(participants)
+
+
+class SessionCancelForm(DkfdsForm):
+    cause = forms.ChoiceField(
+        label=_("Årsag"), choices=Session.Cause.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ObservationForm(DkfdsModelForm):
+    class Meta:
+        model = Observation
+        fields = ["date", "focus", "child", "text"]
+        widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = self.fields["child"].queryset.filter(
+            course_participations__course=course
+        )
+        self.fields["child"].required = False
+
+
+class MeasureForm(DkfdsModelForm):
+    class Meta:
+        model = EffectMeasure
+        fields = ["participation", "play", "conflicts", "wellbeing", "note", "assessed_on"]
+        widgets = {
+            "participation": forms.RadioSelect,
+            "play": forms.RadioSelect,
+            "conflicts": forms.RadioSelect,
+            "wellbeing": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "assessed_on": DATE,
+        }
+
+
+class CloseForm(DkfdsForm):
+    closed_on = forms.DateField(label=_("Afsluttet den"), widget=DATE, initial=timezone.localdate)
+    goals_reached = forms.ChoiceField(
+        label=_("Nåede forløbet sine mål?"), choices=Course.Rating.choices, widget=forms.RadioSelect
+    )
+    methods_in_practice = forms.ChoiceField(
+        label=_("Er metoderne blevet en del af personalets hverdag?"),
+        choices=Course.Rating.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Evalueringen fandt, at metoderne ofte forsvandt, når forløbet sluttede."),
+    )
+    evaluation = forms.CharField(label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = course
+
+    def clean_closed_on(self):
+        day = self.cleaned_data["closed_on"]
+        if day < self.course.start:
+            raise forms.ValidationError(_("Forløbet kan ikke slutte, før det starter."))
+        return day

@@ -1,0 +1,208 @@
+"""Reads of tasks and courses, scoped by inklusio.access; reading a course is logged for each child in it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.children.models import Child
+from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
+from inklusio.people.models import Role, User
+
+
+def courses_list_for(user: User, *, status: str = "active") -> QuerySet[Course]:
+    courses = access.courses_visible_to(user).select_related("institution", "pedagogue")
+    if status == "active":
+        courses = courses.filter(closed_on__isnull=True)
+    elif status == "closed":
+        courses = courses.filter(closed_on__isnull=False)
+    return courses.annotate(
+        case_count=Count("participants", filter=Q(participants__role=Participant.Role.CASE)),
+        role_model_count=Count(
+            "participants", filter=Q(participants__role=Participant.Role.ROLE_MODEL)
+        ),
+    )
+
+
+def course_for_user(user: User, public_id, *, log: bool = True) -> Course:
+    course = access.get_visible_or_404(
+        access.courses_visible_to(user).select_related(
+            "institution", "pedagogue", "task", "coordinator_staff"
+        ),
+        public_id=public_id,
+    )
+    if log:
+        for participant in course.participants.select_related("child").filter(child__isnull=False):
+            audit_record(actor=user, action=AuditAction.READ, obj=course, child=participant.child)
+    return course
+
+
+def task_for_user(user: User, public_id) -> ResourceTask:
+    return access.get_visible_or_404(
+        access.tasks_visible_to(user).select_related("institution", "room"), public_id=public_id
+    )
+
+
+def participant_for_user(user: User, public_id) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.filter(course__in=access.courses_visible_to(user)).select_related(
+            "course", "child"
+        ),
+        public_id=public_id,
+    )
+
+
+def session_for_user(user: User, public_id) -> Session:
+    return access.get_visible_or_404(
+        Session.objects.filter(course__in=access.courses_visible_to(user)).select_related("course"),
+        public_id=public_id,
+    )
+
+
+def children_for_course(user: User, course: Course) -> QuerySet[Child]:
+    """Children who can join: those of the course's institution the user may see."""
+    return access.children_visible_to(user).filter(institution=course.institution)
+
+
+def pedagogues(user: User) -> QuerySet[User]:
+    return User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
+
+
+@dataclass
+class SessionFigures:
+    planned: int = 0  # sessions due so far: held, cancelled, or planned for a day now past
+    held: int = 0
+    cancelled: int = 0
+    causes: Counter = field(default_factory=Counter)
+
+    @property
+    def held_share(self) -> int | None:
+        return round(100 * self.held / self.planned) if self.planned else None
+
+    @property
+    def cancellation_rate(self) -> int | None:
+        return round(100 * self.cancelled / self.planned) if self.planned else None
+
+    def add(self, status: str, cause: str) -> None:
+        self.planned += 1
+        if status == Session.Status.HELD:
+            self.held += 1
+        elif status == Session.Status.CANCELLED:
+            self.cancelled += 1
+            self.causes[cause] += 1
+
+
+def _due_sessions(courses) -> QuerySet[Session]:
+    today = timezone.localdate()
+    return Session.objects.filter(course__in=courses).filter(
+        Q(date__lt=today) | ~Q(status=Session.Status.PLANNED)
+    )
+
+
+def session_figures(course: Course) -> SessionFigures:
+    figures = SessionFigures()
+    for status, cause in _due_sessions([course]).values_list("status", "cause"):
+        figures.add(status, cause)
+    return figures
+
+
+def cancellation_rates(user: User) -> list[tuple[str, SessionFigures]]:
+    """Per institution, over the courses the user may see: what the leaders follow."""
+    by_institution: dict[str, SessionFigures] = defaultdict(SessionFigures)
+    rows = _due_sessions(access.courses_visible_to(user)).values_list(
+        "course__institution__name", "status", "cause"
+    )
+    for institution, status, cause in rows:
+        by_institution[institution].add(status, cause)
+    return sorted(by_institution.items())
+
+
+def _cell(start: EffectMeasure | None, end: EffectMeasure | None, dimension: str) -> dict:
+    before = getattr(start, dimension) if start else None
+    after = getattr(end, dimension) if end else None
+    change = after - before if before is not None and after is not None else None
+    return {"start": before, "end": after, "change": change}
+
+
+def before_after(course: Course) -> dict:
+    """Effect measures per child and for the group: start, end and change per dimension, in
+    the order of EffectMeasure.DIMENSIONS."""
+    cases = course.participants.filter(role=Participant.Role.CASE).select_related("child")
+    rows, complete = [], []
+    for participant in cases.prefetch_related("measures"):
+        measures = {m.phase: m for m in participant.measures.all()}
+        start, end = measures.get("start"), measures.get("end")
+        rows.append(
+            {
+                "participant": participant,
+                "cells": [_cell(start, end, d) for d in EffectMeasure.DIMENSIONS],
+            }
+        )
+        if start and end:
+            complete.append((start, end))
+    group = []
+    for dimension in EffectMeasure.DIMENSIONS if complete else ():
+        before = sum(getattr(s, dimension) for s, _e in complete) / len(complete)
+        after = sum(getattr(e, dimension) for _s, e in complete) / len(complete)
+        group.append(
+            {"start": round(before, 1), "end": round(after, 1), "change": round(after - before, 1)}
+        )
+    return {
+        "rows": rows,
+        "group": group,
+        "complete": len(complete),
+        "dimensions": _dimension_labels(),
+    }
+
+
+def _dimension_labels() -> list[str]:
+    return [EffectMeasure._meta.get_field(name).verbose_name for name in EffectMeasure.DIMENSIONS]
+
+
+def course_participants(course: Course) -> list[Participant]:
+    """Participants with the effect-measure phases still to record (cases only)."""
+    participants = list(
+        course.participants.select_related("child", "staff_member").prefetch_related("measures")
+    )
+    for participant in participants:
+        done = {measure.phase for measure in participant.measures.all()}
+        participant.phases_to_measure = (
+            [phase for phase in EffectMeasure.Phase if phase not in done]
+            if participant.is_case
+            else []
+        )
+    return participants
+
+
+def child_participations(user: User, child: Child) -> list[Participant]:
+    """A child's courses: in full for those who see the course; for a guardian, their own
+    child's participation without the other children."""
+    participations = Participant.objects.filter(child=child).select_related(
+        "course__institution", "course__pedagogue"
+    )
+    if user.role == Role.GUARDIAN:
+        return list(participations) if access.can_view_child(user, child) else []
+    return list(participations.filter(course__in=access.courses_visible_to(user)))
+
+
+def staff_in(institutions) -> QuerySet[User]:
+    return User.objects.filter(
+        institution__in=institutions, role__in=[Role.STAFF, Role.INSTITUTION_LEADER], is_active=True
+    ).order_by("first_name")
+
+
+def course_initial(user: User, task: ResourceTask | None) -> dict:
+    initial: dict = {"start": timezone.localdate()}
+    if user.role == Role.PEDAGOGUE:
+        initial["pedagogue"] = user.pk
+    if task is not None:
+        initial["institution"] = task.institution_id
+        if task.usage == "staff_coordinator":
+            initial["coordinator"] = Course.Coordinator.STAFF
+    return initial

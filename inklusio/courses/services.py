@@ -1,0 +1,363 @@
+"""State changes of resource tasks and courses, each with its audit entry."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record, changes_since, diff, snapshot
+from inklusio.children.models import Child
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.pdf import render_pdf
+from inklusio.courses.models import (
+    Course,
+    EffectMeasure,
+    Observation,
+    Participant,
+    ResourceTask,
+    Session,
+)
+from inklusio.people.models import User
+
+COURSE_FIELDS = [
+    "kind",
+    "title",
+    "goals",
+    "start",
+    "planned_end",
+    "pedagogue",
+    "coordinator",
+    "coordinator_staff",
+]
+
+
+class CourseRuleBroken(DomainError):
+    """A course rule the user can act on; the message says what to do."""
+
+
+def _children_of(course: Course) -> list[Child]:
+    return [p.child for p in course.participants.select_related("child") if p.child_id]
+
+
+def task_create(*, actor: User, data: dict[str, Any]) -> ResourceTask:
+    with transaction.atomic():
+        task = ResourceTask.objects.create(
+            municipality_id=data["institution"].municipality_id, created_by=actor, **data
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=task)
+    return task
+
+
+def _check_dates(start: datetime.date, end: datetime.date) -> None:
+    if end < start:
+        raise CourseRuleBroken(_("Forløbet kan ikke slutte, før det starter."))
+
+
+def course_create(*, actor: User, data: dict[str, Any]) -> Course:
+    data = {key: value for key, value in data.items() if key != "version"}
+    staff = data.pop("staff", [])
+    data["planned_end"] = data.get("planned_end") or Course.default_end(data["start"])
+    _check_dates(data["start"], data["planned_end"])
+    with transaction.atomic():
+        course = Course.objects.create(
+            municipality_id=data["institution"].municipality_id, created_by=actor, **data
+        )
+        course.staff.set(staff)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=course,
+            changes=diff({}, snapshot(course, COURSE_FIELDS)),
+        )
+    return course
+
+
+def course_update(
+    *, actor: User, course: Course, data: dict[str, Any], expected_version: int | None
+) -> Course:
+    data = dict(data)
+    staff = data.pop("staff", None)
+    with transaction.atomic():
+        current = Course.objects.select_for_update().get(pk=course.pk)
+        if current.is_closed:
+            raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
+        if expected_version is not None and current.version != expected_version:
+            raise EditConflict(
+                current=current, changed_fields=changes_since(current, expected_version)
+            )
+        before = snapshot(current, COURSE_FIELDS)
+        for name in COURSE_FIELDS:
+            if name in data:
+                setattr(current, name, data[name])
+        _check_dates(current.start, current.planned_end)
+        changes = diff(before, snapshot(current, COURSE_FIELDS))
+        changes["version"] = {"before": current.version, "after": current.version + 1}
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        if staff is not None:
+            current.staff.set(staff)
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
+    return current
+
+
+def participant_add(
+    *,
+    actor: User,
+    course: Course,
+    role: str,
+    child: Child | None = None,
+    staff_member: User | None = None,
+    joined_on: datetime.date | None = None,
+) -> Participant:
+    """Children (cases or role models) join child courses; staff join reflection and
+    action-learning courses."""
+    if course.is_closed:
+        raise CourseRuleBroken(_("Forløbet er afsluttet."))
+    if course.for_staff and staff_member is None:
+        raise CourseRuleBroken(
+            _("Et refleksions- eller aktionslæringsforløb har medarbejdere som deltagere.")
+        )
+    if not course.for_staff and child is None:
+        raise CourseRuleBroken(_("Vælg barnet, der skal deltage."))
+    if (
+        course.kind == Course.Kind.INDIVIDUAL
+        and role == Participant.Role.CASE
+        and course.participants.filter(role=Participant.Role.CASE).exists()
+    ):
+        raise CourseRuleBroken(_("Et individuelt forløb har ét barn i udsat position."))
+    existing = course.participants.filter(child=child).first() if child else None
+    if existing is not None:
+        raise CourseRuleBroken(
+            _(
+                "%(name)s deltager allerede i forløbet som %(role)s; et barn har kun én rolle i et forløb."
+            )
+            % {"name": child.full_name, "role": existing.get_role_display().lower()}
+        )
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                municipality_id=course.municipality_id,
+                course=course,
+                child=child,
+                staff_member=staff_member,
+                role=Participant.Role.STAFF if staff_member else role,
+                joined_on=joined_on or timezone.localdate(),
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=participant,
+                child=child,
+                changes={
+                    "course": {"before": None, "after": str(course)},
+                    "role": {"before": None, "after": role},
+                },
+            )
+    except IntegrityError as clash:
+        raise CourseRuleBroken(_("Deltageren er allerede med i forløbet.")) from clash
+    return participant
+
+
+def parent_letter(participant: Participant) -> bytes:
+    """The letter to a participating child's parents: what the course is and why the child takes part."""
+    course = participant.course
+    return render_pdf(
+        "courses/parent_letter_pdf.html",
+        {
+            "participant": participant,
+            "course": course,
+            "child": participant.child,
+            "municipality": course.institution.municipality,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def letter_given(
+    *, actor: User, participant: Participant, on: datetime.date, delivery: str
+) -> Participant:
+    with transaction.atomic():
+        Participant.objects.filter(pk=participant.pk).update(
+            letter_sent_on=on, letter_delivery=delivery
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            obj=participant,
+            child=participant.child,
+            changes={
+                "letter_sent_on": {"before": None, "after": on.isoformat()},
+                "delivery": delivery,
+            },
+        )
+    participant.refresh_from_db()
+    return participant
+
+
+def session_plan(
+    *, actor: User, course: Course, date: datetime.date, start_time: datetime.time
+) -> Session:
+    if course.is_closed:
+        raise CourseRuleBroken(_("Forløbet er afsluttet."))
+    if date < course.start:
+        raise CourseRuleBroken(
+            _("Samlingen ligger før forløbets start (%(day)s).")
+            % {"day": f"{course.start:%d.%m.%Y}"}
+        )
+    if course.sessions.filter(date=date, start_time=start_time).exists():
+        raise CourseRuleBroken(
+            _("Der er allerede en samling %(day)s kl. %(time)s.")
+            % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"}
+        )
+    with transaction.atomic():
+        session = Session.objects.create(
+            municipality_id=course.municipality_id, course=course, date=date, start_time=start_time
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=session)
+    return session
+
+
+def _lock_planned(session: Session) -> Session:
+    current = Session.objects.select_for_update().get(pk=session.pk)
+    if current.status != Session.Status.PLANNED:
+        raise CourseRuleBroken(
+            _("Samlingen er allerede registreret som %(status)s.")
+            % {"status": current.get_status_display().lower()}
+        )
+    return current
+
+
+def session_held(
+    *, actor: User, session: Session, attendees: list[Participant], note: str = ""
+) -> Session:
+    """Record a session as held, with who took part; a session is recorded once."""
+    with transaction.atomic():
+        current = _lock_planned(session)
+        strangers = [p for p in attendees if p.course_id != current.course_id]
+        if strangers:
+            raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))
+        current.status = Session.Status.HELD
+        current.note = note
+        current.recorded_by = actor
+        current.recorded_at = timezone.now()
+        current.save()
+        current.attendees.set(attendees)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=current,
+            changes={"status": {"before": "planned", "after": "held"}, "attendees": len(attendees)},
+        )
+    return current
+
+
+def session_cancel(*, actor: User, session: Session, cause: str, note: str = "") -> Session:
+    """A cancellation with who cancelled and why: the figures the leaders follow."""
+    with transaction.atomic():
+        current = _lock_planned(session)
+        current.status = Session.Status.CANCELLED
+        current.cause = cause
+        current.note = note
+        current.cancelled_by = actor
+        current.recorded_by = actor
+        current.recorded_at = timezone.now()
+        current.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=current,
+            changes={"status": {"before": "planned", "after": "cancelled"}, "cause": cause},
+        )
+    return current
+
+
+def observation_add(*, actor: User, course: Course, data: dict[str, Any]) -> Observation:
+    child = data.get("child")
+    if child is not None and not course.participants.filter(child=child).exists():
+        raise CourseRuleBroken(_("Barnet deltager ikke i forløbet."))
+    with transaction.atomic():
+        observation = Observation.objects.create(
+            municipality_id=course.municipality_id, course=course, author=actor, **data
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=course,
+            child=child,
+            object_type="observation",
+        )
+    return observation
+
+
+def measure_record(
+    *, actor: User, participant: Participant, phase: str, data: dict[str, Any]
+) -> EffectMeasure:
+    """Effect measures are for the children the course is for; role models are not cases."""
+    if not participant.is_case:
+        raise CourseRuleBroken(
+            _("Effektmål registreres kun for børn i udsat position, ikke for rollemodeller.")
+        )
+    if participant.measures.filter(phase=phase).exists():
+        raise CourseRuleBroken(
+            _("Barnet er allerede vurderet %(phase)s.")
+            % {"phase": EffectMeasure.Phase(phase).label.lower()}
+        )
+    with transaction.atomic():
+        measure = EffectMeasure.objects.create(
+            municipality_id=participant.municipality_id,
+            participant=participant,
+            phase=phase,
+            assessed_by=actor,
+            **data,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=participant,
+            child=participant.child,
+            object_type="effectmeasure",
+            changes={
+                name: {"before": None, "after": getattr(measure, name)}
+                for name in EffectMeasure.DIMENSIONS
+            },
+        )
+    return measure
+
+
+def course_close(
+    *,
+    actor: User,
+    course: Course,
+    closed_on: datetime.date,
+    goals_reached: str,
+    methods_in_practice: str,
+    evaluation: str,
+) -> Course:
+    """Closing needs the evaluation, including whether the staff now use the methods every day."""
+    if not (goals_reached and methods_in_practice and evaluation.strip()):
+        raise CourseRuleBroken(_("Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."))
+    with transaction.atomic():
+        current = Course.objects.select_for_update().get(pk=course.pk)
+        if current.is_closed:
+            raise CourseRuleBroken(_("Forløbet er allerede afsluttet."))
+        if closed_on < current.start:
+            raise CourseRuleBroken(_("Forløbet kan ikke slutte, før det starter."))
+        current.closed_on = closed_on
+        current.goals_reached = goals_reached
+        current.methods_in_practice = methods_in_practice
+        current.evaluation = evaluation
+        current.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=current,
+            changes={"closed_on": {"before": None, "after": closed_on.isoformat()}},
+        )
+    return current

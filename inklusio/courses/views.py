@@ -1,0 +1,378 @@
+"""Resource course pages: thin views over inklusio.access, selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.courses import selectors, services
+from inklusio.courses.forms import (
+    CloseForm,
+    CourseForm,
+    LetterGivenForm,
+    MeasureForm,
+    ObservationForm,
+    ParticipantForm,
+    SessionCancelForm,
+    SessionHeldForm,
+    SessionPlanForm,
+    TaskForm,
+)
+from inklusio.courses.models import Course, EffectMeasure
+
+
+@login_required
+def overview(request):
+    if not access.can_use_courses(request.user):
+        raise Http404
+    status = request.GET.get("status", "active")
+    return render(
+        request,
+        "courses/overview.html",
+        {
+            "status": status,
+            "status_choices": [
+                ("active", _("I gang")),
+                ("closed", _("Afsluttede")),
+                ("", _("Alle")),
+            ],
+            "courses": selectors.courses_list_for(request.user, status=status)[:200],
+            "tasks": access.tasks_visible_to(request.user).select_related("institution")[:30],
+            "rates": selectors.cancellation_rates(request.user),
+            "can_add_task": access.institutions_for_new_tasks(request.user).exists(),
+            "can_add_course": access.institutions_for_new_courses(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def task_create(request):
+    institutions = access.institutions_for_new_tasks(request.user)
+    if not institutions.exists():
+        raise Http404
+    form = TaskForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        task = services.task_create(actor=request.user, data=form.cleaned_data)
+        messages.success(
+            request, _("Ressourceopgaven er oprettet. Ressourcepædagogen kan nu starte et forløb.")
+        )
+        return redirect(task)
+    return render(request, "courses/form.html", {"form": form, "title": _("Ny ressourceopgave")})
+
+
+@login_required
+def task_detail(request, public_id):
+    task = selectors.task_for_user(request.user, public_id)
+    return render(
+        request,
+        "courses/task_detail.html",
+        {
+            "task": task,
+            "courses": task.courses.filter(pk__in=access.courses_visible_to(request.user)),
+            "can_add_course": access.institutions_for_new_courses(request.user)
+            .filter(pk=task.institution_id)
+            .exists(),
+        },
+    )
+
+
+@login_required
+def course_create(request):
+    institutions = access.institutions_for_new_courses(request.user)
+    if not institutions.exists():
+        raise Http404
+    task = None
+    if request.GET.get("opgave"):
+        task = access.tasks_visible_to(request.user).filter(public_id=request.GET["opgave"]).first()
+    form = CourseForm(
+        request.POST or None,
+        institutions=institutions,
+        pedagogues=selectors.pedagogues(request.user),
+        staff=selectors.staff_in(institutions),
+        initial=selectors.course_initial(request.user, task),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(
+                actor=request.user, data={**form.cleaned_data, "task": task}
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Forløbet er oprettet. Tilføj deltagere og planlæg samlinger.")
+            )
+            return redirect(course)
+    return render(
+        request,
+        "courses/form.html",
+        {"form": form, "title": _("Nyt ressourceforløb"), "task": task},
+    )
+
+
+@login_required
+def course_edit(request, public_id):
+    course = selectors.course_for_user(request.user, public_id, log=False)
+    if not access.can_manage_course(request.user, course):
+        raise Http404
+    form = CourseForm(
+        request.POST or None,
+        instance=course,
+        institutions=access.institutions_for_new_courses(request.user),
+        pedagogues=selectors.pedagogues(request.user),
+        staff=selectors.staff_in([course.institution]),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.course_update(
+                actor=request.user,
+                course=course,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as conflict:
+            changed = ", ".join(sorted(conflict.changed_fields)) or "–"
+            form.add_error(
+                None,
+                _(
+                    "Forløbet er ændret af en anden, efter du åbnede det (%(fields)s). Dine indtastninger er "
+                    "bevaret; se forløbet i et nyt vindue, og gem igen."
+                )
+                % {"fields": changed},
+            )
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ændringerne er gemt."))
+            return redirect(course)
+    return render(
+        request, "courses/form.html", {"form": form, "title": _("Ret forløbet"), "course": course}
+    )
+
+
+@login_required
+def course_detail(request, public_id):
+    course = selectors.course_for_user(request.user, public_id)
+    can_work = access.can_work_on_course(request.user, course)
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course,
+            "participants": selectors.course_participants(course),
+            "sessions": course.sessions.select_related("cancelled_by").prefetch_related(
+                "attendees"
+            ),
+            "figures": selectors.session_figures(course),
+            "observations": course.observations.select_related("author", "child")[:50],
+            "effects": selectors.before_after(course),
+            "can_work": can_work,
+            "can_manage": access.can_manage_course(request.user, course),
+            "participant_form": ParticipantForm(
+                course=course,
+                children=selectors.children_for_course(request.user, course),
+                staff=selectors.staff_in([course.institution]),
+            )
+            if can_work
+            else None,
+            "session_form": SessionPlanForm() if can_work else None,
+            "observation_form": ObservationForm(course=course) if can_work else None,
+            "letter_form": LetterGivenForm() if can_work else None,
+        },
+    )
+
+
+def _course_to_work_on(request, public_id) -> Course:
+    course = selectors.course_for_user(request.user, public_id, log=False)
+    if not access.can_work_on_course(request.user, course):
+        raise Http404
+    return course
+
+
+def _show_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+@require_POST
+def participant_add(request, public_id):
+    course = _course_to_work_on(request, public_id)
+    form = ParticipantForm(
+        request.POST,
+        course=course,
+        children=selectors.children_for_course(request.user, course),
+        staff=selectors.staff_in([course.institution]),
+    )
+    if form.is_valid():
+        try:
+            participant = services.participant_add(
+                actor=request.user, course=course, **form.cleaned_data
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            if participant.child_id:
+                messages.success(
+                    request,
+                    _("%(name)s er med i forløbet. Giv forældrene brevet om forløbet.")
+                    % {"name": participant.child.full_name},
+                )
+    else:
+        _show_errors(request, form)
+    return redirect(course)
+
+
+@login_required
+def participant_letter(request, public_id):
+    participant = selectors.participant_for_user(request.user, public_id)
+    if participant.child is None:
+        raise Http404
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORT, obj=participant, child=participant.child
+    )
+    response = HttpResponse(services.parent_letter(participant), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="brev-om-ressourceforloeb.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def participant_letter_given(request, public_id):
+    participant = selectors.participant_for_user(request.user, public_id)
+    if not access.can_work_on_course(request.user, participant.course):
+        raise Http404
+    form = LetterGivenForm(request.POST)
+    if form.is_valid():
+        services.letter_given(actor=request.user, participant=participant, **form.cleaned_data)
+        messages.success(request, _("Det er registreret, at forældrene har fået brevet."))
+    else:
+        _show_errors(request, form)
+    return redirect(participant.course)
+
+
+@login_required
+@require_POST
+def session_plan(request, public_id):
+    course = _course_to_work_on(request, public_id)
+    form = SessionPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_plan(actor=request.user, course=course, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Samlingen er planlagt."))
+    else:
+        _show_errors(request, form)
+    return redirect(course)
+
+
+@login_required
+def session_record(request, public_id):
+    session = selectors.session_for_user(request.user, public_id)
+    if not access.can_work_on_course(request.user, session.course):
+        raise Http404
+    held_form = SessionHeldForm(
+        request.POST if request.POST.get("outcome") == "held" else None, session=session
+    )
+    cancel_form = SessionCancelForm(
+        request.POST if request.POST.get("outcome") == "cancelled" else None
+    )
+    form = held_form if request.POST.get("outcome") == "held" else cancel_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form is held_form:
+                services.session_held(actor=request.user, session=session, **form.cleaned_data)
+            else:
+                services.session_cancel(actor=request.user, session=session, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Samlingen er registreret."))
+            return redirect(session.course)
+    return render(
+        request,
+        "courses/session_record.html",
+        {"session": session, "held_form": held_form, "cancel_form": cancel_form},
+    )
+
+
+@login_required
+@require_POST
+def observation_add(request, public_id):
+    course = _course_to_work_on(request, public_id)
+    form = ObservationForm(request.POST, course=course)
+    if form.is_valid():
+        try:
+            services.observation_add(actor=request.user, course=course, data=form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Observationen er gemt."))
+    else:
+        _show_errors(request, form)
+    return redirect(course)
+
+
+@login_required
+def measure_record(request, public_id, phase):
+    participant = selectors.participant_for_user(request.user, public_id)
+    if phase not in EffectMeasure.Phase.values or not access.can_work_on_course(
+        request.user, participant.course
+    ):
+        raise Http404
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_record(
+                actor=request.user, participant=participant, phase=phase, data=form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Vurderingen er gemt."))
+            return redirect(participant.course)
+    title = _("Effektmål %(phase)s: %(name)s") % {
+        "phase": EffectMeasure.Phase(phase).label.lower(),
+        "name": participant.child.full_name if participant.child else participant,
+    }
+    return render(
+        request, "courses/form.html", {"form": form, "title": title, "course": participant.course}
+    )
+
+
+@login_required
+def course_close(request, public_id):
+    course = selectors.course_for_user(request.user, public_id, log=request.method == "GET")
+    if not access.can_manage_course(request.user, course):
+        raise Http404
+    form = CloseForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_close(actor=request.user, course=course, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Forløbet er afsluttet."))
+            return redirect(course)
+    return render(
+        request,
+        "courses/close.html",
+        {
+            "form": form,
+            "course": course,
+            "effects": selectors.before_after(course),
+            "figures": selectors.session_figures(course),
+        },
+    )

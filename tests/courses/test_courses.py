@@ -1,0 +1,343 @@
+"""Resource courses as the pedagogue and the institution run them."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from inklusio.courses import selectors, services
+from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
+from inklusio.reports.registry import build_table
+from tests.conftest import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(
+        "\n", " "
+    )
+
+
+@pytest.fixture
+def kids(cast):
+    """Four more children at Bøgely."""
+    return [
+        make_child(cast.ishoj, cast.boegely, name, f"0101224{i:03d}")
+        for i, name in enumerate(["Ali", "Bo", "Cy", "Di"])
+    ]
+
+
+def measure(cast, participant, phase, score):
+    values = dict.fromkeys(EffectMeasure.DIMENSIONS, score)
+    return services.measure_record(
+        actor=cast.bob, participant=participant, phase=phase, data=values
+    )
+
+
+class TestTasksAndCourses:
+    def test_the_leader_defines_the_resource_task(self, cast, client_for):
+        carl = client_for(cast.carl)
+        response = carl.post(
+            reverse("task-create"),
+            {
+                "institution": cast.elverhoej.pk,
+                "usage": "observation",
+                "problem": "Uro ved frokost",
+            },
+        )
+        task = ResourceTask.objects.get(institution=cast.elverhoej)
+        assert response["Location"] == task.get_absolute_url()
+        assert task.created_by == cast.carl
+        # A leader only defines tasks for their own institution.
+        response = carl.post(
+            reverse("task-create"),
+            {"institution": cast.boegely.pk, "usage": "sparring", "problem": "x"},
+        )
+        assert "institution" in response.context["form"].errors
+
+    def test_a_course_cannot_end_before_it_starts_and_keeps_the_typing(self, cast, client_for):
+        response = client_for(cast.bob).post(
+            reverse("course-create"),
+            {
+                "institution": cast.boegely.pk,
+                "kind": "group",
+                "title": "Venskabsgruppe",
+                "goals": "Flere venskaber",
+                "start": "2026-12-01",
+                "planned_end": "2026-11-01",
+                "pedagogue": cast.bob.pk,
+                "coordinator": "pedagogue",
+            },
+        )
+        assert response.context["form"].errors["planned_end"] == [
+            "Forløbet kan ikke slutte, før det starter."
+        ]
+        assert "Venskabsgruppe" in response.content.decode()
+
+    def test_a_course_lasts_about_half_a_year_unless_told_otherwise(self, cast, client_for):
+        client_for(cast.bob).post(
+            reverse("course-create") + f"?opgave={cast.task_boegely.public_id}",
+            {
+                "institution": cast.boegely.pk,
+                "kind": "individual",
+                "title": "Rolig start",
+                "goals": "Tryg aflevering",
+                "start": "2026-12-01",
+                "pedagogue": cast.bob.pk,
+                "coordinator": "pedagogue",
+            },
+        )
+        course = Course.objects.get(title="Rolig start")
+        assert course.planned_end == datetime.date(2027, 6, 1)
+        assert course.task == cast.task_boegely
+
+    def test_a_stale_edit_is_refused_with_an_explanation(self, cast, client_for):
+        url = reverse("course-edit", args=[cast.course_boegely.public_id])
+        data = {
+            "kind": "group",
+            "title": "Legegruppe",
+            "goals": "Nyt mål",
+            "start": "2026-10-01",
+            "planned_end": "2027-03-31",
+            "pedagogue": cast.bob.pk,
+            "coordinator": "pedagogue",
+            "version": 1,
+        }
+        client_for(cast.bob).post(url, data)
+        response = client_for(cast.cora).post(url, {**data, "goals": "Et andet mål"})
+        assert "ændret af en anden" in response.content.decode()
+        cast.course_boegely.refresh_from_db()
+        assert cast.course_boegely.goals == "Nyt mål"
+
+
+class TestParticipants:
+    def test_a_group_course_mixes_cases_and_role_models(self, cast, kids):
+        course = cast.course_boegely
+        services.participant_add(actor=cast.bob, course=course, role="role_model", child=kids[0])
+        services.participant_add(actor=cast.bob, course=course, role="role_model", child=kids[1])
+        roles = sorted(course.participants.values_list("role", flat=True))
+        assert roles == ["case", "role_model", "role_model"]
+
+    def test_a_child_is_never_both_case_and_role_model_in_one_course(self, cast, client_for):
+        response = client_for(cast.bob).post(
+            reverse("participant-add", args=[cast.course_boegely.public_id]),
+            {"child": cast.mia.pk, "role": "role_model"},
+            follow=True,
+        )
+        assert (
+            "Mia Testesen deltager allerede i forløbet som barn i udsat position"
+            in response.content.decode()
+        )
+        assert cast.course_boegely.participants.count() == 1
+
+    def test_role_models_get_no_effect_measures_and_no_case(self, cast, kids):
+        model = services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="role_model", child=kids[0]
+        )
+        with pytest.raises(services.CourseRuleBroken, match="ikke for rollemodeller"):
+            measure(cast, model, "start", 3)
+        reached = build_table("children-reached", cast.ishoj).rows
+        assert reached == [["2026", 1, 1, 1]]
+
+    def test_reflection_courses_have_staff_not_children(self, cast):
+        course = services.course_create(
+            actor=cast.bob,
+            data={
+                "institution": cast.boegely,
+                "kind": "reflection",
+                "title": "Refleksion",
+                "goals": "Fælles sprog",
+                "start": datetime.date(2026, 11, 1),
+                "pedagogue": cast.bob,
+            },
+        )
+        with pytest.raises(services.CourseRuleBroken, match="medarbejdere"):
+            services.participant_add(actor=cast.bob, course=course, role="case", child=cast.mia)
+        services.participant_add(
+            actor=cast.bob, course=course, role="staff", staff_member=cast.sara
+        )
+        assert course.participants.get().role == Participant.Role.STAFF
+
+    def test_the_parent_letter_explains_the_course_and_the_childs_part(
+        self, cast, kids, client_for
+    ):
+        client = client_for(cast.bob)
+        response = client.get(reverse("participant-letter", args=[cast.participant_mia.public_id]))
+        text = pdf_text(response.content)
+        assert "Mia skal være med i et ressourceforløb" in text
+        assert "gruppeforløb" in text and "Bob Testesen" in text
+        assert "Flere børn med i legen" in text
+        model = services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="role_model", child=kids[0]
+        )
+        text = pdf_text(services.parent_letter(model))
+        assert "god kammerat" in text and "ikke med, fordi vi er bekymrede" in text
+        client.post(
+            reverse("participant-letter-given", args=[cast.participant_mia.public_id]),
+            {"on": "2026-10-02", "delivery": "handed"},
+        )
+        cast.participant_mia.refresh_from_db()
+        assert cast.participant_mia.letter_sent_on == datetime.date(2026, 10, 2)
+
+
+class TestSessions:
+    def test_a_session_is_planned_once_and_recorded_once(self, cast, client_for):
+        client = client_for(cast.bob)
+        url = reverse("session-plan", args=[cast.course_boegely.public_id])
+        response = client.post(url, {"date": "2026-12-02", "start_time": "09:00"}, follow=True)
+        assert "Der er allerede en samling 02.12.2026 kl. 09:00." in response.content.decode()
+        record = reverse("session-record", args=[cast.session_boegely.public_id])
+        client.post(record, {"outcome": "held", "attendees": [cast.participant_mia.pk]})
+        response = client.post(record, {"outcome": "cancelled", "cause": "illness"})
+        assert "allerede registreret som gennemført" in response.content.decode()
+        cast.session_boegely.refresh_from_db()
+        assert cast.session_boegely.status == Session.Status.HELD
+        assert list(cast.session_boegely.attendees.all()) == [cast.participant_mia]
+
+    def test_held_share_and_cancellations_by_cause(self, cast, client_for):
+        course = cast.course_boegely
+        days = [datetime.date(2026, 10, d) for d in (5, 12, 19, 26)]
+        sessions = [
+            services.session_plan(
+                actor=cast.bob, course=course, date=d, start_time=datetime.time(9)
+            )
+            for d in days
+        ]
+        services.session_held(actor=cast.bob, session=sessions[0], attendees=[cast.participant_mia])
+        services.session_held(actor=cast.bob, session=sessions[1], attendees=[])
+        services.session_cancel(actor=cast.bob, session=sessions[2], cause="called_to_centre")
+        # sessions[3] passed without being recorded: it counts as planned, not held.
+        figures = selectors.session_figures(course)
+        assert (figures.planned, figures.held, figures.cancelled, figures.held_share) == (
+            4,
+            2,
+            1,
+            50,
+        )
+        page = client_for(cast.carl).get(reverse("course-overview")).content.decode()
+        assert "Bøgely" not in page  # Carl leads Elverhøj
+        rates = client_for(cast.cora).get(reverse("course-overview")).context["rates"]
+        assert [(name, f.cancellation_rate) for name, f in rates] == [("Bøgely", 25)]
+        table = build_table("cancellations", cast.ishoj)
+        assert table.rows == [["2026", 3, 2, 1, 33.3, 1, 0, 0, 0]]
+
+
+class TestEffectAndClosing:
+    def test_before_and_after_per_child_and_for_the_group(self, cast, kids):
+        other = services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="case", child=kids[0]
+        )
+        measure(cast, cast.participant_mia, "start", 2)
+        measure(cast, cast.participant_mia, "end", 4)
+        measure(cast, other, "start", 3)
+        measure(cast, other, "end", 3)
+        with pytest.raises(services.CourseRuleBroken, match="allerede vurderet"):
+            measure(cast, other, "end", 5)
+        effects = selectors.before_after(cast.course_boegely)
+        assert effects["complete"] == 2
+        assert effects["group"][0] == {"start": 2.5, "end": 3.5, "change": 1.0}
+        assert [row["cells"][0]["change"] for row in effects["rows"]] == [2, 0]
+
+    def test_closing_needs_the_evaluation(self, cast, client_for):
+        url = reverse("course-close", args=[cast.course_boegely.public_id])
+        client = client_for(cast.bob)
+        response = client.post(url, {"closed_on": "2026-09-01", "evaluation": ""})
+        errors = response.context["form"].errors
+        assert {"goals_reached", "methods_in_practice", "evaluation", "closed_on"} <= set(errors)
+        client.post(
+            url,
+            {
+                "closed_on": "2027-03-31",
+                "goals_reached": "partly",
+                "methods_in_practice": "yes",
+                "evaluation": "Legegrupperne fortsætter på stuen.",
+            },
+        )
+        cast.course_boegely.refresh_from_db()
+        assert cast.course_boegely.closed_on == datetime.date(2027, 3, 31)
+        assert cast.course_boegely.methods_in_practice == "yes"
+        # A closed course is history: no more sessions or participants.
+        assert (
+            client.post(reverse("session-plan", args=[cast.course_boegely.public_id])).status_code
+            == 404
+        )
+
+
+def test_a_guardian_sees_their_childs_course_but_not_the_course_page(cast, client_for):
+    client = client_for(cast.gert)
+    page = client.get(cast.mia.get_absolute_url()).content.decode()
+    assert "Legegruppe" in page and cast.course_boegely.get_absolute_url() not in page
+    assert client.get(cast.course_boegely.get_absolute_url()).status_code == 404
+
+
+def test_courses_by_type_counts_reflection_and_action_learning_together(cast):
+    for kind, start in [
+        ("individual", "2015-03-01"),
+        ("reflection", "2015-05-01"),
+        ("action_learning", "2015-06-01"),
+    ]:
+        Course.objects.create(
+            municipality=cast.ishoj,
+            institution=cast.boegely,
+            kind=kind,
+            title=kind,
+            goals="-",
+            start=datetime.date.fromisoformat(start),
+            planned_end=datetime.date(2015, 12, 1),
+            pedagogue=cast.bob,
+            created_by=cast.bob,
+        )
+    assert build_table("courses-by-type", cast.ishoj, year_from=2014, year_to=2016).rows == [
+        ["2014", 0, 0, 0, 0],
+        ["2015", 0, 1, 2, 3],
+        ["2016", 0, 0, 0, 0],
+    ]
+    assert build_table("courses-by-type", cast.ishoj).rows == [
+        ["2015", 0, 1, 2, 3],
+        ["2026", 1, 0, 0, 1],
+    ]
+
+
+def test_children_reached_counts_a_child_in_two_courses_once(cast, kids):
+    second = Course.objects.create(
+        municipality=cast.ishoj,
+        institution=cast.boegely,
+        kind="individual",
+        title="Individuelt",
+        goals="-",
+        start=datetime.date(2026, 11, 1),
+        planned_end=datetime.date(2027, 5, 1),
+        pedagogue=cast.bob,
+        created_by=cast.bob,
+    )
+    services.participant_add(actor=cast.bob, course=second, role="case", child=cast.mia)
+    services.participant_add(
+        actor=cast.bob, course=cast.course_boegely, role="role_model", child=kids[0]
+    )
+    assert build_table("children-reached", cast.ishoj).rows == [["2026", 1, 2, 1]]
+
+
+def test_the_demo_gives_back_table_3_of_the_evaluation(db, capsys):
+    call_command("load_demo")
+    capsys.readouterr()
+    call_command(
+        "statistics",
+        "courses-by-type",
+        municipality="ishoj",
+        year_from="2014",
+        year_to="2016",
+        format="json",
+    )
+    assert json.loads(capsys.readouterr().out)["rows"] == [
+        ["2014", 13, 9, 0, 22],
+        ["2015", 19, 8, 1, 28],
+        ["2016", 10, 14, 4, 28],
+    ]
+    group_courses = Course.objects.filter(kind="group", start__year__lte=2016)
+    cases = Participant.objects.filter(course__in=group_courses, role="case").count()
+    assert 4 <= cases / group_courses.count() <= 5
