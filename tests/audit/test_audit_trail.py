@@ -113,4 +113,8 @@ class TestDataSubjectExport:
         assert data["child"]["cpr"] == "150322-4123"
         assert [g["name"] for g in data["guardians"]] == ["Gert Testesen"]
         assert data["partner_invitations"][0]["reason"] == "Konsultativt møde"
+        # Every part of the system that holds data about the child contributes its part.
+        assert data["referrals"]["referrals"][0]["description"] == "Svært ved overgange."
+        assert data["referrals"]["decisions"][0]["legal_basis"] == "Dagtilbudslovens § 4"
+        assert data["courses"]["courses"][0]["course"] == "Legegruppe"
         assert entries_for(cast.mia, AuditAction.EXPORT).count() == 1
