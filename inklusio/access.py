@@ -346,3 +346,11 @@ def tasks_visible_to(user: User):
 
 def can_use_courses(user: User) -> bool:
     return institutions_for_new_courses(user).exists() or courses_visible_to(user).exists()
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def can_view_statistics(user: User) -> bool:
+    """Aggregated figures for the administration and the corps' leader."""
+    return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}

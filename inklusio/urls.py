@@ -34,6 +34,7 @@ urlpatterns = [
     path("adgangslog/", audit_views.audit_log, name="audit-log"),
     path("visitation/", include("inklusio.referrals.urls")),
     path("forloeb/", include("inklusio.courses.urls")),
+    path("statistik/", include("inklusio.reports.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("api/", api.urls),
 ]

@@ -22,6 +22,8 @@ def navigation(request):
         items.append(("course-overview", _("Ressourceforløb")))
     if access.can_view_planning(user):
         items.append(("planning-overview", _("Korpsplan")))
+    if access.can_view_statistics(user):
+        items.append(("statistics-index", _("Statistik")))
     if access.can_view_audit_log(user):
         items.append(("audit-log", _("Adgangslog")))
     return {"nav_items": items}

@@ -166,7 +166,12 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
     return rows
 
 
-def reassessments(user: User, *, within_days: int = 60) -> dict[str, list[Decision]]:
+REASSESSMENT_NOTICE_DAYS = 60
+
+
+def reassessments(
+    user: User, *, within_days: int = REASSESSMENT_NOTICE_DAYS
+) -> dict[str, list[Decision]]:
     """Grants whose yearly re-assessment is overdue or due soon (for the committee)."""
     if not access.can_decide(user):
         return {"overdue": [], "upcoming": []}

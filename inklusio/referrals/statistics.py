@@ -1,12 +1,19 @@
-"""The evaluation's tables 1, 2, 4 and 5 from the visitation records."""
+"""The evaluation's tables 1, 2, 4 and 5 and the re-assessments due, from the visitation records."""
 
-from collections import Counter
+import datetime
+from collections import Counter, defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from inklusio.children.models import DifficultyCategory
 from inklusio.organisation.models import Municipality
 from inklusio.referrals.models import Decision, Offer, Referral, VisitationPeriod
+from inklusio.referrals.periods import period_start_for
+from inklusio.referrals.selectors import REASSESSMENT_NOTICE_DAYS
+from inklusio.referrals.services import current_grants
 from inklusio.reports.registry import Table, statistics_table
 
 
@@ -19,61 +26,128 @@ def _periods(municipality: Municipality, year_from: int | None, year_to: int | N
     return list(periods)
 
 
-def support_grants(municipality: Municipality):
+def support_grants(municipality: Municipality, institutions=None):
     """Support-pedagogue grants that held a place: the same rule as the capacity check."""
-    return Decision.objects.filter(
+    grants = Decision.objects.filter(
         municipality=municipality, offer=Offer.SUPPORT_PEDAGOGUE, outcome__in=Decision.GRANTING
     ).exclude(superseded_by__kind=Decision.Kind.WITHDRAWAL)
+    return grants.filter(child__institution__in=institutions) if institutions else grants
 
 
-@statistics_table("support-categories")
-def support_categories(municipality: Municipality, *, year_from=None, year_to=None) -> Table:
+@statistics_table(
+    "support-categories",
+    title=_lazy("Mest fremtrædende vanskelighed blandt børn visiteret støttepædagog"),
+)
+def support_categories(
+    municipality: Municipality, *, year_from=None, year_to=None, institutions=None
+) -> Table:
     """Tables 4–5: prominent difficulty of the children granted a support pedagogue, per period
     (each child once per period, with the category of its latest grant in the period)."""
     periods = _periods(municipality, year_from, year_to)
     latest: dict[tuple[int, int], str] = {}
-    grants = support_grants(municipality).filter(period__in=periods).order_by("decided_on", "pk")
+    grants = (
+        support_grants(municipality, institutions)
+        .filter(period__in=periods)
+        .order_by("decided_on", "pk")
+    )
     for period_id, child_id, category in grants.values_list("period_id", "child_id", "category"):
         latest[period_id, child_id] = category
+    per_period: dict[int, Counter] = defaultdict(Counter)
+    for (period_id, _child), category in latest.items():
+        per_period[period_id][category] += 1
     rows = []
     for period in periods:
-        counts = Counter(category for (pid, _child), category in latest.items() if pid == period.pk)
-        figures = [counts[value] for value in DifficultyCategory.values]
-        rows.append([period.label, *figures, sum(counts.values())])
+        counts = per_period[period.pk]
+        rows.append(
+            [
+                period.label,
+                *[counts[value] for value in DifficultyCategory.values],
+                sum(counts.values()),
+            ]
+        )
+    columns = [_("Periode"), *[str(label) for label in DifficultyCategory.labels], _("I alt")]
     return Table(
-        title="Mest fremtrædende vanskelighed blandt børn visiteret støttepædagog",
-        columns=["Periode", *[str(label) for label in DifficultyCategory.labels], "I alt"],
+        title=_("Mest fremtrædende vanskelighed blandt børn visiteret støttepædagog"),
+        columns=columns,
         rows=rows,
+        child_columns=frozenset(range(1, len(columns))),
     )
 
 
-@statistics_table("referrals")
-def referrals(municipality: Municipality, *, year_from=None, year_to=None) -> Table:
+@statistics_table("referrals", title=_lazy("Indstillinger og visitationer til støttepædagog"))
+def referrals(
+    municipality: Municipality, *, year_from=None, year_to=None, institutions=None
+) -> Table:
     """Tables 1–2: referrals to a support pedagogue submitted in each period, and the children
     granted one, refused, or offered something else."""
-    rows = []
-    for period in _periods(municipality, year_from, year_to):
-        submitted = Referral.objects.filter(
-            municipality=municipality,
-            offer=Offer.SUPPORT_PEDAGOGUE,
-            submitted_at__date__gte=period.start,
-            submitted_at__date__lte=period.end,
-        ).count()
-        granted = (
-            support_grants(municipality).filter(period=period).values("child").distinct().count()
-        )
-        decided_in_period = Decision.objects.filter(
-            Q(meeting__period=period)
-            | Q(meeting__isnull=True, decided_on__range=(period.start, period.end)),
-            municipality=municipality,
-            offer=Offer.SUPPORT_PEDAGOGUE,
-            kind=Decision.Kind.INITIAL,
-        )
-        refused = decided_in_period.filter(outcome=Decision.Outcome.REFUSED).count()
-        alternative = decided_in_period.filter(outcome=Decision.Outcome.ALTERNATIVE).count()
-        rows.append([period.label, submitted, granted, refused, alternative])
+    periods = _periods(municipality, year_from, year_to)
+    submitted_referrals = Referral.objects.filter(
+        municipality=municipality, offer=Offer.SUPPORT_PEDAGOGUE, submitted_at__isnull=False
+    )
+    initial = Decision.objects.filter(
+        municipality=municipality, offer=Offer.SUPPORT_PEDAGOGUE, kind=Decision.Kind.INITIAL
+    )
+    if institutions:
+        submitted_referrals = submitted_referrals.filter(child__institution__in=institutions)
+        initial = initial.filter(child__institution__in=institutions)
+    submitted = Counter(
+        period_start_for(at.date())
+        for at in submitted_referrals.values_list("submitted_at", flat=True)
+    )
+    outcomes = Counter(
+        (period_start_for(day), outcome)
+        for day, outcome in initial.values_list("decided_on", "outcome")
+    )
+    granted = dict(
+        support_grants(municipality, institutions)
+        .values_list("period__start")
+        .annotate(children=Count("child", distinct=True))
+    )
+    rows = [
+        [
+            period.label,
+            submitted[period.start],
+            granted.get(period.start, 0),
+            outcomes[period.start, Decision.Outcome.REFUSED],
+            outcomes[period.start, Decision.Outcome.ALTERNATIVE],
+        ]
+        for period in periods
+    ]
     return Table(
-        title="Indstillinger og visitationer til støttepædagog",
-        columns=["Periode", "Indstillinger", "Visiteret", "Afslag", "Andet tilbud"],
+        title=_("Indstillinger og visitationer til støttepædagog"),
+        columns=[_("Periode"), _("Indstillinger"), _("Visiteret"), _("Afslag"), _("Andet tilbud")],
         rows=rows,
+        child_columns=frozenset({1, 2, 3, 4}),
+    )
+
+
+@statistics_table("reassessments", title=_lazy("Revurderinger"))
+def reassessments(
+    municipality: Municipality, *, year_from=None, year_to=None, institutions=None
+) -> Table:
+    """Grants and places in force today and their yearly re-assessment: overdue and due soon."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=REASSESSMENT_NOTICE_DAYS)
+    grants = current_grants().filter(municipality=municipality)
+    if institutions:
+        grants = grants.filter(child__institution__in=institutions)
+    counts = {
+        offer: (total, overdue, soon)
+        for offer, total, overdue, soon in grants.values_list("offer").annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(reassessment_due__lt=today)),
+            soon=Count("pk", filter=Q(reassessment_due__gte=today, reassessment_due__lte=horizon)),
+        )
+    }
+    rows = [
+        [str(label), *counts.get(offer, (0, 0, 0))]
+        for offer, label in Offer.choices
+        if offer != Offer.RESOURCE_COURSE
+    ]
+    return Table(
+        title=_("Revurderinger"),
+        columns=[_("Tilbud"), _("Gældende"), _("Overskredet"), _("Inden 60 dage")],
+        rows=rows,
+        child_columns=frozenset({1, 2, 3}),
+        note=_("Opgjort i dag; periodevalget har ingen betydning for denne tabel."),
     )

@@ -1,16 +1,22 @@
 """The statistics tables, registered by the apps that own the records behind them.
 
-A table is a function `(municipality, *, year_from, year_to) -> Table`; the same function
-serves the pages, the exports and `manage.py statistics`, so every channel gives the same numbers.
+A table is a function `(municipality, *, year_from, year_to, institutions) -> Table`; the same
+function serves the pages, the exports, the annual report and `manage.py statistics`, so every
+channel gives the same numbers. Each function runs a fixed number of queries, whatever the
+number of rows behind it (see bench/statistics.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from inklusio.organisation.models import Municipality
+from django.utils.translation import gettext as _
+
+from inklusio.organisation.models import Institution, Municipality
+
+SMALL_NUMBER = 5
 
 
 @dataclass(frozen=True)
@@ -18,20 +24,60 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    # Columns that count children: shown as "<5" below five when the table leaves the administration.
+    child_columns: frozenset[int] = frozenset()
+    # Columns drawn as bars (default: every numeric column but the first and a closing total).
+    chart_columns: tuple[int, ...] | None = None
+    note: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"columns": self.columns, "rows": self.rows}
 
+    def suppressed(self) -> Table:
+        """The table as it may leave the administration: no figure identifies fewer than five children."""
+
+        def cell(index: int, value: Any) -> Any:
+            small = isinstance(value, int) and 0 < value < SMALL_NUMBER
+            return _("<5") if index in self.child_columns and small else value
+
+        return replace(self, rows=[[cell(i, v) for i, v in enumerate(row)] for row in self.rows])
+
+    @property
+    def chart_indexes(self) -> tuple[int, ...]:
+        if self.chart_columns is not None:
+            return self.chart_columns
+        last = len(self.columns) - 1
+        has_total = self.columns[last] in {_("I alt"), "I alt"}
+        return tuple(range(1, last if has_total else last + 1))
+
+    @property
+    def series(self) -> list[tuple[str, list[float]]]:
+        """(label, value per row) for each charted column; a suppressed "<5" is drawn as 0."""
+        return [
+            (
+                self.columns[i],
+                [
+                    float(v) if isinstance(v, int | float) else 0.0
+                    for v in (row[i] for row in self.rows)
+                ],
+            )
+            for i in self.chart_indexes
+        ]
+
 
 TableFunction = Callable[..., Table]
 TABLES: dict[str, TableFunction] = {}
+TITLES: dict[str, str] = {}
 
 
-def statistics_table(name: str) -> Callable[[TableFunction], TableFunction]:
+def statistics_table(name: str, title: str) -> Callable[[TableFunction], TableFunction]:
+    """Register a table under its command-line name, with its (lazily translated) title."""
+
     def register(function: TableFunction) -> TableFunction:
         if name in TABLES:
             raise ValueError(f"Statistics table {name!r} registered twice")
         TABLES[name] = function
+        TITLES[name] = title
         return function
 
     return register
@@ -43,5 +89,21 @@ def build_table(
     *,
     year_from: int | None = None,
     year_to: int | None = None,
+    institutions: Sequence[Institution] | None = None,
 ) -> Table:
-    return TABLES[name](municipality, year_from=year_from, year_to=year_to)
+    return TABLES[name](
+        municipality, year_from=year_from, year_to=year_to, institutions=institutions or None
+    )
+
+
+def years_in(found: Sequence[int], year_from: int | None, year_to: int | None) -> list[int]:
+    """Years with records; with a range asked for, every year in it (a quiet year shows as 0)."""
+    if year_from is not None and year_to is not None:
+        return list(range(year_from, year_to + 1))
+    return sorted(
+        {
+            y
+            for y in found
+            if (year_from is None or y >= year_from) and (year_to is None or y <= year_to)
+        }
+    )

@@ -121,7 +121,18 @@ MATRIX = [
     post("participant-letter-given", "participant_mia", {"alice", "cora", "bob", "sara"}),
     case("measure-record", "participant_mia", {"alice", "cora", "bob", "sara"}),
     case("session-record", "session_boegely", {"alice", "cora", "bob", "sara"}),
+    # Statistics: aggregated figures for the administration and the corps leader.
+    case("statistics-index", None, {"alice", "cora", "dora"}),
+    case("statistics-table", None, {"alice", "cora", "dora"}),
+    case("statistics-download", None, {"alice", "cora", "dora"}),
+    case("statistics-workbook", None, {"alice", "cora", "dora"}),
+    case("statistics-report", None, {"alice", "cora", "dora"}),
 ]
+URL_ARGUMENTS = {
+    "statistics-table": {"name": "support-categories"},
+    "statistics-download": {"name": "support-categories", "fmt": "csv"},
+}
+QUERIES = {"statistics-report": "?year=2026"}
 
 
 def _url_names(resolver=None, namespace=""):
@@ -136,7 +147,7 @@ def _url_names(resolver=None, namespace=""):
 
 def _url(cast, item: Case) -> str:
     if item.target is None:
-        return reverse(item.view)
+        return reverse(item.view, kwargs=URL_ARGUMENTS.get(item.view)) + QUERIES.get(item.view, "")
     target = getattr(cast, item.target)
     key = "child_id" if item.view.startswith("api:") else "public_id"
     kwargs = {key: target.public_id}
