@@ -44,6 +44,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/national_statistics.py  # needs PostgreSQL (see --database)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules

@@ -43,7 +43,8 @@ def run_plans(sizes, seeds) -> None:
     for n_institutions, n_pedagogues in sizes:
         for seed in seeds:
             problem = generate(n_institutions, n_pedagogues, seed)
-            last_week = greedy(problem)
+            # Last week's plan is the solver's own (as in use): this week should keep its pairs.
+            last_week = solve(problem, time_limit_s=TIME_LIMITS[n_pedagogues])
             problem = with_previous_plan(problem, last_week.assignments)
             baseline = greedy(problem)
             result = solve(problem, time_limit_s=TIME_LIMITS[n_pedagogues])

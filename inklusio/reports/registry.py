@@ -3,7 +3,7 @@
 A table is a function `(municipality, *, year_from, year_to, institutions) -> Table`; the same
 function serves the pages, the exports, the annual report and `manage.py statistics`, so every
 channel gives the same numbers. Each function runs a fixed number of queries, whatever the
-number of rows behind it (see bench/statistics.py).
+number of rows behind it (see bench/national_statistics.py).
 """
 
 from __future__ import annotations
