@@ -354,3 +354,111 @@ def can_use_courses(user: User) -> bool:
 def can_view_statistics(user: User) -> bool:
     """Aggregated figures for the administration and the corps' leader."""
     return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
+
+
+# --- Action plans ------------------------------------------------------------------------------
+
+
+def plans_visible_to(user: User):
+    """Child plans follow the child's need-to-know rule (guardians: their own children; partners:
+    invited children); course plans are for those who work with the course. Anyone who took part
+    in one of the plan's meetings sees it too."""
+    from inklusio.plans.models import ActionPlan
+
+    plans = ActionPlan.objects.in_municipality_of(user)
+    if not _active(user):
+        return plans.none()
+    if user.role == Role.ADMINISTRATOR:
+        return plans
+    own = Q(child__in=children_visible_to(user)) | Q(meetings__participants=user) | Q(owner=user)
+    if user.role not in {Role.GUARDIAN, Role.PARTNER}:
+        own |= Q(course__in=courses_visible_to(user))
+    return plans.filter(own).distinct()
+
+
+def _visible(queryset, obj) -> bool:
+    return queryset.filter(pk=obj.pk).exists()
+
+
+def can_manage_plan(user: User, plan) -> bool:
+    """Change the plan directly, accept adjustments, hold meetings, close: the plan's owner,
+    the institution's leader and the administration."""
+    if plan.is_closed or not _visible(plans_visible_to(user), plan):
+        return False
+    if user.role == Role.ADMINISTRATOR or plan.owner_id == user.pk:
+        return True
+    return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
+
+
+def can_propose_adjustment(user: User, plan) -> bool:
+    """Anyone on the plan: its owner and everyone who took part in one of its meetings, and the
+    professionals who work with the child."""
+    if plan.is_closed or not _visible(plans_visible_to(user), plan):
+        return False
+    if user.role in {Role.GUARDIAN, Role.PARTNER}:
+        return plan.meetings.filter(participants=user).exists()
+    return True
+
+
+def children_for_new_plans(user: User) -> QuerySet[Child]:
+    if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
+        return Child.objects.none()
+    return children_visible_to(user).filter(left_on__isnull=True)
+
+
+def courses_for_new_plans(user: User):
+    if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
+        return courses_visible_to(user).none()
+    return courses_visible_to(user).filter(closed_on__isnull=True)
+
+
+# --- Consultative meetings -----------------------------------------------------------------------
+
+
+def consultative_meetings_visible_to(user: User):
+    """The institution's people, the corps, the administration, and the partners invited to the meeting."""
+    from inklusio.meetings.models import ConsultativeMeeting
+
+    meetings = ConsultativeMeeting.objects.in_municipality_of(user)
+    if not _active(user) or user.role == Role.GUARDIAN:
+        return meetings.none()
+    if user.role == Role.PARTNER:
+        return meetings.filter(partners=user)
+    return meetings.filter(institution__in=_course_institutions(user))
+
+
+def can_arrange_consultative_meeting(user: User, meeting=None) -> bool:
+    if not _active(user) or user.role not in {
+        Role.ADMINISTRATOR, Role.CORPS_LEADER, Role.PEDAGOGUE, Role.INSTITUTION_LEADER,
+    }:  # fmt: skip
+        return False
+    return meeting is None or _visible(consultative_meetings_visible_to(user), meeting)
+
+
+def institutions_for_consultative_meetings(user: User) -> QuerySet[Institution]:
+    if not can_arrange_consultative_meeting(user):
+        return Institution.objects.none()
+    return _course_institutions(user)
+
+
+def consents_visible_to(user: User):
+    from inklusio.meetings.models import DiscussionConsent
+
+    consents = DiscussionConsent.objects.in_municipality_of(user)
+    if not _active(user) or user.role == Role.PARTNER:
+        return consents.none()
+    return consents.filter(child__in=children_visible_to(user))
+
+
+def can_record_consent(user: User, child: Child) -> bool:
+    """A guardian's consent is recorded by the institution or the administration, or given by
+    the guardian."""
+    if not _active(user) or user.role in {Role.PARTNER, Role.STAFF, Role.CORPS_LEADER}:
+        return False
+    return can_view_child(user, child)
+
+
+def can_use_plans(user: User) -> bool:
+    return (_active(user) and plans_visible_to(user).exists()) or children_for_new_plans(
+        user
+    ).exists()

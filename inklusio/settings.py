@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "inklusio.children",
     "inklusio.referrals",
     "inklusio.courses",
+    "inklusio.meetings",
+    "inklusio.plans",
     "inklusio.planning",
     "inklusio.reports",
 ]

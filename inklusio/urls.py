@@ -35,6 +35,8 @@ urlpatterns = [
     path("visitation/", include("inklusio.referrals.urls")),
     path("forloeb/", include("inklusio.courses.urls")),
     path("statistik/", include("inklusio.reports.urls")),
+    path("handleplaner/", include("inklusio.plans.urls")),
+    path("konsultative-moeder/", include("inklusio.meetings.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("api/", api.urls),
 ]

@@ -16,9 +16,16 @@ from django.utils.functional import empty
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
 from inklusio.core.storage import private_storage
 from inklusio.courses.models import Course, Participant, ResourceTask, Session
+from inklusio.meetings.models import (
+    AgendaItem,
+    ConsultativeMeeting,
+    DiscussionConsent,
+    Recommendation,
+)
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Profession, Role, User
 from inklusio.planning.models import Contract, WeeklyPlan
+from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting
 from inklusio.referrals.models import (
     Appeal,
     CommitteeMeeting,
@@ -70,6 +77,13 @@ class Cast:
     course_boegely: Course
     participant_mia: Participant
     session_boegely: Session
+    plan_mia: ActionPlan
+    plan_meeting: PlanMeeting
+    adjustment_mia: Adjustment
+    consultative_boegely: ConsultativeMeeting
+    item_mia: AgendaItem
+    recommendation_mia: Recommendation
+    consent_mia: DiscussionConsent
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -167,7 +181,9 @@ def cast(db) -> Cast:
     contract_bob = Contract.objects.create(municipality=ishoj, pedagogue=bob)
     visitation = _visitation(ishoj, alice, pia, carl, mia, emil)
     courses = _courses(ishoj, boegely, bob, alice, mia)
+    plans = _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia)
     return Cast(
+        **plans,
         **visitation,
         **courses,
         plan=plan,
@@ -191,6 +207,81 @@ def cast(db) -> Cast:
         emil=emil,
         xenia=xenia,
     )
+
+
+def _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia) -> dict:
+    """Bob owns Mia's plan; Bob, Sara and Mia's father Gert agreed it at a meeting; Sara proposed a
+    change. Pia (psychologist) discussed Mia at Bøgely's consultative meeting, with consent."""
+    from inklusio.plans import services as plan_services
+
+    plan = plan_services.plan_create(
+        actor=bob,
+        data={
+            "child": mia,
+            "owner": bob,
+            "title": "Mias handleplan",
+            "problem": "Svært ved overgange",
+            "strategies": "Billedstøtte",
+            "duration": "Et halvt år",
+        },
+        goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
+        agreements=[{"text": "Laver dagsprogram", "owner": "Stuens pædagoger", "due": None}],
+    )
+    meeting = plan_services.meeting_schedule(
+        actor=bob,
+        plan=plan,
+        kind="initial",
+        date=datetime.date(2026, 10, 1),
+        start_time=datetime.time(9),
+        place="Bøgely",
+        participants=[bob, sara, gert],
+    )
+    meeting = plan_services.meeting_hold(actor=bob, meeting=meeting, note="")
+    adjustment = plan_services.adjustment_propose(
+        actor=sara,
+        plan=plan,
+        reason="Kortere samling",
+        agreement_text="Går efter 10 min",
+        agreement_owner="Sara",
+    )
+    consent = DiscussionConsent.objects.create(
+        municipality=ishoj,
+        child=mia,
+        given_by="Gert Testesen",
+        given_on=datetime.date(2026, 9, 1),
+        professions=["psychologist"],
+        recorded_by=alice,
+    )
+    consultative = ConsultativeMeeting.objects.create(
+        municipality=ishoj,
+        institution=boegely,
+        date=datetime.date(2026, 12, 1),
+        resource_pedagogue=bob,
+        created_by=alice,
+    )
+    consultative.partners.set([pia])
+    item = AgendaItem.objects.create(
+        municipality=ishoj,
+        meeting=consultative,
+        kind="child",
+        child=mia,
+        consent=consent,
+        topic="Samling",
+        added_by=alice,
+    )
+    recommendation = Recommendation.objects.create(
+        municipality=ishoj, item=item, text="Fast rolle i samlingen", by=pia
+    )
+    plan.refresh_from_db()
+    return {
+        "plan_mia": plan,
+        "plan_meeting": meeting,
+        "adjustment_mia": adjustment,
+        "consultative_boegely": consultative,
+        "item_mia": item,
+        "recommendation_mia": recommendation,
+        "consent_mia": consent,
+    }
 
 
 def _courses(ishoj, boegely, bob, alice, mia) -> dict:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from inklusio.core.plugins import app_modules
 from inklusio.planning.models import PlanSlot, WeeklyPlan
 
 TZ = ZoneInfo("Europe/Copenhagen")
@@ -15,10 +16,46 @@ HALF_DAY_TIMES = {
 
 
 def week_feed(user) -> bytes:
+    """The user's calendar: planned half-days, and every app's events from its
+    `calendar_events.py` (action-plan meetings, consultative meetings)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Inklusio//Korpsplan//DA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"Inklusio – {user.get_full_name()}")
+    for event in events(user):
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def events(user) -> list[Event]:
+    found = list(_slot_events(user))
+    for _label, module in app_modules("calendar_events"):
+        found += module.events(user)
+    return found
+
+
+def meeting_event(
+    *, uid: str, summary: str, location: str, start: datetime.datetime, minutes: int
+) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@inklusio")
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("dtstart", start)
+    event.add("dtend", start + datetime.timedelta(minutes=minutes))
+    event.add("dtstamp", datetime.datetime.now(TZ))
+    return event
+
+
+def single_event_ics(event: Event) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Inklusio//Møde//DA")
+    calendar.add("version", "2.0")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _slot_events(user):
     slots = (
         PlanSlot.objects.filter(
             pedagogue=user,
@@ -39,5 +76,4 @@ def week_feed(user) -> bytes:
         event.add("dtstart", datetime.datetime.combine(date, start, TZ))
         event.add("dtend", datetime.datetime.combine(date, end, TZ))
         event.add("dtstamp", datetime.datetime.now(TZ))
-        calendar.add_component(event)
-    return calendar.to_ical()
+        yield event

@@ -204,7 +204,12 @@ class TestCalendarFeed:
         feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
         response = client.get(feed.get_absolute_url())
         assert response.status_code == 200
-        events = Calendar.from_ical(response.content).walk("VEVENT")
-        assert len(events) == len(slots_of(plan, pedagogue=corps.bob)) > 0
-        assert all("Bøgely" in str(event["SUMMARY"]) for event in events)
+        events = [
+            str(event["SUMMARY"]) for event in Calendar.from_ical(response.content).walk("VEVENT")
+        ]
+        half_days = [summary for summary in events if "funktion)" in summary]
+        assert len(half_days) == len(slots_of(plan, pedagogue=corps.bob)) > 0
+        assert all("Bøgely" in summary for summary in half_days)
+        # The same feed carries Bob's meetings: the consultative meeting at Bøgely on 1 December.
+        assert "Konsultativt møde – Bøgely" in events
         assert client.get(reverse("planning-feed", args=["wrong-token"])).status_code == 404

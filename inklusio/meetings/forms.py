@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.forms import DkfdsForm
+from inklusio.meetings.models import AgendaItem
+from inklusio.people.models import Profession
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(DkfdsForm):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)
+    date = forms.DateField(label=_("Dato"), widget=DATE)
+    start_time = forms.TimeField(
+        label=_("Kl."), widget=forms.TimeInput(attrs={"type": "time"}), initial="13:00"
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Psykolog og tale-/hørekonsulent"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, institutions, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if len(institutions) == 1:
+            self.fields["institution"].empty_label = None
+        self.fields["partners"].queryset = partners
+        self.fields["partners"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_profession_display()})"
+        )
+
+
+class ItemForm(DkfdsForm):
+    kind = forms.ChoiceField(
+        label=_("Punktet handler om"), choices=AgendaItem.Kind.choices, widget=forms.RadioSelect
+    )
+    child = forms.ModelChoiceField(label=_("Barn"), queryset=None, required=False)
+    topic = forms.CharField(label=_("Det ønskes drøftet"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirmed_anonymous = forms.BooleanField(
+        label=_("Teksten er anonym: intet navn, intet CPR-nummer"), required=False
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+
+
+class ConsentForm(DkfdsForm):
+    given_by = forms.CharField(
+        label=_("Givet af"), max_length=200, help_text=_("Navnet på forælderen.")
+    )
+    given_on = forms.DateField(label=_("Givet den"), widget=DATE)
+    professions = forms.MultipleChoiceField(
+        label=_("Barnet må drøftes med"),
+        choices=Profession.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Psykologer er autoriserede sundhedspersoner: samtykket skal nævne dem."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class MinutesForm(DkfdsForm):
+    minutes = forms.CharField(
+        label=_("Referat"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+
+class RecommendationForm(DkfdsForm):
+    text = forms.CharField(label=_("Anbefaling"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,250 @@
+"""Consultative meetings: consent first, then the agenda; recommendations into plan changes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.children.models import Child
+from inklusio.core.errors import DomainError
+from inklusio.meetings.models import (
+    AgendaItem,
+    ConsultativeMeeting,
+    DiscussionConsent,
+    Recommendation,
+)
+from inklusio.people.models import PedagogueAttachment, Profession, User
+
+CPR_LIKE = re.compile(r"\b\d{6}-?\d{4}\b")
+
+
+class ConsentRequired(DomainError):
+    """A named child on the agenda needs the guardians' consent covering the meeting's professions."""
+
+
+class MeetingRuleBroken(DomainError):
+    pass
+
+
+def consent_record(
+    *,
+    actor: User,
+    child: Child,
+    given_by: str,
+    given_on: datetime.date,
+    professions: list[str],
+    note: str = "",
+) -> DiscussionConsent:
+    if not professions:
+        raise MeetingRuleBroken(_("Angiv hvilke faggrupper barnet må drøftes med."))
+    with transaction.atomic():
+        consent = DiscussionConsent.objects.create(
+            municipality_id=child.municipality_id,
+            child=child,
+            given_by=given_by,
+            given_on=given_on,
+            professions=sorted(professions),
+            note=note,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=consent,
+            child=child,
+            changes={"professions": {"before": None, "after": consent.professions}},
+        )
+    return consent
+
+
+def consent_withdraw(
+    *, actor: User, consent: DiscussionConsent, on: datetime.date | None = None
+) -> DiscussionConsent:
+    """After withdrawal the child disappears from the agendas of meetings still to come."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        DiscussionConsent.objects.filter(pk=consent.pk).update(withdrawn_on=on)
+        removed = AgendaItem.objects.filter(consent=consent, meeting__date__gte=on)
+        count = removed.count()
+        removed.delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=consent,
+            child=consent.child,
+            changes={
+                "withdrawn_on": {"before": None, "after": on.isoformat()},
+                "agenda_items_removed": count,
+            },
+        )
+    consent.refresh_from_db()
+    return consent
+
+
+def resource_pedagogue_for(institution) -> User | None:
+    attachment = (
+        PedagogueAttachment.objects.filter(
+            institution=institution, function=PedagogueAttachment.Function.RESOURCE
+        )
+        .select_related("pedagogue")
+        .first()
+    )
+    return attachment.pedagogue if attachment else None
+
+
+def meeting_create(
+    *,
+    actor: User,
+    institution,
+    date: datetime.date,
+    start_time: datetime.time,
+    partners: list[User],
+) -> ConsultativeMeeting:
+    professions = {p.profession for p in partners}
+    if (
+        Profession.PSYCHOLOGIST not in professions
+        or Profession.SPEECH_CONSULTANT not in professions
+    ):
+        raise MeetingRuleBroken(
+            _("Et konsultativt møde har en psykolog og en tale-/hørekonsulent med.")
+        )
+    with transaction.atomic():
+        meeting = ConsultativeMeeting.objects.create(
+            municipality_id=institution.municipality_id,
+            institution=institution,
+            date=date,
+            start_time=start_time,
+            resource_pedagogue=resource_pedagogue_for(institution),
+            created_by=actor,
+        )
+        meeting.partners.set(partners)
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=meeting)
+    return meeting
+
+
+def valid_consent(child: Child, meeting: ConsultativeMeeting) -> DiscussionConsent | None:
+    """A consent in force on the meeting day that names every profession at the meeting."""
+    needed = meeting.professions
+    for consent in child.discussion_consents.all():
+        if consent.covers(needed, meeting.date):
+            return consent
+    return None
+
+
+def text_warnings(text: str, institution) -> list[str]:
+    """An anonymous case must not name the child: warn on a CPR-like number or a child's first name
+    from the institution."""
+    warnings = []
+    if CPR_LIKE.search(text):
+        warnings.append(_("Teksten ser ud til at indeholde et CPR-nummer."))
+    words = {word.strip(".,;:!?()").lower() for word in text.split()}
+    names = set(
+        Child.objects.filter(institution=institution, left_on__isnull=True).values_list(
+            "first_name", flat=True
+        )
+    )
+    found = sorted(name for name in names if name.lower() in words)
+    if found:
+        warnings.append(
+            _("Teksten nævner et navn, som et barn i institutionen har: %(names)s.")
+            % {"names": ", ".join(found)}
+        )
+    return warnings
+
+
+def item_add(
+    *,
+    actor: User,
+    meeting: ConsultativeMeeting,
+    kind: str,
+    topic: str,
+    child: Child | None = None,
+    confirmed_anonymous: bool = False,
+) -> AgendaItem:
+    consent = None
+    if kind == AgendaItem.Kind.CHILD:
+        if child is None:
+            raise MeetingRuleBroken(_("Vælg barnet."))
+        consent = valid_consent(child, meeting)
+        if consent is None:
+            raise ConsentRequired(
+                _(
+                    "%(name)s kan kun drøftes med navn, når forældrene har givet samtykke til at drøfte "
+                    "barnet med %(professions)s. Registrér samtykket, eller tag sagen op anonymt."
+                )
+                % {
+                    "name": child.full_name,
+                    "professions": ", ".join(
+                        sorted(str(Profession(p).label).lower() for p in meeting.professions)
+                    ),
+                }
+            )
+    else:
+        child = None
+        warnings = text_warnings(topic, meeting.institution)
+        if warnings and not confirmed_anonymous:
+            raise MeetingRuleBroken(
+                " ".join([*warnings, _("Fjern det, eller bekræft at teksten er anonym.")])
+            )
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            municipality_id=meeting.municipality_id,
+            meeting=meeting,
+            kind=kind,
+            child=child,
+            consent=consent,
+            topic=topic,
+            position=meeting.items.count(),
+            added_by=actor,
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=item, child=child)
+    return item
+
+
+def minutes_save(*, actor: User, meeting: ConsultativeMeeting, minutes: str) -> ConsultativeMeeting:
+    ConsultativeMeeting.objects.filter(pk=meeting.pk).update(minutes=minutes)
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=meeting, changes={"minutes": len(minutes)}
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommendation:
+    with transaction.atomic():
+        recommendation = Recommendation.objects.create(
+            municipality_id=item.municipality_id, item=item, text=text, by=actor
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=recommendation, child=item.child)
+    return recommendation
+
+
+def attendance_advice(meeting: ConsultativeMeeting) -> dict:
+    """The resource pedagogue attends only when they know a child on the agenda: a child in one
+    of their courses, or on a plan they own or took part in (the evaluation's advice)."""
+    from inklusio.courses.models import Participant
+    from inklusio.plans.models import ActionPlan
+
+    pedagogue = meeting.resource_pedagogue
+    children = [item.child for item in meeting.items.all() if item.child_id]
+    if pedagogue is None or not children:
+        return {"needed": False, "known": []}
+    in_courses = set(
+        Participant.objects.filter(child__in=children, course__pedagogue=pedagogue).values_list(
+            "child_id", flat=True
+        )
+    )
+    in_plans = set(
+        ActionPlan.objects.filter(child__in=children)
+        .filter(Q(owner=pedagogue) | Q(meetings__participants=pedagogue))
+        .values_list("child_id", flat=True)
+    )
+    known = [child for child in children if child.pk in in_courses | in_plans]
+    return {"needed": bool(known), "known": known}

@@ -1,0 +1,197 @@
+"""Consultative meeting pages: thin views over inklusio.access, selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.children.selectors import child_for_user
+from inklusio.core.errors import DomainError
+from inklusio.meetings import selectors, services
+from inklusio.meetings.calendar_events import meeting_event
+from inklusio.meetings.forms import (
+    ConsentForm,
+    ItemForm,
+    MeetingForm,
+    MinutesForm,
+    RecommendationForm,
+)
+from inklusio.planning.calendar import single_event_ics
+from inklusio.plans import services as plan_services
+from inklusio.plans.models import ActionPlan
+
+
+@login_required
+def meeting_list(request):
+    meetings = selectors.meetings_for(request.user)
+    can_arrange = access.can_arrange_consultative_meeting(request.user)
+    if not can_arrange and not meetings.exists():
+        raise Http404
+    form = MeetingForm(
+        request.POST or None,
+        institutions=access.institutions_for_consultative_meetings(request.user),
+        partners=selectors.partners(request.user),
+    )
+    if request.method == "POST":
+        if not can_arrange:
+            raise Http404
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Mødet er oprettet. Sæt punkter på dagsordenen."))
+                return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": meetings[:100], "form": form if can_arrange else None},
+    )
+
+
+@login_required
+def meeting_detail(request, public_id):
+    meeting = selectors.meeting_for_user(request.user, public_id, log=request.method == "GET")
+    can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
+    action = request.POST.get("action")
+    item_form = ItemForm(
+        request.POST if action == "item" else None,
+        children=access.children_visible_to(request.user).filter(
+            institution=meeting.institution, left_on__isnull=True
+        ),
+    )
+    minutes_form = MinutesForm(
+        request.POST if action == "minutes" else None, initial={"minutes": meeting.minutes}
+    )
+    if request.method == "POST":
+        if action == "item" and item_form.is_valid():
+            try:
+                services.item_add(actor=request.user, meeting=meeting, **item_form.cleaned_data)
+            except DomainError as error:
+                item_form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Punktet er sat på dagsordenen."))
+                return redirect(meeting)
+        elif action == "minutes" and minutes_form.is_valid():
+            services.minutes_save(
+                actor=request.user, meeting=meeting, minutes=minutes_form.cleaned_data["minutes"]
+            )
+            messages.success(request, _("Referatet er gemt."))
+            return redirect(meeting)
+    items = meeting.items.select_related("child", "consent").prefetch_related(
+        "recommendations__adjustments"
+    )
+    plans = {
+        plan.child_id: plan
+        for plan in access.plans_visible_to(request.user).filter(
+            child__in=[i.child_id for i in items if i.child_id], status=ActionPlan.Status.ACTIVE
+        )
+    }
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": [{"item": item, "plan": plans.get(item.child_id)} for item in items],
+            "advice": services.attendance_advice(meeting),
+            "item_form": item_form,
+            "minutes_form": minutes_form,
+            "recommendation_form": RecommendationForm(),
+            "can_arrange": can_arrange,
+        },
+    )
+
+
+@login_required
+@require_POST
+def recommendation_add(request, public_id):
+    item = selectors.item_for_user(request.user, public_id)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        services.recommendation_add(actor=request.user, item=item, text=form.cleaned_data["text"])
+        messages.success(request, _("Anbefalingen er gemt."))
+    else:
+        messages.error(request, _("Skriv anbefalingen."))
+    return redirect(item.meeting)
+
+
+@login_required
+@require_POST
+def recommendation_to_plan(request, public_id):
+    """One action: the recommendation becomes a change in the child's plan (accepted at once by
+    the plan's owner, otherwise proposed to them)."""
+    recommendation = selectors.recommendation_for_user(request.user, public_id)
+    plan = (
+        access.plans_visible_to(request.user)
+        .filter(child=recommendation.item.child, status=ActionPlan.Status.ACTIVE)
+        .first()
+    )
+    if plan is None or not access.can_propose_adjustment(request.user, plan):
+        raise Http404
+    adjustment = plan_services.adjustment_propose(
+        actor=request.user,
+        plan=plan,
+        reason=_("Anbefaling fra konsultativt møde %(day)s")
+        % {"day": f"{recommendation.item.meeting.date:%d.%m.%Y}"},
+        agreement_text=recommendation.text[:300],
+        agreement_owner=_("Stuens personale"),
+        source_recommendation=recommendation,
+    )
+    if access.can_manage_plan(request.user, plan):
+        plan_services.adjustment_decide(actor=request.user, adjustment=adjustment, accept=True)
+        messages.success(request, _("Anbefalingen er føjet til handleplanen som en ny aftale."))
+    else:
+        messages.success(request, _("Anbefalingen er foreslået som en ændring af handleplanen."))
+    return redirect(recommendation.item.meeting)
+
+
+@login_required
+def meeting_ics(request, public_id):
+    meeting = selectors.meeting_for_user(request.user, public_id, log=False)
+    response = HttpResponse(
+        single_event_ics(meeting_event(meeting)), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="konsultativt-moede.ics"'
+    return response
+
+
+@login_required
+def consents(request, public_id):
+    child = child_for_user(request.user, public_id, log=request.method == "GET")
+    if not access.can_record_consent(request.user, child):
+        raise Http404
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=request.user, child=child, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Samtykket er registreret."))
+            return redirect("consents", public_id=child.public_id)
+    return render(
+        request,
+        "meetings/consents.html",
+        {
+            "child": child,
+            "form": form,
+            "consents": child.discussion_consents.select_related("recorded_by"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, public_id):
+    consent = selectors.consent_for_user(request.user, public_id)
+    if not access.can_record_consent(request.user, consent.child):
+        raise Http404
+    services.consent_withdraw(actor=request.user, consent=consent)
+    messages.success(
+        request, _("Samtykket er trukket tilbage; barnet er fjernet fra kommende dagsordener.")
+    )
+    return redirect("consents", public_id=consent.child.public_id)

@@ -1,0 +1,18 @@
+"""A child's action plans on the child's page."""
+
+from inklusio import access
+from inklusio.children.models import Child
+from inklusio.people.models import User
+
+
+def section(user: User, child: Child) -> dict | None:
+    plans = access.plans_visible_to(user).filter(child=child).select_related("owner")
+    can_create = access.children_for_new_plans(user).filter(pk=child.pk).exists()
+    if not plans.exists() and not can_create:
+        return None
+    return {
+        "template": "plans/_child_section.html",
+        "plans": plans,
+        "child": child,
+        "can_create": can_create,
+    }

@@ -1,0 +1,131 @@
+"""Demo action plans: one for the demo parent's child with acknowledgements still missing and a
+proposed adjustment, one for a course with its follow-up overdue."""
+
+import datetime
+
+from django.utils import timezone
+
+from inklusio.core.demo import DemoContext
+from inklusio.courses.models import Course
+from inklusio.plans import services
+from inklusio.plans.models import ActionPlan, PlanMeeting
+
+GOALS = [
+    {
+        "text": "Deltager i samling sammen med de andre børn",
+        "success_criterion": "Sidder med hele samlingen 4 af 5 dage",
+    },
+    {
+        "text": "Leger med mindst én kammerat i frileg",
+        "success_criterion": "Pædagogerne ser leg med en kammerat dagligt",
+    },
+]
+
+
+def build(demo: DemoContext) -> None:
+    today = demo.today
+    leader, staff = demo.users["demo-leder"], demo.users["demo-personale"]
+    pedagogue, parent = demo.users["demo-paedagog"], demo.users["demo-foraelder"]
+    child = demo.children[0]  # the demo parent's child, at Bøgely
+    plan = services.plan_create(
+        actor=pedagogue,
+        data={
+            "child": child,
+            "owner": pedagogue,
+            "title": f"Handleplan for {child.first_name}",
+            "problem": "Har svært ved overgange og trækker sig fra fællesskabet i samling og frileg.",
+            "strategies": "Billedstøtte til dagens program. Fast voksen i overgange. Legegruppe med to kammerater.",
+            "duration": "Et halvt år",
+            "parent_collaboration": "Kort snak ved aflevering hver fredag. Forældrene bruger billedstøtten derhjemme.",
+        },
+        goals=GOALS,
+        agreements=[
+            {
+                "text": "Laver dagsprogram med billeder",
+                "owner": "Stuens pædagoger",
+                "due": today - datetime.timedelta(days=30),
+            },
+            {"text": "Bruger billedstøtten om morgenen", "owner": "Mor og far", "due": None},
+        ],
+    )
+    _backdate(plan, today - datetime.timedelta(weeks=7))
+    meeting = services.meeting_schedule(
+        actor=pedagogue,
+        plan=plan,
+        kind=PlanMeeting.Kind.INITIAL,
+        date=today - datetime.timedelta(weeks=6),
+        start_time=datetime.time(14, 0),
+        place="Bøgely, personalestuen",
+        participants=[leader, staff, pedagogue, parent],
+    )
+    services.meeting_hold(actor=pedagogue, meeting=meeting, note="Alle var enige om planen.")
+    services.acknowledge(actor=leader, meeting=meeting, answer="agreed")
+    services.acknowledge(actor=pedagogue, meeting=meeting, answer="agreed")
+    accepted = services.adjustment_propose(
+        actor=staff,
+        plan=plan,
+        reason="Samlingen er for lang lige nu",
+        agreement_text="Må gå fra samlingen efter 10 minutter med en voksen",
+        agreement_owner="Stuens pædagoger",
+    )
+    services.adjustment_decide(actor=pedagogue, adjustment=accepted, accept=True)
+    services.adjustment_propose(
+        actor=staff,
+        plan=plan,
+        reason="Legegruppen virker – udvid til tre gange om ugen",
+        strategies=plan.strategies.replace(
+            "Legegruppe med to kammerater.", "Legegruppe med to kammerater tre gange om ugen."
+        ),
+    )
+    services.meeting_schedule(
+        actor=pedagogue,
+        plan=plan,
+        kind=PlanMeeting.Kind.FOLLOW_UP,
+        date=services.next_follow_up(plan),
+        start_time=datetime.time(14, 0),
+        place="Bøgely, personalestuen",
+        participants=[leader, staff, pedagogue, parent],
+    )
+
+    course = Course.objects.filter(
+        institution=child.institution, closed_on__isnull=True, kind="group"
+    ).first()
+    if course is not None:
+        course_plan = services.plan_create(
+            actor=course.pedagogue,
+            data={
+                "course": course,
+                "owner": course.pedagogue,
+                "title": f"Handleplan for {course.title}",
+                "problem": "Mange konflikter i frileg; nogle børn står uden for legen.",
+                "strategies": "Faste legegrupper, rollelege med voksenstøtte, rollemodeller i grupperne.",
+                "duration": "Et halvt år",
+            },
+            goals=GOALS[1:],
+            agreements=[
+                {
+                    "text": "Holder legegruppe tirsdag og torsdag",
+                    "owner": "Ressourcepædagogen",
+                    "due": None,
+                }
+            ],
+        )
+        _backdate(course_plan, today - datetime.timedelta(weeks=14))
+        kickoff = services.meeting_schedule(
+            actor=course.pedagogue,
+            plan=course_plan,
+            kind=PlanMeeting.Kind.INITIAL,
+            date=today - datetime.timedelta(weeks=13),
+            start_time=datetime.time(13, 0),
+            place="",
+            participants=[leader, staff, course.pedagogue],
+        )
+        services.meeting_hold(actor=course.pedagogue, meeting=kickoff, note="")
+        for person in (leader, staff, course.pedagogue):
+            services.acknowledge(actor=person, meeting=kickoff, answer="agreed")
+
+
+def _backdate(plan: ActionPlan, day: datetime.date) -> None:
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    ActionPlan.objects.filter(pk=plan.pk).update(created_at=moment)
+    plan.versions.update(created_at=moment)

@@ -1,0 +1,137 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.plans.models import Acknowledgement, ActionPlan, Adjustment, GoalStatus, PlanMeeting
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanForm(DkfdsModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Hvorfor ændres planen?"), required=False, max_length=300)
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "child", "course", "owner", "title", "problem", "strategies", "duration",
+            "parent_collaboration", "follow_up_how", "follow_up_weeks",
+        ]  # fmt: skip
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "strategies": forms.Textarea(attrs={"rows": 4}),
+            "parent_collaboration": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, children, courses, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            del self.fields["child"], self.fields["course"], self.fields["owner"]
+        else:
+            del self.fields["reason"]
+            self.fields["child"].queryset = children
+            self.fields["child"].label = _("For et barn")
+            self.fields["course"].queryset = courses
+            self.fields["course"].label = _("… eller for et ressourceforløb")
+            self.fields["owner"].queryset = owners
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and bool(cleaned.get("child")) == bool(cleaned.get("course")):
+            raise forms.ValidationError(_("Vælg enten et barn eller et forløb, som planen gælder."))
+        return cleaned
+
+
+class GoalForm(DkfdsForm):
+    text = forms.CharField(label=_("Mål"), max_length=300, required=False)
+    success_criterion = forms.CharField(
+        label=_("Succeskriterium"),
+        max_length=300,
+        required=False,
+        help_text=_("Hvordan kan vi se, at målet er nået?"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("text") and not cleaned.get("success_criterion"):
+            self.add_error("success_criterion", _("Et mål skal have et succeskriterium."))
+        if cleaned.get("success_criterion") and not cleaned.get("text"):
+            self.add_error("text", _("Skriv målet."))
+        return cleaned
+
+
+class AgreementForm(DkfdsForm):
+    text = forms.CharField(label=_("Aftale"), max_length=300, required=False)
+    owner = forms.CharField(label=_("Hvem"), max_length=120, required=False)
+    due = forms.DateField(label=_("Senest"), required=False, widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("text") and not cleaned.get("owner"):
+            self.add_error("owner", _("Hver aftale skal have en ansvarlig."))
+        return cleaned
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=2)
+AgreementFormSet = forms.formset_factory(AgreementForm, extra=2)
+
+
+def filled(formset) -> list[dict]:
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data.get("text")]
+
+
+class MeetingForm(DkfdsModelForm):
+    class Meta:
+        model = PlanMeeting
+        fields = ["kind", "date", "start_time", "place", "participants", "others"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "date": DATE,
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+            "participants": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people
+
+
+class HoldForm(DkfdsForm):
+    note = forms.CharField(
+        label=_("Referat"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class GoalStatusForm(DkfdsForm):
+    status = forms.ChoiceField(choices=GoalStatus.Status.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class AcknowledgeForm(DkfdsForm):
+    answer = forms.ChoiceField(
+        label=_("Dit svar"), choices=Acknowledgement.Answer.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Skriv, hvad du ikke er enig i, hvis du har indsigelser."),
+    )  # fmt: skip
+
+
+class AdjustmentForm(DkfdsModelForm):
+    class Meta:
+        model = Adjustment
+        fields = ["reason", "strategies", "agreement_text", "agreement_owner", "agreement_due"]
+        widgets = {"strategies": forms.Textarea(attrs={"rows": 4}), "agreement_due": DATE}
+        help_texts = {
+            "strategies": _("Tomt: strategierne er uændrede. Udfyldt: erstatter de nuværende.")
+        }
+
+
+class CloseForm(DkfdsForm):
+    evaluation = forms.CharField(label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}))
+    methods_in_practice = forms.ChoiceField(
+        label=_("Er metoderne blevet en del af personalets hverdag?"),
+        choices=ActionPlan.Rating.choices,
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,112 @@
+"""Reads of action plans, scoped by inklusio.access; a read of a child's plan is logged."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.people.models import Role, User
+from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersion
+from inklusio.plans.services import acknowledgement_status, next_follow_up
+
+
+def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
+    plans = access.plans_visible_to(user).select_related("child", "course", "institution", "owner")
+    if status == "open":
+        plans = plans.exclude(status=ActionPlan.Status.CLOSED)
+    elif status:
+        plans = plans.filter(status=status)
+    rows = list(plans.prefetch_related("meetings")[:300])
+    today = timezone.localdate()
+    for plan in rows:
+        plan.next_follow_up = next_follow_up(plan)
+        plan.follow_up_overdue = not plan.is_closed and plan.next_follow_up < today
+    return rows
+
+
+def plan_for_user(user: User, public_id, *, log: bool = True) -> ActionPlan:
+    plan = access.get_visible_or_404(
+        access.plans_visible_to(user).select_related("child", "course", "institution", "owner"),
+        public_id=public_id,
+    )
+    if log:
+        audit_record(actor=user, action=AuditAction.READ, obj=plan, child=plan.child)
+    return plan
+
+
+def meeting_for_user(user: User, public_id) -> PlanMeeting:
+    return access.get_visible_or_404(
+        PlanMeeting.objects.filter(plan__in=access.plans_visible_to(user)).select_related("plan"),
+        public_id=public_id,
+    )
+
+
+def adjustment_for_user(user: User, public_id) -> Adjustment:
+    return access.get_visible_or_404(
+        Adjustment.objects.filter(plan__in=access.plans_visible_to(user)).select_related("plan"),
+        public_id=public_id,
+    )
+
+
+def meetings_with_status(plan: ActionPlan) -> list[dict]:
+    return [
+        {"meeting": meeting, "status": acknowledgement_status(meeting)}
+        for meeting in plan.meetings.prefetch_related("participants", "acknowledgements")
+    ]
+
+
+def versions(plan: ActionPlan) -> QuerySet[PlanVersion]:
+    return plan.versions.select_related("created_by").order_by("number")
+
+
+def people_for_meetings(plan: ActionPlan) -> QuerySet[User]:
+    """Who can be invited: the institution's people, the corps, the child's guardians and partners."""
+    users = User.objects.filter(municipality_id=plan.municipality_id, is_active=True)
+    institution_people = users.filter(institution_id=plan.institution_id)
+    corps = users.filter(
+        role__in=[Role.PEDAGOGUE, Role.CORPS_LEADER],
+        attachments__institution_id=plan.institution_id,
+    )
+    others = users.none()
+    if plan.child_id:
+        others = users.filter(
+            guardian_profile__guardianships__child_id=plan.child_id
+        ) | users.filter(invitations__child_id=plan.child_id)
+    return (
+        (institution_people | corps | others | users.filter(pk=plan.owner_id))
+        .distinct()
+        .order_by("first_name")
+    )
+
+
+def owners_for(user: User) -> QuerySet[User]:
+    return (
+        User.objects.in_municipality_of(user)
+        .filter(
+            role__in=[Role.PEDAGOGUE, Role.INSTITUTION_LEADER, Role.STAFF, Role.CORPS_LEADER],
+            is_active=True,
+        )
+        .order_by("first_name")
+    )
+
+
+def overdue_follow_ups(user: User) -> list[ActionPlan]:
+    """Plans the user answers for whose follow-up date has passed."""
+    plans = [plan for plan in plans_for(user) if plan.follow_up_overdue]
+    if user.role in {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.CORPS_LEADER}:
+        return plans
+    return [plan for plan in plans if plan.owner_id == user.pk]
+
+
+def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
+    """Held meetings where the user took part and has not yet acknowledged the agreements."""
+    return list(
+        PlanMeeting.objects.filter(
+            participants=user, held=True, plan__status=ActionPlan.Status.ACTIVE
+        )
+        .exclude(acknowledgements__user=user)
+        .select_related("plan")
+    )

@@ -1,0 +1,35 @@
+"""Overdue follow-ups and agreements waiting for the user's acknowledgement, on the start page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from inklusio import access
+from inklusio.people.models import User
+from inklusio.plans import selectors
+
+
+def section(user: User) -> dict | None:
+    if not access.can_use_plans(user):
+        return None
+    overdue = selectors.overdue_follow_ups(user)
+    waiting = selectors.waiting_acknowledgements(user)
+    if not overdue and not waiting and user.role in {"guardian", "partner"}:
+        return None
+    return {
+        "template": "plans/_start_panel.html",
+        "overdue": overdue,
+        "waiting": waiting,
+        "cards": [
+            {
+                "figure": len(overdue),
+                "label": _("Handleplaner med overskredet opfølgning"),
+                "url": reverse("plan-list"),
+                "testid": "overdue-follow-ups",
+            },
+            {
+                "figure": len(waiting),
+                "label": _("Aftaler, du mangler at kvittere for"),
+                "url": reverse("plan-list"),
+            },
+        ],
+    }

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from inklusio.plans import views
+
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("ny/", views.plan_create, name="plan-create"),
+    path("<uuid:public_id>/", views.plan_detail, name="plan-detail"),
+    path("<uuid:public_id>/rediger/", views.plan_edit, name="plan-edit"),
+    path("<uuid:public_id>/versioner/", views.plan_versions, name="plan-versions"),
+    path("<uuid:public_id>/pdf/", views.plan_pdf, name="plan-pdf"),
+    path("<uuid:public_id>/juster/", views.adjustment_propose, name="plan-adjust"),
+    path("<uuid:public_id>/moeder/ny/", views.meeting_create, name="plan-meeting-create"),
+    path("<uuid:public_id>/afslut/", views.plan_close, name="plan-close"),
+    path("justeringer/<uuid:public_id>/", views.adjustment_decide, name="adjustment-decide"),
+    path("moeder/<uuid:public_id>/", views.meeting_detail, name="plan-meeting"),
+    path("moeder/<uuid:public_id>/kalender.ics", views.meeting_ics, name="plan-meeting-ics"),
+]

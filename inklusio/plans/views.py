@@ -1,0 +1,434 @@
+"""Action-plan pages: thin views over inklusio.access, selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.pdf import render_pdf
+from inklusio.planning.calendar import single_event_ics
+from inklusio.planning.models import CalendarFeed
+from inklusio.plans import selectors, services
+from inklusio.plans.calendar_events import meeting_event
+from inklusio.plans.forms import (
+    AcknowledgeForm,
+    AdjustmentForm,
+    AgreementFormSet,
+    CloseForm,
+    GoalFormSet,
+    GoalStatusForm,
+    HoldForm,
+    MeetingForm,
+    PlanForm,
+    filled,
+)
+from inklusio.plans.models import PlanMeeting
+
+
+@login_required
+def plan_list(request):
+    if not access.can_use_plans(request.user):
+        raise Http404
+    status = request.GET.get("status", "open")
+    feed, _created = CalendarFeed.objects.get_or_create(
+        user=request.user, defaults={"municipality_id": request.user.municipality_id}
+    )
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": selectors.plans_for(request.user, status=status),
+            "status": status,
+            "status_choices": [
+                ("open", _("Igangværende")),
+                ("closed", _("Afsluttede")),
+                ("", _("Alle")),
+            ],
+            "can_create": access.children_for_new_plans(request.user).exists()
+            or access.courses_for_new_plans(request.user).exists(),
+            "waiting": selectors.waiting_acknowledgements(request.user),
+            "feed": feed,
+        },
+    )
+
+
+def _formsets(request, plan=None):
+    goals = (
+        [
+            {"text": g.text, "success_criterion": g.success_criterion}
+            for g in plan.goals.filter(dropped=False)
+        ]
+        if plan
+        else []
+    )
+    agreements = (
+        [{"text": a.text, "owner": a.owner, "due": a.due} for a in plan.agreements.all()]
+        if plan
+        else []
+    )
+    data = request.POST or None
+    return GoalFormSet(data, prefix="goals", initial=goals), AgreementFormSet(
+        data, prefix="agreements", initial=agreements
+    )
+
+
+def _plan_form(request, plan=None):
+    return PlanForm(
+        request.POST or None,
+        instance=plan,
+        initial=_initial_subject(request) if plan is None else None,
+        children=access.children_for_new_plans(request.user),
+        courses=access.courses_for_new_plans(request.user),
+        owners=selectors.owners_for(request.user),
+    )
+
+
+def _initial_subject(request) -> dict:
+    initial = {"owner": request.user.pk}
+    if (
+        child := access.children_for_new_plans(request.user)
+        .filter(public_id=request.GET.get("barn") or None)
+        .first()
+    ):
+        initial["child"] = child.pk
+    if (
+        course := access.courses_for_new_plans(request.user)
+        .filter(public_id=request.GET.get("forloeb") or None)
+        .first()
+    ):
+        initial["course"] = course.pk
+    return initial
+
+
+@login_required
+def plan_create(request):
+    if not (
+        access.children_for_new_plans(request.user).exists()
+        or access.courses_for_new_plans(request.user).exists()
+    ):
+        raise Http404
+    form = _plan_form(request)
+    goals, agreements = _formsets(request)
+    if request.method == "POST" and form.is_valid() and goals.is_valid() and agreements.is_valid():
+        try:
+            plan = services.plan_create(
+                actor=request.user,
+                data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+                goals=filled(goals),
+                agreements=filled(agreements),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Handleplanen er oprettet. Indkald til handleplansmødet."))
+            return redirect(plan)
+    return render(
+        request, "plans/plan_form.html", {"form": form, "goals": goals, "agreements": agreements}
+    )
+
+
+@login_required
+def plan_edit(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
+    if not access.can_manage_plan(request.user, plan):
+        raise Http404
+    form = _plan_form(request, plan)
+    goals, agreements = _formsets(request, plan)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and goals.is_valid() and agreements.is_valid():
+        existing = list(plan.goals.filter(dropped=False))
+        goal_rows = filled(goals)
+        for row, goal in zip(goal_rows, existing, strict=False):
+            if row["text"] == goal.text:
+                row["id"] = goal
+        try:
+            services.plan_update(
+                actor=request.user,
+                plan=plan,
+                data=form.cleaned_data,
+                goals=goal_rows,
+                agreements=filled(agreements),
+                expected_version=form.cleaned_data.get("version"),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except EditConflict as error:
+            conflict = [
+                {"label": field, **change} for field, change in error.changed_fields.items()
+            ]
+            form.add_error(
+                None,
+                _(
+                    "Planen er ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret "
+                    "herunder; se ændringerne og gem igen."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
+            return redirect(plan)
+    elif request.method == "GET":
+        selectors.plan_for_user(request.user, public_id)
+    return render(
+        request,
+        "plans/plan_form.html",
+        {
+            "form": form,
+            "goals": goals,
+            "agreements": agreements,
+            "plan": plan,
+            "conflict": conflict,
+        },
+    )
+
+
+@login_required
+def plan_detail(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id)
+    can_manage = access.can_manage_plan(request.user, plan)
+    latest = plan.goals.prefetch_related("statuses__meeting")
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "goals": latest,
+            "meetings": selectors.meetings_with_status(plan),
+            "proposals": plan.adjustments.filter(status="proposed").select_related("proposed_by"),
+            "for_next_meeting": services.adjustments_for_next_meeting(plan),
+            "versions": selectors.versions(plan),
+            "next_follow_up": services.next_follow_up(plan),
+            "can_manage": can_manage,
+            "can_propose": access.can_propose_adjustment(request.user, plan),
+        },
+    )
+
+
+@login_required
+def plan_versions(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id)
+    versions = list(selectors.versions(plan))
+    by_number = {v.number: v for v in versions}
+    try:
+        newer = by_number[int(request.GET.get("til", versions[-1].number))]
+        older = by_number[int(request.GET.get("fra", max(newer.number - 1, 1)))]
+    except (KeyError, ValueError) as missing:
+        raise Http404 from missing
+    return render(
+        request,
+        "plans/versions.html",
+        {
+            "plan": plan,
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": services.version_changes(older.snapshot, newer.snapshot),
+            "labels": services.field_labels(),
+        },
+    )
+
+
+@login_required
+def plan_pdf(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=plan, child=plan.child)
+    pdf = render_pdf(
+        "plans/plan_pdf.html",
+        {
+            "plan": plan,
+            "goals": plan.goals.filter(dropped=False),
+            "agreements": plan.agreements.all(),
+            "next_follow_up": services.next_follow_up(plan),
+            "meetings": selectors.meetings_with_status(plan),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="handleplan.pdf"'
+    return response
+
+
+@login_required
+def adjustment_propose(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id, log=request.method == "GET")
+    if not access.can_propose_adjustment(request.user, plan):
+        raise Http404
+    form = AdjustmentForm(request.POST or None, initial={"strategies": plan.strategies})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["strategies"] == plan.strategies:
+            data["strategies"] = ""
+        try:
+            services.adjustment_propose(actor=request.user, plan=plan, **data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Forslaget er sendt til planens ansvarlige."))
+            return redirect(plan)
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"form": form, "plan": plan, "title": _("Foreslå en justering")},
+    )
+
+
+@login_required
+@require_POST
+def adjustment_decide(request, public_id):
+    adjustment = selectors.adjustment_for_user(request.user, public_id)
+    if not access.can_manage_plan(request.user, adjustment.plan):
+        raise Http404
+    try:
+        services.adjustment_decide(
+            actor=request.user, adjustment=adjustment, accept=request.POST.get("accept") == "1"
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Forslaget er behandlet."))
+    return redirect(adjustment.plan)
+
+
+@login_required
+def meeting_create(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
+    if not access.can_manage_plan(request.user, plan):
+        raise Http404
+    kind = (
+        PlanMeeting.Kind.FOLLOW_UP
+        if plan.meetings.filter(held=True).exists()
+        else PlanMeeting.Kind.INITIAL
+    )
+    form = MeetingForm(
+        request.POST or None,
+        people=selectors.people_for_meetings(plan),
+        initial={
+            "kind": kind,
+            "date": services.next_follow_up(plan) if kind == "follow_up" else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(actor=request.user, plan=plan, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Mødet er indkaldt."))
+            return redirect(meeting)
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"form": form, "plan": plan, "title": _("Indkald til møde")},
+    )
+
+
+@login_required
+def meeting_detail(request, public_id):
+    meeting = selectors.meeting_for_user(request.user, public_id)
+    plan = meeting.plan
+    can_manage = access.can_manage_plan(request.user, plan)
+    goals = (
+        list(plan.goals.filter(dropped=False)) if meeting.kind == PlanMeeting.Kind.FOLLOW_UP else []
+    )
+    status_forms = [
+        (goal, GoalStatusForm(request.POST or None, prefix=f"goal-{goal.pk}")) for goal in goals
+    ]
+    hold_form = HoldForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "hold":
+        if not can_manage:
+            raise Http404
+        if hold_form.is_valid() and all(form.is_valid() for _goal, form in status_forms):
+            statuses = {
+                goal.pk: (form.cleaned_data["status"], form.cleaned_data["note"])
+                for goal, form in status_forms
+            }
+            try:
+                services.meeting_hold(
+                    actor=request.user,
+                    meeting=meeting,
+                    note=hold_form.cleaned_data["note"],
+                    goal_statuses=statuses,
+                )
+            except DomainError as error:
+                hold_form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Mødet er registreret. Deltagerne bedes kvittere for aftalerne.")
+                )
+                return redirect(meeting)
+        else:
+            hold_form.add_error(None, _("Giv hvert mål en status."))
+    acknowledge_form = AcknowledgeForm(
+        request.POST if request.POST.get("action") == "acknowledge" else None
+    )
+    if (
+        request.method == "POST"
+        and request.POST.get("action") == "acknowledge"
+        and acknowledge_form.is_valid()
+    ):
+        try:
+            services.acknowledge(
+                actor=request.user, meeting=meeting, **acknowledge_form.cleaned_data
+            )
+        except DomainError as error:
+            acknowledge_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Tak – dit svar er registreret."))
+            return redirect(meeting)
+    status = services.acknowledgement_status(meeting)
+    mine = next((row for row in status if row["user"].pk == request.user.pk), None)
+    return render(
+        request,
+        "plans/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "plan": plan,
+            "status": status,
+            "can_manage": can_manage,
+            "hold_form": hold_form,
+            "status_forms": status_forms,
+            "acknowledge_form": acknowledge_form
+            if mine and not mine["acknowledgement"] and meeting.held
+            else None,
+            "agreed": meeting.agreed_version.snapshot if meeting.agreed_version else None,
+            "for_meeting": services.adjustments_for_next_meeting(plan) if not meeting.held else [],
+        },
+    )
+
+
+@login_required
+def meeting_ics(request, public_id):
+    meeting = selectors.meeting_for_user(request.user, public_id)
+    response = HttpResponse(
+        single_event_ics(meeting_event(meeting)), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="moede.ics"'
+    return response
+
+
+@login_required
+def plan_close(request, public_id):
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
+    if not access.can_manage_plan(request.user, plan):
+        raise Http404
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_close(actor=request.user, plan=plan, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Handleplanen er afsluttet."))
+            return redirect(plan)
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"form": form, "plan": plan, "title": _("Afslut handleplanen")},
+    )

@@ -1,0 +1,104 @@
+"""Consultative meetings: consent decides what may be discussed; attendance advice; recommendations."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inklusio.meetings import services
+from inklusio.meetings.models import AgendaItem
+from inklusio.people.models import Profession, Role
+from inklusio.plans.models import Adjustment
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(cast):
+    """Bøgely's meeting on 1 December with a psychologist and a speech consultant."""
+    tove = make_user("tove", cast.ishoj, Role.PARTNER, profession=Profession.SPEECH_CONSULTANT)
+    cast.consultative_boegely.partners.add(tove)
+    return cast.consultative_boegely
+
+
+def add(client, meeting, **data):
+    return client.post(meeting.get_absolute_url(), {"action": "item", **data})
+
+
+def test_a_named_child_needs_consent_covering_every_profession_present(cast, meeting, client_for):
+    # Mia's consent names the psychologist only; the speech consultant is there too.
+    response = add(client_for(cast.bob), meeting, kind="child", child=cast.mia.pk, topic="Sprog")
+    assert (
+        "kan kun drøftes med navn, når forældrene har givet samtykke" in response.content.decode()
+    )
+    assert "Sprog" in response.content.decode()  # the typed text is kept
+    services.consent_record(
+        actor=cast.gert, child=cast.mia, given_by="Gert", given_on=datetime.date(2026, 11, 1),
+        professions=[Profession.PSYCHOLOGIST, Profession.SPEECH_CONSULTANT],
+    )  # fmt: skip
+    add(client_for(cast.bob), meeting, kind="child", child=cast.mia.pk, topic="Sprog")
+    assert meeting.items.filter(child=cast.mia, topic="Sprog").exists()
+
+
+def test_withdrawn_consent_takes_the_child_off_future_agendas(cast, meeting):
+    services.consent_withdraw(
+        actor=cast.gert, consent=cast.consent_mia, on=datetime.date(2026, 11, 20)
+    )
+    assert not AgendaItem.objects.filter(child=cast.mia).exists()
+    with pytest.raises(services.ConsentRequired):
+        services.item_add(
+            actor=cast.bob, meeting=meeting, kind="child", child=cast.mia, topic="Igen"
+        )
+
+
+def test_an_anonymous_case_warns_about_names_and_cpr_numbers(cast, meeting, client_for):
+    client = client_for(cast.bob)
+    response = add(client, meeting, kind="anonymous", topic="Mia bider ved skift, cpr 150322-4123")
+    page = response.content.decode()
+    assert "ser ud til at indeholde et CPR-nummer" in page and "nævner et navn" in page
+    assert not meeting.items.filter(kind="anonymous").exists()
+    add(
+        client,
+        meeting,
+        kind="anonymous",
+        topic="En pige på 4 år bider ved skift",
+        confirmed_anonymous="on",
+    )
+    item = meeting.items.get(kind="anonymous")
+    assert item.child is None
+
+
+def test_the_resource_pedagogue_attends_only_when_knowing_a_child(cast, meeting, client_for):
+    advice = client_for(cast.alice).get(meeting.get_absolute_url()).context["advice"]
+    assert advice["needed"] and advice["known"] == [cast.mia]  # Bob owns Mia's plan
+    meeting.items.all().delete()
+    assert services.attendance_advice(meeting) == {"needed": False, "known": []}
+
+
+def test_a_recommendation_becomes_a_plan_change_with_one_action(cast, meeting, client_for):
+    client_for(cast.bob).post(
+        reverse("recommendation-to-plan", args=[cast.recommendation_mia.public_id])
+    )
+    adjustment = Adjustment.objects.get(source_recommendation=cast.recommendation_mia)
+    assert adjustment.status == "accepted"  # Bob owns the plan
+    assert adjustment.version.get_source_display() == "Anbefaling fra konsultativt møde"
+    assert "Fast rolle i samlingen" in cast.plan_mia.agreements.values_list("text", flat=True)
+
+
+def test_partners_see_only_the_meetings_they_are_invited_to(cast, meeting, client_for):
+    other = services.meeting_create(
+        actor=cast.carl, institution=cast.elverhoej, date=datetime.date(2026, 12, 3),
+        start_time=datetime.time(13), partners=list(meeting.partners.all()),
+    )  # fmt: skip
+    other.partners.remove(cast.pia)
+    listed = list(client_for(cast.pia).get(reverse("consultative-list")).context["meetings"])
+    assert listed == [meeting]
+
+
+def test_a_meeting_needs_a_psychologist_and_a_speech_consultant(cast):
+    with pytest.raises(services.MeetingRuleBroken):
+        services.meeting_create(
+            actor=cast.alice, institution=cast.boegely, date=datetime.date(2026, 12, 3),
+            start_time=datetime.time(13), partners=[cast.pia],
+        )  # fmt: skip

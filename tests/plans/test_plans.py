@@ -1,0 +1,269 @@
+"""Action plans: explicit, acknowledged agreements; light adjustments; versions; follow-ups."""
+
+import datetime
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from inklusio.plans import services
+from inklusio.plans.models import ActionPlan, Adjustment, GoalStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_post(plan, **changes):
+    """The edit form as the browser posts it."""
+    data = {
+        "title": plan.title,
+        "problem": plan.problem,
+        "strategies": plan.strategies,
+        "duration": plan.duration,
+        "parent_collaboration": plan.parent_collaboration,
+        "follow_up_how": plan.follow_up_how,
+        "follow_up_weeks": plan.follow_up_weeks,
+        "version": plan.version,
+        "goals-TOTAL_FORMS": 1,
+        "goals-INITIAL_FORMS": 0,
+        "goals-0-text": "Deltager i samling",
+        "goals-0-success_criterion": "4 af 5 dage",
+        "agreements-TOTAL_FORMS": 1,
+        "agreements-INITIAL_FORMS": 0,
+        "agreements-0-text": "Laver dagsprogram",
+        "agreements-0-owner": "Stuens pædagoger",
+    }
+    return {**data, **changes}
+
+
+class TestWritingAPlan:
+    def test_a_goal_without_a_success_criterion_cannot_be_saved(self, cast, client_for):
+        response = client_for(cast.bob).post(
+            reverse("plan-create"),
+            {
+                **plan_post(cast.plan_mia, **{"goals-0-success_criterion": ""}),
+                "child": cast.mia.pk,
+                "owner": cast.bob.pk,
+                "title": "Ny plan",
+            },
+        )
+        assert response.status_code == 200
+        assert "Et mål skal have et succeskriterium." in response.content.decode()
+        assert not ActionPlan.objects.filter(title="Ny plan").exists()
+
+    def test_every_agreement_has_an_owner(self, cast, client_for):
+        response = client_for(cast.bob).post(
+            reverse("plan-edit", args=[cast.plan_mia.public_id]),
+            plan_post(cast.plan_mia, **{"agreements-0-owner": ""}),
+        )
+        assert "Hver aftale skal have en ansvarlig." in response.content.decode()
+
+    def test_two_people_editing_the_second_is_refused_and_keeps_the_text(self, cast):
+        bob, alice = Client(), Client()
+        bob.force_login(cast.bob)
+        alice.force_login(cast.alice)
+        url = reverse("plan-edit", args=[cast.plan_mia.public_id])
+        opened = plan_post(cast.plan_mia)  # both opened version 1
+        assert (
+            bob.post(url, {**opened, "strategies": "Billedstøtte og faste pladser"}).status_code
+            == 302
+        )
+        response = alice.post(url, {**opened, "strategies": "Alices udgave af strategierne"})
+        page = response.content.decode()
+        assert response.status_code == 200 and "ændret af en anden" in page
+        assert "Alices udgave af strategierne" in page  # kept in the form
+        assert "Billedstøtte og faste pladser" in page  # what Bob changed is shown
+        cast.plan_mia.refresh_from_db()
+        assert cast.plan_mia.strategies == "Billedstøtte og faste pladser"
+        assert cast.plan_mia.versions.count() == 2
+
+    def test_versions_are_never_overwritten_and_the_diff_shows_the_change(self, cast, client_for):
+        first = cast.plan_mia.versions.get(number=1).snapshot
+        services.adjustment_decide(actor=cast.bob, adjustment=cast.adjustment_mia, accept=True)
+        assert cast.plan_mia.versions.get(number=1).snapshot == first
+        response = client_for(cast.gert).get(
+            reverse("plan-versions", args=[cast.plan_mia.public_id]), {"fra": 1, "til": 2}
+        )
+        changes = response.context["changes"]
+        assert [c["field"] for c in changes] == ["agreements"]
+        assert {"op": "added", "text": "Går efter 10 min – Sara"} in changes[0]["lines"]
+
+
+class TestMeetingsAndAcknowledgements:
+    def test_each_participant_acknowledges_or_objects(self, cast, client_for):
+        meeting = cast.plan_meeting
+        status = {
+            row["user"].username: row["acknowledgement"]
+            for row in services.acknowledgement_status(meeting)
+        }
+        assert status == {"bob": None, "gert": None, "sara": None}
+        client_for(cast.gert).post(
+            meeting.get_absolute_url(), {"action": "acknowledge", "answer": "agreed"}
+        )
+        response = client_for(cast.sara).post(
+            meeting.get_absolute_url(), {"action": "acknowledge", "answer": "objected"}
+        )
+        assert "Skriv, hvad du ikke er enig i." in response.content.decode()
+        client_for(cast.sara).post(
+            meeting.get_absolute_url(),
+            {
+                "action": "acknowledge",
+                "answer": "objected",
+                "comment": "Samlingen er for lang for Mia",
+            },
+        )
+        status = {
+            row["user"].username: row["acknowledgement"]
+            for row in services.acknowledgement_status(meeting)
+        }
+        assert status["gert"].answer == "agreed" and status["gert"].at is not None
+        assert (
+            status["sara"].answer == "objected"
+            and status["sara"].comment == "Samlingen er for lang for Mia"
+        )
+        assert status["bob"] is None
+        with pytest.raises(services.PlanRuleBroken, match="allerede kvitteret"):
+            services.acknowledge(actor=cast.gert, meeting=meeting, answer="agreed")
+        with pytest.raises(services.PlanRuleBroken, match="Kun mødets deltagere"):
+            services.acknowledge(actor=cast.alice, meeting=meeting, answer="agreed")
+
+    def test_waiting_acknowledgements_show_on_the_start_page(self, cast, client_for):
+        page = client_for(cast.gert).get(reverse("start")).content.decode()
+        assert "Kvittér for aftaler" in page and cast.plan_meeting.get_absolute_url() in page
+
+    def test_the_next_follow_up_follows_the_rule_and_overdue_shows(self, cast, client_for):
+        assert services.next_follow_up(cast.plan_mia) == datetime.date(
+            2026, 10, 1
+        ) + datetime.timedelta(weeks=10)
+        ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(follow_up_weeks=1)
+        plans = client_for(cast.bob).get(reverse("plan-list")).context["plans"]
+        assert [p.follow_up_overdue for p in plans] == [True]
+        assert (
+            'data-testid="overdue-follow-ups">1<'
+            in client_for(cast.bob).get(reverse("start")).content.decode()
+        )
+
+    def test_at_a_follow_up_every_goal_gets_a_status(self, cast, client_for):
+        follow_up = services.meeting_schedule(
+            actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=datetime.date(2026, 12, 10),
+            start_time=datetime.time(9), place="", participants=[cast.bob, cast.gert],
+        )  # fmt: skip
+        goal = cast.plan_mia.goals.get()
+        client = client_for(cast.bob)
+        response = client.post(
+            follow_up.get_absolute_url(), {"action": "hold", "note": "Godt på vej"}
+        )
+        assert "Giv hvert mål en status." in response.content.decode()
+        client.post(
+            follow_up.get_absolute_url(),
+            {
+                "action": "hold",
+                "note": "Godt på vej",
+                f"goal-{goal.pk}-status": "partly",
+                f"goal-{goal.pk}-note": "3 af 5",
+            },
+        )
+        status = GoalStatus.objects.get(goal=goal)
+        assert (status.status, status.note) == ("partly", "3 af 5")
+        follow_up.refresh_from_db()
+        assert follow_up.held and follow_up.agreed_version.number == 2
+        assert services.next_follow_up(cast.plan_mia) == datetime.date(
+            2026, 12, 10
+        ) + datetime.timedelta(weeks=10)
+
+
+class TestAdjustments:
+    def test_a_participant_proposes_and_the_owner_accepts_without_a_meeting(self, cast, client_for):
+        client_for(cast.gert).post(
+            reverse("plan-adjust", args=[cast.plan_mia.public_id]),
+            {
+                "reason": "Mia sover dårligt",
+                "agreement_text": "Rolig stund efter frokost",
+                "agreement_owner": "Stuen",
+            },
+        )
+        proposal = Adjustment.objects.get(reason="Mia sover dårligt")
+        assert proposal.status == "proposed" and proposal.proposed_by == cast.gert
+        assert (
+            client_for(cast.gert)
+            .post(reverse("adjustment-decide", args=[proposal.public_id]), {"accept": "1"})
+            .status_code
+            == 404
+        )
+        client_for(cast.bob).post(
+            reverse("adjustment-decide", args=[proposal.public_id]), {"accept": "1"}
+        )
+        proposal.refresh_from_db()
+        assert proposal.status == "accepted" and proposal.version.reason == "Mia sover dårligt"
+        assert "Rolig stund efter frokost" in cast.plan_mia.agreements.values_list(
+            "text", flat=True
+        )
+        assert proposal in services.adjustments_for_next_meeting(cast.plan_mia)
+
+    def test_a_proposal_must_change_something(self, cast):
+        with pytest.raises(services.PlanRuleBroken, match="Foreslå nye strategier"):
+            services.adjustment_propose(actor=cast.sara, plan=cast.plan_mia, reason="Intet")
+
+
+class TestClosingPrintAndCalendar:
+    def test_closing_needs_an_evaluation_of_everyday_practice(self, cast, client_for):
+        url = reverse("plan-close", args=[cast.plan_mia.public_id])
+        response = client_for(cast.bob).post(url, {"evaluation": ""})
+        assert {"evaluation", "methods_in_practice"} <= set(response.context["form"].errors)
+        client_for(cast.bob).post(
+            url, {"evaluation": "Mia deltager nu i samling.", "methods_in_practice": "yes"}
+        )
+        cast.plan_mia.refresh_from_db()
+        assert cast.plan_mia.is_closed and cast.plan_mia.methods_in_practice == "yes"
+
+    def test_the_plan_prints_as_a_danish_pdf(self, cast, client_for):
+        response = client_for(cast.gert).get(reverse("plan-pdf", args=[cast.plan_mia.public_id]))
+        text = " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages
+        ).replace("\n", " ")
+        for expected in (
+            "Handleplan: Mias handleplan",
+            "Deltager i samling",
+            "4 af 5 dage",
+            "Laver dagsprogram",
+            "Stuens pædagoger",
+        ):
+            assert expected in text, expected
+
+    def test_a_meeting_downloads_as_icalendar(self, cast, client_for):
+        response = client_for(cast.gert).get(
+            reverse("plan-meeting-ics", args=[cast.plan_meeting.public_id])
+        )
+        event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+        assert event["DTSTART"].dt.isoformat() == "2026-10-01T09:00:00+02:00"
+        assert str(event["LOCATION"]) == "Bøgely"
+        assert "Mia" not in str(event["SUMMARY"])  # no child names in calendars
+
+    def test_guardians_and_partners_see_only_their_childrens_plans(self, cast, client_for):
+        emil_plan = services.plan_create(
+            actor=cast.carl,
+            data={
+                "child": cast.emil,
+                "owner": cast.carl,
+                "title": "Emils plan",
+                "problem": "-",
+                "strategies": "-",
+                "duration": "-",
+            },
+            goals=[{"text": "Mål", "success_criterion": "Kriterium"}],
+            agreements=[],
+        )
+        for user in (cast.gert, cast.pia, cast.sara):
+            titles = [p.title for p in client_for(user).get(reverse("plan-list")).context["plans"]]
+            assert titles == ["Mias handleplan"], user
+        assert client_for(cast.gert).get(emil_plan.get_absolute_url()).status_code == 404
+
+
+def test_plans_with_overdue_follow_ups_are_counted_per_institution(cast):
+    from inklusio.reports.registry import build_table
+
+    assert build_table("plans-follow-up", cast.ishoj).rows == [["Bøgely", 1, 0]]
+    ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(follow_up_weeks=1)
+    assert build_table("plans-follow-up", cast.ishoj).rows == [["Bøgely", 1, 1]]
