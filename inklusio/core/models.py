@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from inklusio.people.models import User
@@ -33,3 +34,11 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Rating(models.TextChoices):
+    """Yes, partly or no: how an evaluation answers, e.g. whether methods became everyday practice."""
+
+    YES = "yes", _("Ja")
+    PARTLY = "partly", _("Delvist")
+    NO = "no", _("Nej")

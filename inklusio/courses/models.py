@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.models import TenantModel
+from inklusio.core.models import Rating, TenantModel
 
 COURSE_MONTHS = 6
 
@@ -83,10 +83,7 @@ class Course(TenantModel):
         PEDAGOGUE = "pedagogue", _("Ressourcepædagogen")
         STAFF = "staff", _("En medarbejder i institutionen")
 
-    class Rating(models.TextChoices):
-        YES = "yes", _("Ja")
-        PARTLY = "partly", _("Delvist")
-        NO = "no", _("Nej")
+    Rating = Rating
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     institution = models.ForeignKey(

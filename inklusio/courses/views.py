@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.http import PDF, file_response
 from inklusio.courses import selectors, services
 from inklusio.courses.forms import (
     CloseForm,
@@ -241,9 +242,9 @@ def participant_letter(request, public_id):
     audit_record(
         actor=request.user, action=AuditAction.EXPORT, obj=participant, child=participant.child
     )
-    response = HttpResponse(services.parent_letter(participant), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="brev-om-ressourceforloeb.pdf"'
-    return response
+    return file_response(
+        services.parent_letter(participant), "brev-om-ressourceforloeb.pdf", PDF, download=False
+    )
 
 
 @login_required

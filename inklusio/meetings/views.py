@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError
+from inklusio.core.http import ICS, file_response
 from inklusio.meetings import selectors, services
 from inklusio.meetings.calendar_events import meeting_event
 from inklusio.meetings.forms import (
@@ -152,11 +153,7 @@ def recommendation_to_plan(request, public_id):
 @login_required
 def meeting_ics(request, public_id):
     meeting = selectors.meeting_for_user(request.user, public_id, log=False)
-    response = HttpResponse(
-        single_event_ics(meeting_event(meeting)), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="konsultativt-moede.ics"'
-    return response
+    return file_response(single_event_ics(meeting_event(meeting)), "konsultativt-moede.ics", ICS)
 
 
 @login_required

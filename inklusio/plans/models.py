@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.models import TenantModel
+from inklusio.core.models import Rating, TenantModel
 
 DEFAULT_FOLLOW_UP_WEEKS = 10  # "every 2–3 months"
 
@@ -25,10 +25,7 @@ class ActionPlan(TenantModel):
         ACTIVE = "active", _("Aftalt")
         CLOSED = "closed", _("Afsluttet")
 
-    class Rating(models.TextChoices):
-        YES = "yes", _("Ja")
-        PARTLY = "partly", _("Delvist")
-        NO = "no", _("Nej")
+    Rating = Rating
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(

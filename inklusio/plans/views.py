@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.pdf import render_pdf
 from inklusio.planning.calendar import single_event_ics
 from inklusio.planning.models import CalendarFeed
@@ -250,9 +251,7 @@ def plan_pdf(request, public_id):
             "meetings": selectors.meetings_with_status(plan),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="handleplan.pdf"'
-    return response
+    return file_response(pdf, "handleplan.pdf", PDF, download=False)
 
 
 @login_required
@@ -406,11 +405,7 @@ def meeting_detail(request, public_id):
 @login_required
 def meeting_ics(request, public_id):
     meeting = selectors.meeting_for_user(request.user, public_id)
-    response = HttpResponse(
-        single_event_ics(meeting_event(meeting)), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="moede.ics"'
-    return response
+    return file_response(single_event_ics(meeting_event(meeting)), "moede.ics", ICS)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.http import PDF, file_response
 from inklusio.core.storage import private_storage
 from inklusio.referrals import selectors, services
 from inklusio.referrals.forms import (
@@ -58,6 +59,20 @@ def _form_error(form, error: DomainError) -> None:
             "period": error.period.label,
         }
     form.add_error(None, message)
+
+
+def _record_step(request, form, record, success: str):
+    """A committee step from a posted form: the new decision on success, else None with the
+    refusal shown on the form (nothing typed is lost)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = record(form.cleaned_data)
+    except DomainError as error:
+        _form_error(form, error)
+        return None
+    messages.success(request, success)
+    return redirect(result)
 
 
 @login_required
@@ -315,20 +330,16 @@ def meeting_decide(request, public_id, referral_id):
             "start": meeting.date,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_record(
-                actor=request.user,
-                child=referral.child,
-                referral=referral,
-                meeting=meeting,
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Afgørelsen er registreret. Udsend brevet til forældrene."))
-            return redirect(decision)
+    done = _record_step(
+        request,
+        form,
+        lambda data: services.decision_record(
+            actor=request.user, child=referral.child, referral=referral, meeting=meeting, **data
+        ),
+        _("Afgørelsen er registreret. Udsend brevet til forældrene."),
+    )
+    if done:
+        return done
     return render(
         request,
         "referrals/decision_form.html",
@@ -425,9 +436,7 @@ def letter_download(request, public_id):
     audit_record(
         actor=request.user, action=AuditAction.EXPORT, obj=letter, child=letter.decision.child
     )
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="afgoerelse-v{letter.version}.pdf"'
-    return response
+    return file_response(letter.pdf, f"afgoerelse-v{letter.version}.pdf", PDF, download=False)
 
 
 @login_required
@@ -480,19 +489,13 @@ def _decision_step(request, decision, form, action, template_title):
 def decision_end(request, public_id):
     decision = _decision_for_committee(request, public_id)
     form = EndForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ending = services.decision_end(
-                actor=request.user, decision=decision, **form.cleaned_data
-            )
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(
-                request, _("Ophøret er registreret som en ny afgørelse. Udsend brevet.")
-            )
-            return redirect(ending)
-    return _decision_step(request, decision, form, "end", _("Bring bevillingen til ophør"))
+    done = _record_step(
+        request,
+        form,
+        lambda data: services.decision_end(actor=request.user, decision=decision, **data),
+        _("Ophøret er registreret som en ny afgørelse. Udsend brevet."),
+    )
+    return done or _decision_step(request, decision, form, "end", _("Bring bevillingen til ophør"))
 
 
 @login_required
@@ -503,19 +506,13 @@ def decision_reassess(request, public_id):
         user=request.user,
         resource_groups=selectors.all_resource_groups(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.reassessment_record(
-                actor=request.user, decision=decision, **form.cleaned_data
-            )
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(
-                request, _("Revurderingen er registreret som en afgørelse. Udsend brevet.")
-            )
-            return redirect(result)
-    return _decision_step(request, decision, form, "reassess", _("Revurdering"))
+    done = _record_step(
+        request,
+        form,
+        lambda data: services.reassessment_record(actor=request.user, decision=decision, **data),
+        _("Revurderingen er registreret som en afgørelse. Udsend brevet."),
+    )
+    return done or _decision_step(request, decision, form, "reassess", _("Revurdering"))
 
 
 @login_required
@@ -571,15 +568,13 @@ def appeal_change(request, public_id):
         resource_groups=selectors.all_resource_groups(request.user),
         initial={"offer": decision.offer, "resource_group": decision.resource_group_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.appeal_change(actor=request.user, appeal=appeal, **form.cleaned_data)
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Den ændrede afgørelse er registreret. Udsend brevet."))
-            return redirect(new)
-    return _decision_step(
+    done = _record_step(
+        request,
+        form,
+        lambda data: services.appeal_change(actor=request.user, appeal=appeal, **data),
+        _("Den ændrede afgørelse er registreret. Udsend brevet."),
+    )
+    return done or _decision_step(
         request, decision, form, "appeal_change", _("Ændr afgørelsen efter klage")
     )
 
@@ -592,6 +587,4 @@ def appeal_bundle(request, public_id):
     audit_record(
         actor=request.user, action=AuditAction.EXPORT, obj=appeal, child=appeal.decision.child
     )
-    response = HttpResponse(bytes(appeal.bundle), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="sagens-akter.pdf"'
-    return response
+    return file_response(appeal.bundle, "sagens-akter.pdf", PDF)

@@ -1,10 +1,11 @@
 """Statistics pages, downloads and the annual report."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from inklusio import access
+from inklusio.core.http import CSV, PDF, XLSX, file_response
 from inklusio.organisation.models import Institution
 from inklusio.reports.charts import bar_chart
 from inklusio.reports.exports import table_csv, tables_xlsx
@@ -66,16 +67,10 @@ def download(request, name, fmt):
     _allowed(request)
     table = _table(request, name, _filter_form(request))
     if fmt == "csv":
-        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            tables_xlsx({name: table}),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return file_response(table_csv(table), f"{name}.csv", CSV)
+    if fmt == "xlsx":
+        return file_response(tables_xlsx({name: table}), f"{name}.xlsx", XLSX)
+    raise Http404
 
 
 @login_required
@@ -83,12 +78,7 @@ def workbook(request):
     _allowed(request)
     form = _filter_form(request)
     tables = {name: _table(request, name, form) for name in sorted(TABLES)}
-    response = HttpResponse(
-        tables_xlsx(tables),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="statistik.xlsx"'
-    return response
+    return file_response(tables_xlsx(tables), "statistik.xlsx", XLSX)
 
 
 @login_required
@@ -96,17 +86,8 @@ def annual_report(request):
     _allowed(request)
     form = ReportForm(request.GET or None)
     if not form.is_valid():
-        return render(
-            request,
-            "reports/index.html",
-            {
-                "tables": [(name, TITLES[name]) for name in sorted(TABLES)],
-                "report_form": form,
-            },
-        )
+        tables = [(name, TITLES[name]) for name in sorted(TABLES)]
+        return render(request, "reports/index.html", {"tables": tables, "report_form": form})
     year = form.cleaned_data["year"]
-    response = HttpResponse(
-        annual_report_pdf(request.user.municipality, year), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="aarsrapport-{year}.pdf"'
-    return response
+    pdf = annual_report_pdf(request.user.municipality, year)
+    return file_response(pdf, f"aarsrapport-{year}.pdf", PDF, download=False)
