@@ -102,3 +102,14 @@ def test_a_meeting_needs_a_psychologist_and_a_speech_consultant(cast):
             actor=cast.alice, institution=cast.boegely, date=datetime.date(2026, 12, 3),
             start_time=datetime.time(13), partners=[cast.pia],
         )  # fmt: skip
+
+
+
+def test_the_pedagogue_sees_on_the_start_page_whether_to_attend(cast, meeting, client_for):
+    from inklusio.meetings.models import ConsultativeMeeting
+
+    soon = datetime.date.today() + datetime.timedelta(days=3)
+    ConsultativeMeeting.objects.filter(pk=meeting.pk).update(date=soon)
+    page = client_for(cast.bob).get(reverse("start")).content.decode()
+    assert "Kommende konsultative møder" in page
+    assert "du bør deltage" in page and "Mia Testesen" in page
