@@ -87,3 +87,14 @@ def changes_since(obj: models.Model, version: int) -> dict[str, dict[str, Any]]:
                 "by": entry.actor_name,
             }
     return merged
+
+
+def audit_listing(*, actor, object_type: str, search_term: str, children) -> None:
+    """A list that shows children's names is a search in the log, with who was shown."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        object_type=object_type,
+        search_term=search_term,
+        changes={"results": sorted({str(child.public_id) for child in children})},
+    )

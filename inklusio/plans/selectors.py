@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_listing, audit_record
 from inklusio.people.models import Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersion
 from inklusio.plans.services import acknowledgement_status, next_follow_up
@@ -20,6 +20,10 @@ def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
     elif status:
         plans = plans.filter(status=status)
     rows = list(plans.prefetch_related("meetings")[:300])
+    audit_listing(
+        actor=user, object_type="actionplan", search_term=f"handleplaner {status or '(alle)'}",
+        children=[plan.child for plan in rows if plan.child_id],
+    )  # fmt: skip
     today = timezone.localdate()
     for plan in rows:
         plan.next_follow_up = next_follow_up(plan)

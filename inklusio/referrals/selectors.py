@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_listing, audit_record
 from inklusio.children.models import Child
 from inklusio.organisation.models import ResourceGroup
 from inklusio.people.models import User
@@ -183,17 +183,22 @@ def reassessments(
         .order_by("reassessment_due")
     )
     horizon = today + datetime.timedelta(days=within_days)
-    return {
+    found = {
         "overdue": list(grants.filter(reassessment_due__lt=today)),
         "upcoming": list(grants.filter(reassessment_due__gte=today, reassessment_due__lte=horizon)),
     }
+    children = [d.child for d in found["overdue"] + found["upcoming"]]
+    audit_listing(
+        actor=user, object_type="decision", search_term="revurderinger", children=children
+    )
+    return found
 
 
 def waiting_list(user: User) -> list[Decision]:
     """Granted but not yet placed, ordered by decision date."""
     if not access.can_decide(user):
         return []
-    return list(
+    waiting = list(
         current_grants()
         .filter(
             municipality_id=user.municipality_id,
@@ -203,6 +208,13 @@ def waiting_list(user: User) -> list[Decision]:
         .select_related("child__institution", "resource_group")
         .order_by("decided_on", "pk")
     )
+    audit_listing(
+        actor=user,
+        object_type="decision",
+        search_term="venteliste",
+        children=[d.child for d in waiting],
+    )
+    return waiting
 
 
 def support_children_on(municipality, week_start: datetime.date) -> QuerySet[Child]:

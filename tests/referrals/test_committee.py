@@ -356,3 +356,12 @@ class TestReassessmentAndWaitingList:
         )
         waiting = client.get(reverse("waiting-list")).context["waiting"]
         assert cast.decision_mia.pk not in [d.pk for d in waiting]
+
+
+def test_lists_that_name_children_are_logged_with_who_was_shown(cast, client_for):
+    from inklusio.audit.models import AuditAction, AuditEntry
+
+    client_for(cast.alice).get(reverse("waiting-list"))
+    entry = AuditEntry.objects.filter(action=AuditAction.SEARCH, search_term="venteliste").get()
+    assert entry.actor == cast.alice
+    assert entry.changes["results"] == [str(cast.mia.public_id)]
