@@ -243,7 +243,9 @@ def measure() -> None:
         print(f"{name:>20} | {figures[0]:>8} | {figures[1]:>7} | {figures[2]:>8} | {figures[3]:>7}")
     started = time.perf_counter()
     annual_report_pdf(smallest, 2023)
-    print(f"first annual report of the process (loads fonts): {time.perf_counter() - started:.2f} s")
+    print(
+        f"first annual report of the process (loads fonts): {time.perf_counter() - started:.2f} s"
+    )
     for municipality, label in ((largest, "large"), (smallest, "small")):
         started = time.perf_counter()
         annual_report_pdf(municipality, 2024)

@@ -429,8 +429,11 @@ def consultative_meetings_visible_to(user: User):
 
 def can_arrange_consultative_meeting(user: User, meeting=None) -> bool:
     if not _active(user) or user.role not in {
-        Role.ADMINISTRATOR, Role.CORPS_LEADER, Role.PEDAGOGUE, Role.INSTITUTION_LEADER,
-    }:  # fmt: skip
+        Role.ADMINISTRATOR,
+        Role.CORPS_LEADER,
+        Role.PEDAGOGUE,
+        Role.INSTITUTION_LEADER,
+    }:
         return False
     return meeting is None or _visible(consultative_meetings_visible_to(user), meeting)
 

@@ -7,7 +7,9 @@ from ninja import NinjaAPI, Schema
 from ninja.security import SessionAuth
 
 from inklusio import access
+from inklusio.audit.services import audit_listing
 from inklusio.children import selectors as child_selectors
+from inklusio.courses import selectors as course_selectors
 
 api = NinjaAPI(
     title="Inklusio API",
@@ -61,3 +63,72 @@ def list_children(request, q: str = ""):
 @api.get("/children/{child_id}", response=ChildOut)
 def get_child(request, child_id: UUID):
     return _child_out(child_selectors.child_for_user(request.user, child_id))
+
+
+class DecisionOut(Schema):
+    id: UUID
+    child: UUID
+    kind: str
+    outcome: str
+    offer: str
+    decided_on: date
+    start: date | None
+    end: date | None
+    reassessment_due: date | None
+
+
+@api.get("/decisions", response=list[DecisionOut])
+def list_decisions(request):
+    """Decisions the user may see (a waiting list or a case system reads these)."""
+    decisions = list(access.decisions_visible_to(request.user).select_related("child")[:500])
+    audit_listing(
+        actor=request.user,
+        object_type="decision",
+        search_term="api: afgørelser",
+        children=[d.child for d in decisions],
+    )
+    return [
+        DecisionOut(
+            id=d.public_id,
+            child=d.child.public_id,
+            kind=d.kind,
+            outcome=d.outcome,
+            offer=d.offer,
+            decided_on=d.decided_on,
+            start=d.start,
+            end=d.end,
+            reassessment_due=d.reassessment_due,
+        )
+        for d in decisions
+    ]
+
+
+class CourseOut(Schema):
+    id: UUID
+    title: str
+    kind: str
+    institution: str
+    start: date
+    planned_end: date
+    closed_on: date | None
+    children: int
+    role_models: int
+
+
+@api.get("/courses", response=list[CourseOut])
+def list_courses(request):
+    """Courses with counts only: the children's names stay on the course page."""
+    return [
+        CourseOut(
+            id=c.public_id,
+            title=c.title,
+            kind=c.kind,
+            institution=c.institution.name,
+            start=c.start,
+            planned_end=c.planned_end,
+            closed_on=c.closed_on,
+            children=c.case_count,
+            role_models=c.role_model_count,
+        )
+        for c in course_selectors.courses_list_for(request.user, status="")[:500]
+    ]

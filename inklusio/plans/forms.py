@@ -14,9 +14,17 @@ class PlanForm(DkfdsModelForm):
     class Meta:
         model = ActionPlan
         fields = [
-            "child", "course", "owner", "title", "problem", "strategies", "duration",
-            "parent_collaboration", "follow_up_how", "follow_up_weeks",
-        ]  # fmt: skip
+            "child",
+            "course",
+            "owner",
+            "title",
+            "problem",
+            "strategies",
+            "duration",
+            "parent_collaboration",
+            "follow_up_how",
+            "follow_up_weeks",
+        ]
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 4}),
             "strategies": forms.Textarea(attrs={"rows": 4}),
@@ -113,9 +121,11 @@ class AcknowledgeForm(DkfdsForm):
         label=_("Dit svar"), choices=Acknowledgement.Answer.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Kommentar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Skriv, hvad du ikke er enig i, hvis du har indsigelser."),
-    )  # fmt: skip
+    )
 
 
 class AdjustmentForm(DkfdsModelForm):

@@ -21,9 +21,11 @@ def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
         plans = plans.filter(status=status)
     rows = list(plans.prefetch_related("meetings")[:300])
     audit_listing(
-        actor=user, object_type="actionplan", search_term=f"handleplaner {status or '(alle)'}",
+        actor=user,
+        object_type="actionplan",
+        search_term=f"handleplaner {status or '(alle)'}",
         children=[plan.child for plan in rows if plan.child_id],
-    )  # fmt: skip
+    )
     today = timezone.localdate()
     for plan in rows:
         plan.next_follow_up = next_follow_up(plan)

@@ -460,10 +460,15 @@ def reassessment_record(
     with transaction.atomic():
         if outcome == Decision.Outcome.ENDED:
             result = decision_record(
-                actor=actor, child=decision.child, outcome=outcome, offer=decision.offer,
-                reasons=reasons, legal_basis=legal_basis, kind=Decision.Kind.REASSESSMENT,
+                actor=actor,
+                child=decision.child,
+                outcome=outcome,
+                offer=decision.offer,
+                reasons=reasons,
+                legal_basis=legal_basis,
+                kind=Decision.Kind.REASSESSMENT,
                 supersedes=decision,
-            )  # fmt: skip
+            )
             Decision.objects.filter(pk=decision.pk).update(ended_on=timezone.localdate())
             return result
         start = start or (

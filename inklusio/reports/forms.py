@@ -15,9 +15,12 @@ class StatisticsFilterForm(DkfdsForm):
     )
     year_to = forms.IntegerField(label=_("Til år"), required=False, min_value=2000, max_value=2100)
     institutions = forms.ModelMultipleChoiceField(
-        label=_("Institutioner"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Institutioner"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Ingen valgt: hele kommunen."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -70,6 +70,8 @@ MATRIX = [
     case("api:get_child", "mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
     case("api:get_child", "emil", {"alice", "carl"}),
     case("api:get_child", "xenia", {"dora"}),
+    case("api:list_decisions", None, ALL),
+    case("api:list_courses", None, ALL),
     case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
     case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
     post("planning-replan", "plan", {"cora"}),

@@ -39,3 +39,15 @@ def test_the_tenant_scope_fails_closed_for_users_without_municipality(cast):
     assert not Institution.objects.in_municipality_of(cast.alice).exists()
     assert not access.children_visible_to(cast.alice).exists()
     assert Child.objects.count() == 3
+
+
+def test_the_api_lists_only_the_decisions_and_courses_the_user_may_see(cast, client_for):
+    from django.urls import reverse
+
+    decisions = client_for(cast.gert).get(reverse("api:list_decisions")).json()
+    assert [d["child"] for d in decisions] == [str(cast.mia.public_id)]
+    assert client_for(cast.carl).get(reverse("api:list_decisions")).json() == []
+    assert client_for(cast.dora).get(reverse("api:list_decisions")).json() == []
+    courses = client_for(cast.sara).get(reverse("api:list_courses")).json()
+    assert [(c["title"], c["children"]) for c in courses] == [("Legegruppe", 1)]
+    assert client_for(cast.gert).get(reverse("api:list_courses")).json() == []

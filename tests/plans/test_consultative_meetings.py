@@ -104,7 +104,6 @@ def test_a_meeting_needs_a_psychologist_and_a_speech_consultant(cast):
         )  # fmt: skip
 
 
-
 def test_the_pedagogue_sees_on_the_start_page_whether_to_attend(cast, meeting, client_for):
     from inklusio.meetings.models import ConsultativeMeeting
 
