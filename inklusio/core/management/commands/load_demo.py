@@ -1,13 +1,12 @@
-import importlib
 import random
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from inklusio.core.demo import DEMO_SLUG, DemoContext
+from inklusio.core.plugins import app_modules
 from inklusio.organisation.models import Municipality
 
 
@@ -35,15 +34,7 @@ class Command(BaseCommand):
                 municipality=municipality,
                 today=timezone.localdate(),
             )
-            for app in apps.get_app_configs():
-                if not app.name.startswith("inklusio."):
-                    continue
-                try:
-                    module = importlib.import_module(f"{app.name}.demo")
-                except ModuleNotFoundError as missing:
-                    if missing.name != f"{app.name}.demo":
-                        raise
-                    continue
+            for _label, module in app_modules("demo"):
                 module.build(demo)
         self.stdout.write(
             self.style.SUCCESS(
