@@ -25,6 +25,11 @@ class DkfdsWidgets:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                # A radio list needs no "---------" option: nothing ticked means nothing chosen.
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
             css = next(
                 (name for widget, name in _WIDGET_CLASSES if isinstance(field.widget, widget)),
                 "form-input",
