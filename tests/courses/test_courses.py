@@ -341,3 +341,14 @@ def test_the_demo_gives_back_table_3_of_the_evaluation(db, capsys):
     group_courses = Course.objects.filter(kind="group", start__year__lte=2016)
     cases = Participant.objects.filter(course__in=group_courses, role="case").count()
     assert 4 <= cases / group_courses.count() <= 5
+
+
+def test_the_pedagogue_sees_running_courses_and_the_next_session_on_the_start_page(
+    cast, client_for
+):
+    soon = datetime.date.today() + datetime.timedelta(days=4)
+    Session.objects.filter(pk=cast.session_boegely.pk).update(date=soon)
+    page = client_for(cast.bob).get(reverse("start")).content.decode()
+    assert "Dine forløb" in page and cast.course_boegely.get_absolute_url() in page
+    assert f"{soon.day}.{soon.month}." in page
+    assert "Dine forløb" not in client_for(cast.sara).get(reverse("start")).content.decode()

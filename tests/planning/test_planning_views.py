@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning import services
@@ -199,7 +200,14 @@ class TestContract:
 
 class TestCalendarFeed:
     def test_the_feed_shows_published_half_days_and_needs_only_its_token(self, corps, client):
-        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        # The feed shows the last four weeks and what is ahead: plan a coming week without holidays.
+        import holidays
+
+        week = services.monday_of(datetime.date.today()) + datetime.timedelta(weeks=1)
+        while any(week + datetime.timedelta(days=d) in holidays.Denmark() for d in range(5)):
+            week += datetime.timedelta(weeks=1)
+        ConsultativeMeeting.objects.filter(pk=corps.consultative_boegely.pk).update(date=week)
+        plan = services.plan_week(actor=corps.cora, week_start=week, time_limit_s=5)
         services.plan_publish(actor=corps.cora, plan=plan)
         feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
         response = client.get(feed.get_absolute_url())
@@ -210,6 +218,6 @@ class TestCalendarFeed:
         half_days = [summary for summary in events if "funktion)" in summary]
         assert len(half_days) == len(slots_of(plan, pedagogue=corps.bob)) > 0
         assert all("Bøgely" in summary for summary in half_days)
-        # The same feed carries Bob's meetings: the consultative meeting at Bøgely on 1 December.
+        # The same feed carries Bob's meetings: the consultative meeting at Bøgely that week.
         assert "Konsultativt møde – Bøgely" in events
         assert client.get(reverse("planning-feed", args=["wrong-token"])).status_code == 404
