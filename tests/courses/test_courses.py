@@ -352,3 +352,22 @@ def test_the_pedagogue_sees_running_courses_and_the_next_session_on_the_start_pa
     assert "Dine forløb" in page and cast.course_boegely.get_absolute_url() in page
     assert f"{soon.day}.{soon.month}." in page
     assert "Dine forløb" not in client_for(cast.sara).get(reverse("start")).content.decode()
+
+
+def test_course_duration_gives_median_and_quartiles_in_weeks(cast):
+    for weeks in (10, 20, 26, 30):
+        start = datetime.date(2025, 1, 6)
+        Course.objects.create(
+            municipality=cast.ishoj,
+            institution=cast.boegely,
+            kind="group",
+            title=f"{weeks} uger",
+            goals="-",
+            start=start,
+            planned_end=start + datetime.timedelta(weeks=26),
+            closed_on=start + datetime.timedelta(weeks=weeks),
+            pedagogue=cast.bob,
+            created_by=cast.bob,
+        )
+    # Inclusive quartiles of 10, 20, 26, 30: 17.5, 23.0, 27.0. The open 2026 course is not counted.
+    assert build_table("course-duration", cast.ishoj).rows == [["2025", 4, 17.5, 23.0, 27.0]]
