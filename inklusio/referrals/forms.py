@@ -13,9 +13,17 @@ def _date_field(label, **kwargs) -> forms.DateField:
 
 
 class ReferralForm(DkfdsModelForm):
-    """Draft fields; consent may wait until submitting, which then requires it."""
+    """Draft fields; consent may wait until submitting, which then requires it. An attachment
+    can come with the draft; a refused file is reported on its field and the rest is kept."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attachment = forms.FileField(
+        label=_("Bilag"),
+        required=False,
+        help_text=_(
+            "PDF, PNG eller JPEG, højst 10 MB (fx en psykologudtalelse). Flere kan vedhæftes bagefter."
+        ),
+    )
 
     class Meta:
         model = Referral
@@ -50,6 +58,17 @@ class ReferralForm(DkfdsModelForm):
         if self.instance.pk:
             # The child of a referral is fixed once it exists.
             del self.fields["child"]
+
+    def clean_attachment(self):
+        from inklusio.referrals.services import AttachmentRejected, sniff_upload
+
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                sniff_upload(upload)
+            except AttachmentRejected as refused:
+                raise forms.ValidationError(str(refused)) from refused
+        return upload
 
     def clean_consent_date(self):
         day = self.cleaned_data.get("consent_date")

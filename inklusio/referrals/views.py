@@ -113,6 +113,7 @@ def referral_create(request):
     child_id = request.GET.get("barn")
     form = ReferralForm(
         request.POST or None,
+        request.FILES or None,
         children=access.children_user_may_refer(request.user),
         resource_groups=selectors.all_resource_groups(request.user),
     )
@@ -122,7 +123,10 @@ def referral_create(request):
             form.initial["child"] = child.pk
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        upload = data.pop("attachment", None)
         referral = services.referral_save(actor=request.user, child=data.pop("child"), data=data)
+        if upload:
+            services.attachment_add(actor=request.user, referral=referral, upload=upload)
         messages.success(
             request, _("Indstillingen er gemt som kladde. Indsend den, når den er klar.")
         )
@@ -137,6 +141,7 @@ def referral_edit(request, public_id):
         raise Http404
     form = ReferralForm(
         request.POST or None,
+        request.FILES or None,
         instance=referral,
         children=access.children_user_may_refer(request.user),
         resource_groups=selectors.all_resource_groups(request.user),
@@ -150,6 +155,10 @@ def referral_edit(request, public_id):
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("version"),
             )
+            if form.cleaned_data.get("attachment"):
+                services.attachment_add(
+                    actor=request.user, referral=referral, upload=form.cleaned_data["attachment"]
+                )
         except EditConflict:
             form.add_error(
                 None,

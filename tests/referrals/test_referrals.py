@@ -174,3 +174,23 @@ def test_the_childs_page_shows_the_case_history_to_those_who_may_see_it(cast, cl
     assert cast.referral_mia.get_absolute_url() not in page
     page = client_for(cast.alice).get(cast.mia.get_absolute_url()).content.decode()
     assert cast.referral_mia.get_absolute_url() in page
+
+
+def test_a_wrong_attachment_with_the_draft_is_refused_and_the_rest_kept(cast, client_for):
+    client = client_for(cast.carl)
+    data = {**DRAFT, "child": cast.emil.pk, "description": "Tekst der ikke må gå tabt"}
+    response = client.post(
+        reverse("referral-create"),
+        {**data, "attachment": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")},
+    )
+    assert response.context["form"].errors["attachment"] == [
+        "Kun PDF-, PNG- og JPEG-filer kan vedhæftes."
+    ]
+    assert "Tekst der ikke må gå tabt" in response.content.decode()
+    assert not Referral.objects.filter(description="Tekst der ikke må gå tabt").exists()
+    client.post(
+        reverse("referral-create"),
+        {**data, "attachment": SimpleUploadedFile("u.pdf", b"%PDF-1.7 ok")},
+    )
+    referral = Referral.objects.get(description="Tekst der ikke må gå tabt")
+    assert [a.original_name for a in referral.attachments.all()] == ["u.pdf"]
