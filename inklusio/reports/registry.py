@@ -34,13 +34,29 @@ class Table:
         return {"columns": self.columns, "rows": self.rows}
 
     def suppressed(self) -> Table:
-        """The table as it may leave the administration: no figure identifies fewer than five children."""
+        """The table as it may leave the administration: no figure identifies fewer than five
+        children. Where a total stands beside the counts, one hidden count could be worked out
+        by subtraction, so the next smallest count in the row is hidden too (shown as "x")."""
+        return replace(self, rows=[self._suppressed_row(row) for row in self.rows])
 
-        def cell(index: int, value: Any) -> Any:
-            small = isinstance(value, int) and 0 < value < SMALL_NUMBER
-            return _("<5") if index in self.child_columns and small else value
+    def _suppressed_row(self, row: list[Any]) -> list[Any]:
+        def small(i: int) -> bool:
+            return isinstance(row[i], int) and 0 < row[i] < SMALL_NUMBER
 
-        return replace(self, rows=[[cell(i, v) for i, v in enumerate(row)] for row in self.rows])
+        hidden = {i for i in self.child_columns if small(i)}
+        total = len(self.columns) - 1 if self.columns[-1] in {_("I alt"), "I alt"} else None
+        secondary: set[int] = set()
+        if total in self.child_columns:
+            parts = [i for i in self.child_columns if i != total]
+            if len(hidden & set(parts)) == 1 and total not in hidden:
+                others = [
+                    i for i in parts if i not in hidden and isinstance(row[i], int) and row[i] > 0
+                ]
+                secondary = {min(others, key=lambda i: row[i])} if others else {total}
+        return [
+            _("<5") if i in hidden else _("x") if i in secondary else value
+            for i, value in enumerate(row)
+        ]
 
     @property
     def chart_indexes(self) -> tuple[int, ...]:

@@ -69,6 +69,20 @@ def test_fewer_than_five_children_are_shown_as_less_than_five():
     assert table.suppressed().rows == [["2025", "<5", 3], ["2026", 5, 0]]
 
 
+def test_a_lone_small_count_cannot_be_worked_out_from_the_total():
+    table = Table(
+        "t",
+        ["Periode", "A", "B", "C", "I alt"],
+        [["p1", 9, 2, 6, 17], ["p2", 4, 0, 1, 5], ["p3", 0, 3, 0, 3]],
+        child_columns=frozenset({1, 2, 3, 4}),
+    )
+    assert table.suppressed().rows == [
+        ["p1", 9, "<5", "x", 17],  # 17 - 9 - 6 would give 2 back: the 6 is hidden as well
+        ["p2", "<5", 0, "<5", 5],  # two hidden counts: neither can be worked out
+        ["p3", 0, "<5", 0, "<5"],  # the only count equals the total: both hidden
+    ]
+
+
 def test_the_institution_filter_changes_the_figures(cast, courses_2025, client_for):
     client = client_for(cast.alice)
     url = reverse("statistics-table", args=["courses-by-type"])
