@@ -28,7 +28,8 @@ def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
     )
     today = timezone.localdate()
     for plan in rows:
-        plan.next_follow_up = next_follow_up(plan)
+        held = [meeting.date for meeting in plan.meetings.all() if meeting.held]
+        plan.next_follow_up = next_follow_up(plan, max(held, default=None))
         plan.follow_up_overdue = not plan.is_closed and plan.next_follow_up < today
     return rows
 
