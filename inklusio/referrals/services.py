@@ -62,23 +62,31 @@ class ConsentMissing(DomainError):
 class CapacityExceeded(DomainError):
     def __init__(self, *, capacity: int, used: int, what: str):
         self.capacity, self.used, self.what = capacity, used, what
-        super().__init__(f"{what}: {used} of {capacity} used")
-
-    @property
-    def free(self) -> int:
-        return max(0, self.capacity - self.used)
+        super().__init__(
+            _(
+                "Der er ikke flere ledige pladser: %(what)s har %(capacity)s pladser, og alle er "
+                "bevilget. Giv afslag, tilbyd noget andet, eller vent til en plads bliver ledig."
+            )
+            % {"what": what, "capacity": capacity}
+        )
 
 
 class PeriodMissing(DomainError):
     def __init__(self, day: datetime.date):
         self.day = day
-        super().__init__(f"No visitation period covers {day}")
+        super().__init__(
+            _("Der er ikke oprettet en visitationsperiode, der dækker %(day)s.")
+            % {"day": day.strftime("%d.%m.%Y")}
+        )
 
 
 class DateOutsidePeriod(DomainError):
     def __init__(self, period: VisitationPeriod, day: datetime.date):
         self.period, self.day = period, day
-        super().__init__(f"{day} is outside {period.label}")
+        super().__init__(
+            _("Startdatoen %(day)s ligger uden for visitationsperioden %(period)s.")
+            % {"day": day.strftime("%d.%m.%Y"), "period": period.label}
+        )
 
 
 class AttachmentRejected(DomainError):

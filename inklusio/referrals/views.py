@@ -41,35 +41,15 @@ def _committee_only(user) -> None:
         raise Http404
 
 
-def _form_error(form, error: DomainError) -> None:
-    """A refused state change shown on the form, so nothing typed is lost."""
-    message = str(error)
-    if isinstance(error, services.CapacityExceeded):
-        message = _(
-            "Der er ikke flere ledige pladser: %(what)s har %(capacity)s pladser, og alle er bevilget. "
-            "Giv afslag, tilbyd noget andet, eller vent til en plads bliver ledig."
-        ) % {"what": error.what, "capacity": error.capacity}
-    elif isinstance(error, services.PeriodMissing):
-        message = _("Der er ikke oprettet en visitationsperiode, der dækker %(day)s.") % {
-            "day": error.day.strftime("%d.%m.%Y")
-        }
-    elif isinstance(error, services.DateOutsidePeriod):
-        message = _("Startdatoen %(day)s ligger uden for visitationsperioden %(period)s.") % {
-            "day": error.day.strftime("%d.%m.%Y"),
-            "period": error.period.label,
-        }
-    form.add_error(None, message)
-
-
 def _record_step(request, form, record, success: str):
     """A committee step from a posted form: the new decision on success, else None with the
-    refusal shown on the form (nothing typed is lost)."""
+    refusal shown on the form (nothing typed is lost); domain errors carry their Danish text."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         result = record(form.cleaned_data)
     except DomainError as error:
-        _form_error(form, error)
+        form.add_error(None, str(error))
         return None
     messages.success(request, success)
     return redirect(result)
@@ -168,7 +148,7 @@ def referral_edit(request, public_id):
                 ),
             )
         except DomainError as error:
-            _form_error(form, error)
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect(referral)
