@@ -403,7 +403,7 @@ def can_propose_adjustment(user: User, plan) -> bool:
 def children_for_new_plans(user: User) -> QuerySet[Child]:
     if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
         return Child.objects.none()
-    return children_visible_to(user).filter(left_on__isnull=True)
+    return children_visible_to(user).in_daycare()
 
 
 def courses_for_new_plans(user: User):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.models import TenantModel
+from inklusio.core.models import TenantModel, TenantQuerySet
 
 
 class DifficultyCategory(models.TextChoices):
@@ -20,8 +20,17 @@ class DifficultyCategory(models.TextChoices):
     SPEECH_LANGUAGE = "speech_language", _("Tale/sprog")
 
 
+class ChildQuerySet(TenantQuerySet):
+    def in_daycare(self) -> "ChildQuerySet":
+        """Children still in daycare: those who have left keep their history but leave the
+        everyday lists, forms and counts."""
+        return self.filter(left_on__isnull=True)
+
+
 class Child(TenantModel):
     """A child aged 0–6. Reached by its opaque public_id, never by CPR number or row id."""
+
+    objects = ChildQuerySet.as_manager()
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cpr = models.CharField(_("CPR-nummer"), max_length=10)

@@ -26,8 +26,7 @@ def children_visible_to(
         children = children.filter(resource_group=resource_group)
     query = query.strip()
     if not query:
-        # Children who have left daycare keep their history but leave the everyday lists.
-        return children.filter(left_on__isnull=True)
+        return children.in_daycare()
     digits = _DIGITS.sub("", query)
     match = Q()
     for word in query.split():

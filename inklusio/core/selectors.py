@@ -40,6 +40,6 @@ def start_page_for(user: User) -> dict[str, Any]:
             .select_related("institution", "pedagogue")
             .order_by("pedagogue__first_name", "institution__name")
         )
-    context["child_count"] = access.children_visible_to(user).filter(left_on__isnull=True).count()
+    context["child_count"] = access.children_visible_to(user).in_daycare().count()
     context["panels"] = page_sections("start_page", user)
     return context

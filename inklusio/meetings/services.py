@@ -146,9 +146,9 @@ def text_warnings(text: str, institution) -> list[str]:
         warnings.append(_("Teksten ser ud til at indeholde et CPR-nummer."))
     words = {word.strip(".,;:!?()").lower() for word in text.split()}
     names = set(
-        Child.objects.filter(institution=institution, left_on__isnull=True).values_list(
-            "first_name", flat=True
-        )
+        Child.objects.filter(institution=institution)
+        .in_daycare()
+        .values_list("first_name", flat=True)
     )
     found = sorted(name for name in names if name.lower() in words)
     if found:

@@ -61,9 +61,9 @@ def meeting_detail(request, public_id):
     action = request.POST.get("action")
     item_form = ItemForm(
         request.POST if action == "item" else None,
-        children=access.children_visible_to(request.user).filter(
-            institution=meeting.institution, left_on__isnull=True
-        ),
+        children=access.children_visible_to(request.user)
+        .filter(institution=meeting.institution)
+        .in_daycare(),
     )
     minutes_form = MinutesForm(
         request.POST if action == "minutes" else None, initial={"minutes": meeting.minutes}
