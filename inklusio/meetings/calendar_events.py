@@ -7,23 +7,22 @@ from django.utils.translation import gettext as _
 from icalendar import Event
 
 from inklusio.meetings.models import ConsultativeMeeting
-from inklusio.planning.calendar import TZ
-from inklusio.planning.calendar import meeting_event as calendar_event
+from inklusio.planning.calendar import calendar_event, feed_since, local
 
 
 def meeting_event(meeting: ConsultativeMeeting) -> Event:
+    start = local(meeting.date, meeting.start_time)
     return calendar_event(
         uid=f"consultative-{meeting.public_id}",
         summary=f"{_('Konsultativt møde')} – {meeting.institution}",
         location=meeting.institution.address or str(meeting.institution),
-        start=datetime.datetime.combine(meeting.date, meeting.start_time, TZ),
-        minutes=120,
+        start=start,
+        end=start + datetime.timedelta(minutes=120),
     )
 
 
 def events(user) -> list[Event]:
-    since = datetime.date.today() - datetime.timedelta(weeks=4)
     meetings = ConsultativeMeeting.objects.filter(
-        Q(partners=user) | Q(resource_pedagogue=user), date__gte=since
+        Q(partners=user) | Q(resource_pedagogue=user), date__gte=feed_since()
     ).select_related("institution")
     return [meeting_event(meeting) for meeting in meetings.distinct()]

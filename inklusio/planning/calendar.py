@@ -1,4 +1,4 @@
-"""A pedagogue's planned half-days as an iCalendar feed (no child names or CPR numbers)."""
+"""A user's calendar feed: planned half-days and meetings (no child names or CPR numbers)."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -9,6 +9,7 @@ from inklusio.core.plugins import app_modules
 from inklusio.planning.models import PlanSlot, WeeklyPlan
 
 TZ = ZoneInfo("Europe/Copenhagen")
+FEED_WEEKS_BACK = 4
 HALF_DAY_TIMES = {
     0: (datetime.time(8, 0), datetime.time(11, 30)),
     1: (datetime.time(12, 0), datetime.time(15, 30)),
@@ -34,15 +35,24 @@ def events(user) -> list[Event]:
     return found
 
 
-def meeting_event(
-    *, uid: str, summary: str, location: str, start: datetime.datetime, minutes: int
+def feed_since() -> datetime.date:
+    """The feed reaches this far back; everything ahead is in it."""
+    return datetime.date.today() - datetime.timedelta(weeks=FEED_WEEKS_BACK)
+
+
+def local(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, TZ)
+
+
+def calendar_event(
+    *, uid: str, summary: str, location: str, start: datetime.datetime, end: datetime.datetime
 ) -> Event:
     event = Event()
     event.add("uid", f"{uid}@inklusio")
     event.add("summary", summary)
     event.add("location", location)
     event.add("dtstart", start)
-    event.add("dtend", start + datetime.timedelta(minutes=minutes))
+    event.add("dtend", end)
     event.add("dtstamp", datetime.datetime.now(TZ))
     return event
 
@@ -60,7 +70,7 @@ def _slot_events(user):
         PlanSlot.objects.filter(
             pedagogue=user,
             plan__status=WeeklyPlan.Status.PUBLISHED,
-            plan__week_start__gte=datetime.date.today() - datetime.timedelta(weeks=4),
+            plan__week_start__gte=feed_since(),
         )
         .select_related("plan", "institution")
         .order_by("plan__week_start", "day", "half")
@@ -69,11 +79,10 @@ def _slot_events(user):
         date = slot.plan.day(slot.day)
         start, end = HALF_DAY_TIMES[slot.half]
         function = "støttefunktion" if slot.function == "support" else "ressourcefunktion"
-        event = Event()
-        event.add("uid", f"{slot.plan.public_id}-{slot.day}-{slot.half}@inklusio")
-        event.add("summary", f"{slot.institution.name} ({function})")
-        event.add("location", slot.institution.address or slot.institution.name)
-        event.add("dtstart", datetime.datetime.combine(date, start, TZ))
-        event.add("dtend", datetime.datetime.combine(date, end, TZ))
-        event.add("dtstamp", datetime.datetime.now(TZ))
-        yield event
+        yield calendar_event(
+            uid=f"{slot.plan.public_id}-{slot.day}-{slot.half}",
+            summary=f"{slot.institution.name} ({function})",
+            location=slot.institution.address or slot.institution.name,
+            start=local(date, start),
+            end=local(date, end),
+        )
