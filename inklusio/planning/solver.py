@@ -760,6 +760,15 @@ def replan(
             and load[pedagogue_id] < p.max_half_days
         )
 
+    def fits(pedagogue_id: str, institution_id: str, function: Function) -> bool:
+        """Stepping in keeps the hard rules: at most `max_institutions` institutions in the
+        week, and never both functions in one institution."""
+        own = [a for a in at.values() if a.pedagogue_id == pedagogue_id]
+        if any(a.institution_id == institution_id and a.function != function for a in own):
+            return False
+        institutions = {a.institution_id for a in own} | {institution_id}
+        return len(institutions) <= problem.max_institutions
+
     changes: list[tuple[Assignment | None, Assignment | None]] = []
     lost: list[Assignment] = []
     for gone in sorted(removed, key=lambda a: (a.slot, a.institution_id)):
@@ -773,7 +782,14 @@ def replan(
             for q in problem.pedagogues
             if q.id != gone.pedagogue_id and (q.id, gone.institution_id, function) in paired
         )
-        stand_in = next((q for q in colleagues if free(q, gone.slot)), None)
+        stand_in = next(
+            (
+                q
+                for q in colleagues
+                if free(q, gone.slot) and fits(q, gone.institution_id, function)
+            ),
+            None,
+        )
         if stand_in is not None:
             new = Assignment(stand_in, gone.slot, gone.institution_id, function)
             at[(stand_in, gone.slot)] = new
@@ -783,7 +799,11 @@ def replan(
         swapped = False
         for q in colleagues:
             busy = at.get((q, gone.slot))
-            if busy is None or busy.child_id is not None:
+            if (
+                busy is None
+                or busy.child_id is not None
+                or not fits(q, gone.institution_id, function)
+            ):
                 continue
             replacement = next(
                 (
@@ -792,6 +812,7 @@ def replan(
                     if r.id not in {q, gone.pedagogue_id}
                     and (r.id, busy.institution_id, Function(busy.function)) in paired
                     and free(r.id, gone.slot)
+                    and fits(r.id, busy.institution_id, Function(busy.function))
                 ),
                 None,
             )
