@@ -25,6 +25,10 @@ def _active(user: User) -> bool:
     )
 
 
+def _visible(queryset: QuerySet, obj) -> bool:
+    return queryset.filter(pk=obj.pk).exists()
+
+
 def institutions_visible_to(user: User) -> QuerySet[Institution]:
     """Institutions a user may see: the municipality for administration and corps leadership,
     the attached ones for a pedagogue, their own for leaders and staff, and the institutions of
@@ -85,7 +89,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
 
 
 def can_view_child(user: User, child: Child) -> bool:
-    return children_visible_to(user).filter(pk=child.pk).exists()
+    return _visible(children_visible_to(user), child)
 
 
 def can_edit_child(user: User, child: Child) -> bool:
@@ -234,7 +238,7 @@ def children_user_may_refer(user: User) -> QuerySet[Child]:
 def can_edit_referral(user: User, referral) -> bool:
     return (
         not referral.is_locked
-        and referrals_visible_to(user).filter(pk=referral.pk).exists()
+        and _visible(referrals_visible_to(user), referral)
         and (user.role == Role.ADMINISTRATOR or referral.referred_by_id == user.pk)
     )
 
@@ -262,7 +266,7 @@ def decisions_visible_to(user: User):
 def can_add_to_referral(user: User, referral) -> bool:
     """Additions and attachments: those who may see the referral, except the committee's
     decisions are not made here."""
-    return referrals_visible_to(user).filter(pk=referral.pk).exists()
+    return _visible(referrals_visible_to(user), referral)
 
 
 def decision_owners(user: User) -> QuerySet[User]:
@@ -306,7 +310,7 @@ def courses_visible_to(user: User):
 
 def can_work_on_course(user: User, course) -> bool:
     """Record sessions, observations, effect measures and participants while a course runs."""
-    return not course.is_closed and courses_visible_to(user).filter(pk=course.pk).exists()
+    return not course.is_closed and _visible(courses_visible_to(user), course)
 
 
 def can_manage_course(user: User, course) -> bool:
@@ -376,10 +380,6 @@ def plans_visible_to(user: User):
     return plans.filter(own).distinct()
 
 
-def _visible(queryset, obj) -> bool:
-    return queryset.filter(pk=obj.pk).exists()
-
-
 def can_manage_plan(user: User, plan) -> bool:
     """Change the plan directly, accept adjustments, hold meetings, close: the plan's owner,
     the institution's leader and the administration."""
@@ -398,6 +398,10 @@ def can_propose_adjustment(user: User, plan) -> bool:
     if user.role in {Role.GUARDIAN, Role.PARTNER}:
         return plan.meetings.filter(participants=user).exists()
     return True
+
+
+def can_create_plans(user: User) -> bool:
+    return children_for_new_plans(user).exists() or courses_for_new_plans(user).exists()
 
 
 def children_for_new_plans(user: User) -> QuerySet[Child]:
@@ -436,6 +440,10 @@ def can_arrange_consultative_meeting(user: User, meeting=None) -> bool:
     }:
         return False
     return meeting is None or _visible(consultative_meetings_visible_to(user), meeting)
+
+
+def can_use_consultative_meetings(user: User) -> bool:
+    return can_arrange_consultative_meeting(user) or consultative_meetings_visible_to(user).exists()
 
 
 def institutions_for_consultative_meetings(user: User) -> QuerySet[Institution]:

@@ -20,9 +20,7 @@ def navigation(request):
         items.append(("visitation-overview", _("Visitation")))
     if access.can_use_plans(user):
         items.append(("plan-list", _("Handleplaner")))
-    if access.consultative_meetings_visible_to(
-        user
-    ).exists() or access.can_arrange_consultative_meeting(user):
+    if access.can_use_consultative_meetings(user):
         items.append(("consultative-list", _("Konsultative møder")))
     if access.can_use_courses(user):
         items.append(("course-overview", _("Ressourceforløb")))

@@ -27,10 +27,10 @@ from inklusio.plans.models import ActionPlan
 
 @login_required
 def meeting_list(request):
+    if not access.can_use_consultative_meetings(request.user):
+        raise Http404
     meetings = selectors.meetings_for(request.user)
     can_arrange = access.can_arrange_consultative_meeting(request.user)
-    if not can_arrange and not meetings.exists():
-        raise Http404
     form = MeetingForm(
         request.POST or None,
         institutions=access.institutions_for_consultative_meetings(request.user),

@@ -51,8 +51,7 @@ def plan_list(request):
                 ("closed", _("Afsluttede")),
                 ("", _("Alle")),
             ],
-            "can_create": access.children_for_new_plans(request.user).exists()
-            or access.courses_for_new_plans(request.user).exists(),
+            "can_create": access.can_create_plans(request.user),
             "waiting": selectors.waiting_acknowledgements(request.user),
             "feed": feed,
         },
@@ -109,10 +108,7 @@ def _initial_subject(request) -> dict:
 
 @login_required
 def plan_create(request):
-    if not (
-        access.children_for_new_plans(request.user).exists()
-        or access.courses_for_new_plans(request.user).exists()
-    ):
+    if not access.can_create_plans(request.user):
         raise Http404
     form = _plan_form(request)
     goals, agreements = _formsets(request)
