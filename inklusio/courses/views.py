@@ -162,8 +162,32 @@ def course_edit(request, public_id):
 
 @login_required
 def course_detail(request, public_id):
-    course = selectors.course_for_user(request.user, public_id)
+    return _course_page(request, selectors.course_for_user(request.user, public_id))
+
+
+def _participant_form(request, course, data=None) -> ParticipantForm:
+    return ParticipantForm(
+        data,
+        course=course,
+        children=selectors.children_for_course(request.user, course),
+        staff=selectors.staff_in([course.institution]),
+    )
+
+
+def _course_page(request, course, **bound_forms):
+    """The course page; a refused inline form comes back bound, with its errors beside the
+    fields and what was typed kept."""
     can_work = access.can_work_on_course(request.user, course)
+    forms = (
+        {
+            "participant_form": _participant_form(request, course),
+            "session_form": SessionPlanForm(),
+            "observation_form": ObservationForm(course=course),
+            "letter_form": LetterGivenForm(),
+        }
+        if can_work
+        else {}
+    )
     return render(
         request,
         "courses/course_detail.html",
@@ -178,16 +202,8 @@ def course_detail(request, public_id):
             "effects": selectors.before_after(course),
             "can_work": can_work,
             "can_manage": access.can_manage_course(request.user, course),
-            "participant_form": ParticipantForm(
-                course=course,
-                children=selectors.children_for_course(request.user, course),
-                staff=selectors.staff_in([course.institution]),
-            )
-            if can_work
-            else None,
-            "session_form": SessionPlanForm() if can_work else None,
-            "observation_form": ObservationForm(course=course) if can_work else None,
-            "letter_form": LetterGivenForm() if can_work else None,
+            **forms,
+            **bound_forms,
         },
     )
 
@@ -205,33 +221,39 @@ def _show_errors(request, form) -> None:
             messages.error(request, error)
 
 
+def _inline_action(request, course, form, form_name: str, action, success: str):
+    """Run an inline form of the course page: back to the page on success, else the page
+    again with the bound form."""
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            message = success(result) if callable(success) else success
+            if message:
+                messages.success(request, message)
+            return redirect(course)
+    return _course_page(request, course, **{form_name: form})
+
+
 @login_required
 @require_POST
 def participant_add(request, public_id):
     course = _course_to_work_on(request, public_id)
-    form = ParticipantForm(
-        request.POST,
-        course=course,
-        children=selectors.children_for_course(request.user, course),
-        staff=selectors.staff_in([course.institution]),
+    return _inline_action(
+        request,
+        course,
+        _participant_form(request, course, request.POST),
+        "participant_form",
+        lambda data: services.participant_add(actor=request.user, course=course, **data),
+        lambda participant: (
+            _("%(name)s er med i forløbet. Giv forældrene brevet om forløbet.")
+            % {"name": participant.child.full_name}
+            if participant.child_id
+            else ""
+        ),
     )
-    if form.is_valid():
-        try:
-            participant = services.participant_add(
-                actor=request.user, course=course, **form.cleaned_data
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            if participant.child_id:
-                messages.success(
-                    request,
-                    _("%(name)s er med i forløbet. Giv forældrene brevet om forløbet.")
-                    % {"name": participant.child.full_name},
-                )
-    else:
-        _show_errors(request, form)
-    return redirect(course)
 
 
 @login_required
@@ -266,17 +288,14 @@ def participant_letter_given(request, public_id):
 @require_POST
 def session_plan(request, public_id):
     course = _course_to_work_on(request, public_id)
-    form = SessionPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_plan(actor=request.user, course=course, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Samlingen er planlagt."))
-    else:
-        _show_errors(request, form)
-    return redirect(course)
+    return _inline_action(
+        request,
+        course,
+        SessionPlanForm(request.POST),
+        "session_form",
+        lambda data: services.session_plan(actor=request.user, course=course, **data),
+        _("Samlingen er planlagt."),
+    )
 
 
 @login_required
@@ -313,17 +332,14 @@ def session_record(request, public_id):
 @require_POST
 def observation_add(request, public_id):
     course = _course_to_work_on(request, public_id)
-    form = ObservationForm(request.POST, course=course)
-    if form.is_valid():
-        try:
-            services.observation_add(actor=request.user, course=course, data=form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Observationen er gemt."))
-    else:
-        _show_errors(request, form)
-    return redirect(course)
+    return _inline_action(
+        request,
+        course,
+        ObservationForm(request.POST, course=course),
+        "observation_form",
+        lambda data: services.observation_add(actor=request.user, course=course, data=data),
+        _("Observationen er gemt."),
+    )
 
 
 @login_required

@@ -371,3 +371,21 @@ def test_course_duration_gives_median_and_quartiles_in_weeks(cast):
         )
     # Inclusive quartiles of 10, 20, 26, 30: 17.5, 23.0, 27.0. The open 2026 course is not counted.
     assert build_table("course-duration", cast.ishoj).rows == [["2025", 4, 17.5, 23.0, 27.0]]
+
+
+def test_a_refused_observation_comes_back_with_the_text_kept(cast, kids, client_for):
+    # Ali is not in the course: the observation cannot be about him.
+    response = client_for(cast.bob).post(
+        reverse("observation-add", args=[cast.course_boegely.public_id]),
+        {
+            "date": "2026-11-20",
+            "focus": "note",
+            "child": kids[0].pk,
+            "text": "En lang note om legen",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "En lang note om legen" in page
+    assert "form-error-message" in page  # the error sits by the child field
+    assert not cast.course_boegely.observations.exists()
