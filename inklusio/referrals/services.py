@@ -284,12 +284,18 @@ def is_in_force(decision: Decision) -> bool:
     return current_grants().filter(pk=decision.pk).exists()
 
 
+def place_holding_support_grants():
+    """Support-pedagogue grants that hold a place: what capacity and statistics both count.
+    A grant withdrawn before it started gives its place back."""
+    return Decision.objects.filter(
+        offer=Offer.SUPPORT_PEDAGOGUE, outcome__in=Decision.GRANTING
+    ).exclude(superseded_by__kind=Decision.Kind.WITHDRAWAL)
+
+
 def support_places_used(period: VisitationPeriod, *, excluding_child: Child | None = None) -> int:
     """Children holding a support-pedagogue place in the period (Ishøj counts children served a
-    year); a grant withdrawn before it started gives its place back."""
-    grants = Decision.objects.filter(
-        period=period, offer=Offer.SUPPORT_PEDAGOGUE, outcome__in=Decision.GRANTING
-    ).exclude(superseded_by__kind=Decision.Kind.WITHDRAWAL)
+    year)."""
+    grants = place_holding_support_grants().filter(period=period)
     if excluding_child is not None:
         grants = grants.exclude(child=excluding_child)
     return grants.values("child").distinct().count()

@@ -13,7 +13,7 @@ from inklusio.organisation.models import Municipality
 from inklusio.referrals.models import Decision, Offer, Referral, VisitationPeriod
 from inklusio.referrals.periods import period_start_for
 from inklusio.referrals.selectors import REASSESSMENT_NOTICE_DAYS
-from inklusio.referrals.services import current_grants
+from inklusio.referrals.services import current_grants, place_holding_support_grants
 from inklusio.reports.registry import Table, statistics_table
 
 
@@ -27,10 +27,8 @@ def _periods(municipality: Municipality, year_from: int | None, year_to: int | N
 
 
 def support_grants(municipality: Municipality, institutions=None):
-    """Support-pedagogue grants that held a place: the same rule as the capacity check."""
-    grants = Decision.objects.filter(
-        municipality=municipality, offer=Offer.SUPPORT_PEDAGOGUE, outcome__in=Decision.GRANTING
-    ).exclude(superseded_by__kind=Decision.Kind.WITHDRAWAL)
+    """The grants the capacity check counts, for one municipality (and institutions)."""
+    grants = place_holding_support_grants().filter(municipality=municipality)
     return grants.filter(child__institution__in=institutions) if institutions else grants
 
 
