@@ -10,7 +10,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
 from inklusio.people.models import Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersion
-from inklusio.plans.services import acknowledgement_status, next_follow_up
+from inklusio.plans.services import acknowledgement_status, follow_up_due
 
 
 def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
@@ -29,7 +29,9 @@ def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
     today = timezone.localdate()
     for plan in rows:
         held = [meeting.date for meeting in plan.meetings.all() if meeting.held]
-        plan.next_follow_up = next_follow_up(plan, max(held, default=None))
+        plan.next_follow_up = follow_up_due(
+            plan.created_at, plan.follow_up_weeks, max(held, default=None)
+        )
         plan.follow_up_overdue = not plan.is_closed and plan.next_follow_up < today
     return rows
 

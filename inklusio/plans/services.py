@@ -228,15 +228,19 @@ def field_labels() -> dict[str, str]:
     return {**labels, "goals": _("Mål og succeskriterier"), "agreements": _("Aftaler")}
 
 
-def next_follow_up(plan: ActionPlan, last_held: datetime.date | None = None) -> datetime.date:
-    """The rule: the last meeting held (or the plan's start) plus the follow-up interval.
-    `last_held` spares the query when a list already has the meetings at hand."""
-    if last_held is None:
-        last_held = (
-            plan.meetings.filter(held=True).order_by("-date").values_list("date", flat=True).first()
-        )
-    start = last_held or timezone.localtime(plan.created_at).date()
-    return start + datetime.timedelta(weeks=plan.follow_up_weeks)
+def follow_up_due(
+    created_at: datetime.datetime, follow_up_weeks: int, last_held: datetime.date | None
+) -> datetime.date:
+    """The rule: the last meeting held (or the plan's start) plus the follow-up interval."""
+    start = last_held or timezone.localtime(created_at).date()
+    return start + datetime.timedelta(weeks=follow_up_weeks)
+
+
+def next_follow_up(plan: ActionPlan) -> datetime.date:
+    last_held = (
+        plan.meetings.filter(held=True).order_by("-date").values_list("date", flat=True).first()
+    )
+    return follow_up_due(plan.created_at, plan.follow_up_weeks, last_held)
 
 
 def meeting_schedule(

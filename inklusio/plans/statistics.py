@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from inklusio.organisation.models import Municipality
 from inklusio.plans.models import ActionPlan, PlanMeeting
+from inklusio.plans.services import follow_up_due
 from inklusio.reports.registry import Table, statistics_table
 
 
@@ -31,9 +32,8 @@ def plans_follow_up(
     today = timezone.localdate()
     open_plans, overdue = Counter(), Counter()
     for plan_id, institution, created_at, weeks in rows_found:
-        start = last_held.get(plan_id) or timezone.localtime(created_at).date()
         open_plans[institution] += 1
-        overdue[institution] += start + datetime.timedelta(weeks=weeks) < today
+        overdue[institution] += follow_up_due(created_at, weeks, last_held.get(plan_id)) < today
     rows = [[name, open_plans[name], overdue[name]] for name in sorted(open_plans)]
     return Table(
         title=_("Handleplaner og opfølgning"),
