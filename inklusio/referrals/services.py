@@ -473,18 +473,14 @@ def reassessment_record(
         raise NotAllowedNow(_("Kun en gældende bevilling kan revurderes."))
     with transaction.atomic():
         if outcome == Decision.Outcome.ENDED:
-            result = decision_record(
+            return decision_end(
                 actor=actor,
-                child=decision.child,
-                outcome=outcome,
-                offer=decision.offer,
+                decision=decision,
+                kind=Decision.Kind.REASSESSMENT,
                 reasons=reasons,
                 legal_basis=legal_basis,
-                kind=Decision.Kind.REASSESSMENT,
-                supersedes=decision,
+                end_on=timezone.localdate(),
             )
-            Decision.objects.filter(pk=decision.pk).update(ended_on=timezone.localdate())
-            return result
         start = start or (
             (decision.end + datetime.timedelta(days=1)) if decision.end else timezone.localdate()
         )
