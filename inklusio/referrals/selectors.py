@@ -13,7 +13,14 @@ from inklusio.audit.services import audit_listing, audit_record
 from inklusio.children.models import Child
 from inklusio.organisation.models import ResourceGroup
 from inklusio.people.models import User
-from inklusio.referrals.models import CommitteeMeeting, Decision, Offer, Referral, VisitationPeriod
+from inklusio.referrals.models import (
+    CommitteeMeeting,
+    Decision,
+    DecisionLetter,
+    Offer,
+    Referral,
+    VisitationPeriod,
+)
 from inklusio.referrals.services import current_grants, group_places_used, support_places_used
 
 
@@ -69,6 +76,16 @@ def decision_for_user(user: User, public_id, *, log: bool = True) -> Decision:
     if log:
         audit_record(actor=user, action=AuditAction.READ, obj=decision, child=decision.child)
     return decision
+
+
+def letter_for_user(user: User, public_id) -> DecisionLetter:
+    """A decision letter reaches whoever may see its decision (the guardians included)."""
+    return access.get_visible_or_404(
+        DecisionLetter.objects.filter(
+            decision__in=access.decisions_visible_to(user)
+        ).select_related("decision__child"),
+        public_id=public_id,
+    )
 
 
 def child_case_history(user: User, child: Child) -> dict:

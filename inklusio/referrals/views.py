@@ -29,7 +29,6 @@ from inklusio.referrals.forms import (
 )
 from inklusio.referrals.models import (
     Appeal,
-    DecisionLetter,
     LegalBasis,
     Referral,
     ReferralAttachment,
@@ -416,12 +415,7 @@ def letter_issue(request, public_id):
 
 @login_required
 def letter_download(request, public_id):
-    letter = access.get_visible_or_404(
-        DecisionLetter.objects.filter(
-            decision__in=access.decisions_visible_to(request.user)
-        ).select_related("decision__child"),
-        public_id=public_id,
-    )
+    letter = selectors.letter_for_user(request.user, public_id)
     audit_record(
         actor=request.user, action=AuditAction.EXPORT, obj=letter, child=letter.decision.child
     )
@@ -432,10 +426,7 @@ def letter_download(request, public_id):
 @require_POST
 def letter_sent(request, public_id):
     _committee_only(request.user)
-    letter = access.get_visible_or_404(
-        DecisionLetter.objects.filter(decision__in=access.decisions_visible_to(request.user)),
-        public_id=public_id,
-    )
+    letter = selectors.letter_for_user(request.user, public_id)
     form = DateForm(request.POST)
     if form.is_valid():
         try:
