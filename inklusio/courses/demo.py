@@ -38,12 +38,17 @@ CAUSES = [
 
 
 def build(demo: DemoContext) -> None:
-    resource_pedagogue = {
-        a.institution_id: a.pedagogue
-        for a in PedagogueAttachment.objects.filter(
+    # The first resource pedagogue of each institution runs its courses, so the demo pedagogue
+    # (the first of the corps) has courses of their own at Bøgely.
+    resource_pedagogue: dict = {}
+    for attachment in (
+        PedagogueAttachment.objects.filter(
             municipality=demo.municipality, function=PedagogueAttachment.Function.RESOURCE
-        ).select_related("pedagogue")
-    }
+        )
+        .select_related("pedagogue")
+        .order_by("pk")
+    ):
+        resource_pedagogue.setdefault(attachment.institution_id, attachment.pedagogue)
     institutions = list(demo.institutions.values())
     counter = 0
     for year, (group, individual, reflection, action_learning) in TABLE_3.items():
