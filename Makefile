@@ -5,12 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export TEST_DB
 
-.PHONY: install run test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install lock run test test-sqlite test-postgres lint format bench messages clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# requirements/dev.txt = production packages + the tools (tests, lint, types), locked with hashes.
+$(VENV)/.installed: requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $@
+
+# Re-lock after changing pyproject.toml's pins.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/prod.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements/dev.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
-    "template_partials",
     "inklusio.core",
     "inklusio.audit",
     "inklusio.organisation",
@@ -113,7 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests on a file, not in memory: concurrency tests need real locking between connections.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-run.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-run-{os.getpid()}.sqlite3")
+    }
+else:
+    # Two test runs from one checkout (or two checkouts) must not share a test database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -150,6 +154,10 @@ PRIVATE_STORAGE_ROOT = Path(os.environ.get("INKLUSIO_PRIVATE_ROOT", BASE_DIR / "
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Shared municipal PCs: closing the browser ends the session (the cookie carries no expiry date).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The CSRF token lives in the session, so no long-lived cookie is left behind either.
+CSRF_USE_SESSIONS = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -3,13 +3,20 @@
 Ishøj: alice (administrator), cora (corps leader), bob (pedagogue at Bøgely), carl (leader at
 Elverhøj), sara (staff at Bøgely), pia (psychologist invited to Mia's case), gert (Mia's father).
 Dragør: dora (administrator). Mia goes to Bøgely, Emil to Elverhøj, Dragør's Xenia to Søstjernen.
+
+The whole suite runs on a clock that starts at TODAY (and ticks from there), so the cast's dates
+keep their place relative to "today" however late the suite is run. The browser (Chromium) keeps
+the real clock: nothing it is sent may depend on the two agreeing (session cookies carry no
+expiry date; the CSRF token lives in the session).
 """
 
 import datetime
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils.functional import empty
 
@@ -39,6 +46,20 @@ from inklusio.referrals.models import (
 )
 
 PASSWORD = "test-password-42"
+
+# A Wednesday in the visitation period 2026/27: the cast's session (2 December) and consultative
+# meeting (1 December) lie ahead, its committee meeting (1 September) and plan meeting behind.
+TODAY = datetime.date(2026, 11, 25)
+CLOCK_START = datetime.datetime.combine(
+    TODAY, datetime.time(10), tzinfo=ZoneInfo("Europe/Copenhagen")
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    """Every test sees TODAY as today, whatever the real date (CI also runs a year ahead)."""
+    with time_machine.travel(CLOCK_START, tick=True):
+        yield
 
 
 @dataclass

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from inklusio import access
@@ -132,7 +133,9 @@ def child_data_export(request, public_id):
         child_export(actor=request.user, child=child),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="inklusio-{child.public_id}.json"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"inklusio-{child.public_id}.json"
+    )
     return response
 
 

@@ -1,6 +1,7 @@
 """Responses that carry a generated file (PDF, calendar, spreadsheet)."""
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 PDF = "application/pdf"
 ICS = "text/calendar; charset=utf-8"
@@ -13,6 +14,5 @@ def file_response(
 ) -> HttpResponse:
     """`download=False` opens the file in the browser (letters to read), else it is saved."""
     response = HttpResponse(bytes(data), content_type=content_type)
-    disposition = "attachment" if download else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(download, filename)
     return response
