@@ -1,11 +1,11 @@
-# The habits: make run, make test, make lint, make bench.
+# The habits: make run, make test, make lint, make bench; make serve in production.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export TEST_DB
 
-.PHONY: install lock run test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install lock run serve test test-sqlite test-postgres lint format bench messages clean
 
 # requirements/dev.txt = production packages + the tools (tests, lint, types), locked with hashes.
 $(VENV)/.installed: requirements/dev.txt requirements/prod.txt
@@ -29,7 +29,19 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
 	$(BIN)/python manage.py load_demo --if-empty
+	@# The worker makes reports and workbooks in the background; it stops with the server.
+	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production: gunicorn and the worker as two processes (see Procfile and docs/deployment.md).
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn inklusio.wsgi -c deploy/gunicorn.conf.py
 
 test: install
 	scripts/test.sh $(PYTEST_ARGS)

@@ -473,3 +473,11 @@ def can_use_plans(user: User) -> bool:
     return (_active(user) and plans_visible_to(user).exists()) or children_for_new_plans(
         user
     ).exists()
+
+
+# --- Background jobs -----------------------------------------------------------------------------
+
+
+def can_view_failed_jobs(user: User) -> bool:
+    """The administration follows up on the municipality's failed background jobs."""
+    return _active(user) and user.role == Role.ADMINISTRATOR

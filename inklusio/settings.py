@@ -64,7 +64,14 @@ INSTALLED_APPS = [
     "inklusio.plans",
     "inklusio.planning",
     "inklusio.reports",
+    "inklusio.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (reports, workbooks, reminders, imports) runs in `manage.py db_worker`, with the
+# queue in the application's own database: no broker to run. See docs/deployment.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -90,6 +97,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inklusio.core.context_processors.navigation",
@@ -176,10 +184,20 @@ if PRODUCTION:
 # Number of proxies in front of the app whose X-Forwarded-For we trust for the audit IP.
 TRUSTED_PROXY_COUNT = int(os.environ.get("INKLUSIO_TRUSTED_PROXIES", "0"))
 
+# Production logs one JSON object per line (INKLUSIO_LOG_FORMAT=json) for the log collector.
+# Log messages name records by their opaque ids, never a child's name, CPR number or free text.
+LOG_FORMAT = os.environ.get("INKLUSIO_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO; only its problems are worth reading.
     "loggers": {

@@ -10,6 +10,7 @@ from inklusio.organisation import views as organisation_views
 urlpatterns = [
     path("", core_views.start, name="start"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -38,5 +39,6 @@ urlpatterns = [
     path("handleplaner/", include("inklusio.plans.urls")),
     path("konsultative-moeder/", include("inklusio.meetings.urls")),
     path("korps/", include("inklusio.planning.urls")),
+    path("filer/", include("inklusio.jobs.urls")),
     path("api/", api.urls),
 ]

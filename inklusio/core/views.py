@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import connection
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from inklusio.core import selectors
 from inklusio.core.forms import DkfdsWidgets
+from inklusio.core.storage import private_storage
 
 
 @require_GET
@@ -27,6 +30,31 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if status == 200 else "error", "app": "up", "database": database},
         status=status,
+    )
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Readiness: this instance may take traffic — the database answers, every migration is
+    applied (a new release waits for `migrate`), and the file store takes a write."""
+    checks: dict[str, str] = {}
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["database"] = "up"
+        checks["migrations"] = "applied" if not plan else "pending"
+    except Exception:
+        checks["database"] = "down"
+    try:
+        name = private_storage.save(".readyz", ContentFile(b"ok"))
+        private_storage.delete(name)
+        checks["files"] = "writable"
+    except OSError:
+        checks["files"] = "unwritable"
+    ready = checks == {"database": "up", "migrations": "applied", "files": "writable"}
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503
     )
 
 

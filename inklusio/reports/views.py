@@ -1,17 +1,18 @@
 """Statistics pages, downloads and the annual report."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
 
 from inklusio import access
-from inklusio.core.http import CSV, PDF, XLSX, file_response
+from inklusio.core.http import CSV, XLSX, file_response
+from inklusio.jobs.services import job_request
 from inklusio.organisation.models import Institution
 from inklusio.reports.charts import bar_chart
 from inklusio.reports.exports import table_csv, tables_xlsx
 from inklusio.reports.forms import ReportForm, StatisticsFilterForm
+from inklusio.reports.job_kinds import workbook_params
 from inklusio.reports.registry import TABLES, TITLES, build_table
-from inklusio.reports.report import annual_report_pdf
 
 
 def _allowed(request) -> None:
@@ -19,9 +20,9 @@ def _allowed(request) -> None:
         raise Http404
 
 
-def _filter_form(request) -> StatisticsFilterForm:
+def _filter_form(request, data: QueryDict | None = None) -> StatisticsFilterForm:
     return StatisticsFilterForm(
-        request.GET or None,
+        (request.GET if data is None else data) or None,
         institutions=Institution.objects.in_municipality_of(request.user).order_by("name"),
     )
 
@@ -32,15 +33,16 @@ def _table(request, name: str, form: StatisticsFilterForm):
     return build_table(name, request.user.municipality, **form.filters())
 
 
+def _index(request, report_form: ReportForm, status: int = 200):
+    titles = [(name, TITLES[name]) for name in sorted(TABLES)]
+    context = {"tables": titles, "report_form": report_form, "query": request.GET.urlencode()}
+    return render(request, "reports/index.html", context, status=status)
+
+
 @login_required
 def index(request):
     _allowed(request)
-    titles = [(name, TITLES[name]) for name in sorted(TABLES)]
-    return render(
-        request,
-        "reports/index.html",
-        {"tables": titles, "report_form": ReportForm(), "query": request.GET.urlencode()},
-    )
+    return _index(request, ReportForm())
 
 
 @login_required
@@ -75,19 +77,28 @@ def download(request, name, fmt):
 
 @login_required
 def workbook(request):
+    """GET shows what will be in the workbook; POST asks the worker to make it."""
     _allowed(request)
-    form = _filter_form(request)
-    tables = {name: _table(request, name, form) for name in sorted(TABLES)}
-    return file_response(tables_xlsx(tables), "statistik.xlsx", XLSX)
+    if request.method != "POST":
+        form = _filter_form(request)
+        return render(
+            request, "reports/workbook.html", {"form": form, "query": request.GET.urlencode()}
+        )
+    form = _filter_form(request, QueryDict(request.POST.get("query", "")))
+    job = job_request(
+        actor=request.user, kind="statistics-workbook", params=workbook_params(form.filters())
+    )
+    return redirect("job-detail", job.public_id)
 
 
 @login_required
 def annual_report(request):
+    """The report is made by the worker; the user is taken to its page and fetches it there."""
     _allowed(request)
-    form = ReportForm(request.GET or None)
-    if not form.is_valid():
-        tables = [(name, TITLES[name]) for name in sorted(TABLES)]
-        return render(request, "reports/index.html", {"tables": tables, "report_form": form})
-    year = form.cleaned_data["year"]
-    pdf = annual_report_pdf(request.user.municipality, year)
-    return file_response(pdf, f"aarsrapport-{year}.pdf", PDF, download=False)
+    form = ReportForm(request.POST if request.method == "POST" else request.GET or None)
+    if request.method != "POST" or not form.is_valid():
+        return _index(request, form)
+    job = job_request(
+        actor=request.user, kind="annual-report", params={"year": form.cleaned_data["year"]}
+    )
+    return redirect("job-detail", job.public_id)

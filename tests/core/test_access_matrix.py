@@ -15,6 +15,7 @@ PUBLIC = {
     "logout",
     "set_language",
     "healthz",
+    "readyz",
     "api:api-root",
     "api:openapi-json",
     "api:openapi-view",
@@ -158,6 +159,7 @@ MATRIX = [
     case("statistics-download", None, {"alice", "cora", "dora"}),
     case("statistics-workbook", None, {"alice", "cora", "dora"}),
     case("statistics-report", None, {"alice", "cora", "dora"}),
+    case("job-list", None, ALL),
 ]
 URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},

@@ -56,3 +56,44 @@ def test_danish_by_default_and_english_when_chosen(cast, client):
     english = client.get(reverse("start")).content.decode()
     assert ">Home<" in english and ">Children<" in english
     assert 'lang="en"' in english
+
+
+def test_readyz_is_ready_on_a_migrated_database_with_a_writable_file_store(db, client):
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ready",
+        "database": "up",
+        "migrations": "applied",
+        "files": "writable",
+    }
+
+
+def test_readyz_refuses_traffic_when_files_cannot_be_stored(db, client, settings):
+    from django.utils.functional import empty
+
+    from inklusio.core.storage import private_storage
+
+    settings.PRIVATE_STORAGE_ROOT = "/dev/null/cannot-be-a-folder"
+    private_storage._wrapped = empty
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 503
+    assert response.json()["files"] == "unwritable"
+
+
+def test_production_logs_are_json_lines_without_the_query_string():
+    result = _production_settings(DJANGO_SECRET_KEY="x" * 50, ALLOWED_HOSTS="inklusio.example")
+    assert result.returncode == 0, result.stderr
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('inklusio').warning('job failed', extra={'kind': 'annual-report'})"
+    )
+    env = {**os.environ, "INKLUSIO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 50}
+    logged = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stderr.strip()
+    import json
+
+    line = json.loads(logged.splitlines()[-1])
+    assert line["message"] == "job failed" and line["kind"] == "annual-report"
+    assert line["levelname"] == "WARNING"

@@ -117,9 +117,24 @@ def test_csv_and_xlsx_exports_suppress_small_numbers(cast, courses_2025, client_
     assert ["2026", "<5", "<5", 0] in values  # Mia alone in the cast's 2026 course
 
 
-def test_the_workbook_holds_every_table(cast, client_for):
-    response = client_for(cast.cora).get(reverse("statistics-workbook"))
-    assert set(load_workbook(io.BytesIO(response.content)).sheetnames) == set(TABLES)
+def test_the_workbook_holds_every_table_with_the_filter_chosen(cast, courses_2025, client_for):
+    from inklusio.jobs.models import Job
+    from inklusio.jobs.services import job_run
+
+    client = client_for(cast.cora)
+    query = f"institutions={cast.elverhoej.pk}"
+    page = client.get(reverse("statistics-workbook") + "?" + query).content.decode()
+    assert f'value="{query}"' in page  # the filter travels with the request
+    client.post(reverse("statistics-workbook"), {"query": query})
+    job = job_run(job_pk=Job.objects.get(requested_by=cast.cora).pk)
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("job-download", args=[job.public_id])).content)
+    )
+    assert set(workbook.sheetnames) == set(TABLES)
+    values = [
+        [cell.value for cell in row] for row in workbook["children-reached"].iter_rows(min_row=3)
+    ]
+    assert ["2025", "<5", "<5", 0] in values  # Elverhøj's children only
 
 
 def test_the_command_line_prints_the_same_numbers_as_the_page(

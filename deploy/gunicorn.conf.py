@@ -1,0 +1,22 @@
+"""gunicorn settings for production (`make serve`). Every value can be overridden from the
+environment with GUNICORN_CMD_ARGS."""
+
+import os
+
+bind = os.environ.get("INKLUSIO_BIND", "127.0.0.1:8000")
+# Two processes per core is the usual start for sync workers doing database work.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 30
+max_requests = 2000  # recycle workers now and then: WeasyPrint and openpyxl keep memory
+max_requests_jitter = 200
+forwarded_allow_ips = os.environ.get("INKLUSIO_PROXY_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# The path without its query string: a query may hold a search term (names, CPR numbers), and
+# the access log leaves the system. One JSON object per line for the log collector.
+access_log_format = (
+    '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}i)s"}'
+)

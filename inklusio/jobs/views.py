@@ -1,0 +1,64 @@
+"""A requested file's page (it refreshes itself until the file is ready), its download, and
+the administration's list of failed jobs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.core.errors import DomainError
+from inklusio.core.http import file_response
+from inklusio.core.storage import private_storage
+from inklusio.jobs import selectors, services
+from inklusio.jobs.models import Job
+from inklusio.jobs.registry import kinds
+
+
+@login_required
+def job_list(request):
+    titles = _titles()
+    own = selectors.jobs_requested_by(request.user)[:20]
+    failed = selectors.failed_jobs_visible_to(request.user)[:50]
+    return render(
+        request,
+        "jobs/job_list.html",
+        {
+            "jobs": [(job, titles.get(job.kind, job.kind)) for job in own],
+            "failed": [(job, titles.get(job.kind, job.kind)) for job in failed],
+        },
+    )
+
+
+@login_required
+def job_detail(request, public_id):
+    job = access.get_visible_or_404(selectors.jobs_requested_by(request.user), public_id=public_id)
+    return render(request, "jobs/job_detail.html", {"job": job, "title": _titles()[job.kind]})
+
+
+@login_required
+def job_download(request, public_id):
+    job = access.get_visible_or_404(
+        selectors.jobs_requested_by(request.user).filter(status=Job.Status.DONE),
+        public_id=public_id,
+    )
+    with private_storage.open(job.stored_name) as stored:
+        data = stored.read()
+    return file_response(data, job.file_name, job.content_type, download=False)
+
+
+@login_required
+@require_POST
+def job_retry(request, public_id):
+    job = access.get_visible_or_404(
+        selectors.failed_jobs_visible_to(request.user), public_id=public_id
+    )
+    try:
+        services.job_retry(actor=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("job-list")
+
+
+def _titles() -> dict[str, str]:
+    return {name: str(kind.title) for name, kind in kinds().items()}
