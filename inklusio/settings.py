@@ -159,6 +159,38 @@ STATICFILES_DIRS = [
 # Uploaded files (attachments, letters) live outside the web root and are served only by views
 # that check access; MEDIA_URL is deliberately not routed.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("INKLUSIO_PRIVATE_ROOT", BASE_DIR / "var" / "private"))
+# Several app servers and workers share one file store: with INKLUSIO_S3_BUCKET set, files go to
+# that bucket of an S3-compatible object store (INKLUSIO_S3_ENDPOINT for one that is not AWS);
+# otherwise to PRIVATE_STORAGE_ROOT on this machine, readable by the application's user only.
+S3_BUCKET = os.environ.get("INKLUSIO_S3_BUCKET", "")
+PRIVATE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("INKLUSIO_S3_ENDPOINT") or None,
+            "access_key": os.environ.get("INKLUSIO_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("INKLUSIO_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("INKLUSIO_S3_REGION", "eu-north-1"),
+            "location": "private",
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    if S3_BUCKET
+    else None
+)
+
+# One cache for all app servers (rate limits, throttles): Redis when REDIS_URL is set; otherwise
+# this process's memory, which is right for one process (make run, tests) only.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
