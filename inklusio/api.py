@@ -3,6 +3,7 @@
 from datetime import date
 from uuid import UUID
 
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI, Schema
 from ninja.security import SessionAuth
 
@@ -17,6 +18,8 @@ api = NinjaAPI(
     description="Adgang følger de samme regler som brugerfladen; al læsning af børns data logges.",
     auth=SessionAuth(),
     urls_namespace="api",
+    # The schema and its docs are for the municipality's own integrators: signed in only.
+    docs_decorator=login_required,
 )
 
 

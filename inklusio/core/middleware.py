@@ -17,3 +17,18 @@ class DanishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreMiddleware:
+    """Pages, files and API answers may hold a child's data: no browser or proxy keeps a copy,
+    so Back after logging out on a shared PC shows nothing. (Static files are served before
+    this middleware and keep their long cache.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers.setdefault("Pragma", "no-cache")
+        return response

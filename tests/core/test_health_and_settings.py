@@ -14,8 +14,17 @@ def test_healthz_reports_app_and_database(db, client):
     assert response.json() == {"status": "ok", "app": "up", "database": "up"}
 
 
+STRONG_KEY = "k3Jd9-" * 10
+PRODUCTION = {
+    "INKLUSIO_ENV": "production",
+    "DJANGO_SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "inklusio.example",
+    "DATABASE_URL": "postgres://inklusio@db.example/inklusio",
+}
+
+
 def _production_settings(**extra) -> subprocess.CompletedProcess:
-    env = {**os.environ, "INKLUSIO_ENV": "production", **extra}
+    env = {**os.environ, **PRODUCTION, **extra}
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEMO_LOGINS_ENABLED)"
@@ -31,8 +40,18 @@ def test_production_needs_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_a_weak_key_debug_and_sqlite():
+    for weak in ("x" * 60, "short-but-random-9f8e7d", "django-insecure-" + STRONG_KEY):
+        result = _production_settings(DJANGO_SECRET_KEY=weak)
+        assert result.returncode != 0 and "too weak" in result.stderr, weak
+    debug = _production_settings(DJANGO_DEBUG="true")
+    assert debug.returncode != 0 and "DJANGO_DEBUG cannot be on" in debug.stderr
+    sqlite = _production_settings(DATABASE_URL="sqlite:////tmp/inklusio.sqlite3")
+    assert sqlite.returncode != 0 and "Production needs PostgreSQL" in sqlite.stderr
+
+
 def test_production_turns_debug_and_demo_logins_off_and_cookies_secure():
-    result = _production_settings(DJANGO_SECRET_KEY="x" * 50, ALLOWED_HOSTS="inklusio.example")
+    result = _production_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "False"]
 
@@ -81,14 +100,12 @@ def test_readyz_refuses_traffic_when_files_cannot_be_stored(db, client, settings
     assert response.json()["files"] == "unwritable"
 
 
-def test_production_logs_are_json_lines_without_the_query_string():
-    result = _production_settings(DJANGO_SECRET_KEY="x" * 50, ALLOWED_HOSTS="inklusio.example")
-    assert result.returncode == 0, result.stderr
+def test_production_logs_are_json_lines():
     code = (
         "import django, logging; django.setup(); "
         "logging.getLogger('inklusio').warning('job failed', extra={'kind': 'annual-report'})"
     )
-    env = {**os.environ, "INKLUSIO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 50}
+    env = {**os.environ, **PRODUCTION}
     logged = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stderr.strip()
@@ -97,3 +114,24 @@ def test_production_logs_are_json_lines_without_the_query_string():
     line = json.loads(logged.splitlines()[-1])
     assert line["message"] == "job failed" and line["kind"] == "annual-report"
     assert line["levelname"] == "WARNING"
+
+
+def test_pages_forbid_inline_and_foreign_scripts_and_are_never_cached(cast, client_for):
+    response = client_for(cast.alice).get(reverse("child-detail", args=[cast.mia.public_id]))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert response["Cache-Control"] == "no-store, private"
+    letter = client_for(cast.alice).get(
+        reverse("letter-download", args=[cast.letter_mia.public_id])
+    )
+    assert letter["Cache-Control"] == "no-store, private"
+
+
+def test_api_docs_need_a_sign_in_and_load_nothing_from_elsewhere(cast, client):
+    assert client.get("/api/docs").status_code == 302
+    assert client.get("/api/openapi.json").status_code == 302
+    client.force_login(cast.alice)
+    docs = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "http://" not in docs and "https://" not in docs
