@@ -265,7 +265,7 @@ def build(demo: DemoContext) -> None:
             extra["profession"] = where
         _user(demo, username, first, last, role, **extra)
     demo.pedagogues = [demo.users["demo-paedagog"]] + [
-        _user(demo, f"paedagog-{index}", first, last, Role.PEDAGOGUE)
+        _user(demo, f"demo-paedagog-{index}", first, last, Role.PEDAGOGUE)
         for index, (first, last) in enumerate(PEDAGOGUE_NAMES, start=2)
     ]
     for pedagogue, (resource, support) in zip(demo.pedagogues, ATTACHMENTS, strict=True):

@@ -25,6 +25,16 @@ def test_demo_municipality_is_ishoj_with_its_ten_institutions(db):
     assert demo_roles == set(Role.values)
 
 
+def test_every_demo_login_is_refused_when_demo_logins_are_off(db, client, settings):
+    """Production's guard knows demo accounts by their name: every one of them carries it."""
+    call_command("load_demo")
+    users = list(User.objects.filter(municipality__slug="ishoj"))
+    assert users and all(user.username.startswith("demo-") for user in users)
+    settings.DEMO_LOGINS_ENABLED = False
+    for user in users:
+        assert not client.login(username=user.username, password="inklusio-demo"), user.username
+
+
 def test_demo_pedagogues_never_serve_both_functions_in_one_institution(db):
     call_command("load_demo")
     pairs = PedagogueAttachment.objects.values_list("pedagogue_id", "institution_id")
