@@ -22,14 +22,18 @@ from inklusio.planning.solver.rules import evaluate
 def greedy_assignments(problem: PlanningProblem) -> list[Assignment]:
     """A fast plan that keeps every hard rule: locked slots, support children, then resource."""
     free = {p.id: set(problem.available_slots(p)) for p in problem.pedagogues}
-    used = defaultdict(int)
+    used: dict[str, int] = defaultdict(int)
     places: dict[str, dict[str, Function]] = {p.id: {} for p in problem.pedagogues}
     assignments: list[Assignment] = []
     by_id = {p.id: p for p in problem.pedagogues}
     previous = {(a.pedagogue_id, a.slot): a.institution_id for a in problem.previous_plan}
 
     def take(
-        pedagogue: PedagogueInput, institution_id: str, function: Function, count: int, child=None
+        pedagogue: PedagogueInput,
+        institution_id: str,
+        function: Function,
+        count: int,
+        child: str | None = None,
     ) -> int:
         placed = 0
 
@@ -105,7 +109,7 @@ def greedy_assignments(problem: PlanningProblem) -> list[Assignment]:
                     child.id,
                 )
                 break
-    resource_done = defaultdict(int)
+    resource_done: dict[str, int] = defaultdict(int)
     for a in problem.locked:
         if Function(a.function) == Function.RESOURCE:
             resource_done[a.institution_id] += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -25,9 +26,21 @@ from inklusio.planning.solver.model import (
 )
 from inklusio.planning.solver.rules import evaluate
 
+Pairing = tuple[str, str, Function]  # (pedagogue id, institution id, function)
+
+
+@dataclass(frozen=True)
+class _StageOne:
+    counts: dict[Pairing, int]  # half-days per pairing
+    covering: dict[str, str]  # support child id -> pedagogue id
+    status: str
+    objective: float
+    bound: float
+    first_solution_s: float | None
+
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.first: float | None = None
         self.started = time.perf_counter()
@@ -39,7 +52,7 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
 
 def _choose_pairings(
     problem: PlanningProblem, time_limit_s: float, workers: int, hint: list[Assignment] | None
-):
+) -> _StageOne | None:
     """Stage 1: which pedagogue serves which institution, in which function, how many half-days.
 
     Demand and continuity are decided here, on counts instead of slots, which removes the
@@ -52,11 +65,11 @@ def _choose_pairings(
     for child in problem.support_children:
         children_at[child.institution_id].append(child)
     institutions = {i.id: i for i in problem.institutions}
-    locked_counts: dict[tuple[str, str, Function], int] = defaultdict(int)
+    locked_counts: dict[Pairing, int] = defaultdict(int)
     for a in problem.locked:
         locked_counts[(a.pedagogue_id, a.institution_id, Function(a.function))] += 1
-    y: dict[tuple[str, str, Function], cp_model.IntVar] = {}
-    n: dict[tuple[str, str, Function], cp_model.IntVar] = {}
+    y: dict[Pairing, cp_model.IntVar] = {}
+    n: dict[Pairing, cp_model.IntVar] = {}
     z: dict[tuple[str, str], cp_model.IntVar] = {}
 
     for p in problem.pedagogues:
@@ -70,26 +83,29 @@ def _choose_pairings(
                 key = (p.id, i, f)
                 if capacity == 0 and not locked_counts.get(key):
                     continue
-                y[key] = model.NewBoolVar(f"y_{p.id}_{i}_{f}")
-                n[key] = model.NewIntVar(0, capacity, f"n_{p.id}_{i}_{f}")
-                model.Add(n[key] <= capacity * y[key])
-                model.Add(n[key] >= y[key])
+                y[key] = model.new_bool_var(f"y_{p.id}_{i}_{f}")
+                n[key] = model.new_int_var(0, capacity, f"n_{p.id}_{i}_{f}")
+                model.add(n[key] <= capacity * y[key])
+                model.add(n[key] >= y[key])
                 if locked_counts.get(key):
-                    model.Add(n[key] >= locked_counts[key])
-            model.AddAtMostOne(y[(p.id, i, f)] for f in functions if (p.id, i, f) in y)
+                    model.add(n[key] >= locked_counts[key])
+            model.add_at_most_one(y[(p.id, i, f)] for f in functions if (p.id, i, f) in y)
         mine = [key for key in y if key[0] == p.id]
-        model.Add(sum(y[key] for key in mine) <= problem.max_institutions)
-        model.Add(sum(n[key] for key in mine) <= capacity)
+        model.add(sum(y[key] for key in mine) <= problem.max_institutions)
+        model.add(sum(n[key] for key in mine) <= capacity)
 
-    unmet_terms = []
-    for i in problem.institutions:
-        covered = [n[key] for key in n if key[1] == i.id and key[2] == Function.RESOURCE]
+    unmet_terms: list[cp_model.LinearExprT] = []
+    for institution in problem.institutions:
+        demand = institution.resource_demand_half_days
+        covered = [n[key] for key in n if key[1] == institution.id and key[2] == Function.RESOURCE]
         locked_here = sum(
-            v for key, v in locked_counts.items() if key[1] == i.id and key[2] == Function.RESOURCE
+            v
+            for key, v in locked_counts.items()
+            if key[1] == institution.id and key[2] == Function.RESOURCE
         )
-        model.Add(sum(covered) <= max(i.resource_demand_half_days, locked_here))
-        shortfall = model.NewIntVar(0, i.resource_demand_half_days, f"unmet_{i.id}")
-        model.Add(shortfall >= i.resource_demand_half_days - sum(covered))
+        model.add(sum(covered) <= max(demand, locked_here))
+        shortfall = model.new_int_var(0, demand, f"unmet_{institution.id}")
+        model.add(shortfall >= demand - sum(covered))
         unmet_terms.append(shortfall)
 
     for child in problem.support_children:
@@ -97,11 +113,11 @@ def _choose_pairings(
         for p in problem.pedagogues:
             key = (p.id, child.institution_id, Function.SUPPORT)
             if key in y:
-                z[(p.id, child.id)] = var = model.NewBoolVar(f"z_{p.id}_{child.id}")
-                model.AddImplication(var, y[key])
+                z[(p.id, child.id)] = var = model.new_bool_var(f"z_{p.id}_{child.id}")
+                model.add_implication(var, y[key])
                 options.append(var)
-        uncovered = model.NewBoolVar(f"uncovered_{child.id}")
-        model.Add(sum(options) + uncovered == 1)
+        uncovered = model.new_bool_var(f"uncovered_{child.id}")
+        model.add(sum(options) + uncovered == 1)
         unmet_terms.append(child.demand_half_days * uncovered)
     for key in n:
         pedagogue_id, i, f = key
@@ -111,44 +127,44 @@ def _choose_pairings(
                 for c in children_at[i]
                 if (pedagogue_id, c.id) in z
             ]
-            model.Add(n[key] == (sum(owed) if owed else locked_counts.get(key, 0)))
+            model.add(n[key] == (sum(owed) if owed else locked_counts.get(key, 0)))
 
-    current = _current_pairs(problem)
-    cost = [w.unmet_half_day * sum(unmet_terms)]
+    current_pairs = _current_pairs(problem)
+    cost: list[cp_model.LinearExprT] = [w.unmet_half_day * sum(unmet_terms)]
     for key, attach in y.items():
-        cost.append(w.dropped_pair * (1 - attach) if key in current else w.new_pair * attach)
-    constant = w.dropped_pair * sum(1 for key in current if key not in y)
-    model.Minimize(sum(cost) + constant)
+        cost.append(w.dropped_pair * (1 - attach) if key in current_pairs else w.new_pair * attach)
+    constant = w.dropped_pair * sum(1 for key in current_pairs if key not in y)
+    model.minimize(sum(cost) + constant)
 
     if hint:
-        counts: dict[tuple[str, str, Function], int] = defaultdict(int)
+        hint_counts: dict[Pairing, int] = defaultdict(int)
         for a in hint:
-            counts[(a.pedagogue_id, a.institution_id, Function(a.function))] += 1
-        covering = {a.child_id: a.pedagogue_id for a in hint if a.child_id}
+            hint_counts[(a.pedagogue_id, a.institution_id, Function(a.function))] += 1
+        hint_covering = {a.child_id: a.pedagogue_id for a in hint if a.child_id}
         for key, var in y.items():
-            model.AddHint(var, 1 if counts.get(key) else 0)
-            model.AddHint(n[key], counts.get(key, 0))
+            model.add_hint(var, 1 if hint_counts.get(key) else 0)
+            model.add_hint(n[key], hint_counts.get(key, 0))
         for (pedagogue_id, child_id), var in z.items():
-            model.AddHint(var, 1 if covering.get(child_id) == pedagogue_id else 0)
+            model.add_hint(var, 1 if hint_covering.get(child_id) == pedagogue_id else 0)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
     callback = _FirstSolution()
-    status = solver.Solve(model, callback)
+    status = solver.solve(model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    counts = {key: solver.Value(var) for key, var in n.items() if solver.Value(var)}
-    covering = {
-        child_id: pedagogue_id for (pedagogue_id, child_id), var in z.items() if solver.Value(var)
-    }
-    return (
-        counts,
-        covering,
-        solver.StatusName(status),
-        solver.ObjectiveValue(),
-        solver.BestObjectiveBound(),
-        callback.first,
+    return _StageOne(
+        counts={key: int(solver.value(var)) for key, var in n.items() if solver.value(var)},
+        covering={
+            child_id: pedagogue_id
+            for (pedagogue_id, child_id), var in z.items()
+            if solver.value(var)
+        },
+        status=solver.status_name(status),
+        objective=solver.objective_value,
+        bound=solver.best_objective_bound,
+        first_solution_s=callback.first,
     )
 
 
@@ -164,14 +180,14 @@ def _place_week(
         a.slot: a.institution_id for a in problem.previous_plan if a.pedagogue_id == pedagogue.id
     }
     model = cp_model.CpModel()
-    x = {(slot, key): model.NewBoolVar(f"x_{slot}_{key}") for slot in slots for key in counts}
+    x = {(slot, key): model.new_bool_var(f"x_{slot}_{key}") for slot in slots for key in counts}
     for slot in slots:
-        model.AddAtMostOne(x[(slot, key)] for key in counts)
+        model.add_at_most_one(x[(slot, key)] for key in counts)
     for key, count in counts.items():
-        model.Add(sum(x[(slot, key)] for slot in slots) == count)
+        model.add(sum(x[(slot, key)] for slot in slots) == count)
     for slot, a in locked.items():
-        model.Add(x[(slot, (a.institution_id, Function(a.function)))] == 1)
-    cost = []
+        model.add(x[(slot, (a.institution_id, Function(a.function)))] == 1)
+    cost: list[cp_model.LinearExprT] = []
     for day in range(5):
         morning = [x[((day, 0), key)] for key in counts if (day, 0) in slots]
         afternoon = [x[((day, 1), key)] for key in counts if (day, 1) in slots]
@@ -179,25 +195,25 @@ def _place_week(
             continue
         same = []
         for key in counts:
-            both = model.NewBoolVar(f"same_{day}_{key}")
-            model.Add(both <= x[((day, 0), key)])
-            model.Add(both <= x[((day, 1), key)])
+            both = model.new_bool_var(f"same_{day}_{key}")
+            model.add(both <= x[((day, 0), key)])
+            model.add(both <= x[((day, 1), key)])
             same.append(both)
-        switch = model.NewBoolVar(f"switch_{day}")
-        model.Add(switch >= sum(morning) + sum(afternoon) - 1 - sum(same))
+        switch = model.new_bool_var(f"switch_{day}")
+        model.add(switch >= sum(morning) + sum(afternoon) - 1 - sum(same))
         cost.append(w.midday_switch * switch)
     for slot, institution_id in previous.items():
         kept = [x[(slot, key)] for key in counts if key[0] == institution_id and slot in slots]
         cost.append(w.weekday_change * (1 - sum(kept)))
-    model.Minimize(sum(cost))
+    model.minimize(sum(cost))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 2.0
-    solver.Solve(model)
+    solver.solve(model)
     return [
         locked.get(slot) or Assignment(pedagogue.id, slot, key[0], key[1])
         for (slot, key), var in x.items()
-        if solver.Value(var)
+        if solver.value(var)
     ]
 
 
@@ -208,7 +224,8 @@ def _districts(problem: PlanningProblem) -> list[PlanningProblem]:
     ):
         return [problem]
     names = sorted(
-        {i.district for i in problem.institutions} | {p.district for p in problem.pedagogues}
+        {i.district for i in problem.institutions if i.district}
+        | {p.district for p in problem.pedagogues if p.district}
     )
     if len(names) < 2:
         return [problem]
@@ -253,7 +270,12 @@ def solve(
             first_times.append(0.0)
             primary_gap_parts.append((evaluate(part, chosen), 0.0))
         else:
-            counts, covering, status, primary, primary_bound, first = outcome
+            counts, covering, status = outcome.counts, outcome.covering, outcome.status
+            primary, primary_bound, first = (
+                outcome.objective,
+                outcome.bound,
+                outcome.first_solution_s,
+            )
             per_pedagogue: dict[str, dict[tuple[str, Function], int]] = defaultdict(dict)
             for (pedagogue_id, i, f), count in counts.items():
                 per_pedagogue[pedagogue_id][(i, f)] = count
