@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.planning.models import DAYS, HALVES, WeeklyPlan
-from inklusio.planning.services import HALF_DAY_HOURS, contract_for, demand_rule_for
+from inklusio.planning.models import DAYS, HALVES, Contract, WeeklyPlan
+from inklusio.planning.services import HALF_DAY_HOURS, contracts_by_pedagogue, demand_rule_for
 
 SLOT_HEADERS = [f"{day} {half}" for day in DAYS for half in HALVES]
 SLOT_KEYS = [(day, half) for day in range(5) for half in range(2)]
@@ -24,15 +27,31 @@ class GridRow:
     demand_hours: float | None = None
 
 
-def plan_for_user(user: User, public_id) -> WeeklyPlan:
-    return access.get_visible_or_404(access.weekly_plans_visible_to(user), public_id=public_id)
+@dataclass
+class CorpsRow:
+    pedagogue: User
+    contract: Contract  # unsaved defaults while the contract has never been edited
+    attachments: list[PedagogueAttachment]
+
+    @property
+    def has_contract(self) -> bool:
+        return self.contract.pk is not None
+
+
+def plan_for_user(user: User, public_id: uuid.UUID | str) -> WeeklyPlan:
+    plan: WeeklyPlan = access.get_visible_or_404(
+        access.weekly_plans_visible_to(user), public_id=public_id
+    )
+    return plan
 
 
 def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
     """Two week grids: one row per pedagogue, one row per institution."""
     slots = list(access.plan_slots_visible_to(user, plan))
-    by_pedagogue: dict[str, dict] = defaultdict(dict)
-    by_institution: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+    by_pedagogue: dict[str, dict[tuple[int, int], str]] = defaultdict(dict)
+    by_institution: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for slot in slots:
         function = "S" if slot.function == "support" else "R"
         lock = f" – {_('låst')}" if slot.locked else ""
@@ -43,7 +62,10 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
             f"{slot.pedagogue.first_name} ({function})"
         )
     rule = demand_rule_for(plan.municipality)
-    institutions = {i.name: i for i in access.institutions_visible_to(user)}
+    # The demand override comes along in the same query, not one query per institution.
+    institutions: dict[str, Institution] = {
+        i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
+    }
     pedagogue_rows = [
         GridRow(
             label=name,
@@ -74,8 +96,11 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
 
 def hours_split(plan: WeeklyPlan) -> dict[str, float]:
     """Planned hours by function: the 33 %/67 % support/resource split of the evaluation."""
-    support = plan.slots.filter(function="support").count()
-    resource = plan.slots.filter(function="resource").count()
+    counts = plan.slots.aggregate(
+        support=Count("pk", filter=Q(function="support")),
+        resource=Count("pk", filter=Q(function="resource")),
+    )
+    support, resource = int(counts["support"]), int(counts["resource"])
     total = support + resource
     return {
         "support_hours": float(support * HALF_DAY_HOURS),
@@ -85,22 +110,26 @@ def hours_split(plan: WeeklyPlan) -> dict[str, float]:
     }
 
 
-def corps_overview(user: User) -> list[dict]:
+def corps_overview(user: User) -> list[CorpsRow]:
+    """The corps with contracts and attachments, in a fixed number of queries; a pedagogue
+    whose contract was never edited shows the defaults (nothing is written on reading)."""
     pedagogues = User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
     if user.role == Role.PEDAGOGUE:
         pedagogues = pedagogues.filter(pk=user.pk)
     elif user.role not in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
         return []
-    attachments = defaultdict(list)
+    attachments: dict[int, list[PedagogueAttachment]] = defaultdict(list)
     for attachment in PedagogueAttachment.objects.in_municipality_of(user).select_related(
         "institution"
     ):
         attachments[attachment.pedagogue_id].append(attachment)
+    people = list(pedagogues.order_by("first_name"))
+    contracts = contracts_by_pedagogue(people)
     return [
-        {
-            "pedagogue": pedagogue,
-            "contract": contract_for(pedagogue),
-            "attachments": attachments[pedagogue.pk],
-        }
-        for pedagogue in pedagogues.order_by("first_name")
+        CorpsRow(
+            pedagogue=pedagogue,
+            contract=contracts[pedagogue.pk],
+            attachments=attachments[pedagogue.pk],
+        )
+        for pedagogue in people
     ]

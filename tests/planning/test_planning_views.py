@@ -8,24 +8,9 @@ from icalendar import Calendar
 
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution
-from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning import services
-from inklusio.planning.models import Absence, CalendarFeed, DemandRule, PlanSlot, WeeklyPlan
-from tests.conftest import make_user
-
-MONDAY = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture
-def corps(cast):
-    """Bob (resource at Bøgely) and Pete (resource at Elverhøj, support at Bøgely)."""
-    pete = make_user("pete", cast.ishoj, Role.PEDAGOGUE)
-    PedagogueAttachment.objects.create(
-        municipality=cast.ishoj, pedagogue=pete, institution=cast.elverhoej, function="resource"
-    )
-    DemandRule.objects.create(municipality=cast.ishoj, small_half_days=3, large_half_days=6)
-    cast.pete = pete
-    return cast
+from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
+from tests.planning.conftest import MONDAY
 
 
 def slots_of(plan, **filters):
