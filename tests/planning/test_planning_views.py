@@ -145,6 +145,40 @@ class TestManualEdits:
         )
         assert "kan ikke have begge funktioner" in response.content.decode()
 
+    def test_a_fourth_institution_in_the_week_is_refused_but_a_swap_within_three_is_not(
+        self, corps, client_for
+    ):
+        """The three-institution limit holds for the corps leader's manual edits too."""
+        third, fourth = (
+            Institution.objects.create(
+                municipality=corps.ishoj, name=name, kind="integrated", size=40
+            )
+            for name in ("Tusindfryd", "Mælkebøtten")
+        )
+        client = client_for(corps.cora)
+
+        def edit(slot, institution):
+            return client.post(
+                reverse("planning-slot-edit", args=[corps.plan.public_id]),
+                {
+                    "pedagogue": corps.pete.pk,
+                    "slot": slot,
+                    "institution": institution.pk,
+                    "function": "resource",
+                },
+                follow=True,
+            )
+
+        for slot, institution in (("0-0", corps.elverhoej), ("0-1", corps.boegely), ("2-0", third)):
+            assert "Ændringen er gemt" in edit(slot, institution).content.decode()
+        refused = edit("3-0", fourth)
+        assert "En pædagog kan højst være i tre institutioner om ugen." in refused.content.decode()
+        assert not PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete, day=3).exists()
+        # Moving the half-day at the third institution to the fourth keeps him in three.
+        assert "Ændringen er gemt" in edit("2-0", fourth).content.decode()
+        where = PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete)
+        assert {s.institution for s in where} == {corps.elverhoej, corps.boegely, fourth}
+
 
 class TestWhoSeesWhat:
     def test_an_institution_leader_sees_only_their_institutions_row(self, corps, client_for):
@@ -156,9 +190,14 @@ class TestWhoSeesWhat:
     def test_a_pedagogue_sees_their_own_row(self, corps, client_for):
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
         grids = client_for(corps.pete).get(plan.get_absolute_url()).context["grids"]
-        assert [row.label for row in grids["pedagogues"]] == [str(corps.pete)] or all(
-            row.label in {str(corps.pete), str(corps.bob)} for row in grids["pedagogues"]
-        )
+        # Pete works this week, so his row is there; colleagues' rows only for the half-days
+        # they spend in an institution Pete is attached to (Elverhøj).
+        assert slots_of(plan, pedagogue=corps.pete)
+        labels = [row.label for row in grids["pedagogues"]]
+        colleagues_at_elverhoej = {
+            str(s.pedagogue) for s in slots_of(plan, institution=corps.elverhoej)
+        }
+        assert sorted(labels) == sorted(colleagues_at_elverhoej | {str(corps.pete)})
         where_pete_works = {s.institution.name for s in slots_of(plan, pedagogue=corps.pete)}
         assert {row.label for row in grids["institutions"]} <= where_pete_works
 
@@ -181,6 +220,84 @@ class TestContract:
         assert response.status_code == 200
         assert "Timerne går ikke op" in response.content.decode()
         assert 'value="33"' in response.content.decode()
+
+    def contract_post(self, client, url, **changes):
+        data = {
+            "weekly_hours": "37",
+            "institution_hours": "30",
+            "centre_meeting_hours": "4.5",
+            "action_learning_hours": "1",
+            "other_hours": "1.5",
+            "support_share_percent": "40",
+            "version": "1",
+        }
+        return client.post(url, {**data, **changes})
+
+    def test_a_contract_is_saved_through_the_page(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        response = self.contract_post(client_for(corps.cora), url)
+        assert response.status_code == 302
+        corps.contract_bob.refresh_from_db()
+        assert (corps.contract_bob.institution_hours, corps.contract_bob.version) == (30, 2)
+        assert corps.contract_bob.support_share_percent == 40
+
+    def test_a_save_over_someone_elses_change_is_refused_and_keeps_the_typed_numbers(
+        self, corps, client_for
+    ):
+        """Cora and a colleague both opened version 1; Cora saved first."""
+        url = corps.contract_bob.get_absolute_url()
+        client = client_for(corps.cora)
+        self.contract_post(client, url)
+        late = self.contract_post(client, url, institution_hours="28", other_hours="3.5")
+        page = late.content.decode()
+        assert late.status_code == 200
+        assert "Kontrakten er ændret af en anden, efter du åbnede den" in page
+        assert 'value="28"' in page and 'value="3.5"' in page
+        assert 'name="version" value="2"' in page, "saving again is based on the newest version"
+        corps.contract_bob.refresh_from_db()
+        assert corps.contract_bob.institution_hours == 30
+
+
+class TestAbsence:
+    def absence_post(self, client, url, **changes):
+        data = {
+            "absence-start": MONDAY.isoformat(),
+            "absence-end": (MONDAY + datetime.timedelta(days=2)).isoformat(),
+            "absence-part": "day",
+            "absence-kind": "course",
+            "absence-note": "Kursus i ICDP",
+        }
+        return client.post(url, {**data, **changes})
+
+    def test_an_absence_is_registered_through_the_page(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        response = self.absence_post(client_for(corps.cora), url)
+        assert response["Location"] == url
+        absence = Absence.objects.get(pedagogue=corps.bob)
+        assert (absence.start, absence.end, absence.kind) == (
+            MONDAY,
+            MONDAY + datetime.timedelta(days=2),
+            "course",
+        )
+        page = client_for(corps.cora).get(url).content.decode()
+        assert "Kursus i ICDP" in page
+
+    def test_an_end_before_the_start_is_refused_in_danish_and_the_typed_text_kept(
+        self, corps, client_for
+    ):
+        url = corps.contract_bob.get_absolute_url()
+        the_day_before = (MONDAY - datetime.timedelta(days=1)).isoformat()
+        response = self.absence_post(client_for(corps.cora), url, **{"absence-end": the_day_before})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Slutdatoen ligger før startdatoen." in page
+        assert 'value="Kursus i ICDP"' in page and f'value="{the_day_before}"' in page
+        assert not Absence.objects.exists()
+
+    def test_a_pedagogue_cannot_register_absence(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        assert self.absence_post(client_for(corps.bob), url).status_code == 404
+        assert not Absence.objects.exists()
 
 
 class TestCalendarFeed:
