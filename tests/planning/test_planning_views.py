@@ -202,6 +202,57 @@ class TestWhoSeesWhat:
         assert {row.label for row in grids["institutions"]} <= where_pete_works
 
 
+class TestPlanPage:
+    """Corps leaders read the week off the page: who is away, the centre meeting, the status."""
+
+    def week_with_pete_ill_on_monday(self, corps):
+        PlanSlot.objects.create(
+            municipality=corps.ishoj,
+            plan=corps.plan,
+            pedagogue=corps.pete,
+            day=2,
+            half=0,
+            institution=corps.elverhoej,
+            function="resource",
+        )
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.pete,
+            start=MONDAY,
+            end=MONDAY,
+            kind=Absence.Kind.ILLNESS,
+            created_by=corps.cora,
+        )
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(solver_status="OPTIMAL")
+
+    def row(self, response, pedagogue):
+        [row] = [r for r in response.context["grids"]["pedagogues"] if r.label == str(pedagogue)]
+        return row
+
+    def test_an_absent_pedagogue_stays_in_the_grid_with_the_absence(self, corps, client_for):
+        self.week_with_pete_ill_on_monday(corps)
+        response = client_for(corps.cora).get(corps.plan.get_absolute_url())
+        pete = self.row(response, corps.pete)
+        assert pete.cells[0] == pete.cells[1] == ["Fravær: Sygdom"]
+        assert pete.cells[4] == ["Elverhøj (R)"]
+        # Bob has nothing planned this week, yet the corps leader still sees him.
+        assert self.row(response, corps.bob).cells[0] == []
+
+    def test_the_centre_meeting_is_named_and_the_status_is_in_danish(self, corps, client_for):
+        self.week_with_pete_ill_on_monday(corps)
+        response = client_for(corps.cora).get(corps.plan.get_absolute_url())
+        # The demand rule puts the centre meeting on Tuesday afternoon (slot 3).
+        assert self.row(response, corps.pete).cells[3] == ["Centermøde"]
+        page = response.content.decode()
+        assert "Den bedst mulige plan (bevist)" in page and "OPTIMAL" not in page
+
+    def test_an_institution_leader_sees_the_absence_but_not_its_reason(self, corps, client_for):
+        self.week_with_pete_ill_on_monday(corps)
+        response = client_for(corps.carl).get(corps.plan.get_absolute_url())
+        assert self.row(response, corps.pete).cells[0] == ["Fravær"]
+        assert "Sygdom" not in response.content.decode()
+
+
 class TestContract:
     def test_hours_that_do_not_add_up_are_refused_and_kept(self, corps, client_for):
         url = corps.contract_bob.get_absolute_url()
