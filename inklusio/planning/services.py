@@ -573,7 +573,7 @@ def contract_update(
                 current=current, changed_fields=changes_since(current, expected_version)
             )
         before = snapshot(current, CONTRACT_FIELDS)
-        values = {name: data.get(name, before_value) for name, before_value in _raw(current)}
+        values = {name: data.get(name, getattr(current, name)) for name in CONTRACT_FIELDS}
         _check_contract_hours(values)
         for name in CONTRACT_FIELDS:
             setattr(current, name, values[name])
@@ -586,10 +586,6 @@ def contract_update(
         current.refresh_from_db()
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
     return current
-
-
-def _raw(contract: Contract) -> list[tuple[str, Any]]:
-    return [(name, getattr(contract, name)) for name in CONTRACT_FIELDS]
 
 
 def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absence:
