@@ -42,27 +42,6 @@ class ContractForm(DkfdsModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
 
-    def clean(self):
-        cleaned = super().clean()
-        parts = [
-            cleaned.get(name)
-            for name in (
-                "institution_hours",
-                "centre_meeting_hours",
-                "action_learning_hours",
-                "other_hours",
-            )
-        ]
-        total = cleaned.get("weekly_hours")
-        if total is not None and None not in parts and sum(parts) != total:
-            raise forms.ValidationError(
-                _("Timerne går ikke op: %(parts)s timer fordelt, men ugen har %(total)s timer.")
-                % {"parts": sum(parts), "total": total}
-            )
-        if cleaned.get("support_share_percent", 0) > 100:
-            self.add_error("support_share_percent", _("En andel kan højst være 100 %."))
-        return cleaned
-
 
 class AbsenceForm(DkfdsModelForm):
     class Meta:
@@ -73,14 +52,8 @@ class AbsenceForm(DkfdsModelForm):
             "end": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("Slutdatoen ligger før startdatoen."))
-        return cleaned
-
-    def _post_clean(self):
+    def _post_clean(self) -> None:
+        # The rules (end after start) are the service's; the form only parses.
         pass
 
 

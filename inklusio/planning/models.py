@@ -161,6 +161,12 @@ class InstitutionDemandOverride(TenantModel):
     half_days = models.PositiveSmallIntegerField(_("halve dage pr. uge"))
 
 
+SOLVER_STATUSES = {
+    "OPTIMAL": _("Den bedst mulige plan (bevist)"),
+    "FEASIBLE": _("En gyldig plan (ikke bevist den bedst mulige)"),
+}
+
+
 class WeeklyPlan(TenantModel):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Forslag")
@@ -198,6 +204,11 @@ class WeeklyPlan(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("planning-plan", args=[self.public_id])
+
+    @property
+    def solver_status_display(self) -> str:
+        """The solver's status in words a corps leader uses."""
+        return str(SOLVER_STATUSES.get(self.solver_status, self.solver_status or "–"))
 
     @property
     def gap_percent(self) -> float | None:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
+from typing import Any, TypedDict
 
 import holidays
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from inklusio.core.errors import DomainError
-from inklusio.organisation.models import Institution
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record, changes_since, diff, snapshot
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import solver
 from inklusio.planning.models import (
+    DAYS,
+    HALVES,
     Absence,
     Contract,
     DemandRule,
@@ -33,16 +39,49 @@ def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def demand_rule_for(municipality) -> DemandRule:
-    rule, _created = DemandRule.objects.get_or_create(municipality=municipality)
-    return rule
+CONTRACT_FIELDS = [
+    "weekly_hours",
+    "institution_hours",
+    "centre_meeting_hours",
+    "action_learning_hours",
+    "other_hours",
+    "support_share_percent",
+]
 
 
-def contract_for(pedagogue: User) -> Contract:
-    contract, _created = Contract.objects.get_or_create(
-        pedagogue=pedagogue, defaults={"municipality_id": pedagogue.municipality_id}
-    )
+class Lookups(TypedDict):
+    """From the solver's ids back to the records they stand for."""
+
+    pedagogues: dict[str, User]
+    institutions: dict[str, Institution]
+
+
+def demand_rule_for(municipality: Municipality) -> DemandRule:
+    """The municipality's demand rule, or the defaults (unsaved) while none has been edited."""
+    rule = DemandRule.objects.filter(municipality=municipality).first()
+    return rule if rule is not None else DemandRule(municipality=municipality)
+
+
+def default_contract(pedagogue: User) -> Contract:
+    """The Ishøj week (37 hours, 32 in institutions) for a pedagogue whose contract has not
+    been edited yet; unsaved, so reading a page never writes."""
+    contract = Contract(pedagogue=pedagogue)
+    if pedagogue.municipality_id is not None:
+        contract.municipality_id = pedagogue.municipality_id
     return contract
+
+
+def contracts_by_pedagogue(pedagogues: Iterable[User]) -> dict[int, Contract]:
+    """Each pedagogue's contract, the default where none is saved, in one query."""
+    pedagogues = list(pedagogues)
+    saved = {c.pedagogue_id: c for c in Contract.objects.filter(pedagogue__in=pedagogues)}
+    return {p.pk: saved.get(p.pk) or default_contract(p) for p in pedagogues}
+
+
+def _municipality(actor: User) -> Municipality:
+    if actor.municipality is None:
+        raise PlanningError(_("Du er ikke tilknyttet en kommune."))
+    return actor.municipality
 
 
 def capacity_half_days(contract: Contract) -> int:
@@ -60,7 +99,7 @@ def public_holiday_days(week_start: datetime.date) -> set[int]:
 def _absent_slots(
     pedagogue: User, week_start: datetime.date, absences: Iterable[Absence]
 ) -> set[tuple[int, int]]:
-    slots = set()
+    slots: set[tuple[int, int]] = set()
     for absence in absences:
         if absence.pedagogue_id != pedagogue.pk:
             continue
@@ -71,7 +110,9 @@ def _absent_slots(
     return slots
 
 
-def support_children(municipality, week_start: datetime.date) -> list[solver.SupportChildInput]:
+def support_children(
+    municipality: Municipality, week_start: datetime.date
+) -> list[solver.SupportChildInput]:
     """Children with a granted support pedagogue in force this week (from visitation)."""
     from inklusio.planning.demand import active_support_children
 
@@ -87,8 +128,8 @@ def support_children(municipality, week_start: datetime.date) -> list[solver.Sup
 
 
 def build_problem(
-    municipality, week_start: datetime.date, *, locked_from: WeeklyPlan | None = None
-) -> tuple[solver.PlanningProblem, dict]:
+    municipality: Municipality, week_start: datetime.date, *, locked_from: WeeklyPlan | None = None
+) -> tuple[solver.PlanningProblem, Lookups]:
     """The planning problem of one week, and lookup tables from solver ids back to records."""
     rule = demand_rule_for(municipality)
     pedagogues = list(
@@ -109,6 +150,7 @@ def build_problem(
             end__gte=week_start,
         )
     )
+    contracts = contracts_by_pedagogue(pedagogues)
     holiday_slots = {(day, half) for day in public_holiday_days(week_start) for half in (0, 1)}
     current: dict[int, dict[str, solver.Function]] = {}
     for attachment in attachments:
@@ -118,7 +160,7 @@ def build_problem(
     pedagogue_inputs = [
         solver.PedagogueInput(
             id=str(pedagogue.pk),
-            max_half_days=capacity_half_days(contract_for(pedagogue)),
+            max_half_days=capacity_half_days(contracts[pedagogue.pk]),
             unavailable_slots=frozenset(
                 _absent_slots(pedagogue, week_start, absences) | holiday_slots
             ),
@@ -160,10 +202,10 @@ def build_problem(
         locked=locked,
         previous_plan=previous,
     )
-    lookups = {
-        "pedagogues": {str(p.pk): p for p in pedagogues},
-        "institutions": {str(i.public_id): i for i in institutions},
-    }
+    lookups = Lookups(
+        pedagogues={str(p.pk): p for p in pedagogues},
+        institutions={str(i.public_id): i for i in institutions},
+    )
     return problem, lookups
 
 
@@ -173,15 +215,19 @@ def _assignment(slot: PlanSlot) -> solver.Assignment:
         slot=(slot.day, slot.half),
         institution_id=str(slot.institution.public_id),
         function=solver.Function(slot.function),
-        child_id=str(slot.child.public_id) if slot.child_id else None,
+        child_id=str(slot.child.public_id) if slot.child is not None else None,
     )
 
 
 def _store_slots(
-    plan: WeeklyPlan, assignments, lookups, locked: set[tuple[str, int, int]] = frozenset()
+    plan: WeeklyPlan,
+    assignments: Iterable[solver.Assignment],
+    lookups: Lookups,
+    locked: Collection[tuple[str, int, int]] = frozenset(),
 ) -> None:
     from inklusio.children.models import Child
 
+    assignments = list(assignments)
     child_ids = {a.child_id for a in assignments if a.child_id}
     children = {str(c.public_id): c for c in Child.objects.filter(public_id__in=child_ids)}
     PlanSlot.objects.bulk_create(
@@ -200,8 +246,8 @@ def _store_slots(
     )
 
 
-def _shortage_facts(problem, lookups) -> list[dict]:
-    facts = []
+def _shortage_facts(problem: solver.PlanningProblem, lookups: Lookups) -> list[dict[str, Any]]:
+    facts: list[dict[str, Any]] = []
     for fact in solver.explain_shortage(problem):
         label = fact.key
         if fact.scope == "institution" and fact.key in lookups["institutions"]:
@@ -220,8 +266,8 @@ def _shortage_facts(problem, lookups) -> list[dict]:
     return facts
 
 
-def _unmet(result, lookups) -> dict:
-    unmet = {}
+def _unmet(result: solver.PlanResult, lookups: Lookups) -> dict[str, float]:
+    unmet: dict[str, float] = {}
     for institution_id, half_days in result.unmet.items():
         if half_days <= 0:
             continue
@@ -234,6 +280,15 @@ def _unmet(result, lookups) -> dict:
     return unmet
 
 
+def _locked_plan(plan: WeeklyPlan) -> WeeklyPlan:
+    """The plan row under lock, refused once a newer version has replaced it: every change
+    goes to the newest version, so two leaders cannot fork the week."""
+    current: WeeklyPlan = WeeklyPlan.objects.select_for_update().get(pk=plan.pk)
+    if current.status == WeeklyPlan.Status.REPLACED:
+        raise PlanningError(_("Planen er allerede erstattet af en nyere udgave."))
+    return current
+
+
 def plan_week(
     *,
     actor: User,
@@ -241,19 +296,24 @@ def plan_week(
     time_limit_s: float = 10.0,
     keep_locked_from: WeeklyPlan | None = None,
 ) -> WeeklyPlan:
-    """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept."""
+    """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept
+    and that plan is replaced."""
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
-    problem, lookups = build_problem(actor.municipality, week_start, locked_from=keep_locked_from)
+    municipality = _municipality(actor)
+    problem, lookups = build_problem(municipality, week_start, locked_from=keep_locked_from)
     if not problem.pedagogues:
         raise PlanningError(_("Der er ingen pædagoger i korpset at planlægge for."))
+    # Solving takes seconds: it runs outside the transaction, and the earlier plan's state is
+    # checked again under lock before its replacement is stored.
     result = solver.solve(problem, time_limit_s=time_limit_s)
     with transaction.atomic():
+        earlier = _locked_plan(keep_locked_from) if keep_locked_from is not None else None
         plan = WeeklyPlan.objects.create(
-            municipality=actor.municipality,
+            municipality=municipality,
             week_start=week_start,
             created_by=actor,
-            based_on=keep_locked_from,
+            based_on=earlier,
             solver_status=result.status,
             objective=result.objective,
             best_bound=result.best_bound,
@@ -265,10 +325,14 @@ def plan_week(
         )
         locked = {(a.pedagogue_id, *a.slot) for a in problem.locked}
         _store_slots(plan, result.assignments, lookups, locked)
-        if keep_locked_from is not None:
-            WeeklyPlan.objects.filter(pk=keep_locked_from.pk).update(
-                status=WeeklyPlan.Status.REPLACED
-            )
+        changes: dict[str, Any] = {
+            "week_start": {"before": None, "after": str(week_start)},
+            "half_days": {"before": None, "after": len(result.assignments)},
+        }
+        if earlier is not None:
+            WeeklyPlan.objects.filter(pk=earlier.pk).update(status=WeeklyPlan.Status.REPLACED)
+            changes["replaces"] = {"before": None, "after": str(earlier.public_id)}
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=plan, changes=changes)
     return plan
 
 
@@ -297,18 +361,17 @@ def replan_absence(
 ) -> WeeklyPlan:
     """Cover a pedagogue's absence with the smallest change (Ishøj: swaps between institutions)
     and list what is lost, so institutions are told in advance instead of on the day."""
-    if plan.status == WeeklyPlan.Status.REPLACED:
-        raise PlanningError(_("Planen er allerede erstattet af en nyere udgave."))
-    problem, lookups = build_problem(plan.municipality, plan.week_start)
-    assignments = tuple(
-        _assignment(slot) for slot in plan.slots.select_related("institution", "child")
-    )
-    result = solver.replan(problem, assignments, {str(pedagogue.pk): frozenset(slots)})
     with transaction.atomic():
+        current = _locked_plan(plan)
+        problem, lookups = build_problem(current.municipality, current.week_start)
+        assignments = tuple(
+            _assignment(slot) for slot in current.slots.select_related("institution", "child")
+        )
+        result = solver.replan(problem, assignments, {str(pedagogue.pk): frozenset(slots)})
         for day, half in sorted(slots):
-            date = plan.day(day)
+            date = current.day(day)
             Absence.objects.create(
-                municipality_id=plan.municipality_id,
+                municipality_id=current.municipality_id,
                 pedagogue=pedagogue,
                 start=date,
                 end=date,
@@ -317,7 +380,9 @@ def replan_absence(
                 created_by=actor,
             )
         revision = _copy_plan(
-            plan, actor=actor, note=_("Omplanlagt efter fravær: %(name)s") % {"name": pedagogue}
+            current,
+            actor=actor,
+            note=_("Omplanlagt efter fravær: %(name)s") % {"name": pedagogue},
         )
         revision.pairs_changed = result.pairs_changed
         revision.lost = [
@@ -325,15 +390,37 @@ def replan_absence(
                 "institution": lookups["institutions"][item.institution_id].name,
                 "day": int(item.slot[0]),
                 "half": int(item.slot[1]),
-                "date": plan.day(item.slot[0]).isoformat(),
+                "date": current.day(item.slot[0]).isoformat(),
             }
             for item in result.lost
         ]
         revision.save()
-        locked = {(str(s.pedagogue_id), s.day, s.half) for s in plan.slots.filter(locked=True)}
+        locked = {(str(s.pedagogue_id), s.day, s.half) for s in current.slots.filter(locked=True)}
         _store_slots(revision, result.assignments, lookups, locked)
-        WeeklyPlan.objects.filter(pk=plan.pk).update(status=WeeklyPlan.Status.REPLACED)
+        WeeklyPlan.objects.filter(pk=current.pk).update(status=WeeklyPlan.Status.REPLACED)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=revision,
+            changes={
+                "absent": {"before": None, "after": str(pedagogue)},
+                "half_days": {"before": None, "after": _slot_labels(slots)},
+                "kind": {"before": None, "after": kind},
+                "lost_half_days": {"before": None, "after": len(result.lost)},
+                "replaces": {"before": None, "after": str(current.public_id)},
+            },
+        )
     return revision
+
+
+def _slot_labels(slots: Iterable[tuple[int, int]]) -> list[str]:
+    return [f"{DAYS[day]} {HALVES[half]}" for day, half in sorted(slots)]
+
+
+def _slot_label(slot: PlanSlot | None) -> str | None:
+    if slot is None:
+        return None
+    return f"{slot.institution.name} ({slot.function})"
 
 
 def slot_set(
@@ -343,78 +430,187 @@ def slot_set(
     pedagogue: User,
     day: int,
     half: int,
-    institution,
+    institution: Institution | None,
     function: str,
 ) -> PlanSlot | None:
-    """A manual edit by the corps leader; it is locked so a later re-plan keeps it."""
-    if plan.status == WeeklyPlan.Status.REPLACED:
-        raise PlanningError(_("Planen er allerede erstattet af en nyere udgave."))
+    """A manual edit by the corps leader; it is locked so a later re-plan keeps it. The hard
+    rules hold for manual edits too: one function per institution, at most three institutions."""
     with transaction.atomic():
-        PlanSlot.objects.filter(plan=plan, pedagogue=pedagogue, day=day, half=half).delete()
-        if institution is None:
-            return None
-        other = PedagogueAttachment.objects.filter(
-            pedagogue=pedagogue, institution=institution
-        ).first()
-        if other is not None and other.function != function:
-            raise PlanningError(
-                _(
-                    "%(name)s er tilknyttet %(institution)s i %(function)s "
-                    "og kan ikke have begge funktioner dér."
+        current = _locked_plan(plan)
+        here = PlanSlot.objects.filter(plan=current, pedagogue=pedagogue, day=day, half=half)
+        before = _slot_label(here.select_related("institution").first())
+        here.delete()
+        created: PlanSlot | None = None
+        if institution is not None:
+            other = PedagogueAttachment.objects.filter(
+                pedagogue=pedagogue, institution=institution
+            ).first()
+            if other is not None and other.function != function:
+                raise PlanningError(
+                    _(
+                        "%(name)s er tilknyttet %(institution)s i %(function)s "
+                        "og kan ikke have begge funktioner dér."
+                    )
+                    % {
+                        "name": pedagogue,
+                        "institution": institution,
+                        "function": other.get_function_display().lower(),
+                    }
                 )
-                % {
-                    "name": pedagogue,
-                    "institution": institution,
-                    "function": other.get_function_display().lower(),
-                }
+            places = set(
+                current.slots.filter(pedagogue=pedagogue).values_list("institution_id", flat=True)
             )
-        places = set(
-            plan.slots.filter(pedagogue=pedagogue).values_list("institution_id", flat=True)
+            if institution.pk not in places and len(places) >= 3:
+                raise PlanningError(_("En pædagog kan højst være i tre institutioner om ugen."))
+            created = PlanSlot.objects.create(
+                municipality_id=current.municipality_id,
+                plan=current,
+                pedagogue=pedagogue,
+                day=day,
+                half=half,
+                institution=institution,
+                function=function,
+                locked=True,
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=current,
+            changes={
+                f"{pedagogue} {_slot_labels([(day, half)])[0]}": {
+                    "before": before,
+                    "after": _slot_label(created),
+                }
+            },
         )
-        if institution.pk not in places and len(places) >= 3:
-            raise PlanningError(_("En pædagog kan højst være i tre institutioner om ugen."))
-        return PlanSlot.objects.create(
-            municipality_id=plan.municipality_id,
-            plan=plan,
-            pedagogue=pedagogue,
-            day=day,
-            half=half,
-            institution=institution,
-            function=function,
-            locked=True,
-        )
+    return created
 
 
 def plan_publish(*, actor: User, plan: WeeklyPlan) -> WeeklyPlan:
+    """Publish a week plan; the week's earlier published plan is replaced. A replaced plan
+    cannot be published: it would undo the change that replaced it."""
     with transaction.atomic():
-        WeeklyPlan.objects.filter(
-            municipality_id=plan.municipality_id,
-            week_start=plan.week_start,
+        current: WeeklyPlan = WeeklyPlan.objects.select_for_update().get(pk=plan.pk)
+        if current.status == WeeklyPlan.Status.REPLACED:
+            raise PlanningError(
+                _(
+                    "En erstattet ugeplan kan ikke offentliggøres. "
+                    "Offentliggør den nyeste udgave af ugen i stedet."
+                )
+            )
+        if current.status == WeeklyPlan.Status.PUBLISHED:
+            return current
+        earlier = WeeklyPlan.objects.select_for_update().filter(
+            municipality_id=current.municipality_id,
+            week_start=current.week_start,
             status=WeeklyPlan.Status.PUBLISHED,
-        ).exclude(pk=plan.pk).update(status=WeeklyPlan.Status.REPLACED)
-        plan.status = WeeklyPlan.Status.PUBLISHED
-        plan.save(update_fields=["status"])
-    return plan
-
-
-def contract_update(
-    *, actor: User, contract: Contract, data: dict, expected_version: int | None
-) -> Contract:
-    from inklusio.core.errors import EditConflict
-
-    with transaction.atomic():
-        current = Contract.objects.select_for_update().get(pk=contract.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise EditConflict(current=current, changed_fields={})
-        for name, value in data.items():
-            if name != "version":
-                setattr(current, name, value)
-        current.version += 1
-        current.save()
+        )
+        replaced = [str(p.public_id) for p in earlier]
+        earlier.update(status=WeeklyPlan.Status.REPLACED)
+        changes: dict[str, Any] = {
+            "status": {"before": current.status, "after": WeeklyPlan.Status.PUBLISHED.value}
+        }
+        if replaced:
+            changes["replaces"] = {"before": None, "after": replaced}
+        current.status = WeeklyPlan.Status.PUBLISHED
+        current.save(update_fields=["status"])
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
     return current
 
 
-def absence_add(*, actor: User, pedagogue: User, data: dict) -> Absence:
-    return Absence.objects.create(
-        municipality_id=pedagogue.municipality_id, pedagogue=pedagogue, created_by=actor, **data
+def _check_contract_hours(values: dict[str, Any]) -> None:
+    """A contract's parts add up to its week (footnote 27: 32 + 2.5 + 1 + 1.5 = 37)."""
+    parts = sum(
+        Decimal(values[name])
+        for name in (
+            "institution_hours",
+            "centre_meeting_hours",
+            "action_learning_hours",
+            "other_hours",
+        )
     )
+    total = Decimal(values["weekly_hours"])
+    if parts != total:
+        raise PlanningError(
+            _("Timerne går ikke op: %(parts)s timer fordelt, men ugen har %(total)s timer.")
+            % {"parts": parts, "total": total}
+        )
+    if values["support_share_percent"] > 100:
+        raise PlanningError(_("En andel kan højst være 100 %."))
+
+
+def contract_open(*, actor: User, pedagogue: User) -> Contract:
+    """The pedagogue's contract, created with the Ishøj defaults when it is first opened for
+    editing (reading the corps overview never creates one)."""
+    with transaction.atomic():
+        # Lock the pedagogue so two leaders opening the same contract create it once.
+        locked = User.objects.select_for_update().get(pk=pedagogue.pk)
+        existing: Contract | None = Contract.objects.filter(pedagogue=locked).first()
+        if existing is not None:
+            return existing
+        if locked.role != Role.PEDAGOGUE or not locked.is_active:
+            raise PlanningError(_("Kun aktive pædagoger i korpset har en kontrakt."))
+        contract = default_contract(locked)
+        contract.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=contract,
+            changes=diff({}, snapshot(contract, CONTRACT_FIELDS)),
+        )
+    return contract
+
+
+def contract_update(
+    *, actor: User, contract: Contract, data: dict[str, Any], expected_version: int | None
+) -> Contract:
+    """Change a pedagogue's contract; the hours must add up, and a save based on an outdated
+    version is refused with what the other person changed."""
+    with transaction.atomic():
+        current: Contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise EditConflict(
+                current=current, changed_fields=changes_since(current, expected_version)
+            )
+        before = snapshot(current, CONTRACT_FIELDS)
+        values = {name: data.get(name, getattr(current, name)) for name in CONTRACT_FIELDS}
+        _check_contract_hours(values)
+        for name in CONTRACT_FIELDS:
+            setattr(current, name, values[name])
+        changes = diff(before, snapshot(current, CONTRACT_FIELDS))
+        if not changes:
+            return current
+        changes["version"] = {"before": current.version, "after": current.version + 1}
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
+    return current
+
+
+def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absence:
+    """Register a pedagogue's absence; the planner leaves those half-days free."""
+    start, end = data["start"], data["end"]
+    if end < start:
+        raise PlanningError(_("Slutdatoen ligger før startdatoen."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=pedagogue.pk)
+        if locked.role != Role.PEDAGOGUE or locked.municipality_id != actor.municipality_id:
+            raise PlanningError(_("Fravær registreres kun for pædagoger i korpset."))
+        absence = Absence.objects.create(
+            municipality=_municipality(actor),
+            pedagogue=locked,
+            created_by=actor,
+            start=start,
+            end=end,
+            part=data.get("part", Absence.Part.WHOLE_DAY),
+            kind=data["kind"],
+            note=data.get("note", ""),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=absence,
+            changes=diff({}, snapshot(absence, ["pedagogue", "start", "end", "part", "kind"])),
+        )
+    return absence

@@ -24,29 +24,46 @@ def _pedagogues(user):
     return User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
 
 
+def _contract_open(request):
+    """Open a pedagogue's contract for editing; it is created with the defaults the first time."""
+    pedagogue = access.get_visible_or_404(
+        _pedagogues(request.user), pk=request.POST.get("pedagogue")
+    )
+    try:
+        contract = services.contract_open(actor=request.user, pedagogue=pedagogue)
+    except services.PlanningError as error:
+        messages.error(request, str(error))
+        return redirect("planning-overview")
+    return redirect(contract)
+
+
 @login_required
 def overview(request):
     if not access.can_view_planning(request.user):
         raise Http404
+    if request.method == "POST" and not access.can_manage_planning(request.user):
+        raise Http404
+    if request.method == "POST" and "contract_for" in request.POST:
+        return _contract_open(request)
     form = PlanWeekForm(request.POST or None)
-    if request.method == "POST":
-        if not access.can_manage_planning(request.user):
-            raise Http404
-        if form.is_valid():
-            try:
-                plan = services.plan_week(
-                    actor=request.user,
-                    week_start=form.cleaned_data["week_start"],
-                    time_limit_s=form.cleaned_data["time_limit"],
-                )
-            except services.PlanningError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Ugeplanen er beregnet."))
-                return redirect(plan)
-    feed, _created = CalendarFeed.objects.get_or_create(
-        user=request.user, defaults={"municipality_id": request.user.municipality_id}
-    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_week(
+                actor=request.user,
+                week_start=form.cleaned_data["week_start"],
+                time_limit_s=form.cleaned_data["time_limit"],
+            )
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Ugeplanen er beregnet."))
+            return redirect(plan)
+    feed = None
+    if request.user.role == Role.PEDAGOGUE:
+        # The secret feed address is made the first time the pedagogue is shown it.
+        feed, _created = CalendarFeed.objects.get_or_create(
+            user=request.user, defaults={"municipality_id": request.user.municipality_id}
+        )
     return render(
         request,
         "planning/overview.html",
@@ -55,7 +72,7 @@ def overview(request):
             "can_manage": access.can_manage_planning(request.user),
             "plans": access.weekly_plans_visible_to(request.user)[:20],
             "corps": selectors.corps_overview(request.user),
-            "feed": feed if request.user.role == Role.PEDAGOGUE else None,
+            "feed": feed,
         },
     )
 
@@ -158,8 +175,12 @@ def plan_slot_edit(request, public_id):
 @require_POST
 def plan_publish(request, public_id):
     plan = _managed_plan(request, public_id)
-    services.plan_publish(actor=request.user, plan=plan)
-    messages.success(request, _("Ugeplanen er offentliggjort."))
+    try:
+        services.plan_publish(actor=request.user, plan=plan)
+    except services.PlanningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Ugeplanen er offentliggjort."))
     return redirect(plan)
 
 
@@ -179,47 +200,68 @@ def plan_resolve(request, public_id):
     return redirect(revision)
 
 
+def _contract_save(request, contract, form) -> bool:
+    """Save the contract form through the service; refusals become form errors, so the typed
+    numbers stay on the page."""
+    if not form.is_valid():
+        return False
+    try:
+        services.contract_update(
+            actor=request.user,
+            contract=contract,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except EditConflict as conflict:
+        form.add_error(
+            None,
+            _(
+                "Kontrakten er ændret af en anden, efter du åbnede den. "
+                "Dine tal er bevaret; gem igen."
+            ),
+        )
+        form.data = form.data.copy()
+        form.data["version"] = conflict.current.version
+        return False
+    except services.PlanningError as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, _("Kontrakten er gemt."))
+    return True
+
+
+def _absence_save(request, contract, absence_form) -> bool:
+    if not absence_form.is_valid():
+        return False
+    try:
+        services.absence_add(
+            actor=request.user, pedagogue=contract.pedagogue, data=absence_form.cleaned_data
+        )
+    except services.PlanningError as error:
+        absence_form.add_error(None, str(error))
+        return False
+    messages.success(request, _("Fraværet er registreret."))
+    return True
+
+
 @login_required
 def contract_edit(request, public_id):
     contract = access.get_visible_or_404(
         access.contracts_visible_to(request.user), public_id=public_id
     )
     can_edit = access.can_manage_planning(request.user)
-    form = ContractForm(request.POST or None, instance=contract) if can_edit else None
-    absence_form = AbsenceForm(prefix="absence") if can_edit else None
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404
-        if "absence-kind" in request.POST:
-            absence_form = AbsenceForm(request.POST, prefix="absence")
-            form = ContractForm(instance=contract)
-            if absence_form.is_valid():
-                services.absence_add(
-                    actor=request.user, pedagogue=contract.pedagogue, data=absence_form.cleaned_data
-                )
-                messages.success(request, _("Fraværet er registreret."))
-                return redirect(contract)
-        elif form.is_valid():
-            try:
-                services.contract_update(
-                    actor=request.user,
-                    contract=contract,
-                    data=form.cleaned_data,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except EditConflict:
-                form.add_error(
-                    None,
-                    _(
-                        "Kontrakten er ændret af en anden, efter du åbnede den. "
-                        "Dine tal er bevaret; gem igen."
-                    ),
-                )
-                form.data = form.data.copy()
-                form.data["version"] = contract.__class__.objects.get(pk=contract.pk).version
-            else:
-                messages.success(request, _("Kontrakten er gemt."))
-                return redirect(contract)
+    if request.method == "POST" and not can_edit:
+        raise Http404
+    is_absence = request.method == "POST" and "absence-kind" in request.POST
+    data = request.POST if request.method == "POST" else None
+    form = ContractForm(None if is_absence else data, instance=contract) if can_edit else None
+    absence_form = AbsenceForm(data if is_absence else None, prefix="absence") if can_edit else None
+    if data is not None and (
+        _absence_save(request, contract, absence_form)
+        if is_absence
+        else _contract_save(request, contract, form)
+    ):
+        return redirect(contract)
     return render(
         request,
         "planning/contract.html",

@@ -8,24 +8,9 @@ from icalendar import Calendar
 
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution
-from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning import services
-from inklusio.planning.models import Absence, CalendarFeed, DemandRule, PlanSlot, WeeklyPlan
-from tests.conftest import make_user
-
-MONDAY = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture
-def corps(cast):
-    """Bob (resource at Bøgely) and Pete (resource at Elverhøj, support at Bøgely)."""
-    pete = make_user("pete", cast.ishoj, Role.PEDAGOGUE)
-    PedagogueAttachment.objects.create(
-        municipality=cast.ishoj, pedagogue=pete, institution=cast.elverhoej, function="resource"
-    )
-    DemandRule.objects.create(municipality=cast.ishoj, small_half_days=3, large_half_days=6)
-    cast.pete = pete
-    return cast
+from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
+from tests.planning.conftest import MONDAY
 
 
 def slots_of(plan, **filters):
@@ -160,6 +145,40 @@ class TestManualEdits:
         )
         assert "kan ikke have begge funktioner" in response.content.decode()
 
+    def test_a_fourth_institution_in_the_week_is_refused_but_a_swap_within_three_is_not(
+        self, corps, client_for
+    ):
+        """The three-institution limit holds for the corps leader's manual edits too."""
+        third, fourth = (
+            Institution.objects.create(
+                municipality=corps.ishoj, name=name, kind="integrated", size=40
+            )
+            for name in ("Tusindfryd", "Mælkebøtten")
+        )
+        client = client_for(corps.cora)
+
+        def edit(slot, institution):
+            return client.post(
+                reverse("planning-slot-edit", args=[corps.plan.public_id]),
+                {
+                    "pedagogue": corps.pete.pk,
+                    "slot": slot,
+                    "institution": institution.pk,
+                    "function": "resource",
+                },
+                follow=True,
+            )
+
+        for slot, institution in (("0-0", corps.elverhoej), ("0-1", corps.boegely), ("2-0", third)):
+            assert "Ændringen er gemt" in edit(slot, institution).content.decode()
+        refused = edit("3-0", fourth)
+        assert "En pædagog kan højst være i tre institutioner om ugen." in refused.content.decode()
+        assert not PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete, day=3).exists()
+        # Moving the half-day at the third institution to the fourth keeps him in three.
+        assert "Ændringen er gemt" in edit("2-0", fourth).content.decode()
+        where = PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete)
+        assert {s.institution for s in where} == {corps.elverhoej, corps.boegely, fourth}
+
 
 class TestWhoSeesWhat:
     def test_an_institution_leader_sees_only_their_institutions_row(self, corps, client_for):
@@ -171,11 +190,67 @@ class TestWhoSeesWhat:
     def test_a_pedagogue_sees_their_own_row(self, corps, client_for):
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
         grids = client_for(corps.pete).get(plan.get_absolute_url()).context["grids"]
-        assert [row.label for row in grids["pedagogues"]] == [str(corps.pete)] or all(
-            row.label in {str(corps.pete), str(corps.bob)} for row in grids["pedagogues"]
-        )
+        # Pete works this week, so his row is there; colleagues' rows only for the half-days
+        # they spend in an institution Pete is attached to (Elverhøj).
+        assert slots_of(plan, pedagogue=corps.pete)
+        labels = [row.label for row in grids["pedagogues"]]
+        colleagues_at_elverhoej = {
+            str(s.pedagogue) for s in slots_of(plan, institution=corps.elverhoej)
+        }
+        assert sorted(labels) == sorted(colleagues_at_elverhoej | {str(corps.pete)})
         where_pete_works = {s.institution.name for s in slots_of(plan, pedagogue=corps.pete)}
         assert {row.label for row in grids["institutions"]} <= where_pete_works
+
+
+class TestPlanPage:
+    """Corps leaders read the week off the page: who is away, the centre meeting, the status."""
+
+    def week_with_pete_ill_on_monday(self, corps):
+        PlanSlot.objects.create(
+            municipality=corps.ishoj,
+            plan=corps.plan,
+            pedagogue=corps.pete,
+            day=2,
+            half=0,
+            institution=corps.elverhoej,
+            function="resource",
+        )
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.pete,
+            start=MONDAY,
+            end=MONDAY,
+            kind=Absence.Kind.ILLNESS,
+            created_by=corps.cora,
+        )
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(solver_status="OPTIMAL")
+
+    def row(self, response, pedagogue):
+        [row] = [r for r in response.context["grids"]["pedagogues"] if r.label == str(pedagogue)]
+        return row
+
+    def test_an_absent_pedagogue_stays_in_the_grid_with_the_absence(self, corps, client_for):
+        self.week_with_pete_ill_on_monday(corps)
+        response = client_for(corps.cora).get(corps.plan.get_absolute_url())
+        pete = self.row(response, corps.pete)
+        assert pete.cells[0] == pete.cells[1] == ["Fravær: Sygdom"]
+        assert pete.cells[4] == ["Elverhøj (R)"]
+        # Bob has nothing planned this week, yet the corps leader still sees him.
+        assert self.row(response, corps.bob).cells[0] == []
+
+    def test_the_centre_meeting_is_named_and_the_status_is_in_danish(self, corps, client_for):
+        self.week_with_pete_ill_on_monday(corps)
+        response = client_for(corps.cora).get(corps.plan.get_absolute_url())
+        # The demand rule puts the centre meeting on Tuesday afternoon (slot 3).
+        assert self.row(response, corps.pete).cells[3] == ["Centermøde"]
+        page = response.content.decode()
+        assert "Den bedst mulige plan (bevist)" in page and "OPTIMAL" not in page
+
+    def test_an_institution_leader_sees_the_absence_but_not_its_reason(self, corps, client_for):
+        self.week_with_pete_ill_on_monday(corps)
+        response = client_for(corps.carl).get(corps.plan.get_absolute_url())
+        assert self.row(response, corps.pete).cells[0] == ["Fravær"]
+        assert "Sygdom" not in response.content.decode()
 
 
 class TestContract:
@@ -196,6 +271,84 @@ class TestContract:
         assert response.status_code == 200
         assert "Timerne går ikke op" in response.content.decode()
         assert 'value="33"' in response.content.decode()
+
+    def contract_post(self, client, url, **changes):
+        data = {
+            "weekly_hours": "37",
+            "institution_hours": "30",
+            "centre_meeting_hours": "4.5",
+            "action_learning_hours": "1",
+            "other_hours": "1.5",
+            "support_share_percent": "40",
+            "version": "1",
+        }
+        return client.post(url, {**data, **changes})
+
+    def test_a_contract_is_saved_through_the_page(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        response = self.contract_post(client_for(corps.cora), url)
+        assert response.status_code == 302
+        corps.contract_bob.refresh_from_db()
+        assert (corps.contract_bob.institution_hours, corps.contract_bob.version) == (30, 2)
+        assert corps.contract_bob.support_share_percent == 40
+
+    def test_a_save_over_someone_elses_change_is_refused_and_keeps_the_typed_numbers(
+        self, corps, client_for
+    ):
+        """Cora and a colleague both opened version 1; Cora saved first."""
+        url = corps.contract_bob.get_absolute_url()
+        client = client_for(corps.cora)
+        self.contract_post(client, url)
+        late = self.contract_post(client, url, institution_hours="28", other_hours="3.5")
+        page = late.content.decode()
+        assert late.status_code == 200
+        assert "Kontrakten er ændret af en anden, efter du åbnede den" in page
+        assert 'value="28"' in page and 'value="3.5"' in page
+        assert 'name="version" value="2"' in page, "saving again is based on the newest version"
+        corps.contract_bob.refresh_from_db()
+        assert corps.contract_bob.institution_hours == 30
+
+
+class TestAbsence:
+    def absence_post(self, client, url, **changes):
+        data = {
+            "absence-start": MONDAY.isoformat(),
+            "absence-end": (MONDAY + datetime.timedelta(days=2)).isoformat(),
+            "absence-part": "day",
+            "absence-kind": "course",
+            "absence-note": "Kursus i ICDP",
+        }
+        return client.post(url, {**data, **changes})
+
+    def test_an_absence_is_registered_through_the_page(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        response = self.absence_post(client_for(corps.cora), url)
+        assert response["Location"] == url
+        absence = Absence.objects.get(pedagogue=corps.bob)
+        assert (absence.start, absence.end, absence.kind) == (
+            MONDAY,
+            MONDAY + datetime.timedelta(days=2),
+            "course",
+        )
+        page = client_for(corps.cora).get(url).content.decode()
+        assert "Kursus i ICDP" in page
+
+    def test_an_end_before_the_start_is_refused_in_danish_and_the_typed_text_kept(
+        self, corps, client_for
+    ):
+        url = corps.contract_bob.get_absolute_url()
+        the_day_before = (MONDAY - datetime.timedelta(days=1)).isoformat()
+        response = self.absence_post(client_for(corps.cora), url, **{"absence-end": the_day_before})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Slutdatoen ligger før startdatoen." in page
+        assert 'value="Kursus i ICDP"' in page and f'value="{the_day_before}"' in page
+        assert not Absence.objects.exists()
+
+    def test_a_pedagogue_cannot_register_absence(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        assert self.absence_post(client_for(corps.bob), url).status_code == 404
+        assert not Absence.objects.exists()
 
 
 class TestCalendarFeed:

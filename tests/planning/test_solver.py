@@ -1,4 +1,9 @@
-"""The solver, greedy and re-planning keep every hard rule (property tests on random weeks)."""
+"""The solver, greedy and re-planning keep every hard rule (property tests on random weeks).
+
+The oracle is `tests/planning/hard_rules.py`, the rules written again from their description;
+`check_hard_rules` is itself tested against it, and against one broken plan per rule."""
+
+import dataclasses
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +25,8 @@ from inklusio.planning.solver import (
     replan,
     solve,
 )
+from tests.planning import hard_rules
+from tests.planning.hard_rules import broken_rules
 
 
 @st.composite
@@ -67,14 +74,14 @@ FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
 @given(problems())
 def test_every_solver_plan_keeps_the_hard_rules(problem):
     result = solve(problem, time_limit_s=2)
-    assert check_hard_rules(problem, result.assignments) == []
+    assert broken_rules(problem, result.assignments) == set()
     assert result.objective <= greedy(problem).objective
 
 
 @FAST
 @given(problems())
 def test_every_greedy_plan_keeps_the_hard_rules(problem):
-    assert check_hard_rules(problem, greedy(problem).assignments) == []
+    assert broken_rules(problem, greedy(problem).assignments) == set()
 
 
 @FAST
@@ -110,7 +117,7 @@ def test_replanning_keeps_the_hard_rules_and_touches_only_the_absence(problem, d
         centre_meeting_slots=problem.centre_meeting_slots,
         max_institutions=problem.max_institutions,
     )
-    assert check_hard_rules(still_valid, result.assignments) == []
+    assert broken_rules(still_valid, result.assignments) == set()
 
 
 def test_an_ishoj_sized_week_is_solved_to_proven_optimality():
@@ -119,7 +126,7 @@ def test_an_ishoj_sized_week_is_solved_to_proven_optimality():
     assert result.status == "OPTIMAL"
     assert result.gap == 0
     assert result.objective <= greedy(problem).objective
-    assert check_hard_rules(problem, result.assignments) == []
+    assert broken_rules(problem, result.assignments) == set()
 
 
 def test_locked_half_days_are_kept():
@@ -232,6 +239,7 @@ def test_the_solver_is_never_worse_than_greedy_on_larger_weeks(seed):
     result = solve(problem, time_limit_s=3)
     assert result.objective <= greedy(problem).objective
     assert check_hard_rules(problem, result.assignments) == []
+    assert broken_rules(problem, result.assignments) == set()
     assert evaluate(problem, result.assignments) == result.objective
 
 
@@ -257,3 +265,112 @@ def test_a_stand_in_never_takes_a_pedagogue_past_the_institution_limit():
     result = replan(problem, plan, {"p3": absent})
     assert check_hard_rules(problem, result.assignments) == []
     assert [a.institution_id for a in result.lost] == ["i0"]
+
+
+# --- check_hard_rules against the independent oracle -------------------------------------------
+
+
+@st.composite
+def any_plans(draw):
+    """A week and any plan for it, valid or not: the solver's rule check must say exactly when
+    the plan breaks a rule."""
+    problem = draw(problems())
+    functions = list(Function)
+
+    def assignment():
+        child = draw(st.sampled_from([None, *problem.support_children]))
+        return Assignment(
+            pedagogue_id=draw(st.sampled_from(problem.pedagogues)).id,
+            slot=draw(st.sampled_from(SLOTS)),
+            institution_id=draw(st.sampled_from(problem.institutions)).id,
+            function=Function.SUPPORT if child else draw(st.sampled_from(functions)),
+            child_id=child.id if child else None,
+        )
+
+    plan = [assignment() for _ in range(draw(st.integers(0, 12)))]
+    locked = tuple(draw(st.lists(st.sampled_from(plan), max_size=2))) if plan else ()
+    if draw(st.booleans()):
+        locked += (assignment(),)
+    return dataclasses.replace(problem, locked=locked), plan
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_plans())
+def test_the_rule_check_finds_a_broken_rule_exactly_when_the_oracle_does(problem_and_plan):
+    problem, plan = problem_and_plan
+    assert bool(check_hard_rules(problem, plan)) == bool(broken_rules(problem, plan))
+
+
+def _week(**changes) -> PlanningProblem:
+    """Anna (4 half-days, away Monday morning) and Bent (9), four institutions, Mia's support
+    at i1, the centre meeting on Tuesday afternoon, at most three institutions each."""
+    week = PlanningProblem(
+        pedagogues=(
+            PedagogueInput("anna", 4, frozenset({(0, 0)})),
+            PedagogueInput("bent", 9),
+        ),
+        institutions=tuple(InstitutionInput(f"i{k}", 2) for k in range(1, 5)),
+        support_children=(SupportChildInput("mia", "i1", 3),),
+        centre_meeting_slots=frozenset({(1, 1)}),
+        max_institutions=3,
+    )
+    return dataclasses.replace(week, **changes)
+
+
+R, S = Function.RESOURCE, Function.SUPPORT
+VALID_WEEK = [
+    Assignment("anna", (2, 0), "i1", R),
+    Assignment("anna", (2, 1), "i2", R),
+    Assignment("bent", (2, 0), "i1", S, "mia"),
+    Assignment("bent", (2, 1), "i1", S, "mia"),
+    Assignment("bent", (3, 0), "i3", R),
+    Assignment("bent", (4, 0), "i4", R, None),
+]
+BROKEN_WEEKS = [
+    (
+        hard_rules.TWICE,
+        _week(),
+        [Assignment("anna", (2, 0), "i1", R), Assignment("anna", (2, 0), "i2", R)],
+    ),
+    (hard_rules.UNAVAILABLE, _week(), [Assignment("anna", (0, 0), "i1", R)]),
+    (hard_rules.UNAVAILABLE, _week(), [Assignment("bent", (1, 1), "i1", R)]),
+    (
+        hard_rules.CONTRACT,
+        _week(),
+        [Assignment("anna", slot, "i1", R) for slot in [(2, 0), (2, 1), (3, 0), (3, 1), (4, 0)]],
+    ),
+    (
+        hard_rules.INSTITUTIONS,
+        _week(),
+        [Assignment("bent", (day, 0), f"i{day}", R) for day in range(1, 5)],
+    ),
+    (
+        hard_rules.BOTH_FUNCTIONS,
+        _week(),
+        [Assignment("bent", (2, 0), "i1", R), Assignment("bent", (2, 1), "i1", S)],
+    ),
+    (hard_rules.CHILD_ELSEWHERE, _week(), [Assignment("bent", (2, 0), "i2", S, "mia")]),
+    (
+        hard_rules.CHILD_SHARED,
+        _week(),
+        [Assignment("anna", (2, 0), "i1", S, "mia"), Assignment("bent", (2, 0), "i1", S, "mia")],
+    ),
+    (
+        hard_rules.LOCKED,
+        _week(locked=(Assignment("bent", (4, 1), "i1", R),)),
+        [Assignment("bent", (4, 1), "i2", R)],
+    ),
+]
+
+
+def test_a_valid_week_passes_both_checks():
+    assert broken_rules(_week(), VALID_WEEK) == set()
+    assert check_hard_rules(_week(), VALID_WEEK) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "problem", "plan"), BROKEN_WEEKS, ids=[rule for rule, _p, _a in BROKEN_WEEKS]
+)
+def test_a_plan_breaking_one_hard_rule_is_rejected(rule, problem, plan):
+    assert broken_rules(problem, plan) == {rule}, "the example breaks exactly this rule"
+    assert check_hard_rules(problem, plan), f"check_hard_rules accepted a plan breaking: {rule}"

@@ -1,0 +1,122 @@
+"""The planning pages read in a fixed number of queries, however large the corps, and never
+write on reading (an earlier version created a contract per pedagogue on every visit)."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inklusio.organisation.models import Institution
+from inklusio.people.models import PedagogueAttachment, Role
+from inklusio.planning.models import (
+    Absence,
+    Contract,
+    InstitutionDemandOverride,
+    PlanSlot,
+)
+from tests.conftest import make_user
+from tests.planning.conftest import MONDAY
+
+
+def grow(corps, start: int, stop: int) -> None:
+    """Pedagogues and institutions number `start`..`stop`-1: every other one with a saved
+    contract or a demand override, each pedagogue in the plan and attached, each with an absence."""
+    for k in range(start, stop):
+        pedagogue = make_user(f"extra{k:02d}", corps.ishoj, Role.PEDAGOGUE)
+        institution = Institution.objects.create(
+            municipality=corps.ishoj, name=f"Institution {k:02d}", kind="integrated", size=50 + k
+        )
+        if k % 2:
+            Contract.objects.create(municipality=corps.ishoj, pedagogue=pedagogue)
+            InstitutionDemandOverride.objects.create(
+                municipality=corps.ishoj, institution=institution, half_days=4
+            )
+        PedagogueAttachment.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=pedagogue,
+            institution=institution,
+            function="resource",
+        )
+        PlanSlot.objects.create(
+            municipality=corps.ishoj,
+            plan=corps.plan,
+            pedagogue=pedagogue,
+            day=k % 5,
+            half=0,
+            institution=institution,
+            function="resource",
+        )
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.bob,
+            start=MONDAY,
+            end=MONDAY,
+            kind="course",
+            created_by=corps.cora,
+        )
+
+
+def count_queries(client, url: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context), [query["sql"] for query in context.captured_queries]
+
+
+def queries_with_5_and_50(corps, client, url: str) -> tuple[int, int]:
+    grow(corps, 0, 5)
+    client.get(url)  # warm caches that belong to the first request of a session
+    few, _sql = count_queries(client, url)
+    grow(corps, 5, 50)
+    many, sql = count_queries(client, url)
+    assert not [q for q in sql if q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    return few, many
+
+
+class TestConstantQueries:
+    def test_the_weekly_plan_page(self, corps, client_for):
+        url = corps.plan.get_absolute_url()
+        few, many = queries_with_5_and_50(corps, client_for(corps.cora), url)
+        assert few == many
+
+    def test_the_weekly_plan_page_as_a_pedagogue(self, corps, client_for):
+        url = corps.plan.get_absolute_url()
+        few, many = queries_with_5_and_50(corps, client_for(corps.bob), url)
+        assert few == many
+
+    def test_the_corps_overview(self, corps, client_for):
+        few, many = queries_with_5_and_50(
+            corps, client_for(corps.cora), reverse("planning-overview")
+        )
+        assert few == many
+
+    def test_the_contract_page(self, corps, client_for):
+        url = corps.contract_bob.get_absolute_url()
+        few, many = queries_with_5_and_50(corps, client_for(corps.cora), url)
+        assert few == many
+
+    def test_reading_the_overview_creates_no_contract(self, corps, client_for):
+        grow(corps, 0, 5)
+        client_for(corps.cora).get(reverse("planning-overview"))
+        assert Contract.objects.count() == 1 + 2  # Bob's, and the two odd pedagogues'
+
+
+class TestContractOpenedFromTheOverview:
+    def test_a_pedagogue_without_a_contract_shows_the_defaults_and_gets_one_when_opened(
+        self, corps, client_for
+    ):
+        client = client_for(corps.cora)
+        page = client.get(reverse("planning-overview"))
+        [pete] = [row for row in page.context["corps"] if row.pedagogue == corps.pete]
+        assert not pete.has_contract and pete.contract.institution_hours == 32
+        response = client.post(
+            reverse("planning-overview"), {"contract_for": "1", "pedagogue": corps.pete.pk}
+        )
+        contract = Contract.objects.get(pedagogue=corps.pete)
+        assert response["Location"] == contract.get_absolute_url()
+
+    def test_only_the_corps_leader_may_open_one(self, corps, client_for):
+        response = client_for(corps.alice).post(
+            reverse("planning-overview"), {"contract_for": "1", "pedagogue": corps.pete.pk}
+        )
+        assert response.status_code == 404
+        assert not Contract.objects.filter(pedagogue=corps.pete).exists()

@@ -1,0 +1,273 @@
+"""Every planning service leaves exactly one audit row naming what changed and who did it."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.planning import services
+from inklusio.planning.models import Absence, Contract, PlanSlot, WeeklyPlan
+from tests.planning.conftest import MONDAY
+
+CONTRACT = {
+    "weekly_hours": Decimal("37"),
+    "institution_hours": Decimal("30"),
+    "centre_meeting_hours": Decimal("4.5"),
+    "action_learning_hours": Decimal("1"),
+    "other_hours": Decimal("1.5"),
+    "support_share_percent": 40,
+}
+
+
+def only_audit_row(**filters) -> AuditEntry:
+    """The one audit entry for the change; fails if there is none or more than one."""
+    [entry] = AuditEntry.objects.filter(**filters)
+    return entry
+
+
+def plan_of(corps, **extra) -> WeeklyPlan:
+    return services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=2, **extra)
+
+
+class TestPlanWeek:
+    def test_a_new_plan_is_recorded_as_created_by_the_corps_leader(self, corps):
+        plan = plan_of(corps)
+        entry = only_audit_row(object_type="weeklyplan")
+        assert (entry.action, entry.object_id, entry.actor) == (
+            AuditAction.CREATE,
+            str(plan.public_id),
+            corps.cora,
+        )
+        assert entry.changes["week_start"]["after"] == str(MONDAY)
+
+    def test_solving_again_replaces_the_plan_in_the_same_record(self, corps):
+        plan = plan_of(corps)
+        revision = plan_of(corps, keep_locked_from=plan)
+        plan.refresh_from_db()
+        assert plan.status == WeeklyPlan.Status.REPLACED
+        entry = only_audit_row(object_id=str(revision.public_id))
+        assert entry.changes["replaces"]["after"] == str(plan.public_id)
+
+    def test_a_replaced_plan_cannot_be_solved_again(self, corps):
+        plan = plan_of(corps)
+        plan_of(corps, keep_locked_from=plan)
+        before = AuditEntry.objects.count()
+        with pytest.raises(services.PlanningError, match="erstattet"):
+            plan_of(corps, keep_locked_from=plan)
+        assert AuditEntry.objects.count() == before
+        assert WeeklyPlan.objects.filter(based_on=plan).count() == 1
+
+
+class TestReplanAbsence:
+    def test_the_revision_is_recorded_with_the_absence(self, corps):
+        plan = plan_of(corps)
+        revision = services.replan_absence(
+            actor=corps.cora,
+            plan=plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(0, 0)}),
+            kind="illness",
+        )
+        entry = only_audit_row(object_id=str(revision.public_id))
+        assert (entry.action, entry.actor) == (AuditAction.CREATE, corps.cora)
+        assert entry.changes["absent"]["after"] == str(corps.bob)
+        assert entry.changes["replaces"]["after"] == str(plan.public_id)
+
+    def test_a_replaced_plan_is_not_replanned_twice(self, corps):
+        plan = plan_of(corps)
+        services.replan_absence(
+            actor=corps.cora,
+            plan=plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(0, 0)}),
+            kind="illness",
+        )
+        with pytest.raises(services.PlanningError, match="erstattet"):
+            services.replan_absence(
+                actor=corps.cora,
+                plan=plan,
+                pedagogue=corps.bob,
+                slots=frozenset({(0, 1)}),
+                kind="illness",
+            )
+        assert WeeklyPlan.objects.filter(based_on=plan).count() == 1
+        assert Absence.objects.filter(pedagogue=corps.bob).count() == 1
+
+
+class TestSlotSet:
+    def test_a_manual_edit_is_recorded_on_the_plan(self, corps):
+        slot = services.slot_set(
+            actor=corps.cora,
+            plan=corps.plan,
+            pedagogue=corps.pete,
+            day=4,
+            half=1,
+            institution=corps.elverhoej,
+            function="resource",
+        )
+        assert slot is not None and slot.locked
+        entry = only_audit_row(object_type="weeklyplan")
+        assert (entry.action, entry.object_id, entry.actor) == (
+            AuditAction.CHANGE,
+            str(corps.plan.public_id),
+            corps.cora,
+        )
+        [(where, change)] = entry.changes.items()
+        assert "Fredag eftermiddag" in where and str(corps.pete) in where
+        assert change == {"before": None, "after": "Elverhøj (resource)"}
+
+    def test_a_refused_edit_leaves_no_record_and_keeps_the_slot(self, corps):
+        services.slot_set(
+            actor=corps.cora,
+            plan=corps.plan,
+            pedagogue=corps.bob,
+            day=0,
+            half=0,
+            institution=corps.boegely,
+            function="resource",
+        )
+        with pytest.raises(services.PlanningError, match="begge funktioner"):
+            services.slot_set(
+                actor=corps.cora,
+                plan=corps.plan,
+                pedagogue=corps.bob,
+                day=0,
+                half=0,
+                institution=corps.boegely,
+                function="support",
+            )
+        assert AuditEntry.objects.filter(object_type="weeklyplan").count() == 1
+        kept = PlanSlot.objects.get(plan=corps.plan, pedagogue=corps.bob, day=0, half=0)
+        assert kept.function == "resource"
+
+
+class TestPlanPublish:
+    def test_publishing_is_recorded_as_a_status_change(self, corps):
+        services.plan_publish(actor=corps.cora, plan=corps.plan)
+        entry = only_audit_row(object_type="weeklyplan")
+        assert (entry.action, entry.object_id, entry.actor) == (
+            AuditAction.CHANGE,
+            str(corps.plan.public_id),
+            corps.cora,
+        )
+        assert entry.changes["status"] == {"before": "proposed", "after": "published"}
+
+    def test_a_replaced_plan_cannot_be_published_again(self, corps):
+        """Publishing the old version would silently undo the re-plan that replaced it."""
+        services.plan_publish(actor=corps.cora, plan=corps.plan)
+        revision = services.replan_absence(
+            actor=corps.cora,
+            plan=corps.plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(0, 0)}),
+            kind="illness",
+        )
+        services.plan_publish(actor=corps.cora, plan=revision)
+        with pytest.raises(services.PlanningError) as refused:
+            services.plan_publish(actor=corps.cora, plan=corps.plan)
+        assert "En erstattet ugeplan kan ikke offentliggøres" in str(refused.value)
+        corps.plan.refresh_from_db()
+        revision.refresh_from_db()
+        assert corps.plan.status == WeeklyPlan.Status.REPLACED
+        assert revision.status == WeeklyPlan.Status.PUBLISHED
+
+    def test_the_refusal_reaches_the_corps_leader_through_the_page(self, corps, client_for):
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(status=WeeklyPlan.Status.REPLACED)
+        response = client_for(corps.cora).post(
+            reverse("planning-publish", args=[corps.plan.public_id]), follow=True
+        )
+        assert "En erstattet ugeplan kan ikke offentliggøres" in response.content.decode()
+        corps.plan.refresh_from_db()
+        assert corps.plan.status == WeeklyPlan.Status.REPLACED
+        assert not AuditEntry.objects.filter(object_type="weeklyplan").exists()
+
+
+class TestContracts:
+    def test_opening_a_contract_creates_it_once_with_a_record(self, corps):
+        contract = services.contract_open(actor=corps.cora, pedagogue=corps.pete)
+        again = services.contract_open(actor=corps.cora, pedagogue=corps.pete)
+        assert again.pk == contract.pk
+        assert contract.institution_hours == Decimal("32")
+        entry = only_audit_row(object_type="contract")
+        assert (entry.action, entry.object_id, entry.actor) == (
+            AuditAction.CREATE,
+            str(contract.public_id),
+            corps.cora,
+        )
+
+    def test_an_update_is_recorded_with_the_changed_hours(self, corps):
+        contract = services.contract_update(
+            actor=corps.cora, contract=corps.contract_bob, data=CONTRACT, expected_version=1
+        )
+        assert (contract.institution_hours, contract.version) == (Decimal("30"), 2)
+        entry = only_audit_row(object_type="contract")
+        assert (entry.action, entry.object_id, entry.actor) == (
+            AuditAction.CHANGE,
+            str(contract.public_id),
+            corps.cora,
+        )
+        assert entry.changes["institution_hours"] == {"before": "32.0", "after": "30"}
+        assert entry.changes["version"] == {"before": 1, "after": 2}
+
+    def test_a_save_on_an_outdated_version_is_refused_with_what_changed(self, corps):
+        """Two leaders opened the contract at version 1; the second save must not overwrite."""
+        services.contract_update(
+            actor=corps.cora, contract=corps.contract_bob, data=CONTRACT, expected_version=1
+        )
+        with pytest.raises(services.EditConflict) as conflict:
+            services.contract_update(
+                actor=corps.alice,
+                contract=corps.contract_bob,
+                data={
+                    **CONTRACT,
+                    "institution_hours": Decimal("28"),
+                    "other_hours": Decimal("3.5"),
+                },
+                expected_version=1,
+            )
+        assert "institution_hours" in conflict.value.changed_fields
+        assert Contract.objects.get(pk=corps.contract_bob.pk).institution_hours == Decimal("30")
+        assert AuditEntry.objects.filter(object_type="contract").count() == 1
+
+    def test_hours_that_do_not_add_up_are_refused_by_the_service(self, corps):
+        with pytest.raises(services.PlanningError, match="Timerne går ikke op"):
+            services.contract_update(
+                actor=corps.cora,
+                contract=corps.contract_bob,
+                data={**CONTRACT, "institution_hours": Decimal("31")},
+                expected_version=1,
+            )
+        assert not AuditEntry.objects.filter(object_type="contract").exists()
+
+
+class TestAbsenceAdd:
+    def test_an_absence_is_recorded(self, corps):
+        absence = services.absence_add(
+            actor=corps.cora,
+            pedagogue=corps.bob,
+            data={"start": MONDAY, "end": MONDAY, "part": "am", "kind": "course", "note": ""},
+        )
+        entry = only_audit_row(object_type="absence")
+        assert (entry.action, entry.object_id, entry.actor) == (
+            AuditAction.CREATE,
+            str(absence.pk),
+            corps.cora,
+        )
+        assert entry.changes["kind"]["after"] == "course"
+
+    def test_an_end_before_the_start_is_refused(self, corps):
+        with pytest.raises(services.PlanningError, match="Slutdatoen ligger før startdatoen"):
+            services.absence_add(
+                actor=corps.cora,
+                pedagogue=corps.bob,
+                data={
+                    "start": MONDAY,
+                    "end": MONDAY - datetime.timedelta(days=1),
+                    "part": "day",
+                    "kind": "illness",
+                    "note": "",
+                },
+            )
+        assert not Absence.objects.exists()
