@@ -196,7 +196,26 @@ class TestDecisionAtTheMeeting:
             url, {"outcome": "alternative", "offer": "support_pedagogue"}
         )
         errors = response.context["form"].errors
-        assert {"reasons", "legal_basis", "alternative"} <= set(errors)
+        assert {"reasons", "legal_basis"} <= set(errors)
+        assert not Decision.objects.filter(child=cast.emil).exists()
+
+    def test_another_offer_must_say_what_it_is_by_the_field_keeping_the_reasons(
+        self, cast, client_for
+    ):
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        response = client_for(cast.alice).post(
+            url,
+            {
+                "outcome": "alternative",
+                "offer": "support_pedagogue",
+                "reasons": "Behovet kan dækkes i institutionen",
+                "legal_basis": cast.legal_basis.pk,
+            },
+        )
+        assert response.context["form"].errors["alternative"] == [
+            "Beskriv det tilbud, barnet får i stedet."
+        ]
+        assert "Behovet kan dækkes i institutionen" in response.content.decode()
         assert not Decision.objects.filter(child=cast.emil).exists()
 
 
@@ -289,7 +308,7 @@ class TestAppeals:
         new = appeal.new_decision
         assert appeal.status == Appeal.Status.CHANGED
         assert new.supersedes == cast.decision_mia and new.kind == Decision.Kind.APPEAL_CHANGE
-        assert not services.is_in_force(cast.decision_mia) and services.is_in_force(new)
+        assert not selectors.is_in_force(cast.decision_mia) and selectors.is_in_force(new)
         # The same child keeps its one place in the period.
         assert selectors.period_capacity(cast.period)["used"] == 1
 
