@@ -165,6 +165,16 @@ def referral_for_user(user: User, public_id: PublicId, *, log: bool = True) -> R
     return referral
 
 
+def referral_to_decide(user: User, public_id: PublicId, *, log: bool = True) -> Referral:
+    """A submitted referral the user may see, for the committee to decide; else 404."""
+    referral = referral_for_user(user, public_id, log=False)
+    if referral.status != Referral.Status.SUBMITTED:
+        raise Http404
+    if log:
+        audit_record(actor=user, action=AuditAction.READ, obj=referral, child=referral.child)
+    return referral
+
+
 OPEN_STATUSES = (Referral.Status.DRAFT, Referral.Status.SUBMITTED)
 
 

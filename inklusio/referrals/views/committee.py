@@ -3,7 +3,7 @@ re-assessments due and the waiting list."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from inklusio.core.errors import DomainError
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DecisionForm, LegalBasisForm, MeetingForm, PeriodForm
-from inklusio.referrals.models import Referral
 from inklusio.referrals.services import committee as services
 from inklusio.referrals.services.decisions import decision_record
 from inklusio.referrals.views.common import (
@@ -69,9 +68,7 @@ def meeting_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> HttpResponse:
     meeting = selectors.meeting_for_user(request.user, public_id)
-    referral = selectors.referral_for_user(request.user, referral_id, log=request.method == "GET")
-    if referral.status != Referral.Status.SUBMITTED:
-        raise Http404
+    referral = selectors.referral_to_decide(request.user, referral_id, log=request.method == "GET")
     form = DecisionForm(
         request.POST or None,
         user=request.user,
