@@ -1,8 +1,14 @@
+"""Forms parse what a user typed; the rules it must meet live in the services, whose Danish
+messages the views show by the field (see `views.common.show_refusal`)."""
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.people.models import User
+from inklusio.referrals import selectors
 from inklusio.referrals.models import Decision, LegalBasis, Offer, Referral
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,29 +65,6 @@ class ReferralForm(DkfdsModelForm):
             # The child of a referral is fixed once it exists.
             del self.fields["child"]
 
-    def clean_attachment(self):
-        from inklusio.referrals.services import AttachmentRejected, sniff_upload
-
-        upload = self.cleaned_data.get("attachment")
-        if upload:
-            try:
-                sniff_upload(upload)
-            except AttachmentRejected as refused:
-                raise forms.ValidationError(str(refused)) from refused
-        return upload
-
-    def clean_consent_date(self):
-        day = self.cleaned_data.get("consent_date")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("Samtykket kan ikke være givet i fremtiden."))
-        return day
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("offer") == Offer.RESOURCE_GROUP_PLACE and not cleaned.get("resource_group"):
-            self.add_error("resource_group", _("Vælg den ressourcegruppe, der indstilles til."))
-        return cleaned
-
 
 class AddendumForm(DkfdsForm):
     text = forms.CharField(
@@ -118,8 +101,8 @@ class LegalBasisForm(DkfdsModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-def _legal_bases(user):
-    return LegalBasis.objects.in_municipality_of(user).filter(active=True)
+def _legal_bases(user: User) -> QuerySet[LegalBasis]:
+    return selectors.legal_bases_for(user, active_only=True)
 
 
 class DecisionForm(DkfdsForm):
@@ -162,26 +145,6 @@ class DecisionForm(DkfdsForm):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases(user)
         self.fields["resource_group"].queryset = resource_groups
-
-    def clean(self):
-        cleaned = super().clean()
-        outcome = cleaned.get("outcome")
-        if outcome == Decision.Outcome.GRANTED and not cleaned.get("start"):
-            self.add_error("start", _("En bevilling skal have en startdato."))
-        if outcome == Decision.Outcome.ALTERNATIVE and not cleaned.get("alternative"):
-            self.add_error("alternative", _("Beskriv det tilbud, barnet får i stedet."))
-        if (
-            outcome == Decision.Outcome.GRANTED
-            and cleaned.get("offer") == Offer.RESOURCE_GROUP_PLACE
-            and not cleaned.get("resource_group")
-        ):
-            self.add_error(
-                "resource_group", _("Vælg den ressourcegruppe, barnet bevilges plads i.")
-            )
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("Slutdatoen ligger før startdatoen."))
-        return cleaned
 
 
 class EndForm(DkfdsForm):

@@ -1,36 +1,175 @@
-"""Reads of referrals and decisions, scoped by inklusio.access and logged when they show a child."""
+"""Reads of referrals and decisions, scoped by inklusio.access (or to one municipality) and
+logged when they show a child. Nothing here writes anything but the audit log."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
 from inklusio.children.models import Child
-from inklusio.organisation.models import ResourceGroup
+from inklusio.organisation.models import Municipality, ResourceGroup
 from inklusio.people.models import User
+from inklusio.referrals.errors import PeriodMissing
 from inklusio.referrals.models import (
+    Appeal,
     CommitteeMeeting,
     Decision,
     DecisionLetter,
+    LegalBasis,
     Offer,
     Referral,
+    ReferralAttachment,
     VisitationPeriod,
 )
-from inklusio.referrals.services import current_grants, group_places_used, support_places_used
+from inklusio.referrals.periods import period_start_for
+
+PublicId = uuid.UUID | str
+Scope = User | Municipality | int
+
+# --- Capacity: counted per municipality ----------------------------------------------------------
 
 
-def referral_for_user(user: User, public_id, *, log: bool = True) -> Referral:
-    referral = access.get_visible_or_404(
+def _municipality_id(scope: Scope) -> int | None:
+    """The municipality a read is limited to; None (nothing) for a user without one."""
+    if isinstance(scope, User):
+        return scope.municipality_id if scope.is_authenticated else None
+    if isinstance(scope, Municipality):
+        return scope.pk
+    return scope
+
+
+def current_grants(scope: Scope, *, on: datetime.date | None = None) -> QuerySet[Decision]:
+    """One municipality's grants in force on a day (default today): not superseded, not ended,
+    not run out. The scope is required, so no caller can count another municipality's grants."""
+    municipality_id = _municipality_id(scope)
+    if municipality_id is None:
+        return Decision.objects.none()
+    on = on or timezone.localdate()
+    return Decision.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=on),
+        municipality_id=municipality_id,
+        outcome__in=Decision.GRANTING,
+        superseded_by__isnull=True,
+        ended_on__isnull=True,
+    )
+
+
+def is_in_force(decision: Decision) -> bool:
+    return current_grants(decision.municipality_id).filter(pk=decision.pk).exists()
+
+
+def place_holding_support_grants(scope: Scope) -> QuerySet[Decision]:
+    """Support-pedagogue grants that hold a place: what capacity and statistics both count.
+    A grant withdrawn before it started gives its place back."""
+    municipality_id = _municipality_id(scope)
+    if municipality_id is None:
+        return Decision.objects.none()
+    return Decision.objects.filter(
+        municipality_id=municipality_id,
+        offer=Offer.SUPPORT_PEDAGOGUE,
+        outcome__in=Decision.GRANTING,
+    ).exclude(superseded_by__kind=Decision.Kind.WITHDRAWAL)
+
+
+def support_places_used(period: VisitationPeriod, *, excluding_child: Child | None = None) -> int:
+    """Children holding a support-pedagogue place in the period (Ishøj counts children served a
+    year)."""
+    grants = place_holding_support_grants(period.municipality_id).filter(period=period)
+    if excluding_child is not None:
+        grants = grants.exclude(child=excluding_child)
+    used: int = grants.values("child").distinct().count()
+    return used
+
+
+def group_places_used(group: ResourceGroup, *, excluding: Decision | None = None) -> int:
+    grants = current_grants(group.municipality_id).filter(
+        offer=Offer.RESOURCE_GROUP_PLACE, resource_group=group
+    )
+    if excluding is not None:
+        grants = grants.exclude(pk=excluding.pk)
+    used: int = grants.count()
+    return used
+
+
+def period_for(
+    municipality_id: int, day: datetime.date, *, field: str | None = None
+) -> VisitationPeriod:
+    """The visitation period a day lies in; PeriodMissing (shown by `field`) if none exists."""
+    period: VisitationPeriod | None = VisitationPeriod.objects.filter(
+        municipality_id=municipality_id, start=period_start_for(day)
+    ).first()
+    if period is None:
+        raise PeriodMissing(day, field=field)
+    return period
+
+
+def period_capacity(period: VisitationPeriod) -> dict[str, Any]:
+    used = support_places_used(period)
+    return {"period": period, "used": used, "free": max(0, period.support_places - used)}
+
+
+def periods_with_capacity(user: User) -> list[dict[str, Any]]:
+    return [
+        period_capacity(p)
+        for p in VisitationPeriod.objects.in_municipality_of(user).order_by("-start")
+    ]
+
+
+def current_period(user: User) -> VisitationPeriod | None:
+    today = timezone.localdate()
+    return (
+        VisitationPeriod.objects.in_municipality_of(user)
+        .filter(start__lte=today, end__gte=today)
+        .first()
+    )
+
+
+def all_resource_groups(user: User) -> QuerySet[ResourceGroup]:
+    """Every group of the municipality can be referred to; group names are not personal data."""
+    return (
+        ResourceGroup.objects.in_municipality_of(user)
+        .select_related("institution")
+        .order_by("name")
+    )
+
+
+def group_capacity(user: User) -> list[dict[str, Any]]:
+    rows = []
+    for group in all_resource_groups(user) if access.can_decide(user) else []:
+        used = group_places_used(group)
+        rows.append({"group": group, "used": used, "free": max(0, group.places - used)})
+    return rows
+
+
+# --- Referrals -----------------------------------------------------------------------------------
+
+
+def referral_for_user(user: User, public_id: PublicId, *, log: bool = True) -> Referral:
+    referral: Referral = access.get_visible_or_404(
         access.referrals_visible_to(user).select_related(
             "child__institution", "referred_by", "resource_group"
         ),
         public_id=public_id,
     )
+    if log:
+        audit_record(actor=user, action=AuditAction.READ, obj=referral, child=referral.child)
+    return referral
+
+
+def referral_to_decide(user: User, public_id: PublicId, *, log: bool = True) -> Referral:
+    """A submitted referral the user may see, for the committee to decide; else 404."""
+    referral = referral_for_user(user, public_id, log=False)
+    if referral.status != Referral.Status.SUBMITTED:
+        raise Http404
     if log:
         audit_record(actor=user, action=AuditAction.READ, obj=referral, child=referral.child)
     return referral
@@ -49,7 +188,7 @@ def referrals_list_for(user: User, *, status: str = "open") -> list[Referral]:
         referrals = referrals.filter(status__in=OPEN_STATUSES)
     elif status:
         referrals = referrals.filter(status=status)
-    rows = list(referrals[:300])
+    rows: list[Referral] = list(referrals[:300])
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
@@ -60,35 +199,26 @@ def referrals_list_for(user: User, *, status: str = "open") -> list[Referral]:
     return rows
 
 
-def decision_for_user(user: User, public_id, *, log: bool = True) -> Decision:
-    decision = access.get_visible_or_404(
-        access.decisions_visible_to(user).select_related(
-            "child__institution",
-            "legal_basis",
-            "referral",
-            "period",
-            "resource_group",
-            "decided_by",
-            "contact_person",
-        ),
+def decisions_on_referral(user: User, referral: Referral) -> QuerySet[Decision]:
+    decisions: QuerySet[Decision] = access.decisions_visible_to(user).filter(referral=referral)
+    return decisions
+
+
+def attachment_for_download(user: User, public_id: PublicId) -> ReferralAttachment:
+    """An attachment of a referral the user may see; the download is logged as an export."""
+    attachment: ReferralAttachment = access.get_visible_or_404(
+        ReferralAttachment.objects.filter(
+            referral__in=access.referrals_visible_to(user)
+        ).select_related("referral__child"),
         public_id=public_id,
     )
-    if log:
-        audit_record(actor=user, action=AuditAction.READ, obj=decision, child=decision.child)
-    return decision
-
-
-def letter_for_user(user: User, public_id) -> DecisionLetter:
-    """A decision letter reaches whoever may see its decision (the guardians included)."""
-    return access.get_visible_or_404(
-        DecisionLetter.objects.filter(
-            decision__in=access.decisions_visible_to(user)
-        ).select_related("decision__child"),
-        public_id=public_id,
+    audit_record(
+        actor=user, action=AuditAction.EXPORT, obj=attachment, child=attachment.referral.child
     )
+    return attachment
 
 
-def child_case_history(user: User, child: Child) -> dict:
+def child_case_history(user: User, child: Child) -> dict[str, list[Any]]:
     """Everything of the visitation chain the user may see about one child, oldest first."""
     return {
         "referrals": list(
@@ -103,64 +233,58 @@ def child_case_history(user: User, child: Child) -> dict:
     }
 
 
-def period_capacity(period: VisitationPeriod) -> dict:
-    used = support_places_used(period)
-    return {"period": period, "used": used, "free": max(0, period.support_places - used)}
+def may_refer(user: User) -> bool:
+    """Whether the user may refer any child at all (leaders, partners)."""
+    may: bool = access.children_user_may_refer(user).exists()
+    return may
+
+
+def child_to_refer(user: User, public_id: str | None) -> Child | None:
+    """The child a new referral starts with, when the link names one the user may refer."""
+    if not public_id:
+        return None
+    try:
+        child: Child | None = (
+            access.children_user_may_refer(user).filter(public_id=public_id).first()
+        )
+    except ValidationError:  # not a UUID: start without a child
+        return None
+    return child
 
 
 def can_refer_child(user: User, child: Child) -> bool:
-    return access.children_user_may_refer(user).filter(pk=child.pk).exists()
+    may: bool = access.children_user_may_refer(user).filter(pk=child.pk).exists()
+    return may
 
 
 def submitted_count(user: User) -> int:
-    return access.referrals_visible_to(user).filter(status=Referral.Status.SUBMITTED).count()
+    count: int = access.referrals_visible_to(user).filter(status=Referral.Status.SUBMITTED).count()
+    return count
 
 
-def periods_with_capacity(user: User) -> list[dict]:
-    return [
-        period_capacity(p)
-        for p in VisitationPeriod.objects.in_municipality_of(user).order_by("-start")
-    ]
+# --- The committee -------------------------------------------------------------------------------
 
 
-def all_resource_groups(user: User) -> QuerySet[ResourceGroup]:
-    """Every group of the municipality can be referred to; group names are not personal data."""
-    return (
-        ResourceGroup.objects.in_municipality_of(user)
-        .select_related("institution")
-        .order_by("name")
-    )
-
-
-def current_period(user: User) -> VisitationPeriod | None:
-    today = timezone.localdate()
-    return (
-        VisitationPeriod.objects.in_municipality_of(user)
-        .filter(start__lte=today, end__gte=today)
-        .first()
-    )
-
-
-def group_capacity(user: User) -> list[dict]:
-    rows = []
-    for group in all_resource_groups(user) if access.can_decide(user) else []:
-        used = group_places_used(group)
-        rows.append({"group": group, "used": used, "free": max(0, group.places - used)})
-    return rows
+def legal_bases_for(user: User, *, active_only: bool = False) -> QuerySet[LegalBasis]:
+    """The municipality's legal bases; decisions choose among the active ones."""
+    bases = LegalBasis.objects.in_municipality_of(user)
+    return bases.filter(active=True) if active_only else bases
 
 
 def meetings_for(user: User) -> QuerySet[CommitteeMeeting]:
     if not access.can_decide(user):
         return CommitteeMeeting.objects.none()
-    return (
+    meetings: QuerySet[CommitteeMeeting] = (
         CommitteeMeeting.objects.in_municipality_of(user)
         .select_related("period")
         .annotate(decision_count=Count("decisions"))
     )
+    return meetings
 
 
-def meeting_for_user(user: User, public_id) -> CommitteeMeeting:
-    return access.get_visible_or_404(meetings_for(user), public_id=public_id)
+def meeting_for_user(user: User, public_id: PublicId) -> CommitteeMeeting:
+    meeting: CommitteeMeeting = access.get_visible_or_404(meetings_for(user), public_id=public_id)
+    return meeting
 
 
 def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
@@ -183,6 +307,15 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
     return rows
 
 
+def meeting_page(user: User, meeting: CommitteeMeeting) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "agenda": agenda(user, meeting),
+        "capacity": period_capacity(meeting.period),
+        "groups": group_capacity(user),
+    }
+
+
 REASSESSMENT_NOTICE_DAYS = 60
 
 
@@ -194,8 +327,8 @@ def reassessments(
         return {"overdue": [], "upcoming": []}
     today = timezone.localdate()
     grants = (
-        current_grants()
-        .filter(municipality_id=user.municipality_id, reassessment_due__isnull=False)
+        current_grants(user)
+        .filter(reassessment_due__isnull=False)
         .select_related("child__institution", "resource_group")
         .order_by("reassessment_due")
     )
@@ -216,9 +349,8 @@ def waiting_list(user: User) -> list[Decision]:
     if not access.can_decide(user):
         return []
     waiting = list(
-        current_grants()
+        current_grants(user)
         .filter(
-            municipality_id=user.municipality_id,
             placed_on__isnull=True,
             offer__in=[Offer.SUPPORT_PEDAGOGUE, Offer.RESOURCE_GROUP_PLACE],
         )
@@ -234,10 +366,92 @@ def waiting_list(user: User) -> list[Decision]:
     return waiting
 
 
-def support_children_on(municipality, week_start: datetime.date) -> QuerySet[Child]:
+def committee_overview(user: User) -> dict[str, Any]:
+    """The committee's part of the visitation overview; empty for everyone else."""
+    if not access.can_decide(user):
+        return {}
+    return {
+        "periods": periods_with_capacity(user),
+        "groups": group_capacity(user),
+        "meetings": meetings_for(user)[:12],
+        "reassessments": reassessments(user),
+        "waiting": waiting_list(user),
+    }
+
+
+def support_children_on(municipality: Municipality, week_start: datetime.date) -> QuerySet[Child]:
     """Children with a support-pedagogue grant in force in the week (for corps planning)."""
     week_end = week_start + datetime.timedelta(days=4)
-    granted = current_grants(week_start).filter(
-        municipality=municipality, offer=Offer.SUPPORT_PEDAGOGUE, start__lte=week_end
+    granted = current_grants(municipality, on=week_start).filter(
+        offer=Offer.SUPPORT_PEDAGOGUE, start__lte=week_end
     )
     return Child.objects.filter(pk__in=granted.values("child_id"))
+
+
+# --- Decisions, letters and appeals --------------------------------------------------------------
+
+
+def decision_for_user(user: User, public_id: PublicId, *, log: bool = True) -> Decision:
+    decision: Decision = access.get_visible_or_404(
+        access.decisions_visible_to(user).select_related(
+            "child__institution",
+            "legal_basis",
+            "referral",
+            "period",
+            "resource_group",
+            "decided_by",
+            "contact_person",
+        ),
+        public_id=public_id,
+    )
+    if log:
+        audit_record(actor=user, action=AuditAction.READ, obj=decision, child=decision.child)
+    return decision
+
+
+def decision_page(user: User, decision: Decision) -> dict[str, Any]:
+    """What the decision page shows: letters, later decisions, and appeals for the committee."""
+    can_decide = access.can_decide(user)
+    return {
+        "decision": decision,
+        "letters": decision.letters.order_by("-version"),
+        "appeals": decision.appeals.select_related("owner", "new_decision") if can_decide else [],
+        "later": decision.superseded_by.all(),
+        "can_decide": can_decide,
+        "in_force": is_in_force(decision),
+    }
+
+
+def letter_for_user(user: User, public_id: PublicId, *, log: bool = False) -> DecisionLetter:
+    """A decision letter reaches whoever may see its decision (the guardians included); `log`
+    records a download as an export."""
+    letter: DecisionLetter = access.get_visible_or_404(
+        DecisionLetter.objects.filter(
+            decision__in=access.decisions_visible_to(user)
+        ).select_related("decision__child"),
+        public_id=public_id,
+    )
+    if log:
+        audit_record(actor=user, action=AuditAction.EXPORT, obj=letter, child=letter.decision.child)
+    return letter
+
+
+def appeal_for_committee(user: User, public_id: PublicId) -> Appeal:
+    """An appeal of a decision the user may see, for committee members only."""
+    if not access.can_decide(user):
+        raise Http404
+    appeal: Appeal = access.get_visible_or_404(
+        Appeal.objects.filter(decision__in=access.decisions_visible_to(user)).select_related(
+            "decision__child"
+        ),
+        public_id=public_id,
+    )
+    return appeal
+
+
+def appeal_bundle_for_download(user: User, public_id: PublicId) -> Appeal:
+    """The case file sent to the appeals board; its download is logged as an export."""
+    appeal = appeal_for_committee(user, public_id)
+    if appeal.bundle:
+        audit_record(actor=user, action=AuditAction.EXPORT, obj=appeal, child=appeal.decision.child)
+    return appeal

@@ -12,8 +12,11 @@ from inklusio.children.models import DifficultyCategory
 from inklusio.organisation.models import Municipality
 from inklusio.referrals.models import Decision, Offer, Referral, VisitationPeriod
 from inklusio.referrals.periods import period_start_for
-from inklusio.referrals.selectors import REASSESSMENT_NOTICE_DAYS
-from inklusio.referrals.services import current_grants, place_holding_support_grants
+from inklusio.referrals.selectors import (
+    REASSESSMENT_NOTICE_DAYS,
+    current_grants,
+    place_holding_support_grants,
+)
 from inklusio.reports.registry import Table, statistics_table
 
 
@@ -28,7 +31,7 @@ def _periods(municipality: Municipality, year_from: int | None, year_to: int | N
 
 def support_grants(municipality: Municipality, institutions=None):
     """The grants the capacity check counts, for one municipality (and institutions)."""
-    grants = place_holding_support_grants().filter(municipality=municipality)
+    grants = place_holding_support_grants(municipality)
     return grants.filter(child__institution__in=institutions) if institutions else grants
 
 
@@ -126,7 +129,7 @@ def reassessments(
     """Grants and places in force today and their yearly re-assessment: overdue and due soon."""
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=REASSESSMENT_NOTICE_DAYS)
-    grants = current_grants().filter(municipality=municipality)
+    grants = current_grants(municipality)
     if institutions:
         grants = grants.filter(child__institution__in=institutions)
     counts = {

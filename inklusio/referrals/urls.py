@@ -1,46 +1,52 @@
 from django.urls import path
 
-from inklusio.referrals import views
+from inklusio.referrals.views import appeals, committee, decisions, letters, referrals
 
 urlpatterns = [
-    path("", views.overview, name="visitation-overview"),
-    path("indstillinger/ny/", views.referral_create, name="referral-create"),
-    path("indstillinger/<uuid:public_id>/", views.referral_detail, name="referral-detail"),
-    path("indstillinger/<uuid:public_id>/rediger/", views.referral_edit, name="referral-edit"),
-    path("indstillinger/<uuid:public_id>/indsend/", views.referral_submit, name="referral-submit"),
+    path("", referrals.overview, name="visitation-overview"),
+    path("indstillinger/ny/", referrals.referral_create, name="referral-create"),
+    path("indstillinger/<uuid:public_id>/", referrals.referral_detail, name="referral-detail"),
+    path("indstillinger/<uuid:public_id>/rediger/", referrals.referral_edit, name="referral-edit"),
+    path(
+        "indstillinger/<uuid:public_id>/indsend/", referrals.referral_submit, name="referral-submit"
+    ),
     path(
         "indstillinger/<uuid:public_id>/tilfoejelse/",
-        views.referral_addendum,
+        referrals.referral_addendum,
         name="referral-addendum",
     ),
     path(
         "indstillinger/<uuid:public_id>/bilag/",
-        views.referral_attachment,
+        referrals.referral_attachment,
         name="referral-attachment",
     ),
-    path("bilag/<uuid:public_id>/", views.attachment_download, name="attachment-download"),
-    path("perioder/ny/", views.period_create, name="period-create"),
-    path("lovgrundlag/", views.legal_bases, name="visitation-legal-bases"),
-    path("moeder/ny/", views.meeting_create, name="meeting-create"),
-    path("moeder/<uuid:public_id>/", views.meeting_detail, name="meeting-detail"),
+    path("bilag/<uuid:public_id>/", referrals.attachment_download, name="attachment-download"),
+    path("perioder/ny/", committee.period_create, name="period-create"),
+    path("lovgrundlag/", committee.legal_bases, name="visitation-legal-bases"),
+    path("moeder/ny/", committee.committee_meeting_create, name="meeting-create"),
+    path("moeder/<uuid:public_id>/", committee.meeting_detail, name="meeting-detail"),
     path(
         "moeder/<uuid:public_id>/afgoer/<uuid:referral_id>/",
-        views.meeting_decide,
+        committee.meeting_decide,
         name="meeting-decide",
     ),
-    path("revurderinger/", views.reassessment_list, name="reassessment-list"),
-    path("venteliste/", views.waiting_list, name="waiting-list"),
-    path("afgoerelser/<uuid:public_id>/", views.decision_detail, name="decision-detail"),
-    path("afgoerelser/<uuid:public_id>/brev/", views.letter_issue, name="letter-issue"),
-    path("afgoerelser/<uuid:public_id>/startet/", views.decision_placed, name="decision-placed"),
-    path("afgoerelser/<uuid:public_id>/ophoer/", views.decision_end, name="decision-end"),
+    path("revurderinger/", committee.reassessment_list, name="reassessment-list"),
+    path("venteliste/", committee.waiting_list, name="waiting-list"),
+    path("afgoerelser/<uuid:public_id>/", decisions.decision_detail, name="decision-detail"),
+    path("afgoerelser/<uuid:public_id>/brev/", letters.letter_issue, name="letter-issue"),
     path(
-        "afgoerelser/<uuid:public_id>/revurder/", views.decision_reassess, name="decision-reassess"
+        "afgoerelser/<uuid:public_id>/startet/", decisions.decision_placed, name="decision-placed"
     ),
-    path("afgoerelser/<uuid:public_id>/klage/", views.appeal_create, name="appeal-create"),
-    path("breve/<uuid:public_id>/", views.letter_download, name="letter-download"),
-    path("breve/<uuid:public_id>/sendt/", views.letter_sent, name="letter-sent"),
-    path("klager/<uuid:public_id>/fasthold/", views.appeal_uphold, name="appeal-uphold"),
-    path("klager/<uuid:public_id>/aendr/", views.appeal_change, name="appeal-change"),
-    path("klager/<uuid:public_id>/sagsakter/", views.appeal_bundle, name="appeal-bundle"),
+    path("afgoerelser/<uuid:public_id>/ophoer/", decisions.decision_end, name="decision-end"),
+    path(
+        "afgoerelser/<uuid:public_id>/revurder/",
+        decisions.decision_reassess,
+        name="decision-reassess",
+    ),
+    path("afgoerelser/<uuid:public_id>/klage/", appeals.appeal_create, name="appeal-create"),
+    path("breve/<uuid:public_id>/", letters.letter_download, name="letter-download"),
+    path("breve/<uuid:public_id>/sendt/", letters.letter_sent, name="letter-sent"),
+    path("klager/<uuid:public_id>/fasthold/", appeals.appeal_uphold, name="appeal-uphold"),
+    path("klager/<uuid:public_id>/aendr/", appeals.appeal_change, name="appeal-change"),
+    path("klager/<uuid:public_id>/sagsakter/", appeals.appeal_bundle, name="appeal-bundle"),
 ]

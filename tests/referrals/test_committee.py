@@ -10,9 +10,10 @@ from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
+from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.referrals import selectors, services
 from inklusio.referrals.models import Appeal, Decision, Offer, Referral
-from tests.conftest import make_child
+from tests.conftest import TODAY, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,26 @@ class TestDecisionAtTheMeeting:
             url, {"outcome": "alternative", "offer": "support_pedagogue"}
         )
         errors = response.context["form"].errors
-        assert {"reasons", "legal_basis", "alternative"} <= set(errors)
+        assert {"reasons", "legal_basis"} <= set(errors)
+        assert not Decision.objects.filter(child=cast.emil).exists()
+
+    def test_another_offer_must_say_what_it_is_by_the_field_keeping_the_reasons(
+        self, cast, client_for
+    ):
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        response = client_for(cast.alice).post(
+            url,
+            {
+                "outcome": "alternative",
+                "offer": "support_pedagogue",
+                "reasons": "Behovet kan dækkes i institutionen",
+                "legal_basis": cast.legal_basis.pk,
+            },
+        )
+        assert response.context["form"].errors["alternative"] == [
+            "Beskriv det tilbud, barnet får i stedet."
+        ]
+        assert "Behovet kan dækkes i institutionen" in response.content.decode()
         assert not Decision.objects.filter(child=cast.emil).exists()
 
 
@@ -244,8 +264,69 @@ class TestLetters:
         )
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
+    def test_a_letter_is_marked_sent_once_so_the_appeal_deadline_cannot_move(
+        self, cast, client_for
+    ):
+        letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        client = client_for(cast.alice)
+        url = reverse("letter-sent", args=[letter.public_id])
+        client.post(url, {"on": TODAY.isoformat()})
+        later = TODAY + datetime.timedelta(days=10)
+        response = client.post(url, {"on": later.isoformat()}, follow=True)
+        assert "Brevet er allerede registreret som sendt." in response.content.decode()
+        letter.refresh_from_db()
+        assert letter.sent_on == TODAY
+        assert letter.appeal_deadline == TODAY + datetime.timedelta(weeks=4)
+        sent = AuditEntry.objects.filter(object_id=str(letter.public_id), action=AuditAction.EXPORT)
+        assert sent.count() == 1
+
 
 class TestAppeals:
+    def test_an_upheld_appeal_cannot_be_reassessed_again(self, cast, client_for):
+        appeal = cast.appeal_mia
+        client = client_for(cast.alice)
+        client.post(reverse("appeal-uphold", args=[appeal.public_id]), {"on": TODAY.isoformat()})
+        later = TODAY + datetime.timedelta(days=3)
+        response = client.post(
+            reverse("appeal-uphold", args=[appeal.public_id]),
+            {"on": later.isoformat()},
+            follow=True,
+        )
+        assert "Klagen er allerede genvurderet." in response.content.decode()
+        response = client.post(
+            reverse("appeal-change", args=[appeal.public_id]),
+            {
+                "outcome": "refused",
+                "offer": Offer.SUPPORT_PEDAGOGUE,
+                "reasons": "Genvurderet en gang til",
+                "legal_basis": cast.legal_basis.pk,
+            },
+        )
+        assert "Klagen er allerede genvurderet." in response.content.decode()
+        assert "Genvurderet en gang til" in response.content.decode()
+        appeal.refresh_from_db()
+        assert appeal.status == Appeal.Status.FORWARDED
+        assert appeal.forwarded_on == TODAY and appeal.reassessed_on == TODAY
+        assert not Decision.objects.filter(supersedes=cast.decision_mia).exists()
+
+    def test_a_changed_appeal_cannot_be_changed_again(self, cast):
+        def change(reasons):
+            return services.appeal_change(
+                actor=cast.alice,
+                appeal=cast.appeal_mia,
+                outcome=Decision.Outcome.REFUSED,
+                offer=Offer.SUPPORT_PEDAGOGUE,
+                reasons=reasons,
+                legal_basis=cast.legal_basis,
+            )
+
+        first = change("Efter klagen")
+        with pytest.raises(services.NotAllowedNow, match=r"Klagen er allerede genvurderet\."):
+            change("En gang til")
+        cast.appeal_mia.refresh_from_db()
+        assert cast.appeal_mia.new_decision == first
+        assert Decision.objects.filter(supersedes=cast.decision_mia).count() == 1
+
     def test_upheld_appeal_goes_to_the_board_with_the_case_file(self, cast, client_for):
         services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
         appeal = services.appeal_register(
@@ -289,9 +370,48 @@ class TestAppeals:
         new = appeal.new_decision
         assert appeal.status == Appeal.Status.CHANGED
         assert new.supersedes == cast.decision_mia and new.kind == Decision.Kind.APPEAL_CHANGE
-        assert not services.is_in_force(cast.decision_mia) and services.is_in_force(new)
+        assert not selectors.is_in_force(cast.decision_mia) and selectors.is_in_force(new)
         # The same child keeps its one place in the period.
         assert selectors.period_capacity(cast.period)["used"] == 1
+
+
+class TestReassessmentMargin:
+    """The committee re-assesses a grant 30 days before its year, or the grant, runs out."""
+
+    def test_a_group_place_without_end_is_due_30_days_before_its_first_year_ends(self, cast):
+        start = TODAY + datetime.timedelta(days=7)  # the year ends start + 364 days
+        place = grant(
+            cast,
+            children_born_2022(cast, 1)[0],
+            start=start,
+            offer=Offer.RESOURCE_GROUP_PLACE,
+            resource_group=cast.group_boegely,
+        )
+        assert place.end is None
+        assert place.reassessment_due == start + datetime.timedelta(days=364 - 30)
+
+    def test_a_short_grant_is_due_30_days_before_it_ends(self, cast):
+        start = TODAY + datetime.timedelta(days=7)
+        end = start + datetime.timedelta(days=90)
+        support = grant(cast, children_born_2022(cast, 1)[0], start=start, end=end)
+        assert support.reassessment_due == end - datetime.timedelta(days=30)
+
+    def test_a_grant_can_be_reassessed_only_once(self, cast):
+        services.period_create(actor=cast.alice, start_year=2027, support_places=7)
+
+        def reassess():
+            return services.reassessment_record(
+                actor=cast.alice,
+                decision=cast.decision_mia,
+                outcome=Decision.Outcome.CONTINUED,
+                reasons="Behovet består",
+                legal_basis=cast.legal_basis,
+            )
+
+        reassess()
+        with pytest.raises(services.NotAllowedNow, match="Kun en gældende bevilling"):
+            reassess()
+        assert Decision.objects.filter(supersedes=cast.decision_mia).count() == 1
 
 
 class TestReassessmentAndWaitingList:

@@ -53,9 +53,22 @@ def test_a_half_filled_referral_keeps_what_was_typed_and_says_what_is_missing(ca
         },
     )
     form = response.context["form"]
-    assert form.errors["resource_group"] == ["Vælg den ressourcegruppe, der indstilles til."]
     assert "category" in form.errors
     assert "Halvt skrevet" in response.content.decode()
+
+
+def test_a_group_place_names_the_group_by_the_field_and_the_text_is_kept(cast, client_for):
+    response = client_for(cast.carl).post(
+        reverse("referral-create"),
+        {**DRAFT, "child": cast.emil.pk, "offer": Offer.RESOURCE_GROUP_PLACE},
+    )
+    assert response.context["form"].errors["resource_group"] == [
+        "Vælg den ressourcegruppe, der indstilles til."
+    ]
+    assert DRAFT["description"] in response.content.decode()
+    assert not Referral.objects.filter(child=cast.emil, offer=Offer.RESOURCE_GROUP_PLACE).exclude(
+        pk__in=[cast.draft_emil.pk, cast.waiting_emil.pk]
+    )
 
 
 def test_consent_in_the_future_is_refused(cast, client_for):

@@ -1,0 +1,109 @@
+"""Decision letters: rendered once, never changed (a re-issue is a new version), marked sent."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.core.pdf import render_pdf
+from inklusio.people.models import User
+from inklusio.referrals.errors import NotAllowedNow
+from inklusio.referrals.models import APPEAL_WEEKS, Decision, DecisionLetter
+
+
+def decision_sentence(decision: Decision) -> str:
+    """The decision in one plain sentence, as the letter opens with it."""
+    group = decision.resource_group
+    values = {
+        "offer": decision.get_offer_display().lower(),
+        "group": group.name if group is not None else "",
+        "alternative": decision.alternative,
+        "day": decision.decided_on.strftime("%d.%m.%Y"),
+    }
+    sentences: dict[str, str] = {
+        Decision.Outcome.GRANTED: _("Vi har den %(day)s besluttet at bevilge %(offer)s."),
+        Decision.Outcome.REFUSED: _("Vi har den %(day)s besluttet at give afslag på %(offer)s."),
+        Decision.Outcome.ALTERNATIVE: _(
+            "Vi har den %(day)s besluttet ikke at bevilge %(offer)s, men at tilbyde: %(alternative)s."
+        ),
+        Decision.Outcome.CONTINUED: _(
+            "Vi har revurderet behovet den %(day)s, og %(offer)s fortsætter."
+        ),
+        Decision.Outcome.CHANGED: _(
+            "Vi har den %(day)s besluttet at ændre bevillingen af %(offer)s."
+        ),
+        Decision.Outcome.ENDED: _("Vi har den %(day)s besluttet, at %(offer)s ophører."),
+    }
+    sentence = sentences[decision.outcome] % values
+    if values["group"] and decision.is_grant:
+        sentence += " " + _("Pladsen er i %(group)s.") % values
+    return sentence
+
+
+def letter_context(decision: Decision) -> dict[str, Any]:
+    """What the letter template shows: the decision, its sentence and the custody holders."""
+    guardians = [
+        g.guardian for g in decision.child.guardianships.select_related("guardian") if g.has_custody
+    ]
+    return {
+        "decision": decision,
+        "decision_sentence": decision_sentence(decision),
+        "child": decision.child,
+        "municipality": decision.child.municipality,
+        "guardians": guardians,
+        "today": timezone.localdate(),
+        "appeal_weeks": APPEAL_WEEKS,
+    }
+
+
+def letter_issue(*, actor: User, decision: Decision) -> DecisionLetter:
+    """Render and store the letter; it is never changed, a re-issue is a new version."""
+    pdf = render_pdf("referrals/letter_pdf.html", letter_context(decision))
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        version = (
+            locked.letters.order_by("-version").values_list("version", flat=True).first() or 0
+        ) + 1
+        letter = DecisionLetter.objects.create(
+            municipality_id=locked.municipality_id,
+            decision=locked,
+            version=version,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=letter,
+            child=locked.child,
+            changes={"letter_version": {"before": None, "after": version}},
+        )
+    return letter
+
+
+def letter_mark_sent(
+    *, actor: User, letter: DecisionLetter, sent_on: datetime.date
+) -> DecisionLetter:
+    """The day a letter was sent starts the four-week appeal deadline, so it is recorded once."""
+    with transaction.atomic():
+        locked: DecisionLetter = DecisionLetter.objects.select_for_update().get(pk=letter.pk)
+        if locked.sent_on:
+            raise NotAllowedNow(_("Brevet er allerede registreret som sendt."))
+        locked.sent_on = sent_on
+        locked.save(update_fields=["sent_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            obj=locked,
+            child=locked.decision.child,
+            changes={"sent_on": {"before": None, "after": sent_on.isoformat()}},
+        )
+    return locked

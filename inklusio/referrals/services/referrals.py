@@ -1,0 +1,208 @@
+"""Referrals (indstillinger): drafts, submitting, additions and attachments."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record, diff, snapshot
+from inklusio.children.models import Child
+from inklusio.core.errors import EditConflict
+from inklusio.core.storage import private_storage
+from inklusio.people.models import User
+from inklusio.referrals.errors import (
+    AttachmentRejected,
+    ConsentMissing,
+    InvalidInput,
+    NotAllowedNow,
+)
+from inklusio.referrals.models import Offer, Referral, ReferralAddendum, ReferralAttachment
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    Upload = UploadedFile[bytes]
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Recognised by their first bytes, not by the name the browser sends.
+ALLOWED_SIGNATURES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+}
+REFERRAL_FIELDS = [
+    "offer",
+    "resource_group",
+    "category",
+    "description",
+    "tried",
+    "consent_by",
+    "consent_date",
+    "consent_method",
+]
+
+
+def sniff_upload(upload: Upload, *, field: str = "attachment") -> tuple[str, str]:
+    """The real type of an uploaded file from its first bytes; refuses anything else."""
+    size = upload.size or 0
+    if size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentRejected(
+            _("Filen fylder %(size).1f MB; den må højst fylde 10 MB.")
+            % {"size": size / 1024 / 1024},
+            field=field,
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, kind in ALLOWED_SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    raise AttachmentRejected(_("Kun PDF-, PNG- og JPEG-filer kan vedhæftes."), field=field)
+
+
+def _check_referral(data: dict[str, Any]) -> None:
+    consent_date = data.get("consent_date")
+    if consent_date and consent_date > timezone.localdate():
+        raise InvalidInput(_("Samtykket kan ikke være givet i fremtiden."), field="consent_date")
+    if data.get("offer") == Offer.RESOURCE_GROUP_PLACE and not data.get("resource_group"):
+        raise InvalidInput(
+            _("Vælg den ressourcegruppe, der indstilles til."), field="resource_group"
+        )
+
+
+def referral_save(
+    *,
+    actor: User,
+    child: Child,
+    data: dict[str, Any],
+    referral: Referral | None = None,
+    expected_version: int | None = None,
+    upload: Upload | None = None,
+) -> Referral:
+    """Create or change a draft referral (with an optional attachment); a submitted one is
+    locked. Consent cannot lie in the future; a group place names the group."""
+    _check_referral(data)
+    kind = sniff_upload(upload) if upload is not None else None
+    with transaction.atomic():
+        if referral is None:
+            referral = Referral(
+                municipality_id=child.municipality_id, child=child, referred_by=actor
+            )
+            before: dict[str, Any] = {}
+        else:
+            referral = Referral.objects.select_for_update().get(pk=referral.pk)
+            if referral.is_locked:
+                raise NotAllowedNow(
+                    _("Indstillingen er indsendt og kan ikke længere ændres; skriv en tilføjelse.")
+                )
+            if expected_version is not None and referral.version != expected_version:
+                raise EditConflict(current=referral, changed_fields={})
+            before = snapshot(referral, REFERRAL_FIELDS)
+            referral.version = F("version") + 1
+        for name in REFERRAL_FIELDS:
+            if name in data:
+                setattr(referral, name, data[name])
+        if referral.offer != Offer.RESOURCE_GROUP_PLACE:
+            referral.resource_group = None
+        referral.save()
+        referral.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE if before else AuditAction.CREATE,
+            obj=referral,
+            child=child,
+            changes=diff(before, snapshot(referral, REFERRAL_FIELDS)),
+        )
+        if upload is not None and kind is not None:
+            # The attachment is its own object with its own audit entry, in the same transaction.
+            _attachment_store(actor=actor, referral=referral, upload=upload, kind=kind)
+    return referral
+
+
+def referral_submit(*, actor: User, referral: Referral) -> Referral:
+    """Submit to the visitation committee; only with recorded parental consent."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.is_locked:
+            raise NotAllowedNow(_("Indstillingen er allerede indsendt."))
+        if not referral.has_consent:
+            raise ConsentMissing(
+                _(
+                    "Indstillingen kan ikke indsendes uden forældrenes samtykke: "
+                    "angiv hvem der gav samtykke, hvornår og hvordan."
+                )
+            )
+        referral.status = Referral.Status.SUBMITTED
+        referral.submitted_at = timezone.now()
+        referral.save(update_fields=["status", "submitted_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=referral,
+            child=referral.child,
+            changes={"status": {"before": "draft", "after": "submitted"}},
+        )
+    return referral
+
+
+def referral_add_addendum(*, actor: User, referral: Referral, text: str) -> ReferralAddendum:
+    """A submitted referral is not changed; what comes later is added, with its author."""
+    if not text.strip():
+        raise InvalidInput(_("Skriv tilføjelsen, før du gemmer."), field="text")
+    with transaction.atomic():
+        addendum = ReferralAddendum.objects.create(
+            municipality_id=referral.municipality_id, referral=referral, author=actor, text=text
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=referral,
+            child=referral.child,
+            object_type="referraladdendum",
+            changes={"addendum": {"before": None, "after": text[:500]}},
+        )
+    return addendum
+
+
+def _attachment_store(
+    *, actor: User, referral: Referral, upload: Upload, kind: tuple[str, str]
+) -> ReferralAttachment:
+    content_type, extension = kind
+    # A random stored name: the browser's file name never reaches the file system.
+    stored = private_storage.save(f"referrals/{uuid.uuid4().hex}.{extension}", upload)
+    try:
+        with transaction.atomic():
+            attachment = ReferralAttachment.objects.create(
+                municipality_id=referral.municipality_id,
+                referral=referral,
+                stored_name=stored,
+                original_name=(upload.name or "bilag")[:200],
+                content_type=content_type,
+                size=upload.size or 0,
+                uploaded_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=attachment,
+                child=referral.child,
+                changes={"attachment": {"before": None, "after": attachment.original_name}},
+            )
+    except Exception:
+        private_storage.delete(stored)
+        raise
+    return attachment
+
+
+def attachment_add(
+    *, actor: User, referral: Referral, upload: Upload, field: str = "attachment"
+) -> ReferralAttachment:
+    """Only PDF, PNG and JPEG up to 10 MB, recognised by their content, stored under a random
+    name."""
+    kind = sniff_upload(upload, field=field)
+    return _attachment_store(actor=actor, referral=referral, upload=upload, kind=kind)

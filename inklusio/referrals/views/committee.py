@@ -1,0 +1,134 @@
+"""The committee's pages: periods, legal bases, committee meetings and deciding referrals there,
+re-assessments due and the waiting list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio.core.errors import DomainError
+from inklusio.referrals import selectors
+from inklusio.referrals.forms import DecisionForm, LegalBasisForm, MeetingForm, PeriodForm
+from inklusio.referrals.services import committee as services
+from inklusio.referrals.services.decisions import decision_record
+from inklusio.referrals.views.common import (
+    committee_only,
+    keep_refused,
+    record_step,
+    show_refusal,
+)
+
+
+@login_required
+@require_POST
+def period_create(request: HttpRequest) -> HttpResponse:
+    committee_only(request.user)
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        keep_refused(request, "period")
+        return redirect(reverse("visitation-overview") + "#ny-periode")
+    try:
+        period = services.period_create(actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        keep_refused(request, "period", error)
+        return redirect(reverse("visitation-overview") + "#ny-periode")
+    messages.success(
+        request, _("Visitationsperioden %(label)s er oprettet.") % {"label": period.label}
+    )
+    return redirect("visitation-overview")
+
+
+@login_required
+@require_POST
+def committee_meeting_create(request: HttpRequest) -> HttpResponse:
+    committee_only(request.user)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        keep_refused(request, "meeting")
+        return redirect(reverse("visitation-overview") + "#nyt-moede")
+    try:
+        meeting = services.committee_meeting_create(actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        keep_refused(request, "meeting", error)
+        return redirect(reverse("visitation-overview") + "#nyt-moede")
+    return redirect(meeting)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    meeting = selectors.meeting_for_user(request.user, public_id)
+    return render(
+        request, "referrals/meeting_detail.html", selectors.meeting_page(request.user, meeting)
+    )
+
+
+@login_required
+def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> HttpResponse:
+    meeting = selectors.meeting_for_user(request.user, public_id)
+    referral = selectors.referral_to_decide(request.user, referral_id, log=request.method == "GET")
+    form = DecisionForm(
+        request.POST or None,
+        user=request.user,
+        resource_groups=selectors.all_resource_groups(request.user),
+        initial={
+            "offer": referral.offer,
+            "resource_group": referral.resource_group_id,
+            "start": meeting.date,
+        },
+    )
+    done = record_step(
+        request,
+        form,
+        lambda data: decision_record(
+            actor=request.user, child=referral.child, referral=referral, meeting=meeting, **data
+        ),
+        _("Afgørelsen er registreret. Udsend brevet til forældrene."),
+    )
+    return done or render(
+        request,
+        "referrals/decision_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "referral": referral,
+            "capacity": selectors.period_capacity(meeting.period),
+            "title": _("Afgør indstillingen for %(name)s") % {"name": referral.child.full_name},
+        },
+    )
+
+
+@login_required
+def legal_bases(request: HttpRequest) -> HttpResponse:
+    committee_only(request.user)
+    form = LegalBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            basis = services.legal_basis_add(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("%(title)s er tilføjet.") % {"title": basis.title})
+            return redirect("visitation-legal-bases")
+    bases = selectors.legal_bases_for(request.user)
+    return render(request, "referrals/legal_bases.html", {"form": form, "bases": bases})
+
+
+@login_required
+def reassessment_list(request: HttpRequest) -> HttpResponse:
+    committee_only(request.user)
+    return render(
+        request,
+        "referrals/reassessments.html",
+        {"reassessments": selectors.reassessments(request.user)},
+    )
+
+
+@login_required
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    committee_only(request.user)
+    return render(
+        request, "referrals/waiting_list.html", {"waiting": selectors.waiting_list(request.user)}
+    )

@@ -1,0 +1,51 @@
+"""Decision letters: issue a version, open it, record the day it was sent."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio.core.errors import DomainError
+from inklusio.core.http import PDF, file_response
+from inklusio.referrals import selectors
+from inklusio.referrals.forms import DateForm
+from inklusio.referrals.services import letters as services
+from inklusio.referrals.views.common import committee_only
+from inklusio.referrals.views.decisions import decision_for_committee
+
+
+@login_required
+@require_POST
+def letter_issue(request: HttpRequest, public_id: str) -> HttpResponse:
+    decision = decision_for_committee(request, public_id)
+    letter = services.letter_issue(actor=request.user, decision=decision)
+    messages.success(
+        request, _("Brev version %(version)s er dannet.") % {"version": letter.version}
+    )
+    return redirect(decision)
+
+
+@login_required
+def letter_download(request: HttpRequest, public_id: str) -> HttpResponse:
+    letter = selectors.letter_for_user(request.user, public_id, log=True)
+    return file_response(letter.pdf, f"afgoerelse-v{letter.version}.pdf", PDF, download=False)
+
+
+@login_required
+@require_POST
+def letter_sent(request: HttpRequest, public_id: str) -> HttpResponse:
+    committee_only(request.user)
+    letter = selectors.letter_for_user(request.user, public_id)
+    form = DateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Angiv datoen, brevet blev sendt."))
+        return redirect(letter.decision)
+    try:
+        services.letter_mark_sent(
+            actor=request.user, letter=letter, sent_on=form.cleaned_data["on"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect(letter.decision)

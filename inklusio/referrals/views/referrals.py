@@ -1,0 +1,194 @@
+"""The visitation overview and referrals: drafts, submitting, additions and attachments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.storage import private_storage
+from inklusio.referrals import selectors
+from inklusio.referrals.forms import (
+    AddendumForm,
+    AttachmentForm,
+    MeetingForm,
+    PeriodForm,
+    ReferralForm,
+)
+from inklusio.referrals.models import Referral
+from inklusio.referrals.services import referrals as services
+from inklusio.referrals.views.common import restore_refused, show_refusal
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    can_refer, can_decide = selectors.may_refer(user), access.can_decide(user)
+    if not can_refer and not can_decide:
+        raise Http404
+    status = request.GET.get("status", "open")
+    if status not in {"open", "", *Referral.Status.values}:
+        status = "open"
+    context = {
+        "status": status,
+        "status_choices": [("open", _("Åbne")), *Referral.Status.choices, ("", _("Alle"))],
+        "referrals": selectors.referrals_list_for(user, status=status),
+        "can_refer": can_refer,
+        "can_decide": can_decide,
+        "meeting_form": restore_refused(request, "meeting", MeetingForm),
+        "period_form": restore_refused(request, "period", PeriodForm),
+    }
+    return render(request, "referrals/overview.html", context | selectors.committee_overview(user))
+
+
+def _referral_form(request: HttpRequest, **kwargs: object) -> ReferralForm:
+    return ReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        children=access.children_user_may_refer(request.user),
+        resource_groups=selectors.all_resource_groups(request.user),
+        **kwargs,
+    )
+
+
+@login_required
+def referral_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_refer(request.user):
+        raise Http404
+    chosen = selectors.child_to_refer(request.user, request.GET.get("barn"))
+    form = _referral_form(request, initial={"child": chosen.pk if chosen else None})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload, child = data.pop("attachment", None), data.pop("child")
+        try:
+            referral = services.referral_save(
+                actor=request.user, child=child, data=data, upload=upload
+            )
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(
+                request, _("Indstillingen er gemt som kladde. Indsend den, når den er klar.")
+            )
+            return redirect(referral)
+    return render(request, "referrals/referral_form.html", {"form": form, "creating": True})
+
+
+CONFLICT = gettext_lazy(
+    "Indstillingen er ændret af en anden, efter du åbnede den. Dine indtastninger er "
+    "bevaret herunder; åbn indstillingen i et nyt vindue for at se ændringerne."
+)
+
+
+@login_required
+def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    referral = selectors.referral_for_user(request.user, public_id, log=request.method == "GET")
+    if not access.can_edit_referral(request.user, referral):
+        raise Http404
+    form = _referral_form(request, instance=referral)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_save(
+                actor=request.user,
+                child=referral.child,
+                referral=referral,
+                data=data,
+                expected_version=data.get("version"),
+                upload=data.get("attachment"),
+            )
+        except EditConflict:
+            form.add_error(None, CONFLICT)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Ændringerne er gemt."))
+            return redirect(referral)
+    return render(request, "referrals/referral_form.html", {"form": form, "referral": referral})
+
+
+@login_required
+def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    referral = selectors.referral_for_user(request.user, public_id)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "can_edit": access.can_edit_referral(request.user, referral),
+            "can_add": access.can_add_to_referral(request.user, referral),
+            "addendum_form": AddendumForm(),
+            "attachment_form": AttachmentForm(),
+            "decisions": selectors.decisions_on_referral(request.user, referral),
+        },
+    )
+
+
+@login_required
+@require_POST
+def referral_submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    referral = selectors.referral_for_user(request.user, public_id, log=False)
+    if not access.can_edit_referral(request.user, referral):
+        raise Http404
+    try:
+        services.referral_submit(actor=request.user, referral=referral)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Indstillingen er sendt til visitationsudvalget og er nu låst.")
+        )
+    return redirect(referral)
+
+
+@login_required
+@require_POST
+def referral_addendum(request: HttpRequest, public_id: str) -> HttpResponse:
+    referral = selectors.referral_for_user(request.user, public_id, log=False)
+    if not access.can_add_to_referral(request.user, referral):
+        raise Http404
+    form = AddendumForm(request.POST)
+    try:
+        text = form.cleaned_data["text"] if form.is_valid() else ""
+        services.referral_add_addendum(actor=request.user, referral=referral, text=text)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Tilføjelsen er gemt."))
+    return redirect(referral)
+
+
+@login_required
+@require_POST
+def referral_attachment(request: HttpRequest, public_id: str) -> HttpResponse:
+    referral = selectors.referral_for_user(request.user, public_id, log=False)
+    if not access.can_add_to_referral(request.user, referral):
+        raise Http404
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Vælg en fil at vedhæfte."))
+        return redirect(referral)
+    try:
+        services.attachment_add(
+            actor=request.user, referral=referral, upload=form.cleaned_data["file"], field="file"
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Bilaget er vedhæftet."))
+    return redirect(referral)
+
+
+@login_required
+def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
+    attachment = selectors.attachment_for_download(request.user, public_id)
+    return FileResponse(
+        private_storage.open(attachment.stored_name, "rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
