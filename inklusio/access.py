@@ -7,11 +7,14 @@ reach another municipality even if a role rule is wrong.
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from inklusio.children.models import Child
+from inklusio.children.models import Child, Guardianship, PartnerInvitation
 from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role, User
 
@@ -29,6 +32,55 @@ def _visible(queryset: QuerySet, obj) -> bool:
     return queryset.filter(pk=obj.pk).exists()
 
 
+# --- Relations with time ---------------------------------------------------------------------
+# Every relation that grants access has an end, and the access ends with it: invitations run
+# from valid_from to valid_until, guardianships and attachments until ended_on, taking part in a
+# plan meeting for PLAN_MEETING_ACCESS_DAYS after it, and ownership while the owner still works
+# where the plan is. "Today" is always timezone.localdate().
+
+
+def _current_attachments(user: User) -> QuerySet[PedagogueAttachment]:
+    """The corps' attachments in force today: the pedagogue's own, or all of them for the
+    corps leader."""
+    attachments = PedagogueAttachment.objects.in_municipality_of(user).current()
+    if user.role == Role.PEDAGOGUE:
+        return attachments.filter(pedagogue=user)
+    if user.role == Role.CORPS_LEADER:
+        return attachments
+    return attachments.none()
+
+
+def _work_institutions(user: User) -> QuerySet[Institution]:
+    """Where a professional works today: the attached institutions (the corps' for its leader),
+    or the leader's or staff member's own institution. Empty for everyone else."""
+    institutions = Institution.objects.in_municipality_of(user)
+    if not _active(user):
+        return institutions.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return institutions
+        case Role.PEDAGOGUE | Role.CORPS_LEADER:
+            return institutions.filter(
+                pk__in=_current_attachments(user).values("institution_id")
+            ).distinct()
+        case Role.INSTITUTION_LEADER | Role.STAFF:
+            return institutions.filter(pk=user.institution_id)
+    return institutions.none()
+
+
+def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
+    return PartnerInvitation.objects.in_municipality_of(user).current().filter(partner=user)
+
+
+def _current_guardianships(user: User) -> QuerySet[Guardianship]:
+    return Guardianship.objects.in_municipality_of(user).current().filter(guardian__user=user)
+
+
+def plan_meeting_access_since() -> datetime.date:
+    """Taking part in a plan meeting gives access until this many days after the meeting."""
+    return timezone.localdate() - datetime.timedelta(days=settings.PLAN_MEETING_ACCESS_DAYS)
+
+
 def institutions_visible_to(user: User) -> QuerySet[Institution]:
     """Institutions a user may see: the municipality for administration and corps leadership,
     the attached ones for a pedagogue, their own for leaders and staff, and the institutions of
@@ -40,7 +92,7 @@ def institutions_visible_to(user: User) -> QuerySet[Institution]:
         case Role.ADMINISTRATOR | Role.CORPS_LEADER:
             return institutions
         case Role.PEDAGOGUE:
-            return institutions.filter(attachments__pedagogue=user).distinct()
+            return _work_institutions(user)
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return institutions.filter(pk=user.institution_id)
         case Role.PARTNER:
@@ -53,32 +105,16 @@ def _child_rule(user: User) -> Q | None:
     match user.role:
         case Role.ADMINISTRATOR:
             return Q()
-        case Role.CORPS_LEADER:
-            # The corps leader answers for the pedagogues' work: children in the corps' institutions.
-            return Q(
-                institution_id__in=PedagogueAttachment.objects.in_municipality_of(user).values(
-                    "institution_id"
-                )
-            )
-        case Role.PEDAGOGUE:
-            return Q(
-                institution_id__in=PedagogueAttachment.objects.filter(pedagogue=user).values(
-                    "institution_id"
-                )
-            )
+        case Role.CORPS_LEADER | Role.PEDAGOGUE:
+            # The corps leader answers for the pedagogues' work: children in the institutions
+            # the corps serves today; a pedagogue those of their current attachments.
+            return Q(institution_id__in=_current_attachments(user).values("institution_id"))
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return Q(institution_id=user.institution_id) if user.institution_id else None
         case Role.PARTNER:
-            today = timezone.localdate()
-            return Q(
-                pk__in=Child.objects.filter(
-                    Q(invitations__valid_until__isnull=True)
-                    | Q(invitations__valid_until__gte=today),
-                    invitations__partner=user,
-                ).values("pk")
-            )
+            return Q(pk__in=_current_invitations(user).values("child_id"))
         case Role.GUARDIAN:
-            return Q(pk__in=Child.objects.filter(guardians__user=user).values("pk"))
+            return Q(pk__in=_current_guardianships(user).values("child_id"))
     return None
 
 
@@ -259,7 +295,8 @@ def decisions_visible_to(user: User):
         case Role.PEDAGOGUE | Role.CORPS_LEADER | Role.GUARDIAN:
             return decisions.filter(child__in=children_visible_to(user))
         case Role.PARTNER:
-            return decisions.filter(referral__referred_by=user)
+            # The referring partner, and only while invited to the child's case.
+            return decisions.filter(referral__referred_by=user, child__in=children_visible_to(user))
     return decisions.none()
 
 
@@ -288,11 +325,7 @@ def _course_institutions(user: User) -> QuerySet[Institution]:
     attached ones for a pedagogue, their own for leaders and staff, all for the administration."""
     if not _active(user) or user.role in {Role.PARTNER, Role.GUARDIAN}:
         return Institution.objects.none()
-    if user.role == Role.CORPS_LEADER:
-        return Institution.objects.in_municipality_of(user).filter(
-            pk__in=PedagogueAttachment.objects.in_municipality_of(user).values("institution_id")
-        )
-    return institutions_visible_to(user)
+    return _work_institutions(user)
 
 
 def courses_visible_to(user: User):
@@ -303,8 +336,8 @@ def courses_visible_to(user: User):
     courses = Course.objects.in_municipality_of(user)
     if not _active(user):
         return courses.none()
-    if user.role == Role.PEDAGOGUE:
-        return courses.filter(Q(institution__in=_course_institutions(user)) | Q(pedagogue=user))
+    # A course's own pedagogue sees it through the attachment to its institution: when the
+    # attachment ends, so does the access.
     return courses.filter(institution__in=_course_institutions(user))
 
 
@@ -363,10 +396,24 @@ def can_view_statistics(user: User) -> bool:
 # --- Action plans ------------------------------------------------------------------------------
 
 
+def _attended_plans(user: User) -> Q:
+    """Plans whose meeting the user took part in within the grace period, while the user's own
+    tie still holds: a professional still works at the plan's institution, a guardian or
+    partner still has the child (course plans have no child)."""
+    from inklusio.plans.models import PlanMeeting
+
+    attended = PlanMeeting.objects.filter(participants=user, date__gte=plan_meeting_access_since())
+    rule = Q(pk__in=attended.values("plan_id"))
+    if user.role in {Role.GUARDIAN, Role.PARTNER}:
+        return rule & (Q(child__isnull=True) | Q(child__in=children_visible_to(user)))
+    return rule & Q(institution__in=_work_institutions(user))
+
+
 def plans_visible_to(user: User):
     """Child plans follow the child's need-to-know rule (guardians: their own children; partners:
-    invited children); course plans are for those who work with the course. Anyone who took part
-    in one of the plan's meetings sees it too."""
+    invited children); course plans are for those who work with the course. Those who took part
+    in one of the plan's meetings see it for a grace period, and the owner while still working
+    at the plan's institution."""
     from inklusio.plans.models import ActionPlan
 
     plans = ActionPlan.objects.in_municipality_of(user)
@@ -374,7 +421,11 @@ def plans_visible_to(user: User):
         return plans.none()
     if user.role == Role.ADMINISTRATOR:
         return plans
-    own = Q(child__in=children_visible_to(user)) | Q(meetings__participants=user) | Q(owner=user)
+    own = (
+        Q(child__in=children_visible_to(user))
+        | _attended_plans(user)
+        | Q(owner=user, institution__in=_work_institutions(user))
+    )
     if user.role not in {Role.GUARDIAN, Role.PARTNER}:
         own |= Q(course__in=courses_visible_to(user))
     return plans.filter(own).distinct()
@@ -396,7 +447,7 @@ def can_propose_adjustment(user: User, plan) -> bool:
     if plan.is_closed or not _visible(plans_visible_to(user), plan):
         return False
     if user.role in {Role.GUARDIAN, Role.PARTNER}:
-        return plan.meetings.filter(participants=user).exists()
+        return plans_visible_to(user).filter(_attended_plans(user), pk=plan.pk).exists()
     return True
 
 

@@ -92,8 +92,8 @@ def corps_overview(user: User) -> list[dict]:
     elif user.role not in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
         return []
     attachments = defaultdict(list)
-    for attachment in PedagogueAttachment.objects.in_municipality_of(user).select_related(
-        "institution"
+    for attachment in (
+        PedagogueAttachment.objects.in_municipality_of(user).current().select_related("institution")
     ):
         attachments[attachment.pedagogue_id].append(attachment)
     return [

@@ -99,8 +99,10 @@ def build_problem(
     institutions = list(
         Institution.objects.filter(municipality=municipality).select_related("resource_override")
     )
-    attachments = PedagogueAttachment.objects.filter(municipality=municipality).select_related(
-        "institution"
+    attachments = (
+        PedagogueAttachment.objects.current()
+        .filter(municipality=municipality)
+        .select_related("institution")
     )
     absences = list(
         Absence.objects.filter(
@@ -353,9 +355,11 @@ def slot_set(
         PlanSlot.objects.filter(plan=plan, pedagogue=pedagogue, day=day, half=half).delete()
         if institution is None:
             return None
-        other = PedagogueAttachment.objects.filter(
-            pedagogue=pedagogue, institution=institution
-        ).first()
+        other = (
+            PedagogueAttachment.objects.current()
+            .filter(pedagogue=pedagogue, institution=institution)
+            .first()
+        )
         if other is not None and other.function != function:
             raise PlanningError(
                 _(
