@@ -14,14 +14,18 @@ from inklusio.meetings.models import (
 from inklusio.people.models import Profession, Role, User
 
 
-def meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
+def consultative_meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
     return access.consultative_meetings_visible_to(user).select_related(
         "institution", "resource_pedagogue"
     )
 
 
-def meeting_for_user(user: User, public_id, *, log: bool = True) -> ConsultativeMeeting:
-    meeting = access.get_visible_or_404(meetings_for(user), public_id=public_id)
+def consultative_meeting_for_user(
+    user: User, public_id: str, *, log: bool = True
+) -> ConsultativeMeeting:
+    meeting: ConsultativeMeeting = access.get_visible_or_404(
+        consultative_meetings_for(user), public_id=public_id
+    )
     if log:
         for item in meeting.items.filter(child__isnull=False).select_related("child"):
             audit_record(actor=user, action=AuditAction.READ, obj=meeting, child=item.child)
