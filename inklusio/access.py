@@ -106,9 +106,11 @@ def _child_rule(user: User) -> Q | None:
         case Role.ADMINISTRATOR:
             return Q()
         case Role.CORPS_LEADER | Role.PEDAGOGUE:
-            # The corps leader answers for the pedagogues' work: children in the institutions
-            # the corps serves today; a pedagogue those of their current attachments.
-            return Q(institution_id__in=_current_attachments(user).values("institution_id"))
+            # Need-to-know per case, not per institution: the children of the corps' cases (the
+            # pedagogue's own) at institutions the corps serves today.
+            return Q(
+                institution_id__in=_current_attachments(user).values("institution_id")
+            ) & _corps_case_children(user)
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return Q(institution_id=user.institution_id) if user.institution_id else None
         case Role.PARTNER:
@@ -118,10 +120,63 @@ def _child_rule(user: User) -> Q | None:
     return None
 
 
+def _corps_case_children(user: User) -> Q:
+    """The children of a pedagogue's cases: a course they run, a plan they own or whose meeting
+    they attended within the grace period, a granted support they deliver (a support
+    attachment to the child's institution), a consultative meeting they attend within the grace
+    period. For the corps leader the same for every pedagogue of the corps."""
+    from inklusio.courses.models import Participant
+    from inklusio.meetings.models import AgendaItem
+    from inklusio.plans.models import ActionPlan, PlanMeeting
+    from inklusio.referrals.models import Decision, Offer
+
+    today, since = timezone.localdate(), plan_meeting_access_since()
+    if user.role == Role.PEDAGOGUE:
+        ran, owned = Q(course__pedagogue=user), Q(owner=user)
+        attended = PlanMeeting.objects.filter(participants=user)
+        attends = Q(meeting__resource_pedagogue=user)
+    else:
+        ran, owned = Q(course__pedagogue__role=Role.PEDAGOGUE), Q(owner__role=Role.PEDAGOGUE)
+        attended = PlanMeeting.objects.filter(participants__role=Role.PEDAGOGUE)
+        attends = Q(meeting__resource_pedagogue__isnull=False)
+    courses = Participant.objects.filter(
+        ran, Q(course__closed_on__isnull=True) | Q(course__closed_on__gte=since)
+    )
+    plans = ActionPlan.objects.filter(
+        owned | Q(pk__in=attended.filter(date__gte=since).values("plan_id")),
+        Q(closed_on__isnull=True) | Q(closed_on__gte=since),
+    )
+    support = Decision.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today),
+        outcome__in=Decision.GRANTING,
+        offer=Offer.SUPPORT_PEDAGOGUE,
+        ended_on__isnull=True,
+        child__institution_id__in=_current_attachments(user)
+        .filter(function=PedagogueAttachment.Function.SUPPORT)
+        .values("institution_id"),
+    )
+    meetings = AgendaItem.objects.filter(attends, meeting__date__gte=since)
+    return (
+        Q(pk__in=courses.values("child_id"))
+        | Q(pk__in=plans.values("child_id"))
+        | Q(pk__in=support.values("child_id"))
+        | Q(pk__in=meetings.values("child_id"))
+    )
+
+
+def left_child_access_since() -> datetime.date:
+    """A child who left daycare before this day is the administration's alone."""
+    return timezone.localdate() - datetime.timedelta(days=settings.LEFT_CHILD_ACCESS_DAYS)
+
+
 def children_visible_to(user: User) -> QuerySet[Child]:
     children = Child.objects.in_municipality_of(user)
     rule = _child_rule(user) if _active(user) else None
-    return children.none() if rule is None else children.filter(rule)
+    if rule is None:
+        return children.none()
+    if user.role != Role.ADMINISTRATOR:
+        rule &= Q(left_on__isnull=True) | Q(left_on__gte=left_child_access_since())
+    return children.filter(rule)
 
 
 def can_view_child(user: User, child: Child) -> bool:
