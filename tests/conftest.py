@@ -148,6 +148,16 @@ def make_child(municipality, institution, first_name, cpr, **extra) -> Child:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
