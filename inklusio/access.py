@@ -8,15 +8,26 @@ reach another municipality even if a role rule is wrong.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from inklusio.children.models import Child, Guardianship, PartnerInvitation
+from inklusio.children.models import Child, ChildQuerySet, Guardianship, PartnerInvitation
 from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role, User
+
+if TYPE_CHECKING:
+    from inklusio.courses.models import Course, ResourceTask
+    from inklusio.meetings.models import ConsultativeMeeting, DiscussionConsent
+    from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
+    from inklusio.plans.models import ActionPlan
+    from inklusio.referrals.models import Decision, Referral
+
+M = TypeVar("M", bound=Model)
 
 MUNICIPALITY_WIDE_ROLES = {Role.ADMINISTRATOR}
 INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
@@ -28,7 +39,7 @@ def _active(user: User) -> bool:
     )
 
 
-def _visible(queryset: QuerySet, obj) -> bool:
+def _visible(queryset: QuerySet[Any], obj: Model) -> bool:
     return queryset.filter(pk=obj.pk).exists()
 
 
@@ -169,7 +180,7 @@ def left_child_access_since() -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=settings.LEFT_CHILD_ACCESS_DAYS)
 
 
-def children_visible_to(user: User) -> QuerySet[Child]:
+def children_visible_to(user: User) -> ChildQuerySet:
     children = Child.objects.in_municipality_of(user)
     rule = _child_rule(user) if _active(user) else None
     if rule is None:
@@ -230,11 +241,11 @@ def can_list_children(user: User) -> bool:
     return _active(user)
 
 
-def get_visible_or_404(queryset: QuerySet, **lookup):
+def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     """A missing and a forbidden object get the same answer, so existence does not leak."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as missing:
+    except (ObjectDoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
 
 
@@ -256,14 +267,14 @@ def can_view_planning(user: User) -> bool:
     }
 
 
-def weekly_plans_visible_to(user: User):
+def weekly_plans_visible_to(user: User) -> QuerySet[WeeklyPlan]:
     from inklusio.planning.models import WeeklyPlan
 
     plans = WeeklyPlan.objects.in_municipality_of(user)
     return plans if can_view_planning(user) else plans.none()
 
 
-def plan_slots_visible_to(user: User, plan):
+def plan_slots_visible_to(user: User, plan: WeeklyPlan) -> QuerySet[PlanSlot]:
     """Everyone sees the grid they need: the corps all of it, a pedagogue their own row and
     their institutions, leaders and staff their own institution."""
     slots = plan.slots.select_related("institution", "pedagogue", "child")
@@ -279,7 +290,7 @@ def plan_slots_visible_to(user: User, plan):
     return slots.none()
 
 
-def contracts_visible_to(user: User):
+def contracts_visible_to(user: User) -> QuerySet[Contract]:
     from inklusio.planning.models import Contract
 
     contracts = Contract.objects.in_municipality_of(user).select_related("pedagogue")
@@ -298,7 +309,7 @@ def can_decide(user: User) -> bool:
     return _active(user) and user.role == Role.ADMINISTRATOR
 
 
-def referrals_visible_to(user: User):
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Referrals hold the most sensitive text of a case: the committee, the referring
     institution's leader and the partner who wrote it."""
     from inklusio.referrals.models import Referral
@@ -316,7 +327,7 @@ def referrals_visible_to(user: User):
     return referrals.none()
 
 
-def children_user_may_refer(user: User) -> QuerySet[Child]:
+def children_user_may_refer(user: User) -> ChildQuerySet:
     if not _active(user) or user.role not in {
         Role.ADMINISTRATOR,
         Role.INSTITUTION_LEADER,
@@ -326,7 +337,7 @@ def children_user_may_refer(user: User) -> QuerySet[Child]:
     return children_visible_to(user)
 
 
-def can_edit_referral(user: User, referral) -> bool:
+def can_edit_referral(user: User, referral: Referral) -> bool:
     return (
         not referral.is_locked
         and _visible(referrals_visible_to(user), referral)
@@ -334,7 +345,7 @@ def can_edit_referral(user: User, referral) -> bool:
     )
 
 
-def decisions_visible_to(user: User):
+def decisions_visible_to(user: User) -> QuerySet[Decision]:
     """Decisions reach those who act on them: the committee, the child's institution leader,
     the pedagogues serving the institution, the guardians and the referring partner."""
     from inklusio.referrals.models import Decision
@@ -355,7 +366,7 @@ def decisions_visible_to(user: User):
     return decisions.none()
 
 
-def can_add_to_referral(user: User, referral) -> bool:
+def can_add_to_referral(user: User, referral: Referral) -> bool:
     """Additions and attachments: those who may see the referral, except the committee's
     decisions are not made here."""
     return _visible(referrals_visible_to(user), referral)
@@ -363,9 +374,10 @@ def can_add_to_referral(user: User, referral) -> bool:
 
 def decision_owners(user: User) -> QuerySet[User]:
     """Who can own a case step (an appeal, a letter): the administration's staff."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
     if not can_decide(user):
-        return User.objects.none()
-    return User.objects.in_municipality_of(user).filter(role=Role.ADMINISTRATOR, is_active=True)
+        return users.none()
+    return users.filter(role=Role.ADMINISTRATOR, is_active=True)
 
 
 def can_use_visitation(user: User) -> bool:
@@ -383,7 +395,7 @@ def _course_institutions(user: User) -> QuerySet[Institution]:
     return _work_institutions(user)
 
 
-def courses_visible_to(user: User):
+def courses_visible_to(user: User) -> QuerySet[Course]:
     """Courses hold notes about several children: the people doing the work see them; partners
     and guardians see a child's participation through the child's page only."""
     from inklusio.courses.models import Course
@@ -396,12 +408,12 @@ def courses_visible_to(user: User):
     return courses.filter(institution__in=_course_institutions(user))
 
 
-def can_work_on_course(user: User, course) -> bool:
+def can_work_on_course(user: User, course: Course) -> bool:
     """Record sessions, observations, effect measures and participants while a course runs."""
     return not course.is_closed and _visible(courses_visible_to(user), course)
 
 
-def can_manage_course(user: User, course) -> bool:
+def can_manage_course(user: User, course: Course) -> bool:
     """Change the course itself or close it: its pedagogue, the corps leader, the institution's
     leader, the administration — not staff."""
     return (
@@ -428,7 +440,7 @@ def institutions_for_new_courses(user: User) -> QuerySet[Institution]:
     return _course_institutions(user)
 
 
-def tasks_visible_to(user: User):
+def tasks_visible_to(user: User) -> QuerySet[ResourceTask]:
     from inklusio.courses.models import ResourceTask
 
     return ResourceTask.objects.in_municipality_of(user).filter(
@@ -464,7 +476,7 @@ def _attended_plans(user: User) -> Q:
     return rule & Q(institution__in=_work_institutions(user))
 
 
-def plans_visible_to(user: User):
+def plans_visible_to(user: User) -> QuerySet[ActionPlan]:
     """Child plans follow the child's need-to-know rule (guardians: their own children; partners:
     invited children); course plans are for those who work with the course. Those who took part
     in one of the plan's meetings see it for a grace period, and the owner while still working
@@ -486,7 +498,7 @@ def plans_visible_to(user: User):
     return plans.filter(own).distinct()
 
 
-def can_manage_plan(user: User, plan) -> bool:
+def can_manage_plan(user: User, plan: ActionPlan) -> bool:
     """Change the plan directly, accept adjustments, hold meetings, close: the plan's owner,
     the institution's leader and the administration."""
     if plan.is_closed or not _visible(plans_visible_to(user), plan):
@@ -496,7 +508,7 @@ def can_manage_plan(user: User, plan) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
 
 
-def can_propose_adjustment(user: User, plan) -> bool:
+def can_propose_adjustment(user: User, plan: ActionPlan) -> bool:
     """Anyone on the plan: its owner and everyone who took part in one of its meetings, and the
     professionals who work with the child."""
     if plan.is_closed or not _visible(plans_visible_to(user), plan):
@@ -510,13 +522,13 @@ def can_create_plans(user: User) -> bool:
     return children_for_new_plans(user).exists() or courses_for_new_plans(user).exists()
 
 
-def children_for_new_plans(user: User) -> QuerySet[Child]:
+def children_for_new_plans(user: User) -> ChildQuerySet:
     if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
         return Child.objects.none()
     return children_visible_to(user).in_daycare()
 
 
-def courses_for_new_plans(user: User):
+def courses_for_new_plans(user: User) -> QuerySet[Course]:
     if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
         return courses_visible_to(user).none()
     return courses_visible_to(user).filter(closed_on__isnull=True)
@@ -525,7 +537,7 @@ def courses_for_new_plans(user: User):
 # --- Consultative meetings -----------------------------------------------------------------------
 
 
-def consultative_meetings_visible_to(user: User):
+def consultative_meetings_visible_to(user: User) -> QuerySet[ConsultativeMeeting]:
     """The institution's people, the corps, the administration, and the partners invited to the meeting."""
     from inklusio.meetings.models import ConsultativeMeeting
 
@@ -537,7 +549,9 @@ def consultative_meetings_visible_to(user: User):
     return meetings.filter(institution__in=_course_institutions(user))
 
 
-def can_arrange_consultative_meeting(user: User, meeting=None) -> bool:
+def can_arrange_consultative_meeting(
+    user: User, meeting: ConsultativeMeeting | None = None
+) -> bool:
     if not _active(user) or user.role not in {
         Role.ADMINISTRATOR,
         Role.CORPS_LEADER,
@@ -558,7 +572,7 @@ def institutions_for_consultative_meetings(user: User) -> QuerySet[Institution]:
     return _course_institutions(user)
 
 
-def consents_visible_to(user: User):
+def consents_visible_to(user: User) -> QuerySet[DiscussionConsent]:
     from inklusio.meetings.models import DiscussionConsent
 
     consents = DiscussionConsent.objects.in_municipality_of(user)

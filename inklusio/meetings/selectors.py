@@ -32,32 +32,29 @@ def consultative_meeting_for_user(
     return meeting
 
 
-def item_for_user(user: User, public_id) -> AgendaItem:
-    return access.get_visible_or_404(
-        AgendaItem.objects.filter(
-            meeting__in=access.consultative_meetings_visible_to(user)
-        ).select_related("meeting", "child"),
-        public_id=public_id,
-    )
+def item_for_user(user: User, public_id: str) -> AgendaItem:
+    items: QuerySet[AgendaItem] = AgendaItem.objects.filter(
+        meeting__in=access.consultative_meetings_visible_to(user)
+    ).select_related("meeting", "child")
+    return access.get_visible_or_404(items, public_id=public_id)
 
 
-def recommendation_for_user(user: User, public_id) -> Recommendation:
-    return access.get_visible_or_404(
-        Recommendation.objects.filter(
-            item__meeting__in=access.consultative_meetings_visible_to(user)
-        ).select_related("item__child", "item__meeting"),
-        public_id=public_id,
-    )
+def recommendation_for_user(user: User, public_id: str) -> Recommendation:
+    recommendations: QuerySet[Recommendation] = Recommendation.objects.filter(
+        item__meeting__in=access.consultative_meetings_visible_to(user)
+    ).select_related("item__child", "item__meeting")
+    return access.get_visible_or_404(recommendations, public_id=public_id)
 
 
-def consent_for_user(user: User, public_id) -> DiscussionConsent:
+def consent_for_user(user: User, public_id: str) -> DiscussionConsent:
     return access.get_visible_or_404(
         access.consents_visible_to(user).select_related("child"), public_id=public_id
     )
 
 
 def partners(user: User) -> QuerySet[User]:
-    return User.objects.in_municipality_of(user).filter(
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
+    return users.filter(
         role=Role.PARTNER,
         is_active=True,
         profession__in=[Profession.PSYCHOLOGIST, Profession.SPEECH_CONSULTANT],

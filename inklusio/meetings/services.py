@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,7 +156,8 @@ def consultative_meeting_create(
 def valid_consent(child: Child, meeting: ConsultativeMeeting) -> DiscussionConsent | None:
     """A consent in force on the meeting day that names every profession at the meeting."""
     needed = meeting.professions
-    for consent in child.discussion_consents.all():
+    consents: QuerySet[DiscussionConsent] = child.discussion_consents.all()
+    for consent in consents:
         if consent.covers(needed, meeting.date):
             return consent
     return None
@@ -280,7 +282,7 @@ def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommend
     return recommendation
 
 
-def attendance_advice(meeting: ConsultativeMeeting) -> dict:
+def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
     """The resource pedagogue attends only when they know a child on the agenda: a child in one
     of their courses, or on a plan they own or took part in (the evaluation's advice)."""
     from inklusio.courses.models import Participant
