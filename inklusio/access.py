@@ -538,14 +538,15 @@ def courses_for_new_plans(user: User) -> QuerySet[Course]:
 
 
 def consultative_meetings_visible_to(user: User) -> QuerySet[ConsultativeMeeting]:
-    """The institution's people, the corps, the administration, and the partners invited to the meeting."""
+    """The institution's people, the corps, the administration, and the partners invited to the
+    meeting: like a plan meeting, the invitation lasts PLAN_MEETING_ACCESS_DAYS after the day."""
     from inklusio.meetings.models import ConsultativeMeeting
 
     meetings = ConsultativeMeeting.objects.in_municipality_of(user)
     if not _active(user) or user.role == Role.GUARDIAN:
         return meetings.none()
     if user.role == Role.PARTNER:
-        return meetings.filter(partners=user)
+        return meetings.filter(partners=user, date__gte=plan_meeting_access_since())
     return meetings.filter(institution__in=_course_institutions(user))
 
 

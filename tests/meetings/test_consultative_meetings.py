@@ -177,3 +177,26 @@ def test_minutes_are_versioned_never_overwritten(cast, meeting, client_for):
     assert "Rettet referat" in page and "Første udkast" in page  # history stays readable
     entries = AuditEntry.objects.filter(object_id=str(meeting.public_id), action="change")
     assert entries.count() == 2
+
+
+def test_an_invited_partner_keeps_the_meeting_for_the_grace_period_only(
+    cast, meeting, client_for, settings
+):
+    from inklusio.meetings.models import ConsultativeMeeting
+    from tests.conftest import TODAY
+
+    settings.PLAN_MEETING_ACCESS_DAYS = 30
+    client = client_for(cast.pia)
+    ConsultativeMeeting.objects.filter(pk=meeting.pk).update(
+        date=TODAY - datetime.timedelta(days=30)
+    )
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    ConsultativeMeeting.objects.filter(pk=meeting.pk).update(
+        date=TODAY - datetime.timedelta(days=31)
+    )
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    response = client.post(
+        reverse("recommendation-add", args=[cast.item_mia.public_id]), {"text": "Sent råd"}
+    )
+    assert response.status_code == 404
+    assert not cast.item_mia.recommendations.filter(text="Sent råd").exists()
