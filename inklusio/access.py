@@ -403,9 +403,11 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
     courses = Course.objects.in_municipality_of(user)
     if not _active(user):
         return courses.none()
-    # A course's own pedagogue sees it through the attachment to its institution: when the
-    # attachment ends, so does the access.
-    return courses.filter(institution__in=_course_institutions(user))
+    courses = courses.filter(institution__in=_course_institutions(user))
+    if user.role == Role.PEDAGOGUE:
+        # Per case: a pedagogue the courses they run, while attached to the course's institution.
+        return courses.filter(pedagogue=user)
+    return courses
 
 
 def can_work_on_course(user: User, course: Course) -> bool:

@@ -136,3 +136,17 @@ class TestChildrenWhoHaveLeft:
         assert listed(client_for(cast.carl), "Emil") == []
         assert listed(client_for(cast.alice), "Emil") == ["Emil"]
         assert "Emil" not in listed(client_for(cast.alice))  # the everyday list: in daycare only
+
+
+def test_a_pedagogue_sees_the_courses_they_run_not_every_course_of_the_institution(
+    cast, tim, client_for
+):
+    url = reverse("course-detail", args=[cast.course_boegely.public_id])
+    assert client_for(cast.bob).get(url).status_code == 200
+    assert client_for(tim).get(url).status_code == 404
+    response = client_for(tim).post(
+        reverse("session-plan", args=[cast.course_boegely.public_id]),
+        {"date": (TODAY + datetime.timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 404
+    assert cast.course_boegely.sessions.count() == 1
