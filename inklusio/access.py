@@ -415,6 +415,16 @@ def can_work_on_course(user: User, course: Course) -> bool:
     return not course.is_closed and _visible(courses_visible_to(user), course)
 
 
+def children_for_course(user: User, course: Course) -> ChildQuerySet:
+    """Children who can join a running course: those in daycare at its institution, for the
+    people working on the course. Joining makes the child one of the pedagogue's cases, so the
+    choice is wider than the children the pedagogue already sees."""
+    children = Child.objects.in_municipality_of(user)
+    if not can_work_on_course(user, course):
+        return children.none()
+    return children.filter(institution_id=course.institution_id).in_daycare()
+
+
 def can_manage_course(user: User, course: Course) -> bool:
     """Change the course itself or close it: its pedagogue, the corps leader, the institution's
     leader, the administration — not staff."""

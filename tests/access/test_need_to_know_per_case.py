@@ -150,3 +150,15 @@ def test_a_pedagogue_sees_the_courses_they_run_not_every_course_of_the_instituti
     )
     assert response.status_code == 404
     assert cast.course_boegely.sessions.count() == 1
+
+
+def test_the_course_pedagogue_may_add_any_child_of_the_institution_not_others(
+    cast, noa, tim, client_for
+):
+    """Joining a course makes a child one of the pedagogue's cases: the choice is the
+    institution's children in daycare, for those working on the course only."""
+    from inklusio import access
+
+    assert noa in access.children_for_course(cast.bob, cast.course_boegely)
+    assert cast.emil not in access.children_for_course(cast.bob, cast.course_boegely)
+    assert not access.children_for_course(tim, cast.course_boegely).exists()
