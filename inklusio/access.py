@@ -7,13 +7,27 @@ reach another municipality even if a role rule is wrong.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from inklusio.children.models import Child
+from inklusio.children.models import Child, ChildQuerySet, Guardianship, PartnerInvitation
 from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role, User
+
+if TYPE_CHECKING:
+    from inklusio.courses.models import Course, ResourceTask
+    from inklusio.meetings.models import ConsultativeMeeting, DiscussionConsent
+    from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
+    from inklusio.plans.models import ActionPlan
+    from inklusio.referrals.models import Decision, Referral
+
+M = TypeVar("M", bound=Model)
 
 MUNICIPALITY_WIDE_ROLES = {Role.ADMINISTRATOR}
 INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
@@ -25,8 +39,57 @@ def _active(user: User) -> bool:
     )
 
 
-def _visible(queryset: QuerySet, obj) -> bool:
+def _visible(queryset: QuerySet[Any], obj: Model) -> bool:
     return queryset.filter(pk=obj.pk).exists()
+
+
+# --- Relations with time ---------------------------------------------------------------------
+# Every relation that grants access has an end, and the access ends with it: invitations run
+# from valid_from to valid_until, guardianships and attachments until ended_on, taking part in a
+# plan meeting for PLAN_MEETING_ACCESS_DAYS after it, and ownership while the owner still works
+# where the plan is. "Today" is always timezone.localdate().
+
+
+def _current_attachments(user: User) -> QuerySet[PedagogueAttachment]:
+    """The corps' attachments in force today: the pedagogue's own, or all of them for the
+    corps leader."""
+    attachments = PedagogueAttachment.objects.in_municipality_of(user).current()
+    if user.role == Role.PEDAGOGUE:
+        return attachments.filter(pedagogue=user)
+    if user.role == Role.CORPS_LEADER:
+        return attachments
+    return attachments.none()
+
+
+def _work_institutions(user: User) -> QuerySet[Institution]:
+    """Where a professional works today: the attached institutions (the corps' for its leader),
+    or the leader's or staff member's own institution. Empty for everyone else."""
+    institutions = Institution.objects.in_municipality_of(user)
+    if not _active(user):
+        return institutions.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return institutions
+        case Role.PEDAGOGUE | Role.CORPS_LEADER:
+            return institutions.filter(
+                pk__in=_current_attachments(user).values("institution_id")
+            ).distinct()
+        case Role.INSTITUTION_LEADER | Role.STAFF:
+            return institutions.filter(pk=user.institution_id)
+    return institutions.none()
+
+
+def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
+    return PartnerInvitation.objects.in_municipality_of(user).current().filter(partner=user)
+
+
+def _current_guardianships(user: User) -> QuerySet[Guardianship]:
+    return Guardianship.objects.in_municipality_of(user).current().filter(guardian__user=user)
+
+
+def plan_meeting_access_since() -> datetime.date:
+    """Taking part in a plan meeting gives access until this many days after the meeting."""
+    return timezone.localdate() - datetime.timedelta(days=settings.PLAN_MEETING_ACCESS_DAYS)
 
 
 def institutions_visible_to(user: User) -> QuerySet[Institution]:
@@ -40,7 +103,7 @@ def institutions_visible_to(user: User) -> QuerySet[Institution]:
         case Role.ADMINISTRATOR | Role.CORPS_LEADER:
             return institutions
         case Role.PEDAGOGUE:
-            return institutions.filter(attachments__pedagogue=user).distinct()
+            return _work_institutions(user)
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return institutions.filter(pk=user.institution_id)
         case Role.PARTNER:
@@ -53,39 +116,78 @@ def _child_rule(user: User) -> Q | None:
     match user.role:
         case Role.ADMINISTRATOR:
             return Q()
-        case Role.CORPS_LEADER:
-            # The corps leader answers for the pedagogues' work: children in the corps' institutions.
+        case Role.CORPS_LEADER | Role.PEDAGOGUE:
+            # Need-to-know per case, not per institution: the children of the corps' cases (the
+            # pedagogue's own) at institutions the corps serves today.
             return Q(
-                institution_id__in=PedagogueAttachment.objects.in_municipality_of(user).values(
-                    "institution_id"
-                )
-            )
-        case Role.PEDAGOGUE:
-            return Q(
-                institution_id__in=PedagogueAttachment.objects.filter(pedagogue=user).values(
-                    "institution_id"
-                )
-            )
+                institution_id__in=_current_attachments(user).values("institution_id")
+            ) & _corps_case_children(user)
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return Q(institution_id=user.institution_id) if user.institution_id else None
         case Role.PARTNER:
-            today = timezone.localdate()
-            return Q(
-                pk__in=Child.objects.filter(
-                    Q(invitations__valid_until__isnull=True)
-                    | Q(invitations__valid_until__gte=today),
-                    invitations__partner=user,
-                ).values("pk")
-            )
+            return Q(pk__in=_current_invitations(user).values("child_id"))
         case Role.GUARDIAN:
-            return Q(pk__in=Child.objects.filter(guardians__user=user).values("pk"))
+            return Q(pk__in=_current_guardianships(user).values("child_id"))
     return None
 
 
-def children_visible_to(user: User) -> QuerySet[Child]:
+def _corps_case_children(user: User) -> Q:
+    """The children of a pedagogue's cases: a course they run, a plan they own or whose meeting
+    they attended within the grace period, a granted support they deliver (a support
+    attachment to the child's institution), a consultative meeting they attend within the grace
+    period. For the corps leader the same for every pedagogue of the corps."""
+    from inklusio.courses.models import Participant
+    from inklusio.meetings.models import AgendaItem
+    from inklusio.plans.models import ActionPlan, PlanMeeting
+    from inklusio.referrals.models import Decision, Offer
+
+    today, since = timezone.localdate(), plan_meeting_access_since()
+    if user.role == Role.PEDAGOGUE:
+        ran, owned = Q(course__pedagogue=user), Q(owner=user)
+        attended = PlanMeeting.objects.filter(participants=user)
+        attends = Q(meeting__resource_pedagogue=user)
+    else:
+        ran, owned = Q(course__pedagogue__role=Role.PEDAGOGUE), Q(owner__role=Role.PEDAGOGUE)
+        attended = PlanMeeting.objects.filter(participants__role=Role.PEDAGOGUE)
+        attends = Q(meeting__resource_pedagogue__isnull=False)
+    courses = Participant.objects.filter(
+        ran, Q(course__closed_on__isnull=True) | Q(course__closed_on__gte=since)
+    )
+    plans = ActionPlan.objects.filter(
+        owned | Q(pk__in=attended.filter(date__gte=since).values("plan_id")),
+        Q(closed_on__isnull=True) | Q(closed_on__gte=since),
+    )
+    support = Decision.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today),
+        outcome__in=Decision.GRANTING,
+        offer=Offer.SUPPORT_PEDAGOGUE,
+        ended_on__isnull=True,
+        child__institution_id__in=_current_attachments(user)
+        .filter(function=PedagogueAttachment.Function.SUPPORT)
+        .values("institution_id"),
+    )
+    meetings = AgendaItem.objects.filter(attends, meeting__date__gte=since)
+    return (
+        Q(pk__in=courses.values("child_id"))
+        | Q(pk__in=plans.values("child_id"))
+        | Q(pk__in=support.values("child_id"))
+        | Q(pk__in=meetings.values("child_id"))
+    )
+
+
+def left_child_access_since() -> datetime.date:
+    """A child who left daycare before this day is the administration's alone."""
+    return timezone.localdate() - datetime.timedelta(days=settings.LEFT_CHILD_ACCESS_DAYS)
+
+
+def children_visible_to(user: User) -> ChildQuerySet:
     children = Child.objects.in_municipality_of(user)
     rule = _child_rule(user) if _active(user) else None
-    return children.none() if rule is None else children.filter(rule)
+    if rule is None:
+        return children.none()
+    if user.role != Role.ADMINISTRATOR:
+        rule &= Q(left_on__isnull=True) | Q(left_on__gte=left_child_access_since())
+    return children.filter(rule)
 
 
 def can_view_child(user: User, child: Child) -> bool:
@@ -139,11 +241,11 @@ def can_list_children(user: User) -> bool:
     return _active(user)
 
 
-def get_visible_or_404(queryset: QuerySet, **lookup):
+def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     """A missing and a forbidden object get the same answer, so existence does not leak."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as missing:
+    except (ObjectDoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
 
 
@@ -165,14 +267,14 @@ def can_view_planning(user: User) -> bool:
     }
 
 
-def weekly_plans_visible_to(user: User):
+def weekly_plans_visible_to(user: User) -> QuerySet[WeeklyPlan]:
     from inklusio.planning.models import WeeklyPlan
 
     plans = WeeklyPlan.objects.in_municipality_of(user)
     return plans if can_view_planning(user) else plans.none()
 
 
-def plan_slots_visible_to(user: User, plan):
+def plan_slots_visible_to(user: User, plan: WeeklyPlan) -> QuerySet[PlanSlot]:
     """Everyone sees the grid they need: the corps all of it, a pedagogue their own row and
     their institutions, leaders and staff their own institution."""
     slots = plan.slots.select_related("institution", "pedagogue", "child")
@@ -188,7 +290,7 @@ def plan_slots_visible_to(user: User, plan):
     return slots.none()
 
 
-def contracts_visible_to(user: User):
+def contracts_visible_to(user: User) -> QuerySet[Contract]:
     from inklusio.planning.models import Contract
 
     contracts = Contract.objects.in_municipality_of(user).select_related("pedagogue")
@@ -207,7 +309,7 @@ def can_decide(user: User) -> bool:
     return _active(user) and user.role == Role.ADMINISTRATOR
 
 
-def referrals_visible_to(user: User):
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Referrals hold the most sensitive text of a case: the committee, the referring
     institution's leader and the partner who wrote it."""
     from inklusio.referrals.models import Referral
@@ -225,7 +327,7 @@ def referrals_visible_to(user: User):
     return referrals.none()
 
 
-def children_user_may_refer(user: User) -> QuerySet[Child]:
+def children_user_may_refer(user: User) -> ChildQuerySet:
     if not _active(user) or user.role not in {
         Role.ADMINISTRATOR,
         Role.INSTITUTION_LEADER,
@@ -235,7 +337,7 @@ def children_user_may_refer(user: User) -> QuerySet[Child]:
     return children_visible_to(user)
 
 
-def can_edit_referral(user: User, referral) -> bool:
+def can_edit_referral(user: User, referral: Referral) -> bool:
     return (
         not referral.is_locked
         and _visible(referrals_visible_to(user), referral)
@@ -243,7 +345,7 @@ def can_edit_referral(user: User, referral) -> bool:
     )
 
 
-def decisions_visible_to(user: User):
+def decisions_visible_to(user: User) -> QuerySet[Decision]:
     """Decisions reach those who act on them: the committee, the child's institution leader,
     the pedagogues serving the institution, the guardians and the referring partner."""
     from inklusio.referrals.models import Decision
@@ -259,11 +361,12 @@ def decisions_visible_to(user: User):
         case Role.PEDAGOGUE | Role.CORPS_LEADER | Role.GUARDIAN:
             return decisions.filter(child__in=children_visible_to(user))
         case Role.PARTNER:
-            return decisions.filter(referral__referred_by=user)
+            # The referring partner, and only while invited to the child's case.
+            return decisions.filter(referral__referred_by=user, child__in=children_visible_to(user))
     return decisions.none()
 
 
-def can_add_to_referral(user: User, referral) -> bool:
+def can_add_to_referral(user: User, referral: Referral) -> bool:
     """Additions and attachments: those who may see the referral, except the committee's
     decisions are not made here."""
     return _visible(referrals_visible_to(user), referral)
@@ -271,9 +374,10 @@ def can_add_to_referral(user: User, referral) -> bool:
 
 def decision_owners(user: User) -> QuerySet[User]:
     """Who can own a case step (an appeal, a letter): the administration's staff."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
     if not can_decide(user):
-        return User.objects.none()
-    return User.objects.in_municipality_of(user).filter(role=Role.ADMINISTRATOR, is_active=True)
+        return users.none()
+    return users.filter(role=Role.ADMINISTRATOR, is_active=True)
 
 
 def can_use_visitation(user: User) -> bool:
@@ -288,14 +392,10 @@ def _course_institutions(user: User) -> QuerySet[Institution]:
     attached ones for a pedagogue, their own for leaders and staff, all for the administration."""
     if not _active(user) or user.role in {Role.PARTNER, Role.GUARDIAN}:
         return Institution.objects.none()
-    if user.role == Role.CORPS_LEADER:
-        return Institution.objects.in_municipality_of(user).filter(
-            pk__in=PedagogueAttachment.objects.in_municipality_of(user).values("institution_id")
-        )
-    return institutions_visible_to(user)
+    return _work_institutions(user)
 
 
-def courses_visible_to(user: User):
+def courses_visible_to(user: User) -> QuerySet[Course]:
     """Courses hold notes about several children: the people doing the work see them; partners
     and guardians see a child's participation through the child's page only."""
     from inklusio.courses.models import Course
@@ -303,17 +403,29 @@ def courses_visible_to(user: User):
     courses = Course.objects.in_municipality_of(user)
     if not _active(user):
         return courses.none()
+    courses = courses.filter(institution__in=_course_institutions(user))
     if user.role == Role.PEDAGOGUE:
-        return courses.filter(Q(institution__in=_course_institutions(user)) | Q(pedagogue=user))
-    return courses.filter(institution__in=_course_institutions(user))
+        # Per case: a pedagogue the courses they run, while attached to the course's institution.
+        return courses.filter(pedagogue=user)
+    return courses
 
 
-def can_work_on_course(user: User, course) -> bool:
+def can_work_on_course(user: User, course: Course) -> bool:
     """Record sessions, observations, effect measures and participants while a course runs."""
     return not course.is_closed and _visible(courses_visible_to(user), course)
 
 
-def can_manage_course(user: User, course) -> bool:
+def children_for_course(user: User, course: Course) -> ChildQuerySet:
+    """Children who can join a running course: those in daycare at its institution, for the
+    people working on the course. Joining makes the child one of the pedagogue's cases, so the
+    choice is wider than the children the pedagogue already sees."""
+    children = Child.objects.in_municipality_of(user)
+    if not can_work_on_course(user, course):
+        return children.none()
+    return children.filter(institution_id=course.institution_id).in_daycare()
+
+
+def can_manage_course(user: User, course: Course) -> bool:
     """Change the course itself or close it: its pedagogue, the corps leader, the institution's
     leader, the administration — not staff."""
     return (
@@ -340,7 +452,7 @@ def institutions_for_new_courses(user: User) -> QuerySet[Institution]:
     return _course_institutions(user)
 
 
-def tasks_visible_to(user: User):
+def tasks_visible_to(user: User) -> QuerySet[ResourceTask]:
     from inklusio.courses.models import ResourceTask
 
     return ResourceTask.objects.in_municipality_of(user).filter(
@@ -363,10 +475,24 @@ def can_view_statistics(user: User) -> bool:
 # --- Action plans ------------------------------------------------------------------------------
 
 
-def plans_visible_to(user: User):
+def _attended_plans(user: User) -> Q:
+    """Plans whose meeting the user took part in within the grace period, while the user's own
+    tie still holds: a professional still works at the plan's institution, a guardian or
+    partner still has the child (course plans have no child)."""
+    from inklusio.plans.models import PlanMeeting
+
+    attended = PlanMeeting.objects.filter(participants=user, date__gte=plan_meeting_access_since())
+    rule = Q(pk__in=attended.values("plan_id"))
+    if user.role in {Role.GUARDIAN, Role.PARTNER}:
+        return rule & (Q(child__isnull=True) | Q(child__in=children_visible_to(user)))
+    return rule & Q(institution__in=_work_institutions(user))
+
+
+def plans_visible_to(user: User) -> QuerySet[ActionPlan]:
     """Child plans follow the child's need-to-know rule (guardians: their own children; partners:
-    invited children); course plans are for those who work with the course. Anyone who took part
-    in one of the plan's meetings sees it too."""
+    invited children); course plans are for those who work with the course. Those who took part
+    in one of the plan's meetings see it for a grace period, and the owner while still working
+    at the plan's institution."""
     from inklusio.plans.models import ActionPlan
 
     plans = ActionPlan.objects.in_municipality_of(user)
@@ -374,13 +500,17 @@ def plans_visible_to(user: User):
         return plans.none()
     if user.role == Role.ADMINISTRATOR:
         return plans
-    own = Q(child__in=children_visible_to(user)) | Q(meetings__participants=user) | Q(owner=user)
+    own = (
+        Q(child__in=children_visible_to(user))
+        | _attended_plans(user)
+        | Q(owner=user, institution__in=_work_institutions(user))
+    )
     if user.role not in {Role.GUARDIAN, Role.PARTNER}:
         own |= Q(course__in=courses_visible_to(user))
     return plans.filter(own).distinct()
 
 
-def can_manage_plan(user: User, plan) -> bool:
+def can_manage_plan(user: User, plan: ActionPlan) -> bool:
     """Change the plan directly, accept adjustments, hold meetings, close: the plan's owner,
     the institution's leader and the administration."""
     if plan.is_closed or not _visible(plans_visible_to(user), plan):
@@ -390,13 +520,13 @@ def can_manage_plan(user: User, plan) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
 
 
-def can_propose_adjustment(user: User, plan) -> bool:
+def can_propose_adjustment(user: User, plan: ActionPlan) -> bool:
     """Anyone on the plan: its owner and everyone who took part in one of its meetings, and the
     professionals who work with the child."""
     if plan.is_closed or not _visible(plans_visible_to(user), plan):
         return False
     if user.role in {Role.GUARDIAN, Role.PARTNER}:
-        return plan.meetings.filter(participants=user).exists()
+        return plans_visible_to(user).filter(_attended_plans(user), pk=plan.pk).exists()
     return True
 
 
@@ -404,13 +534,13 @@ def can_create_plans(user: User) -> bool:
     return children_for_new_plans(user).exists() or courses_for_new_plans(user).exists()
 
 
-def children_for_new_plans(user: User) -> QuerySet[Child]:
+def children_for_new_plans(user: User) -> ChildQuerySet:
     if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
         return Child.objects.none()
     return children_visible_to(user).in_daycare()
 
 
-def courses_for_new_plans(user: User):
+def courses_for_new_plans(user: User) -> QuerySet[Course]:
     if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
         return courses_visible_to(user).none()
     return courses_visible_to(user).filter(closed_on__isnull=True)
@@ -419,19 +549,22 @@ def courses_for_new_plans(user: User):
 # --- Consultative meetings -----------------------------------------------------------------------
 
 
-def consultative_meetings_visible_to(user: User):
-    """The institution's people, the corps, the administration, and the partners invited to the meeting."""
+def consultative_meetings_visible_to(user: User) -> QuerySet[ConsultativeMeeting]:
+    """The institution's people, the corps, the administration, and the partners invited to the
+    meeting: like a plan meeting, the invitation lasts PLAN_MEETING_ACCESS_DAYS after the day."""
     from inklusio.meetings.models import ConsultativeMeeting
 
     meetings = ConsultativeMeeting.objects.in_municipality_of(user)
     if not _active(user) or user.role == Role.GUARDIAN:
         return meetings.none()
     if user.role == Role.PARTNER:
-        return meetings.filter(partners=user)
+        return meetings.filter(partners=user, date__gte=plan_meeting_access_since())
     return meetings.filter(institution__in=_course_institutions(user))
 
 
-def can_arrange_consultative_meeting(user: User, meeting=None) -> bool:
+def can_arrange_consultative_meeting(
+    user: User, meeting: ConsultativeMeeting | None = None
+) -> bool:
     if not _active(user) or user.role not in {
         Role.ADMINISTRATOR,
         Role.CORPS_LEADER,
@@ -452,7 +585,7 @@ def institutions_for_consultative_meetings(user: User) -> QuerySet[Institution]:
     return _course_institutions(user)
 
 
-def consents_visible_to(user: User):
+def consents_visible_to(user: User) -> QuerySet[DiscussionConsent]:
     from inklusio.meetings.models import DiscussionConsent
 
     consents = DiscussionConsent.objects.in_municipality_of(user)

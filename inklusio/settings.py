@@ -253,6 +253,15 @@ if PRODUCTION:
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
+# Need-to-know ends with the need: taking part in an action plan's meeting gives access to the
+# plan for this many days after the meeting; a child who has left daycare is readable by the
+# administration only, this many days after leaving.
+PLAN_MEETING_ACCESS_DAYS = int(os.environ.get("INKLUSIO_PLAN_MEETING_ACCESS_DAYS", "90"))
+LEFT_CHILD_ACCESS_DAYS = int(os.environ.get("INKLUSIO_LEFT_CHILD_ACCESS_DAYS", "90"))
+# Creating a child with a CPR number that exists answers "already registered": after this many
+# such answers in an hour a user may not create children for the rest of the hour.
+CHILD_DUPLICATE_CPR_LIMIT = int(os.environ.get("INKLUSIO_CHILD_DUPLICATE_CPR_LIMIT", "5"))
+
 # Number of proxies in front of the app whose X-Forwarded-For we trust for the audit IP.
 TRUSTED_PROXY_COUNT = int(os.environ.get("INKLUSIO_TRUSTED_PROXIES", "0"))
 

@@ -4,6 +4,12 @@ Ishøj: alice (administrator), cora (corps leader), bob (pedagogue at Bøgely), 
 Elverhøj), sara (staff at Bøgely), pia (psychologist invited to Mia's case), gert (Mia's father).
 Dragør: dora (administrator). Mia goes to Bøgely, Emil to Elverhøj, Dragør's Xenia to Søstjernen.
 
+The `ended` fixture adds relations that have ended (each mirrors a current one, and none may
+reach Mia's case any more): ida (psychologist whose invitation to Mia expired yesterday), mads
+(staff who moved from Bøgely to Elverhøj after taking part in Mia's plan meeting), olga (Mia's
+mother, whose guardianship ended last month), petra (pedagogue whose attachment to Bøgely ended
+yesterday, also at Mia's plan meeting).
+
 The whole suite runs on a clock that starts at TODAY (and ticks from there), so the cast's dates
 keep their place relative to "today" however late the suite is run. The browser (Chromium) keeps
 the real clock: nothing it is sent may depend on the two agreeing (session cookies carry no
@@ -142,6 +148,16 @@ def make_child(municipality, institution, first_name, cpr, **extra) -> Child:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -228,6 +244,60 @@ def cast(db) -> Cast:
         emil=emil,
         xenia=xenia,
     )
+
+
+@dataclass
+class Ended:
+    ida: User
+    mads: User
+    olga: User
+    petra: User
+
+    @property
+    def users(self) -> list[User]:
+        return [self.ida, self.mads, self.olga, self.petra]
+
+
+@pytest.fixture
+def ended(cast) -> Ended:
+    """Relations that granted access to Mia's case and have ended (see the module docstring)."""
+    return Ended(
+        **_ended(cast.ishoj, cast.boegely, cast.elverhoej, cast.alice, cast.mia, cast.plan_meeting)
+    )
+
+
+def _ended(ishoj, boegely, elverhoej, alice, mia, plan_meeting) -> dict:
+    yesterday = TODAY - datetime.timedelta(days=1)
+    ida = make_user("ida", ishoj, Role.PARTNER, profession=Profession.PSYCHOLOGIST)
+    PartnerInvitation.objects.create(
+        municipality=ishoj,
+        child=mia,
+        partner=ida,
+        invited_by=alice,
+        reason="Udredning",
+        valid_from=TODAY - datetime.timedelta(days=120),
+        valid_until=yesterday,
+    )
+    mads = make_user("mads", ishoj, Role.STAFF, institution=elverhoej)  # was at Bøgely
+    olga = make_user("olga", ishoj, Role.GUARDIAN)
+    mother = Guardian.objects.create(municipality=ishoj, name="Olga Testesen", user=olga)
+    Guardianship.objects.create(
+        municipality=ishoj,
+        child=mia,
+        guardian=mother,
+        relation="mor",
+        ended_on=TODAY - datetime.timedelta(days=30),
+    )
+    petra = make_user("petra", ishoj, Role.PEDAGOGUE)
+    PedagogueAttachment.objects.create(
+        municipality=ishoj,
+        pedagogue=petra,
+        institution=boegely,
+        function=PedagogueAttachment.Function.SUPPORT,
+        ended_on=yesterday,
+    )
+    plan_meeting.participants.add(mads, petra)
+    return {"ida": ida, "mads": mads, "olga": olga, "petra": petra}
 
 
 def _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia) -> dict:

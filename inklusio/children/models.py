@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -143,11 +144,28 @@ class Guardian(TenantModel):
         return self.name
 
 
+class GuardianshipQuerySet(TenantQuerySet):
+    def current(self, on: datetime.date | None = None) -> "GuardianshipQuerySet":
+        """Guardianships in force on a day (today by default): access ends on `ended_on`."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+
+
 class Guardianship(TenantModel):
+    """A guardian's tie to a child; it grants the guardian's login access until it ends."""
+
+    objects = GuardianshipQuerySet.as_manager()
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
     relation = models.CharField(_("relation"), max_length=50, blank=True)
     has_custody = models.BooleanField(_("har forældremyndighed"), default=True)
+    ended_on = models.DateField(
+        _("ophørt den"),
+        null=True,
+        blank=True,
+        help_text=_("Fra denne dag har forælderen ikke længere adgang til barnets sag."),
+    )
 
     class Meta:
         constraints = [
@@ -155,8 +173,20 @@ class Guardianship(TenantModel):
         ]
 
 
+class PartnerInvitationQuerySet(TenantQuerySet):
+    def current(self, on: datetime.date | None = None) -> "PartnerInvitationQuerySet":
+        """Invitations in force on a day (today by default), both ends included."""
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on),
+        )
+
+
 class PartnerInvitation(TenantModel):
     """A partner (psychologist, consultant, …) sees a child only while invited to its case."""
+
+    objects = PartnerInvitationQuerySet.as_manager()
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
     partner = models.ForeignKey(
@@ -167,6 +197,7 @@ class PartnerInvitation(TenantModel):
     )
     reason = models.CharField(_("formål"), max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    valid_from = models.DateField(_("gælder fra"), null=True, blank=True)
     valid_until = models.DateField(_("gælder til"), null=True, blank=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
-from inklusio.people.models import User
+from inklusio.people.models import Role, User
 
 _DIGITS = re.compile(r"\D")
 
@@ -25,8 +25,13 @@ def children_visible_to(
     if resource_group is not None:
         children = children.filter(resource_group=resource_group)
     query = query.strip()
-    if not query:
-        return children.in_daycare()
+    # Only the administration finds children who have left daycare, and only by searching.
+    if not query or user.role != Role.ADMINISTRATOR:
+        children = children.in_daycare()
+    return _search(children, query) if query else children
+
+
+def _search(children: QuerySet[Child], query: str) -> QuerySet[Child]:
     digits = _DIGITS.sub("", query)
     match = Q()
     for word in query.split():

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 from stdnum.dk import cpr as cpr_number
 
 from inklusio.audit.models import AuditAction
@@ -36,6 +39,52 @@ class DuplicateChild(DomainError):
         super().__init__(f"Child with this CPR number exists: {existing.pk}")
 
 
+class TooManyDuplicateAttempts(DomainError):
+    """A user kept entering CPR numbers that already exist: a CPR existence oracle is closed."""
+
+
+def _duplicates_key(actor: User) -> str:
+    return f"child-create-duplicate-cpr:{actor.pk}"
+
+
+def _check_duplicate_rate(actor: User) -> None:
+    """After CHILD_DUPLICATE_CPR_LIMIT known CPR numbers in an hour, creating children stops
+    for the user; the blocked attempt is logged for the administration."""
+    if cache.get(_duplicates_key(actor), 0) < settings.CHILD_DUPLICATE_CPR_LIMIT:
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.SEARCH,
+            object_type="child",
+            search_term="CPR-dublet: spærret efter for mange forsøg",
+        )
+    raise TooManyDuplicateAttempts(
+        _(
+            "Du har for mange gange indtastet et CPR-nummer, der allerede er registreret. "
+            "Prøv igen senere; forvaltningen er underrettet."
+        )
+    )
+
+
+def _report_duplicate(actor: User, existing: Child) -> DuplicateChild:
+    """A known CPR number on create: logged with the existing child, so the administration sees
+    who asked about whom, and counted against the user's hourly limit."""
+    key = _duplicates_key(actor)
+    cache.add(key, 0, timeout=60 * 60)
+    attempts = cache.incr(key)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.SEARCH,
+            obj=existing,
+            child=existing,
+            search_term="CPR-dublet ved oprettelse",
+            changes={"attempts_this_hour": attempts},
+        )
+    return DuplicateChild(existing)
+
+
 def _assign(child: Child, data: dict[str, Any]) -> None:
     for name in CHILD_FIELDS:
         if name in data:
@@ -44,10 +93,12 @@ def _assign(child: Child, data: dict[str, Any]) -> None:
 
 
 def child_create(*, actor: User, data: dict[str, Any]) -> Child:
-    """Register a child; the CPR number is unique within the municipality."""
+    """Register a child; the CPR number is unique within the municipality. A known number is
+    logged and rate-limited, so create cannot be used to probe CPR numbers unseen."""
+    _check_duplicate_rate(actor)
     existing = Child.objects.filter(municipality_id=actor.municipality_id, cpr=data["cpr"]).first()
     if existing is not None:
-        raise DuplicateChild(existing)
+        raise _report_duplicate(actor, existing)
     child = Child(municipality_id=actor.municipality_id)
     _assign(child, data)
     try:
@@ -63,7 +114,7 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
     except IntegrityError as race:
         # Two people registering the same child at once: the loser is told who won.
         existing = Child.objects.get(municipality_id=actor.municipality_id, cpr=data["cpr"])
-        raise DuplicateChild(existing) from race
+        raise _report_duplicate(actor, existing) from race
     return child
 
 

@@ -24,7 +24,8 @@ def _duplicate_message(user, existing):
         )
     return _(
         "Et barn med dette CPR-nummer er allerede registreret i kommunen. "
-        "Kontakt forvaltningen, hvis barnet skal tilknyttes jeres institution."
+        "Forvaltningen er underrettet og kontakter jer, hvis barnet skal tilknyttes jeres "
+        "institution."
     )
 
 
@@ -73,6 +74,8 @@ def child_create(request):
             child = services.child_create(actor=request.user, data=form.cleaned_data)
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
+        except services.TooManyDuplicateAttempts as refused:
+            form.add_error(None, str(refused))
         else:
             messages.success(request, _("%(name)s er oprettet.") % {"name": child.full_name})
             return redirect(child)

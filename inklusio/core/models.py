@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ class TenantQuerySet(models.QuerySet):
     municipality (or an anonymous one) gets nothing, so a missing scope fails closed.
     """
 
-    def in_municipality_of(self, user: User) -> TenantQuerySet:
+    def in_municipality_of(self, user: User) -> Self:
         municipality_id = getattr(user, "municipality_id", None)
         if not getattr(user, "is_authenticated", False) or municipality_id is None:
             return self.none()

@@ -31,12 +31,15 @@ def start_page_for(user: User) -> dict[str, Any]:
         "can_add_children": access.can_add_children(user),
     }
     if user.role == Role.PEDAGOGUE:
-        context["attachments"] = PedagogueAttachment.objects.filter(pedagogue=user).select_related(
-            "institution"
+        context["attachments"] = (
+            PedagogueAttachment.objects.current()
+            .filter(pedagogue=user)
+            .select_related("institution")
         )
     if user.role == Role.CORPS_LEADER:
         context["attachments"] = (
             PedagogueAttachment.objects.in_municipality_of(user)
+            .current()
             .select_related("institution", "pedagogue")
             .order_by("pedagogue__first_name", "institution__name")
         )

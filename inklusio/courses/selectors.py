@@ -66,8 +66,8 @@ def session_for_user(user: User, public_id) -> Session:
 
 
 def children_for_course(user: User, course: Course) -> QuerySet[Child]:
-    """Children who can join: those of the course's institution the user may see."""
-    return access.children_visible_to(user).filter(institution=course.institution)
+    """Children who can join: those of the course's institution, for its workers (see access)."""
+    return access.children_for_course(user, course)
 
 
 def pedagogues(user: User) -> QuerySet[User]:

@@ -22,14 +22,14 @@ def build(demo: DemoContext) -> None:
             given_on=today - datetime.timedelta(days=60),
             professions=[Profession.PSYCHOLOGIST, Profession.SPEECH_CONSULTANT],
         )
-    last = services.meeting_create(
+    last = services.consultative_meeting_create(
         actor=leader,
         institution=boegely,
         date=today - datetime.timedelta(days=28),
         start_time=datetime.time(13, 0),
         partners=partners,
     )
-    item = services.item_add(
+    item = services.agenda_item_add(
         actor=leader,
         meeting=last,
         kind="child",
@@ -41,27 +41,26 @@ def build(demo: DemoContext) -> None:
         item=item,
         text="Giv barnet en fast rolle i samlingen, fx at dele frugt ud.",
     )
-    services.minutes_save(
+    services.consultative_minutes_save(
         actor=leader, meeting=last, minutes="Drøftet samling og overgange. Opfølgning næste møde."
     )
-    upcoming = services.meeting_create(
+    upcoming = services.consultative_meeting_create(
         actor=leader,
         institution=boegely,
         date=today + datetime.timedelta(days=6),
         start_time=datetime.time(13, 0),
         partners=partners,
     )
-    services.item_add(
+    services.agenda_item_add(
         actor=leader,
         meeting=upcoming,
         kind="child",
         child=children[1],
         topic="Sproglig udvikling: er der brug for test?",
     )
-    services.item_add(
+    services.agenda_item_add(
         actor=leader,
         meeting=upcoming,
         kind="anonymous",
         topic="Dreng på 4 år i vuggestuegruppen, som bider de andre børn ved skift.",
-        confirmed_anonymous=True,
     )

@@ -37,9 +37,6 @@ class ItemForm(DkfdsForm):
     )
     child = forms.ModelChoiceField(label=_("Barn"), queryset=None, required=False)
     topic = forms.CharField(label=_("Det ønskes drøftet"), widget=forms.Textarea(attrs={"rows": 3}))
-    confirmed_anonymous = forms.BooleanField(
-        label=_("Teksten er anonym: intet navn, intet CPR-nummer"), required=False
-    )
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)

@@ -67,7 +67,6 @@ class ConsultativeMeeting(TenantModel):
         related_name="consultative_meetings",
         verbose_name=_("psykolog og konsulenter"),
     )
-    minutes = models.TextField(_("referat"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -86,6 +85,33 @@ class ConsultativeMeeting(TenantModel):
     @property
     def professions(self) -> set[str]:
         return {p.profession for p in self.partners.all() if p.profession}
+
+    @property
+    def current_minutes(self) -> "MinutesVersion | None":
+        """The latest version of the minutes; earlier versions stay as history."""
+        return self.minutes_versions.select_related("author").order_by("-number").first()
+
+
+class MinutesVersion(TenantModel):
+    """One saved version of a meeting's minutes: a save adds a version, none is overwritten."""
+
+    meeting = models.ForeignKey(
+        ConsultativeMeeting, on_delete=models.CASCADE, related_name="minutes_versions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField(_("referat"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("referatversion")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} v{self.number}"
 
 
 class AgendaItem(TenantModel):

@@ -14,46 +14,47 @@ from inklusio.meetings.models import (
 from inklusio.people.models import Profession, Role, User
 
 
-def meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
+def consultative_meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
     return access.consultative_meetings_visible_to(user).select_related(
         "institution", "resource_pedagogue"
     )
 
 
-def meeting_for_user(user: User, public_id, *, log: bool = True) -> ConsultativeMeeting:
-    meeting = access.get_visible_or_404(meetings_for(user), public_id=public_id)
+def consultative_meeting_for_user(
+    user: User, public_id: str, *, log: bool = True
+) -> ConsultativeMeeting:
+    meeting: ConsultativeMeeting = access.get_visible_or_404(
+        consultative_meetings_for(user), public_id=public_id
+    )
     if log:
         for item in meeting.items.filter(child__isnull=False).select_related("child"):
             audit_record(actor=user, action=AuditAction.READ, obj=meeting, child=item.child)
     return meeting
 
 
-def item_for_user(user: User, public_id) -> AgendaItem:
-    return access.get_visible_or_404(
-        AgendaItem.objects.filter(
-            meeting__in=access.consultative_meetings_visible_to(user)
-        ).select_related("meeting", "child"),
-        public_id=public_id,
-    )
+def item_for_user(user: User, public_id: str) -> AgendaItem:
+    items: QuerySet[AgendaItem] = AgendaItem.objects.filter(
+        meeting__in=access.consultative_meetings_visible_to(user)
+    ).select_related("meeting", "child")
+    return access.get_visible_or_404(items, public_id=public_id)
 
 
-def recommendation_for_user(user: User, public_id) -> Recommendation:
-    return access.get_visible_or_404(
-        Recommendation.objects.filter(
-            item__meeting__in=access.consultative_meetings_visible_to(user)
-        ).select_related("item__child", "item__meeting"),
-        public_id=public_id,
-    )
+def recommendation_for_user(user: User, public_id: str) -> Recommendation:
+    recommendations: QuerySet[Recommendation] = Recommendation.objects.filter(
+        item__meeting__in=access.consultative_meetings_visible_to(user)
+    ).select_related("item__child", "item__meeting")
+    return access.get_visible_or_404(recommendations, public_id=public_id)
 
 
-def consent_for_user(user: User, public_id) -> DiscussionConsent:
+def consent_for_user(user: User, public_id: str) -> DiscussionConsent:
     return access.get_visible_or_404(
         access.consents_visible_to(user).select_related("child"), public_id=public_id
     )
 
 
 def partners(user: User) -> QuerySet[User]:
-    return User.objects.in_municipality_of(user).filter(
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
+    return users.filter(
         role=Role.PARTNER,
         is_active=True,
         profession__in=[Profession.PSYCHOLOGIST, Profession.SPEECH_CONSULTANT],

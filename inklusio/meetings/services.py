@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
@@ -18,11 +20,13 @@ from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
     DiscussionConsent,
+    MinutesVersion,
     Recommendation,
 )
+from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Profession, User
 
-CPR_LIKE = re.compile(r"\b\d{6}-?\d{4}\b")
+CPR_LIKE = re.compile(r"\b\d{6}[-\s]?\d{4}\b")
 
 
 class ConsentRequired(DomainError):
@@ -30,7 +34,15 @@ class ConsentRequired(DomainError):
 
 
 class MeetingRuleBroken(DomainError):
-    pass
+    """A rule of the consultative meeting model is broken (professions, agenda, minutes)."""
+
+
+class NotArranger(DomainError):
+    """Only those who arrange the meeting keep its agenda and minutes."""
+
+
+class NamesAChild(MeetingRuleBroken):
+    """An anonymous agenda item looks like it names a child."""
 
 
 def consent_record(
@@ -88,25 +100,37 @@ def consent_withdraw(
     return consent
 
 
-def resource_pedagogue_for(institution) -> User | None:
+def resource_pedagogue_for(institution: Institution) -> User | None:
     attachment = (
-        PedagogueAttachment.objects.filter(
-            institution=institution, function=PedagogueAttachment.Function.RESOURCE
-        )
+        PedagogueAttachment.objects.current()
+        .filter(institution=institution, function=PedagogueAttachment.Function.RESOURCE)
         .select_related("pedagogue")
         .first()
     )
     return attachment.pedagogue if attachment else None
 
 
-def meeting_create(
+def _require_arranger(actor: User, meeting: ConsultativeMeeting) -> None:
+    """The agenda and the minutes are kept by those who arrange the meeting; the partners
+    who attend give recommendations."""
+    if not access.can_arrange_consultative_meeting(actor, meeting):
+        raise NotArranger(
+            _("Kun den, der arrangerer mødet, kan sætte punkter på dagsordenen og skrive referat.")
+        )
+
+
+def consultative_meeting_create(
     *,
     actor: User,
-    institution,
+    institution: Institution,
     date: datetime.date,
     start_time: datetime.time,
     partners: list[User],
 ) -> ConsultativeMeeting:
+    """A consultative meeting has a psychologist and a speech/hearing consultant (the
+    municipality's model for the meetings)."""
+    if not access.institutions_for_consultative_meetings(actor).filter(pk=institution.pk).exists():
+        raise NotArranger(_("Du kan ikke arrangere konsultative møder i denne institution."))
     professions = {p.profession for p in partners}
     if (
         Profession.PSYCHOLOGIST not in professions
@@ -132,24 +156,21 @@ def meeting_create(
 def valid_consent(child: Child, meeting: ConsultativeMeeting) -> DiscussionConsent | None:
     """A consent in force on the meeting day that names every profession at the meeting."""
     needed = meeting.professions
-    for consent in child.discussion_consents.all():
+    consents: QuerySet[DiscussionConsent] = child.discussion_consents.all()
+    for consent in consents:
         if consent.covers(needed, meeting.date):
             return consent
     return None
 
 
-def text_warnings(text: str, institution) -> list[str]:
-    """An anonymous case must not name the child: warn on a CPR-like number or a child's first name
-    from the institution."""
+def text_warnings(text: str, institution: Institution) -> list[str]:
+    """What makes a text name a child: a CPR-like number, or the first name of a child in the
+    institution (also one who has left: the name still identifies them)."""
     warnings = []
     if CPR_LIKE.search(text):
         warnings.append(_("Teksten ser ud til at indeholde et CPR-nummer."))
-    words = {word.strip(".,;:!?()").lower() for word in text.split()}
-    names = set(
-        Child.objects.filter(institution=institution)
-        .in_daycare()
-        .values_list("first_name", flat=True)
-    )
+    words = {word.strip(".,;:!?()'\"").lower() for word in text.split()}
+    names = set(Child.objects.filter(institution=institution).values_list("first_name", flat=True))
     found = sorted(name for name in names if name.lower() in words)
     if found:
         warnings.append(
@@ -159,62 +180,97 @@ def text_warnings(text: str, institution) -> list[str]:
     return warnings
 
 
-def item_add(
+def _consent_for_named_item(child: Child | None, meeting: ConsultativeMeeting) -> DiscussionConsent:
+    if child is None:
+        raise MeetingRuleBroken(_("Vælg barnet."))
+    consent = valid_consent(child, meeting)
+    if consent is None:
+        raise ConsentRequired(
+            _(
+                "%(name)s kan kun drøftes med navn, når forældrene har givet samtykke til at drøfte "
+                "barnet med %(professions)s. Registrér samtykket, eller tag sagen op anonymt."
+            )
+            % {
+                "name": child.full_name,
+                "professions": ", ".join(
+                    sorted(str(Profession(p).label).lower() for p in meeting.professions)
+                ),
+            }
+        )
+    return consent
+
+
+def agenda_item_add(
     *,
     actor: User,
     meeting: ConsultativeMeeting,
     kind: str,
     topic: str,
     child: Child | None = None,
-    confirmed_anonymous: bool = False,
 ) -> AgendaItem:
+    """A named child only with the guardians' consent covering every profession at the meeting;
+    an anonymous or group item must not name a child (no name, no CPR number): such a text is
+    refused, not confirmed away, since the partners read it without consent."""
+    _require_arranger(actor, meeting)
     consent = None
     if kind == AgendaItem.Kind.CHILD:
-        if child is None:
-            raise MeetingRuleBroken(_("Vælg barnet."))
-        consent = valid_consent(child, meeting)
-        if consent is None:
-            raise ConsentRequired(
-                _(
-                    "%(name)s kan kun drøftes med navn, når forældrene har givet samtykke til at drøfte "
-                    "barnet med %(professions)s. Registrér samtykket, eller tag sagen op anonymt."
-                )
-                % {
-                    "name": child.full_name,
-                    "professions": ", ".join(
-                        sorted(str(Profession(p).label).lower() for p in meeting.professions)
-                    ),
-                }
-            )
+        consent = _consent_for_named_item(child, meeting)
     else:
         child = None
         warnings = text_warnings(topic, meeting.institution)
-        if warnings and not confirmed_anonymous:
-            raise MeetingRuleBroken(
-                " ".join([*warnings, _("Fjern det, eller bekræft at teksten er anonym.")])
+        if warnings:
+            raise NamesAChild(
+                " ".join(
+                    [
+                        *warnings,
+                        _(
+                            "Et anonymt punkt må ikke nævne barnet. Ret teksten, eller sæt barnet "
+                            "på med navn, når forældrene har givet samtykke."
+                        ),
+                    ]
+                )
             )
     with transaction.atomic():
+        locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
         item = AgendaItem.objects.create(
-            municipality_id=meeting.municipality_id,
-            meeting=meeting,
+            municipality_id=locked.municipality_id,
+            meeting=locked,
             kind=kind,
             child=child,
             consent=consent,
             topic=topic,
-            position=meeting.items.count(),
+            position=locked.items.count(),
             added_by=actor,
         )
         audit_record(actor=actor, action=AuditAction.CREATE, obj=item, child=child)
     return item
 
 
-def minutes_save(*, actor: User, meeting: ConsultativeMeeting, minutes: str) -> ConsultativeMeeting:
-    ConsultativeMeeting.objects.filter(pk=meeting.pk).update(minutes=minutes)
-    audit_record(
-        actor=actor, action=AuditAction.CHANGE, obj=meeting, changes={"minutes": len(minutes)}
-    )
-    meeting.refresh_from_db()
-    return meeting
+def consultative_minutes_save(
+    *, actor: User, meeting: ConsultativeMeeting, minutes: str
+) -> MinutesVersion:
+    """Minutes are kept by those who arrange the meeting; every save is a new version with its
+    author and time, so what was written is never lost."""
+    _require_arranger(actor, meeting)
+    with transaction.atomic():
+        locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
+        previous = locked.minutes_versions.order_by("-number").first()
+        if previous is not None and previous.text == minutes:
+            raise MeetingRuleBroken(_("Referatet er uændret."))
+        version = MinutesVersion.objects.create(
+            municipality_id=locked.municipality_id,
+            meeting=locked,
+            number=(previous.number if previous else 0) + 1,
+            text=minutes,
+            author=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=locked,
+            changes={"minutes_version": version.number, "minutes_length": len(minutes)},
+        )
+    return version
 
 
 def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommendation:
@@ -226,7 +282,7 @@ def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommend
     return recommendation
 
 
-def attendance_advice(meeting: ConsultativeMeeting) -> dict:
+def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
     """The resource pedagogue attends only when they know a child on the agenda: a child in one
     of their courses, or on a plan they own or took part in (the evaluation's advice)."""
     from inklusio.courses.models import Participant

@@ -29,7 +29,7 @@ from inklusio.plans.models import ActionPlan
 def meeting_list(request):
     if not access.can_use_consultative_meetings(request.user):
         raise Http404
-    meetings = selectors.meetings_for(request.user)
+    meetings = selectors.consultative_meetings_for(request.user)
     can_arrange = access.can_arrange_consultative_meeting(request.user)
     form = MeetingForm(
         request.POST or None,
@@ -41,7 +41,9 @@ def meeting_list(request):
             raise Http404
         if form.is_valid():
             try:
-                meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+                meeting = services.consultative_meeting_create(
+                    actor=request.user, **form.cleaned_data
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
@@ -56,7 +58,9 @@ def meeting_list(request):
 
 @login_required
 def meeting_detail(request, public_id):
-    meeting = selectors.meeting_for_user(request.user, public_id, log=request.method == "GET")
+    meeting = selectors.consultative_meeting_for_user(
+        request.user, public_id, log=request.method == "GET"
+    )
     can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
     action = request.POST.get("action")
     item_form = ItemForm(
@@ -65,23 +69,24 @@ def meeting_detail(request, public_id):
         .filter(institution=meeting.institution)
         .in_daycare(),
     )
+    current_minutes = meeting.current_minutes
     minutes_form = MinutesForm(
-        request.POST if action == "minutes" else None, initial={"minutes": meeting.minutes}
+        request.POST if action == "minutes" else None,
+        initial={"minutes": current_minutes.text if current_minutes else ""},
     )
     if request.method == "POST":
-        if action == "item" and item_form.is_valid():
-            try:
-                services.item_add(actor=request.user, meeting=meeting, **item_form.cleaned_data)
-            except DomainError as error:
-                item_form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Punktet er sat på dagsordenen."))
-                return redirect(meeting)
-        elif action == "minutes" and minutes_form.is_valid():
-            services.minutes_save(
-                actor=request.user, meeting=meeting, minutes=minutes_form.cleaned_data["minutes"]
-            )
-            messages.success(request, _("Referatet er gemt."))
+        if not can_arrange:  # the agenda and the minutes are the arranger's
+            raise Http404
+        form, service, done = {
+            "item": (item_form, services.agenda_item_add, _("Punktet er sat på dagsordenen.")),
+            "minutes": (
+                minutes_form,
+                services.consultative_minutes_save,
+                _("Referatet er gemt som en ny version."),
+            ),
+        }.get(action, (None, None, ""))
+        if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
+            messages.success(request, done)
             return redirect(meeting)
     items = meeting.items.select_related("child", "consent").prefetch_related(
         "recommendations__adjustments"
@@ -101,10 +106,22 @@ def meeting_detail(request, public_id):
             "advice": services.attendance_advice(meeting),
             "item_form": item_form,
             "minutes_form": minutes_form,
+            "minutes": current_minutes,
+            "minutes_versions": meeting.minutes_versions.select_related("author"),
             "recommendation_form": RecommendationForm(),
             "can_arrange": can_arrange,
         },
     )
+
+
+def _saved(form, service, actor, meeting) -> bool:
+    """Run a meeting service with the form's data; a broken rule goes back onto the form."""
+    try:
+        service(actor=actor, meeting=meeting, **form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
 
 
 @login_required
@@ -152,7 +169,7 @@ def recommendation_to_plan(request, public_id):
 
 @login_required
 def meeting_ics(request, public_id):
-    meeting = selectors.meeting_for_user(request.user, public_id, log=False)
+    meeting = selectors.consultative_meeting_for_user(request.user, public_id, log=False)
     return file_response(single_event_ics(meeting_event(meeting)), "konsultativt-moede.ics", ICS)
 
 

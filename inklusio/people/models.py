@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel, TenantQuerySet
@@ -66,8 +69,18 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class PedagogueAttachmentQuerySet(TenantQuerySet):
+    def current(self, on: datetime.date | None = None) -> "PedagogueAttachmentQuerySet":
+        """Attachments in force on a day (today by default): the work ends on `ended_on`."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+
+
 class PedagogueAttachment(TenantModel):
-    """A pedagogue serves an institution in one function; never both in the same institution."""
+    """A pedagogue serves an institution in one function; never both in the same institution.
+    An ended attachment stays as history but no longer grants access."""
+
+    objects = PedagogueAttachmentQuerySet.as_manager()
 
     class Function(models.TextChoices):
         RESOURCE = "resource", _("Ressourcefunktion")
@@ -78,14 +91,23 @@ class PedagogueAttachment(TenantModel):
         "organisation.Institution", on_delete=models.CASCADE, related_name="attachments"
     )
     function = models.CharField(_("funktion"), max_length=20, choices=Function.choices)
+    ended_on = models.DateField(
+        _("ophørt den"),
+        null=True,
+        blank=True,
+        help_text=_("Fra denne dag har pædagogen ikke længere adgang gennem tilknytningen."),
+    )
 
     class Meta:
         verbose_name = _("tilknytning")
         verbose_name_plural = _("tilknytninger")
         constraints = [
-            # One row per (pedagogue, institution) makes "both functions" impossible by construction.
+            # One current row per (pedagogue, institution) makes "both functions" impossible by
+            # construction; ended rows stay as history, so a pedagogue can be attached again.
             models.UniqueConstraint(
-                fields=["pedagogue", "institution"], name="attachment_one_function_per_institution"
+                fields=["pedagogue", "institution"],
+                condition=models.Q(ended_on__isnull=True),
+                name="attachment_one_function_per_institution",
             )
         ]
 

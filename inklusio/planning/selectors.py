@@ -177,8 +177,8 @@ def corps_overview(user: User) -> list[CorpsRow]:
     elif user.role not in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
         return []
     attachments: dict[int, list[PedagogueAttachment]] = defaultdict(list)
-    for attachment in PedagogueAttachment.objects.in_municipality_of(user).select_related(
-        "institution"
+    for attachment in (
+        PedagogueAttachment.objects.in_municipality_of(user).current().select_related("institution")
     ):
         attachments[attachment.pedagogue_id].append(attachment)
     people = list(pedagogues.order_by("first_name"))

@@ -140,8 +140,10 @@ def build_problem(
     institutions = list(
         Institution.objects.filter(municipality=municipality).select_related("resource_override")
     )
-    attachments = PedagogueAttachment.objects.filter(municipality=municipality).select_related(
-        "institution"
+    attachments = (
+        PedagogueAttachment.objects.current()
+        .filter(municipality=municipality)
+        .select_related("institution")
     )
     absences = list(
         Absence.objects.filter(
@@ -442,9 +444,11 @@ def slot_set(
         here.delete()
         created: PlanSlot | None = None
         if institution is not None:
-            other = PedagogueAttachment.objects.filter(
-                pedagogue=pedagogue, institution=institution
-            ).first()
+            other = (
+                PedagogueAttachment.objects.current()
+                .filter(pedagogue=pedagogue, institution=institution)
+                .first()
+            )
             if other is not None and other.function != function:
                 raise PlanningError(
                     _(

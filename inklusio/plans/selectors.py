@@ -8,7 +8,7 @@ from django.utils import timezone
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
-from inklusio.people.models import Role, User
+from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersion
 from inklusio.plans.services import acknowledgement_status, follow_up_due
 
@@ -77,7 +77,9 @@ def people_for_meetings(plan: ActionPlan) -> QuerySet[User]:
     institution_people = users.filter(institution_id=plan.institution_id)
     corps = users.filter(
         role__in=[Role.PEDAGOGUE, Role.CORPS_LEADER],
-        attachments__institution_id=plan.institution_id,
+        pk__in=PedagogueAttachment.objects.current()
+        .filter(institution_id=plan.institution_id)
+        .values("pedagogue_id"),
     )
     others = users.none()
     if plan.child_id:

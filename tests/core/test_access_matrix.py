@@ -1,13 +1,21 @@
-"""Every role × every view × own and other objects: 200 where the rules allow, else 404.
+"""Every role × every view × HTTP method × own/other/ended objects: 200 where the rules allow,
+else 404.
 
 MATRIX is the single list of views with who may open them; `test_every_view_is_in_the_matrix`
-fails when a URL is added without an entry here.
+fails when a URL is added without an entry here. The method dimension posts a valid-looking body
+of every form action to every view as every user who may not use it: the answer is 404 (or 403,
+or the login page for the anonymous) and nothing in the database changes. The time dimension
+does the same for the users whose relation to Mia's case has ended (the `ended` fixture).
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import TODAY
 
 # Views anyone may open (or that only redirect), kept out of the matrix on purpose.
 PUBLIC = {
@@ -174,8 +182,9 @@ def _url_names(resolver=None, namespace=""):
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _url_names(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
+        elif isinstance(entry, URLPattern):
+            # An unnamed pattern cannot be given an entry, so it fails the check as well.
+            yield f"{namespace}{entry.name or entry.pattern}"
 
 
 def _url(cast, item: Case) -> str:
@@ -215,3 +224,188 @@ def test_anonymous_is_sent_to_login(cast, client, item):
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+# --- Method dimension: every POST action, with a body that would pass the forms -----------------
+
+LATER = (TODAY + datetime.timedelta(days=7)).isoformat()
+# One body with the fields of the project's forms, valid-looking for each of them; views with
+# several form actions on one page get one post per action.
+BODY = {
+    "text": "Ny tekst",
+    "topic": "Stuen er urolig ved frokost",
+    "kind": "group",
+    "reason": "Ændring efter møde",
+    "minutes": "Nyt referat",
+    "note": "Note",
+    "date": LATER,
+    "start": LATER,
+    "end": LATER,
+    "start_time": "09:00",
+    "received_on": LATER,
+    "first_name": "Nyt",
+    "last_name": "Barn",
+    "cpr": "0101224321",
+    "name": "Ny Forælder",
+    "relation": "mor",
+    "title": "Ny titel",
+    "goals": "Mål",
+    "problem": "Problem",
+    "strategies": "Strategier",
+    "duration": "Et halvt år",
+    "description": "Beskrivelse",
+    "evaluation": "Evaluering",
+    "methods_in_practice": "partly",
+    "agreement_text": "Aftale",
+    "agreement_owner": "Stuen",
+    "given_by": "Gert Testesen",
+    "given_on": TODAY.isoformat(),
+    "professions": "psychologist",
+    "accept": "1",
+    "answer": "agree",
+    "support_places": "3",
+    "outcome": "granted",
+    "offer": "support_pedagogue",
+    "category": "development",
+    "reasons": "Begrundelse",
+    "value": "3",
+    "version": "1",
+    "place": "Bøgely",
+}
+ACTIONS = {
+    "consultative-detail": ["item", "minutes"],
+    "plan-meeting": ["hold", "acknowledge"],
+}
+# Rows that change when someone merely signs in or reads, not when a POST does something.
+IGNORED_FIELDS = {"people.user": {"last_login"}}
+IGNORED_MODELS = {"sessions.session", "audit.auditentry"}
+
+
+# Form actions on a page that fewer users may use than may read the page.
+ACTION_ALLOWED = {
+    ("consultative-detail", "item"): {"alice", "cora", "bob"},
+    ("consultative-detail", "minutes"): {"alice", "cora", "bob"},
+    ("plan-meeting", "hold"): {"alice", "bob"},
+}
+
+
+def _bodies(view: str) -> list[dict]:
+    return [{**BODY, "action": action} for action in ACTIONS.get(view, [""])]
+
+
+def _snapshot() -> dict[str, list]:
+    """Every row of every table the application owns (the audit log checked separately)."""
+    state = {}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in IGNORED_MODELS:
+            continue
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.name not in IGNORED_FIELDS.get(label, set())
+        ]
+        state[label] = list(model._default_manager.order_by("pk").values_list(*fields))
+    return state
+
+
+def _changes_in_audit_log() -> int:
+    from inklusio.audit.models import AuditEntry
+
+    return AuditEntry.objects.exclude(action="read").exclude(action="search").count()
+
+
+def _assert_post_refused(client, url, users_for_body, view):
+    """`users_for_body(body)` names who must be refused that post."""
+    before, before_log = _snapshot(), _changes_in_audit_log()
+    # The API declares its routes per method: a GET route answers a POST 405 before anything runs.
+    refused = {403, 404, 405} if view.startswith("api:") else {403, 404}
+    for body in _bodies(view):
+        for user in users_for_body(body):
+            client.force_login(user)
+            status = client.post(url, body).status_code
+            assert status in refused, f"{user} got {status} for POST {url} {body['action']}"
+    after = _snapshot()
+    changed = [label for label in before if before[label] != after[label]]
+    assert changed == [], f"POST {url} by outsiders changed {changed}"
+    assert _changes_in_audit_log() == before_log
+
+
+@pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
+def test_outsiders_cannot_post_and_change_nothing(cast, client, item):
+    if item.allowed == ALL:
+        pytest.skip("everyone may use this view")
+
+    def outsiders(body):
+        allowed = ACTION_ALLOWED.get((item.view, body["action"]), item.allowed)
+        return [getattr(cast, name) for name in sorted(ALL - allowed)]
+
+    _assert_post_refused(client, _url(cast, item), outsiders, item.view)
+
+
+@pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
+def test_anonymous_post_is_sent_to_login_and_changes_nothing(cast, client, item):
+    url = _url(cast, item)
+    before = _snapshot()
+    for body in _bodies(item.view):
+        response = client.post(url, body)
+        if item.view.startswith("api:"):
+            assert response.status_code in {401, 405}
+        else:
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+    assert _snapshot() == before
+
+
+# --- Time dimension: relations that have ended --------------------------------------------------
+
+# Everything in Mia's case and at Bøgely: what ida, mads, olga and petra once had.
+MIA_CASE = {
+    "mia",
+    "boegely",
+    "group_boegely",
+    "referral_mia",
+    "attachment_mia",
+    "decision_mia",
+    "letter_mia",
+    "appeal_mia",
+    "task_boegely",
+    "course_boegely",
+    "participant_mia",
+    "session_boegely",
+    "plan_mia",
+    "plan_meeting",
+    "adjustment_mia",
+    "consultative_boegely",
+    "item_mia",
+    "recommendation_mia",
+    "consent_mia",
+}
+TIME = [item for item in MATRIX if item.target in MIA_CASE]
+
+
+@pytest.mark.parametrize("item", TIME, ids=lambda i: f"{i.view}[{i.target}]")
+def test_ended_relations_reach_nothing_of_mias_case(cast, ended, client, item):
+    url = _url(cast, item)
+    for user in ended.users:
+        client.force_login(user)
+        status = getattr(client, item.method)(url).status_code
+        assert status == 404, f"{user} got {status} for {url}"
+    _assert_post_refused(client, url, lambda body: ended.users, item.view)
+
+
+def test_the_ended_relations_mirror_current_ones(cast, ended, client):
+    """Each ended user would see Mia's page if the relation were current: the 404s above come
+    from the end, not from a missing relation."""
+    from inklusio.children.models import Guardianship, PartnerInvitation
+    from inklusio.people.models import PedagogueAttachment
+
+    url = _url(cast, case("child-detail", "mia", set()))
+    PartnerInvitation.objects.filter(partner=ended.ida).update(valid_until=None)
+    Guardianship.objects.filter(guardian__user=ended.olga).update(ended_on=None)
+    PedagogueAttachment.objects.filter(pedagogue=ended.petra).update(ended_on=None)
+    ended.mads.institution = cast.boegely
+    ended.mads.save()
+    for user in ended.users:
+        client.force_login(user)
+        assert client.get(url).status_code == 200, user
