@@ -263,7 +263,6 @@ class TestAppendOnly:
                 transaction.atomic(),
                 connection.cursor() as cursor,
             ):
-                cursor.execute("SET LOCAL inklusio.audit_purge = 'on'")
                 cursor.execute(statement)
         assert AuditEntry.objects.filter(action=AuditAction.READ).count() == 1
 
