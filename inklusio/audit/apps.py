@@ -5,4 +5,7 @@ class AuditConfig(AppConfig):
     name = "inklusio.audit"
 
     def ready(self) -> None:
-        from inklusio.audit import signals  # noqa: F401 - connects the sign-in receivers
+        from inklusio.audit import (  # noqa: F401 - registers the check and the receivers
+            checks,
+            signals,
+        )

@@ -91,3 +91,12 @@ def test_the_owner_owns_the_tables(roles):
             "AND tablename LIKE 'audit_%%'"
         )
         assert cursor.fetchall() == [(OWNER,)]
+
+
+def test_the_deploy_check_warns_when_the_login_can_change_the_log(roles):
+    from inklusio.audit.checks import audit_role_check
+
+    assert [m.id for m in audit_role_check(None, databases=["default"])] == ["audit.W001"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {APP}")
+        assert audit_role_check(None, databases=["default"]) == []
