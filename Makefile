@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export TEST_DB
 
-.PHONY: install lock run test test-sqlite test-postgres lint format bench messages clean db-roles
+.PHONY: install lock run test test-sqlite test-postgres lint format bench messages clean
 
 # requirements/dev.txt = production packages + the tools (tests, lint, types), locked with hashes.
 $(VENV)/.installed: requirements/dev.txt requirements/prod.txt
@@ -51,6 +51,7 @@ format: install
 # PostgreSQL roles (docs/operations.md): run as a superuser (DATABASE_URL) after every migrate.
 DB_OWNER ?= inklusio_owner
 DB_APP ?= inklusio_app
+.PHONY: db-roles
 db-roles: install
 	$(BIN)/python manage.py audit_db_roles --owner $(DB_OWNER) --app $(DB_APP)
 

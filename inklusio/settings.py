@@ -106,9 +106,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The audit trail's guards (roles, triggers) and the row locks need PostgreSQL.
-    raise ImproperlyConfigured("DATABASE_URL must name PostgreSQL when INKLUSIO_ENV=production")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; IMMEDIATE transactions take the write lock up front so two
     # concurrent decisions queue instead of failing with "database is locked" half-way.
@@ -128,6 +125,10 @@ AUTHENTICATION_BACKENDS = ["inklusio.people.backends.InklusioBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
+
+# Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
+# Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
+AUDIT_HASH_KEY = os.environ.get("INKLUSIO_AUDIT_HASH_KEY", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,10 +176,6 @@ if PRODUCTION:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
-
-# Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
-# Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
-AUDIT_HASH_KEY = os.environ.get("INKLUSIO_AUDIT_HASH_KEY", "")
 
 # Number of proxies in front of the app whose X-Forwarded-For we trust for the audit IP.
 TRUSTED_PROXY_COUNT = int(os.environ.get("INKLUSIO_TRUSTED_PROXIES", "0"))

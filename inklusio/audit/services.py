@@ -62,6 +62,9 @@ SENSITIVE_FIELDS = frozenset(
         "follow_up_how",
         "success_criterion",
         "reason",
+        "comment",
+        # A plan adjustment is created with its reason (free text) under this name.
+        "adjustment",
         "observation",
         "email",
         "phone",

@@ -143,6 +143,24 @@ class TestNoArticle9ContentInTheLog:
         assert referral.changes["description"] == {"before": None, "after": "•••"}
         assert len(str(referral.changes)) < 5000
 
+    def test_hand_built_changes_are_redacted_centrally(self, cast):
+        from inklusio.audit.services import audit_record
+
+        entry = audit_record(
+            actor=cast.alice,
+            action=AuditAction.CHANGE,
+            obj=cast.plan_mia,
+            child=cast.mia,
+            changes={
+                "adjustment": {"before": None, "after": "SENTINEL diagnose"},
+                "addendum": {"before": None, "after": "SENTINEL tilføjelse"},
+                "note": f"forælder til {SENTINEL_CPR}",
+                "status": {"before": "open", "after": "closed"},
+            },
+        )
+        assert "SENTINEL" not in str(entry.changes) and SENTINEL_CPR not in str(entry.changes)
+        assert entry.changes["status"] == {"before": "open", "after": "closed"}
+
     def test_an_administrator_finds_the_searches_for_a_cpr_number(self, cast, client_for):
         client_for(cast.carl).get(reverse("child-list"), {"q": "0201234567"})
         search = AuditEntry.objects.get(action=AuditAction.SEARCH, object_type="child")
