@@ -101,3 +101,48 @@ def test_an_entry_inserted_between_two_is_reported_as_inserted(reads, cast):
     ok, output = verify()
     assert not ok
     assert f"Post {first.pk - 100000} er indsat i kæden (før post {first.pk})" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_once_keep_one_unbroken_chain(cast, monkeypatch):
+    """Two writers of Ishøj's chain at once: each entry follows exactly one other (SQLite and
+    PostgreSQL). Sealing is slowed down so that, without the chain lock, both writers would
+    read the same head and fork the chain."""
+    import threading
+    import time
+
+    from inklusio.audit import services
+
+    real_seal = services.seal
+
+    def slow_seal(entry, links):
+        time.sleep(0.02)
+        return real_seal(entry, links)
+
+    monkeypatch.setattr(services, "seal", slow_seal)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def write(actor):
+        try:
+            barrier.wait()
+            for _ in range(5):
+                services.audit_record(
+                    actor=actor, action=AuditAction.READ, obj=cast.mia, child=cast.mia
+                )
+        except Exception as error:  # reported below, not swallowed
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(u,)) for u in (cast.bob, cast.alice)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    chain = list(AuditEntry.objects.filter(municipality_id=cast.ishoj.pk).order_by("id"))
+    assert len([entry for entry in chain if entry.action == AuditAction.READ]) == 10
+    assert len({entry.prev_hash for entry in chain}) == len(chain)  # no fork
+    ok, output = verify()
+    assert ok, output
