@@ -124,10 +124,21 @@ def _redact_value(value: Any) -> Any:
     return value if value in (None, "", [], {}) else REDACTED
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _scrub(value: Any) -> Any:
-    """Hide a value that is free text or holds a CPR number, whatever its field is called."""
-    if isinstance(value, str) and (len(value) > MAX_VALUE_CHARS or looks_like_cpr(value)):
-        return REDACTED
+    """Hide a value that is free text or holds a CPR number, whatever its field is called.
+    A public id (UUID) can hold ten digits in a row by chance and is kept."""
+    if isinstance(value, str) and not _is_uuid(value):
+        if len(value) > MAX_VALUE_CHARS or looks_like_cpr(value):
+            return REDACTED
+        return value
     if isinstance(value, list):
         return [_scrub(item) for item in value]
     if isinstance(value, dict):

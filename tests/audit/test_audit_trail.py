@@ -161,6 +161,19 @@ class TestNoArticle9ContentInTheLog:
         assert "SENTINEL" not in str(entry.changes) and SENTINEL_CPR not in str(entry.changes)
         assert entry.changes["status"] == {"before": "open", "after": "closed"}
 
+    def test_public_ids_with_ten_digits_in_a_row_are_kept(self, cast):
+        """A UUID such as 1f254559-3434-… looks like a CPR number to a naive pattern."""
+        from inklusio.audit.services import audit_record
+
+        lookalike = "1f254559-3434-4de0-8f46-ae82fc0a87cc"
+        entry = audit_record(
+            actor=cast.alice,
+            action=AuditAction.SEARCH,
+            object_type="child",
+            changes={"results": [lookalike]},
+        )
+        assert entry.changes["results"] == [lookalike]
+
     def test_an_administrator_finds_the_searches_for_a_cpr_number(self, cast, client_for):
         client_for(cast.carl).get(reverse("child-list"), {"q": "0201234567"})
         search = AuditEntry.objects.get(action=AuditAction.SEARCH, object_type="child")
