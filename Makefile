@@ -60,6 +60,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# PostgreSQL roles (docs/operations.md): run as a superuser (DATABASE_URL) after every migrate.
+DB_OWNER ?= inklusio_owner
+DB_APP ?= inklusio_app
+.PHONY: db-roles
+db-roles: install
+	$(BIN)/python manage.py audit_db_roles --owner $(DB_OWNER) --app $(DB_APP)
+
 bench: install
 	$(BIN)/python bench/planner.py
 	$(BIN)/python bench/national_statistics.py  # needs PostgreSQL (see --database)

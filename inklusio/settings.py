@@ -155,6 +155,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
+# Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
+# Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
+AUDIT_HASH_KEY = os.environ.get("INKLUSIO_AUDIT_HASH_KEY", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

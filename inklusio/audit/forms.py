@@ -10,6 +10,9 @@ class AuditSearchForm(DkfdsForm):
     user = forms.CharField(
         label=_("Bruger (navn eller brugernavn)"), required=False, max_length=100
     )
+    term = forms.CharField(
+        label=_("Søgekriterium (fx et CPR-nummer)"), required=False, max_length=100
+    )
     action = forms.ChoiceField(
         label=_("Handling"), required=False, choices=[("", _("Alle")), *AuditAction.choices]
     )
@@ -26,3 +29,10 @@ class AuditSearchForm(DkfdsForm):
         if start and end and end < start:
             self.add_error("date_to", _("Til-datoen ligger før fra-datoen."))
         return cleaned
+
+    def search_summary(self) -> str:
+        """The criteria as the log of this read keeps them (a CPR number is hashed there)."""
+        if not self.is_bound or not self.is_valid():
+            return "(alle)"
+        parts = [f"{name}={value}" for name, value in self.cleaned_data.items() if value]
+        return "; ".join(parts) or "(alle)"

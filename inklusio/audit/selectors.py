@@ -1,16 +1,37 @@
-from django.db.models import Q, QuerySet
+import datetime
+import uuid
 
-from inklusio.audit.models import AuditEntry
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from inklusio.audit.models import AuditEntry, AuditEntryChild
+from inklusio.audit.services import hash_cpr_numbers
 from inklusio.people.models import User
 
 
 def audit_entries_for(
-    user: User, *, child="", actor="", action="", date_from=None, date_to=None
+    user: User,
+    *,
+    child: str = "",
+    actor: str = "",
+    action: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    term: str = "",
 ) -> QuerySet[AuditEntry]:
-    """The municipality's own log, searchable by child and by user (administrators only)."""
+    """The municipality's own log, searchable by child and by user (administrators only).
+
+    A child is found in every entry that concerns it, list and search reads included; a
+    search term that is a CPR number is matched by its keyed hash, as searches store it.
+    """
+    if user.municipality_id is None:
+        return AuditEntry.objects.none()
     entries = AuditEntry.objects.filter(municipality_id=user.municipality_id)
     if child:
-        entries = entries.filter(child_name__icontains=child)
+        entries = entries.filter(
+            Exists(
+                AuditEntryChild.objects.filter(entry=OuterRef("pk"), child_name__icontains=child)
+            )
+        )
     if actor:
         entries = entries.filter(
             Q(actor_name__icontains=actor) | Q(actor__username__icontains=actor)
@@ -21,4 +42,13 @@ def audit_entries_for(
         entries = entries.filter(at__date__gte=date_from)
     if date_to:
         entries = entries.filter(at__date__lte=date_to)
-    return entries
+    if term:
+        entries = entries.filter(search_term__contains=hash_cpr_numbers(term.strip()))
+    return entries.select_related("actor").prefetch_related("children")
+
+
+def access_log_of_child(child_public_id: uuid.UUID | str) -> QuerySet[AuditEntry]:
+    """Every entry that concerns one child (data-subject export), oldest first."""
+    return AuditEntry.objects.filter(
+        Exists(AuditEntryChild.objects.filter(entry=OuterRef("pk"), child_id=child_public_id))
+    ).order_by("at", "id")

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from inklusio import access
 from inklusio.audit import selectors
 from inklusio.audit.forms import AuditSearchForm
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
 
 
 @login_required
@@ -14,6 +16,14 @@ def audit_log(request):
         raise Http404
     form = AuditSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
+    # Reading the log is itself a use of personal data: who looked for what. Logged before
+    # the page is read, so the page's count and rows agree.
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="auditlog",
+        search_term=form.search_summary(),
+    )
     entries = selectors.audit_entries_for(
         request.user,
         child=criteria.get("child", ""),
@@ -21,6 +31,7 @@ def audit_log(request):
         action=criteria.get("action", ""),
         date_from=criteria.get("date_from"),
         date_to=criteria.get("date_to"),
+        term=criteria.get("term", ""),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("side"))
     return render(request, "audit/audit_log.html", {"form": form, "page": page})

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.audit.models import AuditAction
+from inklusio.audit.selectors import access_log_of_child
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
 from inklusio.core.plugins import app_modules
@@ -50,8 +51,13 @@ def child_export(*, actor: User, child: Child) -> dict[str, Any]:
                 for i in child.invitations.select_related("partner")
             ],
             "access_log": [
-                {"at": e.at.isoformat(), "who": e.actor_name, "action": e.action}
-                for e in AuditEntry.objects.filter(child_id=child.public_id).order_by("at")
+                {
+                    "at": e.at.isoformat(),
+                    "who": e.actor_name,
+                    "action": e.action,
+                    "what": e.object_type,
+                }
+                for e in access_log_of_child(child.public_id)
             ],
             **_sections(child),
         }
