@@ -29,6 +29,7 @@ from django.utils.functional import empty
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
 from inklusio.core.storage import private_storage
 from inklusio.courses.models import Course, Participant, ResourceTask, Session
+from inklusio.jobs.models import Job
 from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
@@ -111,6 +112,7 @@ class Cast:
     item_mia: AgendaItem
     recommendation_mia: Recommendation
     consent_mia: DiscussionConsent
+    job_cora: Job
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -216,6 +218,19 @@ def cast(db) -> Cast:
         municipality=ishoj, week_start=datetime.date(2026, 11, 30), created_by=cora
     )
     contract_bob = Contract.objects.create(municipality=ishoj, pedagogue=bob)
+    job_cora = Job.objects.create(  # the annual report Cora ordered, made and ready to fetch
+        municipality=ishoj,
+        kind="annual-report",
+        params={"year": 2026},
+        requested_by=cora,
+        status=Job.Status.DONE,
+        attempts=1,
+        file_name="aarsrapport-2026.pdf",
+        stored_name=private_storage.save(
+            "jobs/test/aarsrapport-2026.pdf", ContentFile(_blank_pdf())
+        ),
+        content_type="application/pdf",
+    )
     visitation = _visitation(ishoj, alice, pia, carl, mia, emil)
     courses = _courses(ishoj, boegely, bob, alice, mia)
     plans = _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia)
@@ -225,6 +240,7 @@ def cast(db) -> Cast:
         **courses,
         plan=plan,
         contract_bob=contract_bob,
+        job_cora=job_cora,
         ishoj=ishoj,
         dragoer=dragoer,
         boegely=boegely,

@@ -164,7 +164,7 @@ def test_two_app_servers_and_a_worker_share_database_files_and_sessions(cast, tm
             data={"csrfmiddlewaretoken": token, "query": ""},
             headers={"Referer": f"{a}/statistik/alle/"},
         )
-        job = Job.objects.get(requested_by=cast.cora)
+        job = Job.objects.get(requested_by=cast.cora, kind="statistics-workbook")
         subprocess.run(
             [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
             cwd=ROOT,

@@ -126,7 +126,7 @@ def test_the_workbook_holds_every_table_with_the_filter_chosen(cast, courses_202
     page = client.get(reverse("statistics-workbook") + "?" + query).content.decode()
     assert f'value="{query}"' in page  # the filter travels with the request
     client.post(reverse("statistics-workbook"), {"query": query})
-    job = job_run(job_pk=Job.objects.get(requested_by=cast.cora).pk)
+    job = job_run(job_pk=Job.objects.get(requested_by=cast.cora, kind="statistics-workbook").pk)
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("job-download", args=[job.public_id])).content)
     )
