@@ -38,10 +38,11 @@ class JobNotAllowed(DomainError):
 
 def job_request(*, actor: User, kind: str, params: dict[str, Any]) -> Job:
     """Ask for `kind` with `params`; the same request while one is still pending returns it."""
-    if kind not in kinds() or not get_kind(kind).may_request(actor):
+    municipality_id = actor.municipality_id
+    if municipality_id is None or kind not in kinds() or not get_kind(kind).may_request(actor):
         raise JobNotAllowed
     with transaction.atomic():
-        pending = (
+        pending: Job | None = (
             Job.objects.select_for_update()
             .filter(requested_by=actor, kind=kind, params=params)
             .filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
@@ -50,7 +51,7 @@ def job_request(*, actor: User, kind: str, params: dict[str, Any]) -> Job:
         if pending is not None:
             return pending
         job = Job.objects.create(
-            municipality_id=actor.municipality_id, kind=kind, params=params, requested_by=actor
+            municipality_id=municipality_id, kind=kind, params=params, requested_by=actor
         )
         audit_record(actor=actor, action=AuditAction.CREATE, obj=job, changes={"kind": kind})
         transaction.on_commit(lambda: _enqueue(job.pk))
@@ -67,7 +68,7 @@ def _enqueue(job_pk: int, run_after: datetime.datetime | None = None) -> None:
 def job_run(*, job_pk: int) -> Job | None:
     """Run one job (called by the worker). Returns the job, or None when there was nothing to do."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_pk).first()
+        job: Job | None = Job.objects.select_for_update().filter(pk=job_pk).first()
         if job is None or job.status != Job.Status.QUEUED:
             return None
         job.status = Job.Status.RUNNING
