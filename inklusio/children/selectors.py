@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import cast
 
 from django.db.models import Q, QuerySet
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
-from inklusio.children.models import Child
+from inklusio.children.models import Child, ChildQuerySet, Guardianship
+from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import User
 
 _DIGITS = re.compile(r"\D")
 
 
+def visible_children(user: User) -> ChildQuerySet:
+    """access.children_visible_to, with the children's own query methods (in_daycare)."""
+    # access.children_visible_to starts from Child.objects, so it is a ChildQuerySet; its
+    # annotation says QuerySet[Child] (annotating it there would make this cast unnecessary).
+    return cast(ChildQuerySet, access.children_visible_to(user))
+
+
 def children_visible_to(
-    user: User, *, query: str = "", institution=None, resource_group=None
+    user: User,
+    *,
+    query: str = "",
+    institution: Institution | None = None,
+    resource_group: ResourceGroup | None = None,
 ) -> QuerySet[Child]:
-    children = access.children_visible_to(user).select_related("institution", "room")
+    children = visible_children(user).select_related("institution", "room")
     if institution is not None:
         children = children.filter(institution=institution)
     if resource_group is not None:
@@ -37,7 +50,12 @@ def children_visible_to(
 
 
 def children_list_for(
-    user: User, *, query: str = "", institution=None, resource_group=None, limit: int = 200
+    user: User,
+    *,
+    query: str = "",
+    institution: Institution | None = None,
+    resource_group: ResourceGroup | None = None,
+    limit: int = 200,
 ) -> list[Child]:
     """A child list or search; logged once with the criterion, as the Data Protection Agency expects."""
     children = list(
@@ -59,7 +77,7 @@ def children_list_for(
 
 def child_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) -> Child:
     """The child if the user may see it, else 404; one read entry per view."""
-    child = access.get_visible_or_404(
+    child: Child = access.get_visible_or_404(
         access.children_visible_to(user).select_related(
             "institution", "room", "resource_group", "municipality"
         ),
@@ -70,5 +88,5 @@ def child_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) 
     return child
 
 
-def guardianships_of(child: Child):
+def guardianships_of(child: Child) -> QuerySet[Guardianship]:
     return child.guardianships.select_related("guardian").order_by("guardian__name")

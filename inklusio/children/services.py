@@ -12,6 +12,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, changes_since, diff, snapshot
 from inklusio.children.models import Child, Guardian, Guardianship
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.models import municipality_id_of
 from inklusio.people.models import User
 
 CHILD_FIELDS = [
@@ -45,10 +46,11 @@ def _assign(child: Child, data: dict[str, Any]) -> None:
 
 def child_create(*, actor: User, data: dict[str, Any]) -> Child:
     """Register a child; the CPR number is unique within the municipality."""
-    existing = Child.objects.filter(municipality_id=actor.municipality_id, cpr=data["cpr"]).first()
+    municipality_id = municipality_id_of(actor)
+    existing = Child.objects.filter(municipality_id=municipality_id, cpr=data["cpr"]).first()
     if existing is not None:
         raise DuplicateChild(existing)
-    child = Child(municipality_id=actor.municipality_id)
+    child = Child(municipality_id=municipality_id)
     _assign(child, data)
     try:
         with transaction.atomic():
@@ -62,7 +64,7 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
             )
     except IntegrityError as race:
         # Two people registering the same child at once: the loser is told who won.
-        existing = Child.objects.get(municipality_id=actor.municipality_id, cpr=data["cpr"])
+        existing = Child.objects.get(municipality_id=municipality_id, cpr=data["cpr"])
         raise DuplicateChild(existing) from race
     return child
 
@@ -72,7 +74,7 @@ def child_update(
 ) -> Child:
     """Change a child's master data, refusing a save based on an outdated version."""
     with transaction.atomic():
-        current = Child.objects.select_for_update().get(pk=child.pk)
+        current: Child = Child.objects.select_for_update().get(pk=child.pk)
         before = snapshot(current, CHILD_FIELDS)
         if expected_version is not None and current.version != expected_version:
             raise EditConflict(

@@ -84,7 +84,7 @@ def course_update(
     data = dict(data)
     staff = data.pop("staff", None)
     with transaction.atomic():
-        current = Course.objects.select_for_update().get(pk=course.pk)
+        current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
         if expected_version is not None and current.version != expected_version:
@@ -133,7 +133,7 @@ def participant_add(
     ):
         raise CourseRuleBroken(_("Et individuelt forløb har ét barn i udsat position."))
     existing = course.participants.filter(child=child).first() if child else None
-    if existing is not None:
+    if child is not None and existing is not None:
         raise CourseRuleBroken(
             _(
                 "%(name)s deltager allerede i forløbet som %(role)s; et barn har kun én rolle i et forløb."
@@ -217,7 +217,7 @@ def session_plan(
             % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"}
         )
     with transaction.atomic():
-        session = Session.objects.create(
+        session: Session = Session.objects.create(
             municipality_id=course.municipality_id, course=course, date=date, start_time=start_time
         )
         audit_record(actor=actor, action=AuditAction.CREATE, obj=session)
@@ -225,7 +225,7 @@ def session_plan(
 
 
 def _lock_planned(session: Session) -> Session:
-    current = Session.objects.select_for_update().get(pk=session.pk)
+    current: Session = Session.objects.select_for_update().get(pk=session.pk)
     if current.status != Session.Status.PLANNED:
         raise CourseRuleBroken(
             _("Samlingen er allerede registreret som %(status)s.")
@@ -344,7 +344,7 @@ def course_close(
     if not (goals_reached and methods_in_practice and evaluation.strip()):
         raise CourseRuleBroken(_("Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."))
     with transaction.atomic():
-        current = Course.objects.select_for_update().get(pk=course.pk)
+        current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er allerede afsluttet."))
         if closed_on < current.start:

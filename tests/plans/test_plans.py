@@ -125,9 +125,9 @@ class TestMeetingsAndAcknowledgements:
         )
         assert status["bob"] is None
         with pytest.raises(services.PlanRuleBroken, match="allerede kvitteret"):
-            services.acknowledge(actor=cast.gert, meeting=meeting, answer="agreed")
+            services.plan_meeting_acknowledge(actor=cast.gert, meeting=meeting, answer="agreed")
         with pytest.raises(services.PlanRuleBroken, match="Kun mødets deltagere"):
-            services.acknowledge(actor=cast.alice, meeting=meeting, answer="agreed")
+            services.plan_meeting_acknowledge(actor=cast.alice, meeting=meeting, answer="agreed")
 
     def test_waiting_acknowledgements_show_on_the_start_page(self, cast, client_for):
         page = client_for(cast.gert).get(reverse("start")).content.decode()
@@ -146,7 +146,7 @@ class TestMeetingsAndAcknowledgements:
         )
 
     def test_at_a_follow_up_every_goal_gets_a_status(self, cast, client_for):
-        follow_up = services.meeting_schedule(
+        follow_up = services.plan_meeting_schedule(
             actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=datetime.date(2026, 12, 10),
             start_time=datetime.time(9), place="", participants=[cast.bob, cast.gert],
         )  # fmt: skip
