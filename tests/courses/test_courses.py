@@ -12,9 +12,12 @@ from pypdf import PdfReader
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.reports.registry import build_table
-from tests.conftest import make_child
+from tests.audit_rows import new_audit_rows
+from tests.conftest import TODAY, make_child
 
 pytestmark = pytest.mark.django_db
+
+NEEDS_EVALUATION = "Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."
 
 
 def pdf_text(data: bytes) -> str:
@@ -246,9 +249,18 @@ class TestEffectAndClosing:
     def test_closing_needs_the_evaluation(self, cast, client_for):
         url = reverse("course-close", args=[cast.course_boegely.public_id])
         client = client_for(cast.bob)
-        response = client.post(url, {"closed_on": "2026-09-01", "evaluation": ""})
-        errors = response.context["form"].errors
-        assert {"goals_reached", "methods_in_practice", "evaluation", "closed_on"} <= set(errors)
+        with new_audit_rows(writes_only=True) as written:
+            response = client.post(url, {"closed_on": "2026-11-20", "evaluation": "  "})
+            assert NEEDS_EVALUATION in response.content.decode()
+            response = client.post(
+                url,
+                {"closed_on": "2026-09-01", "goals_reached": "partly",
+                 "methods_in_practice": "yes", "evaluation": "For tidligt"},
+            )  # fmt: skip
+            assert "Forløbet kan ikke slutte, før det starter." in response.content.decode()
+            assert "For tidligt" in response.content.decode()  # what was typed is kept
+        assert written == []
+        assert not Course.objects.get(pk=cast.course_boegely.pk).is_closed
         client.post(
             url,
             {
@@ -389,3 +401,155 @@ def test_a_refused_observation_comes_back_with_the_text_kept(cast, kids, client_
     assert "En lang note om legen" in page
     assert "form-error-message" in page  # the error sits by the child field
     assert not cast.course_boegely.observations.exists()
+
+
+class TestObservations:
+    def test_an_observation_is_saved_from_the_course_page(self, cast, client_for):
+        url = reverse("observation-add", args=[cast.course_boegely.public_id])
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(
+                url,
+                {"date": str(TODAY), "focus": "play", "child": cast.mia.pk,
+                 "text": "Mia legede med to andre i sandkassen"},
+            )  # fmt: skip
+        assert response.status_code == 302
+        observation = cast.course_boegely.observations.get()
+        assert (observation.child, observation.author, observation.focus, observation.date) == (
+            cast.mia, cast.bob, "play", TODAY
+        )  # fmt: skip
+        assert observation.text == "Mia legede med to andre i sandkassen"
+        [entry] = written
+        assert (entry.action, entry.object_type, entry.child_id) == (
+            "create", "observation", cast.mia.public_id
+        )  # fmt: skip
+        page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url()).content.decode()
+        assert "Mia legede med to andre i sandkassen" in page
+
+    def test_an_observation_dated_ahead_is_refused_and_keeps_the_text(self, cast, client_for):
+        url = reverse("observation-add", args=[cast.course_boegely.public_id])
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(
+                url,
+                {"date": str(TODAY + datetime.timedelta(days=1)), "focus": "note",
+                 "text": "Skrevet en dag for tidligt"},
+            )  # fmt: skip
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Observationen kan ikke have en dato i fremtiden." in page
+        assert "Skrevet en dag for tidligt" in page
+        assert written == [] and not cast.course_boegely.observations.exists()
+
+    def test_the_service_refuses_a_child_outside_the_course(self, cast, kids):
+        with pytest.raises(services.CourseRuleBroken, match=r"^Barnet deltager ikke i forløbet\.$"):
+            services.observation_add(
+                actor=cast.bob, course=cast.course_boegely,
+                data={"date": TODAY, "child": kids[0], "text": "Ali"},
+            )  # fmt: skip
+        assert not cast.course_boegely.observations.exists()
+
+
+class TestEffectMeasuresOnThePage:
+    def test_the_pedagogue_records_a_start_measure(self, cast, client_for):
+        url = reverse("measure-record", args=[cast.participant_mia.public_id, "start"])
+        data = {"participation": 2, "play": 3, "conflicts": 4, "wellbeing": 2,
+                "assessed_on": str(TODAY)}  # fmt: skip
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(url, data)
+        assert response.status_code == 302
+        measure = cast.participant_mia.measures.get()
+        assert (measure.phase, measure.play, measure.assessed_by) == ("start", 3, cast.bob)
+        [entry] = written
+        assert (entry.object_type, entry.child_id) == ("effectmeasure", cast.mia.public_id)
+        response = client_for(cast.bob).post(url, data)
+        assert "Barnet er allerede vurderet ved start." in response.content.decode()
+        assert cast.participant_mia.measures.count() == 1
+
+    def test_a_role_model_is_not_measured(self, cast, kids, client_for):
+        role_model = services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="role_model", child=kids[0]
+        )
+        response = client_for(cast.bob).post(
+            reverse("measure-record", args=[role_model.public_id, "start"]),
+            {"participation": 2, "play": 3, "conflicts": 4, "wellbeing": 2,
+             "assessed_on": str(TODAY)},
+        )  # fmt: skip
+        assert "ikke for rollemodeller" in response.content.decode()
+        assert not role_model.measures.exists()
+
+
+# Each change a user makes on the course pages: who posts, where, what (built from the cast).
+COURSE_PAGE_CHANGES = {
+    "task": lambda cast: (
+        cast.carl, reverse("task-create"),
+        {"institution": cast.elverhoej.pk, "usage": "observation", "problem": "Uro"},
+        "create", "resourcetask", None,
+    ),
+    "course": lambda cast: (
+        cast.bob, reverse("course-create"),
+        {"institution": cast.boegely.pk, "kind": "individual", "title": "Rolig start",
+         "goals": "Tryg aflevering", "start": str(TODAY), "pedagogue": cast.bob.pk,
+         "coordinator": "pedagogue"},
+        "create", "course", None,
+    ),
+    "edit": lambda cast: (
+        cast.bob, reverse("course-edit", args=[cast.course_boegely.public_id]),
+        {"kind": "group", "title": "Legegruppe", "goals": "Nyt mål", "start": "2026-10-01",
+         "planned_end": "2027-03-31", "pedagogue": cast.bob.pk, "coordinator": "pedagogue",
+         "version": 1},
+        "change", "course", None,
+    ),
+    "participant": lambda cast: (
+        cast.bob, reverse("participant-add", args=[cast.course_boegely.public_id]),
+        {"child": make_child(cast.ishoj, cast.boegely, "Bo", "0101224001").pk,
+         "role": "role_model"},
+        "create", "participant", "Bo",
+    ),
+    "letter": lambda cast: (
+        cast.bob, reverse("participant-letter-given", args=[cast.participant_mia.public_id]),
+        {"on": str(TODAY), "delivery": "handed"},
+        "export", "participant", "Mia",
+    ),
+    "session": lambda cast: (
+        cast.bob, reverse("session-plan", args=[cast.course_boegely.public_id]),
+        {"date": str(TODAY + datetime.timedelta(days=14)), "start_time": "09:00"},
+        "create", "session", None,
+    ),
+    "held": lambda cast: (
+        cast.bob, reverse("session-record", args=[cast.session_boegely.public_id]),
+        {"outcome": "held", "attendees": [cast.participant_mia.pk]},
+        "change", "session", None,
+    ),
+    "cancelled": lambda cast: (
+        cast.bob, reverse("session-record", args=[cast.session_boegely.public_id]),
+        {"outcome": "cancelled", "cause": "illness"},
+        "change", "session", None,
+    ),
+    "observation": lambda cast: (
+        cast.bob, reverse("observation-add", args=[cast.course_boegely.public_id]),
+        {"date": str(TODAY), "focus": "note", "text": "Rolig samling"},
+        "create", "observation", None,
+    ),
+    "measure": lambda cast: (
+        cast.bob, reverse("measure-record", args=[cast.participant_mia.public_id, "start"]),
+        {"participation": 2, "play": 3, "conflicts": 4, "wellbeing": 2,
+         "assessed_on": str(TODAY)},
+        "create", "effectmeasure", "Mia",
+    ),
+    "close": lambda cast: (
+        cast.bob, reverse("course-close", args=[cast.course_boegely.public_id]),
+        {"closed_on": str(TODAY), "goals_reached": "partly", "methods_in_practice": "yes",
+         "evaluation": "Legegrupperne fortsætter på stuen."},
+        "change", "course", None,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("change", sorted(COURSE_PAGE_CHANGES))
+def test_every_change_on_the_course_pages_writes_one_audit_row(change, cast, client_for):
+    user, url, data, action, object_type, child = COURSE_PAGE_CHANGES[change](cast)
+    with new_audit_rows(writes_only=True) as written:
+        response = client_for(user).post(url, data)
+    assert response.status_code == 302, change
+    [entry] = written
+    assert (entry.action, entry.object_type, entry.actor) == (action, object_type, user)
+    assert entry.child_name == (f"{child} Testesen" if child else "")
