@@ -172,7 +172,11 @@ def public_services() -> set[str]:
     for module in _services_modules():
         app = module.__name__.split(".")[1]
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
+            if (
+                function.__module__ == module.__name__
+                and not name.startswith("_")
+                and "__mutmut_" not in name  # mutmut's copies of a function, under `make mutate`
+            ):
                 names.add(f"{app}.{name}")
     return names
 
