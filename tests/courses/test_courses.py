@@ -553,3 +553,71 @@ def test_every_change_on_the_course_pages_writes_one_audit_row(change, cast, cli
     [entry] = written
     assert (entry.action, entry.object_type, entry.actor) == (action, object_type, user)
     assert entry.child_name == (f"{child} Testesen" if child else "")
+
+
+class TestClosingInTheService:
+    """course_close holds the rules; the close form only parses."""
+
+    @pytest.mark.parametrize(
+        ("goals_reached", "methods_in_practice", "evaluation"),
+        [
+            ("", "yes", "Godt forløb"),
+            ("maybe", "yes", "Godt forløb"),
+            ("partly", "", "Godt forløb"),
+            ("partly", "yes", "  "),
+        ],
+    )
+    def test_the_whole_evaluation_is_needed(
+        self, cast, goals_reached, methods_in_practice, evaluation
+    ):
+        with new_audit_rows() as written, pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_close(
+                actor=cast.bob, course=cast.course_boegely, closed_on=TODAY,
+                goals_reached=goals_reached, methods_in_practice=methods_in_practice,
+                evaluation=evaluation,
+            )  # fmt: skip
+        assert str(refused.value) == NEEDS_EVALUATION
+        assert written == [] and not Course.objects.get(pk=cast.course_boegely.pk).is_closed
+
+    def test_a_course_closes_on_its_first_day_at_the_earliest_and_once(self, cast):
+        course = cast.course_boegely
+        evaluation = {"goals_reached": "no", "methods_in_practice": "no", "evaluation": "Kort"}
+        the_day_before = course.start - datetime.timedelta(days=1)
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_close(actor=cast.bob, course=course, closed_on=the_day_before,
+                                  **evaluation)  # fmt: skip
+        assert str(refused.value) == "Forløbet kan ikke slutte, før det starter."
+        services.course_close(actor=cast.bob, course=course, closed_on=course.start, **evaluation)
+        with new_audit_rows() as written, pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_close(actor=cast.bob, course=course, closed_on=TODAY, **evaluation)
+        assert str(refused.value) == "Forløbet er allerede afsluttet."
+        assert written == [] and Course.objects.get(pk=course.pk).closed_on == course.start
+
+    def test_the_audit_log_shows_the_day_the_course_closed(self, cast, client_for):
+        with new_audit_rows(writes_only=True) as written:
+            client_for(cast.bob).post(
+                reverse("course-close", args=[cast.course_boegely.public_id]),
+                {"closed_on": str(TODAY), "goals_reached": "partly", "methods_in_practice": "yes",
+                 "evaluation": "Legegrupperne fortsætter."},
+            )  # fmt: skip
+        [entry] = written
+        assert entry.changes == {"closed_on": {"before": None, "after": TODAY.isoformat()}}
+        page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
+        assert f"closed_on: – → {TODAY.isoformat()}" in page
+
+
+class TestObservationsInTheService:
+    def test_an_observation_without_a_date_is_from_today(self, cast):
+        observation = services.observation_add(
+            actor=cast.bob, course=cast.course_boegely, data={"text": "Rolig samling"}
+        )
+        assert observation.date == TODAY and observation.child is None
+
+    def test_an_observation_cannot_be_dated_ahead(self, cast):
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.observation_add(
+                actor=cast.bob, course=cast.course_boegely,
+                data={"date": TODAY + datetime.timedelta(days=1), "text": "For tidligt"},
+            )  # fmt: skip
+        assert str(refused.value) == "Observationen kan ikke have en dato i fremtiden."
+        assert not cast.course_boegely.observations.exists()

@@ -225,6 +225,7 @@ class TestClosingPrintAndCalendar:
         cast.plan_mia.refresh_from_db()
         assert cast.plan_mia.is_closed and cast.plan_mia.methods_in_practice == "yes"
         assert cast.plan_mia.evaluation == "Mia deltager nu i samling."
+        assert cast.plan_mia.closed_on == TODAY
 
     @pytest.mark.parametrize(
         ("evaluation", "methods_in_practice"),
@@ -250,7 +251,7 @@ class TestClosingPrintAndCalendar:
             actor=cast.bob, plan=cast.plan_mia, evaluation="Godt", methods_in_practice="partly"
         )
         with new_audit_rows() as written:
-            with pytest.raises(services.PlanRuleBroken, match="allerede afsluttet"):
+            with pytest.raises(services.PlanRuleBroken, match=r"^Planen er allerede afsluttet\.$"):
                 services.plan_close(
                     actor=cast.bob, plan=cast.plan_mia, evaluation="Igen", methods_in_practice="no"
                 )
