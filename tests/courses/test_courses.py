@@ -621,3 +621,85 @@ class TestObservationsInTheService:
             )  # fmt: skip
         assert str(refused.value) == "Observationen kan ikke have en dato i fremtiden."
         assert not cast.course_boegely.observations.exists()
+
+
+class TestCourseChangesInTheService:
+    """The rules and the audit rows of creating, changing, planning and informing, exactly."""
+
+    def course_data(self, cast, **changes):
+        return {"institution": cast.boegely, "kind": "individual", "title": "Rolig start",
+                "goals": "Tryg aflevering", "start": TODAY, "pedagogue": cast.bob, **changes}  # fmt: skip
+
+    def test_a_course_keeps_the_end_it_was_given_and_logs_what_it_is(self, cast):
+        end = TODAY + datetime.timedelta(days=60)
+        with new_audit_rows() as written:
+            course = services.course_create(
+                actor=cast.bob, data=self.course_data(cast, planned_end=end)
+            )
+        assert course.planned_end == end
+        [entry] = written
+        assert entry.changes["title"] == {"before": None, "after": "Rolig start"}
+        assert entry.changes["planned_end"] == {"before": None, "after": end.isoformat()}
+
+    def test_a_course_may_end_the_day_it_starts_but_not_before(self, cast):
+        course = services.course_create(
+            actor=cast.bob, data=self.course_data(cast, planned_end=TODAY)
+        )
+        assert course.planned_end == TODAY
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=None,
+                data={"planned_end": TODAY - datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert str(refused.value) == "Forløbet kan ikke slutte, før det starter."
+
+    def test_a_change_counts_the_version_once_and_logs_it_with_the_staff(self, cast):
+        course = cast.course_boegely
+        with new_audit_rows() as written:
+            course = services.course_update(
+                actor=cast.bob, course=course, expected_version=1,
+                data={"title": "Legegruppen", "staff": [cast.sara]},
+            )  # fmt: skip
+        assert course.version == 2 and list(course.staff.all()) == [cast.sara]
+        [entry] = written
+        assert entry.changes == {
+            "title": {"before": "Legegruppe", "after": "Legegruppen"},
+            "version": {"before": 1, "after": 2},
+        }
+
+    def test_a_closed_course_cannot_be_changed(self, cast):
+        course = cast.course_boegely
+        services.course_close(
+            actor=cast.bob, course=course, closed_on=TODAY, goals_reached="yes",
+            methods_in_practice="yes", evaluation="Godt",
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, data={"title": "Sent"}, expected_version=None
+            )
+        assert str(refused.value) == "Forløbet er afsluttet og kan ikke længere ændres."
+
+    def test_the_letter_is_recorded_with_how_it_was_given(self, cast):
+        with new_audit_rows() as written:
+            participant = services.letter_given(
+                actor=cast.bob, participant=cast.participant_mia, on=TODAY, delivery="handed"
+            )
+        assert (participant.letter_sent_on, participant.letter_delivery) == (TODAY, "handed")
+        [entry] = written
+        assert entry.changes == {
+            "letter_sent_on": {"before": None, "after": TODAY.isoformat()},
+            "delivery": "handed",
+        }
+
+    def test_a_session_may_be_on_the_first_day_but_not_before(self, cast):
+        course = cast.course_boegely
+        session = services.session_plan(
+            actor=cast.bob, course=course, date=course.start, start_time=datetime.time(9)
+        )
+        assert session.date == course.start
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=course, date=course.start - datetime.timedelta(days=1),
+                start_time=datetime.time(9),
+            )  # fmt: skip
+        assert str(refused.value) == "Samlingen ligger før forløbets start (01.10.2026)."
