@@ -703,3 +703,101 @@ class TestCourseChangesInTheService:
                 start_time=datetime.time(9),
             )  # fmt: skip
         assert str(refused.value) == "Samlingen ligger før forløbets start (01.10.2026)."
+
+
+class TestParticipantsInTheService:
+    def test_an_individual_course_has_one_case_and_may_have_role_models(self, cast, kids):
+        course = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "individual", "title": "Alis forløb",
+                  "goals": "Leg", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        joined = TODAY - datetime.timedelta(days=3)
+        with new_audit_rows() as written:
+            case = services.participant_add(
+                actor=cast.bob, course=course, role="case", child=kids[0], joined_on=joined
+            )
+        assert (case.role, case.joined_on) == ("case", joined)
+        [entry] = written
+        assert entry.changes == {
+            "course": {"before": None, "after": "Alis forløb"},
+            "role": {"before": None, "after": "case"},
+        }
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=course, role="case", child=kids[1])
+        assert str(refused.value) == "Et individuelt forløb har ét barn i udsat position."
+        model = services.participant_add(
+            actor=cast.bob, course=course, role="role_model", child=kids[1]
+        )
+        assert model.role == "role_model" and model.joined_on == TODAY
+
+    def test_who_may_join_is_said_exactly(self, cast):
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=cast.course_boegely, role="case")
+        assert str(refused.value) == "Vælg barnet, der skal deltage."
+        reflection = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "reflection", "title": "Refleksion",
+                  "goals": "Fælles sprog", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=reflection, role="case", child=cast.mia)
+        assert str(refused.value) == (
+            "Et refleksions- eller aktionslæringsforløb har medarbejdere som deltagere."
+        )
+        staff = services.participant_add(
+            actor=cast.bob, course=reflection, role="case", staff_member=cast.sara
+        )
+        assert staff.role == Participant.Role.STAFF
+
+
+class TestSessionsInTheService:
+    def test_a_held_session_records_who_when_and_what(self, cast):
+        with new_audit_rows() as written:
+            session = services.session_held(
+                actor=cast.bob, session=cast.session_boegely,
+                attendees=[cast.participant_mia], note="God stemning",
+            )  # fmt: skip
+        session.refresh_from_db()
+        assert (session.status, session.note, session.recorded_by) == (
+            "held",
+            "God stemning",
+            cast.bob,
+        )
+        assert session.recorded_at is not None and session.cancelled_by is None
+        [entry] = written
+        assert entry.changes == {"status": {"before": "planned", "after": "held"}, "attendees": 1}
+
+    def test_only_the_courses_participants_attend(self, cast, kids):
+        other = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "group", "title": "Anden gruppe",
+                  "goals": "Leg", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        stranger = services.participant_add(
+            actor=cast.bob, course=other, role="case", child=kids[0]
+        )
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_held(
+                actor=cast.bob, session=cast.session_boegely, attendees=[stranger]
+            )
+        assert str(refused.value) == "Kun forløbets deltagere kan være med i samlingen."
+        assert Session.objects.get(pk=cast.session_boegely.pk).status == "planned"
+
+    def test_a_cancelled_session_records_who_and_why_once(self, cast):
+        with new_audit_rows() as written:
+            session = services.session_cancel(
+                actor=cast.sara, session=cast.session_boegely, cause="institution", note="Tur"
+            )
+        session.refresh_from_db()
+        assert (session.status, session.cause, session.note) == ("cancelled", "institution", "Tur")
+        assert (session.cancelled_by, session.recorded_by) == (cast.sara, cast.sara)
+        assert session.recorded_at is not None
+        [entry] = written
+        assert entry.changes == {
+            "status": {"before": "planned", "after": "cancelled"},
+            "cause": "institution",
+        }
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_cancel(actor=cast.bob, session=session, cause="illness")
+        assert str(refused.value) == "Samlingen er allerede registreret som aflyst."
