@@ -41,10 +41,6 @@ class CourseRuleBroken(DomainError):
     """A course rule the user can act on; the message says what to do."""
 
 
-def _children_of(course: Course) -> list[Child]:
-    return [p.child for p in course.participants.select_related("child") if p.child_id]
-
-
 def task_create(*, actor: User, data: dict[str, Any]) -> ResourceTask:
     with transaction.atomic():
         task = ResourceTask.objects.create(
