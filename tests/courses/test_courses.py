@@ -801,3 +801,35 @@ class TestSessionsInTheService:
         with pytest.raises(services.CourseRuleBroken) as refused:
             services.session_cancel(actor=cast.bob, session=session, cause="illness")
         assert str(refused.value) == "Samlingen er allerede registreret som aflyst."
+
+
+class TestSessionTimesClosedCoursesAndMeasureLog:
+    def test_two_sessions_may_share_a_day_at_different_times(self, cast):
+        course, day = cast.course_boegely, cast.session_boegely.date
+        later = services.session_plan(
+            actor=cast.bob, course=course, date=day, start_time=datetime.time(13)
+        )
+        assert later.date == day and course.sessions.filter(date=day).count() == 2
+
+    def test_a_closed_course_takes_no_participants_or_sessions(self, cast, kids):
+        course = cast.course_boegely
+        services.course_close(
+            actor=cast.bob, course=course, closed_on=TODAY, goals_reached="yes",
+            methods_in_practice="yes", evaluation="Godt",
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=course, role="case", child=kids[0])
+        assert str(refused.value) == "Forløbet er afsluttet."
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=course, date=TODAY, start_time=datetime.time(9)
+            )
+        assert str(refused.value) == "Forløbet er afsluttet."
+
+    def test_an_effect_measure_logs_its_scores(self, cast):
+        with new_audit_rows() as written:
+            measure(cast, cast.participant_mia, "start", 3)
+        [entry] = written
+        assert entry.changes == {
+            name: {"before": None, "after": 3} for name in EffectMeasure.DIMENSIONS
+        }
