@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export TEST_DB
 
-.PHONY: install lock run serve test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install lock run serve test test-sqlite test-postgres lint format bench messages clean mutate
 
 # requirements/dev.txt = production packages + the tools (tests, lint, types), locked with hashes.
 $(VENV)/.installed: requirements/dev.txt requirements/prod.txt
@@ -52,9 +52,23 @@ test-sqlite: install
 test-postgres: install
 	TEST_DB=postgres scripts/test.sh $(PYTEST_ARGS)
 
+# Mutation testing ([tool.mutmut] in pyproject.toml, docs/testing.md). MUTANTS narrows the run
+# to mutant names, e.g. make mutate MUTANTS='inklusio.plans.services.*'; empty runs them all.
+MUTANTS ?=
+MUTMUT_TEMPLATE_DB := $(CURDIR)/var/mutmut-template.sqlite3
+mutate:
+	mkdir -p var
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	rm -f $(MUTMUT_TEMPLATE_DB)
+	DATABASE_URL=sqlite:///$(MUTMUT_TEMPLATE_DB) $(BIN)/python manage.py migrate --noinput -v 0
+	env -u DATABASE_URL MUTMUT_TEMPLATE_DB=$(MUTMUT_TEMPLATE_DB) \
+		$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2} $(MUTANTS)
+	$(BIN)/mutmut results
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

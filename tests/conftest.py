@@ -334,7 +334,7 @@ def _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia) -> dict:
         goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
         agreements=[{"text": "Laver dagsprogram", "owner": "Stuens pædagoger", "due": None}],
     )
-    meeting = plan_services.meeting_schedule(
+    meeting = plan_services.plan_meeting_schedule(
         actor=bob,
         plan=plan,
         kind="initial",
@@ -343,7 +343,7 @@ def _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia) -> dict:
         place="Bøgely",
         participants=[bob, sara, gert],
     )
-    meeting = plan_services.meeting_hold(actor=bob, meeting=meeting, note="")
+    meeting = plan_services.plan_meeting_hold(actor=bob, meeting=meeting, note="")
     adjustment = plan_services.adjustment_propose(
         actor=sara,
         plan=plan,

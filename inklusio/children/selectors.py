@@ -10,16 +10,26 @@ from django.db.models import Q, QuerySet
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
-from inklusio.children.models import Child
+from inklusio.children.models import Child, ChildQuerySet, Guardianship
+from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import Role, User
 
 _DIGITS = re.compile(r"\D")
 
 
+def visible_children(user: User) -> ChildQuerySet:
+    """access.children_visible_to, with the children's own query methods (in_daycare)."""
+    return access.children_visible_to(user)
+
+
 def children_visible_to(
-    user: User, *, query: str = "", institution=None, resource_group=None
+    user: User,
+    *,
+    query: str = "",
+    institution: Institution | None = None,
+    resource_group: ResourceGroup | None = None,
 ) -> QuerySet[Child]:
-    children = access.children_visible_to(user).select_related("institution", "room")
+    children = visible_children(user).select_related("institution", "room")
     if institution is not None:
         children = children.filter(institution=institution)
     if resource_group is not None:
@@ -42,7 +52,12 @@ def _search(children: QuerySet[Child], query: str) -> QuerySet[Child]:
 
 
 def children_list_for(
-    user: User, *, query: str = "", institution=None, resource_group=None, limit: int = 200
+    user: User,
+    *,
+    query: str = "",
+    institution: Institution | None = None,
+    resource_group: ResourceGroup | None = None,
+    limit: int = 200,
 ) -> list[Child]:
     """A child list or search; logged once with the criterion, as the Data Protection Agency expects."""
     children = list(
@@ -64,7 +79,7 @@ def children_list_for(
 
 def child_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) -> Child:
     """The child if the user may see it, else 404; one read entry per view."""
-    child = access.get_visible_or_404(
+    child: Child = access.get_visible_or_404(
         access.children_visible_to(user).select_related(
             "institution", "room", "resource_group", "municipality"
         ),
@@ -75,5 +90,5 @@ def child_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) 
     return child
 
 
-def guardianships_of(child: Child):
+def guardianships_of(child: Child) -> QuerySet[Guardianship]:
     return child.guardianships.select_related("guardian").order_by("guardian__name")

@@ -15,6 +15,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, changes_since, diff, snapshot
 from inklusio.children.models import Child, Guardian, Guardianship
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.models import municipality_id_of
 from inklusio.people.models import User
 
 CHILD_FIELDS = [
@@ -95,11 +96,12 @@ def _assign(child: Child, data: dict[str, Any]) -> None:
 def child_create(*, actor: User, data: dict[str, Any]) -> Child:
     """Register a child; the CPR number is unique within the municipality. A known number is
     logged and rate-limited, so create cannot be used to probe CPR numbers unseen."""
+    municipality_id = municipality_id_of(actor)
     _check_duplicate_rate(actor)
-    existing = Child.objects.filter(municipality_id=actor.municipality_id, cpr=data["cpr"]).first()
+    existing = Child.objects.filter(municipality_id=municipality_id, cpr=data["cpr"]).first()
     if existing is not None:
         raise _report_duplicate(actor, existing)
-    child = Child(municipality_id=actor.municipality_id)
+    child = Child(municipality_id=municipality_id)
     _assign(child, data)
     try:
         with transaction.atomic():
@@ -113,7 +115,7 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
             )
     except IntegrityError as race:
         # Two people registering the same child at once: the loser is told who won.
-        existing = Child.objects.get(municipality_id=actor.municipality_id, cpr=data["cpr"])
+        existing = Child.objects.get(municipality_id=municipality_id, cpr=data["cpr"])
         raise _report_duplicate(actor, existing) from race
     return child
 
@@ -123,7 +125,7 @@ def child_update(
 ) -> Child:
     """Change a child's master data, refusing a save based on an outdated version."""
     with transaction.atomic():
-        current = Child.objects.select_for_update().get(pk=child.pk)
+        current: Child = Child.objects.select_for_update().get(pk=child.pk)
         before = snapshot(current, CHILD_FIELDS)
         if expected_version is not None and current.version != expected_version:
             raise EditConflict(

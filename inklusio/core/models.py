@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,13 @@ class TenantQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False) or municipality_id is None:
             return self.none()
         return self.filter(municipality_id=municipality_id)
+
+
+def municipality_id_of(user: User) -> int:
+    """The municipality a user acts in; a user without one may change nothing (fails closed)."""
+    if user.municipality_id is None:
+        raise PermissionDenied
+    return user.municipality_id
 
 
 class TenantModel(models.Model):

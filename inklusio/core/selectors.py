@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 
 from inklusio import access
+from inklusio.children.selectors import visible_children
 from inklusio.core.plugins import page_sections
 from inklusio.organisation.models import Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
@@ -43,6 +44,6 @@ def start_page_for(user: User) -> dict[str, Any]:
             .select_related("institution", "pedagogue")
             .order_by("pedagogue__first_name", "institution__name")
         )
-    context["child_count"] = access.children_visible_to(user).in_daycare().count()
+    context["child_count"] = visible_children(user).in_daycare().count()
     context["panels"] = page_sections("start_page", user)
     return context

@@ -183,24 +183,25 @@ class MeasureForm(DkfdsModelForm):
 
 
 class CloseForm(DkfdsForm):
+    # Only parses: services.course_close refuses a close without the evaluation or before the start.
     closed_on = forms.DateField(label=_("Afsluttet den"), widget=DATE, initial=timezone.localdate)
     goals_reached = forms.ChoiceField(
-        label=_("Nåede forløbet sine mål?"), choices=Course.Rating.choices, widget=forms.RadioSelect
+        label=_("Nåede forløbet sine mål?"),
+        choices=Course.Rating.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     methods_in_practice = forms.ChoiceField(
         label=_("Er metoderne blevet en del af personalets hverdag?"),
         choices=Course.Rating.choices,
         widget=forms.RadioSelect,
         help_text=_("Evalueringen fandt, at metoderne ofte forsvandt, når forløbet sluttede."),
+        required=False,
     )
-    evaluation = forms.CharField(label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}))
+    evaluation = forms.CharField(
+        label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
         self.course = course
-
-    def clean_closed_on(self):
-        day = self.cleaned_data["closed_on"]
-        if day < self.course.start:
-            raise forms.ValidationError(_("Forløbet kan ikke slutte, før det starter."))
-        return day

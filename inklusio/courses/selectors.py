@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from inklusio import access
@@ -13,6 +16,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
+from inklusio.organisation.models import Institution
 from inklusio.people.models import Role, User
 
 
@@ -22,16 +26,17 @@ def courses_list_for(user: User, *, status: str = "active") -> QuerySet[Course]:
         courses = courses.filter(closed_on__isnull=True)
     elif status == "closed":
         courses = courses.filter(closed_on__isnull=False)
-    return courses.annotate(
+    annotated: QuerySet[Course] = courses.annotate(
         case_count=Count("participants", filter=Q(participants__role=Participant.Role.CASE)),
         role_model_count=Count(
             "participants", filter=Q(participants__role=Participant.Role.ROLE_MODEL)
         ),
     )
+    return annotated
 
 
-def course_for_user(user: User, public_id, *, log: bool = True) -> Course:
-    course = access.get_visible_or_404(
+def course_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) -> Course:
+    course: Course = access.get_visible_or_404(
         access.courses_visible_to(user).select_related(
             "institution", "pedagogue", "task", "coordinator_staff"
         ),
@@ -43,26 +48,29 @@ def course_for_user(user: User, public_id, *, log: bool = True) -> Course:
     return course
 
 
-def task_for_user(user: User, public_id) -> ResourceTask:
-    return access.get_visible_or_404(
+def task_for_user(user: User, public_id: uuid.UUID | str) -> ResourceTask:
+    task: ResourceTask = access.get_visible_or_404(
         access.tasks_visible_to(user).select_related("institution", "room"), public_id=public_id
     )
+    return task
 
 
-def participant_for_user(user: User, public_id) -> Participant:
-    return access.get_visible_or_404(
+def participant_for_user(user: User, public_id: uuid.UUID | str) -> Participant:
+    participant: Participant = access.get_visible_or_404(
         Participant.objects.filter(course__in=access.courses_visible_to(user)).select_related(
             "course", "child"
         ),
         public_id=public_id,
     )
+    return participant
 
 
-def session_for_user(user: User, public_id) -> Session:
-    return access.get_visible_or_404(
+def session_for_user(user: User, public_id: uuid.UUID | str) -> Session:
+    session: Session = access.get_visible_or_404(
         Session.objects.filter(course__in=access.courses_visible_to(user)).select_related("course"),
         public_id=public_id,
     )
+    return session
 
 
 def children_for_course(user: User, course: Course) -> QuerySet[Child]:
@@ -71,7 +79,10 @@ def children_for_course(user: User, course: Course) -> QuerySet[Child]:
 
 
 def pedagogues(user: User) -> QuerySet[User]:
-    return User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
+    found: QuerySet[User] = User.objects.in_municipality_of(user).filter(
+        role=Role.PEDAGOGUE, is_active=True
+    )
+    return found
 
 
 @dataclass
@@ -79,7 +90,7 @@ class SessionFigures:
     planned: int = 0  # sessions due so far: held, cancelled, or planned for a day now past
     held: int = 0
     cancelled: int = 0
-    causes: Counter = field(default_factory=Counter)
+    causes: Counter[str] = field(default_factory=Counter)
 
     @property
     def held_share(self) -> int | None:
@@ -98,7 +109,7 @@ class SessionFigures:
             self.causes[cause] += 1
 
 
-def _due_sessions(courses) -> QuerySet[Session]:
+def _due_sessions(courses: Iterable[Course]) -> QuerySet[Session]:
     today = timezone.localdate()
     return Session.objects.filter(course__in=courses).filter(
         Q(date__lt=today) | ~Q(status=Session.Status.PLANNED)
@@ -123,14 +134,16 @@ def cancellation_rates(user: User) -> list[tuple[str, SessionFigures]]:
     return sorted(by_institution.items())
 
 
-def _cell(start: EffectMeasure | None, end: EffectMeasure | None, dimension: str) -> dict:
+def _cell(
+    start: EffectMeasure | None, end: EffectMeasure | None, dimension: str
+) -> dict[str, int | None]:
     before = getattr(start, dimension) if start else None
     after = getattr(end, dimension) if end else None
     change = after - before if before is not None and after is not None else None
     return {"start": before, "end": after, "change": change}
 
 
-def before_after(course: Course) -> dict:
+def before_after(course: Course) -> dict[str, Any]:
     """Effect measures per child and for the group: start, end and change per dimension, in
     the order of EffectMeasure.DIMENSIONS."""
     cases = course.participants.filter(role=Participant.Role.CASE).select_related("child")
@@ -162,7 +175,8 @@ def before_after(course: Course) -> dict:
 
 
 def _dimension_labels() -> list[str]:
-    return [EffectMeasure._meta.get_field(name).verbose_name for name in EffectMeasure.DIMENSIONS]
+    fields = [EffectMeasure._meta.get_field(name) for name in EffectMeasure.DIMENSIONS]
+    return [str(f.verbose_name) for f in fields if isinstance(f, Field)]
 
 
 def course_participants(course: Course) -> list[Participant]:
@@ -191,14 +205,15 @@ def child_participations(user: User, child: Child) -> list[Participant]:
     return list(participations.filter(course__in=access.courses_visible_to(user)))
 
 
-def staff_in(institutions) -> QuerySet[User]:
-    return User.objects.filter(
+def staff_in(institutions: Iterable[Institution]) -> QuerySet[User]:
+    staff: QuerySet[User] = User.objects.filter(
         institution__in=institutions, role__in=[Role.STAFF, Role.INSTITUTION_LEADER], is_active=True
     ).order_by("first_name")
+    return staff
 
 
-def course_initial(user: User, task: ResourceTask | None) -> dict:
-    initial: dict = {"start": timezone.localdate()}
+def course_initial(user: User, task: ResourceTask | None) -> dict[str, Any]:
+    initial: dict[str, Any] = {"start": timezone.localdate()}
     if user.role == Role.PEDAGOGUE:
         initial["pedagogue"] = user.pk
     if task is not None:

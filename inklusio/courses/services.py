@@ -41,10 +41,6 @@ class CourseRuleBroken(DomainError):
     """A course rule the user can act on; the message says what to do."""
 
 
-def _children_of(course: Course) -> list[Child]:
-    return [p.child for p in course.participants.select_related("child") if p.child_id]
-
-
 def task_create(*, actor: User, data: dict[str, Any]) -> ResourceTask:
     with transaction.atomic():
         task = ResourceTask.objects.create(
@@ -84,7 +80,7 @@ def course_update(
     data = dict(data)
     staff = data.pop("staff", None)
     with transaction.atomic():
-        current = Course.objects.select_for_update().get(pk=course.pk)
+        current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
         if expected_version is not None and current.version != expected_version:
@@ -107,6 +103,14 @@ def course_update(
     return current
 
 
+def _lock_open(course: Course) -> Course:
+    """The course, locked until the transaction ends; a closed course is history."""
+    current: Course = Course.objects.select_for_update().get(pk=course.pk)
+    if current.is_closed:
+        raise CourseRuleBroken(_("Forløbet er afsluttet."))
+    return current
+
+
 def participant_add(
     *,
     actor: User,
@@ -118,8 +122,30 @@ def participant_add(
 ) -> Participant:
     """Children (cases or role models) join child courses; staff join reflection and
     action-learning courses."""
-    if course.is_closed:
-        raise CourseRuleBroken(_("Forløbet er afsluttet."))
+    try:
+        with transaction.atomic():
+            course = _lock_open(course)
+            return _participant_add(
+                actor=actor,
+                course=course,
+                role=role,
+                child=child,
+                staff_member=staff_member,
+                joined_on=joined_on,
+            )
+    except IntegrityError as clash:
+        raise CourseRuleBroken(_("Deltageren er allerede med i forløbet.")) from clash
+
+
+def _participant_add(
+    *,
+    actor: User,
+    course: Course,
+    role: str,
+    child: Child | None,
+    staff_member: User | None,
+    joined_on: datetime.date | None,
+) -> Participant:
     if course.for_staff and staff_member is None:
         raise CourseRuleBroken(
             _("Et refleksions- eller aktionslæringsforløb har medarbejdere som deltagere.")
@@ -133,35 +159,31 @@ def participant_add(
     ):
         raise CourseRuleBroken(_("Et individuelt forløb har ét barn i udsat position."))
     existing = course.participants.filter(child=child).first() if child else None
-    if existing is not None:
+    if child is not None and existing is not None:
         raise CourseRuleBroken(
             _(
                 "%(name)s deltager allerede i forløbet som %(role)s; et barn har kun én rolle i et forløb."
             )
             % {"name": child.full_name, "role": existing.get_role_display().lower()}
         )
-    try:
-        with transaction.atomic():
-            participant = Participant.objects.create(
-                municipality_id=course.municipality_id,
-                course=course,
-                child=child,
-                staff_member=staff_member,
-                role=Participant.Role.STAFF if staff_member else role,
-                joined_on=joined_on or timezone.localdate(),
-            )
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                obj=participant,
-                child=child,
-                changes={
-                    "course": {"before": None, "after": str(course)},
-                    "role": {"before": None, "after": role},
-                },
-            )
-    except IntegrityError as clash:
-        raise CourseRuleBroken(_("Deltageren er allerede med i forløbet.")) from clash
+    participant: Participant = Participant.objects.create(
+        municipality_id=course.municipality_id,
+        course=course,
+        child=child,
+        staff_member=staff_member,
+        role=Participant.Role.STAFF if staff_member else role,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=participant,
+        child=child,
+        changes={
+            "course": {"before": None, "after": str(course)},
+            "role": {"before": None, "after": role},
+        },
+    )
     return participant
 
 
@@ -204,20 +226,20 @@ def letter_given(
 def session_plan(
     *, actor: User, course: Course, date: datetime.date, start_time: datetime.time
 ) -> Session:
-    if course.is_closed:
-        raise CourseRuleBroken(_("Forløbet er afsluttet."))
-    if date < course.start:
-        raise CourseRuleBroken(
-            _("Samlingen ligger før forløbets start (%(day)s).")
-            % {"day": f"{course.start:%d.%m.%Y}"}
-        )
-    if course.sessions.filter(date=date, start_time=start_time).exists():
-        raise CourseRuleBroken(
-            _("Der er allerede en samling %(day)s kl. %(time)s.")
-            % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"}
-        )
+    """A session on or after the course's start, one per day and time."""
     with transaction.atomic():
-        session = Session.objects.create(
+        course = _lock_open(course)
+        if date < course.start:
+            raise CourseRuleBroken(
+                _("Samlingen ligger før forløbets start (%(day)s).")
+                % {"day": f"{course.start:%d.%m.%Y}"}
+            )
+        if course.sessions.filter(date=date, start_time=start_time).exists():
+            raise CourseRuleBroken(
+                _("Der er allerede en samling %(day)s kl. %(time)s.")
+                % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"}
+            )
+        session: Session = Session.objects.create(
             municipality_id=course.municipality_id, course=course, date=date, start_time=start_time
         )
         audit_record(actor=actor, action=AuditAction.CREATE, obj=session)
@@ -225,7 +247,7 @@ def session_plan(
 
 
 def _lock_planned(session: Session) -> Session:
-    current = Session.objects.select_for_update().get(pk=session.pk)
+    current: Session = Session.objects.select_for_update().get(pk=session.pk)
     if current.status != Session.Status.PLANNED:
         raise CourseRuleBroken(
             _("Samlingen er allerede registreret som %(status)s.")
@@ -279,11 +301,14 @@ def session_cancel(*, actor: User, session: Session, cause: str, note: str = "")
 
 
 def observation_add(*, actor: User, course: Course, data: dict[str, Any]) -> Observation:
+    """What was seen on a day that has been, about the course or one of its children."""
     child = data.get("child")
     if child is not None and not course.participants.filter(child=child).exists():
         raise CourseRuleBroken(_("Barnet deltager ikke i forløbet."))
+    if data.get("date", timezone.localdate()) > timezone.localdate():
+        raise CourseRuleBroken(_("Observationen kan ikke have en dato i fremtiden."))
     with transaction.atomic():
-        observation = Observation.objects.create(
+        observation: Observation = Observation.objects.create(
             municipality_id=course.municipality_id, course=course, author=actor, **data
         )
         audit_record(
@@ -341,10 +366,11 @@ def course_close(
     evaluation: str,
 ) -> Course:
     """Closing needs the evaluation, including whether the staff now use the methods every day."""
-    if not (goals_reached and methods_in_practice and evaluation.strip()):
+    ratings = Course.Rating.values
+    if not (goals_reached in ratings and methods_in_practice in ratings and evaluation.strip()):
         raise CourseRuleBroken(_("Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."))
     with transaction.atomic():
-        current = Course.objects.select_for_update().get(pk=course.pk)
+        current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er allerede afsluttet."))
         if closed_on < current.start:

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db.models import Count, QuerySet
 
 from inklusio import access
@@ -11,8 +13,11 @@ def institutions_visible_to(user: User) -> QuerySet[Institution]:
     )
 
 
-def institution_for_user(user: User, public_id) -> Institution:
-    return access.get_visible_or_404(access.institutions_visible_to(user), public_id=public_id)
+def institution_for_user(user: User, public_id: uuid.UUID | str) -> Institution:
+    institution: Institution = access.get_visible_or_404(
+        access.institutions_visible_to(user), public_id=public_id
+    )
+    return institution
 
 
 def attachments_of(institution: Institution) -> QuerySet[PedagogueAttachment]:
@@ -27,5 +32,8 @@ def resource_groups_visible_to(user: User) -> QuerySet[ResourceGroup]:
     )
 
 
-def resource_group_for_user(user: User, public_id) -> ResourceGroup:
-    return access.get_visible_or_404(resource_groups_visible_to(user), public_id=public_id)
+def resource_group_for_user(user: User, public_id: uuid.UUID | str) -> ResourceGroup:
+    group: ResourceGroup = access.get_visible_or_404(
+        resource_groups_visible_to(user), public_id=public_id
+    )
+    return group

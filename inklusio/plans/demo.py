@@ -49,7 +49,7 @@ def build(demo: DemoContext) -> None:
         ],
     )
     _backdate(plan, today - datetime.timedelta(weeks=7))
-    meeting = services.meeting_schedule(
+    meeting = services.plan_meeting_schedule(
         actor=pedagogue,
         plan=plan,
         kind=PlanMeeting.Kind.INITIAL,
@@ -58,9 +58,9 @@ def build(demo: DemoContext) -> None:
         place="Bøgely, personalestuen",
         participants=[leader, staff, pedagogue, parent],
     )
-    services.meeting_hold(actor=pedagogue, meeting=meeting, note="Alle var enige om planen.")
-    services.acknowledge(actor=leader, meeting=meeting, answer="agreed")
-    services.acknowledge(actor=pedagogue, meeting=meeting, answer="agreed")
+    services.plan_meeting_hold(actor=pedagogue, meeting=meeting, note="Alle var enige om planen.")
+    services.plan_meeting_acknowledge(actor=leader, meeting=meeting, answer="agreed")
+    services.plan_meeting_acknowledge(actor=pedagogue, meeting=meeting, answer="agreed")
     accepted = services.adjustment_propose(
         actor=staff,
         plan=plan,
@@ -77,7 +77,7 @@ def build(demo: DemoContext) -> None:
             "Legegruppe med to kammerater.", "Legegruppe med to kammerater tre gange om ugen."
         ),
     )
-    services.meeting_schedule(
+    services.plan_meeting_schedule(
         actor=pedagogue,
         plan=plan,
         kind=PlanMeeting.Kind.FOLLOW_UP,
@@ -111,7 +111,7 @@ def build(demo: DemoContext) -> None:
             ],
         )
         _backdate(course_plan, today - datetime.timedelta(weeks=14))
-        kickoff = services.meeting_schedule(
+        kickoff = services.plan_meeting_schedule(
             actor=course.pedagogue,
             plan=course_plan,
             kind=PlanMeeting.Kind.INITIAL,
@@ -120,9 +120,9 @@ def build(demo: DemoContext) -> None:
             place="",
             participants=[leader, staff, course.pedagogue],
         )
-        services.meeting_hold(actor=course.pedagogue, meeting=kickoff, note="")
+        services.plan_meeting_hold(actor=course.pedagogue, meeting=kickoff, note="")
         for person in (leader, staff, course.pedagogue):
-            services.acknowledge(actor=person, meeting=kickoff, answer="agreed")
+            services.plan_meeting_acknowledge(actor=person, meeting=kickoff, answer="agreed")
 
 
 def _backdate(plan: ActionPlan, day: datetime.date) -> None:

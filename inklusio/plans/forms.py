@@ -139,9 +139,13 @@ class AdjustmentForm(DkfdsModelForm):
 
 
 class CloseForm(DkfdsForm):
-    evaluation = forms.CharField(label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}))
+    # Only parses: services.plan_close refuses a close without an evaluation, with its message.
+    evaluation = forms.CharField(
+        label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
     methods_in_practice = forms.ChoiceField(
         label=_("Er metoderne blevet en del af personalets hverdag?"),
         choices=ActionPlan.Rating.choices,
         widget=forms.RadioSelect,
+        required=False,
     )

@@ -27,6 +27,10 @@ class ActionPlan(TenantModel):
 
     Rating = Rating
 
+    # Not stored: set on the plans a list shows (selectors.plans_for), from their meetings.
+    next_follow_up: datetime.date
+    follow_up_overdue: bool
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(
         "children.Child",

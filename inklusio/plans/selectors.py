@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -24,11 +27,12 @@ def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
         actor=user,
         object_type="actionplan",
         search_term=f"handleplaner {status or '(alle)'}",
-        children=[plan.child for plan in rows if plan.child_id],
+        children=[plan.child for plan in rows if plan.child is not None],
     )
     today = timezone.localdate()
     for plan in rows:
         held = [meeting.date for meeting in plan.meetings.all() if meeting.held]
+        # Shown in the plan list; computed here from the prefetched meetings, not per plan.
         plan.next_follow_up = follow_up_due(
             plan.created_at, plan.follow_up_weeks, max(held, default=None)
         )
@@ -36,8 +40,8 @@ def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
     return rows
 
 
-def plan_for_user(user: User, public_id, *, log: bool = True) -> ActionPlan:
-    plan = access.get_visible_or_404(
+def plan_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) -> ActionPlan:
+    plan: ActionPlan = access.get_visible_or_404(
         access.plans_visible_to(user).select_related("child", "course", "institution", "owner"),
         public_id=public_id,
     )
@@ -46,21 +50,23 @@ def plan_for_user(user: User, public_id, *, log: bool = True) -> ActionPlan:
     return plan
 
 
-def meeting_for_user(user: User, public_id) -> PlanMeeting:
-    return access.get_visible_or_404(
+def meeting_for_user(user: User, public_id: uuid.UUID | str) -> PlanMeeting:
+    meeting: PlanMeeting = access.get_visible_or_404(
         PlanMeeting.objects.filter(plan__in=access.plans_visible_to(user)).select_related("plan"),
         public_id=public_id,
     )
+    return meeting
 
 
-def adjustment_for_user(user: User, public_id) -> Adjustment:
-    return access.get_visible_or_404(
+def adjustment_for_user(user: User, public_id: uuid.UUID | str) -> Adjustment:
+    adjustment: Adjustment = access.get_visible_or_404(
         Adjustment.objects.filter(plan__in=access.plans_visible_to(user)).select_related("plan"),
         public_id=public_id,
     )
+    return adjustment
 
 
-def meetings_with_status(plan: ActionPlan) -> list[dict]:
+def meetings_with_status(plan: ActionPlan) -> list[dict[str, Any]]:
     return [
         {"meeting": meeting, "status": acknowledgement_status(meeting)}
         for meeting in plan.meetings.prefetch_related("participants", "acknowledgements")
@@ -86,15 +92,16 @@ def people_for_meetings(plan: ActionPlan) -> QuerySet[User]:
         others = users.filter(
             guardian_profile__guardianships__child_id=plan.child_id
         ) | users.filter(invitations__child_id=plan.child_id)
-    return (
+    people: QuerySet[User] = (
         (institution_people | corps | others | users.filter(pk=plan.owner_id))
         .distinct()
         .order_by("first_name")
     )
+    return people
 
 
 def owners_for(user: User) -> QuerySet[User]:
-    return (
+    owners: QuerySet[User] = (
         User.objects.in_municipality_of(user)
         .filter(
             role__in=[Role.PEDAGOGUE, Role.INSTITUTION_LEADER, Role.STAFF, Role.CORPS_LEADER],
@@ -102,6 +109,7 @@ def owners_for(user: User) -> QuerySet[User]:
         )
         .order_by("first_name")
     )
+    return owners
 
 
 def overdue_follow_ups(user: User) -> list[ActionPlan]:

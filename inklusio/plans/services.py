@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,18 @@ from inklusio.plans.models import (
     PlanMeeting,
     PlanVersion,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from inklusio.children.models import Child
+    from inklusio.courses.models import Course
+    from inklusio.meetings.models import Recommendation
+
+# A goal or an agreement as the form (or the demo) hands it over: field name -> value.
+ItemData = dict[str, Any]
+# A snapshot, or one change between two snapshots, as kept in JSON.
+Snapshot = dict[str, Any]
 
 PLAN_FIELDS = [
     "title",
@@ -76,14 +88,12 @@ def _new_version(plan: ActionPlan, actor: User, source: str, reason: str = "") -
 
 
 def _audit(
-    actor: User, action: str, plan: ActionPlan, changes: dict | None = None, **extra
+    actor: User, action: AuditAction, plan: ActionPlan, changes: dict[str, Any] | None = None
 ) -> None:
-    audit_record(
-        actor=actor, action=action, obj=plan, child=plan.child, changes=changes or {}, **extra
-    )
+    audit_record(actor=actor, action=action, obj=plan, child=plan.child, changes=changes or {})
 
 
-def _check_goals(goals: list[dict]) -> None:
+def _check_goals(goals: list[ItemData]) -> None:
     for goal in goals:
         if goal.get("text") and not goal.get("success_criterion"):
             raise PlanRuleBroken(
@@ -92,7 +102,7 @@ def _check_goals(goals: list[dict]) -> None:
             )
 
 
-def _save_items(plan: ActionPlan, goals: list[dict], agreements: list[dict]) -> None:
+def _save_items(plan: ActionPlan, goals: list[ItemData], agreements: list[ItemData]) -> None:
     """Goals are never deleted (follow-ups refer to them): a removed goal is marked dropped."""
     kept = []
     for position, data in enumerate(goals):
@@ -121,12 +131,15 @@ def _save_items(plan: ActionPlan, goals: list[dict], agreements: list[dict]) -> 
 
 
 def plan_create(
-    *, actor: User, data: dict[str, Any], goals: list[dict], agreements: list[dict]
+    *, actor: User, data: dict[str, Any], goals: list[ItemData], agreements: list[ItemData]
 ) -> ActionPlan:
+    """A plan is for a child or a course and has at least one goal with a success criterion."""
     _check_goals(goals)
     if not goals:
         raise PlanRuleBroken(_("En handleplan skal have mindst ét mål."))
-    subject = data.get("child") or data.get("course")
+    subject: Child | Course | None = data.get("child") or data.get("course")
+    if subject is None:
+        raise PlanRuleBroken(_("Vælg barnet eller forløbet, planen gælder."))
     with transaction.atomic():
         plan = ActionPlan.objects.create(
             municipality_id=subject.municipality_id,
@@ -144,15 +157,15 @@ def plan_update(
     actor: User,
     plan: ActionPlan,
     data: dict[str, Any],
-    goals: list[dict],
-    agreements: list[dict],
+    goals: list[ItemData],
+    agreements: list[ItemData],
     expected_version: int | None,
     reason: str = "",
 ) -> ActionPlan:
     """A direct change by the plan's owner: refused if someone else saved in between."""
     _check_goals(goals)
     with transaction.atomic():
-        current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if current.is_closed:
             raise PlanRuleBroken(_("Planen er afsluttet og kan ikke ændres."))
         if expected_version is not None and current.version != expected_version:
@@ -177,7 +190,9 @@ def plan_update(
     return current
 
 
-def _changed_since(plan: ActionPlan, expected_version: int, latest: PlanVersion | None) -> dict:
+def _changed_since(
+    plan: ActionPlan, expected_version: int, latest: PlanVersion | None
+) -> dict[str, Snapshot]:
     """What the other person changed, for the conflict message."""
     base = plan.versions.filter(number__lte=expected_version).order_by("-number").first()
     if base is None or latest is None:
@@ -192,11 +207,11 @@ def _changed_since(plan: ActionPlan, expected_version: int, latest: PlanVersion 
     }
 
 
-def version_changes(before: dict, after: dict) -> list[dict]:
+def version_changes(before: Snapshot, after: Snapshot) -> list[Snapshot]:
     """Field by field, what differs between two snapshots (goals and agreements as text lines)."""
     changes = []
 
-    def lines(snapshot: dict, name: str) -> str:
+    def lines(snapshot: Snapshot, name: str) -> str:
         value = snapshot.get(name, "")
         if name == "goals":
             return "\n".join(
@@ -223,8 +238,13 @@ def version_changes(before: dict, after: dict) -> list[dict]:
     return changes
 
 
+def _verbose_name(name: str) -> str:
+    field = ActionPlan._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
+
+
 def field_labels() -> dict[str, str]:
-    labels = {name: str(ActionPlan._meta.get_field(name).verbose_name) for name in PLAN_FIELDS}
+    labels = {name: str(_verbose_name(name)) for name in PLAN_FIELDS}
     return {**labels, "goals": _("Mål og succeskriterier"), "agreements": _("Aftaler")}
 
 
@@ -243,7 +263,15 @@ def next_follow_up(plan: ActionPlan) -> datetime.date:
     return follow_up_due(plan.created_at, plan.follow_up_weeks, last_held)
 
 
-def meeting_schedule(
+def _lock_open(plan: ActionPlan) -> ActionPlan:
+    """The plan, locked until the transaction ends; a closed plan takes no more changes."""
+    current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if current.is_closed:
+        raise PlanRuleBroken(_("Planen er afsluttet."))
+    return current
+
+
+def plan_meeting_schedule(
     *,
     actor: User,
     plan: ActionPlan,
@@ -254,10 +282,10 @@ def meeting_schedule(
     participants: list[User],
     others: str = "",
 ) -> PlanMeeting:
-    if plan.is_closed:
-        raise PlanRuleBroken(_("Planen er afsluttet."))
+    """A plan meeting (start or follow-up) with its participants; a closed plan has no more."""
     with transaction.atomic():
-        meeting = PlanMeeting.objects.create(
+        plan = _lock_open(plan)
+        meeting: PlanMeeting = PlanMeeting.objects.create(
             municipality_id=plan.municipality_id,
             plan=plan,
             kind=kind,
@@ -274,7 +302,7 @@ def meeting_schedule(
     return meeting
 
 
-def meeting_hold(
+def plan_meeting_hold(
     *,
     actor: User,
     meeting: PlanMeeting,
@@ -283,14 +311,15 @@ def meeting_hold(
 ) -> PlanMeeting:
     """The meeting took place: the current version is what was agreed, and each participant is
     asked to acknowledge it. At a follow-up every goal gets a status."""
+    goal_statuses = goal_statuses or {}
     with transaction.atomic():
-        current = PlanMeeting.objects.select_for_update().get(pk=meeting.pk)
+        current: PlanMeeting = PlanMeeting.objects.select_for_update().get(pk=meeting.pk)
         if current.held:
             raise PlanRuleBroken(_("Mødet er allerede registreret som holdt."))
         plan = current.plan
         if current.kind == PlanMeeting.Kind.FOLLOW_UP:
             open_goals = list(plan.goals.filter(dropped=False))
-            missing = [g.text for g in open_goals if g.pk not in (goal_statuses or {})]
+            missing = [g.text for g in open_goals if g.pk not in goal_statuses]
             if missing:
                 raise PlanRuleBroken(
                     _("Giv hvert mål en status ved opfølgningen. Mangler: %(goals)s")
@@ -334,20 +363,22 @@ def meeting_hold(
     return current
 
 
-def acknowledge(
+def plan_meeting_acknowledge(
     *, actor: User, meeting: PlanMeeting, answer: str, comment: str = ""
 ) -> Acknowledgement:
     """Each participant states explicitly that they agree – or records an objection with a comment."""
-    meeting = PlanMeeting.objects.select_related("plan").get(pk=meeting.pk)
-    if not meeting.held:
-        raise PlanRuleBroken(_("Aftalerne kan kvitteres for, når mødet er holdt."))
-    if not meeting.participants.filter(pk=actor.pk).exists():
-        raise PlanRuleBroken(_("Kun mødets deltagere kvitterer for aftalerne."))
     if answer == Acknowledgement.Answer.OBJECTED and not comment.strip():
         raise PlanRuleBroken(_("Skriv, hvad du ikke er enig i."))
     try:
         with transaction.atomic():
-            acknowledgement = Acknowledgement.objects.create(
+            meeting = (
+                PlanMeeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+            )
+            if not meeting.held:
+                raise PlanRuleBroken(_("Aftalerne kan kvitteres for, når mødet er holdt."))
+            if not meeting.participants.filter(pk=actor.pk).exists():
+                raise PlanRuleBroken(_("Kun mødets deltagere kvitterer for aftalerne."))
+            acknowledgement: Acknowledgement = Acknowledgement.objects.create(
                 municipality_id=meeting.municipality_id,
                 meeting=meeting,
                 user=actor,
@@ -367,7 +398,7 @@ def acknowledge(
     return acknowledgement
 
 
-def acknowledgement_status(meeting: PlanMeeting) -> list[dict]:
+def acknowledgement_status(meeting: PlanMeeting) -> list[dict[str, Any]]:
     """Per participant: agreed, objected (with comment and time) or still missing."""
     answers = {a.user_id: a for a in meeting.acknowledgements.all()}
     return [
@@ -385,16 +416,17 @@ def adjustment_propose(
     agreement_text: str = "",
     agreement_owner: str = "",
     agreement_due: datetime.date | None = None,
-    source_recommendation=None,
+    source_recommendation: Recommendation | None = None,
 ) -> Adjustment:
-    if plan.is_closed:
-        raise PlanRuleBroken(_("Planen er afsluttet."))
+    """Anyone on the plan may propose new strategies or an agreement (with an owner) between
+    meetings; the plan's owner decides."""
     if not strategies.strip() and not agreement_text.strip():
         raise PlanRuleBroken(_("Foreslå nye strategier eller en ny aftale."))
     if agreement_text.strip() and not agreement_owner.strip():
         raise PlanRuleBroken(_("En aftale skal have en ansvarlig: hvem gør det?"))
     with transaction.atomic():
-        adjustment = Adjustment.objects.create(
+        plan = _lock_open(plan)
+        adjustment: Adjustment = Adjustment.objects.create(
             municipality_id=plan.municipality_id,
             plan=plan,
             proposed_by=actor,
@@ -412,10 +444,10 @@ def adjustment_propose(
 def adjustment_decide(*, actor: User, adjustment: Adjustment, accept: bool) -> Adjustment:
     """The owner accepts (a new version, no formal meeting needed) or rejects a proposal."""
     with transaction.atomic():
-        current = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        current: Adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
         if current.status != Adjustment.Status.PROPOSED:
             raise PlanRuleBroken(_("Forslaget er allerede behandlet."))
-        plan = ActionPlan.objects.select_for_update().get(pk=current.plan_id)
+        plan: ActionPlan = ActionPlan.objects.select_for_update().get(pk=current.plan_id)
         current.status = Adjustment.Status.ACCEPTED if accept else Adjustment.Status.REJECTED
         current.decided_by = actor
         current.decided_at = timezone.now()
@@ -450,7 +482,7 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, accept: bool) -> A
     return current
 
 
-def adjustments_for_next_meeting(plan: ActionPlan):
+def adjustments_for_next_meeting(plan: ActionPlan) -> QuerySet[Adjustment]:
     """Accepted since the last meeting held: to be gone through at the next follow-up."""
     last = plan.meetings.filter(held=True).order_by("-date").first()
     accepted = plan.adjustments.filter(status=Adjustment.Status.ACCEPTED).select_related(
@@ -464,15 +496,17 @@ def adjustments_for_next_meeting(plan: ActionPlan):
 def plan_close(
     *, actor: User, plan: ActionPlan, evaluation: str, methods_in_practice: str
 ) -> ActionPlan:
-    """Closing needs an evaluation, including whether the staff now use the methods every day."""
-    if not evaluation.strip() or not methods_in_practice:
+    """Closing needs an evaluation, including whether the staff now use the methods every day
+    (the Ishøj evaluation asks whether the methods became everyday practice)."""
+    if not evaluation.strip() or methods_in_practice not in ActionPlan.Rating.values:
         raise PlanRuleBroken(
             _("Skriv en evaluering, og angiv om metoderne er blevet en del af hverdagen.")
         )
     with transaction.atomic():
-        current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if current.is_closed:
             raise PlanRuleBroken(_("Planen er allerede afsluttet."))
+        before = current.status
         current.status = ActionPlan.Status.CLOSED
         current.closed_on = timezone.localdate()
         current.evaluation = evaluation
@@ -482,6 +516,6 @@ def plan_close(
             actor,
             AuditAction.CHANGE,
             current,
-            {"status": {"before": plan.status, "after": "closed"}},
+            {"status": {"before": before, "after": current.status}},
         )
     return current

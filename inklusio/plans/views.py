@@ -311,7 +311,9 @@ def meeting_create(request, public_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_schedule(actor=request.user, plan=plan, **form.cleaned_data)
+            meeting = services.plan_meeting_schedule(
+                actor=request.user, plan=plan, **form.cleaned_data
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -345,7 +347,7 @@ def meeting_detail(request, public_id):
                 for goal, form in status_forms
             }
             try:
-                services.meeting_hold(
+                services.plan_meeting_hold(
                     actor=request.user,
                     meeting=meeting,
                     note=hold_form.cleaned_data["note"],
@@ -369,7 +371,7 @@ def meeting_detail(request, public_id):
         and acknowledge_form.is_valid()
     ):
         try:
-            services.acknowledge(
+            services.plan_meeting_acknowledge(
                 actor=request.user, meeting=meeting, **acknowledge_form.cleaned_data
             )
         except DomainError as error:

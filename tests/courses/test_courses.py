@@ -12,9 +12,12 @@ from pypdf import PdfReader
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.reports.registry import build_table
-from tests.conftest import make_child
+from tests.audit_rows import new_audit_rows
+from tests.conftest import TODAY, make_child
 
 pytestmark = pytest.mark.django_db
+
+NEEDS_EVALUATION = "Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."
 
 
 def pdf_text(data: bytes) -> str:
@@ -246,9 +249,18 @@ class TestEffectAndClosing:
     def test_closing_needs_the_evaluation(self, cast, client_for):
         url = reverse("course-close", args=[cast.course_boegely.public_id])
         client = client_for(cast.bob)
-        response = client.post(url, {"closed_on": "2026-09-01", "evaluation": ""})
-        errors = response.context["form"].errors
-        assert {"goals_reached", "methods_in_practice", "evaluation", "closed_on"} <= set(errors)
+        with new_audit_rows(writes_only=True) as written:
+            response = client.post(url, {"closed_on": "2026-11-20", "evaluation": "  "})
+            assert NEEDS_EVALUATION in response.content.decode()
+            response = client.post(
+                url,
+                {"closed_on": "2026-09-01", "goals_reached": "partly",
+                 "methods_in_practice": "yes", "evaluation": "For tidligt"},
+            )  # fmt: skip
+            assert "Forløbet kan ikke slutte, før det starter." in response.content.decode()
+            assert "For tidligt" in response.content.decode()  # what was typed is kept
+        assert written == []
+        assert not Course.objects.get(pk=cast.course_boegely.pk).is_closed
         client.post(
             url,
             {
@@ -389,3 +401,435 @@ def test_a_refused_observation_comes_back_with_the_text_kept(cast, kids, client_
     assert "En lang note om legen" in page
     assert "form-error-message" in page  # the error sits by the child field
     assert not cast.course_boegely.observations.exists()
+
+
+class TestObservations:
+    def test_an_observation_is_saved_from_the_course_page(self, cast, client_for):
+        url = reverse("observation-add", args=[cast.course_boegely.public_id])
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(
+                url,
+                {"date": str(TODAY), "focus": "play", "child": cast.mia.pk,
+                 "text": "Mia legede med to andre i sandkassen"},
+            )  # fmt: skip
+        assert response.status_code == 302
+        observation = cast.course_boegely.observations.get()
+        assert (observation.child, observation.author, observation.focus, observation.date) == (
+            cast.mia, cast.bob, "play", TODAY
+        )  # fmt: skip
+        assert observation.text == "Mia legede med to andre i sandkassen"
+        [entry] = written
+        assert (entry.action, entry.object_type, entry.child_id) == (
+            "create", "observation", cast.mia.public_id
+        )  # fmt: skip
+        page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url()).content.decode()
+        assert "Mia legede med to andre i sandkassen" in page
+
+    def test_an_observation_dated_ahead_is_refused_and_keeps_the_text(self, cast, client_for):
+        url = reverse("observation-add", args=[cast.course_boegely.public_id])
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(
+                url,
+                {"date": str(TODAY + datetime.timedelta(days=1)), "focus": "note",
+                 "text": "Skrevet en dag for tidligt"},
+            )  # fmt: skip
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Observationen kan ikke have en dato i fremtiden." in page
+        assert "Skrevet en dag for tidligt" in page
+        assert written == [] and not cast.course_boegely.observations.exists()
+
+    def test_the_service_refuses_a_child_outside_the_course(self, cast, kids):
+        with pytest.raises(services.CourseRuleBroken, match=r"^Barnet deltager ikke i forløbet\.$"):
+            services.observation_add(
+                actor=cast.bob, course=cast.course_boegely,
+                data={"date": TODAY, "child": kids[0], "text": "Ali"},
+            )  # fmt: skip
+        assert not cast.course_boegely.observations.exists()
+
+
+class TestEffectMeasuresOnThePage:
+    def test_the_pedagogue_records_a_start_measure(self, cast, client_for):
+        url = reverse("measure-record", args=[cast.participant_mia.public_id, "start"])
+        data = {"participation": 2, "play": 3, "conflicts": 4, "wellbeing": 2,
+                "assessed_on": str(TODAY)}  # fmt: skip
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(url, data)
+        assert response.status_code == 302
+        measure = cast.participant_mia.measures.get()
+        assert (measure.phase, measure.play, measure.assessed_by) == ("start", 3, cast.bob)
+        [entry] = written
+        assert (entry.object_type, entry.child_id) == ("effectmeasure", cast.mia.public_id)
+        response = client_for(cast.bob).post(url, data)
+        assert "Barnet er allerede vurderet ved start." in response.content.decode()
+        assert cast.participant_mia.measures.count() == 1
+
+    def test_a_role_model_is_not_measured(self, cast, kids, client_for):
+        role_model = services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="role_model", child=kids[0]
+        )
+        response = client_for(cast.bob).post(
+            reverse("measure-record", args=[role_model.public_id, "start"]),
+            {"participation": 2, "play": 3, "conflicts": 4, "wellbeing": 2,
+             "assessed_on": str(TODAY)},
+        )  # fmt: skip
+        assert "ikke for rollemodeller" in response.content.decode()
+        assert not role_model.measures.exists()
+
+
+# Each change a user makes on the course pages: who posts, where, what (built from the cast).
+COURSE_PAGE_CHANGES = {
+    "task": lambda cast: (
+        cast.carl, reverse("task-create"),
+        {"institution": cast.elverhoej.pk, "usage": "observation", "problem": "Uro"},
+        "create", "resourcetask", None,
+    ),
+    "course": lambda cast: (
+        cast.bob, reverse("course-create"),
+        {"institution": cast.boegely.pk, "kind": "individual", "title": "Rolig start",
+         "goals": "Tryg aflevering", "start": str(TODAY), "pedagogue": cast.bob.pk,
+         "coordinator": "pedagogue"},
+        "create", "course", None,
+    ),
+    "edit": lambda cast: (
+        cast.bob, reverse("course-edit", args=[cast.course_boegely.public_id]),
+        {"kind": "group", "title": "Legegruppe", "goals": "Nyt mål", "start": "2026-10-01",
+         "planned_end": "2027-03-31", "pedagogue": cast.bob.pk, "coordinator": "pedagogue",
+         "version": 1},
+        "change", "course", None,
+    ),
+    "participant": lambda cast: (
+        cast.bob, reverse("participant-add", args=[cast.course_boegely.public_id]),
+        {"child": make_child(cast.ishoj, cast.boegely, "Bo", "0101224001").pk,
+         "role": "role_model"},
+        "create", "participant", "Bo",
+    ),
+    "letter": lambda cast: (
+        cast.bob, reverse("participant-letter-given", args=[cast.participant_mia.public_id]),
+        {"on": str(TODAY), "delivery": "handed"},
+        "export", "participant", "Mia",
+    ),
+    "session": lambda cast: (
+        cast.bob, reverse("session-plan", args=[cast.course_boegely.public_id]),
+        {"date": str(TODAY + datetime.timedelta(days=14)), "start_time": "09:00"},
+        "create", "session", None,
+    ),
+    "held": lambda cast: (
+        cast.bob, reverse("session-record", args=[cast.session_boegely.public_id]),
+        {"outcome": "held", "attendees": [cast.participant_mia.pk]},
+        "change", "session", None,
+    ),
+    "cancelled": lambda cast: (
+        cast.bob, reverse("session-record", args=[cast.session_boegely.public_id]),
+        {"outcome": "cancelled", "cause": "illness"},
+        "change", "session", None,
+    ),
+    "observation": lambda cast: (
+        cast.bob, reverse("observation-add", args=[cast.course_boegely.public_id]),
+        {"date": str(TODAY), "focus": "note", "text": "Rolig samling"},
+        "create", "observation", None,
+    ),
+    "measure": lambda cast: (
+        cast.bob, reverse("measure-record", args=[cast.participant_mia.public_id, "start"]),
+        {"participation": 2, "play": 3, "conflicts": 4, "wellbeing": 2,
+         "assessed_on": str(TODAY)},
+        "create", "effectmeasure", "Mia",
+    ),
+    "close": lambda cast: (
+        cast.bob, reverse("course-close", args=[cast.course_boegely.public_id]),
+        {"closed_on": str(TODAY), "goals_reached": "partly", "methods_in_practice": "yes",
+         "evaluation": "Legegrupperne fortsætter på stuen."},
+        "change", "course", None,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("change", sorted(COURSE_PAGE_CHANGES))
+def test_every_change_on_the_course_pages_writes_one_audit_row(change, cast, client_for):
+    user, url, data, action, object_type, child = COURSE_PAGE_CHANGES[change](cast)
+    with new_audit_rows(writes_only=True) as written:
+        response = client_for(user).post(url, data)
+    assert response.status_code == 302, change
+    [entry] = written
+    assert (entry.action, entry.object_type, entry.actor) == (action, object_type, user)
+    assert entry.child_name == (f"{child} Testesen" if child else "")
+
+
+class TestClosingInTheService:
+    """course_close holds the rules; the close form only parses."""
+
+    @pytest.mark.parametrize(
+        ("goals_reached", "methods_in_practice", "evaluation"),
+        [
+            ("", "yes", "Godt forløb"),
+            ("maybe", "yes", "Godt forløb"),
+            ("partly", "", "Godt forløb"),
+            ("partly", "yes", "  "),
+        ],
+    )
+    def test_the_whole_evaluation_is_needed(
+        self, cast, goals_reached, methods_in_practice, evaluation
+    ):
+        with new_audit_rows() as written, pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_close(
+                actor=cast.bob, course=cast.course_boegely, closed_on=TODAY,
+                goals_reached=goals_reached, methods_in_practice=methods_in_practice,
+                evaluation=evaluation,
+            )  # fmt: skip
+        assert str(refused.value) == NEEDS_EVALUATION
+        assert written == [] and not Course.objects.get(pk=cast.course_boegely.pk).is_closed
+
+    def test_a_course_closes_on_its_first_day_at_the_earliest_and_once(self, cast):
+        course = cast.course_boegely
+        evaluation = {"goals_reached": "no", "methods_in_practice": "no", "evaluation": "Kort"}
+        the_day_before = course.start - datetime.timedelta(days=1)
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_close(actor=cast.bob, course=course, closed_on=the_day_before,
+                                  **evaluation)  # fmt: skip
+        assert str(refused.value) == "Forløbet kan ikke slutte, før det starter."
+        services.course_close(actor=cast.bob, course=course, closed_on=course.start, **evaluation)
+        with new_audit_rows() as written, pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_close(actor=cast.bob, course=course, closed_on=TODAY, **evaluation)
+        assert str(refused.value) == "Forløbet er allerede afsluttet."
+        assert written == [] and Course.objects.get(pk=course.pk).closed_on == course.start
+
+    def test_the_audit_log_shows_the_day_the_course_closed(self, cast, client_for):
+        with new_audit_rows(writes_only=True) as written:
+            client_for(cast.bob).post(
+                reverse("course-close", args=[cast.course_boegely.public_id]),
+                {"closed_on": str(TODAY), "goals_reached": "partly", "methods_in_practice": "yes",
+                 "evaluation": "Legegrupperne fortsætter."},
+            )  # fmt: skip
+        [entry] = written
+        assert entry.changes == {"closed_on": {"before": None, "after": TODAY.isoformat()}}
+        page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
+        assert f"closed_on: – → {TODAY.isoformat()}" in page
+
+
+class TestObservationsInTheService:
+    def test_an_observation_without_a_date_is_from_today(self, cast):
+        observation = services.observation_add(
+            actor=cast.bob, course=cast.course_boegely, data={"text": "Rolig samling"}
+        )
+        assert observation.date == TODAY and observation.child is None
+
+    def test_an_observation_cannot_be_dated_ahead(self, cast):
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.observation_add(
+                actor=cast.bob, course=cast.course_boegely,
+                data={"date": TODAY + datetime.timedelta(days=1), "text": "For tidligt"},
+            )  # fmt: skip
+        assert str(refused.value) == "Observationen kan ikke have en dato i fremtiden."
+        assert not cast.course_boegely.observations.exists()
+
+
+class TestCourseChangesInTheService:
+    """The rules and the audit rows of creating, changing, planning and informing, exactly."""
+
+    def course_data(self, cast, **changes):
+        return {"institution": cast.boegely, "kind": "individual", "title": "Rolig start",
+                "goals": "Tryg aflevering", "start": TODAY, "pedagogue": cast.bob, **changes}  # fmt: skip
+
+    def test_a_course_keeps_the_end_it_was_given_and_logs_what_it_is(self, cast):
+        end = TODAY + datetime.timedelta(days=60)
+        with new_audit_rows() as written:
+            course = services.course_create(
+                actor=cast.bob, data=self.course_data(cast, planned_end=end)
+            )
+        assert course.planned_end == end
+        [entry] = written
+        assert entry.changes["title"] == {"before": None, "after": "Rolig start"}
+        assert entry.changes["planned_end"] == {"before": None, "after": end.isoformat()}
+
+    def test_a_course_may_end_the_day_it_starts_but_not_before(self, cast):
+        course = services.course_create(
+            actor=cast.bob, data=self.course_data(cast, planned_end=TODAY)
+        )
+        assert course.planned_end == TODAY
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=None,
+                data={"planned_end": TODAY - datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert str(refused.value) == "Forløbet kan ikke slutte, før det starter."
+
+    def test_a_change_counts_the_version_once_and_logs_it_with_the_staff(self, cast):
+        course = cast.course_boegely
+        with new_audit_rows() as written:
+            course = services.course_update(
+                actor=cast.bob, course=course, expected_version=1,
+                data={"title": "Legegruppen", "staff": [cast.sara]},
+            )  # fmt: skip
+        assert course.version == 2 and list(course.staff.all()) == [cast.sara]
+        [entry] = written
+        assert entry.changes == {
+            "title": {"before": "Legegruppe", "after": "Legegruppen"},
+            "version": {"before": 1, "after": 2},
+        }
+
+    def test_a_closed_course_cannot_be_changed(self, cast):
+        course = cast.course_boegely
+        services.course_close(
+            actor=cast.bob, course=course, closed_on=TODAY, goals_reached="yes",
+            methods_in_practice="yes", evaluation="Godt",
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, data={"title": "Sent"}, expected_version=None
+            )
+        assert str(refused.value) == "Forløbet er afsluttet og kan ikke længere ændres."
+
+    def test_the_letter_is_recorded_with_how_it_was_given(self, cast):
+        with new_audit_rows() as written:
+            participant = services.letter_given(
+                actor=cast.bob, participant=cast.participant_mia, on=TODAY, delivery="handed"
+            )
+        assert (participant.letter_sent_on, participant.letter_delivery) == (TODAY, "handed")
+        [entry] = written
+        assert entry.changes == {
+            "letter_sent_on": {"before": None, "after": TODAY.isoformat()},
+            "delivery": "handed",
+        }
+
+    def test_a_session_may_be_on_the_first_day_but_not_before(self, cast):
+        course = cast.course_boegely
+        session = services.session_plan(
+            actor=cast.bob, course=course, date=course.start, start_time=datetime.time(9)
+        )
+        assert session.date == course.start
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=course, date=course.start - datetime.timedelta(days=1),
+                start_time=datetime.time(9),
+            )  # fmt: skip
+        assert str(refused.value) == "Samlingen ligger før forløbets start (01.10.2026)."
+
+
+class TestParticipantsInTheService:
+    def test_an_individual_course_has_one_case_and_may_have_role_models(self, cast, kids):
+        course = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "individual", "title": "Alis forløb",
+                  "goals": "Leg", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        joined = TODAY - datetime.timedelta(days=3)
+        with new_audit_rows() as written:
+            case = services.participant_add(
+                actor=cast.bob, course=course, role="case", child=kids[0], joined_on=joined
+            )
+        assert (case.role, case.joined_on) == ("case", joined)
+        [entry] = written
+        assert entry.changes == {
+            "course": {"before": None, "after": "Alis forløb"},
+            "role": {"before": None, "after": "case"},
+        }
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=course, role="case", child=kids[1])
+        assert str(refused.value) == "Et individuelt forløb har ét barn i udsat position."
+        model = services.participant_add(
+            actor=cast.bob, course=course, role="role_model", child=kids[1]
+        )
+        assert model.role == "role_model" and model.joined_on == TODAY
+
+    def test_who_may_join_is_said_exactly(self, cast):
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=cast.course_boegely, role="case")
+        assert str(refused.value) == "Vælg barnet, der skal deltage."
+        reflection = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "reflection", "title": "Refleksion",
+                  "goals": "Fælles sprog", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=reflection, role="case", child=cast.mia)
+        assert str(refused.value) == (
+            "Et refleksions- eller aktionslæringsforløb har medarbejdere som deltagere."
+        )
+        staff = services.participant_add(
+            actor=cast.bob, course=reflection, role="case", staff_member=cast.sara
+        )
+        assert staff.role == Participant.Role.STAFF
+
+
+class TestSessionsInTheService:
+    def test_a_held_session_records_who_when_and_what(self, cast):
+        with new_audit_rows() as written:
+            session = services.session_held(
+                actor=cast.bob, session=cast.session_boegely,
+                attendees=[cast.participant_mia], note="God stemning",
+            )  # fmt: skip
+        session.refresh_from_db()
+        assert (session.status, session.note, session.recorded_by) == (
+            "held",
+            "God stemning",
+            cast.bob,
+        )
+        assert session.recorded_at is not None and session.cancelled_by is None
+        [entry] = written
+        assert entry.changes == {"status": {"before": "planned", "after": "held"}, "attendees": 1}
+
+    def test_only_the_courses_participants_attend(self, cast, kids):
+        other = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "group", "title": "Anden gruppe",
+                  "goals": "Leg", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        stranger = services.participant_add(
+            actor=cast.bob, course=other, role="case", child=kids[0]
+        )
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_held(
+                actor=cast.bob, session=cast.session_boegely, attendees=[stranger]
+            )
+        assert str(refused.value) == "Kun forløbets deltagere kan være med i samlingen."
+        assert Session.objects.get(pk=cast.session_boegely.pk).status == "planned"
+
+    def test_a_cancelled_session_records_who_and_why_once(self, cast):
+        with new_audit_rows() as written:
+            session = services.session_cancel(
+                actor=cast.sara, session=cast.session_boegely, cause="institution", note="Tur"
+            )
+        session.refresh_from_db()
+        assert (session.status, session.cause, session.note) == ("cancelled", "institution", "Tur")
+        assert (session.cancelled_by, session.recorded_by) == (cast.sara, cast.sara)
+        assert session.recorded_at is not None
+        [entry] = written
+        assert entry.changes == {
+            "status": {"before": "planned", "after": "cancelled"},
+            "cause": "institution",
+        }
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_cancel(actor=cast.bob, session=session, cause="illness")
+        assert str(refused.value) == "Samlingen er allerede registreret som aflyst."
+
+
+class TestSessionTimesClosedCoursesAndMeasureLog:
+    def test_two_sessions_may_share_a_day_at_different_times(self, cast):
+        course, day = cast.course_boegely, cast.session_boegely.date
+        later = services.session_plan(
+            actor=cast.bob, course=course, date=day, start_time=datetime.time(13)
+        )
+        assert later.date == day and course.sessions.filter(date=day).count() == 2
+
+    def test_a_closed_course_takes_no_participants_or_sessions(self, cast, kids):
+        course = cast.course_boegely
+        services.course_close(
+            actor=cast.bob, course=course, closed_on=TODAY, goals_reached="yes",
+            methods_in_practice="yes", evaluation="Godt",
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.participant_add(actor=cast.bob, course=course, role="case", child=kids[0])
+        assert str(refused.value) == "Forløbet er afsluttet."
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=course, date=TODAY, start_time=datetime.time(9)
+            )
+        assert str(refused.value) == "Forløbet er afsluttet."
+
+    def test_an_effect_measure_logs_its_scores(self, cast):
+        with new_audit_rows() as written:
+            measure(cast, cast.participant_mia, "start", 3)
+        [entry] = written
+        assert entry.changes == {
+            name: {"before": None, "after": 3} for name in EffectMeasure.DIMENSIONS
+        }

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from inklusio.plans import services
 from inklusio.plans.models import ActionPlan, Adjustment, GoalStatus
+from tests.audit_rows import new_audit_rows
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -125,9 +127,9 @@ class TestMeetingsAndAcknowledgements:
         )
         assert status["bob"] is None
         with pytest.raises(services.PlanRuleBroken, match="allerede kvitteret"):
-            services.acknowledge(actor=cast.gert, meeting=meeting, answer="agreed")
+            services.plan_meeting_acknowledge(actor=cast.gert, meeting=meeting, answer="agreed")
         with pytest.raises(services.PlanRuleBroken, match="Kun mødets deltagere"):
-            services.acknowledge(actor=cast.alice, meeting=meeting, answer="agreed")
+            services.plan_meeting_acknowledge(actor=cast.alice, meeting=meeting, answer="agreed")
 
     def test_waiting_acknowledgements_show_on_the_start_page(self, cast, client_for):
         page = client_for(cast.gert).get(reverse("start")).content.decode()
@@ -146,7 +148,7 @@ class TestMeetingsAndAcknowledgements:
         )
 
     def test_at_a_follow_up_every_goal_gets_a_status(self, cast, client_for):
-        follow_up = services.meeting_schedule(
+        follow_up = services.plan_meeting_schedule(
             actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=datetime.date(2026, 12, 10),
             start_time=datetime.time(9), place="", participants=[cast.bob, cast.gert],
         )  # fmt: skip
@@ -207,16 +209,77 @@ class TestAdjustments:
             services.adjustment_propose(actor=cast.sara, plan=cast.plan_mia, reason="Intet")
 
 
+NEEDS_EVALUATION = "Skriv en evaluering, og angiv om metoderne er blevet en del af hverdagen."
+
+
 class TestClosingPrintAndCalendar:
     def test_closing_needs_an_evaluation_of_everyday_practice(self, cast, client_for):
         url = reverse("plan-close", args=[cast.plan_mia.public_id])
-        response = client_for(cast.bob).post(url, {"evaluation": ""})
-        assert {"evaluation", "methods_in_practice"} <= set(response.context["form"].errors)
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(url, {"evaluation": "  "})
+        assert response.status_code == 200 and NEEDS_EVALUATION in response.content.decode()
+        assert written == []
         client_for(cast.bob).post(
             url, {"evaluation": "Mia deltager nu i samling.", "methods_in_practice": "yes"}
         )
         cast.plan_mia.refresh_from_db()
         assert cast.plan_mia.is_closed and cast.plan_mia.methods_in_practice == "yes"
+        assert cast.plan_mia.evaluation == "Mia deltager nu i samling."
+        assert cast.plan_mia.closed_on == TODAY
+
+    @pytest.mark.parametrize(
+        ("evaluation", "methods_in_practice"),
+        [("", "yes"), ("   ", "yes"), ("Mia deltager nu.", ""), ("Mia deltager nu.", "maybe")],
+    )
+    def test_the_service_refuses_a_close_without_an_evaluation(
+        self, cast, evaluation, methods_in_practice
+    ):
+        with new_audit_rows() as written, pytest.raises(services.PlanRuleBroken) as refused:
+            services.plan_close(
+                actor=cast.bob,
+                plan=cast.plan_mia,
+                evaluation=evaluation,
+                methods_in_practice=methods_in_practice,
+            )
+        assert str(refused.value) == NEEDS_EVALUATION
+        cast.plan_mia.refresh_from_db()
+        assert not cast.plan_mia.is_closed and cast.plan_mia.closed_on is None
+        assert written == []
+
+    def test_a_closed_plan_is_closed_once_and_takes_no_more_changes(self, cast):
+        services.plan_close(
+            actor=cast.bob, plan=cast.plan_mia, evaluation="Godt", methods_in_practice="partly"
+        )
+        with new_audit_rows() as written:
+            with pytest.raises(services.PlanRuleBroken, match=r"^Planen er allerede afsluttet\.$"):
+                services.plan_close(
+                    actor=cast.bob, plan=cast.plan_mia, evaluation="Igen", methods_in_practice="no"
+                )
+            with pytest.raises(services.PlanRuleBroken, match=r"^Planen er afsluttet\.$"):
+                services.adjustment_propose(
+                    actor=cast.sara, plan=cast.plan_mia, reason="Sent", strategies="Nyt"
+                )
+            with pytest.raises(services.PlanRuleBroken, match=r"^Planen er afsluttet\.$"):
+                services.plan_meeting_schedule(
+                    actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=TODAY,
+                    start_time=datetime.time(9), place="", participants=[cast.bob],
+                )  # fmt: skip
+        assert written == []
+        cast.plan_mia.refresh_from_db()
+        assert cast.plan_mia.evaluation == "Godt"
+
+    def test_the_administrator_sees_the_close_in_the_audit_log(self, cast, client_for):
+        url = reverse("plan-close", args=[cast.plan_mia.public_id])
+        with new_audit_rows(writes_only=True) as written:
+            client_for(cast.bob).post(
+                url, {"evaluation": "Mia deltager nu i samling.", "methods_in_practice": "yes"}
+            )
+        [entry] = written
+        assert (entry.action, entry.object_type, entry.actor) == ("change", "actionplan", cast.bob)
+        assert entry.child_id == cast.mia.public_id
+        assert entry.changes == {"status": {"before": "active", "after": "closed"}}
+        page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
+        assert "actionplan Mias handleplan" in page and "status: active → closed" in page
 
     def test_the_plan_prints_as_a_danish_pdf(self, cast, client_for):
         response = client_for(cast.gert).get(reverse("plan-pdf", args=[cast.plan_mia.public_id]))
@@ -268,3 +331,81 @@ def test_plans_with_overdue_follow_ups_are_counted_per_institution(cast):
     assert build_table("plans-follow-up", cast.ishoj).rows == [["Bøgely", 1, 0]]
     ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(follow_up_weeks=1)
     assert build_table("plans-follow-up", cast.ishoj).rows == [["Bøgely", 1, 1]]
+
+
+def _open_meeting(cast):
+    return services.plan_meeting_schedule(
+        actor=cast.bob, plan=cast.plan_mia, kind="initial", date=TODAY,
+        start_time=datetime.time(9), place="Bøgely", participants=[cast.bob, cast.gert],
+    )  # fmt: skip
+
+
+# Each change a user makes on the plan pages: who posts, where, what (built from the cast).
+PAGE_CHANGES = {
+    "create": lambda cast: (
+        cast.carl,
+        reverse("plan-create"),
+        {**plan_post(cast.plan_mia), "child": cast.emil.pk, "owner": cast.carl.pk},
+        "create",
+    ),
+    "edit": lambda cast: (
+        cast.bob,
+        reverse("plan-edit", args=[cast.plan_mia.public_id]),
+        plan_post(cast.plan_mia, strategies="Faste pladser"),
+        "change",
+    ),
+    "propose": lambda cast: (
+        cast.gert,
+        reverse("plan-adjust", args=[cast.plan_mia.public_id]),
+        {"reason": "Sover dårligt", "agreement_text": "Rolig stund", "agreement_owner": "Stuen"},
+        "create",
+    ),
+    "decide": lambda cast: (
+        cast.bob,
+        reverse("adjustment-decide", args=[cast.adjustment_mia.public_id]),
+        {"accept": "1"},
+        "change",
+    ),
+    "schedule": lambda cast: (
+        cast.bob,
+        reverse("plan-meeting-create", args=[cast.plan_mia.public_id]),
+        {
+            "kind": "follow_up",
+            "date": str(TODAY + datetime.timedelta(days=7)),
+            "start_time": "09:00",
+            "place": "Bøgely",
+            "participants": [cast.bob.pk, cast.gert.pk],
+        },
+        "create",
+    ),
+    "hold": lambda cast: (
+        cast.bob,
+        _open_meeting(cast).get_absolute_url(),
+        {"action": "hold", "note": "Alle enige"},
+        "change",
+    ),
+    "acknowledge": lambda cast: (
+        cast.gert,
+        cast.plan_meeting.get_absolute_url(),
+        {"action": "acknowledge", "answer": "agreed"},
+        "change",
+    ),
+    "close": lambda cast: (
+        cast.bob,
+        reverse("plan-close", args=[cast.plan_mia.public_id]),
+        {"evaluation": "Mia deltager nu.", "methods_in_practice": "yes"},
+        "change",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(PAGE_CHANGES))
+def test_every_change_on_the_plan_pages_writes_one_audit_row(change, cast, client_for):
+    user, url, data, action = PAGE_CHANGES[change](cast)
+    with new_audit_rows(writes_only=True) as written:
+        response = client_for(user).post(url, data)
+    assert response.status_code == 302, change
+    [entry] = written
+    assert (entry.action, entry.object_type, entry.actor) == (action, "actionplan", user)
+    child = cast.emil if change == "create" else cast.mia
+    assert entry.child_id == child.public_id
