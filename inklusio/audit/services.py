@@ -55,7 +55,6 @@ SENSITIVE_FIELDS = frozenset(
         "text",
         "addendum",
         "minutes",
-        "cause",
         "problem",
         "strategies",
         "parent_collaboration",
