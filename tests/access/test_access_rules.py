@@ -1,0 +1,107 @@
+"""Access rules the matrix does not reach: who is offered as a case officer, who sees the
+municipality's failed jobs, which courses a plan can be made for, and what a deactivated
+account or an invited partner gets from the rules themselves (issue 12, mutation testing)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inklusio import access
+from inklusio.courses.models import Course
+from inklusio.jobs.models import Job
+from inklusio.people.models import PedagogueAttachment, Role
+from tests.conftest import TODAY, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def options(form, field: str) -> set[str]:
+    return {str(choice) for _value, choice in form.fields[field].choices if _value}
+
+
+class TestCaseOfficers:
+    def test_an_appeal_is_given_to_one_of_the_municipalitys_active_administrators(
+        self, cast, client_for
+    ):
+        anne = make_user("anne", cast.ishoj, Role.ADMINISTRATOR)
+        make_user("otto", cast.ishoj, Role.ADMINISTRATOR, is_active=False)
+        response = client_for(cast.alice).get(
+            reverse("appeal-create", args=[cast.decision_mia.public_id])
+        )
+        owners = response.context["form"].fields["owner"].queryset
+        # Not Cora (corps leader), not Otto (no longer active), not Dora (Dragør).
+        assert set(owners) == {cast.alice, anne}
+
+
+class TestFailedJobs:
+    def test_only_the_administration_sees_the_municipalitys_failed_jobs(self, cast, client_for):
+        Job.objects.create(
+            municipality=cast.ishoj,
+            kind="annual-report",
+            params={"year": 2026},
+            requested_by=cast.alice,
+            status=Job.Status.FAILED,
+            attempts=3,
+            error="RuntimeError: printeren er løbet tør",
+        )
+        page = client_for(cast.alice).get(reverse("job-list")).content.decode()
+        assert 'data-testid="failed-jobs"' in page and "printeren er løbet tør" in page
+        for user in (cast.cora, cast.bob, cast.carl, cast.sara, cast.pia, cast.gert, cast.dora):
+            page = client_for(user).get(reverse("job-list")).content.decode()
+            assert "printeren er løbet tør" not in page, user.username
+            assert 'data-testid="failed-jobs"' not in page, user.username
+
+
+class TestPlansForCourses:
+    def test_a_pedagogue_is_offered_their_running_course_not_a_closed_one(self, cast, client_for):
+        Course.objects.create(
+            municipality=cast.ishoj, institution=cast.boegely, kind=Course.Kind.GROUP,
+            title="Afsluttet gruppe", goals="-", start=TODAY - datetime.timedelta(days=200),
+            planned_end=TODAY - datetime.timedelta(days=20), pedagogue=cast.bob,
+            created_by=cast.bob, closed_on=TODAY - datetime.timedelta(days=20),
+        )  # fmt: skip
+        form = client_for(cast.bob).get(reverse("plan-create")).context["form"]
+        assert options(form, "course") == {str(cast.course_boegely)}
+
+    def test_a_pedagogue_with_only_a_staff_course_may_make_a_plan_for_it(self, cast, client_for):
+        """Nina runs a reflection course at Elverhøj with no children in it: she has no child
+        to plan for, but the course itself can have a plan."""
+        nina = make_user("nina", cast.ishoj, Role.PEDAGOGUE)
+        PedagogueAttachment.objects.create(
+            municipality=cast.ishoj,
+            pedagogue=nina,
+            institution=cast.elverhoej,
+            function=PedagogueAttachment.Function.RESOURCE,
+        )
+        course = Course.objects.create(
+            municipality=cast.ishoj, institution=cast.elverhoej, kind=Course.Kind.REFLECTION,
+            title="Refleksion i garderoben", goals="-", start=TODAY,
+            planned_end=TODAY + datetime.timedelta(days=90), pedagogue=nina, created_by=nina,
+        )  # fmt: skip
+        client = client_for(nina)
+        assert reverse("plan-create") in client.get(reverse("plan-list")).content.decode()
+        response = client.get(reverse("plan-create"))
+        assert response.status_code == 200
+        assert options(response.context["form"], "course") == {str(course)}
+        assert options(response.context["form"], "child") == set()
+
+    def test_staff_guardians_and_partners_make_no_plans(self, cast, client_for):
+        for user in (cast.sara, cast.gert, cast.pia):
+            client = client_for(user)
+            assert reverse("plan-create") not in client.get(reverse("plan-list")).content.decode()
+            assert client.get(reverse("plan-create")).status_code == 404, user.username
+
+
+class TestTheRulesThemselves:
+    """What the rules answer where every page has a second guard in front of them."""
+
+    def test_a_deactivated_pedagogue_sees_no_contract_not_even_their_own(self, cast):
+        assert list(access.contracts_visible_to(cast.bob)) == [cast.contract_bob]
+        cast.bob.is_active = False
+        assert list(access.contracts_visible_to(cast.bob)) == []
+
+    def test_an_invited_partner_sees_the_child_but_not_the_guardians_consent(self, cast):
+        assert access.can_view_child(cast.pia, cast.mia)
+        assert list(access.consents_visible_to(cast.pia)) == []
+        assert list(access.consents_visible_to(cast.gert)) == [cast.consent_mia]
