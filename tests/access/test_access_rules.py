@@ -105,3 +105,71 @@ class TestTheRulesThemselves:
         assert access.can_view_child(cast.pia, cast.mia)
         assert list(access.consents_visible_to(cast.pia)) == []
         assert list(access.consents_visible_to(cast.gert)) == [cast.consent_mia]
+
+
+class TestWeekGridForAPedagogue:
+    def test_bob_sees_his_own_row_everywhere_and_the_grid_of_his_institution_only(
+        self, cast, client_for
+    ):
+        from inklusio.planning.models import PlanSlot
+
+        kim = make_user("kim", cast.ishoj, Role.PEDAGOGUE)
+        for pedagogue, day, institution in (
+            (cast.bob, 0, cast.boegely),
+            (cast.bob, 1, cast.elverhoej),  # not attached there, but it is his own half-day
+            (kim, 2, cast.boegely),  # Bøgely's grid: Bob works there
+            (kim, 3, cast.elverhoej),  # neither his half-day nor his institution
+        ):
+            PlanSlot.objects.create(
+                municipality=cast.ishoj, plan=cast.plan, pedagogue=pedagogue, day=day, half=0,
+                institution=institution, function="resource",
+            )  # fmt: skip
+        response = client_for(cast.bob).get(reverse("planning-plan", args=[cast.plan.public_id]))
+        visits = {
+            row.label: sorted(text for cell in row.cells for text in cell)
+            for row in response.context["grids"]["institutions"]
+        }
+        assert visits == {"Bøgely": ["Bob (R)", "Kim (R)"], "Elverhøj": ["Bob (R)"]}
+
+
+class TestProposingAdjustments:
+    def test_nobody_proposes_a_change_to_a_closed_plan(self, cast, client_for):
+        from inklusio.plans.models import ActionPlan
+
+        ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(
+            status=ActionPlan.Status.CLOSED, closed_on=TODAY
+        )
+        url = reverse("plan-adjust", args=[cast.plan_mia.public_id])
+        for user in (cast.bob, cast.sara, cast.gert):
+            assert client_for(user).get(url).status_code == 404, user.username
+
+    def test_a_father_proposes_changes_only_to_the_plan_whose_meeting_he_attended(
+        self, cast, client_for
+    ):
+        from inklusio.plans import services as plans
+
+        second = plans.plan_create(
+            actor=cast.bob,
+            data={
+                "child": cast.mia, "owner": cast.bob, "title": "Mias sprogplan",
+                "problem": "Få ord", "strategies": "Tegn til tale", "duration": "3 måneder",
+            },
+            goals=[{"text": "Bruger ti tegn", "success_criterion": "Hver dag"}],
+            agreements=[],
+        )  # fmt: skip
+        client = client_for(cast.gert)
+        assert client.get(reverse("plan-detail", args=[second.public_id])).status_code == 200
+        assert client.get(reverse("plan-adjust", args=[second.public_id])).status_code == 404
+        assert client.get(reverse("plan-adjust", args=[cast.plan_mia.public_id])).status_code == 200
+
+
+class TestRegisteringChildren:
+    def test_the_create_button_is_there_for_those_who_may_register_a_child(self, cast, client_for):
+        create = reverse("child-create")
+        for user, shown in (
+            (cast.alice, True), (cast.carl, True), (cast.dora, True),
+            (cast.cora, False), (cast.bob, False), (cast.sara, False), (cast.gert, False),
+        ):  # fmt: skip
+            for page in ("child-list", "start"):
+                html = client_for(user).get(reverse(page)).content.decode()
+                assert (create in html) == shown, (user.username, page)
