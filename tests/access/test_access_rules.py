@@ -106,6 +106,12 @@ class TestTheRulesThemselves:
         assert list(access.consents_visible_to(cast.pia)) == []
         assert list(access.consents_visible_to(cast.gert)) == [cast.consent_mia]
 
+    def test_master_data_is_edited_only_inside_the_municipality_and_while_active(self, cast):
+        assert access.can_edit_child(cast.alice, cast.mia)
+        assert not access.can_edit_child(cast.dora, cast.mia)  # Dragør's administrator
+        cast.alice.is_active = False
+        assert not access.can_edit_child(cast.alice, cast.mia)
+
 
 class TestWeekGridForAPedagogue:
     def test_bob_sees_his_own_row_everywhere_and_the_grid_of_his_institution_only(
