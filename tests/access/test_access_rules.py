@@ -179,3 +179,60 @@ class TestRegisteringChildren:
             for page in ("child-list", "start"):
                 html = client_for(user).get(reverse(page)).content.decode()
                 assert (create in html) == shown, (user.username, page)
+
+
+class TestCaseFilesByRole:
+    def test_an_invited_partner_reads_her_own_referral_not_anothers_about_the_same_child(
+        self, cast, client_for
+    ):
+        from inklusio.referrals.models import Offer, Referral
+
+        other = Referral.objects.create(
+            municipality=cast.ishoj, child=cast.mia, offer=Offer.RESOURCE_GROUP_PLACE,
+            category="contact_behaviour", description="Indstillet af forvaltningen.",
+            referred_by=cast.alice,
+        )  # fmt: skip
+        client = client_for(cast.pia)
+        assert (
+            client.get(reverse("referral-detail", args=[cast.referral_mia.public_id])).status_code
+            == 200
+        )
+        assert client.get(reverse("referral-detail", args=[other.public_id])).status_code == 404
+
+    def test_an_institution_leader_reads_the_decisions_about_the_institutions_children(
+        self, cast, client_for
+    ):
+        from inklusio.referrals import services as referrals
+        from inklusio.referrals.models import Decision, Offer
+
+        refusal = referrals.decision_record(
+            actor=cast.alice, child=cast.emil, outcome=Decision.Outcome.REFUSED,
+            offer=Offer.SUPPORT_PEDAGOGUE, reasons="Behovet dækkes i gruppen",
+            legal_basis=cast.legal_basis,
+        )  # fmt: skip
+        client = client_for(cast.carl)
+        assert client.get(reverse("decision-detail", args=[refusal.public_id])).status_code == 200
+        assert (
+            client.get(reverse("decision-detail", args=[cast.decision_mia.public_id])).status_code
+            == 404
+        )
+
+
+class TestManagingPlans:
+    def test_the_leader_of_the_plans_institution_may_change_it_though_not_its_owner(
+        self, cast, client_for
+    ):
+        lena = make_user("lena", cast.ishoj, Role.INSTITUTION_LEADER, institution=cast.boegely)
+        url = reverse("plan-edit", args=[cast.plan_mia.public_id])
+        assert client_for(lena).get(url).status_code == 200
+        assert client_for(cast.sara).get(url).status_code == 404  # staff at Bøgely
+
+    def test_nobody_changes_a_closed_plan_not_even_its_owner(self, cast, client_for):
+        from inklusio.plans.models import ActionPlan
+
+        ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(
+            status=ActionPlan.Status.CLOSED, closed_on=TODAY
+        )
+        url = reverse("plan-edit", args=[cast.plan_mia.public_id])
+        for user in (cast.bob, cast.alice):
+            assert client_for(user).get(url).status_code == 404, user.username
