@@ -192,6 +192,11 @@ class TestTheObjectiveChargesEachSoftGoalItsWeight:
         # i2 and Mia unmet (1 + 3); Monday and Tuesday mornings changed.
         assert evaluate(_costed_week(), plan) == 4 * 100 + 2 * 1
 
+    def test_each_half_day_counts_once_towards_the_demand(self):
+        plan = [Assignment("anna", (0, 0), "i1", R)]
+        # One of i1's two half-days, none of i2's, none of Mia's; Tuesday morning changed.
+        assert evaluate(_costed_week(), plan) == (1 + 1 + 3) * 100 + 1
+
     def test_the_weights_of_the_problem_are_the_ones_charged(self):
         from inklusio.planning.solver import Weights
 
