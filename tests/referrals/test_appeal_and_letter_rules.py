@@ -137,7 +137,11 @@ class TestLetterAndAppealAuditRows:
         with new_audit_rows() as rows:
             appeal = services.appeal_uphold(actor=cast.alice, appeal=cast.appeal_mia, on=TODAY)
         [row] = rows
-        assert (row.action, row.child_id) == (AuditAction.EXPORT, cast.mia.public_id)
+        assert (row.action, row.object_id, row.child_id) == (
+            AuditAction.EXPORT,
+            str(cast.appeal_mia.public_id),
+            cast.mia.public_id,
+        )
         assert row.changes == {"forwarded_on": {"before": None, "after": TODAY.isoformat()}}
         appeal.refresh_from_db()
         assert (appeal.reassessed_on, appeal.reassessed_by) == (TODAY, cast.alice)
@@ -158,11 +162,57 @@ class TestLetterAndAppealAuditRows:
             cast.alice,
             new,
         )
-        assert (new.child, new.referral, new.outcome) == (
+        assert (new.child, new.referral, new.outcome, new.alternative) == (
             cast.mia,
             cast.referral_mia,
             Decision.Outcome.REFUSED,
+            "",
         )
+
+    def test_an_appeal_is_reassessed_once_and_the_second_time_says_why_not(self, cast):
+        services.appeal_uphold(actor=cast.alice, appeal=cast.appeal_mia, on=TODAY)
+        with pytest.raises(services.NotAllowedNow) as refused:
+            services.appeal_uphold(actor=cast.alice, appeal=cast.appeal_mia, on=TODAY)
+        assert str(refused.value) == "Klagen er allerede genvurderet."
+
+    def test_a_change_to_a_group_place_keeps_the_group_and_the_end(self, cast):
+        end = datetime.date(2027, 3, 31)
+        new = services.appeal_change(
+            actor=cast.alice,
+            appeal=cast.appeal_mia,
+            outcome=Decision.Outcome.GRANTED,
+            offer=Offer.RESOURCE_GROUP_PLACE,
+            reasons="Efter klagen: en plads i gruppen",
+            legal_basis=cast.legal_basis,
+            resource_group=cast.group_boegely,
+            start=datetime.date(2026, 12, 1),
+            end=end,
+        )
+        assert (new.resource_group, new.end) == (cast.group_boegely, end)
+
+    def test_a_change_to_another_offer_says_which(self, cast):
+        new = services.appeal_change(
+            actor=cast.alice,
+            appeal=cast.appeal_mia,
+            outcome=Decision.Outcome.ALTERNATIVE,
+            offer=Offer.SUPPORT_PEDAGOGUE,
+            reasons="Efter klagen",
+            legal_basis=cast.legal_basis,
+            alternative="Et ressourceforløb",
+        )
+        assert new.alternative == "Et ressourceforløb"
+
+
+class TestLetterVersions:
+    def test_a_decisions_letters_are_numbered_from_one_whatever_other_letters_exist(self, cast):
+        refusal = services.decision_record(
+            actor=cast.alice, child=cast.emil, outcome=Decision.Outcome.REFUSED,
+            offer=Offer.SUPPORT_PEDAGOGUE, reasons="Behovet dækkes i gruppen",
+            legal_basis=cast.legal_basis,
+        )  # fmt: skip
+        first = services.letter_issue(actor=cast.alice, decision=refusal)
+        second = services.letter_issue(actor=cast.alice, decision=refusal)
+        assert (first.version, second.version) == (1, 2)
 
 
 class TestTheCaseFile:
@@ -174,10 +224,38 @@ class TestTheCaseFile:
         assert len(bundle.pages) > sum(letter_pages)
         first_page = bundle.pages[0].extract_text()
         assert "Sagens akter: Mia Testesen" in first_page
+        summary_pages = len(bundle.pages) - sum(letter_pages)
+        summary = " ".join(p.extract_text() for p in bundle.pages[:summary_pages])
+        assert "Svært ved overgange." in summary
         last_pages = bundle.pages[-letter_pages[1] :]
         assert [p.extract_text() for p in last_pages] == [
             p.extract_text() for p in PdfReader(io.BytesIO(bytes(second.pdf))).pages
         ]
+
+    def test_the_summary_lists_the_decisions_by_date_and_leaves_out_drafts(self, cast):
+        from inklusio.referrals.models import Referral
+
+        Referral.objects.create(
+            municipality=cast.ishoj, child=cast.mia, offer=Offer.RESOURCE_GROUP_PLACE,
+            category="contact_behaviour", description="En kladde, der ikke er sendt.",
+            referred_by=cast.pia,
+        )  # fmt: skip
+        earlier = services.decision_record(
+            actor=cast.alice, child=cast.mia, outcome=Decision.Outcome.REFUSED,
+            offer=Offer.RESOURCE_GROUP_PLACE, reasons="En tidligere vurdering",
+            legal_basis=cast.legal_basis,
+        )  # fmt: skip
+        Decision.objects.filter(pk=earlier.pk).update(decided_on=datetime.date(2026, 8, 15))
+        bundle = PdfReader(io.BytesIO(services.case_bundle(cast.decision_mia)))
+        letter_pages = len(PdfReader(io.BytesIO(bytes(cast.letter_mia.pdf))).pages)
+        summary = " ".join(
+            p.extract_text() for p in bundle.pages[: len(bundle.pages) - letter_pages]
+        ).replace("\n", " ")
+        assert "En kladde, der ikke er sendt." not in summary
+        assert "En tidligere vurdering" in summary
+        assert summary.index("En tidligere vurdering") < summary.index(
+            "Behovet kan ikke dækkes af ressourcefunktionen."
+        )
 
 
 class TestTheCommitteesFrame:
