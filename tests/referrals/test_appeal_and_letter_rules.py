@@ -214,6 +214,13 @@ class TestLetterVersions:
         second = services.letter_issue(actor=cast.alice, decision=refusal)
         assert (first.version, second.version) == (1, 2)
 
+    def test_the_stored_checksum_is_that_of_the_stored_letter(self, cast):
+        import hashlib
+
+        letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        letter.refresh_from_db()
+        assert letter.sha256 == hashlib.sha256(bytes(letter.pdf)).hexdigest()
+
 
 class TestTheCaseFile:
     def test_the_summary_comes_first_then_every_letter_of_the_child_oldest_first(self, cast):
