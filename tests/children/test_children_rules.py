@@ -105,6 +105,19 @@ class TestTheLogOfAChild:
         )
         assert (guardian.phone, guardian.email) == ("12345678", "")
 
+    def test_a_cpr_number_known_only_in_another_municipality_may_be_taken(self, cast):
+        child = services.child_update(
+            actor=cast.alice, child=cast.emil, data={"cpr": cast.xenia.cpr}, expected_version=None
+        )
+        assert child.cpr == cast.xenia.cpr
+
+    def test_a_guardian_added_without_more_has_custody_and_no_relation(self, cast):
+        guardian = services.guardian_add(
+            actor=cast.carl, child=cast.emil, data={"name": "Hans Testesen", "phone": "87654321"}
+        )
+        guardianship = guardian.guardianships.get()
+        assert (guardianship.relation, guardianship.has_custody) == ("", True)
+
 
 class TestTheCprRateLimit:
     def test_the_limit_is_reached_at_the_limit_not_before(self, cast, settings):
@@ -128,7 +141,9 @@ class TestTheCprRateLimit:
             {"attempts_this_hour": 1},
             {"attempts_this_hour": 2},
         ]
-        assert {e.child_id for e in logged} == {cast.mia.public_id}
+        assert {(e.object_id, e.child_id) for e in logged} == {
+            (str(cast.mia.public_id), cast.mia.public_id)
+        }
 
     def test_the_block_lifts_after_an_hour(self, cast, settings):
         settings.CHILD_DUPLICATE_CPR_LIMIT = 1

@@ -300,10 +300,10 @@ class TestTheCommitteesFrame:
     def test_a_committee_meeting_logs_its_date(self, cast):
         day = TODAY + datetime.timedelta(days=14)
         with new_audit_rows() as rows:
-            meeting = services.committee_meeting_create(actor=cast.alice, date=day, note="")
+            meeting = services.committee_meeting_create(actor=cast.alice, date=day)
         [row] = rows
         assert row.changes == {"date": {"before": None, "after": day.isoformat()}}
-        assert (meeting.period, meeting.municipality) == (cast.period, cast.ishoj)
+        assert (meeting.period, meeting.municipality, meeting.note) == (cast.period, cast.ishoj, "")
 
     def test_someone_outside_any_municipality_sets_up_nothing(self, cast):
         from inklusio.people.models import Role, User
