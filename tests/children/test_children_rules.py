@@ -131,6 +131,8 @@ class TestTheCprRateLimit:
         with pytest.raises(services.TooManyDuplicateAttempts) as refused:
             services.child_create(actor=cast.carl, data=nora(cast, cpr="0101224321"))
         assert str(refused.value) == BLOCKED
+        blocked = AuditEntry.objects.get(search_term="CPR-dublet: spærret efter for mange forsøg")
+        assert (blocked.actor, blocked.object_type) == (cast.carl, "child")
 
     def test_each_known_number_is_logged_with_the_count_so_far(self, cast):
         for _attempt in range(2):

@@ -276,6 +276,10 @@ class TestTheCommitteesFrame:
             "support_places": {"before": None, "after": 0},
         }
 
+    def test_another_municipalitys_period_does_not_block_the_same_year(self, cast):
+        period = services.period_create(actor=cast.dora, start_year=2026, support_places=3)
+        assert (period.municipality, period.label) == (cast.dragoer, "2026/27")
+
     def test_negative_places_are_refused_by_the_field(self, cast):
         with pytest.raises(InvalidInput) as refused:
             services.period_create(actor=cast.alice, start_year=2027, support_places=-1)
