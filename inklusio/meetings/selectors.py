@@ -1,16 +1,21 @@
 """Reads of consultative meetings, scoped by inklusio.access; an agenda with named children is logged."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
+from django.http import Http404
 
 from inklusio import access
-from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_shown
+from inklusio.children.models import Child
 from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
     DiscussionConsent,
     Recommendation,
 )
+from inklusio.meetings.services import attendance_advice
 from inklusio.people.models import Profession, Role, User
 
 
@@ -27,23 +32,61 @@ def consultative_meeting_for_user(
         consultative_meetings_for(user), public_id=public_id
     )
     if log:
-        for item in meeting.items.filter(child__isnull=False).select_related("child"):
-            audit_record(actor=user, action=AuditAction.READ, obj=meeting, child=item.child)
+        consultative_meeting_read_log(user, meeting, agenda_for(user, meeting))
     return meeting
+
+
+def agenda_for(user: User, meeting: ConsultativeMeeting) -> list[AgendaItem]:
+    """The agenda as the user may see it (need-to-know per named child, see access), with the
+    recommendations the page shows."""
+    items = meeting.items.select_related("child", "consent").prefetch_related(
+        "recommendations__adjustments"
+    )
+    return access.agenda_items_visible_to(user, meeting, items)
+
+
+def hidden_items(meeting: ConsultativeMeeting, agenda: list[AgendaItem]) -> int:
+    """How many items about named children the user may not see (shown as a number only)."""
+    return meeting.items.count() - len(agenda)
+
+
+def advice_for(meeting: ConsultativeMeeting, agenda: list[AgendaItem]) -> dict[str, Any]:
+    """The attendance advice, naming only children of the agenda the user may see."""
+    advice = attendance_advice(meeting)
+    shown = {item.child_id for item in agenda if item.child_id}
+    return {**advice, "known": [child for child in advice["known"] if child.pk in shown]}
+
+
+def consultative_meeting_read_log(
+    user: User,
+    meeting: ConsultativeMeeting,
+    agenda: list[AgendaItem],
+    *,
+    also: Iterable[Child | None] = (),
+) -> None:
+    """The meeting's page shows the children of its agenda (and `also` those a picker offers):
+    one read entry for them all."""
+    audit_shown(actor=user, obj=meeting, children=[*(item.child for item in agenda), *also])
 
 
 def item_for_user(user: User, public_id: str) -> AgendaItem:
     items: QuerySet[AgendaItem] = AgendaItem.objects.filter(
         meeting__in=access.consultative_meetings_visible_to(user)
-    ).select_related("meeting", "child")
-    return access.get_visible_or_404(items, public_id=public_id)
+    ).select_related("meeting", "child", "consent")
+    item: AgendaItem = access.get_visible_or_404(items, public_id=public_id)
+    if not access.can_view_agenda_item(user, item):
+        raise Http404
+    return item
 
 
 def recommendation_for_user(user: User, public_id: str) -> Recommendation:
     recommendations: QuerySet[Recommendation] = Recommendation.objects.filter(
         item__meeting__in=access.consultative_meetings_visible_to(user)
-    ).select_related("item__child", "item__meeting")
-    return access.get_visible_or_404(recommendations, public_id=public_id)
+    ).select_related("item__child", "item__meeting", "item__consent")
+    recommendation: Recommendation = access.get_visible_or_404(recommendations, public_id=public_id)
+    if not access.can_view_agenda_item(user, recommendation.item):
+        raise Http404
+    return recommendation
 
 
 def consent_for_user(user: User, public_id: str) -> DiscussionConsent:

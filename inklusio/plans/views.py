@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.pdf import render_pdf
@@ -125,6 +125,14 @@ def plan_create(request):
         else:
             messages.success(request, _("Handleplanen er oprettet. Indkald til handleplansmødet."))
             return redirect(plan)
+    # The child picker shows every child the user may make a plan for.
+    audit_shown(
+        actor=request.user,
+        obj=None,
+        object_type="actionplan",
+        action=AuditAction.SEARCH,
+        children=children_in_forms(form),
+    )
     return render(
         request, "plans/plan_form.html", {"form": form, "goals": goals, "agreements": agreements}
     )
@@ -172,8 +180,8 @@ def plan_edit(request, public_id):
         else:
             messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
             return redirect(plan)
-    elif request.method == "GET":
-        selectors.plan_for_user(request.user, public_id)
+    # The plan's form shows the child's plan whether opened or re-rendered with errors.
+    audit_shown(actor=request.user, obj=plan, children=[plan.child, *children_in_forms(form)])
     return render(
         request,
         "plans/plan_form.html",

@@ -1,0 +1,236 @@
+"""The audit walk: every URL pattern, as every user of the cast who may open it, with GET and
+with an invalid POST, and the log checked after each request.
+
+The oracle: the cast's children whose name or CPR number the answer shows (a page, a re-rendered
+form with errors, a PDF, an .ics, a CSV/XLSX file, a JSON answer) must each have exactly one read
+logged for that user by that request (an entry's child or one of its child rows), and no child is
+logged twice for one request. Answers that show no child need no entry.
+
+The walk takes its URLs and who may open them from the access matrix
+(`tests/core/test_access_matrix.py`); `test_every_url_is_walked` fails when a URL name has no
+walk, like the matrix does.
+"""
+
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
+from tests.core.test_access_matrix import ACTIONS, MATRIX, PUBLIC, Case, _url, _url_names
+
+HELP_TEXT = re.compile(r'<span class="form-hint"[^>]*>.*?</span>', re.DOTALL)
+# The entries that count as a use of a child's data shown to the user.
+READS = [AuditAction.READ, AuditAction.SEARCH, AuditAction.EXPORT]
+
+
+@dataclass(frozen=True)
+class Walk:
+    view: str
+    target: str | None
+    users: tuple[str, ...]
+
+
+def _walks() -> list[Walk]:
+    """One walk per URL of the matrix, by everyone who may open it in any method."""
+    users: dict[tuple[str, str | None], set[str]] = {}
+    for item in MATRIX:
+        users.setdefault((item.view, item.target), set()).update(item.allowed)
+    return [Walk(view, target, tuple(sorted(names))) for (view, target), names in users.items()]
+
+
+WALKS = _walks()
+# Public URLs are walked in their own tests below.
+PUBLIC_WALKS = {
+    "login": "test_sign_in_sign_out_and_failed_sign_in_are_logged",
+    "logout": "test_sign_in_sign_out_and_failed_sign_in_are_logged",
+    "set_language": "test_public_pages_show_no_child",
+    "healthz": "test_public_pages_show_no_child",
+    "readyz": "test_public_pages_show_no_child",
+    "api:api-root": "test_public_pages_show_no_child",
+    "api:openapi-json": "test_public_pages_show_no_child",
+    "api:openapi-view": "test_public_pages_show_no_child",
+    "planning-feed": "test_the_calendar_feed_logs_the_children_it_shows",
+}
+
+
+def test_every_url_is_walked():
+    walked = {walk.view for walk in WALKS} | set(PUBLIC_WALKS)
+    missing = sorted(set(_url_names()) - walked)
+    assert missing == [], f"URLs without an audit walk: {missing}"
+    assert set(PUBLIC_WALKS) == PUBLIC
+
+
+# --- The oracle ---------------------------------------------------------------------------------
+
+
+def _content(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _text(response) -> str:
+    """What a person reading the answer sees, as text."""
+    data = _content(response)
+    kind = response.get("Content-Type", "")
+    if data.startswith(b"%PDF"):
+        from pypdf import PdfReader
+
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
+        except Exception:  # the cast's stored bundles are stubs, not whole PDFs
+            return data.decode("latin-1")
+    if data.startswith(b"PK"):  # XLSX and other zipped files: the XML inside
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace")
+                for name in archive.namelist()
+                if name.endswith(".xml")
+            )
+    text = data.decode("utf-8", "replace")
+    if "html" in kind:
+        # A form's help texts are fixed examples (the CPR field's example is Mia's number).
+        text = HELP_TEXT.sub("", text)
+    if "calendar" in kind:
+        text = text.replace("\r\n ", "")  # iCalendar folds long lines
+    return text
+
+
+def _shown_children(cast, response) -> set[str]:
+    """The cast's children whose name or CPR number the answer shows (public ids)."""
+    text = _text(response)
+    shown = set()
+    for child in (cast.mia, cast.emil, cast.xenia):
+        cpr = child.cpr
+        if child.full_name in text or cpr in text or f"{cpr[:6]}-{cpr[6:]}" in text:
+            shown.add(str(child.public_id))
+    return shown
+
+
+def _logged_children(user, after_id: int) -> Counter:
+    """Each child's number of read entries for `user` since entry `after_id`."""
+    entries = AuditEntry.objects.filter(id__gt=after_id, actor=user, action__in=READS)
+    links = AuditEntryChild.objects.filter(entry__in=entries).values_list("child_id", flat=True)
+    return Counter(str(child_id) for child_id in links)
+
+
+def _last_entry_id() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _check(cast, user, response, after_id: int, label: str) -> list[str]:
+    shown = _shown_children(cast, response)
+    logged = _logged_children(user, after_id)
+    names = {str(c.public_id): c.first_name for c in (cast.mia, cast.emil, cast.xenia)}
+    problems = []
+    for child_id in sorted(shown):
+        if logged[child_id] != 1:
+            problems.append(
+                f"{label}: {user.username} saw {names[child_id]}, logged {logged[child_id]}×"
+            )
+    for child_id, count in sorted(logged.items()):
+        if count > 1:
+            problems.append(f"{label}: {names.get(child_id, child_id)} logged {count}× at once")
+    return problems
+
+
+def _invalid_bodies(view: str) -> list[dict]:
+    """An empty form (per action on pages with several): every required field missing."""
+    return [{"action": action} for action in ACTIONS.get(view, [""])]
+
+
+def _walk(cast, client, walk: Walk) -> list[str]:
+    url = _url(cast, Case(walk.view, walk.target, frozenset(walk.users)))
+    problems = []
+    for username in walk.users:
+        user = getattr(cast, username)
+        client.force_login(user)
+        before = _last_entry_id()
+        response = client.get(url)
+        problems += _check(cast, user, response, before, f"GET {walk.view}")
+        for body in _invalid_bodies(walk.view):
+            before = _last_entry_id()
+            response = client.post(url, body)
+            label = f"POST {walk.view} {body['action']}".rstrip()
+            problems += _check(cast, user, response, before, label)
+    return problems
+
+
+@pytest.mark.parametrize("walk", WALKS, ids=lambda w: f"{w.view}[{w.target or '-'}]")
+def test_every_child_shown_is_logged_once(cast, client, walk):
+    problems = _walk(cast, client, walk)
+    assert not problems, "\n".join(["Children shown without exactly one logged read:", *problems])
+
+
+# --- The oracle itself can fail -----------------------------------------------------------------
+
+
+def test_the_oracle_finds_an_unlogged_child(cast, client):
+    """The same walk over a page that shows Mia without logging her reports the gap."""
+    from django.http import HttpResponse
+
+    client.force_login(cast.bob)
+    response = HttpResponse(f"<p>{cast.mia.full_name}</p>")
+    problems = _check(cast, cast.bob, response, _last_entry_id(), "planted")
+    assert problems == ["planted: bob saw Mia, logged 0×"]
+
+
+# --- Public pages, sign-ins and the log itself --------------------------------------------------
+
+
+def test_public_pages_show_no_child(cast, client):
+    client.force_login(cast.alice)
+    for name in sorted(PUBLIC - {"login", "logout", "planning-feed"}):
+        url = reverse(name)
+        for response in (client.get(url), client.post(url, {})):
+            assert _shown_children(cast, response) == set(), name
+
+
+def test_sign_in_sign_out_and_failed_sign_in_are_logged(cast, client):
+    from tests.conftest import PASSWORD
+
+    before = _last_entry_id()
+    client.get(reverse("login"))
+    assert not AuditEntry.objects.filter(id__gt=before).exists()
+    client.post(reverse("login"), {"username": "bob", "password": "forkert"})
+    client.post(reverse("login"), {})  # an empty form never reaches authentication
+    client.post(reverse("login"), {"username": "bob", "password": PASSWORD})
+    client.post(reverse("logout"))
+    rows = list(
+        AuditEntry.objects.filter(id__gt=before)
+        .order_by("id")
+        .values_list("action", "object_label", "actor__username")
+    )
+    assert rows == [
+        ("login_failed", "bob", None),
+        ("login", "bob", "bob"),
+        ("logout", "bob", "bob"),
+    ]
+
+
+def test_reading_the_audit_log_is_logged(cast, client):
+    client.force_login(cast.alice)
+    before = _last_entry_id()
+    client.get(reverse("audit-log"), {"user": "bob"})
+    entry = AuditEntry.objects.get(id__gt=before)
+    assert (entry.actor, entry.action, entry.object_type) == (cast.alice, "search", "auditlog")
+
+
+def test_the_calendar_feed_logs_the_children_it_shows(cast, client):
+    """The feed has no sign-in: its reads are logged for the feed's owner."""
+    from inklusio.planning.models import CalendarFeed
+
+    for user in cast.users:
+        feed, _ = CalendarFeed.objects.get_or_create(
+            user=user, defaults={"municipality_id": user.municipality_id}
+        )
+        before = _last_entry_id()
+        response = client.get(reverse("planning-feed", args=[feed.token]))
+        assert response.status_code == 200
+        assert _check(cast, user, response, before, "feed") == []
