@@ -141,8 +141,10 @@ def _check(cast, user, response, after_id: int, label: str) -> list[str]:
 
 
 def _invalid_bodies(view: str) -> list[dict]:
-    """An empty form (per action on pages with several): every required field missing."""
-    return [{"action": action} for action in ACTIONS.get(view, [""])]
+    """A form with every required field missing (per action on pages with several). Not an
+    empty body: a view sees that as no post at all (`request.POST or None`) and shows the
+    form unbound, not refused."""
+    return [{"action": action, "walk": "garbage"} for action in ACTIONS.get(view, [""])]
 
 
 def _walk(cast, client, walk: Walk) -> list[str]:
@@ -234,3 +236,62 @@ def test_the_calendar_feed_logs_the_children_it_shows(cast, client):
         response = client.get(reverse("planning-feed", args=[feed.token]))
         assert response.status_code == 200
         assert _check(cast, user, response, before, "feed") == []
+
+
+# --- Reads the name-in-the-answer oracle cannot see or count ------------------------------------
+
+
+def _reads_since(after_id: int):
+    return AuditEntry.objects.filter(id__gt=after_id, action__in=READS)
+
+
+class TestReadsTheOracleCannotSee:
+    def test_a_refused_plan_edit_logs_the_plan_it_shows_again(self, cast, client):
+        """The plan form shows Mia's plan (its problem, goals) without her name."""
+        client.force_login(cast.bob)
+        before = _last_entry_id()
+        url = reverse("plan-edit", args=[cast.plan_mia.public_id])
+        response = client.post(url, {"title": ""})
+        assert response.status_code == 200 and response.context["form"].errors
+        reads = _reads_since(before)
+        assert [(e.object_type, e.child_id) for e in reads] == [("actionplan", cast.mia.public_id)]
+
+    def test_the_course_pages_child_picker_is_logged_in_the_same_entry(self, cast, client):
+        """Bob may add any child at Bøgely to his course: the picker names children he does
+        not otherwise see, and the page's one entry links them with the participants."""
+        from tests.conftest import make_child
+
+        lars = make_child(cast.ishoj, cast.boegely, "Lars", "0304224567")
+        client.force_login(cast.bob)
+        before = _last_entry_id()
+        page = client.get(reverse("course-detail", args=[cast.course_boegely.public_id]))
+        assert "Lars Testesen" in page.content.decode()
+        (entry,) = _reads_since(before)
+        assert set(entry.children.values_list("child_id", flat=True)) == {
+            cast.mia.public_id,
+            lars.public_id,
+        }
+
+    def test_a_course_page_is_one_entry_however_many_children_it_shows(self, cast, client):
+        from inklusio.courses.models import Participant
+        from tests.conftest import make_child
+
+        lars = make_child(cast.ishoj, cast.boegely, "Lars", "0304224567")
+        Participant.objects.create(
+            municipality=cast.ishoj, course=cast.course_boegely, child=lars, role="role_model"
+        )
+        client.force_login(cast.sara)
+        before = _last_entry_id()
+        client.get(reverse("course-detail", args=[cast.course_boegely.public_id]))
+        assert _reads_since(before).count() == 1
+        assert AuditEntryChild.objects.filter(entry__id__gt=before).count() == 2
+
+    def test_the_audit_log_links_the_children_it_names(self, cast, client):
+        client.force_login(cast.bob)
+        client.get(reverse("child-detail", args=[cast.mia.public_id]))
+        client.force_login(cast.alice)
+        before = _last_entry_id()
+        client.get(reverse("audit-log"), {"user": "bob"})
+        entry = AuditEntry.objects.get(id__gt=before)
+        assert entry.object_type == "auditlog"
+        assert list(entry.children.values_list("child_name", flat=True)) == ["Mia Testesen"]
