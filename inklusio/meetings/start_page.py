@@ -29,6 +29,10 @@ def section(user: User) -> dict | None:
     return {
         "template": "meetings/_start_panel.html",
         "rows": rows,
+        # A pedagogue is shown the children they know on each agenda.
+        "children": [
+            child for row in rows for child in row["advice"]["known"] if user.role == Role.PEDAGOGUE
+        ],
         "cards": [
             {
                 "figure": len(rows),

@@ -16,19 +16,21 @@ from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersi
 from inklusio.plans.services import acknowledgement_status, follow_up_due
 
 
-def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
+def plans_for(user: User, *, status: str = "open", log: bool = True) -> list[ActionPlan]:
+    """The plan list; logged as a list read unless the caller logs what it shows itself."""
     plans = access.plans_visible_to(user).select_related("child", "course", "institution", "owner")
     if status == "open":
         plans = plans.exclude(status=ActionPlan.Status.CLOSED)
     elif status:
         plans = plans.filter(status=status)
     rows = list(plans.prefetch_related("meetings")[:300])
-    audit_listing(
-        actor=user,
-        object_type="actionplan",
-        search_term=f"handleplaner {status or '(alle)'}",
-        children=[plan.child for plan in rows if plan.child is not None],
-    )
+    if log:
+        audit_listing(
+            actor=user,
+            object_type="actionplan",
+            search_term=f"handleplaner {status or '(alle)'}",
+            children=[plan.child for plan in rows if plan.child is not None],
+        )
     today = timezone.localdate()
     for plan in rows:
         held = [meeting.date for meeting in plan.meetings.all() if meeting.held]
@@ -112,9 +114,9 @@ def owners_for(user: User) -> QuerySet[User]:
     return owners
 
 
-def overdue_follow_ups(user: User) -> list[ActionPlan]:
+def overdue_follow_ups(user: User, *, log: bool = True) -> list[ActionPlan]:
     """Plans the user answers for whose follow-up date has passed."""
-    plans = [plan for plan in plans_for(user) if plan.follow_up_overdue]
+    plans = [plan for plan in plans_for(user, log=log) if plan.follow_up_overdue]
     if user.role in {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.CORPS_LEADER}:
         return plans
     return [plan for plan in plans if plan.owner_id == user.pk]
@@ -127,5 +129,5 @@ def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
             participants=user, held=True, plan__status=ActionPlan.Status.ACTIVE
         )
         .exclude(acknowledgements__user=user)
-        .select_related("plan")
+        .select_related("plan__child")
     )

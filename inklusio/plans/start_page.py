@@ -11,7 +11,8 @@ from inklusio.plans import selectors
 def section(user: User) -> dict | None:
     if not access.can_use_plans(user):
         return None
-    overdue = selectors.overdue_follow_ups(user)
+    # The start page logs the children of all its panels at once (core.selectors).
+    overdue = selectors.overdue_follow_ups(user, log=False)
     waiting = selectors.waiting_acknowledgements(user)
     if not overdue and not waiting and user.role in {"guardian", "partner"}:
         return None
@@ -19,6 +20,7 @@ def section(user: User) -> dict | None:
         "template": "plans/_start_panel.html",
         "overdue": overdue,
         "waiting": waiting,
+        "children": [plan.child for plan in overdue] + [m.plan.child for m in waiting],
         "cards": [
             {
                 "figure": len(overdue),

@@ -320,9 +320,10 @@ REASSESSMENT_NOTICE_DAYS = 60
 
 
 def reassessments(
-    user: User, *, within_days: int = REASSESSMENT_NOTICE_DAYS
+    user: User, *, within_days: int = REASSESSMENT_NOTICE_DAYS, log: bool = True
 ) -> dict[str, list[Decision]]:
-    """Grants whose yearly re-assessment is overdue or due soon (for the committee)."""
+    """Grants whose yearly re-assessment is overdue or due soon (for the committee); logged as
+    a list read unless the caller logs what it shows itself."""
     if not access.can_decide(user):
         return {"overdue": [], "upcoming": []}
     today = timezone.localdate()
@@ -337,10 +338,11 @@ def reassessments(
         "overdue": list(grants.filter(reassessment_due__lt=today)),
         "upcoming": list(grants.filter(reassessment_due__gte=today, reassessment_due__lte=horizon)),
     }
-    children = [d.child for d in found["overdue"] + found["upcoming"]]
-    audit_listing(
-        actor=user, object_type="decision", search_term="revurderinger", children=children
-    )
+    if log:
+        children = [d.child for d in found["overdue"] + found["upcoming"]]
+        audit_listing(
+            actor=user, object_type="decision", search_term="revurderinger", children=children
+        )
     return found
 
 

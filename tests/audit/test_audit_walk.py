@@ -21,6 +21,8 @@ import pytest
 from django.urls import reverse
 
 from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
+from inklusio.meetings.models import AgendaItem, DiscussionConsent
+from tests.conftest import TODAY
 from tests.core.test_access_matrix import ACTIONS, MATRIX, PUBLIC, Case, _url, _url_names
 
 HELP_TEXT = re.compile(r'<span class="form-hint"[^>]*>.*?</span>', re.DOTALL)
@@ -295,3 +297,60 @@ class TestReadsTheOracleCannotSee:
         entry = AuditEntry.objects.get(id__gt=before)
         assert entry.object_type == "auditlog"
         assert list(entry.children.values_list("child_name", flat=True)) == ["Mia Testesen"]
+
+    def test_the_start_page_logs_every_child_its_panels_name_in_one_entry(self, cast, client):
+        """Bob's consultative meeting has Lars on the agenda, whom Bob knows from his course
+        (not from a plan): the meetings panel names Lars, and the page's entry has him."""
+        from inklusio.courses.models import Participant
+        from tests.conftest import make_child
+
+        lars = make_child(cast.ishoj, cast.boegely, "Lars", "0304224567")
+        Participant.objects.create(
+            municipality=cast.ishoj, course=cast.course_boegely, child=lars, role="case"
+        )
+        consent = DiscussionConsent.objects.create(
+            municipality=cast.ishoj,
+            child=lars,
+            given_by="Lars' mor",
+            given_on=TODAY,
+            professions=["psychologist"],
+            recorded_by=cast.alice,
+        )
+        AgendaItem.objects.create(
+            municipality=cast.ishoj,
+            meeting=cast.consultative_boegely,
+            kind="child",
+            child=lars,
+            consent=consent,
+            topic="Sprog",
+            added_by=cast.alice,
+        )
+        client.force_login(cast.bob)
+        before = _last_entry_id()
+        page = client.get(reverse("start")).content.decode()
+        assert "Lars Testesen" in page
+        (entry,) = _reads_since(before)
+        assert entry.object_type == "startpage"
+        assert lars.public_id in set(entry.children.values_list("child_id", flat=True))
+
+    def test_a_support_slot_in_the_weekly_plan_names_no_child(self, cast, client):
+        """The weekly plan shows pedagogues and institutions by half-day; a support slot's
+        child is kept for planning and shown to nobody."""
+        from inklusio.planning.models import PlanSlot
+
+        PlanSlot.objects.create(
+            municipality=cast.ishoj,
+            plan=cast.plan,
+            pedagogue=cast.bob,
+            day=0,
+            half=0,
+            institution=cast.boegely,
+            function="support",
+            child=cast.mia,
+        )
+        url = reverse("planning-plan", args=[cast.plan.public_id])
+        for user in (cast.alice, cast.cora, cast.bob, cast.sara):
+            client.force_login(user)
+            page = client.get(url)
+            assert "Bøgely (S)" in page.content.decode() or user == cast.sara, user
+            assert _shown_children(cast, page) == set(), user
