@@ -103,3 +103,33 @@ class TestNamedItemsOnlyForThoseWhoNeedToKnow:
     def test_the_attendance_advice_names_no_hidden_child(self, cast, outsiders, client):
         page = _page(client, outsiders["nina"], cast.consultative_boegely)
         assert "Bob Testesen bør deltage: kender et barn på dagsordenen." in page
+
+
+class TestEndedRelations:
+    def test_an_arranger_or_resource_pedagogue_whose_relation_ended_sees_nothing(
+        self, cast, ended, client
+    ):
+        """Arranging the meeting or being its resource pedagogue shows every item, but only
+        while the person may see the meeting at all: petra's attachment to Bøgely ended
+        yesterday, mads moved to Elverhøj."""
+        meeting = cast.consultative_boegely
+        meeting.resource_pedagogue, meeting.created_by = ended.petra, ended.mads
+        meeting.save()
+        url = reverse("consultative-detail", args=[meeting.public_id])
+        for user in (ended.petra, ended.mads):
+            client.force_login(user)
+            assert client.get(url).status_code == 404, user
+            item = reverse("recommendation-add", args=[cast.item_mia.public_id])
+            assert client.post(item, {"text": "Råd"}).status_code == 404, user
+
+    def test_a_partner_whose_invitation_to_mia_expired_sees_her_item_only_as_invited_to_the_meeting(
+        self, cast, ended, client
+    ):
+        """Ida's invitation to Mia's case ended yesterday: the meeting alone does not show her
+        Mia; invited to the meeting, she sees Mia's item because the consent names her
+        profession."""
+        url = reverse("consultative-detail", args=[cast.consultative_boegely.public_id])
+        client.force_login(ended.ida)
+        assert client.get(url).status_code == 404
+        cast.consultative_boegely.partners.add(ended.ida)
+        assert "Mia Testesen" in client.get(url).content.decode()
