@@ -2,7 +2,7 @@
 with an invalid POST, and the log checked after each request.
 
 The oracle: the cast's children whose name, CPR number or public id the answer shows (a page, a
-re-rendered form with errors, a PDF, an .ics, a CSV/XLSX file, a JSON answer) must each have
+re-rendered form with errors, a PDF, an .ics, a CSV file, a JSON answer) must each have
 exactly one read logged for that user by that request (an entry's child or one of its child
 rows), and no child is logged twice for one request. Answers that show no child need no entry.
 Reads the oracle cannot see (a plan form without the child's name, a picker of children the
