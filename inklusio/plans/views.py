@@ -260,7 +260,7 @@ def plan_pdf(request, public_id):
 
 @login_required
 def adjustment_propose(request, public_id):
-    plan = selectors.plan_for_user(request.user, public_id, log=request.method == "GET")
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_propose_adjustment(request.user, plan):
         raise Http404
     form = AdjustmentForm(request.POST or None, initial={"strategies": plan.strategies})
@@ -275,6 +275,8 @@ def adjustment_propose(request, public_id):
         else:
             messages.success(request, _("Forslaget er sendt til planens ansvarlige."))
             return redirect(plan)
+    # Logged once allowed and rendered: the form shows the plan's strategies.
+    audit_shown(actor=request.user, obj=plan, children=[plan.child])
     return render(
         request,
         "plans/simple_form.html",

@@ -25,7 +25,7 @@ from django.urls import reverse
 from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
 from inklusio.meetings.models import AgendaItem, DiscussionConsent
 from tests.conftest import TODAY
-from tests.core.test_access_matrix import ACTIONS, MATRIX, PUBLIC, Case, _url, _url_names
+from tests.core.test_access_matrix import ACTIONS, ALL, MATRIX, PUBLIC, Case, _url, _url_names
 
 HELP_TEXT = re.compile(r'<span class="form-hint"[^>]*>.*?</span>', re.DOTALL)
 # The entries that count as a use of a child's data shown to the user.
@@ -176,6 +176,20 @@ def test_every_child_shown_is_logged_once(cast, client, walk):
     assert not problems, "\n".join(["Children shown without exactly one logged read:", *problems])
 
 
+@pytest.mark.parametrize("walk", WALKS, ids=lambda w: f"{w.view}[{w.target or '-'}]")
+def test_a_refused_request_logs_no_child(cast, client, walk):
+    """Everyone else gets 404 (the matrix); a 404 has shown nothing, so it logs no child."""
+    url = _url(cast, Case(walk.view, walk.target, frozenset(walk.users)))
+    for username in sorted(ALL - set(walk.users)):
+        user = getattr(cast, username)
+        client.force_login(user)
+        before = _last_entry_id()
+        client.get(url)
+        for body in _invalid_bodies(walk.view):
+            client.post(url, body)
+        assert not _logged_children(user, before), f"{username} refused {walk.view}, logged"
+
+
 # --- The oracle itself can fail -----------------------------------------------------------------
 
 
@@ -277,6 +291,16 @@ class TestReadsTheOracleCannotSee:
         before = _last_entry_id()
         url = reverse("plan-edit", args=[cast.plan_mia.public_id])
         response = client.post(url, {"title": ""})
+        assert response.status_code == 200 and response.context["form"].errors
+        reads = _reads_since(before)
+        assert [(e.object_type, e.child_id) for e in reads] == [("actionplan", cast.mia.public_id)]
+
+    def test_a_refused_adjustment_logs_the_plan_it_shows_again(self, cast, client):
+        """The adjustment form shows the plan's strategies without the child's name."""
+        client.force_login(cast.sara)
+        before = _last_entry_id()
+        url = reverse("plan-adjust", args=[cast.plan_mia.public_id])
+        response = client.post(url, {"reason": ""})
         assert response.status_code == 200 and response.context["form"].errors
         reads = _reads_since(before)
         assert [(e.object_type, e.child_id) for e in reads] == [("actionplan", cast.mia.public_id)]
