@@ -43,8 +43,15 @@ def course_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True)
         public_id=public_id,
     )
     if log:
-        for participant in course.participants.select_related("child").filter(child__isnull=False):
-            audit_record(actor=user, action=AuditAction.READ, obj=course, child=participant.child)
+        children = [
+            participant.child
+            for participant in course.participants.select_related("child").filter(
+                child__isnull=False
+            )
+        ]
+        if children:
+            # One entry for the course read, with a link row per child (one bulk insert).
+            audit_record(actor=user, action=AuditAction.READ, obj=course, children=children)
     return course
 
 

@@ -1,10 +1,15 @@
 """Reads of consultative meetings, scoped by inklusio.access; an agenda with named children is logged."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
+from inklusio.children.models import Child
 from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
@@ -27,9 +32,54 @@ def consultative_meeting_for_user(
         consultative_meetings_for(user), public_id=public_id
     )
     if log:
-        for item in meeting.items.filter(child__isnull=False).select_related("child"):
-            audit_record(actor=user, action=AuditAction.READ, obj=meeting, child=item.child)
+        children = [
+            item.child for item in meeting.items.filter(child__isnull=False).select_related("child")
+        ]
+        if children:
+            # One entry for the agenda read, with a link row per child (bulk), however many.
+            audit_record(actor=user, action=AuditAction.READ, obj=meeting, children=children)
     return meeting
+
+
+def attendance_advice_for(meetings: Iterable[ConsultativeMeeting]) -> list[dict[str, Any]]:
+    """`services.attendance_advice` for many meetings at once (the start page), in four
+    queries however many meetings and children: each meeting with its advice."""
+    from inklusio.courses.models import Participant
+    from inklusio.plans.models import ActionPlan, PlanMeeting
+
+    meetings = list(meetings)
+    children_of: dict[int, list[Child]] = defaultdict(list)
+    items = AgendaItem.objects.filter(meeting__in=[m.pk for m in meetings], child__isnull=False)
+    for item in items.select_related("child").order_by("meeting_id", "position", "pk"):
+        if item.child is not None:
+            children_of[item.meeting_id].append(item.child)
+    child_ids = {child.pk for children in children_of.values() for child in children}
+    known: set[tuple[int, int]] = set()  # (child, pedagogue) pairs who know each other
+    if child_ids:
+        known |= set(
+            Participant.objects.filter(child_id__in=child_ids).values_list(
+                "child_id", "course__pedagogue_id"
+            )
+        )
+        known |= set(
+            ActionPlan.objects.filter(child_id__in=child_ids).values_list("child_id", "owner_id")
+        )
+        known |= set(
+            PlanMeeting.participants.through.objects.filter(
+                planmeeting__plan__child_id__in=child_ids
+            ).values_list("planmeeting__plan__child_id", "user_id")
+        )
+    rows = []
+    for meeting in meetings:
+        children = children_of[meeting.pk]
+        pedagogue_id = meeting.resource_pedagogue_id
+        if pedagogue_id is None or not children:
+            advice: dict[str, Any] = {"needed": False, "known": []}
+        else:
+            found = [child for child in children if (child.pk, pedagogue_id) in known]
+            advice = {"needed": bool(found), "known": found}
+        rows.append({"meeting": meeting, "advice": advice})
+    return rows
 
 
 def item_for_user(user: User, public_id: str) -> AgendaItem:
