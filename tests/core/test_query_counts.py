@@ -39,10 +39,11 @@ from inklusio.planning.models import (
     PlanSlot,
 )
 from inklusio.plans import services as plan_services
-from inklusio.plans.models import Goal
+from inklusio.plans.models import Adjustment, Goal, PlanMeeting
 from inklusio.referrals.models import (
     CommitteeMeeting,
     Decision,
+    DecisionLetter,
     Offer,
     Referral,
     VisitationPeriod,
@@ -153,7 +154,37 @@ def grow(cast, start: int, stop: int) -> None:
             participants=[cast.bob, cast.sara, cast.gert],
         )
         plan_services.plan_meeting_hold(actor=cast.bob, meeting=held, note="")
+        # Mia's own case grows too: her plan's goals, meetings and proposed adjustments, her
+        # decision's letters, referrals and a place in every grown course (child, plan and
+        # decision pages).
         Goal.objects.create(municipality=ishoj, plan=cast.plan_mia, position=k + 1, text=f"Mål {k}")
+        follow_up = PlanMeeting.objects.create(
+            municipality=ishoj,
+            plan=cast.plan_mia,
+            kind="follow_up",
+            date=TODAY + datetime.timedelta(days=k + 1),
+            created_by=cast.bob,
+        )
+        follow_up.participants.set([cast.bob, cast.sara, cast.gert])
+        Adjustment.objects.create(
+            municipality=ishoj, plan=cast.plan_mia, proposed_by=cast.sara, reason=f"Ændring {k}"
+        )
+        DecisionLetter.objects.create(
+            municipality=ishoj,
+            decision=cast.decision_mia,
+            version=k + 2,
+            pdf=b"%PDF-1.4",
+            sha256="0" * 64,
+            created_by=cast.alice,
+        )
+        Referral.objects.create(
+            municipality=ishoj,
+            child=cast.mia,
+            offer=Offer.RESOURCE_GROUP_PLACE,
+            category="contact_behaviour",
+            description=f"Tilføjelse {k}",
+            referred_by=cast.pia,
+        )
         task = ResourceTask.objects.create(
             municipality=ishoj,
             institution=cast.boegely,
@@ -172,6 +203,9 @@ def grow(cast, start: int, stop: int) -> None:
             planned_end=TODAY + datetime.timedelta(days=90),
             pedagogue=cast.bob,
             created_by=cast.bob,
+        )
+        Participant.objects.create(
+            municipality=ishoj, course=course, child=cast.mia, role=Participant.Role.CASE
         )
         for target in (course, cast.course_boegely):
             participant = Participant.objects.create(
