@@ -384,7 +384,8 @@ def _statistics_tables() -> list[str]:
 
 
 NOT_GUARDED = {
-    **dict.fromkeys(PUBLIC, "open to anyone or a redirect; reads no rows"),
+    **dict.fromkeys(PUBLIC - {"planning-feed"}, "sign-in, language, health or API schema"),
+    "planning-feed": "an iCalendar file of one pedagogue's weeks, opened by its token",
     # Form actions: POST only, they redirect or show their form again.
     **dict.fromkeys(
         (

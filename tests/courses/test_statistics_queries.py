@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from inklusio.children.models import Child
 from inklusio.courses.models import Course, EffectMeasure, Participant, Session
 from inklusio.reports.registry import build_table
 from tests.conftest import TODAY, make_child
@@ -29,12 +30,10 @@ def _course(municipality, institution, pedagogue, *, held, cancelled, scores, ki
         pedagogue=pedagogue,
         created_by=pedagogue,
     )
-    for k, (start, end) in enumerate(scores):
+    for start, end in scores:
+        serial = Child.objects.count()  # a CPR-shaped number of its own per child, born 2021
         child = make_child(
-            municipality,
-            institution,
-            f"B{Course.objects.count()}{k}",
-            f"0{Course.objects.count()}0121{municipality.pk}{k:02d}",
+            municipality, institution, f"B{serial}", f"{1 + serial % 28:02d}0121{serial:04d}"
         )
         participant = Participant.objects.create(
             municipality=municipality, course=course, child=child, role="case"
