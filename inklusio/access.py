@@ -650,3 +650,10 @@ def can_use_plans(user: User) -> bool:
 def can_view_failed_jobs(user: User) -> bool:
     """The administration follows up on the municipality's failed background jobs."""
     return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_request_jobs(user: User) -> bool:
+    """Who orders background work (statistics workbooks and annual reports) and fetches the files
+    from `/filer/`; the administration also follows up failed jobs there. Everyone may open the
+    page, but only these roles have a reason to, so only they get it in the menu."""
+    return can_view_statistics(user) or can_view_failed_jobs(user)
