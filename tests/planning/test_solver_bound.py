@@ -114,7 +114,7 @@ def _true_optimum(problem):
                 cost.append(w.dropped_pair * (1 - var))
             else:
                 cost.append(w.new_pair * var)
-        for place, kind in p.current_attachments.items():
+        for place in p.current_attachments:
             if place not in institutions:
                 cost.append(w.dropped_pair)
         # Each day with both halves free takes exactly one pattern (morning, afternoon).
