@@ -16,6 +16,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from inklusio.planning.generator import generate, with_previous_plan
+from inklusio.planning.models import WeeklyPlan
 from inklusio.planning.solver import (
     SLOTS,
     Assignment,
@@ -212,3 +213,15 @@ def test_the_same_week_gives_the_same_plan(monkeypatch, size, budget):
         second.objective,
         second.best_bound,
     )
+
+
+def test_the_plan_page_says_in_danish_which_limit_stopped_the_solver(corps, client_for):
+    WeeklyPlan.objects.filter(pk=corps.plan.pk).update(
+        solver_status="DETERMINISTIC_LIMIT", objective=1000.0, best_bound=987.0, gap=0.013
+    )
+
+    page = client_for(corps.cora).get(corps.plan.get_absolute_url()).content.decode()
+
+    assert "stoppede ved sin faste arbejdsgrænse" in page
+    assert "højst 1,3 % fra den bedst mulige plan" in page
+    assert "DETERMINISTIC_LIMIT" not in page

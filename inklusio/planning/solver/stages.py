@@ -314,6 +314,8 @@ def _solve_part(
             if evaluate(part, whole.assignments) < objective:
                 best = whole.assignments
                 objective = evaluate(part, best)
+    best = _trim(part, best)
+    objective = evaluate(part, best)
     if objective <= bound + 1e-6:
         stopped_by = full.PROVEN
     elif stopped_by == full.PROVEN:
@@ -321,6 +323,28 @@ def _solve_part(
         # whole objective (stage 1 proves its relaxation, for example).
         stopped_by = full.DETERMINISTIC_LIMIT
     return _PartResult(best, objective, bound, stopped_by, first)
+
+
+def _trim(problem: PlanningProblem, plan: list[Assignment]) -> list[Assignment]:
+    """Resource half-days beyond an institution's demand are dropped when that costs nothing
+    (the models may keep them, as they are free); ones that keep a pairing or last week's
+    weekday stay. The objective never rises, so a proof still holds."""
+    demand = {i.id: i.resource_demand_half_days for i in problem.institutions}
+    locked = set(problem.locked)
+    given: dict[str, int] = defaultdict(int)
+    for a in plan:
+        if Function(a.function) == Function.RESOURCE:
+            given[a.institution_id] += 1
+    cost = evaluate(problem, plan)
+    for a in sorted(plan, key=lambda a: (a.institution_id, a.pedagogue_id, a.slot), reverse=True):
+        surplus = given[a.institution_id] > demand.get(a.institution_id, 0)
+        if Function(a.function) != Function.RESOURCE or a in locked or not surplus:
+            continue
+        shorter = [b for b in plan if b != a]
+        if evaluate(problem, shorter) <= cost:
+            plan, cost = shorter, evaluate(problem, shorter)
+            given[a.institution_id] -= 1
+    return plan
 
 
 def solve(
