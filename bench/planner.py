@@ -22,8 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from inklusio.planning.generator import generate, with_previous_plan
 from inklusio.planning.solver import (
     SLOTS,
+    Assignment,
     check_hard_rules,
     greedy,
+    greedy_assignments,
     pairs_of,
     replan,
     solve,
@@ -84,6 +86,36 @@ def run_plans(sizes, seeds) -> None:
             sys.stdout.flush()
 
 
+def run_moved_week(seeds) -> None:
+    """A harder week: last week is not the solver's own plan but the greedy plan a day later, so
+    keeping last week's weekdays pulls against the pairings."""
+    print("\n## Ishøj size, last week = greedy plan moved a day\n")
+    _row(["inst/ped", "seed", "status", "solve s", "objective", "bound", "gap %"])
+    for seed in seeds:
+        problem = generate(10, 8, seed)
+        moved = [
+            Assignment(
+                a.pedagogue_id, ((a.slot[0] + 1) % 5, a.slot[1]), a.institution_id, a.function
+            )
+            for a in greedy_assignments(problem)
+        ]
+        problem = with_previous_plan(problem, moved)
+        result = solve(problem, time_limit_s=TIME_LIMITS[8])
+        assert not check_hard_rules(problem, result.assignments)
+        _row(
+            [
+                "10/8",
+                str(seed),
+                result.status.replace("DETERMINISTIC_LIMIT", "DET_LIMIT"),
+                f"{result.solve_time_s:.2f}",
+                f"{result.objective:.0f}",
+                f"{result.best_bound:.0f}",
+                f"{100 * result.gap:.2f}",
+            ]
+        )
+        sys.stdout.flush()
+
+
 def run_replans(pedagogue_counts, samples: int = 50) -> None:
     print("\n## Re-plan after one pedagogue's absence for one day\n")
     _row(["pedagogues", "p50 ms", "p95 ms", "max ms", "lost avg", "pairs chg"])
@@ -124,6 +156,7 @@ def main() -> None:
         run_replans([8, 30], samples=20)
     else:
         run_plans(SIZES, seeds=[1, 2, 3])
+        run_moved_week(seeds=[1, 2, 3])
         run_replans([8, 30, 100, 300])
 
 

@@ -53,7 +53,7 @@ class PartOutcome:
 
 
 # Safety net on the clock: a multiple of the deterministic budget, plus a constant.
-WALL_FACTOR, WALL_EXTRA_S = 4.0, 2.0
+WALL_FACTOR, WALL_EXTRA_S = 10.0, 2.0
 
 
 def configure(solver: cp_model.CpSolver, deterministic_limit: float, workers: int) -> float:
