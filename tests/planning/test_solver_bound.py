@@ -13,6 +13,8 @@ pedagogue or none (`inklusio/planning/solver/full.py`).
 import itertools
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from inklusio.planning.generator import generate, with_previous_plan
@@ -27,6 +29,7 @@ from inklusio.planning.solver import (
 )
 from inklusio.planning.solver import full as solver_full
 from tests.planning.hard_rules import broken_rules
+from tests.planning.test_solver import problems
 
 
 def _shifted_previous_week(problem):
@@ -159,7 +162,8 @@ def _true_optimum(problem):
                     and sum(1 for a in plan if a.child_id == c.id) < c.demand_half_days
                 )
             plan.append(Assignment(pedagogue_id, slot, place, kind, child))
-    return plan, solver.objective_value
+    assert solver.objective_value == pytest.approx(round(solver.objective_value))
+    return plan, round(solver.objective_value)
 
 
 SMALL_WEEKS = [
@@ -225,3 +229,29 @@ def test_the_plan_page_says_in_danish_which_limit_stopped_the_solver(corps, clie
     assert "stoppede ved sin faste arbejdsgrænse" in page
     assert "højst 1,3 % fra den bedst mulige plan" in page
     assert "DETERMINISTIC_LIMIT" not in page
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.data())
+def test_on_random_small_weeks_the_bound_is_never_above_the_true_optimum(problem, data):
+    # Random attachments, contracts, absences, institution limits and last weeks, no districts.
+    previous = data.draw(
+        st.lists(
+            st.builds(
+                Assignment,
+                st.sampled_from([p.id for p in problem.pedagogues]),
+                st.sampled_from(SLOTS),
+                st.sampled_from([i.id for i in problem.institutions]),
+                st.just(Function.RESOURCE),
+            ),
+            max_size=6,
+        )
+    )
+    problem = with_previous_plan(problem, previous)
+    _best_plan, optimum = _true_optimum(problem)
+
+    result = solve(problem, time_limit_s=5)
+
+    assert result.best_bound <= optimum <= result.objective
+    if result.status == "OPTIMAL":
+        assert result.objective == optimum

@@ -16,6 +16,7 @@ result says which limit stopped the search.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -50,6 +51,12 @@ class _StageOne:
     bound: float
     deterministic_time: float
     first_solution_s: float | None
+
+
+def _integral(bound: float) -> float:
+    """Every weight is a whole number, so every plan's cost is: a bound may be rounded up (which
+    also removes the solver's floating-point noise, as in 21.000000000000014)."""
+    return float(math.ceil(bound - 1e-6))
 
 
 def _choose_pairings(
@@ -200,7 +207,7 @@ def _choose_pairings(
         },
         need=need,
         stopped_by=full.why_stopped(solver, status, wall),
-        bound=solver.best_objective_bound,
+        bound=_integral(solver.best_objective_bound),
         deterministic_time=solver.response_proto.deterministic_time,
         first_solution_s=callback.first,
     )
@@ -309,7 +316,7 @@ def _solve_part(
     if objective > bound + 1e-6 and remaining > 0.01:
         whole = full.solve_part(part, best, remaining, workers)
         if whole is not None:
-            bound = max(bound, whole.bound)
+            bound = max(bound, _integral(whole.bound))
             stopped_by = whole.stopped_by if stopped_by != full.WALL_CLOCK_LIMIT else stopped_by
             if evaluate(part, whole.assignments) < objective:
                 best = whole.assignments
