@@ -1,6 +1,22 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
+from axes.backends import AxesStandaloneBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """First in AUTHENTICATION_BACKENDS: refuses every sign-in from a username + address that
+    has failed too often (django-axes, settings AXES_*). It signs no one in itself.
+
+    Every sign-in of the application passes the request (the login form does). Without one
+    there is no address to count by, so the check is left to the request-less callers that
+    remain: the test client's `login()` and the shell."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
 
 class InklusioBackend(ModelBackend):
     """Demo accounts (known passwords) can never sign in when demo logins are disabled."""
