@@ -1,7 +1,6 @@
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-
-from axes.backends import AxesStandaloneBackend
 
 
 class LockoutBackend(AxesStandaloneBackend):
