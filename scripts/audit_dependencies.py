@@ -130,7 +130,7 @@ def audit(
             more = f" and {len(unchecked) - 10} more" if len(unchecked) > 10 else ""
             out(f"  Not checked: {shown}{more}.")
             out(f"  Reason given: {next(iter(unchecked.values()))}")
-        out("  Run `make audit` where pypi.org or api.osv.dev can be reached.")
+        out("  Run `make audit` where PyPI's JSON API or the OSV service can be reached.")
         out("=" * 78)
     if vulnerable:
         out(f"FAILED: known vulnerabilities in {len(vulnerable)} package(s) of {requirements}.")

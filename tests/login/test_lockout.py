@@ -147,3 +147,10 @@ class TestFailuresInTheAuditLog:
         assert attempt.failures_since_start == 2 and attempt.ip_address == "10.0.0.7"
         assert typed not in stored and PASSWORD not in stored
         assert attempt.username.startswith("user#")
+
+    def test_counts_older_than_the_cool_off_are_removed_by_the_next_try(self, cast, client):
+        fail(client, "bob", 2)
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+            fail(client, "sara", 1, address="10.0.0.9")
+            assert AccessAttempt.objects.count() == 1
+            assert AccessAttempt.objects.get().ip_address == "10.0.0.9"

@@ -29,7 +29,7 @@ OSV_DOWN = (
     1,
     "",
     "Traceback (most recent call last):\n  ...\nrequests.exceptions.ConnectionError: "
-    "Failed to resolve 'api.osv.dev'\n",
+    "Failed to resolve the OSV service's host\n",
 )
 
 
