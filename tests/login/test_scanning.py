@@ -105,6 +105,99 @@ def test_a_vulnerability_found_while_other_packages_went_unchecked_still_fails()
     assert "WARNING: 1 of 2 packages" in output
 
 
+def _advisory_db(folder):
+    """A local advisory database: one OSV record as JSON, one as YAML (PyPA's layout)."""
+    (folder / "vulns" / "django").mkdir(parents=True)
+    (folder / "vulns" / "django" / "PYSEC-2026-7.json").write_text(
+        json.dumps(
+            {
+                "id": "PYSEC-2026-7",
+                "modified": "2026-11-20T08:00:00Z",
+                "aliases": ["CVE-2026-7"],
+                "affected": [
+                    {
+                        "package": {"ecosystem": "PyPI", "name": "Django"},
+                        "ranges": [
+                            {
+                                "type": "ECOSYSTEM",
+                                "events": [
+                                    {"introduced": "5.2"},
+                                    {"fixed": "5.2.9"},
+                                    {"introduced": "6.0"},
+                                    {"fixed": "6.0.2"},
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    )
+    (folder / "vulns" / "pillow").mkdir()
+    (folder / "vulns" / "pillow" / "PYSEC-2025-3.yaml").write_text(
+        "id: PYSEC-2025-3\nmodified: '2025-01-02T00:00:00Z'\naffected:\n"
+        "- package: {ecosystem: PyPI, name: pillow}\n  versions: ['10.0.0']\n"
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("django", "pillow", "vulnerable"),
+    [
+        ("5.2.1", "11.0", ["django 5.2.1: PYSEC-2026-7 (CVE-2026-7): fixed in 5.2.9, 6.0.2"]),
+        ("6.0.1", "10.0.0", ["django 6.0.1: PYSEC-2026-7", "pillow 10.0.0: PYSEC-2025-3"]),
+        ("5.2.9", "11.0", []),
+        ("5.1.4", "11.0", []),
+    ],
+)
+def test_without_any_service_a_local_advisory_database_is_used_and_named(
+    tmp_path, django, pillow, vulnerable
+):
+    requirements = tmp_path / "prod.txt"
+    requirements.write_text(
+        f"django=={django} \\\n    --hash=sha256:00\npillow=={pillow} \\\n    --hash=sha256:11\n"
+    )
+    database = _advisory_db(tmp_path / "advisories")
+    lines = []
+    code = audit_dependencies.audit(
+        str(requirements),
+        True,
+        lambda requirements, service: OSV_DOWN,  # no service answers at all
+        lines.append,
+        advisory_db=str(database),
+    )
+    output = "\n".join(lines)
+    assert (
+        "2 packages that no vulnerability service answered for were checked against the "
+        f"LOCAL advisory database {database}" in output
+    )
+    assert "(newest record: 2026-11-20)" in output
+    found = [line for line in lines if line.startswith("VULNERABLE")]
+    assert len(found) == len(vulnerable)
+    assert all(any(f"VULNERABLE {v}" in line for line in found) for v in vulnerable)
+    assert code == (1 if vulnerable else 0)
+    assert "NOT checked" not in output
+    if not vulnerable:
+        assert "OK: all 2 packages" in output and "only against the local advisory" in output
+
+
+def test_an_empty_local_advisory_database_checks_nothing(tmp_path):
+    requirements = tmp_path / "prod.txt"
+    requirements.write_text("django==5.2.1 \\\n    --hash=sha256:00\n")
+    (tmp_path / "advisories").mkdir()
+    lines = []
+    code = audit_dependencies.audit(
+        str(requirements),
+        True,
+        lambda requirements, service: OSV_DOWN,
+        lines.append,
+        advisory_db=str(tmp_path / "advisories"),
+    )
+    output = "\n".join(lines)
+    assert "holds no advisory; not used" in output
+    assert "WARNING: ALL of 1 packages" in output and code == 1
+
+
 def test_bandit_with_the_project_configuration_finds_a_planted_flaw(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text(
