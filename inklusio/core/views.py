@@ -81,7 +81,7 @@ def locked_out(request, original_response=None, credentials=None):
     return render(
         request,
         "registration/locked_out.html",
-        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {"minutes": minutes},
         status=429,
     )
 
