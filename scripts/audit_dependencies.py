@@ -120,8 +120,12 @@ def _records(folder: Path) -> Iterator[dict]:
 
 
 def _affected(version: Version, affected: dict) -> bool:
-    if str(version) in set(affected.get("versions") or []):
-        return True
+    for listed in affected.get("versions") or []:
+        try:
+            if Version(str(listed)) == version:
+                return True
+        except InvalidVersion:
+            continue
     for range_ in affected.get("ranges") or []:
         if range_.get("type") != "ECOSYSTEM":
             continue
