@@ -11,6 +11,7 @@ from inklusio.children import selectors, services
 from inklusio.children.export import child_export
 from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
 from inklusio.core.errors import EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.plugins import page_sections
 
 
@@ -89,7 +90,6 @@ def child_edit(request, public_id):
         raise Http404
     institutions = access.institutions_where_user_can_add_children(request.user)
     form = ChildForm(request.POST or None, instance=child, institutions=institutions)
-    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update(
@@ -99,19 +99,7 @@ def child_edit(request, public_id):
                 expected_version=form.cleaned_data.get("version"),
             )
         except EditConflict as error:
-            conflict = [
-                {"label": form.fields[name].label if name in form.fields else name, **change}
-                for name, change in error.changed_fields.items()
-            ]
-            form.add_error(
-                None,
-                _(
-                    "Barnets oplysninger er ændret af en anden, efter du åbnede formularen. "
-                    "Dine indtastninger er bevaret herunder; se ændringerne og gem igen."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            show_edit_conflict(form, error)
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
         else:
@@ -122,7 +110,7 @@ def child_edit(request, public_id):
     return render(
         request,
         "children/child_form.html",
-        {"form": form, "child": child, "conflict": conflict, "creating": False},
+        {"form": form, "child": child, "creating": False},
     )
 
 

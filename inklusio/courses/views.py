@@ -11,6 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import PDF, file_response
 from inklusio.courses import selectors, services
 from inklusio.courses.forms import (
@@ -138,18 +139,8 @@ def course_edit(request, public_id):
                 data=data,
                 expected_version=form.cleaned_data.get("version"),
             )
-        except EditConflict as conflict:
-            changed = ", ".join(sorted(conflict.changed_fields)) or "–"
-            form.add_error(
-                None,
-                _(
-                    "Forløbet er ændret af en anden, efter du åbnede det (%(fields)s). Dine indtastninger er "
-                    "bevaret; se forløbet i et nyt vindue, og gem igen."
-                )
-                % {"fields": changed},
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current.version
+        except EditConflict as error:
+            show_edit_conflict(form, error)
         except DomainError as error:
             form.add_error(None, str(error))
         else:

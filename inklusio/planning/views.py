@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.core.errors import EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.people.models import Role, User
 from inklusio.planning import calendar, selectors, services
 from inklusio.planning.forms import (
@@ -212,16 +213,8 @@ def _contract_save(request, contract, form) -> bool:
             data=form.cleaned_data,
             expected_version=form.cleaned_data.get("version"),
         )
-    except EditConflict as conflict:
-        form.add_error(
-            None,
-            _(
-                "Kontrakten er ændret af en anden, efter du åbnede den. "
-                "Dine tal er bevaret; gem igen."
-            ),
-        )
-        form.data = form.data.copy()
-        form.data["version"] = conflict.current.version
+    except EditConflict as error:
+        show_edit_conflict(form, error)
         return False
     except services.PlanningError as error:
         form.add_error(None, str(error))

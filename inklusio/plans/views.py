@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.pdf import render_pdf
 from inklusio.planning.calendar import single_event_ics
@@ -130,6 +132,10 @@ def plan_create(request):
     )
 
 
+# The conflict summary names a plan's goals and agreements like the form's headings do.
+PLAN_ITEM_LABELS = {"goals": gettext_lazy("Mål"), "agreements": gettext_lazy("Aftaler")}
+
+
 @login_required
 def plan_edit(request, public_id):
     plan = selectors.plan_for_user(request.user, public_id, log=False)
@@ -137,7 +143,6 @@ def plan_edit(request, public_id):
         raise Http404
     form = _plan_form(request, plan)
     goals, agreements = _formsets(request, plan)
-    conflict = None
     if request.method == "POST" and form.is_valid() and goals.is_valid() and agreements.is_valid():
         existing = list(plan.goals.filter(dropped=False))
         goal_rows = filled(goals)
@@ -155,18 +160,7 @@ def plan_edit(request, public_id):
                 reason=form.cleaned_data.get("reason", ""),
             )
         except EditConflict as error:
-            conflict = [
-                {"label": field, **change} for field, change in error.changed_fields.items()
-            ]
-            form.add_error(
-                None,
-                _(
-                    "Planen er ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret "
-                    "herunder; se ændringerne og gem igen."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            show_edit_conflict(form, error, PLAN_ITEM_LABELS)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -182,7 +176,6 @@ def plan_edit(request, public_id):
             "goals": goals,
             "agreements": agreements,
             "plan": plan,
-            "conflict": conflict,
         },
     )
 

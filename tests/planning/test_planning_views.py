@@ -302,7 +302,7 @@ class TestContract:
         late = self.contract_post(client, url, institution_hours="28", other_hours="3.5")
         page = late.content.decode()
         assert late.status_code == 200
-        assert "Kontrakten er ændret af en anden, efter du åbnede den" in page
+        assert "Nogen har gemt ændringer, mens du redigerede" in page
         assert 'value="28"' in page and 'value="3.5"' in page
         assert 'name="version" value="2"' in page, "saving again is based on the newest version"
         corps.contract_bob.refresh_from_db()

@@ -74,9 +74,13 @@ class TestWritingAPlan:
         )
         response = alice.post(url, {**opened, "strategies": "Alices udgave af strategierne"})
         page = response.content.decode()
-        assert response.status_code == 200 and "ændret af en anden" in page
+        assert (
+            response.status_code == 200 and "Nogen har gemt ændringer, mens du redigerede" in page
+        )
         assert "Alices udgave af strategierne" in page  # kept in the form
-        assert "Billedstøtte og faste pladser" in page  # what Bob changed is shown
+        # What Bob changed is named; free text is not repeated in the conflict summary.
+        assert "Pædagogiske strategier og metoder" in page
+        assert "Billedstøtte og faste pladser" not in page
         cast.plan_mia.refresh_from_db()
         assert cast.plan_mia.strategies == "Billedstøtte og faste pladser"
         assert cast.plan_mia.versions.count() == 2
