@@ -1,6 +1,8 @@
 """Reads of consultative meetings, scoped by inklusio.access; an agenda with named children is logged."""
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
@@ -11,7 +13,8 @@ from inklusio.meetings.models import (
     DiscussionConsent,
     Recommendation,
 )
-from inklusio.people.models import Profession, Role, User
+from inklusio.organisation.models import Institution
+from inklusio.people.models import PedagogueAttachment, Profession, Role, User
 
 
 def consultative_meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
@@ -59,3 +62,37 @@ def partners(user: User) -> QuerySet[User]:
         is_active=True,
         profession__in=[Profession.PSYCHOLOGIST, Profession.SPEECH_CONSULTANT],
     )
+
+
+def resource_pedagogue_for(institution: Institution) -> User | None:
+    attachment = (
+        PedagogueAttachment.objects.current()
+        .filter(institution=institution, function=PedagogueAttachment.Function.RESOURCE)
+        .select_related("pedagogue")
+        .first()
+    )
+    return attachment.pedagogue if attachment else None
+
+
+def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
+    """The resource pedagogue attends only when they know a child on the agenda: a child in one
+    of their courses, or on a plan they own or took part in (the evaluation's advice)."""
+    from inklusio.courses.models import Participant
+    from inklusio.plans.models import ActionPlan
+
+    pedagogue = meeting.resource_pedagogue
+    children = [item.child for item in meeting.items.all() if item.child_id]
+    if pedagogue is None or not children:
+        return {"needed": False, "known": []}
+    in_courses = set(
+        Participant.objects.filter(child__in=children, course__pedagogue=pedagogue).values_list(
+            "child_id", flat=True
+        )
+    )
+    in_plans = set(
+        ActionPlan.objects.filter(child__in=children)
+        .filter(Q(owner=pedagogue) | Q(meetings__participants=pedagogue))
+        .values_list("child_id", flat=True)
+    )
+    known = [child for child in children if child.pk in in_courses | in_plans]
+    return {"needed": bool(known), "known": known}

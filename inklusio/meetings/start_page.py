@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio import access
-from inklusio.meetings.services import attendance_advice
+from inklusio.meetings.selectors import attendance_advice
 from inklusio.people.models import Role, User
 
 

@@ -103,7 +103,7 @@ def meeting_detail(request, public_id):
         {
             "meeting": meeting,
             "items": [{"item": item, "plan": plans.get(item.child_id)} for item in items],
-            "advice": services.attendance_advice(meeting),
+            "advice": selectors.attendance_advice(meeting),
             "item_form": item_form,
             "minutes_form": minutes_form,
             "minutes": current_minutes,

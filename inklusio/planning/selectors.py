@@ -13,7 +13,7 @@ from inklusio import access
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning.models import DAYS, HALVES, Absence, Contract, PlanSlot, WeeklyPlan
-from inklusio.planning.services import (
+from inklusio.planning.problem import (
     HALF_DAY_HOURS,
     contracts_by_pedagogue,
     demand_rule_for,

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution
-from inklusio.planning import services
+from inklusio.planning import problem, services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
 from tests.planning.conftest import MONDAY
 
@@ -356,7 +356,7 @@ class TestCalendarFeed:
         # The feed shows the last four weeks and what is ahead: plan a coming week without holidays.
         import holidays
 
-        week = services.monday_of(datetime.date.today()) + datetime.timedelta(weeks=1)
+        week = problem.monday_of(datetime.date.today()) + datetime.timedelta(weeks=1)
         while any(week + datetime.timedelta(days=d) in holidays.Denmark() for d in range(5)):
             week += datetime.timedelta(weeks=1)
         ConsultativeMeeting.objects.filter(pk=corps.consultative_boegely.pk).update(date=week)
