@@ -17,7 +17,7 @@ from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.pdf import render_pdf
 from inklusio.planning.calendar import single_event_ics
 from inklusio.planning.models import CalendarFeed
-from inklusio.plans import selectors, services
+from inklusio.plans import rules, selectors, services
 from inklusio.plans.calendar_events import meeting_event
 from inklusio.plans.forms import (
     AcknowledgeForm,
@@ -193,9 +193,9 @@ def plan_detail(request, public_id):
             "goals": latest,
             "meetings": selectors.meetings_with_status(plan),
             "proposals": plan.adjustments.filter(status="proposed").select_related("proposed_by"),
-            "for_next_meeting": services.adjustments_for_next_meeting(plan),
+            "for_next_meeting": selectors.adjustments_for_next_meeting(plan),
             "versions": selectors.versions(plan),
-            "next_follow_up": services.next_follow_up(plan),
+            "next_follow_up": selectors.next_follow_up(plan),
             "can_manage": can_manage,
             "can_propose": access.can_propose_adjustment(request.user, plan),
         },
@@ -220,8 +220,8 @@ def plan_versions(request, public_id):
             "versions": versions,
             "older": older,
             "newer": newer,
-            "changes": services.version_changes(older.snapshot, newer.snapshot),
-            "labels": services.field_labels(),
+            "changes": rules.version_changes(older.snapshot, newer.snapshot),
+            "labels": rules.field_labels(),
         },
     )
 
@@ -236,7 +236,7 @@ def plan_pdf(request, public_id):
             "plan": plan,
             "goals": plan.goals.filter(dropped=False),
             "agreements": plan.agreements.all(),
-            "next_follow_up": services.next_follow_up(plan),
+            "next_follow_up": selectors.next_follow_up(plan),
             "meetings": selectors.meetings_with_status(plan),
         },
     )
@@ -299,7 +299,7 @@ def meeting_create(request, public_id):
         people=selectors.people_for_meetings(plan),
         initial={
             "kind": kind,
-            "date": services.next_follow_up(plan) if kind == "follow_up" else None,
+            "date": selectors.next_follow_up(plan) if kind == "follow_up" else None,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -372,7 +372,7 @@ def meeting_detail(request, public_id):
         else:
             messages.success(request, _("Tak – dit svar er registreret."))
             return redirect(meeting)
-    status = services.acknowledgement_status(meeting)
+    status = selectors.acknowledgement_status(meeting)
     mine = next((row for row in status if row["user"].pk == request.user.pk), None)
     return render(
         request,
@@ -388,7 +388,7 @@ def meeting_detail(request, public_id):
             if mine and not mine["acknowledgement"] and meeting.held
             else None,
             "agreed": meeting.agreed_version.snapshot if meeting.agreed_version else None,
-            "for_meeting": services.adjustments_for_next_meeting(plan) if not meeting.held else [],
+            "for_meeting": selectors.adjustments_for_next_meeting(plan) if not meeting.held else [],
         },
     )
 

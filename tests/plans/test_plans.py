@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from inklusio.plans import services
+from inklusio.plans import selectors, services
 from inklusio.plans.models import ActionPlan, Adjustment, GoalStatus
 from tests.audit_rows import new_audit_rows
 from tests.conftest import TODAY
@@ -102,7 +102,7 @@ class TestMeetingsAndAcknowledgements:
         meeting = cast.plan_meeting
         status = {
             row["user"].username: row["acknowledgement"]
-            for row in services.acknowledgement_status(meeting)
+            for row in selectors.acknowledgement_status(meeting)
         }
         assert status == {"bob": None, "gert": None, "sara": None}
         client_for(cast.gert).post(
@@ -122,7 +122,7 @@ class TestMeetingsAndAcknowledgements:
         )
         status = {
             row["user"].username: row["acknowledgement"]
-            for row in services.acknowledgement_status(meeting)
+            for row in selectors.acknowledgement_status(meeting)
         }
         assert status["gert"].answer == "agreed" and status["gert"].at is not None
         assert (
@@ -140,7 +140,7 @@ class TestMeetingsAndAcknowledgements:
         assert "Kvittér for aftaler" in page and cast.plan_meeting.get_absolute_url() in page
 
     def test_the_next_follow_up_follows_the_rule_and_overdue_shows(self, cast, client_for):
-        assert services.next_follow_up(cast.plan_mia) == datetime.date(
+        assert selectors.next_follow_up(cast.plan_mia) == datetime.date(
             2026, 10, 1
         ) + datetime.timedelta(weeks=10)
         ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(follow_up_weeks=1)
@@ -175,7 +175,7 @@ class TestMeetingsAndAcknowledgements:
         assert (status.status, status.note) == ("partly", "3 af 5")
         follow_up.refresh_from_db()
         assert follow_up.held and follow_up.agreed_version.number == 2
-        assert services.next_follow_up(cast.plan_mia) == datetime.date(
+        assert selectors.next_follow_up(cast.plan_mia) == datetime.date(
             2026, 12, 10
         ) + datetime.timedelta(weeks=10)
 
@@ -206,7 +206,7 @@ class TestAdjustments:
         assert "Rolig stund efter frokost" in cast.plan_mia.agreements.values_list(
             "text", flat=True
         )
-        assert proposal in services.adjustments_for_next_meeting(cast.plan_mia)
+        assert proposal in selectors.adjustments_for_next_meeting(cast.plan_mia)
 
     def test_a_proposal_must_change_something(self, cast):
         with pytest.raises(services.PlanRuleBroken, match="Foreslå nye strategier"):
