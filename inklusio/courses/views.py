@@ -84,14 +84,19 @@ def task_detail(request, public_id):
     )
 
 
+def _task_asked_for(request):
+    """The resource task a new course is started from (`?opgave=`), if the user may see it."""
+    if not request.GET.get("opgave"):
+        return None
+    return access.tasks_visible_to(request.user).filter(public_id=request.GET["opgave"]).first()
+
+
 @login_required
 def course_create(request):
     institutions = access.institutions_for_new_courses(request.user)
     if not institutions.exists():
         raise Http404
-    task = None
-    if request.GET.get("opgave"):
-        task = access.tasks_visible_to(request.user).filter(public_id=request.GET["opgave"]).first()
+    task = _task_asked_for(request)
     form = CourseForm(
         request.POST or None,
         institutions=institutions,
@@ -165,20 +170,21 @@ def _participant_form(request, course, data=None) -> ParticipantForm:
     )
 
 
+def _work_forms(request, course) -> dict:
+    """The empty forms of the course page for those who work on the course."""
+    return {
+        "participant_form": _participant_form(request, course),
+        "session_form": SessionPlanForm(),
+        "observation_form": ObservationForm(course=course),
+        "letter_form": LetterGivenForm(),
+    }
+
+
 def _course_page(request, course, **bound_forms):
     """The course page; a refused inline form comes back bound, with its errors beside the
     fields and what was typed kept."""
     can_work = access.can_work_on_course(request.user, course)
-    forms = (
-        {
-            "participant_form": _participant_form(request, course),
-            "session_form": SessionPlanForm(),
-            "observation_form": ObservationForm(course=course),
-            "letter_form": LetterGivenForm(),
-        }
-        if can_work
-        else {}
-    )
+    forms = _work_forms(request, course) if can_work else {}
     return render(
         request,
         "courses/course_detail.html",

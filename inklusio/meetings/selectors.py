@@ -96,3 +96,22 @@ def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
     )
     known = [child for child in children if child.pk in in_courses | in_plans]
     return {"needed": bool(known), "known": known}
+
+
+def agenda_with_plans(user: User, meeting: ConsultativeMeeting) -> list[dict[str, Any]]:
+    """The agenda in order; each named child with their active action plan, where the user may
+    see it (for turning a recommendation into a plan change)."""
+    from inklusio.plans.models import ActionPlan
+
+    items = list(
+        meeting.items.select_related("child", "consent").prefetch_related(
+            "recommendations__adjustments"
+        )
+    )
+    plans = {
+        plan.child_id: plan
+        for plan in access.plans_visible_to(user).filter(
+            child__in=[i.child_id for i in items if i.child_id], status=ActionPlan.Status.ACTIVE
+        )
+    }
+    return [{"item": item, "plan": plans.get(item.child_id)} for item in items]

@@ -56,12 +56,9 @@ def meeting_list(request):
     )
 
 
-@login_required
-def meeting_detail(request, public_id):
-    meeting = selectors.consultative_meeting_for_user(
-        request.user, public_id, log=request.method == "GET"
-    )
-    can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
+def _meeting_forms(request, meeting, current_minutes):
+    """The agenda-item form (children of the institution the user may see) and the minutes
+    form (starting from the current minutes), each bound only when it was the one posted."""
     action = request.POST.get("action")
     item_form = ItemForm(
         request.POST if action == "item" else None,
@@ -69,40 +66,48 @@ def meeting_detail(request, public_id):
         .filter(institution=meeting.institution)
         .in_daycare(),
     )
-    current_minutes = meeting.current_minutes
     minutes_form = MinutesForm(
         request.POST if action == "minutes" else None,
         initial={"minutes": current_minutes.text if current_minutes else ""},
     )
+    return item_form, minutes_form
+
+
+def _meeting_post(request, meeting, item_form, minutes_form):
+    """The arranger's agenda item or minutes: a redirect when saved, else None."""
+    form, service, done = {
+        "item": (item_form, services.agenda_item_add, _("Punktet er sat på dagsordenen.")),
+        "minutes": (
+            minutes_form,
+            services.consultative_minutes_save,
+            _("Referatet er gemt som en ny version."),
+        ),
+    }.get(request.POST.get("action"), (None, None, ""))
+    if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
+        messages.success(request, done)
+        return redirect(meeting)
+    return None
+
+
+@login_required
+def meeting_detail(request, public_id):
+    meeting = selectors.consultative_meeting_for_user(
+        request.user, public_id, log=request.method == "GET"
+    )
+    can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
+    current_minutes = meeting.current_minutes
+    item_form, minutes_form = _meeting_forms(request, meeting, current_minutes)
     if request.method == "POST":
         if not can_arrange:  # the agenda and the minutes are the arranger's
             raise Http404
-        form, service, done = {
-            "item": (item_form, services.agenda_item_add, _("Punktet er sat på dagsordenen.")),
-            "minutes": (
-                minutes_form,
-                services.consultative_minutes_save,
-                _("Referatet er gemt som en ny version."),
-            ),
-        }.get(action, (None, None, ""))
-        if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
-            messages.success(request, done)
-            return redirect(meeting)
-    items = meeting.items.select_related("child", "consent").prefetch_related(
-        "recommendations__adjustments"
-    )
-    plans = {
-        plan.child_id: plan
-        for plan in access.plans_visible_to(request.user).filter(
-            child__in=[i.child_id for i in items if i.child_id], status=ActionPlan.Status.ACTIVE
-        )
-    }
+        if saved := _meeting_post(request, meeting, item_form, minutes_form):
+            return saved
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": [{"item": item, "plan": plans.get(item.child_id)} for item in items],
+            "items": selectors.agenda_with_plans(request.user, meeting),
             "advice": selectors.attendance_advice(meeting),
             "item_form": item_form,
             "minutes_form": minutes_form,
