@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from inklusio import access
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.planning.models import DAYS, HALVES, Absence, Contract, PlanSlot, WeeklyPlan
+from inklusio.planning.models import (
+    DAYS,
+    HALVES,
+    Absence,
+    CalendarFeed,
+    Contract,
+    PlanSlot,
+    WeeklyPlan,
+)
 from inklusio.planning.problem import (
     HALF_DAY_HOURS,
     contracts_by_pedagogue,
@@ -191,3 +199,11 @@ def corps_overview(user: User) -> list[CorpsRow]:
         )
         for pedagogue in people
     ]
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The user's secret calendar address, if they have asked for one."""
+    feed: CalendarFeed | None = (
+        CalendarFeed.objects.in_municipality_of(user).filter(user=user).first()
+    )
+    return feed

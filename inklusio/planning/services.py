@@ -22,6 +22,7 @@ from inklusio.planning.models import (
     DAYS,
     HALVES,
     Absence,
+    CalendarFeed,
     Contract,
     PlanSlot,
     WeeklyPlan,
@@ -452,3 +453,18 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
             changes=diff({}, snapshot(absence, ["pedagogue", "start", "end", "part", "kind"])),
         )
     return absence
+
+
+def calendar_feed_create(*, actor: User) -> CalendarFeed:
+    """The user's secret calendar address, made when they ask for it (never by showing a page).
+    Asking again gives the same address."""
+    with transaction.atomic():
+        # Lock the user so two clicks at once make one feed.
+        locked = User.objects.select_for_update().get(pk=actor.pk)
+        existing: CalendarFeed | None = CalendarFeed.objects.filter(user=locked).first()
+        if existing is not None:
+            return existing
+        feed = CalendarFeed.objects.create(user=locked, municipality=_municipality(locked))
+        # The token is the credential: the log records that a feed was made, not its address.
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=feed)
+    return feed

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +40,21 @@ def _contract_open(request):
     return redirect(contract)
 
 
+def _plan_week(request, form):
+    """Solve the posted week: a redirect to the new plan, or None with the refusal on the form."""
+    try:
+        plan = services.plan_week(
+            actor=request.user,
+            week_start=form.cleaned_data["week_start"],
+            time_limit_s=form.cleaned_data["time_limit"],
+        )
+    except services.PlanningError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, _("Ugeplanen er beregnet."))
+    return redirect(plan)
+
+
 @login_required
 def overview(request):
     if not access.can_view_planning(request.user):
@@ -47,24 +64,8 @@ def overview(request):
     if request.method == "POST" and "contract_for" in request.POST:
         return _contract_open(request)
     form = PlanWeekForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_week(
-                actor=request.user,
-                week_start=form.cleaned_data["week_start"],
-                time_limit_s=form.cleaned_data["time_limit"],
-            )
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Ugeplanen er beregnet."))
-            return redirect(plan)
-    feed = None
-    if request.user.role == Role.PEDAGOGUE:
-        # The secret feed address is made the first time the pedagogue is shown it.
-        feed, _created = CalendarFeed.objects.get_or_create(
-            user=request.user, defaults={"municipality_id": request.user.municipality_id}
-        )
+    if request.method == "POST" and form.is_valid() and (planned := _plan_week(request, form)):
+        return planned
     return render(
         request,
         "planning/overview.html",
@@ -73,7 +74,8 @@ def overview(request):
             "can_manage": access.can_manage_planning(request.user),
             "plans": access.weekly_plans_visible_to(request.user)[:20],
             "corps": selectors.corps_overview(request.user),
-            "feed": feed,
+            "offer_feed": request.user.role == Role.PEDAGOGUE,
+            "feed": selectors.calendar_feed_of(request.user),
         },
     )
 
@@ -265,6 +267,20 @@ def contract_edit(request, public_id):
             "absences": contract.pedagogue.absences.order_by("-start")[:20],
         },
     )
+
+
+@login_required
+@require_POST
+def calendar_feed_create(request):
+    """Make the user's secret calendar address, then back to the page that offered it."""
+    try:
+        services.calendar_feed_create(actor=request.user)
+    except services.PlanningError as error:
+        messages.error(request, str(error))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("start")
+    return redirect(back)
 
 
 def calendar_feed(request, token):

@@ -510,6 +510,14 @@ def _absence_add(cast: Cast) -> Expect:
     return Expect(AuditAction.CREATE, absence)
 
 
+@scenario("planning.calendar_feed_create")
+def _calendar_feed_create(cast: Cast) -> Expect:
+    from inklusio.planning import services as planning_services
+
+    feed = planning_services.calendar_feed_create(actor=cast.bob)
+    return Expect(AuditAction.CREATE, feed)
+
+
 # --- Referrals and visitation -----------------------------------------------------------------
 
 

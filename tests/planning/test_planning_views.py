@@ -374,3 +374,19 @@ class TestCalendarFeed:
         # The same feed carries Bob's meetings: the consultative meeting at Bøgely that week.
         assert "Konsultativt møde – Bøgely" in events
         assert client.get(reverse("planning-feed", args=["wrong-token"])).status_code == 404
+
+
+class TestCalendarAddress:
+    def test_showing_the_pages_makes_no_address_asking_for_one_does_once(self, cast, client_for):
+        client = client_for(cast.bob)
+        for page in (reverse("planning-overview"), reverse("plan-list")):
+            assert "Lav kalenderadresse" in client.get(page).content.decode()
+        assert not CalendarFeed.objects.filter(user=cast.bob).exists()
+
+        create = reverse("planning-feed-create")
+        response = client.post(create, {"next": reverse("plan-list")})
+        assert response.status_code == 302 and response.url == reverse("plan-list")
+        feed = CalendarFeed.objects.get(user=cast.bob)
+        assert feed.get_absolute_url() in client.get(reverse("plan-list")).content.decode()
+        client.post(create, {"next": "https://elsewhere.example/"})
+        assert CalendarFeed.objects.get(user=cast.bob).token == feed.token  # the same address
