@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from inklusio import access
@@ -205,5 +205,25 @@ def calendar_feed_of(user: User) -> CalendarFeed | None:
     """The user's secret calendar address, if they have asked for one."""
     feed: CalendarFeed | None = (
         CalendarFeed.objects.in_municipality_of(user).filter(user=user).first()
+    )
+    return feed
+
+
+def corps_pedagogues(user: User) -> QuerySet[User]:
+    """The active pedagogues of the user's municipality: whom a week, a contract or an
+    absence can be about."""
+    pedagogues: QuerySet[User] = User.objects.in_municipality_of(user).filter(
+        role=Role.PEDAGOGUE, is_active=True
+    )
+    return pedagogues
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed a calendar program asks for by its secret token (the only credential), if its
+    user is still active."""
+    feed: CalendarFeed | None = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
     )
     return feed

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.core.errors import EditConflict
 from inklusio.core.forms import show_edit_conflict
-from inklusio.people.models import Role, User
+from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
 from inklusio.planning.forms import (
     AbsenceForm,
@@ -19,18 +19,14 @@ from inklusio.planning.forms import (
     ReplanForm,
     SlotEditForm,
 )
-from inklusio.planning.models import CalendarFeed, WeeklyPlan
+from inklusio.planning.models import WeeklyPlan
 from inklusio.planning.weights import explained_weights
-
-
-def _pedagogues(user):
-    return User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
 
 
 def _contract_open(request):
     """Open a pedagogue's contract for editing; it is created with the defaults the first time."""
     pedagogue = access.get_visible_or_404(
-        _pedagogues(request.user), pk=request.POST.get("pedagogue")
+        selectors.corps_pedagogues(request.user), pk=request.POST.get("pedagogue")
     )
     try:
         contract = services.contract_open(actor=request.user, pedagogue=pedagogue)
@@ -97,9 +93,11 @@ def plan_detail(request, public_id):
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,
-            "replan_form": ReplanForm(pedagogues=_pedagogues(request.user)) if can_manage else None,
+            "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user))
+            if can_manage
+            else None,
             "slot_form": SlotEditForm(
-                pedagogues=_pedagogues(request.user), institutions=institutions
+                pedagogues=selectors.corps_pedagogues(request.user), institutions=institutions
             )
             if can_manage
             else None,
@@ -118,7 +116,7 @@ def _managed_plan(request, public_id) -> WeeklyPlan:
 @require_POST
 def plan_replan(request, public_id):
     plan = _managed_plan(request, public_id)
-    form = ReplanForm(request.POST, pedagogues=_pedagogues(request.user))
+    form = ReplanForm(request.POST, pedagogues=selectors.corps_pedagogues(request.user))
     if form.is_valid():
         try:
             revision = services.replan_absence(
@@ -146,7 +144,7 @@ def plan_slot_edit(request, public_id):
     plan = _managed_plan(request, public_id)
     form = SlotEditForm(
         request.POST,
-        pedagogues=_pedagogues(request.user),
+        pedagogues=selectors.corps_pedagogues(request.user),
         institutions=access.institutions_visible_to(request.user),
     )
     if form.is_valid():
@@ -285,7 +283,7 @@ def calendar_feed_create(request):
 
 def calendar_feed(request, token):
     """The pedagogue's weeks as iCalendar; the secret token is the only credential."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
+    feed = selectors.feed_by_token(token)
+    if feed is None:
         raise Http404
     return HttpResponse(calendar.week_feed(feed.user), content_type="text/calendar; charset=utf-8")
