@@ -13,7 +13,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record, changes_since, diff, snapshot
+from inklusio.audit.selectors import changes_since
+from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User

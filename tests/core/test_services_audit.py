@@ -65,7 +65,6 @@ NOT_STATE_CHANGES: dict[str, str] = {
     "audit.audit_record": "writes the audit row itself",
     "audit.snapshot": "turns field values into JSON for an audit row",
     "audit.diff": "compares two snapshots",
-    "audit.changes_since": "reads the audit trail",
     "plans.snapshot": "reads a plan into a version's JSON",
     "courses.parent_letter": "renders the letter; giving it is letter_given",
     "audit.audit_hash_key": "the key for seals and CPR hashes",
