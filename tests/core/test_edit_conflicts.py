@@ -93,6 +93,12 @@ def form_on(page: str) -> dict[str, str | list[str]]:
     return data
 
 
+def conflict_summary(page: str) -> str:
+    """The box listing what the other person changed."""
+    start = page.index('class="alert alert-warning conflict"')
+    return page[start : page.index("</table>", start)]
+
+
 def label(model, name: str) -> str:
     return str(capfirst(model._meta.get_field(name).verbose_name))
 
@@ -213,7 +219,7 @@ def test_an_outdated_save_is_refused_explained_and_can_then_be_saved_deliberatel
     assert refused.status_code == 200
     page_html = refused.content.decode()
     assert escape(str(EDIT_CONFLICT_MESSAGE)) in page_html
-    summary = page_html[page_html.index('class="alert alert-warning conflict"') :]
+    summary = conflict_summary(page_html)
     assert escape(case.their_label) in summary  # what the other person changed …
     assert escape(case.their_shown) in summary  # … to what …
     assert escape(case.first.get_full_name() or case.first.username) in summary  # … and who
@@ -239,7 +245,7 @@ def test_free_text_the_other_person_changed_is_named_but_not_repeated(cast):
     first.post(url, {**their_form, "description": "Udredt af talepædagogen i november."})
 
     page_html = second.post(url, {**my_form, "tried": "Billedstøtte"}).content.decode()
-    summary = page_html[page_html.index('class="alert alert-warning conflict"') :]
+    summary = conflict_summary(page_html)
     assert escape(label(Referral, "description")) in summary
     assert "Udredt af talepædagogen" not in page_html
     assert "Teksten er ændret (vises ikke her)" in summary
