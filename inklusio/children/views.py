@@ -111,11 +111,8 @@ def child_edit(request, public_id):
             return redirect(child)
     # The form shows the child whether opened or re-rendered with errors.
     audit_shown(actor=request.user, obj=child, children=shown)
-    return render(
-        request,
-        "children/child_form.html",
-        {"form": form, "child": child, "creating": False},
-    )
+    context = {"form": form, "child": child, "creating": False}
+    return render(request, "children/child_form.html", context)
 
 
 @login_required

@@ -184,8 +184,7 @@ def _course_page(request, course, **bound_forms):
     """The course page; a refused inline form comes back bound, with its errors beside the
     fields and what was typed kept."""
     can_work = access.can_work_on_course(request.user, course)
-    forms = _work_forms(request, course) if can_work else {}
-    forms.update(bound_forms)
+    forms = {**(_work_forms(request, course) if can_work else {}), **bound_forms}
     observations = course.observations.select_related("author", "child")[:50]
     # Rendered here whether opened or re-rendered after a refused inline form: the page shows
     # the participants, the observed children and every child the pickers offer.
