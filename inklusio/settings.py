@@ -101,7 +101,9 @@ MIDDLEWARE = [
     "inklusio.audit.middleware.RequestContextMiddleware",
 ]
 
-ROOT_URLCONF = "inklusio.urls"
+# The load benchmark's floor views (bench/load.py) exist only when asked for; never by default.
+BENCH_VIEWS = env_bool("INKLUSIO_BENCH_VIEWS", default=False)
+ROOT_URLCONF = "inklusio.core.bench_urls" if BENCH_VIEWS else "inklusio.urls"
 WSGI_APPLICATION = "inklusio.wsgi.application"
 
 TEMPLATES = [
