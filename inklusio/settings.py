@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 # Background work (reports, workbooks, reminders, imports) runs in `manage.py db_worker`, with the
 # queue in the application's own database: no broker to run. See docs/deployment.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job RUNNING for longer than this lost its worker (crash, kill): `manage.py sweep_stale_jobs`
+# queues it again (or fails it after its last attempt). Keep it above the longest job.
+JOB_STALE_MINUTES = int(os.environ.get("INKLUSIO_JOB_STALE_MINUTES", "30"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -93,6 +93,7 @@ NOT_STATE_CHANGES: dict[str, str] = {
 PENDING: set[str] = {
     "audit.audit_listing",
     "jobs.job_run",  # the worker's step; the request wrote the row (no personal data in jobs yet)
+    "jobs.job_sweep_stale",  # the worker's step as well: no actor, no personal data
     *(
         f"meetings.{name}"
         for name in [
