@@ -8,8 +8,8 @@ in a weighted mix, driven by locust headless against 127.0.0.1 only.
 What it does:
 1. Picks the largest municipality of the dataset and, for each role, a few of its users and the
    objects they may see (through `inklusio.access`, in a separate process).
-2. Collects static files and starts gunicorn (`deploy/gunicorn.conf.py`) with production
-   settings on 127.0.0.1 and a free port, with `INKLUSIO_BENCH_VIEWS=true` for two floor views:
+2. Migrates (as `make serve` does), collects static files and starts gunicorn
+   (`deploy/gunicorn.conf.py`) with production settings on 127.0.0.1 and a free port, with `INKLUSIO_BENCH_VIEWS=true` for two floor views:
    `/bench/bare` (no database) and `/bench/one-query` (one small query). Requests carry
    `X-Forwarded-Proto: https` as the documented reverse proxy sends it.
 3. Level "1 user": one user signed in as every role walks every page in turn, each page
@@ -234,12 +234,11 @@ def server_env(database: str, port: int, workers: int) -> dict[str, str]:
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    # As `make serve` does: the schema of this checkout (e.g. new indexes), then static files.
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(  # noqa: S603 - manage.py of this checkout, fixed arguments
+            [sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True
+        )
     with log.open("wb") as out:
         server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [str(BIN / "gunicorn"), "inklusio.wsgi", "-c", "deploy/gunicorn.conf.py"],

@@ -147,6 +147,15 @@ else:
     # Two test runs from one checkout (or two checkouts) must not share a test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
+# Statistics may read from a replica of the primary (docs/deployment.md, core/db_router.py).
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    # The test suite reads the replica through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["inklusio.core.db_router.ReplicaRouter"]
+
 if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(
         "Production needs PostgreSQL (DATABASE_URL): the embedded SQLite database has no roles "
