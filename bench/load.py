@@ -182,6 +182,8 @@ def discover(database: str, slug: str | None) -> dict[str, Any]:
             }
             pages = []
             for name, url, weight in PAGES[role]:
+                if role == "guardian" and name == "plan list" and not objects["plan"]:
+                    continue  # a parent without a plan has no plan list (404)
                 if url.startswith("{"):
                     found = objects[url.strip("{}")]
                     if found:
@@ -406,7 +408,10 @@ def report(stats: Any, elapsed: float, users: int) -> None:
     floors = {e.name: e for e in entries if e.name.startswith("floor")}
     bare = floors.get(FLOOR[0][0])
     one = floors.get(FLOOR[1][0])
-    print(f"\n== {users} user{'s' if users > 1 else ''}, {elapsed:.0f} s measured")
+    print(
+        f"\n== {users} user{'s' if users > 1 else ''}, {elapsed:.0f} s measured"
+        f" (machine load average {os.getloadavg()[0]:.1f} at the end)"
+    )
     header = (
         f"{'page':<42} {'reqs':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7}"
         f" {'×1q':>6} {'×bare':>6}"
@@ -454,8 +459,8 @@ def report(stats: Any, elapsed: float, users: int) -> None:
             f" {merged_percentile(0.5):>6} {merged_percentile(0.95):>6}"
             f" {merged_percentile(0.99):>6} {mix_requests / elapsed:>7.1f}"
         )
-    for name, error in stats.errors.items():
-        print(f"  error x{error.occurrences}: {name}")
+    for error in stats.errors.values():
+        print(f"  error x{error.occurrences}: {error.method} {error.name}: {error.error}")
 
 
 def main() -> None:
