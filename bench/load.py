@@ -9,9 +9,10 @@ What it does:
 1. Picks the largest municipality of the dataset and, for each role, a few of its users and the
    objects they may see (through `inklusio.access`, in a separate process).
 2. Migrates (as `make serve` does), collects static files and starts gunicorn
-   (`deploy/gunicorn.conf.py`) with production settings on 127.0.0.1 and a free port, with `INKLUSIO_BENCH_VIEWS=true` for two floor views:
-   `/bench/bare` (no database) and `/bench/one-query` (one small query). Requests carry
-   `X-Forwarded-Proto: https` as the documented reverse proxy sends it.
+   (`deploy/gunicorn.conf.py`) with production settings on 127.0.0.1 and a free port, with
+   `INKLUSIO_BENCH_VIEWS=true` for two floor views: `/bench/bare` (no database) and
+   `/bench/one-query` (one small query). Requests carry `X-Forwarded-Proto: https` as the
+   documented reverse proxy sends it.
 3. Level "1 user": one user signed in as every role walks every page in turn, each page
    preceded by the bare and the one-query view. Level "N users": N users, each signed in as one
    role (weighted: more pedagogues and staff than leaders), request their role's pages by
