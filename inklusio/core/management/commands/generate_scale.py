@@ -1,6 +1,8 @@
 """A national dataset for the load benchmark (`bench/load.py`, issue 14).
 
-Deterministic for a seed and a day (dates are laid out around today), written in bulk
+Deterministic: the same seed on the same day gives the same rows (public ids, names, dates
+laid out around today); only the time of day in timestamps and the password hash's salt
+differ. Written in bulk
 (`bulk_create`, and PostgreSQL's COPY for the audit log), never through the services: the
 point is volume, not history. Municipalities vary in size like Danish ones (a few large, many
 small). Every municipality gets users in every role, all with the benchmark password:
