@@ -2,10 +2,10 @@
 
 Deterministic: the same seed on the same day gives the same rows (public ids, names, dates
 laid out around today); only the time of day in timestamps and the password hash's salt
-differ. Written in bulk
-(`bulk_create`, and PostgreSQL's COPY for the audit log), never through the services: the
-point is volume, not history. Municipalities vary in size like Danish ones (a few large, many
-small). Every municipality gets users in every role, all with the benchmark password:
+differ. Written in bulk (`bulk_create`, and PostgreSQL's COPY for the audit log), never
+through the services: the point is volume, not history. Municipalities vary in size like
+Danish ones (a few large, many small). Every municipality gets users in every role, all with
+the benchmark password:
 
     <slug>-forvaltning, <slug>-korpsleder, <slug>-paedagog-<n>, <slug>-leder-<n>,
     <slug>-personale-<n>, <slug>-psykolog, <slug>-talekonsulent, <slug>-foraelder-<n>
