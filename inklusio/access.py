@@ -8,6 +8,7 @@ reach another municipality even if a role rule is wrong.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from inklusio.people.models import PedagogueAttachment, Role, User
 
 if TYPE_CHECKING:
     from inklusio.courses.models import Course, ResourceTask
-    from inklusio.meetings.models import ConsultativeMeeting, DiscussionConsent
+    from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
     from inklusio.referrals.models import Decision, Referral
@@ -562,6 +563,41 @@ def consultative_meetings_visible_to(user: User) -> QuerySet[ConsultativeMeeting
     return meetings.filter(institution__in=_course_institutions(user))
 
 
+def agenda_items_visible_to(
+    user: User, meeting: ConsultativeMeeting, items: Iterable[AgendaItem] | None = None
+) -> list[AgendaItem]:
+    """A meeting's agenda as the user may see it (`items`: the meeting's items, as the caller
+    fetched them). Anonymous items are for everyone who may see the meeting. An item about a
+    named child is for those who need to know the child: the meeting's arranger and its
+    resource pedagogue, an invited partner whose profession the guardians' consent names, and
+    whoever may see the child anyway (`children_visible_to`, with its time limits)."""
+    if not _visible(consultative_meetings_visible_to(user), meeting):
+        return []
+    agenda = list(meeting.items.select_related("child", "consent") if items is None else items)
+    named = {item.child_id for item in agenda if item.child_id}
+    if not named or user.pk in {meeting.created_by_id, meeting.resource_pedagogue_id}:
+        return agenda
+    known = set(children_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
+    invited = user.role == Role.PARTNER and meeting.partners.filter(pk=user.pk).exists()
+
+    def need_to_know(item: AgendaItem) -> bool:
+        if item.child_id is None or item.child_id in known:
+            return True
+        consent = item.consent
+        return (
+            invited
+            and consent is not None
+            and consent.child_id == item.child_id
+            and consent.covers({user.profession}, meeting.date)
+        )
+
+    return [item for item in agenda if need_to_know(item)]
+
+
+def can_view_agenda_item(user: User, item: AgendaItem) -> bool:
+    return item in agenda_items_visible_to(user, item.meeting, [item])
+
+
 def can_arrange_consultative_meeting(
     user: User, meeting: ConsultativeMeeting | None = None
 ) -> bool:
@@ -614,3 +650,10 @@ def can_use_plans(user: User) -> bool:
 def can_view_failed_jobs(user: User) -> bool:
     """The administration follows up on the municipality's failed background jobs."""
     return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_request_jobs(user: User) -> bool:
+    """Who orders background work (statistics workbooks and annual reports) and fetches the files
+    from `/filer/`; the administration also follows up failed jobs there. Everyone may open the
+    page, but only these roles have a reason to, so only they get it in the menu."""
+    return can_view_statistics(user) or can_view_failed_jobs(user)

@@ -1,10 +1,12 @@
 import datetime
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from inklusio.audit.models import AuditEntry, AuditEntryChild
-from inklusio.audit.services import hash_cpr_numbers
+from inklusio.audit.services import REDACTED, hash_cpr_numbers
 from inklusio.people.models import User
 
 
@@ -45,6 +47,27 @@ def audit_entries_for(
     if term:
         entries = entries.filter(search_term__contains=hash_cpr_numbers(term.strip()))
     return entries.select_related("actor").prefetch_related("children")
+
+
+@dataclass(frozen=True)
+class NamedChild:
+    public_id: uuid.UUID
+    full_name: str
+
+
+def children_named_in(entries: Iterable[AuditEntry]) -> list[NamedChild]:
+    """The children a page of the log names: an entry's one child, and a child that is the
+    entry's object (its label is the child's name)."""
+    named = []
+    for entry in entries:
+        if entry.child_id:
+            named.append(NamedChild(entry.child_id, entry.child_name))
+        if entry.object_type == "child" and entry.object_label != REDACTED:
+            try:
+                named.append(NamedChild(uuid.UUID(entry.object_id), entry.object_label))
+            except ValueError:
+                continue
+    return named
 
 
 def access_log_of_child(child_public_id: uuid.UUID | str) -> QuerySet[AuditEntry]:

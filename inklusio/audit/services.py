@@ -350,6 +350,49 @@ def audit_record(
     )
 
 
+def audit_shown(
+    *,
+    actor: User,
+    obj: models.Model | None,
+    children: Iterable[ChildLike | None],
+    action: AuditAction | str = AuditAction.READ,
+    object_type: str | None = None,
+) -> AuditEntry | None:
+    """A page, file or answer about `obj` rendered for `actor`, showing these children: one
+    entry, with a link row for each child (once, however often the page shows it). Nothing is
+    written when the page shows no child. Call it where the answer is rendered, so a form
+    page re-rendered with errors is logged like the page opened."""
+    shown: dict[str, ChildLike] = {}
+    for child in children:
+        if child is not None:
+            shown.setdefault(str(child.public_id), child)
+    if not shown:
+        return None
+    if len(shown) == 1:
+        (only,) = shown.values()
+        return audit_record(
+            actor=actor, action=action, obj=obj, child=only, object_type=object_type
+        )
+    return audit_record(
+        actor=actor, action=action, obj=obj, children=shown.values(), object_type=object_type
+    )
+
+
+def children_in_forms(*forms: Any) -> list[ChildLike]:
+    """The children a form's choice fields offer by name (a child picker shows every child it
+    may pick), for `audit_shown`; one query per picker."""
+    child_model = apps.get_model("children", "Child")
+    shown: list[ChildLike] = []
+    for form in forms:
+        if form is None:
+            continue
+        for field in form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is child_model:
+                shown += list(queryset.only("public_id", "first_name", "last_name"))
+    return shown
+
+
 def audit_listing(
     *, actor: User, object_type: str, search_term: str, children: Iterable[ChildLike]
 ) -> None:

@@ -16,14 +16,6 @@ def audit_log(request):
         raise Http404
     form = AuditSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
-    # Reading the log is itself a use of personal data: who looked for what. Logged before
-    # the page is read, so the page's count and rows agree.
-    audit_record(
-        actor=request.user,
-        action=AuditAction.SEARCH,
-        object_type="auditlog",
-        search_term=form.search_summary(),
-    )
     entries = selectors.audit_entries_for(
         request.user,
         child=criteria.get("child", ""),
@@ -34,4 +26,15 @@ def audit_log(request):
         term=criteria.get("term", ""),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("side"))
+    # The count and the rows are read before this read is logged, so they agree.
+    page.object_list = list(page.object_list)
+    # Reading the log is itself a use of personal data: who looked for what, and which
+    # children the page named.
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="auditlog",
+        search_term=form.search_summary(),
+        children=selectors.children_named_in(page.object_list),
+    )
     return render(request, "audit/audit_log.html", {"form": form, "page": page})

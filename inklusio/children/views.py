@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.audit.services import audit_shown
 from inklusio.children import selectors, services
 from inklusio.children.export import child_export
 from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
@@ -90,6 +91,7 @@ def child_edit(request, public_id):
     institutions = access.institutions_where_user_can_add_children(request.user)
     form = ChildForm(request.POST or None, instance=child, institutions=institutions)
     conflict = None
+    shown = [child]
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update(
@@ -114,11 +116,13 @@ def child_edit(request, public_id):
             form.data["version"] = error.current.version
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
+            if access.can_view_child(request.user, duplicate.existing):
+                shown.append(duplicate.existing)  # the message names the other child
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect(child)
-    elif request.method == "GET":
-        selectors.child_for_user(request.user, public_id)  # opening the form reads the child
+    # The form shows the child whether opened or re-rendered with errors.
+    audit_shown(actor=request.user, obj=child, children=shown)
     return render(
         request,
         "children/child_form.html",
@@ -158,4 +162,5 @@ def guardian_add(request, public_id):
         )
         messages.success(request, _("Forælderen er tilføjet."))
         return redirect(child)
+    audit_shown(actor=request.user, obj=child, children=[child])
     return render(request, "children/guardian_form.html", {"form": form, "child": child})

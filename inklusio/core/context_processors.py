@@ -28,6 +28,8 @@ def navigation(request):
         items.append(("planning-overview", _("Korpsplan")))
     if access.can_view_statistics(user):
         items.append(("statistics-index", _("Statistik")))
+    if access.can_request_jobs(user):
+        items.append(("job-list", _("Mine filer")))
     if access.can_view_audit_log(user):
         items.append(("audit-log", _("Adgangslog")))
     return {"nav_items": items}

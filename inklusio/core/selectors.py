@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 
 from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_shown
 from inklusio.children.selectors import visible_children
 from inklusio.core.plugins import page_sections
 from inklusio.organisation.models import Municipality
@@ -46,4 +48,12 @@ def start_page_for(user: User) -> dict[str, Any]:
         )
     context["child_count"] = visible_children(user).in_daycare().count()
     context["panels"] = page_sections("start_page", user)
+    # One entry for the page: every child a panel names (a panel lists them as "children").
+    audit_shown(
+        actor=user,
+        obj=None,
+        object_type="startpage",
+        action=AuditAction.SEARCH,
+        children=[child for panel in context["panels"] for child in panel.get("children", ())],
+    )
     return context

@@ -12,8 +12,7 @@ from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from inklusio import access
-from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_shown
 from inklusio.children.models import Child
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.organisation.models import Institution
@@ -43,9 +42,20 @@ def course_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True)
         public_id=public_id,
     )
     if log:
-        for participant in course.participants.select_related("child").filter(child__isnull=False):
-            audit_record(actor=user, action=AuditAction.READ, obj=course, child=participant.child)
+        course_read_log(user, course)
     return course
+
+
+def course_read_log(
+    user: User, course: Course, *, obj: Any = None, also: Iterable[Child | None] = ()
+) -> None:
+    """A page about the course (or `obj` in it) shows its participants, and `also` the
+    children it offers to pick: one read entry for them all."""
+    children = [
+        participant.child
+        for participant in course.participants.select_related("child").filter(child__isnull=False)
+    ]
+    audit_shown(actor=user, obj=obj or course, children=[*children, *also])
 
 
 def task_for_user(user: User, public_id: uuid.UUID | str) -> ResourceTask:

@@ -19,6 +19,14 @@ def _courses(municipality: Municipality, institutions):
     return courses.filter(institution__in=institutions) if institutions else courses
 
 
+def _in_municipality(rows, municipality: Municipality, institutions, course: str):
+    """Participants, sessions or measures of the municipality's courses, filtered on their own
+    indexed `municipality_id` (not through a `course__in` subquery, whose cost grows with every
+    municipality's courses); the institution filter, when chosen, goes through the course."""
+    rows = rows.filter(municipality=municipality)
+    return rows.filter(**{f"{course}__institution__in": institutions}) if institutions else rows
+
+
 @statistics_table("courses-by-type", title=_lazy("Ressourceforløb pr. år efter type"))
 def courses_by_type(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
@@ -58,9 +66,8 @@ def children_reached(
     """Children in vulnerable positions in courses started each year: distinct children and
     participations (a child in two courses counts twice there); role models apart."""
     participations = (
-        Participant.objects.filter(
-            course__in=_courses(municipality, institutions), child__isnull=False
-        )
+        _in_municipality(Participant.objects, municipality, institutions, "course")
+        .filter(child__isnull=False)
         .annotate(year=ExtractYear("course__start"))
         .values_list("year", "role")
         .annotate(children=Count("child", distinct=True), participations=Count("pk"))
@@ -97,7 +104,7 @@ def cancellations(
     causes = list(Session.Cause.values)
     counts: dict[int, Counter] = defaultdict(Counter)
     grouped = (
-        Session.objects.filter(course__in=_courses(municipality, institutions))
+        _in_municipality(Session.objects, municipality, institutions, "course")
         .exclude(status=Session.Status.PLANNED)
         .annotate(year=ExtractYear("date"))
         .values_list("year", "status", "cause")
@@ -170,8 +177,8 @@ def effect_measures(
 ) -> Table:
     """Effect measures before and after, by course type: children assessed at both ends and the
     average change on each dimension (scale 1–5)."""
-    measures = EffectMeasure.objects.filter(
-        participant__course__in=_courses(municipality, institutions)
+    measures = _in_municipality(
+        EffectMeasure.objects, municipality, institutions, "participant__course"
     )
     if year_from is not None:
         measures = measures.filter(participant__course__start__year__gte=year_from)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.http import PDF, file_response
 from inklusio.courses import selectors, services
@@ -162,7 +162,7 @@ def course_edit(request, public_id):
 
 @login_required
 def course_detail(request, public_id):
-    return _course_page(request, selectors.course_for_user(request.user, public_id))
+    return _course_page(request, selectors.course_for_user(request.user, public_id, log=False))
 
 
 def _participant_form(request, course, data=None) -> ParticipantForm:
@@ -188,6 +188,15 @@ def _course_page(request, course, **bound_forms):
         if can_work
         else {}
     )
+    forms.update(bound_forms)
+    observations = course.observations.select_related("author", "child")[:50]
+    # Rendered here whether opened or re-rendered after a refused inline form: the page shows
+    # the participants, the observed children and every child the pickers offer.
+    selectors.course_read_log(
+        request.user,
+        course,
+        also=[*children_in_forms(*forms.values()), *(o.child for o in observations)],
+    )
     return render(
         request,
         "courses/course_detail.html",
@@ -198,12 +207,11 @@ def _course_page(request, course, **bound_forms):
                 "attendees"
             ),
             "figures": selectors.session_figures(course),
-            "observations": course.observations.select_related("author", "child")[:50],
+            "observations": observations,
             "effects": selectors.before_after(course),
             "can_work": can_work,
             "can_manage": access.can_manage_course(request.user, course),
             **forms,
-            **bound_forms,
         },
     )
 
@@ -321,6 +329,7 @@ def session_record(request, public_id):
         else:
             messages.success(request, _("Samlingen er registreret."))
             return redirect(session.course)
+    selectors.course_read_log(request.user, session.course, obj=session)
     return render(
         request,
         "courses/session_record.html",
@@ -364,6 +373,7 @@ def measure_record(request, public_id, phase):
         "phase": EffectMeasure.Phase(phase).label.lower(),
         "name": participant.child.full_name if participant.child else participant,
     }
+    audit_shown(actor=request.user, obj=participant, children=[participant.child])
     return render(
         request, "courses/form.html", {"form": form, "title": title, "course": participant.course}
     )
@@ -371,7 +381,7 @@ def measure_record(request, public_id, phase):
 
 @login_required
 def course_close(request, public_id):
-    course = selectors.course_for_user(request.user, public_id, log=request.method == "GET")
+    course = selectors.course_for_user(request.user, public_id, log=False)
     if not access.can_manage_course(request.user, course):
         raise Http404
     form = CloseForm(request.POST or None, course=course)
@@ -383,6 +393,7 @@ def course_close(request, public_id):
         else:
             messages.success(request, _("Forløbet er afsluttet."))
             return redirect(course)
+    selectors.course_read_log(request.user, course)
     return render(
         request,
         "courses/close.html",

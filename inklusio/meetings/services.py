@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,23 +284,9 @@ def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommend
 
 def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
     """The resource pedagogue attends only when they know a child on the agenda: a child in one
-    of their courses, or on a plan they own or took part in (the evaluation's advice)."""
-    from inklusio.courses.models import Participant
-    from inklusio.plans.models import ActionPlan
+    of their courses, or on a plan they own or took part in (the evaluation's advice).
+    Computed by `selectors.attendance_advice_for`, which answers many meetings at once."""
+    from inklusio.meetings.selectors import attendance_advice_for
 
-    pedagogue = meeting.resource_pedagogue
-    children = [item.child for item in meeting.items.all() if item.child_id]
-    if pedagogue is None or not children:
-        return {"needed": False, "known": []}
-    in_courses = set(
-        Participant.objects.filter(child__in=children, course__pedagogue=pedagogue).values_list(
-            "child_id", flat=True
-        )
-    )
-    in_plans = set(
-        ActionPlan.objects.filter(child__in=children)
-        .filter(Q(owner=pedagogue) | Q(meetings__participants=pedagogue))
-        .values_list("child_id", flat=True)
-    )
-    known = [child for child in children if child.pk in in_courses | in_plans]
-    return {"needed": bool(known), "known": known}
+    advice: dict[str, Any] = attendance_advice_for([meeting])[0]["advice"]
+    return advice

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio import access
-from inklusio.meetings.services import attendance_advice
+from inklusio.meetings.selectors import attendance_advice_for
 from inklusio.people.models import Role, User
 
 
@@ -23,12 +23,16 @@ def section(user: User) -> dict | None:
     )
     if user.role == Role.PEDAGOGUE:
         upcoming = upcoming.filter(resource_pedagogue=user)
-    rows = [{"meeting": meeting, "advice": attendance_advice(meeting)} for meeting in upcoming]
+    rows = attendance_advice_for(upcoming)
     if not rows:
         return None
     return {
         "template": "meetings/_start_panel.html",
         "rows": rows,
+        # A pedagogue is shown the children they know on each agenda.
+        "children": [
+            child for row in rows for child in row["advice"]["known"] if user.role == Role.PEDAGOGUE
+        ],
         "cards": [
             {
                 "figure": len(rows),

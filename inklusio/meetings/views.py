@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inklusio import access
+from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError
 from inklusio.core.http import ICS, file_response
@@ -58,9 +59,7 @@ def meeting_list(request):
 
 @login_required
 def meeting_detail(request, public_id):
-    meeting = selectors.consultative_meeting_for_user(
-        request.user, public_id, log=request.method == "GET"
-    )
+    meeting = selectors.consultative_meeting_for_user(request.user, public_id, log=False)
     can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
     action = request.POST.get("action")
     item_form = ItemForm(
@@ -88,8 +87,11 @@ def meeting_detail(request, public_id):
         if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
             messages.success(request, done)
             return redirect(meeting)
-    items = meeting.items.select_related("child", "consent").prefetch_related(
-        "recommendations__adjustments"
+    items = selectors.agenda_for(request.user, meeting)
+    # Logged as rendered, opened or re-rendered with a refused form: the agenda's children and
+    # those the item form's picker offers.
+    selectors.consultative_meeting_read_log(
+        request.user, meeting, items, also=children_in_forms(item_form) if can_arrange else ()
     )
     plans = {
         plan.child_id: plan
@@ -103,7 +105,8 @@ def meeting_detail(request, public_id):
         {
             "meeting": meeting,
             "items": [{"item": item, "plan": plans.get(item.child_id)} for item in items],
-            "advice": services.attendance_advice(meeting),
+            "advice": selectors.advice_for(meeting, items),
+            "hidden_items": selectors.hidden_items(meeting, items),
             "item_form": item_form,
             "minutes_form": minutes_form,
             "minutes": current_minutes,
@@ -175,7 +178,7 @@ def meeting_ics(request, public_id):
 
 @login_required
 def consents(request, public_id):
-    child = child_for_user(request.user, public_id, log=request.method == "GET")
+    child = child_for_user(request.user, public_id, log=False)
     if not access.can_record_consent(request.user, child):
         raise Http404
     form = ConsentForm(request.POST or None)
@@ -187,6 +190,7 @@ def consents(request, public_id):
         else:
             messages.success(request, _("Samtykket er registreret."))
             return redirect("consents", public_id=child.public_id)
+    audit_shown(actor=request.user, obj=child, children=[child])
     return render(
         request,
         "meetings/consents.html",

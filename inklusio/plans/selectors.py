@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from inklusio import access
@@ -16,19 +18,21 @@ from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersi
 from inklusio.plans.services import acknowledgement_status, follow_up_due
 
 
-def plans_for(user: User, *, status: str = "open") -> list[ActionPlan]:
+def plans_for(user: User, *, status: str = "open", log: bool = True) -> list[ActionPlan]:
+    """The plan list; logged as a list read unless the caller logs what it shows itself."""
     plans = access.plans_visible_to(user).select_related("child", "course", "institution", "owner")
     if status == "open":
         plans = plans.exclude(status=ActionPlan.Status.CLOSED)
     elif status:
         plans = plans.filter(status=status)
     rows = list(plans.prefetch_related("meetings")[:300])
-    audit_listing(
-        actor=user,
-        object_type="actionplan",
-        search_term=f"handleplaner {status or '(alle)'}",
-        children=[plan.child for plan in rows if plan.child is not None],
-    )
+    if log:
+        audit_listing(
+            actor=user,
+            object_type="actionplan",
+            search_term=f"handleplaner {status or '(alle)'}",
+            children=[plan.child for plan in rows if plan.child is not None],
+        )
     today = timezone.localdate()
     for plan in rows:
         held = [meeting.date for meeting in plan.meetings.all() if meeting.held]
@@ -112,12 +116,56 @@ def owners_for(user: User) -> QuerySet[User]:
     return owners
 
 
-def overdue_follow_ups(user: User) -> list[ActionPlan]:
-    """Plans the user answers for whose follow-up date has passed."""
-    plans = [plan for plan in plans_for(user) if plan.follow_up_overdue]
-    if user.role in {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.CORPS_LEADER}:
-        return plans
-    return [plan for plan in plans if plan.owner_id == user.pk]
+# The start page names this many overdue plans (the most overdue first); its figure counts all.
+OVERDUE_SHOWN = 10
+
+
+def _overdue_plans(user: User) -> QuerySet[ActionPlan]:
+    """Open plans the user answers for whose follow-up date has passed, counted in SQL.
+
+    The rule is `services.follow_up_due`: the last meeting held (else the day the plan was
+    created) plus the plan's interval in weeks. The interval differs between plans, so the
+    condition is one term per interval in use (one query finds them)."""
+    plans = access.plans_visible_to(user).exclude(status=ActionPlan.Status.CLOSED)
+    if user.role not in {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.CORPS_LEADER}:
+        plans = plans.filter(owner=user)
+    intervals = set(plans.order_by().values_list("follow_up_weeks", flat=True).distinct())
+    today = timezone.localdate()
+    last_held = PlanMeeting.objects.filter(plan=OuterRef("pk"), held=True).order_by("-date")
+    plans = plans.annotate(
+        last_start=Coalesce(Subquery(last_held.values("date")[:1]), TruncDate("created_at"))
+    )
+    if not intervals:
+        return plans.none()
+    overdue = Q()
+    for weeks in sorted(intervals):
+        overdue |= Q(follow_up_weeks=weeks, last_start__lt=today - datetime.timedelta(weeks=weeks))
+    return plans.filter(overdue)
+
+
+def overdue_follow_ups(user: User, *, log: bool = True) -> tuple[int, list[ActionPlan]]:
+    """How many plans the user answers for are overdue for follow-up, and the most overdue of
+    them (at most OVERDUE_SHOWN, with their `next_follow_up`), whose children's names are shown
+    and logged."""
+    overdue = _overdue_plans(user)
+    count = overdue.count()
+    shown = list(
+        overdue.select_related("child", "course", "institution", "owner").order_by(
+            F("last_start").asc(), "pk"
+        )[:OVERDUE_SHOWN]
+    )
+    for plan in shown:
+        last_start: datetime.date = vars(plan)["last_start"]  # annotated by _overdue_plans
+        plan.next_follow_up = follow_up_due(plan.created_at, plan.follow_up_weeks, last_start)
+        plan.follow_up_overdue = True
+    if shown and log:
+        audit_listing(
+            actor=user,
+            object_type="actionplan",
+            search_term="handleplaner opfølgning overskredet",
+            children=[plan.child for plan in shown if plan.child is not None],
+        )
+    return count, shown
 
 
 def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
@@ -127,5 +175,5 @@ def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
             participants=user, held=True, plan__status=ActionPlan.Status.ACTIVE
         )
         .exclude(acknowledgements__user=user)
-        .select_related("plan")
+        .select_related("plan__child")
     )

@@ -399,12 +399,11 @@ def plan_meeting_acknowledge(
 
 
 def acknowledgement_status(meeting: PlanMeeting) -> list[dict[str, Any]]:
-    """Per participant: agreed, objected (with comment and time) or still missing."""
+    """Per participant: agreed, objected (with comment and time) or still missing.
+    Sorted here, not in SQL, so that participants prefetched for a list of meetings are used."""
     answers = {a.user_id: a for a in meeting.acknowledgements.all()}
-    return [
-        {"user": user, "acknowledgement": answers.get(user.pk)}
-        for user in meeting.participants.all().order_by("first_name")
-    ]
+    participants = sorted(meeting.participants.all(), key=lambda user: (user.first_name, user.pk))
+    return [{"user": user, "acknowledgement": answers.get(user.pk)} for user in participants]
 
 
 def adjustment_propose(

@@ -11,17 +11,20 @@ from inklusio.plans import selectors
 def section(user: User) -> dict | None:
     if not access.can_use_plans(user):
         return None
-    overdue = selectors.overdue_follow_ups(user)
+    # The start page logs the children of all its panels at once (core.selectors).
+    overdue_count, overdue = selectors.overdue_follow_ups(user, log=False)
     waiting = selectors.waiting_acknowledgements(user)
-    if not overdue and not waiting and user.role in {"guardian", "partner"}:
+    if not overdue_count and not waiting and user.role in {"guardian", "partner"}:
         return None
     return {
         "template": "plans/_start_panel.html",
         "overdue": overdue,
+        "overdue_count": overdue_count,
         "waiting": waiting,
+        "children": [plan.child for plan in overdue] + [m.plan.child for m in waiting],
         "cards": [
             {
-                "figure": len(overdue),
+                "figure": overdue_count,
                 "label": _("Handleplaner med overskredet opfølgning"),
                 "url": reverse("plan-list"),
                 "testid": "overdue-follow-ups",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.pdf import render_pdf
@@ -125,6 +125,14 @@ def plan_create(request):
         else:
             messages.success(request, _("Handleplanen er oprettet. Indkald til handleplansmødet."))
             return redirect(plan)
+    # The child picker shows every child the user may make a plan for.
+    audit_shown(
+        actor=request.user,
+        obj=None,
+        object_type="actionplan",
+        action=AuditAction.SEARCH,
+        children=children_in_forms(form),
+    )
     return render(
         request, "plans/plan_form.html", {"form": form, "goals": goals, "agreements": agreements}
     )
@@ -172,8 +180,8 @@ def plan_edit(request, public_id):
         else:
             messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
             return redirect(plan)
-    elif request.method == "GET":
-        selectors.plan_for_user(request.user, public_id)
+    # The plan's form shows the child's plan whether opened or re-rendered with errors.
+    audit_shown(actor=request.user, obj=plan, children=[plan.child, *children_in_forms(form)])
     return render(
         request,
         "plans/plan_form.html",
@@ -252,7 +260,7 @@ def plan_pdf(request, public_id):
 
 @login_required
 def adjustment_propose(request, public_id):
-    plan = selectors.plan_for_user(request.user, public_id, log=request.method == "GET")
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_propose_adjustment(request.user, plan):
         raise Http404
     form = AdjustmentForm(request.POST or None, initial={"strategies": plan.strategies})
@@ -267,6 +275,8 @@ def adjustment_propose(request, public_id):
         else:
             messages.success(request, _("Forslaget er sendt til planens ansvarlige."))
             return redirect(plan)
+    # Logged once allowed and rendered: the form shows the plan's strategies.
+    audit_shown(actor=request.user, obj=plan, children=[plan.child])
     return render(
         request,
         "plans/simple_form.html",

@@ -118,10 +118,22 @@ def period_capacity(period: VisitationPeriod) -> dict[str, Any]:
 
 
 def periods_with_capacity(user: User) -> list[dict[str, Any]]:
-    return [
-        period_capacity(p)
-        for p in VisitationPeriod.objects.in_municipality_of(user).order_by("-start")
-    ]
+    """Every period with its places used and free: `period_capacity` for all of them in two
+    queries, however many periods there are."""
+    periods = list(VisitationPeriod.objects.in_municipality_of(user).order_by("-start"))
+    used_in = dict(
+        place_holding_support_grants(user)
+        .filter(period__in=[p.pk for p in periods])
+        .order_by()
+        .values("period")
+        .annotate(used=Count("child", distinct=True))
+        .values_list("period", "used")
+    )
+    rows = []
+    for period in periods:
+        used = used_in.get(period.pk, 0)
+        rows.append({"period": period, "used": used, "free": max(0, period.support_places - used)})
+    return rows
 
 
 def current_period(user: User) -> VisitationPeriod | None:
@@ -143,9 +155,21 @@ def all_resource_groups(user: User) -> QuerySet[ResourceGroup]:
 
 
 def group_capacity(user: User) -> list[dict[str, Any]]:
+    """Every resource group with its places used (`group_places_used`) and free, in two
+    queries however many groups there are."""
+    if not access.can_decide(user):
+        return []
+    used_in = dict(
+        current_grants(user)
+        .filter(offer=Offer.RESOURCE_GROUP_PLACE, resource_group__isnull=False)
+        .order_by()
+        .values("resource_group")
+        .annotate(used=Count("pk"))
+        .values_list("resource_group", "used")
+    )
     rows = []
-    for group in all_resource_groups(user) if access.can_decide(user) else []:
-        used = group_places_used(group)
+    for group in all_resource_groups(user):
+        used = used_in.get(group.pk, 0)
         rows.append({"group": group, "used": used, "free": max(0, group.places - used)})
     return rows
 
@@ -320,9 +344,10 @@ REASSESSMENT_NOTICE_DAYS = 60
 
 
 def reassessments(
-    user: User, *, within_days: int = REASSESSMENT_NOTICE_DAYS
+    user: User, *, within_days: int = REASSESSMENT_NOTICE_DAYS, log: bool = True
 ) -> dict[str, list[Decision]]:
-    """Grants whose yearly re-assessment is overdue or due soon (for the committee)."""
+    """Grants whose yearly re-assessment is overdue or due soon (for the committee); logged as
+    a list read unless the caller logs what it shows itself."""
     if not access.can_decide(user):
         return {"overdue": [], "upcoming": []}
     today = timezone.localdate()
@@ -337,10 +362,11 @@ def reassessments(
         "overdue": list(grants.filter(reassessment_due__lt=today)),
         "upcoming": list(grants.filter(reassessment_due__gte=today, reassessment_due__lte=horizon)),
     }
-    children = [d.child for d in found["overdue"] + found["upcoming"]]
-    audit_listing(
-        actor=user, object_type="decision", search_term="revurderinger", children=children
-    )
+    if log:
+        children = [d.child for d in found["overdue"] + found["upcoming"]]
+        audit_listing(
+            actor=user, object_type="decision", search_term="revurderinger", children=children
+        )
     return found
 
 

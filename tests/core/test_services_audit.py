@@ -83,6 +83,8 @@ NOT_STATE_CHANGES: dict[str, str] = {
     "audit.seal": "computes an entry's seal",
     "audit.audit_sign_in": "writes the sign-in's audit row itself",
     "audit.audit_failed_sign_in": "writes the failed sign-in's audit row itself",
+    "audit.audit_shown": "writes the audit row of a rendered read itself",
+    "audit.children_in_forms": "reads the children a form's pickers offer",
     "planning.default_contract": "an unsaved contract with the default values",
     "planning.contracts_by_pedagogue": "reads contracts",
     "referrals.reassessment_due": "a date computation",

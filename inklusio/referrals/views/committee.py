@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DecisionForm, LegalBasisForm, MeetingForm, PeriodForm
@@ -68,7 +69,7 @@ def meeting_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> HttpResponse:
     meeting = selectors.meeting_for_user(request.user, public_id)
-    referral = selectors.referral_to_decide(request.user, referral_id, log=request.method == "GET")
+    referral = selectors.referral_to_decide(request.user, referral_id, log=False)
     form = DecisionForm(
         request.POST or None,
         user=request.user,
@@ -87,7 +88,10 @@ def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> Ht
         ),
         _("Afgørelsen er registreret. Udsend brevet til forældrene."),
     )
-    return done or render(
+    if done:
+        return done
+    audit_shown(actor=request.user, obj=referral, children=[referral.child])
+    return render(
         request,
         "referrals/decision_form.html",
         {

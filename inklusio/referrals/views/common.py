@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from inklusio import access
+from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.referrals.models import Decision
 
@@ -49,6 +50,8 @@ def record_step(
 def decision_step(
     request: HttpRequest, decision: Decision, form: forms.BaseForm, action: str, title: str
 ) -> HttpResponse:
+    """A committee step's form page about a decision: opened, or refused and shown again."""
+    audit_shown(actor=request.user, obj=decision, children=[decision.child])
     return render(
         request,
         "referrals/decision_form.html",

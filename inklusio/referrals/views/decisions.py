@@ -32,7 +32,8 @@ def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def decision_for_committee(request: HttpRequest, public_id: str) -> Decision:
     committee_only(request.user)
-    return selectors.decision_for_user(request.user, public_id, log=request.method == "GET")
+    # The form pages log what they show when they render (`decision_step`).
+    return selectors.decision_for_user(request.user, public_id, log=False)
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.storage import private_storage
 from inklusio.referrals import selectors
@@ -75,6 +77,14 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 request, _("Indstillingen er gemt som kladde. Indsend den, når den er klar.")
             )
             return redirect(referral)
+    # The child picker shows every child the user may refer.
+    audit_shown(
+        actor=request.user,
+        obj=None,
+        object_type="referral",
+        action=AuditAction.SEARCH,
+        children=children_in_forms(form),
+    )
     return render(request, "referrals/referral_form.html", {"form": form, "creating": True})
 
 
@@ -86,7 +96,7 @@ CONFLICT = gettext_lazy(
 
 @login_required
 def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    referral = selectors.referral_for_user(request.user, public_id, log=request.method == "GET")
+    referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_edit_referral(request.user, referral):
         raise Http404
     form = _referral_form(request, instance=referral)
@@ -108,6 +118,9 @@ def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect(referral)
+    audit_shown(
+        actor=request.user, obj=referral, children=[referral.child, *children_in_forms(form)]
+    )
     return render(request, "referrals/referral_form.html", {"form": form, "referral": referral})
 
 

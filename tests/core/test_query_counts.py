@@ -1,0 +1,485 @@
+"""No page reads more queries because there are more rows: every list and detail page, every
+API list and every role's start page is opened with few (5) and with many (50) of the things it
+shows, and must take the same number of queries both times.
+
+`GUARDED` names the pages and who opens them; `NOT_GUARDED` the URL names deliberately left
+out, each with its reason. `test_every_url_name_is_guarded_or_excused` fails when a URL is added
+without a place in one of the two, so a new page cannot slip past the guard.
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.children.models import Guardian, Guardianship, PartnerInvitation
+from inklusio.courses.models import (
+    Course,
+    EffectMeasure,
+    Observation,
+    Participant,
+    ResourceTask,
+    Session,
+)
+from inklusio.jobs.models import Job
+from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, Recommendation
+from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.people.models import PedagogueAttachment, Role
+from inklusio.planning.models import (
+    Absence,
+    Contract,
+    InstitutionDemandOverride,
+    PlanSlot,
+)
+from inklusio.plans import services as plan_services
+from inklusio.plans.models import Adjustment, Goal, PlanMeeting
+from inklusio.referrals.models import (
+    CommitteeMeeting,
+    Decision,
+    DecisionLetter,
+    Offer,
+    Referral,
+    VisitationPeriod,
+)
+from tests.conftest import TODAY, make_child, make_user
+from tests.core.test_access_matrix import PUBLIC, _url, _url_names
+
+FEW, MANY = 5, 50
+
+
+def _cpr(k: int) -> str:
+    """A CPR-shaped number per grown child (born 2022, so 0–6 years old on TODAY)."""
+    return f"{1 + k % 28:02d}{1 + k // 28:02d}22{5000 + k:04d}"
+
+
+def grow(cast, start: int, stop: int) -> None:
+    """Children, their cases and everything the pages list, numbered `start`..`stop`-1.
+
+    Each grown child is at Bøgely in Bøgely's resource group, with Gert as guardian and Pia
+    invited, so every role of the cast sees it: a referral and a granted decision, a plan owned
+    by Bob with a goal and a held meeting, a course of Bob's, a place in Bøgely's course with a
+    session and measures, an agenda item at a consultative meeting of its own. Beside them: a
+    committee meeting, a visitation period (years back), a resource group, a pedagogue with a
+    contract, an institution with a demand override, a job of Cora's and log entries.
+    """
+    father = Guardian.objects.get(user=cast.gert)
+    ishoj = cast.ishoj
+    for k in range(start, stop):
+        child = make_child(
+            ishoj, cast.boegely, f"Barn{k:02d}", _cpr(k), resource_group=cast.group_boegely
+        )
+        Guardianship.objects.create(
+            municipality=ishoj, child=child, guardian=father, relation="far"
+        )
+        PartnerInvitation.objects.create(
+            municipality=ishoj, child=child, partner=cast.pia, invited_by=cast.alice, reason="Møde"
+        )
+        meeting = CommitteeMeeting.objects.create(
+            municipality=ishoj, period=cast.period, date=TODAY - datetime.timedelta(days=k + 1)
+        )
+        VisitationPeriod.objects.create(
+            municipality=ishoj,
+            start=cast.period.start.replace(year=cast.period.start.year - 1 - k),
+            end=cast.period.end.replace(year=cast.period.end.year - 1 - k),
+        )
+        ResourceGroup.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            name=f"Gruppe {k:02d}",
+            kind=ResourceGroup.Kind.RESOURCE_GROUP,
+            places=4,
+        )
+        referral = Referral.objects.create(
+            municipality=ishoj,
+            child=child,
+            offer=Offer.SUPPORT_PEDAGOGUE if k % 2 else Offer.RESOURCE_GROUP_PLACE,
+            category="contact_behaviour",
+            description="Svært ved overgange.",
+            consent_by="Gert Testesen",
+            consent_date=TODAY - datetime.timedelta(days=60),
+            consent_method=Referral.ConsentMethod.WRITTEN,
+            status=Referral.Status.DECIDED if k % 3 else Referral.Status.SUBMITTED,
+            submitted_at=cast.referral_mia.created_at,
+            referred_by=cast.pia,
+        )
+        if k % 3:
+            Decision.objects.create(
+                municipality=ishoj,
+                child=child,
+                referral=referral,
+                outcome=Decision.Outcome.GRANTED,
+                offer=referral.offer,
+                category="contact_behaviour",
+                reasons="Behovet er der.",
+                legal_basis=cast.legal_basis,
+                start=cast.period.start,
+                end=cast.period.end,
+                period=cast.period,
+                meeting=meeting,
+                decided_by=cast.alice,
+                decided_on=meeting.date,
+                contact_person=cast.alice,
+                reassessment_due=TODAY + datetime.timedelta(days=k - 20),
+                resource_group=cast.group_boegely
+                if referral.offer != Offer.SUPPORT_PEDAGOGUE
+                else None,
+            )
+        plan = plan_services.plan_create(
+            actor=cast.bob,
+            data={
+                "child": child,
+                "owner": cast.bob,
+                "title": f"Plan {k:02d}",
+                "problem": "Overgange",
+                "strategies": "Billedstøtte",
+                "duration": "Et halvt år",
+            },
+            goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
+            agreements=[{"text": "Dagsprogram", "owner": "Stuen", "due": None}],
+        )
+        held = plan_services.plan_meeting_schedule(
+            actor=cast.bob,
+            plan=plan,
+            kind="initial",
+            date=TODAY - datetime.timedelta(days=200),
+            start_time=datetime.time(9),
+            place="Bøgely",
+            participants=[cast.bob, cast.sara, cast.gert],
+        )
+        plan_services.plan_meeting_hold(actor=cast.bob, meeting=held, note="")
+        # Mia's own case grows too: her plan's goals, meetings and proposed adjustments, her
+        # decision's letters, referrals and a place in every grown course (child, plan and
+        # decision pages).
+        Goal.objects.create(municipality=ishoj, plan=cast.plan_mia, position=k + 1, text=f"Mål {k}")
+        follow_up = PlanMeeting.objects.create(
+            municipality=ishoj,
+            plan=cast.plan_mia,
+            kind="follow_up",
+            date=TODAY + datetime.timedelta(days=k + 1),
+            created_by=cast.bob,
+        )
+        follow_up.participants.set([cast.bob, cast.sara, cast.gert])
+        Adjustment.objects.create(
+            municipality=ishoj, plan=cast.plan_mia, proposed_by=cast.sara, reason=f"Ændring {k}"
+        )
+        DecisionLetter.objects.create(
+            municipality=ishoj,
+            decision=cast.decision_mia,
+            version=k + 2,
+            pdf=b"%PDF-1.4",
+            sha256="0" * 64,
+            created_by=cast.alice,
+        )
+        Referral.objects.create(
+            municipality=ishoj,
+            child=cast.mia,
+            offer=Offer.RESOURCE_GROUP_PLACE,
+            category="contact_behaviour",
+            description=f"Tilføjelse {k}",
+            referred_by=cast.pia,
+        )
+        task = ResourceTask.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            usage="pedagogue_coordinator",
+            problem=f"Opgave {k}",
+            created_by=cast.alice,
+        )
+        course = Course.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            task=task,
+            kind=Course.Kind.GROUP,
+            title=f"Forløb {k:02d}",
+            goals="Leg",
+            start=TODAY - datetime.timedelta(days=30),
+            planned_end=TODAY + datetime.timedelta(days=90),
+            pedagogue=cast.bob,
+            created_by=cast.bob,
+        )
+        Participant.objects.create(
+            municipality=ishoj, course=course, child=cast.mia, role=Participant.Role.CASE
+        )
+        for target in (course, cast.course_boegely):
+            participant = Participant.objects.create(
+                municipality=ishoj, course=target, child=child, role=Participant.Role.CASE
+            )
+            session = Session.objects.create(
+                municipality=ishoj,
+                course=target,
+                date=TODAY - datetime.timedelta(days=k + 1),
+                status=Session.Status.CANCELLED if k % 2 else Session.Status.HELD,
+                cause=Session.Cause.values[k % len(Session.Cause.values)] if k % 2 else "",
+            )
+            session.attendees.add(participant)
+            for phase in ("start", "end"):
+                EffectMeasure.objects.create(
+                    municipality=ishoj,
+                    participant=participant,
+                    phase=phase,
+                    participation=1 + k % 5,
+                    play=1 + k % 5,
+                    conflicts=1 + k % 5,
+                    wellbeing=1 + k % 5,
+                    assessed_by=cast.bob,
+                )
+        Observation.objects.create(
+            municipality=ishoj, course=cast.course_boegely, child=child, text="Set", author=cast.bob
+        )
+        for consultative in (
+            ConsultativeMeeting.objects.create(
+                municipality=ishoj,
+                institution=cast.boegely,
+                date=TODAY + datetime.timedelta(days=k % 30),
+                resource_pedagogue=cast.bob,
+                created_by=cast.alice,
+            ),
+            cast.consultative_boegely,
+        ):
+            consultative.partners.add(cast.pia)
+            item = AgendaItem.objects.create(
+                municipality=ishoj,
+                meeting=consultative,
+                kind="child",
+                child=child,
+                consent=cast.consent_mia,
+                topic=f"Punkt {k}",
+                added_by=cast.alice,
+                position=k + 1,
+            )
+            Recommendation.objects.create(municipality=ishoj, item=item, text="Gør", by=cast.pia)
+        pedagogue = make_user(f"extra{k:02d}", ishoj, Role.PEDAGOGUE)
+        institution = Institution.objects.create(
+            municipality=ishoj, name=f"Institution {k:02d}", kind="integrated", size=50 + k
+        )
+        if k % 2:
+            Contract.objects.create(municipality=ishoj, pedagogue=pedagogue)
+            InstitutionDemandOverride.objects.create(
+                municipality=ishoj, institution=institution, half_days=4
+            )
+        PedagogueAttachment.objects.create(
+            municipality=ishoj, pedagogue=pedagogue, institution=institution, function="resource"
+        )
+        PlanSlot.objects.create(
+            municipality=ishoj,
+            plan=cast.plan,
+            pedagogue=pedagogue,
+            day=k % 5,
+            half=0,
+            institution=institution,
+            function="resource",
+        )
+        Absence.objects.create(
+            municipality=ishoj,
+            pedagogue=cast.bob,
+            start=cast.plan.week_start,
+            end=cast.plan.week_start,
+            kind="course",
+            created_by=cast.cora,
+        )
+        for user in cast.users:
+            Job.objects.create(
+                municipality=user.municipality,
+                kind="annual-report",
+                params={"year": TODAY.year},
+                requested_by=user,
+                status=Job.Status.FAILED if k % 2 else Job.Status.QUEUED,
+            )
+        audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+
+
+@dataclass(frozen=True)
+class Page:
+    view: str
+    target: str | None
+    users: tuple[str, ...]
+
+
+def page(view: str, target: str | None, *users: str) -> Page:
+    return Page(view, target, users)
+
+
+EVERYONE = ("alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora")
+
+# Each page with the users whose view of it differs (role, institution, case relation).
+GUARDED = [
+    page("start", None, *EVERYONE),
+    page("child-list", None, "alice", "bob", "sara", "pia", "gert"),
+    page("child-create", None, "alice"),
+    page("child-detail", "mia", "alice", "bob", "gert"),
+    page("child-edit", "mia", "alice"),
+    page("guardian-add", "mia", "alice"),
+    page("institution-list", None, "alice", "bob"),
+    page("institution-detail", "boegely", "alice", "bob"),
+    page("resource-group-list", None, "alice", "bob"),
+    page("resource-group-detail", "group_boegely", "alice", "bob"),
+    page("audit-log", None, "alice"),
+    page("api:list_children", None, "alice", "bob", "gert"),
+    page("api:list_institutions", None, "alice"),
+    page("api:get_child", "mia", "alice"),
+    page("api:list_decisions", None, "alice", "bob", "gert"),
+    page("api:list_courses", None, "alice", "bob", "sara"),
+    page("planning-overview", None, "cora", "bob"),
+    page("planning-plan", "plan", "cora", "bob"),
+    page("planning-contract", "contract_bob", "cora"),
+    page("visitation-overview", None, "alice", "carl", "pia"),
+    page("referral-create", None, "alice"),
+    page("referral-detail", "referral_mia", "alice", "pia"),
+    page("referral-edit", "draft_emil", "alice"),
+    page("visitation-legal-bases", None, "alice"),
+    page("meeting-detail", "meeting", "alice"),
+    page("meeting-decide", "meeting", "alice"),
+    page("reassessment-list", None, "alice"),
+    page("waiting-list", None, "alice"),
+    page("decision-detail", "decision_mia", "alice", "bob", "gert"),
+    page("decision-end", "decision_mia", "alice"),
+    page("decision-reassess", "decision_mia", "alice"),
+    page("appeal-create", "decision_mia", "alice"),
+    page("appeal-change", "appeal_mia", "alice"),
+    page("course-overview", None, "alice", "cora", "bob", "sara"),
+    page("task-create", None, "alice"),
+    page("task-detail", "task_boegely", "alice", "bob"),
+    page("course-create", None, "alice", "bob"),
+    page("course-detail", "course_boegely", "alice", "bob", "sara"),
+    page("course-edit", "course_boegely", "bob"),
+    page("course-close", "course_boegely", "bob"),
+    page("measure-record", "participant_mia", "bob"),
+    page("session-record", "session_boegely", "bob"),
+    page("plan-list", None, "alice", "bob", "sara", "pia", "gert"),
+    page("plan-create", None, "alice", "bob"),
+    page("plan-detail", "plan_mia", "alice", "bob", "gert"),
+    page("plan-versions", "plan_mia", "bob"),
+    page("plan-edit", "plan_mia", "bob"),
+    page("plan-adjust", "plan_mia", "sara"),
+    page("plan-meeting-create", "plan_mia", "bob"),
+    page("plan-close", "plan_mia", "bob"),
+    page("plan-meeting", "plan_meeting", "bob", "gert"),
+    page("consultative-list", None, "alice", "bob", "pia"),
+    page("consultative-detail", "consultative_boegely", "alice", "bob", "pia"),
+    page("consents", "mia", "alice", "gert"),
+    page("statistics-index", None, "alice", "cora"),
+    # GET shows the form; the file itself is made by a background job.
+    page("statistics-workbook", None, "alice"),
+    page("statistics-report", None, "alice"),
+    page("job-list", None, "alice", "cora", "gert"),
+    page("job-detail", "job_cora", "cora"),
+]
+
+
+# Every statistics table, opened as a page (registered by the apps' statistics.py).
+def _statistics_tables() -> list[str]:
+    from django.apps import apps
+
+    apps.check_apps_ready()
+    from inklusio.reports.registry import TABLES
+
+    return sorted(TABLES)
+
+
+NOT_GUARDED = {
+    **dict.fromkeys(PUBLIC - {"planning-feed"}, "sign-in, language, health or API schema"),
+    "planning-feed": "an iCalendar file of one pedagogue's weeks, opened by its token",
+    # Form actions: POST only, they redirect or show their form again.
+    **dict.fromkeys(
+        (
+            "planning-replan",
+            "planning-slot-edit",
+            "planning-publish",
+            "planning-resolve",
+            "referral-submit",
+            "referral-addendum",
+            "referral-attachment",
+            "period-create",
+            "meeting-create",
+            "letter-issue",
+            "decision-placed",
+            "letter-sent",
+            "appeal-uphold",
+            "participant-add",
+            "session-plan",
+            "observation-add",
+            "participant-letter-given",
+            "adjustment-decide",
+            "recommendation-add",
+            "recommendation-to-plan",
+            "consent-withdraw",
+            "job-retry",
+        ),
+        "POST-only form action",
+    ),
+    # Files: one object (or one table) rendered to PDF/CSV/XLSX/iCalendar.
+    "child-export": "a file download (the data-subject export), one child",
+    "attachment-download": "a file download, one attachment",
+    "letter-download": "a file download, one letter",
+    "appeal-bundle": "a file download, one appeal's case file",
+    "participant-letter": "a PDF, one participant's parent letter",
+    "plan-pdf": "a PDF, one plan",
+    "plan-meeting-ics": "an iCalendar file, one meeting",
+    "consultative-ics": "an iCalendar file, one meeting",
+    "job-download": "a file download, one job's stored file",
+    "statistics-download": "a file of one table; the table itself is guarded as a page",
+    "statistics-table": "guarded per table in test_every_statistics_table",
+}
+
+
+def test_every_url_name_is_guarded_or_excused():
+    guarded = {item.view for item in GUARDED}
+    names = set(_url_names())
+    assert sorted(names - guarded - set(NOT_GUARDED)) == [], "pages without a query-count guard"
+    assert sorted(guarded & set(NOT_GUARDED)) == []
+    assert sorted((guarded | set(NOT_GUARDED)) - names) == [], "names that are no URL any more"
+
+
+def measure(client, user, url: str) -> tuple[int, list[str]]:
+    client.force_login(user)
+    client.get(url)  # the first request of a session loads the session and user once
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, f"{user.username} got {response.status_code} for {url}"
+    return len(context), [query["sql"] for query in context.captured_queries]
+
+
+def _repeated(sql: list[str]) -> list[tuple[int, str]]:
+    """The statements run more than twice, numbers and quoted values blanked: the N+1 suspects."""
+    shapes = Counter(re.sub(r"'[^']*'|\b\d+\b", "?", query)[:160] for query in sql)
+    return [(n, shape) for shape, n in shapes.most_common(3) if n > 2]
+
+
+def counts_with_few_and_many(cast, client, url: str, users) -> dict[str, tuple[int, int]]:
+    grow(cast, 0, FEW)
+    few = {name: measure(client, getattr(cast, name), url)[0] for name in users}
+    grow(cast, FEW, MANY)
+    counts = {}
+    for name in users:
+        many, sql = measure(client, getattr(cast, name), url)
+        counts[name] = (few[name], many)
+        if few[name] != many:
+            print(name, url, few[name], many, _repeated(sql))
+    return counts
+
+
+def _growing(counts: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    return {name: pair for name, pair in counts.items() if pair[0] != pair[1]}
+
+
+@pytest.mark.parametrize("item", GUARDED, ids=lambda i: f"{i.view}[{i.target or '-'}]")
+def test_query_count_does_not_grow_with_rows(cast, client, item):
+    from tests.core.test_access_matrix import Case
+
+    url = _url(cast, Case(item.view, item.target, frozenset()))
+    counts = counts_with_few_and_many(cast, client, url, item.users)
+    assert _growing(counts) == {}, f"{url}: queries with {FEW} vs {MANY} rows per user"
+
+
+@pytest.mark.parametrize("name", _statistics_tables())
+def test_every_statistics_table(cast, client, name):
+    url = reverse("statistics-table", kwargs={"name": name})
+    counts = counts_with_few_and_many(cast, client, url, ("alice",))
+    assert _growing(counts) == {}, f"{url}: queries with {FEW} vs {MANY} rows"
