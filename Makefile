@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export TEST_DB
 
-.PHONY: install lock run serve test test-sqlite test-postgres lint format bench messages clean mutate
+.PHONY: install lock run serve test test-sqlite test-postgres lint audit format bench messages clean mutate
 
 # requirements/dev.txt = production packages + the tools (tests, lint, types), locked with hashes.
 $(VENV)/.installed: requirements/dev.txt requirements/prod.txt
@@ -69,6 +69,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Known vulnerabilities in the locked production packages (pip-audit; says so loudly when no
+# service could be asked, and fails then too with INKLUSIO_AUDIT_STRICT=1) and bandit's checks
+# of the code ([tool.bandit] in pyproject.toml documents each skipped check).
+audit: install
+	$(BIN)/python scripts/audit_dependencies.py requirements/prod.txt
+	$(BIN)/bandit -c pyproject.toml -r inklusio -q && echo "bandit: no issues identified in inklusio/"
 
 format: install
 	$(BIN)/ruff format .

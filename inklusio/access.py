@@ -639,9 +639,8 @@ def can_record_consent(user: User, child: Child) -> bool:
 
 
 def can_use_plans(user: User) -> bool:
-    return (_active(user) and plans_visible_to(user).exists()) or children_for_new_plans(
-        user
-    ).exists()
+    """The plans list: for those who see a plan or may make one (for a child or a course)."""
+    return (_active(user) and plans_visible_to(user).exists()) or can_create_plans(user)
 
 
 # --- Background jobs -----------------------------------------------------------------------------

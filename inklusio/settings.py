@@ -4,6 +4,7 @@ INKLUSIO_ENV=production selects production settings (no demo logins, debug off, 
 anything else selects the development defaults, with the embedded SQLite database.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "ninja",  # the API docs from its own static files, not a public CDN
+    "axes",  # lockout after repeated failed sign-ins (AXES_* below)
 ]
 
 # Background work (reports, workbooks, reminders, imports) runs in `manage.py db_worker`, with the
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "inklusio.audit.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused, locked-out sign-in into its page
 ]
 
 # The load benchmark's floor views (bench/load.py) exist only when asked for; never by default.
@@ -164,10 +167,31 @@ if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = ["inklusio.people.backends.InklusioBackend"]
+AUTHENTICATION_BACKENDS = [
+    "inklusio.people.backends.LockoutBackend",  # first: refuses locked-out sign-ins
+    "inklusio.people.backends.InklusioBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lockout (django-axes): after INKLUSIO_LOGIN_FAILURE_LIMIT failed sign-ins with one username from
+# one address, that username is refused from that address, right password or not, until
+# INKLUSIO_LOGIN_LOCKOUT_MINUTES have passed since the last try. Other addresses and other users
+# are not affected, so no one can lock a colleague out from elsewhere. Every refused try is in
+# the audit log (audit.signals); axes keeps its counts in its own table, under a keyed hash of
+# the name typed and the address the audit log records.
+AXES_FAILURE_LIMIT = int(os.environ.get("INKLUSIO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("INKLUSIO_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log; no second record of them
+AXES_USERNAME_CALLABLE = "inklusio.people.lockout.username_key"
+AXES_CLIENT_IP_CALLABLE = "inklusio.people.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "inklusio.core.views.locked_out"
+AXES_VERBOSE = False  # no banner on every start; failures are still logged (names masked)
 
 # Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
 # Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.

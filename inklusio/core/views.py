@@ -74,6 +74,18 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer (AXES_LOCKOUT_CALLABLE) to a sign-in from a username + address that
+    failed too often: the right password is refused too until the cool-off has passed."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes},
+        status=429,
+    )
+
+
 @login_required
 def start(request):
     return render(request, "core/start.html", selectors.start_page_for(request.user))

@@ -1,5 +1,20 @@
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """First in AUTHENTICATION_BACKENDS: refuses every sign-in from a username + address that
+    has failed too often (django-axes, settings AXES_*). It signs no one in itself.
+
+    Every sign-in of the application passes the request (the login form does). A call without
+    one (the test client's `login()`, the shell) has no address to count by and is not
+    checked; the audit log still records its failures."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class InklusioBackend(ModelBackend):

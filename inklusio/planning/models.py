@@ -161,8 +161,19 @@ class InstitutionDemandOverride(TenantModel):
     half_days = models.PositiveSmallIntegerField(_("halve dage pr. uge"))
 
 
+# Why the solver stopped (`inklusio.planning.solver.solve`); "FEASIBLE" is kept for plans made
+# before the planner said which limit stopped it.
 SOLVER_STATUSES = {
     "OPTIMAL": _("Den bedst mulige plan (bevist)"),
+    "DETERMINISTIC_LIMIT": _(
+        "En gyldig plan; beregningen stoppede ved sin faste arbejdsgrænse (ikke bevist den bedst mulige)"
+    ),
+    "WALL_CLOCK_LIMIT": _(
+        "En gyldig plan; beregningen stoppede ved tidsgrænsen (ikke bevist den bedst mulige)"
+    ),
+    "NO_SOLUTION": _(
+        "En gyldig plan efter den enkle fordelingsregel; optimeringen fandt ingen plan i tide"
+    ),
     "FEASIBLE": _("En gyldig plan (ikke bevist den bedst mulige)"),
 }
 

@@ -3,13 +3,16 @@
 Pure Python (no Django): the planning app turns records into a `PlanningProblem` and stores
 the `PlanResult`. Time is counted in half-days (Monday–Friday, morning and afternoon).
 
-The formulation avoids the slow naive slot-by-slot model in three ways:
-- attachment variables y[p, i, f] (pedagogue p serves institution i in function f) carry the
-  structural rules (≤ 3 institutions, never both functions), and slot variables are only made
-  for a pedagogue's *candidate* institutions (current attachments and their own district);
-- coverage is capped at demand, so equivalent plans that merely over-serve are cut away;
-- the greedy plan is given as a hint, so the solver is never worse than greedy, and large
-  municipalities are decomposed by district and solved district by district.
+`solve` returns a plan that keeps every hard rule (`check_hard_rules`), never worse than the
+greedy plan, with `best_bound`: a proven lower bound on `evaluate` over every valid plan, so
+`status == "OPTIMAL"` means the plan's `evaluate` equals it. How (`stages.py`, `full.py`):
+- the corps is split into parts that share no pedagogue or institution, whose costs add up;
+- slot variables exist only for a pedagogue's *candidate* institutions (current attachments
+  and their own district);
+- a relaxation on counts (stage 1) gives the bound and the pairings; each pedagogue's week is
+  then placed exactly (stage 2), and while a gap is left one model of the whole objective,
+  warm-started from that plan, improves plan and bound;
+- every search is deterministic: the same input gives the same plan on the same machine.
 """
 
 from inklusio.planning.solver.greedy import greedy, greedy_assignments

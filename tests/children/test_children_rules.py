@@ -1,0 +1,161 @@
+"""Children's master data as the administration checks it afterwards: what the audit log
+says about a new child, a change and a guardian; that a save changing nothing leaves no trace;
+that the CPR rate limit holds for exactly an hour (issue 12, mutation testing)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.children import services
+from inklusio.children.models import Child
+from tests.audit_rows import new_audit_rows
+
+pytestmark = pytest.mark.django_db
+
+BLOCKED = (
+    "Du har for mange gange indtastet et CPR-nummer, der allerede er registreret. "
+    "Prøv igen senere; forvaltningen er underrettet."
+)
+
+
+def nora(cast, **extra):
+    return {
+        "cpr": "0105234000",
+        "first_name": "Nora",
+        "last_name": "Nielsen",
+        "institution": cast.elverhoej,
+        **extra,
+    }
+
+
+class TestTheLogOfAChild:
+    def test_a_new_child_is_logged_with_every_field_it_was_given(self, cast):
+        with new_audit_rows() as rows:
+            child = services.child_create(actor=cast.carl, data=nora(cast, languages="dansk"))
+        [row] = rows
+        assert (row.action, row.object_id, row.child_id) == (
+            AuditAction.CREATE,
+            str(child.public_id),
+            child.public_id,
+        )
+        assert row.changes["first_name"] == {"before": None, "after": "Nora"}
+        assert row.changes["languages"] == {"before": None, "after": "dansk"}
+        assert row.changes["birth_date"] == {"before": None, "after": "2023-05-01"}
+        assert "room" not in row.changes  # nothing given, nothing logged
+
+    def test_a_change_is_logged_with_the_new_version(self, cast):
+        with new_audit_rows() as rows:
+            child = services.child_update(
+                actor=cast.carl,
+                child=cast.emil,
+                data={"languages": "dansk, arabisk"},
+                expected_version=cast.emil.version,
+            )
+        [row] = rows
+        assert row.action == AuditAction.CHANGE and row.child_id == cast.emil.public_id
+        assert row.changes == {
+            "languages": {"before": "", "after": "dansk, arabisk"},
+            "version": {"before": cast.emil.version, "after": cast.emil.version + 1},
+        }
+        assert child.version == cast.emil.version + 1 and child.languages == "dansk, arabisk"
+
+    def test_a_save_that_changes_nothing_leaves_no_trace(self, cast):
+        with new_audit_rows() as rows:
+            child = services.child_update(
+                actor=cast.carl,
+                child=cast.emil,
+                data={"first_name": "Emil"},
+                expected_version=cast.emil.version,
+            )
+        assert rows == [] and child.version == cast.emil.version
+
+    def test_a_cpr_number_changed_to_another_childs_is_refused(self, cast):
+        with pytest.raises(services.DuplicateChild) as refused:
+            services.child_update(
+                actor=cast.alice, child=cast.emil, data={"cpr": cast.mia.cpr}, expected_version=None
+            )
+        assert refused.value.existing == cast.mia
+        cast.emil.refresh_from_db()
+        assert cast.emil.cpr == "0201234567"
+
+    def test_a_guardian_is_logged_with_the_relation(self, cast):
+        with new_audit_rows() as rows:
+            guardian = services.guardian_add(
+                actor=cast.carl,
+                child=cast.emil,
+                data={"name": "Hanne Testesen", "phone": "12345678"},
+                relation="mor",
+                has_custody=False,
+            )
+        [row] = rows
+        assert (row.action, row.object_id, row.child_id) == (
+            AuditAction.CREATE,
+            str(guardian.public_id),
+            cast.emil.public_id,
+        )
+        assert row.changes["relation"] == {"before": None, "after": "mor"}
+        guardianship = guardian.guardianships.get()
+        assert (guardianship.child, guardianship.relation, guardianship.has_custody) == (
+            cast.emil,
+            "mor",
+            False,
+        )
+        assert (guardian.phone, guardian.email) == ("12345678", "")
+
+    def test_a_cpr_number_known_only_in_another_municipality_may_be_taken(self, cast):
+        child = services.child_update(
+            actor=cast.alice, child=cast.emil, data={"cpr": cast.xenia.cpr}, expected_version=None
+        )
+        assert child.cpr == cast.xenia.cpr
+
+    def test_a_guardian_added_without_more_has_custody_and_no_relation(self, cast):
+        guardian = services.guardian_add(
+            actor=cast.carl, child=cast.emil, data={"name": "Hans Testesen", "phone": "87654321"}
+        )
+        guardianship = guardian.guardianships.get()
+        assert (guardianship.relation, guardianship.has_custody) == ("", True)
+
+
+class TestTheCprRateLimit:
+    def test_the_limit_is_reached_at_the_limit_not_before(self, cast, settings):
+        settings.CHILD_DUPLICATE_CPR_LIMIT = 2
+        with pytest.raises(services.DuplicateChild):
+            services.child_create(actor=cast.carl, data=nora(cast, cpr=cast.mia.cpr))
+        # One known number: Carl may still register a child.
+        assert services.child_create(actor=cast.carl, data=nora(cast)).first_name == "Nora"
+        with pytest.raises(services.DuplicateChild):
+            services.child_create(actor=cast.carl, data=nora(cast, cpr=cast.mia.cpr))
+        with pytest.raises(services.TooManyDuplicateAttempts) as refused:
+            services.child_create(actor=cast.carl, data=nora(cast, cpr="0101224321"))
+        assert str(refused.value) == BLOCKED
+        blocked = AuditEntry.objects.get(search_term="CPR-dublet: spærret efter for mange forsøg")
+        assert (blocked.actor, blocked.object_type) == (cast.carl, "child")
+
+    def test_each_known_number_is_logged_with_the_count_so_far(self, cast):
+        for _attempt in range(2):
+            with pytest.raises(services.DuplicateChild):
+                services.child_create(actor=cast.carl, data=nora(cast, cpr=cast.mia.cpr))
+        logged = AuditEntry.objects.filter(actor=cast.carl, action=AuditAction.SEARCH)
+        assert [e.changes for e in logged.order_by("id")] == [
+            {"attempts_this_hour": 1},
+            {"attempts_this_hour": 2},
+        ]
+        assert {(e.object_id, e.child_id) for e in logged} == {
+            (str(cast.mia.public_id), cast.mia.public_id)
+        }
+
+    def test_the_block_lifts_after_an_hour(self, cast, settings):
+        settings.CHILD_DUPLICATE_CPR_LIMIT = 1
+        cache.clear()
+        with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False) as clock:
+            with pytest.raises(services.DuplicateChild):
+                services.child_create(actor=cast.carl, data=nora(cast, cpr=cast.mia.cpr))
+            clock.shift(datetime.timedelta(minutes=59))
+            with pytest.raises(services.TooManyDuplicateAttempts):
+                services.child_create(actor=cast.carl, data=nora(cast))
+            clock.shift(datetime.timedelta(minutes=1, seconds=1))
+            assert services.child_create(actor=cast.carl, data=nora(cast)).first_name == "Nora"
+        assert Child.objects.filter(first_name="Nora").count() == 1
