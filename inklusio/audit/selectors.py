@@ -2,10 +2,12 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from inklusio.audit.models import AuditEntry, AuditEntryChild
+from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
 from inklusio.audit.services import REDACTED, hash_cpr_numbers
 from inklusio.people.models import User
 
@@ -75,3 +77,27 @@ def access_log_of_child(child_public_id: uuid.UUID | str) -> QuerySet[AuditEntry
     return AuditEntry.objects.filter(
         Exists(AuditEntryChild.objects.filter(entry=OuterRef("pk"), child_id=child_public_id))
     ).order_by("at", "id")
+
+
+def changes_since(obj: models.Model, version: int) -> dict[str, dict[str, Any]]:
+    """What others changed in `obj` after `version`, read from the audit trail:
+    field -> before/after/by. Used to explain a refused, outdated edit."""
+    merged: dict[str, dict[str, Any]] = {}
+    entries = AuditEntry.objects.filter(
+        object_type=obj._meta.model_name,
+        object_id=str(getattr(obj, "public_id", obj.pk)),
+        action=AuditAction.CHANGE,
+    ).order_by("at", "id")
+    for entry in entries:
+        if entry.changes.get("version", {}).get("after", 0) <= version:
+            continue
+        for name, change in entry.changes.items():
+            if name == "version" or not isinstance(change, dict) or "after" not in change:
+                continue
+            first = merged.get(name, change)
+            merged[name] = {
+                "before": first.get("before"),
+                "after": change["after"],
+                "by": entry.actor_name,
+            }
+    return merged

@@ -445,27 +445,3 @@ def audit_failed_sign_in(*, username: str) -> AuditEntry:
         object_type="user",
         search_term=f"user#{digest}",
     )
-
-
-def changes_since(obj: models.Model, version: int) -> dict[str, dict[str, Any]]:
-    """What others changed in `obj` after `version`, read from the audit trail:
-    field -> before/after/by. Used to explain a refused, outdated edit."""
-    merged: dict[str, dict[str, Any]] = {}
-    entries = AuditEntry.objects.filter(
-        object_type=obj._meta.model_name,
-        object_id=str(getattr(obj, "public_id", obj.pk)),
-        action=AuditAction.CHANGE,
-    ).order_by("at", "id")
-    for entry in entries:
-        if entry.changes.get("version", {}).get("after", 0) <= version:
-            continue
-        for name, change in entry.changes.items():
-            if name == "version" or not isinstance(change, dict) or "after" not in change:
-                continue
-            first = merged.get(name, change)
-            merged[name] = {
-                "before": first.get("before"),
-                "after": change["after"],
-                "by": entry.actor_name,
-            }
-    return merged

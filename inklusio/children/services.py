@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from stdnum.dk import cpr as cpr_number
 
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record, changes_since, diff, snapshot
+from inklusio.audit.selectors import changes_since
+from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child, Guardian, Guardianship
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.models import municipality_id_of

@@ -12,6 +12,7 @@ from inklusio.children import selectors, services
 from inklusio.children.export import child_export
 from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
 from inklusio.core.errors import EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.plugins import page_sections
 
 
@@ -90,7 +91,6 @@ def child_edit(request, public_id):
         raise Http404
     institutions = access.institutions_where_user_can_add_children(request.user)
     form = ChildForm(request.POST or None, instance=child, institutions=institutions)
-    conflict = None
     shown = [child]
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,19 +101,7 @@ def child_edit(request, public_id):
                 expected_version=form.cleaned_data.get("version"),
             )
         except EditConflict as error:
-            conflict = [
-                {"label": form.fields[name].label if name in form.fields else name, **change}
-                for name, change in error.changed_fields.items()
-            ]
-            form.add_error(
-                None,
-                _(
-                    "Barnets oplysninger er ændret af en anden, efter du åbnede formularen. "
-                    "Dine indtastninger er bevaret herunder; se ændringerne og gem igen."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            show_edit_conflict(form, error)
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
             if access.can_view_child(request.user, duplicate.existing):
@@ -123,11 +111,8 @@ def child_edit(request, public_id):
             return redirect(child)
     # The form shows the child whether opened or re-rendered with errors.
     audit_shown(actor=request.user, obj=child, children=shown)
-    return render(
-        request,
-        "children/child_form.html",
-        {"form": form, "child": child, "conflict": conflict, "creating": False},
-    )
+    context = {"form": form, "child": child, "creating": False}
+    return render(request, "children/child_form.html", context)
 
 
 @login_required

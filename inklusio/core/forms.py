@@ -1,7 +1,18 @@
 """Forms rendered with Det Fælles Designsystem markup; errors sit next to their field."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.renderers import TemplatesSetting
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
+
+from inklusio.audit.services import SENSITIVE_FIELDS
+from inklusio.core.errors import EditConflict
 
 
 class DkfdsFormRenderer(TemplatesSetting):
@@ -21,6 +32,10 @@ _WIDGET_CLASSES = (
 
 class DkfdsWidgets:
     """Mixin that adds the design system's CSS classes to every widget of a form."""
+
+    # What another person changed, when this form's save was refused as outdated
+    # (`show_edit_conflict`); the form template shows it above the fields.
+    edit_conflict: "tuple[ChangedField, ...]" = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,3 +58,78 @@ class DkfdsForm(DkfdsWidgets, forms.Form):
 
 class DkfdsModelForm(DkfdsWidgets, forms.ModelForm):
     pass
+
+
+# One wording for every edit conflict (optimistic locking), whatever is being edited.
+EDIT_CONFLICT_MESSAGE = gettext_lazy(
+    "Nogen har gemt ændringer, mens du redigerede. Det, du har skrevet, er bevaret herunder, "
+    "og deres ændringer står over formularen. Gemmer du igen, erstatter din udgave deres."
+)
+
+# Free text is never repeated in the conflict summary (art. 9 data, and it can be long): the
+# summary says that it changed and who changed it. The audit trail redacts the same fields.
+_FREE_TEXT = SENSITIVE_FIELDS | {"agreements"}
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    """One field the other person changed, as the conflict summary shows it."""
+
+    label: str
+    value: str | None  # its current value; None for free text, which is not shown
+    by: str
+
+
+def show_edit_conflict(
+    form: forms.BaseForm, error: EditConflict, labels: Mapping[str, str] | None = None
+) -> None:
+    """Turn a refused, outdated save into the one conflict message on `form`.
+
+    What the user typed stays in the form; its hidden `version` moves to the current one, so
+    pressing Gem again is a deliberate save over the other person's changes, which the form
+    lists above its fields (`form.edit_conflict`, shown by `core/_edit_conflict.html`)."""
+    form.add_error(None, EDIT_CONFLICT_MESSAGE)
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = error.current.version
+    form.edit_conflict = tuple(  # type: ignore[attr-defined]
+        [
+            ChangedField(
+                label=_field_label(form, error.current, name, labels or {}),
+                value=None if name in _FREE_TEXT else _current_value(error.current, name, change),
+                by=str(change.get("by") or ""),
+            )
+            for name, change in error.changed_fields.items()
+        ]
+    )
+
+
+def _field_label(form: forms.BaseForm, obj: Any, name: str, labels: Mapping[str, str]) -> str:
+    if name in labels:
+        return str(labels[name])
+    if name in form.fields and form.fields[name].label:
+        return str(form.fields[name].label)
+    try:
+        return str(capfirst(obj._meta.get_field(name).verbose_name))
+    except (AttributeError, FieldDoesNotExist):
+        return name
+
+
+def _current_value(obj: Any, name: str, change: Mapping[str, Any]) -> str:
+    """The field's value as saved now, as a person reads it (a choice's label, not its code)."""
+    try:
+        field = obj._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return _shown(change.get("after"))
+    if getattr(field, "choices", None) and not field.is_relation:
+        return _shown(getattr(obj, f"get_{name}_display")())
+    if field.many_to_many or field.one_to_many:
+        return _shown(change.get("after"))
+    return _shown(getattr(obj, name))
+
+
+def _shown(value: Any) -> str:
+    if value in (None, "", [], {}):
+        return "–"
+    if value is True or value is False:
+        return str(gettext("Ja") if value else gettext("Nej"))
+    return str(formats.localize(value))

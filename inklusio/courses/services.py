@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record, changes_since, diff, snapshot
+from inklusio.audit.selectors import changes_since
+from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.pdf import render_pdf

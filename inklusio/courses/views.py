@@ -11,6 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import PDF, file_response
 from inklusio.courses import selectors, services
 from inklusio.courses.forms import (
@@ -83,14 +84,19 @@ def task_detail(request, public_id):
     )
 
 
+def _task_asked_for(request):
+    """The resource task a new course is started from (`?opgave=`), if the user may see it."""
+    if not request.GET.get("opgave"):
+        return None
+    return access.tasks_visible_to(request.user).filter(public_id=request.GET["opgave"]).first()
+
+
 @login_required
 def course_create(request):
     institutions = access.institutions_for_new_courses(request.user)
     if not institutions.exists():
         raise Http404
-    task = None
-    if request.GET.get("opgave"):
-        task = access.tasks_visible_to(request.user).filter(public_id=request.GET["opgave"]).first()
+    task = _task_asked_for(request)
     form = CourseForm(
         request.POST or None,
         institutions=institutions,
@@ -138,18 +144,8 @@ def course_edit(request, public_id):
                 data=data,
                 expected_version=form.cleaned_data.get("version"),
             )
-        except EditConflict as conflict:
-            changed = ", ".join(sorted(conflict.changed_fields)) or "–"
-            form.add_error(
-                None,
-                _(
-                    "Forløbet er ændret af en anden, efter du åbnede det (%(fields)s). Dine indtastninger er "
-                    "bevaret; se forløbet i et nyt vindue, og gem igen."
-                )
-                % {"fields": changed},
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current.version
+        except EditConflict as error:
+            show_edit_conflict(form, error)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -174,21 +170,21 @@ def _participant_form(request, course, data=None) -> ParticipantForm:
     )
 
 
+def _work_forms(request, course) -> dict:
+    """The empty forms of the course page for those who work on the course."""
+    return {
+        "participant_form": _participant_form(request, course),
+        "session_form": SessionPlanForm(),
+        "observation_form": ObservationForm(course=course),
+        "letter_form": LetterGivenForm(),
+    }
+
+
 def _course_page(request, course, **bound_forms):
     """The course page; a refused inline form comes back bound, with its errors beside the
     fields and what was typed kept."""
     can_work = access.can_work_on_course(request.user, course)
-    forms = (
-        {
-            "participant_form": _participant_form(request, course),
-            "session_form": SessionPlanForm(),
-            "observation_form": ObservationForm(course=course),
-            "letter_form": LetterGivenForm(),
-        }
-        if can_work
-        else {}
-    )
-    forms.update(bound_forms)
+    forms = {**(_work_forms(request, course) if can_work else {}), **bound_forms}
     observations = course.observations.select_related("author", "child")[:50]
     # Rendered here whether opened or re-rendered after a refused inline form: the page shows
     # the participants, the observed children and every child the pickers offer.

@@ -3,8 +3,9 @@
 A job is requested inside the web request (one row, one audit entry) and handed to the task
 runner when that transaction commits; the worker process runs it. Running is idempotent: a job
 that is already finished, or taken by another worker, is left alone, so a task delivered twice
-renders once. A failure is retried with a growing pause until `max_attempts`, then the job is
-marked failed for the administration's list.
+renders once. Each run's outcome (done, queued again, failed) is one audit entry in the
+requester's name. A failure is retried with a growing pause until `max_attempts`, then the job
+is marked failed for the administration's list.
 """
 
 from __future__ import annotations
@@ -87,17 +88,30 @@ def job_run(*, job_pk: int) -> Job | None:
     stored = private_storage.save(
         f"jobs/{job.public_id}/{output.file_name}", ContentFile(output.data)
     )
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.DONE,
-        file_name=output.file_name,
-        stored_name=stored,
-        content_type=output.content_type,
-        error="",
-        finished_at=timezone.now(),
-    )
-    job.refresh_from_db()
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.DONE,
+            file_name=output.file_name,
+            stored_name=stored,
+            content_type=output.content_type,
+            error="",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        _audit_outcome(job)
     logger.info("job done", extra={"job": str(job.public_id), "kind": job.kind})
     return job
+
+
+def _audit_outcome(job: Job) -> None:
+    """One row per run, in the transaction that records its outcome (done, queued again or
+    failed), in the name of the person the job works for."""
+    audit_record(
+        actor=job.requested_by,
+        action=AuditAction.CHANGE,
+        obj=job,
+        changes={"status": {"before": Job.Status.RUNNING.value, "after": job.status}},
+    )
 
 
 def _failed(job: Job, error: Exception) -> Job:
@@ -106,7 +120,9 @@ def _failed(job: Job, error: Exception) -> Job:
     retry = job.attempts < job.max_attempts and not isinstance(error, PermissionError)
     job.status = Job.Status.QUEUED if retry else Job.Status.FAILED
     job.finished_at = None if retry else timezone.now()
-    job.save(update_fields=["error", "status", "finished_at"])
+    with transaction.atomic():
+        job.save(update_fields=["error", "status", "finished_at"])
+        _audit_outcome(job)
     logger.warning(
         "job failed",
         extra={

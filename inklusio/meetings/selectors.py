@@ -16,8 +16,8 @@ from inklusio.meetings.models import (
     DiscussionConsent,
     Recommendation,
 )
-from inklusio.meetings.services import attendance_advice
-from inklusio.people.models import Profession, Role, User
+from inklusio.organisation.models import Institution
+from inklusio.people.models import PedagogueAttachment, Profession, Role, User
 
 
 def consultative_meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
@@ -71,7 +71,7 @@ def consultative_meeting_read_log(
 
 
 def attendance_advice_for(meetings: Iterable[ConsultativeMeeting]) -> list[dict[str, Any]]:
-    """`services.attendance_advice` for many meetings at once (the start page), in four
+    """`attendance_advice` for many meetings at once (the start page), in four
     queries however many meetings and children: each meeting with its advice."""
     from inklusio.courses.models import Participant
     from inklusio.plans.models import ActionPlan, PlanMeeting
@@ -144,3 +144,21 @@ def partners(user: User) -> QuerySet[User]:
         is_active=True,
         profession__in=[Profession.PSYCHOLOGIST, Profession.SPEECH_CONSULTANT],
     )
+
+
+def resource_pedagogue_for(institution: Institution) -> User | None:
+    attachment = (
+        PedagogueAttachment.objects.current()
+        .filter(institution=institution, function=PedagogueAttachment.Function.RESOURCE)
+        .select_related("pedagogue")
+        .first()
+    )
+    return attachment.pedagogue if attachment else None
+
+
+def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
+    """The resource pedagogue attends only when they know a child on the agenda: a child in one
+    of their courses, or on a plan they own or took part in (the evaluation's advice).
+    Computed by `attendance_advice_for`, which answers many meetings at once."""
+    advice: dict[str, Any] = attendance_advice_for([meeting])[0]["advice"]
+    return advice

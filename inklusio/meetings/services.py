@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import re
-from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +20,10 @@ from inklusio.meetings.models import (
     MinutesVersion,
     Recommendation,
 )
+from inklusio.meetings.rules import text_warnings, valid_consent
+from inklusio.meetings.selectors import resource_pedagogue_for
 from inklusio.organisation.models import Institution
-from inklusio.people.models import PedagogueAttachment, Profession, User
-
-CPR_LIKE = re.compile(r"\b\d{6}[-\s]?\d{4}\b")
+from inklusio.people.models import Profession, User
 
 
 class ConsentRequired(DomainError):
@@ -100,16 +97,6 @@ def consent_withdraw(
     return consent
 
 
-def resource_pedagogue_for(institution: Institution) -> User | None:
-    attachment = (
-        PedagogueAttachment.objects.current()
-        .filter(institution=institution, function=PedagogueAttachment.Function.RESOURCE)
-        .select_related("pedagogue")
-        .first()
-    )
-    return attachment.pedagogue if attachment else None
-
-
 def _require_arranger(actor: User, meeting: ConsultativeMeeting) -> None:
     """The agenda and the minutes are kept by those who arrange the meeting; the partners
     who attend give recommendations."""
@@ -151,33 +138,6 @@ def consultative_meeting_create(
         meeting.partners.set(partners)
         audit_record(actor=actor, action=AuditAction.CREATE, obj=meeting)
     return meeting
-
-
-def valid_consent(child: Child, meeting: ConsultativeMeeting) -> DiscussionConsent | None:
-    """A consent in force on the meeting day that names every profession at the meeting."""
-    needed = meeting.professions
-    consents: QuerySet[DiscussionConsent] = child.discussion_consents.all()
-    for consent in consents:
-        if consent.covers(needed, meeting.date):
-            return consent
-    return None
-
-
-def text_warnings(text: str, institution: Institution) -> list[str]:
-    """What makes a text name a child: a CPR-like number, or the first name of a child in the
-    institution (also one who has left: the name still identifies them)."""
-    warnings = []
-    if CPR_LIKE.search(text):
-        warnings.append(_("Teksten ser ud til at indeholde et CPR-nummer."))
-    words = {word.strip(".,;:!?()'\"").lower() for word in text.split()}
-    names = set(Child.objects.filter(institution=institution).values_list("first_name", flat=True))
-    found = sorted(name for name in names if name.lower() in words)
-    if found:
-        warnings.append(
-            _("Teksten nævner et navn, som et barn i institutionen har: %(names)s.")
-            % {"names": ", ".join(found)}
-        )
-    return warnings
 
 
 def _consent_for_named_item(child: Child | None, meeting: ConsultativeMeeting) -> DiscussionConsent:
@@ -280,13 +240,3 @@ def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommend
         )
         audit_record(actor=actor, action=AuditAction.CREATE, obj=recommendation, child=item.child)
     return recommendation
-
-
-def attendance_advice(meeting: ConsultativeMeeting) -> dict[str, Any]:
-    """The resource pedagogue attends only when they know a child on the agenda: a child in one
-    of their courses, or on a plan they own or took part in (the evaluation's advice).
-    Computed by `selectors.attendance_advice_for`, which answers many meetings at once."""
-    from inklusio.meetings.selectors import attendance_advice_for
-
-    advice: dict[str, Any] = attendance_advice_for([meeting])[0]["advice"]
-    return advice

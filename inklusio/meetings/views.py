@@ -57,10 +57,9 @@ def meeting_list(request):
     )
 
 
-@login_required
-def meeting_detail(request, public_id):
-    meeting = selectors.consultative_meeting_for_user(request.user, public_id, log=False)
-    can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
+def _meeting_forms(request, meeting, current_minutes):
+    """The agenda-item form (children of the institution the user may see) and the minutes
+    form (starting from the current minutes), each bound only when it was the one posted."""
     action = request.POST.get("action")
     item_form = ItemForm(
         request.POST if action == "item" else None,
@@ -68,43 +67,63 @@ def meeting_detail(request, public_id):
         .filter(institution=meeting.institution)
         .in_daycare(),
     )
-    current_minutes = meeting.current_minutes
     minutes_form = MinutesForm(
         request.POST if action == "minutes" else None,
         initial={"minutes": current_minutes.text if current_minutes else ""},
     )
+    return item_form, minutes_form
+
+
+def _meeting_post(request, meeting, item_form, minutes_form):
+    """The arranger's agenda item or minutes: a redirect when saved, else None."""
+    form, service, done = {
+        "item": (item_form, services.agenda_item_add, _("Punktet er sat på dagsordenen.")),
+        "minutes": (
+            minutes_form,
+            services.consultative_minutes_save,
+            _("Referatet er gemt som en ny version."),
+        ),
+    }.get(request.POST.get("action"), (None, None, ""))
+    if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
+        messages.success(request, done)
+        return redirect(meeting)
+    return None
+
+
+def _agenda_with_plans(user, items):
+    """Each agenda item with its child's active action plan, where the user may see it."""
+    plans = {
+        plan.child_id: plan
+        for plan in access.plans_visible_to(user).filter(
+            child__in=[i.child_id for i in items if i.child_id], status=ActionPlan.Status.ACTIVE
+        )
+    }
+    return [{"item": item, "plan": plans.get(item.child_id)} for item in items]
+
+
+@login_required
+def meeting_detail(request, public_id):
+    meeting = selectors.consultative_meeting_for_user(request.user, public_id, log=False)
+    can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
+    current_minutes = meeting.current_minutes
+    item_form, minutes_form = _meeting_forms(request, meeting, current_minutes)
     if request.method == "POST":
         if not can_arrange:  # the agenda and the minutes are the arranger's
             raise Http404
-        form, service, done = {
-            "item": (item_form, services.agenda_item_add, _("Punktet er sat på dagsordenen.")),
-            "minutes": (
-                minutes_form,
-                services.consultative_minutes_save,
-                _("Referatet er gemt som en ny version."),
-            ),
-        }.get(action, (None, None, ""))
-        if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
-            messages.success(request, done)
-            return redirect(meeting)
+        if saved := _meeting_post(request, meeting, item_form, minutes_form):
+            return saved
     items = selectors.agenda_for(request.user, meeting)
     # Logged as rendered, opened or re-rendered with a refused form: the agenda's children and
     # those the item form's picker offers.
     selectors.consultative_meeting_read_log(
         request.user, meeting, items, also=children_in_forms(item_form) if can_arrange else ()
     )
-    plans = {
-        plan.child_id: plan
-        for plan in access.plans_visible_to(request.user).filter(
-            child__in=[i.child_id for i in items if i.child_id], status=ActionPlan.Status.ACTIVE
-        )
-    }
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": [{"item": item, "plan": plans.get(item.child_id)} for item in items],
+            "items": _agenda_with_plans(request.user, items),
             "advice": selectors.advice_for(meeting, items),
             "hidden_items": selectors.hidden_items(meeting, items),
             "item_form": item_form,

@@ -3,7 +3,8 @@
 import datetime
 
 from inklusio.planning.models import Absence, Contract, DemandRule
-from inklusio.planning.services import monday_of, plan_publish, plan_week
+from inklusio.planning.problem import monday_of
+from inklusio.planning.services import plan_publish, plan_week
 
 
 def build(demo) -> None:

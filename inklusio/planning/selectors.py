@@ -6,14 +6,22 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.planning.models import DAYS, HALVES, Absence, Contract, PlanSlot, WeeklyPlan
-from inklusio.planning.services import (
+from inklusio.planning.models import (
+    DAYS,
+    HALVES,
+    Absence,
+    CalendarFeed,
+    Contract,
+    PlanSlot,
+    WeeklyPlan,
+)
+from inklusio.planning.problem import (
     HALF_DAY_HOURS,
     contracts_by_pedagogue,
     demand_rule_for,
@@ -191,3 +199,31 @@ def corps_overview(user: User) -> list[CorpsRow]:
         )
         for pedagogue in people
     ]
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The user's secret calendar address, if they have asked for one."""
+    feed: CalendarFeed | None = (
+        CalendarFeed.objects.in_municipality_of(user).filter(user=user).first()
+    )
+    return feed
+
+
+def corps_pedagogues(user: User) -> QuerySet[User]:
+    """The active pedagogues of the user's municipality: whom a week, a contract or an
+    absence can be about."""
+    pedagogues: QuerySet[User] = User.objects.in_municipality_of(user).filter(
+        role=Role.PEDAGOGUE, is_active=True
+    )
+    return pedagogues
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed a calendar program asks for by its secret token (the only credential), if its
+    user is still active."""
+    feed: CalendarFeed | None = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    return feed

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from inklusio.organisation.models import Municipality
 from inklusio.planning.models import PlanSlot, WeeklyPlan
-from inklusio.planning.services import HALF_DAY_HOURS
+from inklusio.planning.problem import HALF_DAY_HOURS
 from inklusio.reports.registry import Table, statistics_table, years_in
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("ugeplan/<uuid:public_id>/beregn/", views.plan_resolve, name="planning-resolve"),
     path("ugeplan/<uuid:public_id>/offentliggoer/", views.plan_publish, name="planning-publish"),
     path("kontrakt/<uuid:public_id>/", views.contract_edit, name="planning-contract"),
+    path("kalender/ny/", views.calendar_feed_create, name="planning-feed-create"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="planning-feed"),
 ]

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.core.errors import EditConflict
-from inklusio.people.models import Role, User
+from inklusio.core.forms import show_edit_conflict
+from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
 from inklusio.planning.forms import (
     AbsenceForm,
@@ -16,18 +19,14 @@ from inklusio.planning.forms import (
     ReplanForm,
     SlotEditForm,
 )
-from inklusio.planning.models import CalendarFeed, WeeklyPlan
+from inklusio.planning.models import WeeklyPlan
 from inklusio.planning.weights import explained_weights
-
-
-def _pedagogues(user):
-    return User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
 
 
 def _contract_open(request):
     """Open a pedagogue's contract for editing; it is created with the defaults the first time."""
     pedagogue = access.get_visible_or_404(
-        _pedagogues(request.user), pk=request.POST.get("pedagogue")
+        selectors.corps_pedagogues(request.user), pk=request.POST.get("pedagogue")
     )
     try:
         contract = services.contract_open(actor=request.user, pedagogue=pedagogue)
@@ -35,6 +34,21 @@ def _contract_open(request):
         messages.error(request, str(error))
         return redirect("planning-overview")
     return redirect(contract)
+
+
+def _plan_week(request, form):
+    """Solve the posted week: a redirect to the new plan, or None with the refusal on the form."""
+    try:
+        plan = services.plan_week(
+            actor=request.user,
+            week_start=form.cleaned_data["week_start"],
+            time_limit_s=form.cleaned_data["time_limit"],
+        )
+    except services.PlanningError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, _("Ugeplanen er beregnet."))
+    return redirect(plan)
 
 
 @login_required
@@ -46,24 +60,8 @@ def overview(request):
     if request.method == "POST" and "contract_for" in request.POST:
         return _contract_open(request)
     form = PlanWeekForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_week(
-                actor=request.user,
-                week_start=form.cleaned_data["week_start"],
-                time_limit_s=form.cleaned_data["time_limit"],
-            )
-        except services.PlanningError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Ugeplanen er beregnet."))
-            return redirect(plan)
-    feed = None
-    if request.user.role == Role.PEDAGOGUE:
-        # The secret feed address is made the first time the pedagogue is shown it.
-        feed, _created = CalendarFeed.objects.get_or_create(
-            user=request.user, defaults={"municipality_id": request.user.municipality_id}
-        )
+    if request.method == "POST" and form.is_valid() and (planned := _plan_week(request, form)):
+        return planned
     return render(
         request,
         "planning/overview.html",
@@ -72,7 +70,8 @@ def overview(request):
             "can_manage": access.can_manage_planning(request.user),
             "plans": access.weekly_plans_visible_to(request.user)[:20],
             "corps": selectors.corps_overview(request.user),
-            "feed": feed,
+            "offer_feed": request.user.role == Role.PEDAGOGUE,
+            "feed": selectors.calendar_feed_of(request.user),
         },
     )
 
@@ -94,9 +93,11 @@ def plan_detail(request, public_id):
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,
-            "replan_form": ReplanForm(pedagogues=_pedagogues(request.user)) if can_manage else None,
+            "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user))
+            if can_manage
+            else None,
             "slot_form": SlotEditForm(
-                pedagogues=_pedagogues(request.user), institutions=institutions
+                pedagogues=selectors.corps_pedagogues(request.user), institutions=institutions
             )
             if can_manage
             else None,
@@ -115,7 +116,7 @@ def _managed_plan(request, public_id) -> WeeklyPlan:
 @require_POST
 def plan_replan(request, public_id):
     plan = _managed_plan(request, public_id)
-    form = ReplanForm(request.POST, pedagogues=_pedagogues(request.user))
+    form = ReplanForm(request.POST, pedagogues=selectors.corps_pedagogues(request.user))
     if form.is_valid():
         try:
             revision = services.replan_absence(
@@ -143,7 +144,7 @@ def plan_slot_edit(request, public_id):
     plan = _managed_plan(request, public_id)
     form = SlotEditForm(
         request.POST,
-        pedagogues=_pedagogues(request.user),
+        pedagogues=selectors.corps_pedagogues(request.user),
         institutions=access.institutions_visible_to(request.user),
     )
     if form.is_valid():
@@ -212,16 +213,8 @@ def _contract_save(request, contract, form) -> bool:
             data=form.cleaned_data,
             expected_version=form.cleaned_data.get("version"),
         )
-    except EditConflict as conflict:
-        form.add_error(
-            None,
-            _(
-                "Kontrakten er ændret af en anden, efter du åbnede den. "
-                "Dine tal er bevaret; gem igen."
-            ),
-        )
-        form.data = form.data.copy()
-        form.data["version"] = conflict.current.version
+    except EditConflict as error:
+        show_edit_conflict(form, error)
         return False
     except services.PlanningError as error:
         form.add_error(None, str(error))
@@ -274,9 +267,23 @@ def contract_edit(request, public_id):
     )
 
 
+@login_required
+@require_POST
+def calendar_feed_create(request):
+    """Make the user's secret calendar address, then back to the page that offered it."""
+    try:
+        services.calendar_feed_create(actor=request.user)
+    except services.PlanningError as error:
+        messages.error(request, str(error))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("start")
+    return redirect(back)
+
+
 def calendar_feed(request, token):
     """The pedagogue's weeks as iCalendar; the secret token is the only credential."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
+    feed = selectors.feed_by_token(token)
+    if feed is None:
         raise Http404
     return HttpResponse(calendar.week_feed(feed.user), content_type="text/calendar; charset=utf-8")

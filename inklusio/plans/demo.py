@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inklusio.core.demo import DemoContext
 from inklusio.courses.models import Course
-from inklusio.plans import services
+from inklusio.plans import selectors, services
 from inklusio.plans.models import ActionPlan, PlanMeeting
 
 GOALS = [
@@ -81,7 +81,7 @@ def build(demo: DemoContext) -> None:
         actor=pedagogue,
         plan=plan,
         kind=PlanMeeting.Kind.FOLLOW_UP,
-        date=services.next_follow_up(plan),
+        date=selectors.next_follow_up(plan),
         start_time=datetime.time(14, 0),
         place="Bøgely, personalestuen",
         participants=[leader, staff, pedagogue, parent],

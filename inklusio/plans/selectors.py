@@ -15,7 +15,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersion
-from inklusio.plans.services import acknowledgement_status, follow_up_due
+from inklusio.plans.rules import follow_up_due
 
 
 def plans_for(user: User, *, status: str = "open", log: bool = True) -> list[ActionPlan]:
@@ -177,3 +177,29 @@ def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
         .exclude(acknowledgements__user=user)
         .select_related("plan__child")
     )
+
+
+def next_follow_up(plan: ActionPlan) -> datetime.date:
+    last_held = (
+        plan.meetings.filter(held=True).order_by("-date").values_list("date", flat=True).first()
+    )
+    return follow_up_due(plan.created_at, plan.follow_up_weeks, last_held)
+
+
+def acknowledgement_status(meeting: PlanMeeting) -> list[dict[str, Any]]:
+    """Per participant: agreed, objected (with comment and time) or still missing.
+    Sorted here, not in SQL, so that participants prefetched for a list of meetings are used."""
+    answers = {a.user_id: a for a in meeting.acknowledgements.all()}
+    participants = sorted(meeting.participants.all(), key=lambda user: (user.first_name, user.pk))
+    return [{"user": user, "acknowledgement": answers.get(user.pk)} for user in participants]
+
+
+def adjustments_for_next_meeting(plan: ActionPlan) -> QuerySet[Adjustment]:
+    """Accepted since the last meeting held: to be gone through at the next follow-up."""
+    last = plan.meetings.filter(held=True).order_by("-date").first()
+    accepted = plan.adjustments.filter(status=Adjustment.Status.ACCEPTED).select_related(
+        "proposed_by", "decided_by"
+    )
+    if last is not None:
+        accepted = accepted.filter(decided_at__date__gte=last.date)
+    return accepted

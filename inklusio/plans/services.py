@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Field
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +24,9 @@ from inklusio.plans.models import (
     PlanMeeting,
     PlanVersion,
 )
+from inklusio.plans.rules import PLAN_FIELDS, version_changes
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from inklusio.children.models import Child
     from inklusio.courses.models import Course
     from inklusio.meetings.models import Recommendation
@@ -37,16 +35,6 @@ if TYPE_CHECKING:
 ItemData = dict[str, Any]
 # A snapshot, or one change between two snapshots, as kept in JSON.
 Snapshot = dict[str, Any]
-
-PLAN_FIELDS = [
-    "title",
-    "problem",
-    "strategies",
-    "duration",
-    "parent_collaboration",
-    "follow_up_how",
-    "follow_up_weeks",
-]
 
 
 class PlanRuleBroken(DomainError):
@@ -207,62 +195,6 @@ def _changed_since(
     }
 
 
-def version_changes(before: Snapshot, after: Snapshot) -> list[Snapshot]:
-    """Field by field, what differs between two snapshots (goals and agreements as text lines)."""
-    changes = []
-
-    def lines(snapshot: Snapshot, name: str) -> str:
-        value = snapshot.get(name, "")
-        if name == "goals":
-            return "\n".join(
-                f"{g['text']} – {g['success_criterion']}"
-                + (" (opgivet)" if g.get("dropped") else "")
-                for g in value
-            )
-        if name == "agreements":
-            return "\n".join(
-                f"{a['text']} – {a['owner']}" + (f" – {a['due']}" if a.get("due") else "")
-                for a in value
-            )
-        return str(value)
-
-    for name in [*PLAN_FIELDS, "goals", "agreements"]:
-        old, new = lines(before, name), lines(after, name)
-        if old != new:
-            diff = [
-                {"op": {"-": "removed", "+": "added"}.get(line[0], "same"), "text": line[2:]}
-                for line in difflib.ndiff(old.splitlines(), new.splitlines())
-                if not line.startswith("?")
-            ]
-            changes.append({"field": name, "before": old, "after": new, "lines": diff})
-    return changes
-
-
-def _verbose_name(name: str) -> str:
-    field = ActionPlan._meta.get_field(name)
-    return str(field.verbose_name) if isinstance(field, Field) else name
-
-
-def field_labels() -> dict[str, str]:
-    labels = {name: str(_verbose_name(name)) for name in PLAN_FIELDS}
-    return {**labels, "goals": _("Mål og succeskriterier"), "agreements": _("Aftaler")}
-
-
-def follow_up_due(
-    created_at: datetime.datetime, follow_up_weeks: int, last_held: datetime.date | None
-) -> datetime.date:
-    """The rule: the last meeting held (or the plan's start) plus the follow-up interval."""
-    start = last_held or timezone.localtime(created_at).date()
-    return start + datetime.timedelta(weeks=follow_up_weeks)
-
-
-def next_follow_up(plan: ActionPlan) -> datetime.date:
-    last_held = (
-        plan.meetings.filter(held=True).order_by("-date").values_list("date", flat=True).first()
-    )
-    return follow_up_due(plan.created_at, plan.follow_up_weeks, last_held)
-
-
 def _lock_open(plan: ActionPlan) -> ActionPlan:
     """The plan, locked until the transaction ends; a closed plan takes no more changes."""
     current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -398,14 +330,6 @@ def plan_meeting_acknowledge(
     return acknowledgement
 
 
-def acknowledgement_status(meeting: PlanMeeting) -> list[dict[str, Any]]:
-    """Per participant: agreed, objected (with comment and time) or still missing.
-    Sorted here, not in SQL, so that participants prefetched for a list of meetings are used."""
-    answers = {a.user_id: a for a in meeting.acknowledgements.all()}
-    participants = sorted(meeting.participants.all(), key=lambda user: (user.first_name, user.pk))
-    return [{"user": user, "acknowledgement": answers.get(user.pk)} for user in participants]
-
-
 def adjustment_propose(
     *,
     actor: User,
@@ -479,17 +403,6 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, accept: bool) -> A
             {"adjustment": {"before": "proposed", "after": current.status}},
         )
     return current
-
-
-def adjustments_for_next_meeting(plan: ActionPlan) -> QuerySet[Adjustment]:
-    """Accepted since the last meeting held: to be gone through at the next follow-up."""
-    last = plan.meetings.filter(held=True).order_by("-date").first()
-    accepted = plan.adjustments.filter(status=Adjustment.Status.ACCEPTED).select_related(
-        "proposed_by", "decided_by"
-    )
-    if last is not None:
-        accepted = accepted.filter(decided_at__date__gte=last.date)
-    return accepted
 
 
 def plan_close(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from inklusio.organisation.models import Municipality
 from inklusio.plans.models import ActionPlan, PlanMeeting
-from inklusio.plans.services import follow_up_due
+from inklusio.plans.rules import follow_up_due
 from inklusio.reports.registry import Table, statistics_table
 
 

@@ -5,17 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.pdf import render_pdf
 from inklusio.planning.calendar import single_event_ics
-from inklusio.planning.models import CalendarFeed
-from inklusio.plans import selectors, services
+from inklusio.planning.selectors import calendar_feed_of
+from inklusio.plans import rules, selectors, services
 from inklusio.plans.calendar_events import meeting_event
 from inklusio.plans.forms import (
     AcknowledgeForm,
@@ -32,14 +34,23 @@ from inklusio.plans.forms import (
 from inklusio.plans.models import PlanMeeting
 
 
+def _attempt(request, form, save, success, then=None):
+    """Run a service call for a posted form: a redirect (to `then`, else to what the service
+    returned) with `success`, or None with the service's refusal above the form."""
+    try:
+        result = save()
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, success)
+    return redirect(then if then is not None else result)
+
+
 @login_required
 def plan_list(request):
     if not access.can_use_plans(request.user):
         raise Http404
     status = request.GET.get("status", "open")
-    feed, _created = CalendarFeed.objects.get_or_create(
-        user=request.user, defaults={"municipality_id": request.user.municipality_id}
-    )
     return render(
         request,
         "plans/plan_list.html",
@@ -53,7 +64,7 @@ def plan_list(request):
             ],
             "can_create": access.can_create_plans(request.user),
             "waiting": selectors.waiting_acknowledgements(request.user),
-            "feed": feed,
+            "feed": calendar_feed_of(request.user),
         },
     )
 
@@ -113,18 +124,19 @@ def plan_create(request):
     form = _plan_form(request)
     goals, agreements = _formsets(request)
     if request.method == "POST" and form.is_valid() and goals.is_valid() and agreements.is_valid():
-        try:
-            plan = services.plan_create(
+        created = _attempt(
+            request,
+            form,
+            lambda: services.plan_create(
                 actor=request.user,
                 data={k: v for k, v in form.cleaned_data.items() if k != "version"},
                 goals=filled(goals),
                 agreements=filled(agreements),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Handleplanen er oprettet. Indkald til handleplansmødet."))
-            return redirect(plan)
+            ),
+            _("Handleplanen er oprettet. Indkald til handleplansmødet."),
+        )
+        if created:
+            return created
     # The child picker shows every child the user may make a plan for.
     audit_shown(
         actor=request.user,
@@ -138,6 +150,42 @@ def plan_create(request):
     )
 
 
+# The conflict summary names a plan's goals and agreements like the form's headings do.
+PLAN_ITEM_LABELS = {"goals": gettext_lazy("Mål"), "agreements": gettext_lazy("Aftaler")}
+
+
+def _goal_rows(plan, goals):
+    """The posted goals; one whose text is unchanged keeps its row (and its statuses)."""
+    rows = filled(goals)
+    for row, goal in zip(rows, plan.goals.filter(dropped=False), strict=False):
+        if row["text"] == goal.text:
+            row["id"] = goal
+    return rows
+
+
+def _plan_save(request, plan, form, goals, agreements):
+    """The posted plan as a new version: a redirect, or None with the refusal (or the edit
+    conflict) on the form and everything typed kept."""
+    try:
+        services.plan_update(
+            actor=request.user,
+            plan=plan,
+            data=form.cleaned_data,
+            goals=_goal_rows(plan, goals),
+            agreements=filled(agreements),
+            expected_version=form.cleaned_data.get("version"),
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except EditConflict as error:
+        show_edit_conflict(form, error, PLAN_ITEM_LABELS)
+    except DomainError as error:
+        form.add_error(None, str(error))
+    else:
+        messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
+        return redirect(plan)
+    return None
+
+
 @login_required
 def plan_edit(request, public_id):
     plan = selectors.plan_for_user(request.user, public_id, log=False)
@@ -145,53 +193,19 @@ def plan_edit(request, public_id):
         raise Http404
     form = _plan_form(request, plan)
     goals, agreements = _formsets(request, plan)
-    conflict = None
-    if request.method == "POST" and form.is_valid() and goals.is_valid() and agreements.is_valid():
-        existing = list(plan.goals.filter(dropped=False))
-        goal_rows = filled(goals)
-        for row, goal in zip(goal_rows, existing, strict=False):
-            if row["text"] == goal.text:
-                row["id"] = goal
-        try:
-            services.plan_update(
-                actor=request.user,
-                plan=plan,
-                data=form.cleaned_data,
-                goals=goal_rows,
-                agreements=filled(agreements),
-                expected_version=form.cleaned_data.get("version"),
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except EditConflict as error:
-            conflict = [
-                {"label": field, **change} for field, change in error.changed_fields.items()
-            ]
-            form.add_error(
-                None,
-                _(
-                    "Planen er ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret "
-                    "herunder; se ændringerne og gem igen."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
-            return redirect(plan)
+    valid = form.is_valid() and goals.is_valid() and agreements.is_valid()
+    if (
+        request.method == "POST"
+        and valid
+        and (saved := _plan_save(request, plan, form, goals, agreements))
+    ):
+        return saved
     # The plan's form shows the child's plan whether opened or re-rendered with errors.
     audit_shown(actor=request.user, obj=plan, children=[plan.child, *children_in_forms(form)])
     return render(
         request,
         "plans/plan_form.html",
-        {
-            "form": form,
-            "goals": goals,
-            "agreements": agreements,
-            "plan": plan,
-            "conflict": conflict,
-        },
+        {"form": form, "goals": goals, "agreements": agreements, "plan": plan},
     )
 
 
@@ -208,9 +222,9 @@ def plan_detail(request, public_id):
             "goals": latest,
             "meetings": selectors.meetings_with_status(plan),
             "proposals": plan.adjustments.filter(status="proposed").select_related("proposed_by"),
-            "for_next_meeting": services.adjustments_for_next_meeting(plan),
+            "for_next_meeting": selectors.adjustments_for_next_meeting(plan),
             "versions": selectors.versions(plan),
-            "next_follow_up": services.next_follow_up(plan),
+            "next_follow_up": selectors.next_follow_up(plan),
             "can_manage": can_manage,
             "can_propose": access.can_propose_adjustment(request.user, plan),
         },
@@ -235,8 +249,8 @@ def plan_versions(request, public_id):
             "versions": versions,
             "older": older,
             "newer": newer,
-            "changes": services.version_changes(older.snapshot, newer.snapshot),
-            "labels": services.field_labels(),
+            "changes": rules.version_changes(older.snapshot, newer.snapshot),
+            "labels": rules.field_labels(),
         },
     )
 
@@ -251,7 +265,7 @@ def plan_pdf(request, public_id):
             "plan": plan,
             "goals": plan.goals.filter(dropped=False),
             "agreements": plan.agreements.all(),
-            "next_follow_up": services.next_follow_up(plan),
+            "next_follow_up": selectors.next_follow_up(plan),
             "meetings": selectors.meetings_with_status(plan),
         },
     )
@@ -301,34 +315,34 @@ def adjustment_decide(request, public_id):
     return redirect(adjustment.plan)
 
 
+def _next_meeting(plan) -> dict:
+    """The first meeting agrees the plan; after that, follow-ups on the plan's rhythm."""
+    if plan.meetings.filter(held=True).exists():
+        return {"kind": PlanMeeting.Kind.FOLLOW_UP, "date": selectors.next_follow_up(plan)}
+    return {"kind": PlanMeeting.Kind.INITIAL, "date": None}
+
+
 @login_required
 def meeting_create(request, public_id):
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_manage_plan(request.user, plan):
         raise Http404
-    kind = (
-        PlanMeeting.Kind.FOLLOW_UP
-        if plan.meetings.filter(held=True).exists()
-        else PlanMeeting.Kind.INITIAL
-    )
     form = MeetingForm(
         request.POST or None,
         people=selectors.people_for_meetings(plan),
-        initial={
-            "kind": kind,
-            "date": services.next_follow_up(plan) if kind == "follow_up" else None,
-        },
+        initial=_next_meeting(plan),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.plan_meeting_schedule(
+        scheduled = _attempt(
+            request,
+            form,
+            lambda: services.plan_meeting_schedule(
                 actor=request.user, plan=plan, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Mødet er indkaldt."))
-            return redirect(meeting)
+            ),
+            _("Mødet er indkaldt."),
+        )
+        if scheduled:
+            return scheduled
     return render(
         request,
         "plans/simple_form.html",
@@ -336,78 +350,94 @@ def meeting_create(request, public_id):
     )
 
 
-@login_required
-def meeting_detail(request, public_id):
-    meeting = selectors.meeting_for_user(request.user, public_id)
-    plan = meeting.plan
-    can_manage = access.can_manage_plan(request.user, plan)
+def _hold_forms(request, meeting):
+    """The meeting's note, and at a follow-up a status form for each current goal."""
     goals = (
-        list(plan.goals.filter(dropped=False)) if meeting.kind == PlanMeeting.Kind.FOLLOW_UP else []
+        list(meeting.plan.goals.filter(dropped=False))
+        if meeting.kind == PlanMeeting.Kind.FOLLOW_UP
+        else []
     )
     status_forms = [
         (goal, GoalStatusForm(request.POST or None, prefix=f"goal-{goal.pk}")) for goal in goals
     ]
-    hold_form = HoldForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("action") == "hold":
-        if not can_manage:
-            raise Http404
-        if hold_form.is_valid() and all(form.is_valid() for _goal, form in status_forms):
-            statuses = {
-                goal.pk: (form.cleaned_data["status"], form.cleaned_data["note"])
-                for goal, form in status_forms
-            }
-            try:
-                services.plan_meeting_hold(
-                    actor=request.user,
-                    meeting=meeting,
-                    note=hold_form.cleaned_data["note"],
-                    goal_statuses=statuses,
-                )
-            except DomainError as error:
-                hold_form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("Mødet er registreret. Deltagerne bedes kvittere for aftalerne.")
-                )
-                return redirect(meeting)
-        else:
-            hold_form.add_error(None, _("Giv hvert mål en status."))
-    acknowledge_form = AcknowledgeForm(
-        request.POST if request.POST.get("action") == "acknowledge" else None
+    return HoldForm(request.POST or None), status_forms
+
+
+def _hold(request, meeting, hold_form, status_forms):
+    if not (hold_form.is_valid() and all(form.is_valid() for _goal, form in status_forms)):
+        hold_form.add_error(None, _("Giv hvert mål en status."))
+        return None
+    statuses = {
+        goal.pk: (form.cleaned_data["status"], form.cleaned_data["note"])
+        for goal, form in status_forms
+    }
+    return _attempt(
+        request,
+        hold_form,
+        lambda: services.plan_meeting_hold(
+            actor=request.user,
+            meeting=meeting,
+            note=hold_form.cleaned_data["note"],
+            goal_statuses=statuses,
+        ),
+        _("Mødet er registreret. Deltagerne bedes kvittere for aftalerne."),
+        then=meeting,
     )
-    if (
-        request.method == "POST"
-        and request.POST.get("action") == "acknowledge"
-        and acknowledge_form.is_valid()
-    ):
-        try:
-            services.plan_meeting_acknowledge(
-                actor=request.user, meeting=meeting, **acknowledge_form.cleaned_data
-            )
-        except DomainError as error:
-            acknowledge_form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Tak – dit svar er registreret."))
-            return redirect(meeting)
-    status = services.acknowledgement_status(meeting)
+
+
+def _acknowledge(request, meeting, form):
+    if not form.is_valid():
+        return None
+    return _attempt(
+        request,
+        form,
+        lambda: services.plan_meeting_acknowledge(
+            actor=request.user, meeting=meeting, **form.cleaned_data
+        ),
+        _("Tak – dit svar er registreret."),
+        then=meeting,
+    )
+
+
+def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
+    status = selectors.acknowledgement_status(meeting)
     mine = next((row for row in status if row["user"].pk == request.user.pk), None)
+    may_acknowledge = mine and not mine["acknowledgement"] and meeting.held
     return render(
         request,
         "plans/meeting_detail.html",
         {
             "meeting": meeting,
-            "plan": plan,
+            "plan": meeting.plan,
             "status": status,
             "can_manage": can_manage,
-            "hold_form": hold_form,
-            "status_forms": status_forms,
-            "acknowledge_form": acknowledge_form
-            if mine and not mine["acknowledgement"] and meeting.held
-            else None,
+            "hold_form": hold_forms[0],
+            "status_forms": hold_forms[1],
+            "acknowledge_form": acknowledge_form if may_acknowledge else None,
             "agreed": meeting.agreed_version.snapshot if meeting.agreed_version else None,
-            "for_meeting": services.adjustments_for_next_meeting(plan) if not meeting.held else [],
+            "for_meeting": []
+            if meeting.held
+            else selectors.adjustments_for_next_meeting(meeting.plan),
         },
     )
+
+
+@login_required
+def meeting_detail(request, public_id):
+    """Holding the meeting (the plan's manager) and acknowledging its agreements (those who
+    took part) are posted to the meeting's page."""
+    meeting = selectors.meeting_for_user(request.user, public_id)
+    can_manage = access.can_manage_plan(request.user, meeting.plan)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "hold" and not can_manage:
+        raise Http404
+    hold_forms = _hold_forms(request, meeting)
+    acknowledge_form = AcknowledgeForm(request.POST if action == "acknowledge" else None)
+    if action == "hold" and (held := _hold(request, meeting, *hold_forms)):
+        return held
+    if action == "acknowledge" and (answered := _acknowledge(request, meeting, acknowledge_form)):
+        return answered
+    return _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form)
 
 
 @login_required

@@ -121,7 +121,7 @@ class TestEditConflict:
         response = second.post(url, data_b)
         assert response.status_code == 200
         html = response.content.decode()
-        assert "ændret af en anden" in html
+        assert "Nogen har gemt ændringer, mens du redigerede" in html
         assert "dansk, arabisk" in html  # what the other person saved
         assert 'value="dansk, tyrkisk"' in html  # what this person typed, kept
         cast.emil.refresh_from_db()

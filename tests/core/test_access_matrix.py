@@ -95,6 +95,7 @@ MATRIX = [
     post("planning-publish", "plan", {"cora"}),
     post("planning-resolve", "plan", {"cora"}),
     case("planning-contract", "contract_bob", {"alice", "cora", "bob"}),
+    post("planning-feed-create", None, ALL),  # everyone may make their own calendar address
     # Visitation. Pia referred Mia; Carl has a draft for Emil; the committee is the administration.
     case("visitation-overview", None, {"alice", "carl", "pia", "dora"}),
     case("referral-create", None, {"alice", "carl", "pia", "dora"}),

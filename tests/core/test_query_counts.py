@@ -393,6 +393,7 @@ NOT_GUARDED = {
             "planning-slot-edit",
             "planning-publish",
             "planning-resolve",
+            "planning-feed-create",
             "referral-submit",
             "referral-addendum",
             "referral-attachment",

@@ -113,7 +113,7 @@ class TestTasksAndCourses:
         }
         client_for(cast.bob).post(url, data)
         response = client_for(cast.cora).post(url, {**data, "goals": "Et andet mål"})
-        assert "ændret af en anden" in response.content.decode()
+        assert "Nogen har gemt ændringer, mens du redigerede" in response.content.decode()
         cast.course_boegely.refresh_from_db()
         assert cast.course_boegely.goals == "Nyt mål"
 

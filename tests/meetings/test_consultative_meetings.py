@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from inklusio.audit.models import AuditEntry
-from inklusio.meetings import services
+from inklusio.meetings import selectors, services
 from inklusio.meetings.models import AgendaItem, MinutesVersion
 from inklusio.people.models import Profession, Role
 from inklusio.plans.models import Adjustment
@@ -88,7 +88,7 @@ def test_the_resource_pedagogue_attends_only_when_knowing_a_child(cast, meeting,
     advice = client_for(cast.alice).get(meeting.get_absolute_url()).context["advice"]
     assert advice["needed"] and advice["known"] == [cast.mia]  # Bob owns Mia's plan
     meeting.items.all().delete()
-    assert services.attendance_advice(meeting) == {"needed": False, "known": []}
+    assert selectors.attendance_advice(meeting) == {"needed": False, "known": []}
 
 
 def test_a_recommendation_becomes_a_plan_change_with_one_action(cast, meeting, client_for):

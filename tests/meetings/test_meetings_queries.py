@@ -8,9 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inklusio.courses.models import Participant
-from inklusio.meetings import services
 from inklusio.meetings.models import AgendaItem, ConsultativeMeeting
-from inklusio.meetings.selectors import attendance_advice_for
+from inklusio.meetings.selectors import attendance_advice, attendance_advice_for
 from inklusio.people.models import Role
 from tests.conftest import TODAY, make_child, make_user
 
@@ -61,4 +60,4 @@ def test_each_meeting_gets_the_advice_it_would_get_alone(cast):
         {"needed": False, "known": []},
     ]
     assert [row["meeting"] for row in rows] == meetings
-    assert [services.attendance_advice(m) for m in meetings] == [row["advice"] for row in rows]
+    assert [attendance_advice(m) for m in meetings] == [row["advice"] for row in rows]

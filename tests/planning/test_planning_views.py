@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution
-from inklusio.planning import services
+from inklusio.planning import problem, services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
 from tests.planning.conftest import MONDAY
 
@@ -302,7 +302,7 @@ class TestContract:
         late = self.contract_post(client, url, institution_hours="28", other_hours="3.5")
         page = late.content.decode()
         assert late.status_code == 200
-        assert "Kontrakten er ændret af en anden, efter du åbnede den" in page
+        assert "Nogen har gemt ændringer, mens du redigerede" in page
         assert 'value="28"' in page and 'value="3.5"' in page
         assert 'name="version" value="2"' in page, "saving again is based on the newest version"
         corps.contract_bob.refresh_from_db()
@@ -356,7 +356,7 @@ class TestCalendarFeed:
         # The feed shows the last four weeks and what is ahead: plan a coming week without holidays.
         import holidays
 
-        week = services.monday_of(datetime.date.today()) + datetime.timedelta(weeks=1)
+        week = problem.monday_of(datetime.date.today()) + datetime.timedelta(weeks=1)
         while any(week + datetime.timedelta(days=d) in holidays.Denmark() for d in range(5)):
             week += datetime.timedelta(weeks=1)
         ConsultativeMeeting.objects.filter(pk=corps.consultative_boegely.pk).update(date=week)
@@ -374,3 +374,19 @@ class TestCalendarFeed:
         # The same feed carries Bob's meetings: the consultative meeting at Bøgely that week.
         assert "Konsultativt møde – Bøgely" in events
         assert client.get(reverse("planning-feed", args=["wrong-token"])).status_code == 404
+
+
+class TestCalendarAddress:
+    def test_showing_the_pages_makes_no_address_asking_for_one_does_once(self, cast, client_for):
+        client = client_for(cast.bob)
+        for page in (reverse("planning-overview"), reverse("plan-list")):
+            assert "Lav kalenderadresse" in client.get(page).content.decode()
+        assert not CalendarFeed.objects.filter(user=cast.bob).exists()
+
+        create = reverse("planning-feed-create")
+        response = client.post(create, {"next": reverse("plan-list")})
+        assert response.status_code == 302 and response.url == reverse("plan-list")
+        feed = CalendarFeed.objects.get(user=cast.bob)
+        assert feed.get_absolute_url() in client.get(reverse("plan-list")).content.decode()
+        client.post(create, {"next": "https://elsewhere.example/"})
+        assert CalendarFeed.objects.get(user=cast.bob).token == feed.token  # the same address

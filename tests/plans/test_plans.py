@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from inklusio.plans import services
+from inklusio.plans import selectors, services
 from inklusio.plans.models import ActionPlan, Adjustment, GoalStatus
 from tests.audit_rows import new_audit_rows
 from tests.conftest import TODAY
@@ -74,9 +74,13 @@ class TestWritingAPlan:
         )
         response = alice.post(url, {**opened, "strategies": "Alices udgave af strategierne"})
         page = response.content.decode()
-        assert response.status_code == 200 and "ændret af en anden" in page
+        assert (
+            response.status_code == 200 and "Nogen har gemt ændringer, mens du redigerede" in page
+        )
         assert "Alices udgave af strategierne" in page  # kept in the form
-        assert "Billedstøtte og faste pladser" in page  # what Bob changed is shown
+        # What Bob changed is named; free text is not repeated in the conflict summary.
+        assert "Pædagogiske strategier og metoder" in page
+        assert "Billedstøtte og faste pladser" not in page
         cast.plan_mia.refresh_from_db()
         assert cast.plan_mia.strategies == "Billedstøtte og faste pladser"
         assert cast.plan_mia.versions.count() == 2
@@ -98,7 +102,7 @@ class TestMeetingsAndAcknowledgements:
         meeting = cast.plan_meeting
         status = {
             row["user"].username: row["acknowledgement"]
-            for row in services.acknowledgement_status(meeting)
+            for row in selectors.acknowledgement_status(meeting)
         }
         assert status == {"bob": None, "gert": None, "sara": None}
         client_for(cast.gert).post(
@@ -118,7 +122,7 @@ class TestMeetingsAndAcknowledgements:
         )
         status = {
             row["user"].username: row["acknowledgement"]
-            for row in services.acknowledgement_status(meeting)
+            for row in selectors.acknowledgement_status(meeting)
         }
         assert status["gert"].answer == "agreed" and status["gert"].at is not None
         assert (
@@ -136,7 +140,7 @@ class TestMeetingsAndAcknowledgements:
         assert "Kvittér for aftaler" in page and cast.plan_meeting.get_absolute_url() in page
 
     def test_the_next_follow_up_follows_the_rule_and_overdue_shows(self, cast, client_for):
-        assert services.next_follow_up(cast.plan_mia) == datetime.date(
+        assert selectors.next_follow_up(cast.plan_mia) == datetime.date(
             2026, 10, 1
         ) + datetime.timedelta(weeks=10)
         ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(follow_up_weeks=1)
@@ -171,7 +175,7 @@ class TestMeetingsAndAcknowledgements:
         assert (status.status, status.note) == ("partly", "3 af 5")
         follow_up.refresh_from_db()
         assert follow_up.held and follow_up.agreed_version.number == 2
-        assert services.next_follow_up(cast.plan_mia) == datetime.date(
+        assert selectors.next_follow_up(cast.plan_mia) == datetime.date(
             2026, 12, 10
         ) + datetime.timedelta(weeks=10)
 
@@ -202,7 +206,7 @@ class TestAdjustments:
         assert "Rolig stund efter frokost" in cast.plan_mia.agreements.values_list(
             "text", flat=True
         )
-        assert proposal in services.adjustments_for_next_meeting(cast.plan_mia)
+        assert proposal in selectors.adjustments_for_next_meeting(cast.plan_mia)
 
     def test_a_proposal_must_change_something(self, cast):
         with pytest.raises(services.PlanRuleBroken, match="Foreslå nye strategier"):

@@ -134,7 +134,7 @@ def test_a_stale_draft_edit_is_refused_and_the_typing_kept(cast, client_for):
         {**DRAFT, "description": "Anden rettelse fra en gammel fane", "version": opened_version},
     )
     assert response.status_code == 200
-    assert "ændret af en anden" in response.content.decode()
+    assert "Nogen har gemt ændringer, mens du redigerede" in response.content.decode()
     assert "Anden rettelse fra en gammel fane" in response.content.decode()
     referral.refresh_from_db()
     assert referral.description == "Første rettelse"

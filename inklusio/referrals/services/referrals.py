@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
+from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
 from inklusio.core.errors import EditConflict
@@ -101,7 +102,9 @@ def referral_save(
                     _("Indstillingen er indsendt og kan ikke længere ændres; skriv en tilføjelse.")
                 )
             if expected_version is not None and referral.version != expected_version:
-                raise EditConflict(current=referral, changed_fields={})
+                raise EditConflict(
+                    current=referral, changed_fields=changes_since(referral, expected_version)
+                )
             before = snapshot(referral, REFERRAL_FIELDS)
             referral.version = F("version") + 1
         for name in REFERRAL_FIELDS:
@@ -111,12 +114,16 @@ def referral_save(
             referral.resource_group = None
         referral.save()
         referral.refresh_from_db()
+        changes = diff(before, snapshot(referral, REFERRAL_FIELDS))
+        if before:
+            # The version lets a later, outdated save be told what changed (`changes_since`).
+            changes["version"] = {"before": referral.version - 1, "after": referral.version}
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE if before else AuditAction.CREATE,
             obj=referral,
             child=child,
-            changes=diff(before, snapshot(referral, REFERRAL_FIELDS)),
+            changes=changes,
         )
         if upload is not None and kind is not None:
             # The attachment is its own object with its own audit entry, in the same transaction.

@@ -13,6 +13,7 @@ from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DecisionForm, LegalBasisForm, MeetingForm, PeriodForm
+from inklusio.referrals.models import CommitteeMeeting, Referral
 from inklusio.referrals.services import committee as services
 from inklusio.referrals.services.decisions import decision_record
 from inklusio.referrals.views.common import (
@@ -66,11 +67,11 @@ def meeting_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@login_required
-def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> HttpResponse:
-    meeting = selectors.meeting_for_user(request.user, public_id)
-    referral = selectors.referral_to_decide(request.user, referral_id, log=False)
-    form = DecisionForm(
+def _decision_form(
+    request: HttpRequest, meeting: CommitteeMeeting, referral: Referral
+) -> DecisionForm:
+    """The decision starts from what was referred, from the meeting's day."""
+    return DecisionForm(
         request.POST or None,
         user=request.user,
         resource_groups=selectors.all_resource_groups(request.user),
@@ -80,6 +81,13 @@ def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> Ht
             "start": meeting.date,
         },
     )
+
+
+@login_required
+def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> HttpResponse:
+    meeting = selectors.meeting_for_user(request.user, public_id)
+    referral = selectors.referral_to_decide(request.user, referral_id, log=False)
+    form = _decision_form(request, meeting, referral)
     done = record_step(
         request,
         form,

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.forms import show_edit_conflict
 from inklusio.core.storage import private_storage
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import (
@@ -88,12 +88,6 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/referral_form.html", {"form": form, "creating": True})
 
 
-CONFLICT = gettext_lazy(
-    "Indstillingen er ændret af en anden, efter du åbnede den. Dine indtastninger er "
-    "bevaret herunder; åbn indstillingen i et nyt vindue for at se ændringerne."
-)
-
-
 @login_required
 def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     referral = selectors.referral_for_user(request.user, public_id, log=False)
@@ -111,8 +105,8 @@ def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 expected_version=data.get("version"),
                 upload=data.get("attachment"),
             )
-        except EditConflict:
-            form.add_error(None, CONFLICT)
+        except EditConflict as error:
+            show_edit_conflict(form, error)
         except DomainError as error:
             show_refusal(form, error)
         else:

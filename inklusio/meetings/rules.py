@@ -1,0 +1,42 @@
+"""The rules of a consultative meeting that read data but change nothing: whether a consent
+covers the meeting, and whether a text names a child. The services enforce them."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from inklusio.children.models import Child
+from inklusio.meetings.models import ConsultativeMeeting, DiscussionConsent
+from inklusio.organisation.models import Institution
+
+CPR_LIKE = re.compile(r"\b\d{6}[-\s]?\d{4}\b")
+
+
+def valid_consent(child: Child, meeting: ConsultativeMeeting) -> DiscussionConsent | None:
+    """A consent in force on the meeting day that names every profession at the meeting."""
+    needed = meeting.professions
+    consents: QuerySet[DiscussionConsent] = child.discussion_consents.all()
+    for consent in consents:
+        if consent.covers(needed, meeting.date):
+            return consent
+    return None
+
+
+def text_warnings(text: str, institution: Institution) -> list[str]:
+    """What makes a text name a child: a CPR-like number, or the first name of a child in the
+    institution (also one who has left: the name still identifies them)."""
+    warnings = []
+    if CPR_LIKE.search(text):
+        warnings.append(_("Teksten ser ud til at indeholde et CPR-nummer."))
+    words = {word.strip(".,;:!?()'\"").lower() for word in text.split()}
+    names = set(Child.objects.filter(institution=institution).values_list("first_name", flat=True))
+    found = sorted(name for name in names if name.lower() in words)
+    if found:
+        warnings.append(
+            _("Teksten nævner et navn, som et barn i institutionen har: %(names)s.")
+            % {"names": ", ".join(found)}
+        )
+    return warnings

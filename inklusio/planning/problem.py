@@ -1,0 +1,188 @@
+"""The planner's input read from the municipality's records: the week, the demand rule,
+contracts, absences, holidays and granted support. Reads only; `services.py` stores plans."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TypedDict
+
+import holidays
+
+from inklusio.organisation.models import Institution, Municipality
+from inklusio.people.models import PedagogueAttachment, Role, User
+from inklusio.planning import solver
+from inklusio.planning.models import Absence, Contract, DemandRule, PlanSlot, WeeklyPlan
+
+HALF_DAY_HOURS = Decimal(str(solver.HALF_DAY_HOURS))
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+class Lookups(TypedDict):
+    """From the solver's ids back to the records they stand for."""
+
+    pedagogues: dict[str, User]
+    institutions: dict[str, Institution]
+
+
+def demand_rule_for(municipality: Municipality) -> DemandRule:
+    """The municipality's demand rule, or the defaults (unsaved) while none has been edited."""
+    rule = DemandRule.objects.filter(municipality=municipality).first()
+    return rule if rule is not None else DemandRule(municipality=municipality)
+
+
+def default_contract(pedagogue: User) -> Contract:
+    """The Ishøj week (37 hours, 32 in institutions) for a pedagogue whose contract has not
+    been edited yet; unsaved, so reading a page never writes."""
+    contract = Contract(pedagogue=pedagogue)
+    if pedagogue.municipality_id is not None:
+        contract.municipality_id = pedagogue.municipality_id
+    return contract
+
+
+def contracts_by_pedagogue(pedagogues: Iterable[User]) -> dict[int, Contract]:
+    """Each pedagogue's contract, the default where none is saved, in one query."""
+    pedagogues = list(pedagogues)
+    saved = {c.pedagogue_id: c for c in Contract.objects.filter(pedagogue__in=pedagogues)}
+    return {p.pk: saved.get(p.pk) or default_contract(p) for p in pedagogues}
+
+
+def capacity_half_days(contract: Contract) -> int:
+    """Institution hours as whole half-days (32 h / 3.5 h = 9 half-days)."""
+    return int(contract.institution_hours // HALF_DAY_HOURS)
+
+
+def public_holiday_days(week_start: datetime.date) -> set[int]:
+    danish = holidays.country_holidays(
+        "DK", years={week_start.year, (week_start + datetime.timedelta(days=4)).year}
+    )
+    return {index for index in range(5) if week_start + datetime.timedelta(days=index) in danish}
+
+
+def _absent_slots(
+    pedagogue: User, week_start: datetime.date, absences: Iterable[Absence]
+) -> set[tuple[int, int]]:
+    slots: set[tuple[int, int]] = set()
+    for absence in absences:
+        if absence.pedagogue_id != pedagogue.pk:
+            continue
+        for index in range(5):
+            day = week_start + datetime.timedelta(days=index)
+            if absence.start <= day <= absence.end:
+                slots.update((index, half) for half in absence.halves())
+    return slots
+
+
+def support_children(
+    municipality: Municipality, week_start: datetime.date
+) -> list[solver.SupportChildInput]:
+    """Children with a granted support pedagogue in force this week (from visitation)."""
+    from inklusio.planning.demand import active_support_children
+
+    rule = demand_rule_for(municipality)
+    return [
+        solver.SupportChildInput(
+            id=str(child.public_id),
+            institution_id=str(child.institution.public_id),
+            demand_half_days=rule.support_half_days_per_child,
+        )
+        for child in active_support_children(municipality, week_start)
+    ]
+
+
+def build_problem(
+    municipality: Municipality, week_start: datetime.date, *, locked_from: WeeklyPlan | None = None
+) -> tuple[solver.PlanningProblem, Lookups]:
+    """The planning problem of one week, and lookup tables from solver ids back to records."""
+    rule = demand_rule_for(municipality)
+    pedagogues = list(
+        User.objects.filter(
+            municipality=municipality, role=Role.PEDAGOGUE, is_active=True
+        ).order_by("pk")
+    )
+    institutions = list(
+        Institution.objects.filter(municipality=municipality).select_related("resource_override")
+    )
+    attachments = (
+        PedagogueAttachment.objects.current()
+        .filter(municipality=municipality)
+        .select_related("institution")
+    )
+    absences = list(
+        Absence.objects.filter(
+            municipality=municipality,
+            start__lte=week_start + datetime.timedelta(days=4),
+            end__gte=week_start,
+        )
+    )
+    contracts = contracts_by_pedagogue(pedagogues)
+    holiday_slots = {(day, half) for day in public_holiday_days(week_start) for half in (0, 1)}
+    current: dict[int, dict[str, solver.Function]] = {}
+    for attachment in attachments:
+        current.setdefault(attachment.pedagogue_id, {})[str(attachment.institution.public_id)] = (
+            solver.Function(attachment.function)
+        )
+    pedagogue_inputs = [
+        solver.PedagogueInput(
+            id=str(pedagogue.pk),
+            max_half_days=capacity_half_days(contracts[pedagogue.pk]),
+            unavailable_slots=frozenset(
+                _absent_slots(pedagogue, week_start, absences) | holiday_slots
+            ),
+            current_attachments=current.get(pedagogue.pk, {}),
+            district=None,
+        )
+        for pedagogue in pedagogues
+    ]
+    institution_inputs = [
+        solver.InstitutionInput(
+            id=str(institution.public_id),
+            resource_demand_half_days=rule.resource_half_days(institution),
+            district=institution.district or None,
+        )
+        for institution in institutions
+    ]
+    locked: tuple[solver.Assignment, ...] = ()
+    previous: tuple[solver.Assignment, ...] = ()
+    last = (
+        WeeklyPlan.objects.filter(municipality=municipality, week_start__lt=week_start)
+        .exclude(status=WeeklyPlan.Status.REPLACED)
+        .order_by("-week_start")
+        .first()
+    )
+    if last is not None:
+        previous = tuple(
+            assignment(slot) for slot in last.slots.select_related("institution", "child")
+        )
+    if locked_from is not None:
+        locked = tuple(
+            assignment(slot)
+            for slot in locked_from.slots.filter(locked=True).select_related("institution", "child")
+        )
+    problem = solver.PlanningProblem(
+        pedagogues=tuple(pedagogue_inputs),
+        institutions=tuple(institution_inputs),
+        support_children=tuple(support_children(municipality, week_start)),
+        centre_meeting_slots=frozenset({(rule.centre_meeting_day, rule.centre_meeting_half)}),
+        locked=locked,
+        previous_plan=previous,
+    )
+    lookups = Lookups(
+        pedagogues={str(p.pk): p for p in pedagogues},
+        institutions={str(i.public_id): i for i in institutions},
+    )
+    return problem, lookups
+
+
+def assignment(slot: PlanSlot) -> solver.Assignment:
+    return solver.Assignment(
+        pedagogue_id=str(slot.pedagogue_id),
+        slot=(slot.day, slot.half),
+        institution_id=str(slot.institution.public_id),
+        function=solver.Function(slot.function),
+        child_id=str(slot.child.public_id) if slot.child is not None else None,
+    )

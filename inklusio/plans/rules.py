@@ -1,0 +1,75 @@
+"""The plan's rules that compute without changing anything: when the next follow-up is due,
+and what differs between two versions."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from typing import Any
+
+from django.db.models import Field
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inklusio.plans.models import ActionPlan
+
+Snapshot = dict[str, Any]
+
+PLAN_FIELDS = [
+    "title",
+    "problem",
+    "strategies",
+    "duration",
+    "parent_collaboration",
+    "follow_up_how",
+    "follow_up_weeks",
+]
+
+
+def version_changes(before: Snapshot, after: Snapshot) -> list[Snapshot]:
+    """Field by field, what differs between two snapshots (goals and agreements as text lines)."""
+    changes = []
+
+    def lines(snapshot: Snapshot, name: str) -> str:
+        value = snapshot.get(name, "")
+        if name == "goals":
+            return "\n".join(
+                f"{g['text']} – {g['success_criterion']}"
+                + (" (opgivet)" if g.get("dropped") else "")
+                for g in value
+            )
+        if name == "agreements":
+            return "\n".join(
+                f"{a['text']} – {a['owner']}" + (f" – {a['due']}" if a.get("due") else "")
+                for a in value
+            )
+        return str(value)
+
+    for name in [*PLAN_FIELDS, "goals", "agreements"]:
+        old, new = lines(before, name), lines(after, name)
+        if old != new:
+            diff = [
+                {"op": {"-": "removed", "+": "added"}.get(line[0], "same"), "text": line[2:]}
+                for line in difflib.ndiff(old.splitlines(), new.splitlines())
+                if not line.startswith("?")
+            ]
+            changes.append({"field": name, "before": old, "after": new, "lines": diff})
+    return changes
+
+
+def _verbose_name(name: str) -> str:
+    field = ActionPlan._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
+
+
+def field_labels() -> dict[str, str]:
+    labels = {name: str(_verbose_name(name)) for name in PLAN_FIELDS}
+    return {**labels, "goals": _("Mål og succeskriterier"), "agreements": _("Aftaler")}
+
+
+def follow_up_due(
+    created_at: datetime.datetime, follow_up_weeks: int, last_held: datetime.date | None
+) -> datetime.date:
+    """The rule: the last meeting held (or the plan's start) plus the follow-up interval."""
+    start = last_held or timezone.localtime(created_at).date()
+    return start + datetime.timedelta(weeks=follow_up_weeks)
