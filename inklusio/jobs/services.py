@@ -145,8 +145,8 @@ class WorkerLost(Exception):
 def job_sweep_stale(*, older_than: datetime.timedelta | None = None) -> tuple[int, int]:
     """Jobs RUNNING for longer than `older_than` (default JOB_STALE_MINUTES) lost their worker:
     each goes back to the queue if it has attempts left, else it is failed for the
-    administration's list. Returns (queued again, failed). The worker's step, like `job_run`:
-    no actor and no personal data, so no audit row."""
+    administration's list. Returns (queued again, failed). Each swept job's outcome is one
+    audit entry, as for a failed run."""
     limit = older_than or datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
     cutoff = timezone.now() - limit
     queued = failed = 0
