@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 # Background work (reports, workbooks, reminders, imports) runs in `manage.py db_worker`, with the
 # queue in the application's own database: no broker to run. See docs/deployment.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job RUNNING for longer than this lost its worker (crash, kill): `manage.py sweep_stale_jobs`
+# queues it again (or fails it after its last attempt). Keep it above the longest job.
+JOB_STALE_MINUTES = int(os.environ.get("INKLUSIO_JOB_STALE_MINUTES", "30"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -104,7 +107,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # turns a refused, locked-out sign-in into its page
 ]
 
-ROOT_URLCONF = "inklusio.urls"
+# The load benchmark's floor views (bench/load.py) exist only when asked for; never by default.
+BENCH_VIEWS = env_bool("INKLUSIO_BENCH_VIEWS", default=False)
+ROOT_URLCONF = "inklusio.core.bench_urls" if BENCH_VIEWS else "inklusio.urls"
 WSGI_APPLICATION = "inklusio.wsgi.application"
 
 TEMPLATES = [
@@ -144,6 +149,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Two test runs from one checkout (or two checkouts) must not share a test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+
+# Statistics may read from a replica of the primary (docs/deployment.md, core/db_router.py).
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    # The test suite reads the replica through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["inklusio.core.db_router.ReplicaRouter"]
 
 if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(

@@ -33,6 +33,9 @@ class Job(TenantModel):
     stored_name = models.CharField(max_length=300, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker took the job (the latest attempt): a job RUNNING since long ago lost its
+    # worker and is swept back (services.job_sweep_stale).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -14,8 +14,9 @@ import datetime
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,8 @@ def job_run(*, job_pk: int) -> Job | None:
             return None
         job.status = Job.Status.RUNNING
         job.attempts += 1
-        job.save(update_fields=["status", "attempts"])
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at"])
     kind = get_kind(job.kind)
     requester = job.requested_by
     try:
@@ -134,6 +136,37 @@ def _failed(job: Job, error: Exception) -> Job:
         pause = datetime.timedelta(seconds=RETRY_PAUSE_SECONDS * 2 ** (job.attempts - 1))
         transaction.on_commit(lambda: _enqueue(job.pk, run_after=timezone.now() + pause))
     return job
+
+
+class WorkerLost(Exception):
+    """The worker running the job stopped (crash, kill, lost machine) without finishing it."""
+
+
+def job_sweep_stale(*, older_than: datetime.timedelta | None = None) -> tuple[int, int]:
+    """Jobs RUNNING for longer than `older_than` (default JOB_STALE_MINUTES) lost their worker:
+    each goes back to the queue if it has attempts left, else it is failed for the
+    administration's list. Returns (queued again, failed). Each swept job's outcome is one
+    audit entry, as for a failed run."""
+    limit = older_than or datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    cutoff = timezone.now() - limit
+    queued = failed = 0
+    with transaction.atomic():
+        stale = (
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(status=Job.Status.RUNNING)
+            .filter(
+                models.Q(started_at__lt=cutoff)
+                | models.Q(started_at__isnull=True, created_at__lt=cutoff)
+            )
+            .order_by("pk")
+        )
+        for job in stale:
+            result = _failed(job, WorkerLost())
+            if result.status == Job.Status.QUEUED:
+                queued += 1
+            else:
+                failed += 1
+    return queued, failed
 
 
 def job_retry(*, actor: User, job: Job) -> Job:

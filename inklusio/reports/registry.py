@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from inklusio.core.db_router import statistics_reads
 from inklusio.organisation.models import Institution, Municipality
 
 SMALL_NUMBER = 5
@@ -107,9 +108,11 @@ def build_table(
     year_to: int | None = None,
     institutions: Sequence[Institution] | None = None,
 ) -> Table:
-    return TABLES[name](
-        municipality, year_from=year_from, year_to=year_to, institutions=institutions or None
-    )
+    # Statistics may come from the read replica when one is configured (core/db_router.py).
+    with statistics_reads():
+        return TABLES[name](
+            municipality, year_from=year_from, year_to=year_to, institutions=institutions or None
+        )
 
 
 def years_in(found: Sequence[int], year_from: int | None, year_to: int | None) -> list[int]:

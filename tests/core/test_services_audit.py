@@ -355,6 +355,24 @@ def _job_run(cast: Cast) -> Expect:
     return Expect(AuditAction.CHANGE, job)
 
 
+@scenario("jobs.job_sweep_stale")
+def _job_sweep_stale(cast: Cast) -> Expect:
+    import datetime
+
+    from django.utils import timezone
+
+    from inklusio.jobs import services as job_services
+    from inklusio.jobs.models import Job
+
+    # Cora's report, taken by a worker two hours ago that never finished: queued again.
+    Job.objects.filter(pk=cast.job_cora.pk).update(
+        status=Job.Status.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert job_services.job_sweep_stale(older_than=datetime.timedelta(minutes=30)) == (1, 0)
+    cast.job_cora.refresh_from_db()
+    return Expect(AuditAction.CHANGE, cast.job_cora)
+
+
 @scenario("jobs.job_retry")
 def _job_retry(cast: Cast) -> Expect:
     from inklusio.jobs import services as job_services
