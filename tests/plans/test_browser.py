@@ -1,8 +1,10 @@
 """An action plan in a real browser: written, agreed, acknowledged, adjusted, compared."""
 
+import datetime
+
 import pytest
 
-from tests.conftest import login
+from tests.conftest import TODAY, login
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +24,7 @@ def test_plan_agreed_acknowledged_and_adjusted(cast, live_server, page, screensh
     assert page.locator("h1").inner_text() == "Mia i samling"
 
     page.get_by_role("link", name="Indkald til møde").click()
-    page.fill("#id_date", "2026-11-20")
+    page.fill("#id_date", (TODAY - datetime.timedelta(days=5)).isoformat())
     for name in ("Bob Testesen", "Sara Testesen", "Gert Testesen"):
         page.get_by_label(name).check()
     page.get_by_role("button", name="Gem").click()

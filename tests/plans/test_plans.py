@@ -153,7 +153,7 @@ class TestMeetingsAndAcknowledgements:
 
     def test_at_a_follow_up_every_goal_gets_a_status(self, cast, client_for):
         follow_up = services.plan_meeting_schedule(
-            actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=datetime.date(2026, 12, 10),
+            actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=TODAY + datetime.timedelta(days=15),
             start_time=datetime.time(9), place="", participants=[cast.bob, cast.gert],
         )  # fmt: skip
         goal = cast.plan_mia.goals.get()
