@@ -168,6 +168,44 @@ def split(problem: PlanningProblem) -> tuple[list[PlanningProblem], float]:
     return parts, float(constant)
 
 
+def support_choices(
+    model: cp_model.CpModel,
+    problem: PlanningProblem,
+    y: dict[tuple[str, str, Function], cp_model.IntVar],
+    z: dict[tuple[str, str], cp_model.IntVar],
+    cost: list[cp_model.LinearExprT],
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int], dict[str, cp_model.IntVar]]:
+    """Each support child is served whole by one pedagogue paired with its institution
+    (`z`, locked half-days for the child fix the choice) or left uncovered at the unmet
+    cost. Both the pairing stage and the whole-week model state it so. Returns the half-days
+    each choice owes, the locked support half-days without a child per (pedagogue,
+    institution), and each child's uncovered variable."""
+    w = problem.weights
+    locked_for: dict[tuple[str, str], int] = defaultdict(int)
+    locked_unlabelled: dict[tuple[str, str], int] = defaultdict(int)
+    for a in problem.locked:
+        if Function(a.function) == Function.SUPPORT:
+            if a.child_id:
+                locked_for[(a.pedagogue_id, a.child_id)] += 1
+            else:
+                locked_unlabelled[(a.pedagogue_id, a.institution_id)] += 1
+    need: dict[tuple[str, str], int] = {}
+    uncovered: dict[str, cp_model.IntVar] = {}
+    for child in problem.support_children:
+        choices = []
+        for p in problem.pedagogues:
+            if (p.id, child.institution_id, Function.SUPPORT) in y:
+                z[(p.id, child.id)] = var = model.new_bool_var(f"z_{p.id}_{child.id}")
+                need[(p.id, child.id)] = max(child.demand_half_days, locked_for[(p.id, child.id)])
+                if locked_for[(p.id, child.id)]:
+                    model.add(var == 1)
+                choices.append(var)
+        uncovered[child.id] = model.new_bool_var(f"uncovered_{child.id}")
+        model.add(sum(choices) + uncovered[child.id] == 1)
+        cost.append(w.unmet_half_day * child.demand_half_days * uncovered[child.id])
+    return need, locked_unlabelled, uncovered
+
+
 def solve_part(
     problem: PlanningProblem,
     hint: list[Assignment] | None,
@@ -180,7 +218,6 @@ def solve_part(
     x: dict[tuple[str, Slot, str, Function], cp_model.IntVar] = {}
     y: dict[tuple[str, str, Function], cp_model.IntVar] = {}
     z: dict[tuple[str, str], cp_model.IntVar] = {}
-    uncovered: dict[str, cp_model.IntVar] = {}
     shortfall: dict[str, cp_model.IntVar] = {}
     switch: dict[tuple[str, int], cp_model.IntVar] = {}
     cost: list[cp_model.LinearExprT] = []
@@ -234,27 +271,7 @@ def solve_part(
         cost.append(w.unmet_half_day * short)
 
     # Support children: one pedagogue gives all of a child's half-days, or the child is unmet.
-    locked_for: dict[tuple[str, str], int] = defaultdict(int)
-    locked_unlabelled: dict[tuple[str, str], int] = defaultdict(int)
-    for a in problem.locked:
-        if Function(a.function) == Function.SUPPORT:
-            if a.child_id:
-                locked_for[(a.pedagogue_id, a.child_id)] += 1
-            else:
-                locked_unlabelled[(a.pedagogue_id, a.institution_id)] += 1
-    need: dict[tuple[str, str], int] = {}
-    for child in problem.support_children:
-        choices = []
-        for p in problem.pedagogues:
-            if (p.id, child.institution_id, Function.SUPPORT) in y:
-                z[(p.id, child.id)] = var = model.new_bool_var(f"z_{p.id}_{child.id}")
-                need[(p.id, child.id)] = max(child.demand_half_days, locked_for[(p.id, child.id)])
-                if locked_for[(p.id, child.id)]:
-                    model.add(var == 1)
-                choices.append(var)
-        uncovered[child.id] = model.new_bool_var(f"uncovered_{child.id}")
-        model.add(sum(choices) + uncovered[child.id] == 1)
-        cost.append(w.unmet_half_day * child.demand_half_days * uncovered[child.id])
+    need, locked_unlabelled, uncovered = support_choices(model, problem, y, z, cost)
     for (pedagogue_id, institution_id, function), _pair in y.items():
         if function != Function.SUPPORT:
             continue

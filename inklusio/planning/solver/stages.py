@@ -108,27 +108,7 @@ def _choose_pairings(
         model.add(shortfall >= demand - sum(given))
         cost.append(w.unmet_half_day * shortfall)
 
-    locked_for: dict[tuple[str, str], int] = defaultdict(int)
-    locked_unlabelled: dict[tuple[str, str], int] = defaultdict(int)
-    for a in problem.locked:
-        if Function(a.function) == Function.SUPPORT:
-            if a.child_id:
-                locked_for[(a.pedagogue_id, a.child_id)] += 1
-            else:
-                locked_unlabelled[(a.pedagogue_id, a.institution_id)] += 1
-    need: dict[tuple[str, str], int] = {}
-    for child in problem.support_children:
-        choices = []
-        for p in problem.pedagogues:
-            if (p.id, child.institution_id, Function.SUPPORT) in y:
-                z[(p.id, child.id)] = var = model.new_bool_var(f"z_{p.id}_{child.id}")
-                need[(p.id, child.id)] = max(child.demand_half_days, locked_for[(p.id, child.id)])
-                if locked_for[(p.id, child.id)]:
-                    model.add(var == 1)
-                choices.append(var)
-        uncovered = model.new_bool_var(f"uncovered_{child.id}")
-        model.add(sum(choices) + uncovered == 1)
-        cost.append(w.unmet_half_day * child.demand_half_days * uncovered)
+    need, locked_unlabelled, _uncovered = full.support_choices(model, problem, y, z, cost)
     for (pedagogue_id, institution_id, function), count in n.items():
         if function == Function.SUPPORT:
             owed = [
