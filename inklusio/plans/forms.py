@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
 from inklusio.plans.models import Acknowledgement, ActionPlan, Adjustment, GoalStatus, PlanMeeting
+from inklusio.plans.rules import PLAN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -13,18 +14,7 @@ class PlanForm(DkfdsModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = [
-            "child",
-            "course",
-            "owner",
-            "title",
-            "problem",
-            "strategies",
-            "duration",
-            "parent_collaboration",
-            "follow_up_how",
-            "follow_up_weeks",
-        ]
+        fields = ["child", "course", "owner", *PLAN_FIELDS]
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 4}),
             "strategies": forms.Textarea(attrs={"rows": 4}),

@@ -57,6 +57,7 @@ from inklusio.plans.models import (
     PlanMeeting,
     PlanVersion,
 )
+from inklusio.plans.rules import PLAN_FIELDS
 from inklusio.referrals.models import (
     CommitteeMeeting,
     Decision,
@@ -73,15 +74,6 @@ GUARDIAN_LOGINS = 5  # per municipality
 INVITED_CHILDREN = 10  # per partner
 FIRST = ["Ida", "Noah", "Emma", "Oscar", "Freja", "William", "Alma", "Karl", "Ella", "Aksel"]
 LAST = ["Hansen", "Jensen", "Nielsen", "Larsen", "Pedersen", "Andersen", "Christensen", "Møller"]
-PLAN_FIELDS = (
-    "title",
-    "problem",
-    "strategies",
-    "duration",
-    "parent_collaboration",
-    "follow_up_how",
-    "follow_up_weeks",
-)
 
 
 def municipality_weights(count: int) -> list[float]:
