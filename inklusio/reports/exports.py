@@ -32,9 +32,11 @@ def tables_xlsx(tables: dict[str, Table]) -> bytes:
             cell.font = Font(bold=True)
         for row in table.suppressed().rows:
             sheet.append(row)
-        if table.note:
+        notes = [note for note in (table.note, table.disclosure_note) if note]
+        if notes:
             sheet.append([])
-            sheet.append([table.note])
+        for note in notes:
+            sheet.append([note])
         for column in sheet.columns:
             width = (
                 max(len(str(cell.value or "")) for cell in column[1:]) if len(column) > 1 else 10
