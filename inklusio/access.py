@@ -195,6 +195,12 @@ def can_view_child(user: User, child: Child) -> bool:
     return _visible(children_visible_to(user), child)
 
 
+def can_see_guardian_contacts(user: User, child: Child) -> bool:
+    """Guardians' phone numbers and e-mail addresses are for the municipality's staff who see the
+    child; a partner or the other guardian sees names and custody only."""
+    return user.role not in {Role.PARTNER, Role.GUARDIAN} and can_view_child(user, child)
+
+
 def can_edit_child(user: User, child: Child) -> bool:
     """Master data is kept by the administration and by the child's own institution leader."""
     if not _active(user) or user.municipality_id != child.municipality_id:

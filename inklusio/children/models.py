@@ -125,6 +125,13 @@ class Guardian(TenantModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
+    # Navne- og adressebeskyttelse (CPR-loven § 28): the address is kept for the municipality's
+    # own use but never printed, exported or shown beside the other guardian's data.
+    address_protected = models.BooleanField(
+        _("navne- og adressebeskyttelse"),
+        default=False,
+        help_text=_("Adressen vises ikke på breve, i udtræk eller for den anden forælder."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -140,8 +147,16 @@ class Guardian(TenantModel):
         verbose_name = _("forælder")
         verbose_name_plural = _("forældre")
 
+    # What the guardian form edits and the services save: one list for both.
+    EDITABLE_FIELDS = ("name", "email", "phone", "address", "address_protected")
+
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_address(self) -> str:
+        """The address as letters and exports may print it."""
+        return "" if self.address_protected else self.address
 
 
 class GuardianshipQuerySet(TenantQuerySet):
