@@ -60,7 +60,6 @@ def table_view(request, name):
             "table": table,
             "chart": bar_chart(table),
             "query": request.GET.urlencode(),
-            "slug": request.user.municipality.slug,
         },
     )
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from inklusio.courses import services as courses
 from inklusio.courses.models import Course, Participant
+from inklusio.reports.exports import table_csv
 from inklusio.reports.registry import SMALL_NUMBER, Table, published_count
 from tests.conftest import make_child
 
@@ -140,3 +141,9 @@ def test_the_page_the_files_and_the_report_hide_a_mean_of_four(cast, eight_and_f
     assert "Antal børn er rundet ned til et multiplum af 5" in page.content.decode()
     download = client.get(reverse("statistics-download", args=["effect-measures", "csv"]), query)
     assert "2.0" not in download.content.decode() and ";x;x;x;x" in download.content.decode()
+
+
+def test_the_csv_writes_decimals_with_a_comma():
+    """Danish Excel would read 14.3 as a date."""
+    table = Table("t", ["År", "Planlagt", "Aflyst %"], [["2025", 7, 14.3]])
+    assert table_csv(table).decode("utf-8-sig").splitlines()[1] == "2025;7;14,3"
