@@ -341,7 +341,8 @@ def children_user_may_refer(user: User) -> ChildQuerySet:
         Role.PARTNER,
     }:
         return Child.objects.none()
-    return children_visible_to(user)
+    # Only children in daycare and of daycare age can be referred (referrals.services checks too).
+    return children_visible_to(user).in_daycare().of_daycare_age()
 
 
 def can_edit_referral(user: User, referral: Referral) -> bool:

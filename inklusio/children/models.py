@@ -25,7 +25,16 @@ class ChildQuerySet(TenantQuerySet):
     def in_daycare(self) -> "ChildQuerySet":
         """Children still in daycare: those who have left keep their history but leave the
         everyday lists, forms and counts."""
-        return self.filter(left_on__isnull=True)
+        today = timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=today))
+
+    def of_daycare_age(self, on: datetime.date | None = None) -> "ChildQuerySet":
+        """Children aged 0–6 on a day (today by default): not yet 7."""
+        on = on or timezone.localdate()
+        # Born on or before this day seven years ago, a child has turned 7 (a 29 February is
+        # taken as the 28th, since seven years earlier need not be a leap year).
+        day = 28 if (on.month, on.day) == (2, 29) else on.day
+        return self.filter(birth_date__gt=on.replace(year=on.year - 7, day=day))
 
 
 class Child(TenantModel):
