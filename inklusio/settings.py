@@ -7,6 +7,7 @@ anything else selects the development defaults, with the embedded SQLite databas
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -21,6 +22,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def oidc_origins(*urls: str) -> set[str]:
+    """The scheme://host[:port] of each address given (single sign-on's form-action)."""
+    origins = set()
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -323,6 +334,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_ENABLED:
+    # Logging out after a single sign-on redirects the logout form's answer on to the provider's
+    # end_session_endpoint, and browsers hold a form's redirects to form-action too. That
+    # endpoint is on the issuer's host, or on OIDC_OP_LOGOUT_ENDPOINT's when given.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        *sorted(oidc_origins(OIDC_OP_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)),
+    ]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -199,7 +199,7 @@ def user_for_claims(claims: dict[str, Any]) -> User:
     value = claims.get(settings.OIDC_USER_CLAIM)
     if not isinstance(value, str) or not value.strip():
         raise SignInRefused("unknown_user")
-    if settings.OIDC_USER_CLAIM == "email" and claims.get("email_verified") is False:
+    if settings.OIDC_USER_CLAIM == "email" and claims.get("email_verified") in (False, "false"):
         raise SignInRefused("unverified_email", tried=value)
     matches = list(users.filter(**{f"{settings.OIDC_USER_FIELD}__iexact": value.strip()})[:2])
     if not matches:

@@ -25,7 +25,7 @@ def user_bind_oidc_subject(*, actor: User, user: User, subject: str) -> User:
     on only that identity signs in as it, even if the e-mail address it was matched by moves to
     someone else (docs/single-sign-on.md)."""
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked: User = User.objects.select_for_update().get(pk=user.pk)
         if locked.oidc_subject == subject:
             return locked  # a sign-in in another tab bound it first
         if locked.oidc_subject is not None:
