@@ -5,7 +5,8 @@ at once for the configured subject, a token endpoint that checks the client secr
 the redirect address and PKCE and issues an RS256 id_token signed with a key generated here with
 `cryptography`, the JWKS with its public half, userinfo and an end-session endpoint. The test
 bends it to misbehave: another signing key (`sign_with`), another nonce (`nonce_override`),
-another audience (`audience`), a refusal at the authorize step (`deny`).
+another audience or issuer, an expired token, userinfo about someone else, a refusal at the
+authorize step (`deny`).
 """
 
 import base64
@@ -44,6 +45,10 @@ class LocalProvider:
     sign_with: rsa.RSAPrivateKey | None = None  # another key, same key id: a forged token
     nonce_override: str | None = None
     audience: str = CLIENT_ID  # another: a token meant for another application
+    issuer_override: str | None = None  # a token from another issuer
+    lifetime: int = 300  # seconds; negative: an expired token
+    userinfo_subject: str | None = None  # userinfo about someone else
+    discovery_reads: int = 0
     deny: bool = False
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     logouts: list[dict[str, str]] = field(default_factory=list)
@@ -123,11 +128,11 @@ class LocalProvider:
             return 400, {"error": "invalid_grant", "error_description": "PKCE"}
         now = int(time.time())
         payload = {
-            "iss": self.issuer,
+            "iss": self.issuer_override or self.issuer,
             "sub": self.subject,
             "aud": self.audience,
             "iat": now,
-            "exp": now + 300,
+            "exp": now + self.lifetime,
             "nonce": self.nonce_override or grant["nonce"],
             **self.claims,
         }
@@ -145,7 +150,7 @@ class LocalProvider:
     def userinfo(self, authorization: str) -> tuple[int, dict[str, Any]]:
         if authorization != f"Bearer access-{self.subject}":
             return 401, {"error": "invalid_token"}
-        return 200, {"sub": self.subject, **self.claims}
+        return 200, {"sub": self.userinfo_subject or self.subject, **self.claims}
 
 
 def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
@@ -171,6 +176,7 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(url.query).items()}
             if url.path == "/.well-known/openid-configuration":
+                provider.discovery_reads += 1
                 self._json(200, provider.discovery())
             elif url.path == "/jwks":
                 self._json(200, provider.jwks())

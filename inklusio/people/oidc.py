@@ -318,6 +318,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return _refused(request, refusal)
         except SuspiciousOperation:
             return _refused(request, SignInRefused("invalid_response"))
+        except requests.HTTPError as error:
+            # 4xx: the provider refused the code (used, expired, not ours); 5xx: it is down.
+            status = error.response.status_code if error.response is not None else 502
+            reason = "invalid_response" if 400 <= status < 500 else "unavailable"
+            logger.warning("single sign-on: the provider answered %s", status)
+            return _refused(request, SignInRefused(reason))
         except (requests.RequestException, ProviderUnavailable):
             logger.exception("single sign-on: talking to the provider failed")
             return _refused(request, SignInRefused("unavailable"))

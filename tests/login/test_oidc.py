@@ -89,6 +89,21 @@ class TestConfiguration:
         assert query["code_challenge_method"] == ["S256"]
         assert len(query["state"][0]) >= 32 and len(query["nonce"][0]) >= 32
 
+    def test_explicit_endpoints_need_no_discovery(self, sso, settings, client):
+        settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{sso.issuer}/authorize"
+        settings.OIDC_OP_TOKEN_ENDPOINT = f"{sso.issuer}/token"
+        settings.OIDC_OP_JWKS_ENDPOINT = f"{sso.issuer}/jwks"
+        _sign_in(client, sso)
+        assert _signed_in_as(client) == "bob"
+        assert sso.discovery_reads == 0
+
+    def test_discovery_is_read_once_per_process(self, sso, client):
+        _sign_in(client, sso)
+        client.logout()
+        _sign_in(client, sso)
+        assert _signed_in_as(client) == "bob"
+        assert sso.discovery_reads == 1
+
     def test_an_unreachable_provider_is_a_clear_page(self, settings, cast, client):
         settings.OIDC_ENABLED = True
         settings.OIDC_RP_CLIENT_ID = CLIENT_ID
@@ -245,6 +260,32 @@ class TestRefusals:
         response = _sign_in(client, sso)
         assert response.status_code == 400
         assert _signed_in_as(client) is None
+
+    def test_an_id_token_from_another_issuer_is_refused(self, sso, client):
+        sso.issuer_override = "https://login.example.dk"
+        assert _sign_in(client, sso).status_code == 400
+        assert _signed_in_as(client) is None
+
+    def test_an_expired_id_token_is_refused(self, sso, client):
+        sso.lifetime = -120  # beyond the minute of clock skew allowed
+        assert _sign_in(client, sso).status_code == 400
+        assert _signed_in_as(client) is None
+
+    def test_userinfo_about_someone_else_is_refused(self, sso, client):
+        sso.userinfo_subject = "sub-someone-else"
+        assert _sign_in(client, sso).status_code == 400
+        assert _signed_in_as(client) is None
+
+    def test_a_code_the_provider_no_longer_accepts_is_refused(self, sso, client):
+        back = _to_provider_and_back(client, sso)
+        sso.codes.clear()  # expired at the provider
+        before = _last_id()
+        response = client.get(f"{back.path}?{back.query}")
+        assert response.status_code == 400
+        assert "kunne ikke godkendes" in response.content.decode()
+        assert [row[3] for row in _new_entries(before)] == [
+            {"method": "oidc", "refused": "invalid_response"}
+        ]
 
     def test_cancelled_at_the_provider(self, sso, client):
         sso.deny = True
