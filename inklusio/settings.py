@@ -225,6 +225,8 @@ OIDC_USER_CLAIM = os.environ.get("INKLUSIO_OIDC_USER_CLAIM", "email")
 OIDC_USER_FIELD = os.environ.get(
     "INKLUSIO_OIDC_USER_FIELD", "email" if OIDC_USER_CLAIM == "email" else "username"
 )
+# The slug of the one municipality whose users this provider signs in; empty: any user.
+OIDC_MUNICIPALITY = os.environ.get("INKLUSIO_OIDC_MUNICIPALITY", "")
 if OIDC_ENABLED:
     if not OIDC_RP_CLIENT_SECRET or not OIDC_OP_ISSUER:
         raise ImproperlyConfigured(

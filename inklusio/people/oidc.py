@@ -192,7 +192,10 @@ def _usable(user: User) -> User:
 def user_for_claims(claims: dict[str, Any]) -> User:
     """The active account the provider's identity belongs to, bound to its `sub`."""
     subject = str(claims["sub"])
-    users = get_user_model()._default_manager
+    users = get_user_model()._default_manager.all()
+    if settings.OIDC_MUNICIPALITY:
+        # A database that holds several municipalities: this provider vouches for one only.
+        users = users.filter(municipality__slug=settings.OIDC_MUNICIPALITY)
     bound = users.filter(oidc_subject=subject).first()
     if bound is not None:
         return _usable(bound)

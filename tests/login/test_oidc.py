@@ -166,6 +166,18 @@ class TestSignIn:
 
 
 class TestRefusals:
+    def test_a_user_of_another_municipality_is_unknown_to_this_provider(
+        self, sso, settings, cast, client
+    ):
+        settings.OIDC_MUNICIPALITY = "dragoer"  # the provider vouches for Dragør's staff only
+        response = _sign_in(client, sso)
+        assert response.status_code == 403
+        assert "der findes ingen aktiv bruger i Inklusio til dig" in response.content.decode()
+        assert _signed_in_as(client) is None
+        settings.OIDC_MUNICIPALITY = "ishoj"
+        _sign_in(client, sso)
+        assert _signed_in_as(client) == "bob"
+
     def test_an_unknown_user_is_refused_with_the_danish_page(self, sso, client):
         sso.claims["email"] = "ukendt@ishoj.test"
         before = _last_id()
