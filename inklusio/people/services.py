@@ -39,3 +39,23 @@ def user_bind_oidc_subject(*, actor: User, user: User, subject: str) -> User:
             changes={"oidc_subject": {"before": None, "after": subject}},
         )
     return locked
+
+
+def user_unbind_oidc_subject(*, actor: User, user: User) -> User:
+    """Forgets the account's provider subject (the person got a new account at the provider,
+    or the municipality moved to another provider): the next single sign-on matches the
+    account by its claim again and binds the new `sub`."""
+    with transaction.atomic():
+        locked: User = User.objects.select_for_update().get(pk=user.pk)
+        if locked.oidc_subject is None:
+            return locked  # nothing bound: no change to record
+        before = locked.oidc_subject
+        locked.oidc_subject = None
+        locked.save(update_fields=["oidc_subject"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=locked,
+            changes={"oidc_subject": {"before": before, "after": None}},
+        )
+    return locked

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from inklusio.audit.models import AuditEntry
@@ -339,3 +340,42 @@ class TestLogout:
         )
         assert sso.tokens_issued == 0
         assert _signed_in_as(client) is None
+
+
+class TestUnbind:
+    def test_unbinding_lets_a_new_provider_account_bind_again(self, sso, cast, client):
+        _sign_in(client, sso)
+        client.logout()
+        sso.subject = "sub-bob-new"  # Bob's account at the provider was made anew
+        assert _sign_in(client, sso).status_code == 403
+        before = _last_id()
+        call_command("oidc_unbind", "bob", by="alice")
+        assert _new_entries(before) == [
+            (
+                "change",
+                "Bob Testesen",
+                "alice",
+                {"oidc_subject": {"before": "sub-bob", "after": None}},
+            )
+        ]
+        _sign_in(client, sso)
+        assert _signed_in_as(client) == "bob"
+        cast.bob.refresh_from_db()
+        assert cast.bob.oidc_subject == "sub-bob-new"
+
+    def test_all_of_the_administrators_municipality_and_no_other(self, sso, cast):
+        from inklusio.people.models import User
+
+        User.objects.filter(pk__in=[cast.bob.pk, cast.dora.pk]).update(oidc_subject=None)
+        User.objects.filter(pk=cast.bob.pk).update(oidc_subject="sub-bob")
+        User.objects.filter(pk=cast.dora.pk).update(oidc_subject="sub-dora")
+        call_command("oidc_unbind", all=True, by="alice")
+        assert list(
+            User.objects.filter(oidc_subject__isnull=False).values_list("username", flat=True)
+        ) == ["dora"]
+
+    def test_refused_to_non_administrators_and_for_other_municipalities(self, sso, cast):
+        with pytest.raises(CommandError, match="no active administrator"):
+            call_command("oidc_unbind", "bob", by="bob")
+        with pytest.raises(CommandError, match="No such user in alice's municipality: dora"):
+            call_command("oidc_unbind", "dora", by="alice")
