@@ -28,6 +28,8 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "planning-feed",  # authenticated by its secret token, see tests/planning
+    "oidc-login",  # single sign-on: off to the provider, see tests/login/test_oidc.py
+    "oidc-callback",  # single sign-on: back from the provider, see tests/login/test_oidc.py
 }
 ALL = {"alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora"}
 

@@ -386,6 +386,8 @@ def _statistics_tables() -> list[str]:
 NOT_GUARDED = {
     **dict.fromkeys(PUBLIC - {"planning-feed"}, "sign-in, language, health or API schema"),
     "planning-feed": "an iCalendar file of one pedagogue's weeks, opened by its token",
+    "oidc-login": "single sign-on: a redirect to the identity provider, lists nothing",
+    "oidc-callback": "single sign-on: signs in (or refuses) one identity, lists nothing",
     # Form actions: POST only, they redirect or show their form again.
     **dict.fromkeys(
         (

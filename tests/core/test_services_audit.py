@@ -694,6 +694,27 @@ def _appeal_change(cast: Cast) -> Expect:
     return Expect(AuditAction.CREATE, decision, child=cast.mia)
 
 
+# --- People -----------------------------------------------------------------------------------
+
+
+@scenario("people.user_bind_oidc_subject")
+def _user_bind_oidc_subject(cast: Cast) -> Expect:
+    from inklusio.people.services import user_bind_oidc_subject
+
+    user = user_bind_oidc_subject(actor=cast.bob, user=cast.bob, subject="sub-bob")
+    return Expect(AuditAction.CHANGE, user)
+
+
+@scenario("people.user_unbind_oidc_subject")
+def _user_unbind_oidc_subject(cast: Cast) -> Expect:
+    from inklusio.people.models import User
+    from inklusio.people.services import user_unbind_oidc_subject
+
+    User.objects.filter(pk=cast.bob.pk).update(oidc_subject="sub-bob")  # as a sign-in bound it
+    user = user_unbind_oidc_subject(actor=cast.alice, user=cast.bob)
+    return Expect(AuditAction.CHANGE, user)
+
+
 # --- The audit trail itself -------------------------------------------------------------------
 
 
