@@ -26,6 +26,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,7 +155,8 @@ def _child_part(child: Child) -> dict[str, Any]:
 
 def _object_names() -> dict[str, str]:
     return {
-        model._meta.model_name or "": str(model._meta.verbose_name) for model in apps.get_models()
+        model._meta.model_name or "": capfirst(str(model._meta.verbose_name))
+        for model in apps.get_models()
     }
 
 
@@ -251,6 +253,11 @@ def all_labels() -> dict[str, Any]:
     return labels
 
 
+def part_titles() -> dict[str, Any]:
+    """The Danish heading of each app's part (its key at the top of the export)."""
+    return {label: module.TITLE for label, module in export_parts()}
+
+
 def _value(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
@@ -269,7 +276,9 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def readable_blocks(data: dict[str, Any], labels: dict[str, Any]) -> list[dict[str, Any]]:
+def readable_blocks(
+    data: dict[str, Any], labels: dict[str, Any], titles: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The nested export as a flat list of headings and label/value rows for the PDF template,
     which then needs no recursion: {"kind": "heading", "level", "text"} or
     {"kind": "fields", "rows": [(label, value)]}."""
@@ -278,7 +287,8 @@ def readable_blocks(data: dict[str, Any], labels: dict[str, Any]) -> list[dict[s
     def walk(obj: dict[str, Any], level: int) -> None:
         rows: list[tuple[str, str]] = []
         for key, value in obj.items():
-            label = str(labels.get(key, key))
+            top = titles if obj is data else {}
+            label = str(top.get(key) or labels.get(key, key))
             if isinstance(value, dict):
                 flush(rows)
                 rows = []
@@ -289,10 +299,11 @@ def readable_blocks(data: dict[str, Any], labels: dict[str, Any]) -> list[dict[s
                 rows = []
                 blocks.append({"kind": "heading", "level": level, "text": label})
                 for number, item in enumerate(value, start=1):
-                    blocks.append(
-                        {"kind": "heading", "level": level + 1, "text": f"{label} ({number})"}
-                    )
-                    walk(item, level + 2)
+                    if len(value) > 1:  # one record needs no number of its own
+                        blocks.append(
+                            {"kind": "heading", "level": level + 1, "text": f"{label} ({number})"}
+                        )
+                    walk(item, level + 2 if len(value) > 1 else level + 1)
             elif isinstance(value, list) and not value:
                 rows.append((label, _("Ingen")))
             else:
@@ -321,7 +332,7 @@ def readable_context(child: Child, data: dict[str, Any]) -> dict[str, Any]:
         "child": child,
         "municipality": child.municipality,
         "exported_at": _value(data["exported_at"]),
-        "blocks": readable_blocks(records, labels),
+        "blocks": readable_blocks(records, labels, part_titles()),
         "access_log": [
             {key: _value(value) for key, value in row.items()} for row in data["access_log"]
         ],

@@ -16,8 +16,10 @@ COVERS = (
     "courses.Observation",
 )
 
+TITLE = gettext_lazy("Ressourceforløb")
+
 LABELS = {
-    "courses": gettext_lazy("Ressourceforløb"),
+    "courses": gettext_lazy("Forløb barnet har deltaget i"),
     "participant_as": gettext_lazy("Deltager som"),
     "course": gettext_lazy("Forløb"),
     "goals_of_course": gettext_lazy("Forløbets mål"),

@@ -19,8 +19,9 @@ COVERS = (
     "meetings.MinutesVersion",
 )
 
+TITLE = gettext_lazy("Konsultative møder")
+
 LABELS = {
-    "meetings": gettext_lazy("Konsultative møder"),
     "consents": gettext_lazy("Samtykker til drøftelse"),
     "given_by": gettext_lazy("Givet af"),
     "given_on": gettext_lazy("Givet"),

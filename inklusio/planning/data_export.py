@@ -14,8 +14,9 @@ from inklusio.planning.models import PlanSlot
 
 COVERS = ("planning.PlanSlot",)
 
+TITLE = gettext_lazy("Planlagt støtte")
+
 LABELS = {
-    "planning": gettext_lazy("Planlagt støtte"),
     "support_half_days": gettext_lazy("Halve dage med støttepædagog i ugeplanerne"),
     "week_start": gettext_lazy("Uge der begynder"),
     "half": gettext_lazy("Halvdel af dagen"),

@@ -21,6 +21,8 @@ COVERS = (
     "plans.GoalStatus",
 )
 
+TITLE = gettext_lazy("Handleplaner")
+
 LABELS = {
     "plans": gettext_lazy("Handleplaner"),
     "title": gettext_lazy("Titel"),

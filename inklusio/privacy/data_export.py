@@ -11,8 +11,9 @@ from inklusio.privacy.models import DataRequest
 
 COVERS = ("privacy.DataRequest",)
 
+TITLE = gettext_lazy("Anmodninger om indsigt")
+
 LABELS = {
-    "privacy": gettext_lazy("Anmodninger om indsigt"),
     "requests": gettext_lazy("Anmodninger"),
     "requester": gettext_lazy("Anmoder"),
     "registered_at": gettext_lazy("Registreret"),

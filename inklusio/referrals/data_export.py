@@ -20,8 +20,10 @@ COVERS = (
     "referrals.Appeal",
 )
 
+TITLE = gettext_lazy("Visitation")
+
 LABELS = {
-    "referrals": gettext_lazy("Visitation"),
+    "referrals": gettext_lazy("Indstillinger"),
     "offer": gettext_lazy("Tilbud"),
     "status": gettext_lazy("Status"),
     "description": gettext_lazy("Beskrivelse af vanskeligheden"),

@@ -45,7 +45,7 @@ SHOWN_OTHERWISE = {
 
 
 def covered_models() -> dict[str, str]:
-    covered = {label: "children.export" for label in export.COVERS}
+    covered = dict.fromkeys(export.COVERS, "children.export")
     for app_label, module in export.export_parts():
         for label in module.COVERS:
             assert label not in covered, f"{label} is exported twice"
