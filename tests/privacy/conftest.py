@@ -5,14 +5,12 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from inklusio.core.storage import private_storage
 from inklusio.courses.models import EffectMeasure, Observation
 from inklusio.meetings.models import MinutesVersion
 from inklusio.planning.models import PlanSlot
 from inklusio.plans.models import Acknowledgement, GoalStatus
-from inklusio.privacy.models import DataRequest
 from inklusio.referrals.models import ReferralAddendum, ReferralAttachment
 from tests.conftest import TODAY
 
@@ -127,15 +125,7 @@ def full_record(cast):
         function="support",
         child=mia,
     )
-    DataRequest.objects.create(
-        municipality=ishoj,
-        child=mia,
-        requester="Gert Testesen",
-        received_on=TODAY - datetime.timedelta(days=3),
-        deadline=TODAY + datetime.timedelta(days=27),
-        reason="Ønsker kopi af alt",
-        answered_on=None,
-        registered_by=cast.alice,
-        registered_at=timezone.now(),
-    )
+    data_request = cast.data_request_mia
+    data_request.reason = "Ønsker kopi af alt"
+    data_request.save()
     return cast
