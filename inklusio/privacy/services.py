@@ -64,7 +64,9 @@ def data_request_register(
 
 
 def _locked_open(request: DataRequest) -> DataRequest:
-    locked = DataRequest.objects.select_for_update().select_related("child").get(pk=request.pk)
+    locked: DataRequest = (
+        DataRequest.objects.select_for_update().select_related("child").get(pk=request.pk)
+    )
     if not locked.is_open:
         raise RequestNotOpen(locked)
     return locked
