@@ -14,10 +14,15 @@ from inklusio.jobs.registry import JobOutput, job_kind
 from inklusio.privacy.services import EXPORT_JOB_KIND
 
 
+def _exported_child(user: Any, params: dict[str, Any]) -> list[Child]:
+    return list(Child.objects.in_municipality_of(user).filter(public_id=params["child"]))
+
+
 @job_kind(
     EXPORT_JOB_KIND,
     title=_("Indsigt: alle oplysninger om et barn (ZIP)"),
     may_request=access.can_manage_data_requests,
+    children=_exported_child,
 )
 def child_data_export(user: Any, params: dict[str, Any]) -> JobOutput:
     child = Child.objects.in_municipality_of(user).filter(public_id=params["child"]).first()

@@ -133,13 +133,19 @@ class TestTheArchive:
             assert name not in dumped, name
         assert "Medarbejderens rolle" in pdf_text(archive) or "Rolle" in pdf_text(archive)
 
-    def test_making_the_export_is_logged_once_as_an_export(
+    def test_making_and_fetching_the_export_are_each_logged_once(
         self, full_record, client_for, django_capture_on_commit_callbacks
     ):
+        """Made by the worker in Alice's name (the child), then fetched by her (the file)."""
         cast = full_record
         order_export(cast, client_for(cast.alice), django_capture_on_commit_callbacks)
-        exports = AuditEntry.objects.filter(action=AuditAction.EXPORT, child_id=cast.mia.public_id)
-        assert [(e.actor, e.object_type) for e in exports] == [(cast.alice, "child")]
+        exports = AuditEntry.objects.filter(
+            action=AuditAction.EXPORT, child_id=cast.mia.public_id
+        ).order_by("id")
+        assert [(e.actor, e.object_type) for e in exports] == [
+            (cast.alice, "child"),
+            (cast.alice, "job"),
+        ]
 
 
 class TestReadableVersion:
