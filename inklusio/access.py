@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
+    from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral
 
 M = TypeVar("M", bound=Model)
@@ -217,6 +218,21 @@ def can_export_child_data(user: User, child: Child) -> bool:
         and user.role == Role.ADMINISTRATOR
         and user.municipality_id == child.municipality_id
     )
+
+
+def can_manage_data_requests(user: User) -> bool:
+    """The register of data-subject requests is kept by the administration, the data
+    controller's office (GDPR art. 12 and 15), for its own municipality's children."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def data_requests_visible_to(user: User) -> QuerySet[DataRequest]:
+    from inklusio.privacy.models import DataRequest
+
+    requests = DataRequest.objects.in_municipality_of(user)
+    if not can_manage_data_requests(user):
+        return requests.none()
+    return requests
 
 
 def institutions_where_user_can_add_children(user: User) -> QuerySet[Institution]:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "inklusio.planning",
     "inklusio.reports",
     "inklusio.jobs",
+    "inklusio.privacy",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -43,5 +43,6 @@ urlpatterns = [
     path("konsultative-moeder/", include("inklusio.meetings.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("filer/", include("inklusio.jobs.urls")),
+    path("indsigt/", include("inklusio.privacy.urls")),
     path("api/", api.urls),
 ]
