@@ -135,7 +135,7 @@ def _child_part(child: Child) -> dict[str, Any]:
                 "has_custody": g.has_custody,
                 "email": g.guardian.email,
                 "phone": g.guardian.phone,
-                "address": g.guardian.address,
+                "address": g.guardian.shown_address,  # never a protected address
                 "ended_on": iso(g.ended_on),
             }
             for g in child.guardianships.select_related("guardian")

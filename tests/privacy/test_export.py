@@ -185,3 +185,16 @@ class TestTheQuickJsonStaysForTheAdministration:
         assert data["plans"]["plans"][0]["meetings"][0]["goal_statuses"][0]["note"] == (
             "Deltager 3 af 5 dage"
         )
+
+
+def test_an_address_under_protection_is_not_exported(
+    full_record, client_for, django_capture_on_commit_callbacks
+):
+    from inklusio.children.models import Guardian
+
+    cast = full_record
+    Guardian.objects.filter(name="Gert Testesen").update(address_protected=True)
+    archive = order_export(cast, client_for(cast.alice), django_capture_on_commit_callbacks)
+    assert "Gert Testesen" in archive.read("export.json").decode()
+    assert "Vejlebrovej" not in archive.read("export.json").decode()
+    assert "Vejlebrovej" not in pdf_text(archive)
