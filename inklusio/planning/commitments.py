@@ -187,9 +187,12 @@ def lock_sessions(
         if reason is None and locks.get((pedagogue_id, slot)) not in (None, wanted):
             where = locks[(pedagogue_id, slot)]
             other = institutions.get(where.institution_id)
-            reason = _("en anden låst halv dag samme sted i planen (%(institution)s)") % {
-                "institution": other.name if other else _("en anden institution")
-            }
+            name = other.name if other else _("en anden institution")
+            reason = (
+                _("en anden samling samme halve dag (%(institution)s)")
+                if (pedagogue_id, *slot) in mine
+                else _("en manuelt låst halv dag i planen (%(institution)s)")
+            ) % {"institution": name}
         if reason is not None:
             broken.append(broken_session(session, reason))
             continue

@@ -184,6 +184,22 @@ class TestSessionsInTheWeeklyPlan:
         assert "Forløbssamlinger, som planen ikke holder" in page
         assert "Onsdag formiddag 02.12. kl. 09:00: pædagogen er fraværende" in page
 
+    def test_a_session_allowed_over_another_is_listed_as_not_kept_by_the_plan(
+        self, corps, elverhoej_course
+    ):
+        course_services.session_plan(
+            actor=corps.bob,
+            course=elverhoej_course,
+            date=WEDNESDAY,
+            start_time=TEN,
+            clash_reason="Legegruppen slutter tidligt",
+        )
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        assert self.bob_wednesday_morning(plan).institution == corps.boegely
+        assert [(b["course"], b["reason"]) for b in plan.broken_sessions] == [
+            ("Sprogforløb", "en anden samling samme halve dag (Bøgely)")
+        ]
+
     def test_replanning_an_absence_over_a_session_lists_the_session_as_not_kept(
         self, corps, client_for
     ):
