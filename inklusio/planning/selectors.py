@@ -76,6 +76,15 @@ def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[U
         people.update({p.pk: p for p in corps})
     elif user.role == Role.PEDAGOGUE:
         people[user.pk] = user
+    elif user.role in {Role.INSTITUTION_LEADER, Role.STAFF}:
+        # The institution's own pedagogues stay in the grid when away all week, so the
+        # institution sees the absence instead of an empty week.
+        attachments = PedagogueAttachment.objects.current().filter(
+            institution__in=access.institutions_visible_to(user), pedagogue__is_active=True
+        )
+        people.update(
+            {a.pedagogue.pk: a.pedagogue for a in attachments.select_related("pedagogue")}
+        )
     return sorted(people.values(), key=lambda p: (str(p), p.pk))
 
 
