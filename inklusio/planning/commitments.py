@@ -141,6 +141,12 @@ class SessionLocks:
     broken: list[dict[str, Any]]
 
 
+def session_when(session: Session) -> str:
+    """E.g. "Onsdag formiddag 02.12. kl. 09:00"."""
+    day = half_day_label(session.date.weekday(), session.half)
+    return f"{day} {session.date:%d.%m.} {_('kl.')} {session.start_time:%H:%M}"
+
+
 def broken_session(session: Session, reason: str) -> dict[str, Any]:
     """A session the plan cannot keep, as the plan stores and shows it."""
     return {
@@ -150,8 +156,7 @@ def broken_session(session: Session, reason: str) -> dict[str, Any]:
         "institution": session.course.institution.name,
         "pedagogue": str(session.course.pedagogue),
         "date": session.date.isoformat(),
-        "when": f"{half_day_label(session.date.weekday(), session.half)} "
-        f"{session.date:%d.%m.} {_('kl.')} {session.start_time:%H:%M}",
+        "when": session_when(session),
         "reason": reason,
     }
 

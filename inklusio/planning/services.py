@@ -385,7 +385,7 @@ def _check_sessions_kept(
                 "name": pedagogue,
                 "course": session.course.title,
                 "institution": session.course.institution.name,
-                "when": commitments.broken_session(session, "")["when"],
+                "when": commitments.session_when(session),
             }
         )
 
