@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "inklusio.planning",
     "inklusio.reports",
     "inklusio.jobs",
+    "inklusio.retention",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -40,5 +40,6 @@ urlpatterns = [
     path("konsultative-moeder/", include("inklusio.meetings.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("filer/", include("inklusio.jobs.urls")),
+    path("sletning/", include("inklusio.retention.urls")),
     path("api/", api.urls),
 ]

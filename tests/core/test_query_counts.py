@@ -48,6 +48,7 @@ from inklusio.referrals.models import (
     Referral,
     VisitationPeriod,
 )
+from inklusio.retention.models import DeletionRecord
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
@@ -293,6 +294,27 @@ def grow(cast, start: int, stop: int) -> None:
                 status=Job.Status.FAILED if k % 2 else Job.Status.QUEUED,
             )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+        # Retention: a deletion on record, and a consultative meeting past its period (the
+        # dry run counts it and what it holds).
+        DeletionRecord.objects.create(
+            municipality=ishoj,
+            rule="child_case",
+            months=60,
+            due_on=TODAY,
+            counts={"children.child": 1, "referrals.referral": 2},
+            trigger="confirmed",
+            actor=cast.alice,
+        )
+        old = ConsultativeMeeting.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            date=TODAY - datetime.timedelta(days=7 * 365 + k),
+            resource_pedagogue=cast.bob,
+            created_by=cast.alice,
+        )
+        AgendaItem.objects.create(
+            municipality=ishoj, meeting=old, kind="group", topic="Stuen", added_by=cast.alice
+        )
 
 
 @dataclass(frozen=True)
@@ -370,6 +392,8 @@ GUARDED = [
     page("statistics-report", None, "alice"),
     page("job-list", None, "alice", "cora", "gert"),
     page("job-detail", "job_cora", "cora"),
+    page("retention-overview", None, "alice"),
+    page("retention-settings", None, "alice"),
 ]
 
 
@@ -412,6 +436,7 @@ NOT_GUARDED = {
             "recommendation-to-plan",
             "consent-withdraw",
             "job-retry",
+            "retention-run",
         ),
         "POST-only form action",
     ),
