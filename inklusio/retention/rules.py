@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from inklusio.audit.models import AuditEntry
+from inklusio.audit.purge import purgeable
 from inklusio.children.models import Child
 from inklusio.courses.models import Participant
 from inklusio.meetings.models import ConsultativeMeeting
@@ -273,9 +273,7 @@ def dry_run(municipality_id: int, today: datetime.date) -> DryRun:
             report.counts = graph.counts(plan)
             report.files = len(graph.stored_files(plan))
         reports.append(report)
-    audit_entries = AuditEntry.objects.filter(
-        municipality_id=municipality_id, at__date__lt=audit_cutoff(municipality_id, today)
-    ).count()
+    audit_entries, _last = purgeable(municipality_id, audit_cutoff(municipality_id, today))
     return DryRun(
         today=today, rules=reports, audit_entries=audit_entries, fingerprint=fingerprint(items)
     )

@@ -167,5 +167,6 @@ def _delete_files(names: list[str]) -> None:
         try:
             private_storage.delete(name)
         except OSError:
-            # The rows are gone; `retention_stray_files` finds the file on the next run.
+            # The rows are gone and the run stands; the file's name goes to the log for the
+            # operator, never into the deletion record.
             logger.exception("retention: a file could not be deleted", extra={"file": name})
