@@ -87,7 +87,23 @@ def due_items(municipality_id: int, today: datetime.date) -> list[DueItem]:
     return [*children, *referrals, *meetings]
 
 
-def case_ends(municipality_id: int, today: datetime.date) -> dict[int, datetime.date]:
+def still_due(municipality_id: int, item: DueItem, today: datetime.date) -> bool:
+    """The rule asked again for one case alone (under its row lock, before deleting it)."""
+    months = policy_for(municipality_id).months(item.rule)
+    found: list[DueItem]
+    match item.rule:
+        case Rule.CHILD_CASE:
+            found = _due_children(municipality_id, today, months, only=item.pk)
+        case Rule.REFERRAL_NOT_GRANTED:
+            found = _due_referrals(municipality_id, today, months, [], only=item.pk)
+        case _:
+            found = _due_meetings(municipality_id, today, months, only=item.pk)
+    return item in found
+
+
+def case_ends(
+    municipality_id: int, today: datetime.date, only: int | None = None
+) -> dict[int, datetime.date]:
     """Children whose case has ended, with the day it ended.
 
     A case ends when the child has left daycare and nothing is open any more: no grant still
@@ -96,11 +112,12 @@ def case_ends(municipality_id: int, today: datetime.date) -> dict[int, datetime.
     and the last thing that happened in it (a decision, its end, a plan or course closing, an
     appeal).
     """
-    left = dict(
-        Child._base_manager.filter(
-            municipality_id=municipality_id, left_on__isnull=False, left_on__lte=today
-        ).values_list("pk", "left_on")
+    children = Child._base_manager.filter(
+        municipality_id=municipality_id, left_on__isnull=False, left_on__lte=today
     )
+    if only is not None:
+        children = children.filter(pk=only)
+    left = dict(children.values_list("pk", "left_on"))
     open_cases = _open_cases(set(left), today)
     ends = {pk: day for pk, day in left.items() if pk not in open_cases and day is not None}
     for latest in _latest_events(set(ends)):
@@ -159,22 +176,30 @@ def _latest_events(children: set[int]) -> list[dict[int, datetime.date | None]]:
     ]
 
 
-def _due_children(municipality_id: int, today: datetime.date, months: int) -> list[DueItem]:
+def _due_children(
+    municipality_id: int, today: datetime.date, months: int, only: int | None = None
+) -> list[DueItem]:
     return [
         DueItem(Rule.CHILD_CASE, Child, pk, due_on(end, months))
-        for pk, end in sorted(case_ends(municipality_id, today).items())
+        for pk, end in sorted(case_ends(municipality_id, today, only).items())
         if due_on(end, months) <= today
     ]
 
 
 def _due_referrals(
-    municipality_id: int, today: datetime.date, months: int, children: list[DueItem]
+    municipality_id: int,
+    today: datetime.date,
+    months: int,
+    children: list[DueItem],
+    only: int | None = None,
 ) -> list[DueItem]:
     """Referrals that came to nothing: refused (and no appeal being re-assessed, no later
     decision built on the refusal), or drafts never submitted. A referral of a child whose
     whole case is due goes with the case instead."""
     going = {item.pk for item in children}
     referrals = Referral.objects.filter(municipality_id=municipality_id).exclude(child__in=going)
+    if only is not None:
+        referrals = referrals.filter(pk=only)
     refused = (
         referrals.filter(status=Referral.Status.DECIDED, decisions__isnull=False)
         .exclude(decisions__outcome__in=[o for o in Decision.Outcome if o != "refused"])
@@ -198,13 +223,17 @@ def _due_referrals(
     ]
 
 
-def _due_meetings(municipality_id: int, today: datetime.date, months: int) -> list[DueItem]:
+def _due_meetings(
+    municipality_id: int, today: datetime.date, months: int, only: int | None = None
+) -> list[DueItem]:
     meetings = ConsultativeMeeting.objects.filter(
         municipality_id=municipality_id, date__lte=add_months(today, -months)
-    ).values_list("pk", "date")
+    )
+    if only is not None:
+        meetings = meetings.filter(pk=only)
     return [
         DueItem(Rule.CONSULTATIVE_MEETING, ConsultativeMeeting, pk, due_on(day, months))
-        for pk, day in meetings.order_by("pk")
+        for pk, day in meetings.order_by("pk").values_list("pk", "date")
     ]
 
 

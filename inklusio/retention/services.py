@@ -130,7 +130,7 @@ def _delete_case(
         locked = item.model._base_manager.select_for_update().filter(
             pk=item.pk, municipality_id=municipality_id
         )
-        if not locked.exists() or item not in rules.due_items(municipality_id, today):
+        if locked.first() is None or not rules.still_due(municipality_id, item, today):
             return None  # deleted meanwhile, or something new happened in the case
         plan = graph.deletion_plan(item.model, [item.pk])
         files = graph.stored_files(plan)

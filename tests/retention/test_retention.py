@@ -269,6 +269,19 @@ class TestDryRunAndConfirmation:
         assert "har ændret sig, siden du så den" in response.content.decode()
         assert Child.objects.filter(pk=cast.mia.pk).exists()
 
+    def test_a_case_reopened_after_the_list_was_made_is_left_alone(self, closed_case):
+        """The rule is asked again under the case's row lock, just before deleting it."""
+        cast = closed_case
+        with on(DUE):
+            (item,) = rules.due_items(cast.ishoj.pk, DUE)
+            cast.plan_mia.__class__.objects.filter(pk=cast.plan_mia.pk).update(status="active")
+            deleted = services._delete_case(
+                actor=cast.alice, item=item, trigger="confirmed", today=DUE
+            )
+        assert deleted is None
+        assert Child.objects.filter(pk=cast.mia.pk).exists()
+        assert not DeletionRecord.objects.exists()
+
     def test_only_the_administration_may_run_and_only_in_its_own_municipality(self, closed_case):
         cast = closed_case
         with on(DUE):
