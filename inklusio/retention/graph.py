@@ -99,6 +99,11 @@ def counts(plan: Plan) -> dict[str, int]:
     }
 
 
+# Storage folders whose every file belongs to a row of the model: what is there without a
+# row is left over (see rules.stray_files).
+FILE_FOLDERS = {"referrals": "referrals.referralattachment"}
+
+
 def stored_files(plan: Plan) -> list[str]:
     """Names in the private storage held by rows of the plan: every model that keeps a file
     does so in a `stored_name` field (referral attachments, job files)."""

@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 
 from inklusio.audit.purge import purgeable
 from inklusio.children.models import Child
+from inklusio.core.storage import private_storage
 from inklusio.courses.models import Participant
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Municipality
@@ -250,6 +251,29 @@ def count_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
     ]
 
 
+# A file younger than this may be an upload whose record is still being written.
+STRAY_FILE_AGE = datetime.timedelta(days=1)
+
+
+def stray_files(now: datetime.datetime) -> list[str]:
+    """Files in the private storage that no record holds, written before `now` less a day:
+    a file whose removal failed after its record was deleted, or an upload cut off between
+    storing the file and saving its record. They belong to no municipality, so the daily run
+    removes them for the whole installation (schedule.py)."""
+    stray = []
+    for folder, label in graph.FILE_FOLDERS.items():
+        held = set(apps.get_model(label)._base_manager.values_list("stored_name", flat=True))
+        try:
+            _dirs, names = private_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            path = f"{folder}/{name}"
+            if path not in held and private_storage.get_modified_time(path) < now - STRAY_FILE_AGE:
+                stray.append(path)
+    return sorted(stray)
+
+
 @dataclass
 class RuleReport:
     rule: str
@@ -304,5 +328,8 @@ def dry_run(municipality_id: int, today: datetime.date) -> DryRun:
         reports.append(report)
     audit_entries, _last = purgeable(municipality_id, audit_cutoff(municipality_id, today))
     return DryRun(
-        today=today, rules=reports, audit_entries=audit_entries, fingerprint=fingerprint(items)
+        today=today,
+        rules=reports,
+        audit_entries=audit_entries,
+        fingerprint=fingerprint(items),
     )

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inklusio import access
+from inklusio.core.storage import private_storage
 from inklusio.retention import rules
 from inklusio.retention.models import DailyRun, DeletionRecord, RetentionPolicy
 from inklusio.retention.services import retention_run
@@ -44,9 +45,11 @@ def run_daily(today: datetime.date | None = None) -> int:
     """Delete what is due in every municipality that opted in; returns the cases deleted.
 
     Each municipality's dry run is logged (counts only) before anything goes. A run repeated
-    the same day finds nothing left to delete.
+    the same day finds nothing left to delete. Files no record holds any more are removed for
+    every municipality (`remove_stray_files`).
     """
     today = today or timezone.localdate()
+    remove_stray_files()
     deleted = 0
     policies = RetentionPolicy.objects.filter(automatic=True).select_related("automatic_by")
     for policy in policies.order_by("municipality_id"):
@@ -79,3 +82,14 @@ def run_daily(today: datetime.date | None = None) -> int:
         )
         deleted += len(records)
     return deleted
+
+
+def remove_stray_files() -> int:
+    """Remove the storage's files that no record holds (`rules.stray_files`). They are not
+    records and name no one, so no deletion record is written; the count is logged."""
+    stray = rules.stray_files(timezone.now())
+    for name in stray:
+        private_storage.delete(name)
+    if stray:
+        logger.info("retention: stray files removed", extra={"files": len(stray)})
+    return len(stray)

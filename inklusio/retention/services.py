@@ -167,6 +167,6 @@ def _delete_files(names: list[str]) -> None:
         try:
             private_storage.delete(name)
         except OSError:
-            # The rows are gone and the run stands; the file's name goes to the log for the
-            # operator, never into the deletion record.
+            # The rows are gone and the run stands; the next daily run removes the file as one
+            # no record holds (schedule.remove_stray_files).
             logger.exception("retention: a file could not be deleted", extra={"file": name})

@@ -473,3 +473,42 @@ class TestDailyRun:
         with on(DUE):
             assert schedule.run_daily() == 0
         assert Child.objects.filter(pk=cast.mia.pk).exists()
+
+
+class TestStrayFiles:
+    def test_a_file_no_record_holds_goes_a_day_after_it_was_written(self, cast):
+        import os
+
+        from django.core.files.base import ContentFile
+
+        old = private_storage.save("referrals/left-over.pdf", ContentFile(b"%PDF-1.4 rest"))
+        two_days_ago = datetime.datetime.combine(
+            TODAY - datetime.timedelta(days=2), datetime.time(), tzinfo=datetime.UTC
+        ).timestamp()
+        os.utime(private_storage.path(old), (two_days_ago, two_days_ago))
+        fresh = private_storage.save("referrals/upload-in-progress.pdf", ContentFile(b"%PDF"))
+
+        assert schedule.remove_stray_files() == 1
+        assert not private_storage.exists(old)
+        assert private_storage.exists(fresh)
+        assert private_storage.exists(cast.attachment_mia.stored_name)  # held by its record
+
+    def test_a_file_whose_removal_failed_goes_with_the_next_daily_run(
+        self, closed_case, monkeypatch
+    ):
+        cast = closed_case
+        name = cast.attachment_mia.stored_name
+
+        def refuse(name):
+            raise OSError("disk busy")
+
+        with on(DUE):
+            monkeypatch.setattr(private_storage, "delete", refuse)
+            (record,) = _run_and_commit(cast.alice)
+            monkeypatch.undo()
+        assert record.files == 1
+        assert not Child.objects.filter(pk=cast.mia.pk).exists()
+        assert private_storage.exists(name)
+        with on(DUE + datetime.timedelta(days=2)):
+            schedule.run_daily()
+        assert not private_storage.exists(name)

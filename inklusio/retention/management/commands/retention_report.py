@@ -32,3 +32,5 @@ class Command(BaseCommand):
             if rule.files:
                 self.stdout.write(f"  files: {rule.files}")
         self.stdout.write(f"audit_log: {report.audit_entries} entries past their period")
+        stray = rules.stray_files(timezone.now())
+        self.stdout.write(f"stray files (whole installation): {len(stray)}")
