@@ -419,6 +419,9 @@ class TestPeriods:
         }
         response = client.post(reverse("retention-settings"), form)
         assert response.status_code == 200
+        page = response.content.decode()
+        assert "Nogen har gemt ændringer, mens du redigerede." in page
+        assert 'value="48"' in page  # what was typed is kept
         assert RetentionPolicy.objects.get().child_case_months == 84
 
 
