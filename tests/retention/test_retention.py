@@ -509,3 +509,19 @@ class TestStrayFiles:
         with on(DUE + datetime.timedelta(days=2)):
             schedule.run_daily()
         assert not private_storage.exists(name)
+
+
+def test_the_report_command_prints_counts_only(closed_case):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with on(DUE):
+        call_command("retention_report", "--municipality", "ishoj", stdout=out)
+    report = out.getvalue()
+    assert "child_case (60 months): 1 due" in report
+    assert "  children.child: 1" in report
+    assert "  files: 1" in report
+    assert "Mia" not in report
+    assert Child.objects.filter(pk=closed_case.mia.pk).exists()
