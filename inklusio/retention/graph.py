@@ -33,7 +33,8 @@ def reverse_relations(model: type[models.Model]) -> Iterator[ForeignObjectRel]:
             yield rel
 
 
-def _followed(model: type[models.Model], rel: ForeignObjectRel) -> bool:
+def followed(model: type[models.Model], rel: ForeignObjectRel) -> bool:
+    """Whether deleting a row of `model` deletes the rows that refer to it through `rel`."""
     on_delete = rel.on_delete
     if on_delete in (models.PROTECT, models.CASCADE, models.RESTRICT):
         return True
@@ -60,7 +61,7 @@ def _visit(plan: Plan, model: type[models.Model], pks: set[int]) -> None:
         return
     plan[model] |= new
     for rel in reverse_relations(model):
-        if not _followed(model, rel):
+        if not followed(model, rel):
             continue
         related = rel.related_model
         rows = related._base_manager.filter(**{f"{rel.field.name}__in": new})
@@ -85,7 +86,7 @@ def set_null_updates(plan: Plan) -> list[tuple[type[models.Model], str, set[int]
     updates = []
     for model, pks in plan.items():
         for rel in reverse_relations(model):
-            if not _followed(model, rel):
+            if not followed(model, rel):
                 updates.append((rel.related_model, rel.field.name, pks))
     return updates
 

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from inklusio.audit.purge import purgeable
 from inklusio.children.models import Child
@@ -243,12 +244,44 @@ def audit_cutoff(municipality_id: int, today: datetime.date) -> datetime.date:
     return add_months(today, -policy_for(municipality_id).months(Rule.AUDIT_LOG))
 
 
+# Danish names of the record types a deletion can take that have none of their own (their
+# models name only the singular or nothing; adding it there would mean migrations in every app).
+RECORD_TYPES = {
+    "children.guardianship": _("Forældremyndigheder"),
+    "children.partnerinvitation": _("Invitationer af samarbejdspartnere"),
+    "referrals.referraladdendum": _("Tilføjelser til indstillinger"),
+    "referrals.referralattachment": _("Bilag"),
+    "referrals.decisionletter": _("Afgørelsesbreve"),
+    "referrals.appeal": _("Klager"),
+    "courses.participant": _("Deltagelser i forløb"),
+    "courses.session": _("Samlinger"),
+    "courses.observation": _("Observationer"),
+    "courses.effectmeasure": _("Effektmålinger"),
+    "meetings.discussionconsent": _("Samtykker til drøftelse"),
+    "meetings.consultativemeeting": _("Konsultative møder"),
+    "meetings.minutesversion": _("Referatversioner"),
+    "meetings.agendaitem": _("Dagsordenspunkter"),
+    "meetings.recommendation": _("Anbefalinger"),
+    "plans.goal": _("Mål"),
+    "plans.agreement": _("Aftaler"),
+    "plans.planversion": _("Handleplansversioner"),
+    "plans.planmeeting": _("Handleplansmøder"),
+    "plans.acknowledgement": _("Kvitteringer for aftaler"),
+    "plans.adjustment": _("Justeringer"),
+    "plans.goalstatus": _("Status på mål"),
+}
+
+
+def record_type_name(label: str) -> str:
+    """The Danish plural of a record type, e.g. "Børn" for children.child."""
+    if label in RECORD_TYPES:
+        return str(RECORD_TYPES[label])
+    return str(capfirst(apps.get_model(label)._meta.verbose_name_plural))
+
+
 def count_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
     """Row counts by model label as (the type's Danish name, count), for pages."""
-    return [
-        (str(capfirst(apps.get_model(label)._meta.verbose_name_plural)), count)
-        for label, count in counts.items()
-    ]
+    return [(record_type_name(label), count) for label, count in counts.items()]
 
 
 # A file younger than this may be an upload whose record is still being written.

@@ -525,3 +525,27 @@ def test_the_report_command_prints_counts_only(closed_case):
     assert "  files: 1" in report
     assert "Mia" not in report
     assert Child.objects.filter(pk=closed_case.mia.pk).exists()
+
+
+def test_every_record_type_a_deletion_can_take_has_a_danish_name(cast):
+    """Walks every model reachable from a child, a referral or a consultative meeting: each
+    has its own Danish plural or one in rules.RECORD_TYPES, so the pages never show English."""
+    seen, todo = set(), [Child, Referral, ConsultativeMeeting]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        todo += [
+            rel.related_model
+            for rel in graph.reverse_relations(model)
+            if graph.followed(model, rel)
+        ]
+    missing = [
+        model._meta.label_lower
+        for model in seen
+        if not model._meta.auto_created
+        and "verbose_name_plural" not in model._meta.original_attrs
+        and model._meta.label_lower not in rules.RECORD_TYPES
+    ]
+    assert missing == []
