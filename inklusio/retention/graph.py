@@ -86,9 +86,18 @@ def set_null_updates(plan: Plan) -> list[tuple[type[models.Model], str, set[int]
     updates = []
     for model, pks in plan.items():
         for rel in reverse_relations(model):
-            if not followed(model, rel):
+            if not followed(model, rel) and rel.on_delete is models.SET_NULL:
                 updates.append((rel.related_model, rel.field.name, pks))
     return updates
+
+
+def tables_to_check(plan: Plan) -> list[str]:
+    """The plan's tables and every table with a foreign key into them: where a row left
+    pointing at a deleted one would be."""
+    tables = {model._meta.db_table for model in plan}
+    for model in plan:
+        tables |= {rel.related_model._meta.db_table for rel in reverse_relations(model)}
+    return sorted(tables)
 
 
 def counts(plan: Plan) -> dict[str, int]:

@@ -141,7 +141,7 @@ def _delete_case(
             # Raw: the plan already holds every row that refers to these, and the database's
             # deferred foreign keys are checked below, before the record is written.
             model._base_manager.filter(pk__in=pks)._raw_delete(connection.alias)
-        connection.check_constraints(table_names=[model._meta.db_table for model in plan])
+        connection.check_constraints(table_names=graph.tables_to_check(plan))
         record = DeletionRecord.objects.create(
             municipality_id=municipality_id,
             rule=item.rule,
