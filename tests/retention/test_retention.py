@@ -285,6 +285,23 @@ class TestDryRunAndConfirmation:
             assert services.retention_run(actor=cast.dora, fingerprint=None) == []
         assert Child.objects.filter(pk=cast.mia.pk).exists()
 
+    def test_another_municipality_sees_none_of_it_and_a_moved_administrator_nothing(
+        self, closed_case, client
+    ):
+        cast = closed_case
+        with on(DUE):
+            fingerprint = rules.dry_run(cast.ishoj.pk, DUE).fingerprint
+            _run_and_commit(cast.alice)
+            client.force_login(cast.dora)
+            page = client.get(reverse("retention-overview")).content.decode()
+            assert "Der er ikke slettet noget endnu." in page
+            # Alice moves out of the administration: the pages and the button are gone.
+            User.objects.filter(pk=cast.alice.pk).update(role="staff", institution=cast.boegely)
+            client.force_login(cast.alice)
+            assert client.get(reverse("retention-overview")).status_code == 404
+            response = client.post(reverse("retention-run"), {"fingerprint": fingerprint})
+            assert response.status_code == 404
+
     def test_a_deactivated_administrator_may_not_run(self, closed_case):
         cast = closed_case
         User.objects.filter(pk=cast.alice.pk).update(is_active=False)
