@@ -679,3 +679,9 @@ def can_request_jobs(user: User) -> bool:
     from `/filer/`; the administration also follows up failed jobs there. Everyone may open the
     page, but only these roles have a reason to, so only they get it in the menu."""
     return can_view_statistics(user) or can_view_failed_jobs(user)
+
+
+def can_manage_retention(user: User) -> bool:
+    """The administration sets the municipality's retention periods, reads the dry run and
+    confirms deletions (docs/retention.md)."""
+    return _active(user) and user.role == Role.ADMINISTRATOR

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "inklusio.reports",
     "inklusio.jobs",
     "inklusio.privacy",
+    "inklusio.retention",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -183,6 +183,10 @@ MATRIX = [
     case("job-detail", "job_cora", {"cora"}),
     case("job-download", "job_cora", {"cora"}),
     post("job-retry", "job_cora", set()),
+    # Retention: the administration reads the dry run, confirms it and sets the periods.
+    case("retention-overview", None, {"alice", "dora"}),
+    post("retention-run", None, {"alice", "dora"}),
+    case("retention-settings", None, {"alice", "dora"}),
 ]
 URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},

@@ -49,6 +49,7 @@ from inklusio.referrals.models import (
     Referral,
     VisitationPeriod,
 )
+from inklusio.retention.models import DeletionRecord
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
@@ -302,6 +303,27 @@ def grow(cast, start: int, stop: int) -> None:
             registered_by=cast.alice,
         )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+        # Retention: a deletion on record, and a consultative meeting past its period (the
+        # dry run counts it and what it holds).
+        DeletionRecord.objects.create(
+            municipality=ishoj,
+            rule="child_case",
+            months=60,
+            due_on=TODAY,
+            counts={"children.child": 1, "referrals.referral": 2},
+            trigger="confirmed",
+            actor=cast.alice,
+        )
+        old = ConsultativeMeeting.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            date=TODAY - datetime.timedelta(days=7 * 365 + k),
+            resource_pedagogue=cast.bob,
+            created_by=cast.alice,
+        )
+        AgendaItem.objects.create(
+            municipality=ishoj, meeting=old, kind="group", topic="Stuen", added_by=cast.alice
+        )
 
 
 @dataclass(frozen=True)
@@ -382,6 +404,8 @@ GUARDED = [
     page("privacy-requests", None, "alice"),
     page("privacy-child", "mia", "alice"),
     page("privacy-request", "data_request_mia", "alice"),
+    page("retention-overview", None, "alice"),
+    page("retention-settings", None, "alice"),
 ]
 
 
@@ -427,6 +451,7 @@ NOT_GUARDED = {
             "consent-withdraw",
             "job-retry",
             "privacy-export",
+            "retention-run",
         ),
         "POST-only form action",
     ),
