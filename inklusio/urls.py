@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("inklusio.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutioner/", organisation_views.institution_list, name="institution-list"),
     path(
