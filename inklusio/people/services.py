@@ -209,5 +209,5 @@ def session_end_idle(*, actor: User, minutes: int) -> None:
             action=AuditAction.LOGOUT,
             obj=actor,
             object_type="user",
-            changes={"reason": "idle_timeout", "minutes": minutes},
+            changes={"ended_by": "idle_timeout", "idle_minutes": minutes},
         )
