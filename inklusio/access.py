@@ -675,6 +675,7 @@ def can_reset_second_factors(user: User) -> bool:
 
 def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
     """Everyone else in the administrator's municipality; no one resets their own."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
     if not can_reset_second_factors(user):
-        return User.objects.none()
-    return User.objects.in_municipality_of(user).exclude(pk=user.pk)
+        return users.none()
+    return users.exclude(pk=user.pk)

@@ -19,7 +19,7 @@ class SecondFactorStatus:
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def second_factor_status(user: User) -> SecondFactorStatus:

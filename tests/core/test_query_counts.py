@@ -370,6 +370,13 @@ GUARDED = [
     page("statistics-report", None, "alice"),
     page("job-list", None, "alice", "cora", "gert"),
     page("job-detail", "job_cora", "cora"),
+    # Signing in: one's own account, and the administration's list of people (grows with the
+    # corps).
+    page("account", None, "alice", "gert"),
+    page("two-factor-enrol", None, "bob"),
+    page("two-factor-recovery-codes", None, "bob"),
+    page("password-change", None, "bob"),
+    page("second-factor-users", None, "alice"),
 ]
 
 
@@ -412,6 +419,7 @@ NOT_GUARDED = {
             "recommendation-to-plan",
             "consent-withdraw",
             "job-retry",
+            "second-factor-reset",
         ),
         "POST-only form action",
     ),
@@ -427,6 +435,7 @@ NOT_GUARDED = {
     "job-download": "a file download, one job's stored file",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
     "statistics-table": "guarded per table in test_every_statistics_table",
+    "two-factor-verify": "a form of one field; reads only the signed-in user's own devices",
 }
 
 

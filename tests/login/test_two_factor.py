@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -95,7 +94,7 @@ class TestVerification:
         no_secret_in_log(key)
 
     def test_a_wrong_code_is_refused_in_danish_and_logged(self, cast, client):
-        key, _codes = enrol(cast.bob)
+        _key, _codes = enrol(cast.bob)
         sign_in(client, "bob")
         response = client.post(reverse("two-factor-verify"), {"token": "000000"})
         assert response.status_code == 200
@@ -226,7 +225,7 @@ class TestEnrolment:
         assert "Spring over" in client.get(reverse("two-factor-enrol")).content.decode()
 
     def test_setting_it_up_again_replaces_the_app_and_the_codes(self, cast, client):
-        old_key, old_codes = enrol(cast.bob)
+        _old_key, old_codes = enrol(cast.bob)
         client.force_login(cast.bob)
         session = client.session
         session[twofactor.STATE_KEY] = f"ok:{cast.bob.pk}"
@@ -288,13 +287,13 @@ def test_production_refuses_to_turn_the_second_factor_off():
         "INKLUSIO_REQUIRE_2FA": "false",
     }
     script = "import inklusio.settings as s; print(s.REQUIRE_2FA)"
-    refused = subprocess.run(  # noqa: S603 - the test's own interpreter and script
+    refused = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
     )
     assert refused.returncode != 0
     assert "INKLUSIO_REQUIRE_2FA cannot be off in production" in refused.stderr
     del env["INKLUSIO_REQUIRE_2FA"]
-    default = subprocess.run(  # noqa: S603 - the test's own interpreter and script
+    default = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
     )
     assert default.stdout.strip() == "True", default.stderr
