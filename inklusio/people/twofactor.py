@@ -142,7 +142,11 @@ class SecondFactorMiddleware:
         if name in _ALWAYS_OPEN:
             return None
         state = second_factor_state(request)
-        if state == OK or name in _OPEN_WHILE[state]:
+        if state == OK:
+            return None
+        if name in _OPEN_WHILE[state]:
+            # base.html leaves out the menu: none of it would open yet.
+            request.second_factor_pending = True
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "Second factor required"}, status=401)

@@ -1,6 +1,8 @@
 """The second-factor step, the account page, password change and reset, and the
 administration's reset of a lost second factor."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -8,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,8 +61,8 @@ def two_factor_enrol(request):
             del request.session[twofactor.PENDING_KEY]
             twofactor.mark_verified(request, None)
             request.session[twofactor.CODES_KEY] = codes
-            next_url = twofactor.safe_next(request)
-            return redirect(f"{reverse_lazy(twofactor.CODES_VIEW)}?next={next_url}")
+            query = urlencode({"next": twofactor.safe_next(request)})
+            return redirect(f"{reverse(twofactor.CODES_VIEW)}?{query}")
     uri = twofactor.provisioning_uri(request.user, key)
     context = {
         "form": form,

@@ -183,6 +183,7 @@ class TestEnrolment:
         html = page.content.decode()
         assert 'src="data:image/svg+xml' in html
         assert "Spring over" not in html
+        assert "Hovedmenu" not in html  # no menu of pages that would not open yet
         key = client.session[twofactor.PENDING_KEY]
         assert twofactor.manual_key(key) in html
 
@@ -198,8 +199,23 @@ class TestEnrolment:
         assert not any(code in again for code in codes)
         assert "vises ikke igen" in again
         assert client.get(child_page(cast)).status_code == 200
+        assert "Hovedmenu" in client.get(enrol_url).content.decode()
         assert second_factor_log(cast.bob) == [("create", {"step": "enrol", "recovery_codes": 10})]
         no_secret_in_log(key, *codes)
+
+    def test_no_page_of_the_matrix_opens_before_it_is_set_up(self, cast, client):
+        from tests.core.test_access_matrix import MATRIX, _url
+
+        sign_in(client, "bob")
+        enrol_url = reverse("two-factor-enrol")
+        for item in MATRIX:
+            if "bob" not in item.allowed or item.view in twofactor._OPEN_WHILE[twofactor.ENROL]:
+                continue
+            response = getattr(client, item.method)(_url(cast, item))
+            if item.view.startswith("api:"):
+                assert response.status_code == 401, item.view
+            else:
+                assert response["Location"].startswith(enrol_url), item.view
 
     def test_a_wrong_code_sets_nothing_up(self, cast, client):
         sign_in(client, "bob")

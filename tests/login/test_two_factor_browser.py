@@ -34,10 +34,10 @@ def test_set_up_then_sign_in_with_a_code(cast, live_server, page, screenshot_dir
     manual_key = page.get_by_test_id("manual-key").inner_text()
 
     page.fill("#id_token", "000000")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Bekræft").click()
     expect(page.get_by_text("Koden passer ikke")).to_be_visible()
     page.fill("#id_token", code_from_manual_key(manual_key))
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Bekræft").click()
     expect(page.get_by_role("heading", name="Dine gendannelseskoder")).to_be_visible()
     assert len(page.get_by_test_id("recovery-codes").locator("li").all()) == 10
     page.screenshot(path=screenshot_dir / "two-factor-recovery-codes.png", full_page=True)
@@ -53,6 +53,6 @@ def test_set_up_then_sign_in_with_a_code(cast, live_server, page, screenshot_dir
         page.goto(f"{live_server.url}/boern/{cast.mia.public_id}/")
         expect(page.get_by_role("heading", name="Bekræft med din anden faktor")).to_be_visible()
         page.fill("#id_token", code_from_manual_key(manual_key))
-        page.click("button[type=submit]")
+        page.get_by_role("button", name="Bekræft").click()
         expect(page.get_by_role("heading", name="Mia Testesen")).to_be_visible()
     assert [e for e in console_errors if "Content Security Policy" in e] == []
