@@ -53,6 +53,9 @@ _ALWAYS_OPEN = {
     "password-reset-done",
     "password-reset-confirm",
     "password-reset-complete",
+    # Single sign-on (people/oidc.py) sets LOGIN_METHOD_KEY: it may replace the step.
+    "oidc-login",
+    "oidc-callback",
 }
 _OPEN_WHILE = {VERIFY: {VERIFY_VIEW}, ENROL: {ENROL_VIEW, CODES_VIEW}}
 # Writing the last request's time on every request would save the session each time; a

@@ -72,6 +72,9 @@ PUBLIC_WALKS = {
     "password-reset-done": "test_public_pages_show_no_child",
     "password-reset-confirm": "test_a_password_reset_link_shows_no_child",
     "password-reset-complete": "test_public_pages_show_no_child",
+    # Sign-ins and refusals by single sign-on show no child; their log rows are tested there.
+    "oidc-login": "tests/login/test_oidc.py::TestSignIn",
+    "oidc-callback": "tests/login/test_oidc.py::TestRefusals",
 }
 
 
