@@ -401,6 +401,13 @@ GUARDED = [
     page("statistics-report", None, "alice"),
     page("job-list", None, "alice", "cora", "gert"),
     page("job-detail", "job_cora", "cora"),
+    # Signing in: one's own account, and the administration's list of people (grows with the
+    # corps).
+    page("account", None, "alice", "gert"),
+    page("two-factor-enrol", None, "bob"),
+    page("two-factor-recovery-codes", None, "bob"),
+    page("password-change", None, "bob"),
+    page("second-factor-users", None, "alice"),
     page("privacy-requests", None, "alice"),
     page("privacy-child", "mia", "alice"),
     page("privacy-request", "data_request_mia", "alice"),
@@ -450,6 +457,7 @@ NOT_GUARDED = {
             "recommendation-to-plan",
             "consent-withdraw",
             "job-retry",
+            "second-factor-reset",
             "privacy-export",
             "retention-run",
         ),
@@ -467,6 +475,7 @@ NOT_GUARDED = {
     "job-download": "a file download, one job's stored file",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
     "statistics-table": "guarded per table in test_every_statistics_table",
+    "two-factor-verify": "a form of one field; reads only the signed-in user's own devices",
 }
 
 
