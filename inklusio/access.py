@@ -679,3 +679,20 @@ def can_request_jobs(user: User) -> bool:
     from `/filer/`; the administration also follows up failed jobs there. Everyone may open the
     page, but only these roles have a reason to, so only they get it in the menu."""
     return can_view_statistics(user) or can_view_failed_jobs(user)
+
+
+# --- Today list and reminders --------------------------------------------------------------------
+
+STAFF_ROLES = {
+    Role.ADMINISTRATOR,
+    Role.CORPS_LEADER,
+    Role.PEDAGOGUE,
+    Role.INSTITUTION_LEADER,
+    Role.STAFF,
+}
+
+
+def can_use_today(user: User) -> bool:
+    """The today list and its reminders are the municipality's staff's: each item on it is
+    still filtered by the rule for its kind (plans, courses, meetings, decisions)."""
+    return _active(user) and user.role in STAFF_ROLES

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "inklusio.reports",
     "inklusio.jobs",
     "inklusio.privacy",
+    "inklusio.today",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -102,6 +103,22 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A job RUNNING for longer than this lost its worker (crash, kill): `manage.py sweep_stale_jobs`
 # queues it again (or fails it after its last attempt). Keep it above the longest job.
 JOB_STALE_MINUTES = int(os.environ.get("INKLUSIO_JOB_STALE_MINUTES", "30"))
+
+# E-mail (reminders): printed to the console outside production; in production sent through
+# the municipality's mail server. Reminders link to INKLUSIO_BASE_URL (docs/reminders.md).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inklusio@localhost")
+BASE_URL = os.environ.get("INKLUSIO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

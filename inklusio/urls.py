@@ -44,5 +44,6 @@ urlpatterns = [
     path("korps/", include("inklusio.planning.urls")),
     path("filer/", include("inklusio.jobs.urls")),
     path("indsigt/", include("inklusio.privacy.urls")),
+    path("i-dag/", include("inklusio.today.urls")),
     path("api/", api.urls),
 ]
