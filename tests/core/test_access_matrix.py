@@ -183,6 +183,10 @@ MATRIX = [
     case("job-detail", "job_cora", {"cora"}),
     case("job-download", "job_cora", {"cora"}),
     post("job-retry", "job_cora", set()),
+    # The today list and its reminder setting: every staff role, each for themselves.
+    case("today", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
+    case("reminder-settings", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
+    post("reminder-settings", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
 ]
 URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},

@@ -382,6 +382,8 @@ GUARDED = [
     page("privacy-requests", None, "alice"),
     page("privacy-child", "mia", "alice"),
     page("privacy-request", "data_request_mia", "alice"),
+    page("today", None, "alice", "cora", "bob", "carl", "sara"),
+    page("reminder-settings", None, "bob"),
 ]
 
 
