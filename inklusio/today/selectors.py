@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from inklusio.courses.models import Session
 from inklusio.people.models import Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting
 from inklusio.plans.selectors import overdue_follow_ups
-from inklusio.referrals.models import APPEAL_WEEKS, Appeal, DecisionLetter
+from inklusio.referrals.models import APPEAL_WEEKS, Appeal, Decision, DecisionLetter
 from inklusio.referrals.selectors import current_grants, meetings_for
 
 # A deadline shows (and is reminded) this many days before it falls due.
@@ -43,6 +43,7 @@ class Item:
     key: str
     time: datetime.time | None = None
     place: str = ""
+    note: str = ""
     child: Any = None
     overdue: bool = False
 
@@ -172,7 +173,6 @@ def _consultative_meetings(user: User, window: tuple[datetime.date, datetime.dat
             title=meeting.institution.name,
             date=meeting.date,
             time=meeting.start_time,
-            place=meeting.institution.name,
             url=meeting.get_absolute_url(),
             key=f"consultative_meeting:{meeting.pk}",
         )
@@ -198,7 +198,7 @@ def _plan_subject(plan: ActionPlan) -> str:
     return plan.child.full_name if plan.child is not None else str(plan.course)
 
 
-def _own_decisions(user: User) -> Any:
+def _own_decisions(user: User) -> QuerySet[Decision] | None:
     """Decisions the user is contact person for, as far as the committee's rule lets them see."""
     if not access.can_decide(user):
         return None
@@ -348,6 +348,7 @@ def _proposals(user: User) -> list[Item]:
             date=timezone.localtime(adjustment.proposed_at).date(),
             url=adjustment.plan.get_absolute_url(),
             key=f"adjustment:{adjustment.pk}",
+            note=_("foreslået af %(name)s") % {"name": adjustment.proposed_by},
             child=adjustment.plan.child,
         )
         for adjustment in adjustments

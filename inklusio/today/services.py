@@ -22,6 +22,7 @@ from inklusio.today.selectors import reminder_items
 def reminder_setting_set(*, actor: User, email: bool) -> ReminderSetting:
     """A user turns their own e-mail reminders on or off."""
     with transaction.atomic():
+        setting: ReminderSetting
         setting, _created = ReminderSetting.objects.select_for_update().get_or_create(
             user=actor, defaults={"municipality_id": actor.municipality_id}
         )
@@ -46,7 +47,8 @@ def reminder_send(*, actor: User) -> Reminder | None:
     round tries again), and a second round, or a second sweeper at the same time, finds the
     items taken and sends nothing. Returns the first reminder row written, or None.
     """
-    if not access.can_use_today(actor) or not actor.email:
+    municipality_id = actor.municipality_id
+    if municipality_id is None or not access.can_use_today(actor) or not actor.email:
         return None
     if ReminderSetting.objects.filter(user=actor, email=False).exists():
         return None
@@ -57,7 +59,7 @@ def reminder_send(*, actor: User) -> Reminder | None:
             taken = set(Reminder.objects.filter(user=actor).values_list("key", "due"))
             new = [
                 Reminder(
-                    municipality_id=actor.municipality_id,
+                    municipality_id=municipality_id,
                     user=actor,
                     key=item.key,
                     due=item.date,
