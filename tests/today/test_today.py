@@ -64,6 +64,13 @@ class TestThePedagoguesWeek:
         assert f"consultative_meeting:{cast.consultative_boegely.pk}" not in keys
         assert f"committee_meeting:{week['committee_next_week'].pk}" not in keys
 
+    def test_other_peoples_items_are_absent(self, cast, week):
+        found = _kinds(cast.bob)
+        for kind in ("committee_meeting", "reassessment", "appeal", "letter", "follow_up"):
+            assert kind not in found, kind
+        # The consultative meeting at Elverhøj is Carl's institution's, not Bob's.
+        assert f"consultative_meeting:{week['consultative_elverhoej'].pk}" not in _keys(cast.bob)
+
     def test_a_cancelled_session_is_not_on_the_list(self, cast, week):
         Session.objects.filter(pk=week["session_friday"].pk).update(status=Session.Status.CANCELLED)
         assert f"session:{week['session_friday'].pk}" not in _keys(cast.bob)
