@@ -221,7 +221,8 @@ def _reassessments(user: User, today: datetime.date) -> list[Item]:
         Item(
             kind="reassessment",
             label=_("Revurdering"),
-            title=decision.get_offer_display(),
+            title=decision.child.full_name,
+            note=decision.get_offer_display(),
             date=decision.reassessment_due,
             url=decision.get_absolute_url(),
             key=f"reassessment:{decision.pk}",
@@ -273,7 +274,8 @@ def _appeals(user: User, today: datetime.date) -> list[Item]:
             Item(
                 kind="appeal",
                 label=_("Klage skal genvurderes"),
-                title=appeal.decision.get_offer_display(),
+                title=appeal.decision.child.full_name,
+                note=appeal.decision.get_offer_display(),
                 date=due,
                 url=appeal.decision.get_absolute_url(),
                 key=f"appeal:{appeal.pk}",
@@ -298,7 +300,8 @@ def _appeal_deadlines(user: User, window: tuple[datetime.date, datetime.date]) -
         Item(
             kind="appeal_deadline",
             label=_("Klagefristen udløber"),
-            title=letter.decision.get_offer_display(),
+            title=letter.decision.child.full_name,
+            note=letter.decision.get_offer_display(),
             date=letter.sent_on + weeks,
             url=letter.decision.get_absolute_url(),
             key=f"appeal_deadline:{letter.pk}",
@@ -322,7 +325,8 @@ def _letters(user: User, today: datetime.date) -> list[Item]:
         Item(
             kind="letter",
             label=_("Afgørelsesbrev ikke sendt"),
-            title=decision.get_offer_display(),
+            title=decision.child.full_name,
+            note=decision.get_offer_display(),
             date=decision.decided_on,
             url=decision.get_absolute_url(),
             key=f"letter:{decision.pk}",

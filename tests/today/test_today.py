@@ -157,6 +157,15 @@ class TestOtherRoles:
         html = client.get(reverse("today")).content.decode()
         assert "Emil Testesen" in html and "Mia" not in html
 
+    def test_the_administrations_deadlines_name_the_child_and_the_offer(self, cast, week, client):
+        client.force_login(cast.alice)
+        deadlines = (
+            client.get(reverse("today")).content.decode().split('data-testid="deadlines"')[1]
+        )
+        assert "Revurdering</strong>:" in deadlines and "Mia Testesen" in deadlines
+        assert "Afgørelsesbrev ikke sendt" in deadlines and "Emil Testesen" in deadlines
+        assert "Støttepædagog" in deadlines
+
     def test_dragoer_sees_nothing_of_ishoj(self, cast, week):
         assert _keys(cast.dora) == set()
 
