@@ -113,7 +113,11 @@ def today_for(user: User) -> TodayList:
 def _sessions(user: User, window: tuple[datetime.date, datetime.date]) -> list[Item]:
     sessions = (
         Session.objects.filter(
-            Q(course__pedagogue=user) | Q(course__staff=user) | Q(course__coordinator_staff=user),
+            Q(course__pedagogue=user)
+            | Q(course__staff=user)
+            | Q(course__coordinator_staff=user)
+            # A member of staff taking part in a reflection or action-learning course.
+            | Q(course__participants__staff_member=user),
             course__in=access.courses_visible_to(user),
             status=Session.Status.PLANNED,
             date__range=window,

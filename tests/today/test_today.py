@@ -93,6 +93,27 @@ class TestOtherRoles:
         assert f"adjustment:{cast.adjustment_mia.pk}" not in keys
         assert not any(k.startswith("session:") for k in keys)
 
+    def test_staff_taking_part_in_a_reflection_course_sees_its_sessions(self, cast, week):
+        from inklusio.courses.models import Course, Participant
+
+        course = Course.objects.create(
+            municipality=cast.ishoj,
+            institution=cast.boegely,
+            kind=Course.Kind.REFLECTION,
+            title="Refleksion om overgange",
+            goals="Fælles sprog",
+            start=TODAY - datetime.timedelta(days=30),
+            planned_end=TODAY + datetime.timedelta(days=60),
+            pedagogue=cast.bob,
+            created_by=cast.bob,
+        )
+        Participant.objects.create(
+            municipality=cast.ishoj, course=course, staff_member=cast.sara, role="staff"
+        )
+        session = Session.objects.create(municipality=cast.ishoj, course=course, date=TODAY)
+        assert f"session:{session.pk}" in _keys(cast.sara)
+        assert f"session:{week['session_today'].pk}" not in _keys(cast.sara)
+
     def test_the_corps_leader_sees_the_meeting_she_attends_and_not_bobs_sessions(self, cast, week):
         keys = _keys(cast.cora)
         assert f"plan_meeting:{week['plan_meeting'].pk}" in keys
@@ -309,6 +330,11 @@ class TestReminders:
 
 
 class TestSchedule:
+    def test_the_sweeper_finds_the_schedule(self):
+        from inklusio.core.plugins import app_modules
+
+        assert dict(app_modules("schedule"))["today"].enqueue_due is schedule.enqueue_due
+
     def test_the_day_is_claimed_once(self, cast, django_capture_on_commit_callbacks):
         from django_tasks_db.models import DBTaskResult
 
