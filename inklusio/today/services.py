@@ -42,25 +42,27 @@ def reminder_send(*, actor: User) -> Reminder | None:
     """Remind `actor` by e-mail of what awaits them, at most once per item and due date.
 
     Nothing is sent when nothing new awaits, when the user has turned e-mail reminders off,
-    has no e-mail address, or is no longer one the list is for. The rows are claimed before
-    the e-mail goes in the same transaction: a failed send leaves nothing claimed (the next
-    round tries again), and a second round, or a second sweeper at the same time, finds the
-    items taken and sends nothing. Returns the first reminder row written, or None.
+    has no e-mail address, or is no longer one the list is for. The user's row is locked first,
+    so two rounds at once (two sweepers, a round by hand) are served one after the other and
+    the second finds the items taken. The rows are claimed in the transaction the e-mail is
+    handed over in: a failed send claims nothing, and the next round tries again. Returns the
+    first reminder row written, or None.
     """
-    municipality_id = actor.municipality_id
-    if municipality_id is None or not access.can_use_today(actor) or not actor.email:
-        return None
-    if ReminderSetting.objects.filter(user=actor, email=False).exists():
-        return None
-    items = reminder_items(actor)
-    now = timezone.now()
     try:
         with transaction.atomic():
-            taken = set(Reminder.objects.filter(user=actor).values_list("key", "due"))
+            user = User.objects.select_for_update().get(pk=actor.pk)
+            municipality_id = user.municipality_id
+            if municipality_id is None or not user.email or not access.can_use_today(user):
+                return None
+            if ReminderSetting.objects.filter(user=user, email=False).exists():
+                return None
+            items = reminder_items(user)
+            taken = set(Reminder.objects.filter(user=user).values_list("key", "due"))
+            now = timezone.now()
             new = [
                 Reminder(
                     municipality_id=municipality_id,
-                    user=actor,
+                    user=user,
                     key=item.key,
                     due=item.date,
                     sent_at=now,
@@ -73,15 +75,15 @@ def reminder_send(*, actor: User) -> Reminder | None:
             for reminder in new:
                 reminder.save()
             audit_record(
-                actor=actor,
+                actor=user,
                 action=AuditAction.CREATE,
                 obj=new[0],
                 object_type="reminder",
                 changes={"items": len(new), "waiting": len(items)},
             )
-            _send(actor, waiting=len(items))
+            _send(user, waiting=len(items))
     except IntegrityError:
-        # Another round reminded the same items a moment ago.
+        # The unique key is the last guard: another round claimed the same items first.
         return None
     return new[0]
 
