@@ -300,6 +300,19 @@ class TestReminders:
         assert len(mail.outbox) == 1
         assert Reminder.objects.get(user=cast.alice).key == f"reassessment:{cast.decision_mia.pk}"
 
+    def test_a_failed_send_claims_nothing_and_the_next_round_sends(self, mailable, settings):
+        cast = mailable
+        # A mail server that refuses connections (nothing listens on port 9 here).
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+        before = AuditEntry.objects.count()
+        assert schedule.run_daily() == 0  # logged, and the round goes on
+        assert not Reminder.objects.filter(user=cast.alice).exists()
+        assert AuditEntry.objects.count() == before
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert reminder_send(actor=cast.alice) is not None
+        assert len(mail.outbox) == 1
+
     def test_opting_out_is_honoured(self, mailable, client):
         cast = mailable
         client.force_login(cast.alice)
