@@ -343,10 +343,16 @@ class TestReminders:
 
 
 class TestSchedule:
-    def test_the_sweeper_finds_the_schedule(self):
-        from inklusio.core.plugins import app_modules
+    def test_the_sweeper_claims_the_days_round(self, cast, django_capture_on_commit_callbacks):
+        from io import StringIO
 
-        assert dict(app_modules("schedule"))["today"].enqueue_due is schedule.enqueue_due
+        from django_tasks_db.models import DBTaskResult
+
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("sweep_stale_jobs", stdout=StringIO())
+            call_command("sweep_stale_jobs", stdout=StringIO())
+        assert ReminderRun.objects.get().day == TODAY
+        assert DBTaskResult.objects.filter(task_path__endswith="reminders_daily").count() == 1
 
     def test_the_day_is_claimed_once(self, cast, django_capture_on_commit_callbacks):
         from django_tasks_db.models import DBTaskResult
