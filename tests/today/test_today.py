@@ -229,6 +229,15 @@ class TestStartPage:
         assert f'href="{reverse("today")}"' not in client.get(reverse("start")).content.decode()
 
 
+class TestAccountPage:
+    def test_the_account_page_links_to_the_reminder_setting_for_staff(self, cast, client):
+        client.force_login(cast.sara)
+        link = f'href="{reverse("reminder-settings")}"'
+        assert link in client.get(reverse("account")).content.decode()
+        client.force_login(cast.gert)
+        assert link not in client.get(reverse("account")).content.decode()
+
+
 @pytest.fixture
 def mailable(cast, week):
     """Alice has an e-mail address, and Mia carries a sentinel name."""
