@@ -36,3 +36,14 @@ def test_bob_finds_his_week_and_turns_reminders_off(cast, week, live_server, pag
     page.get_by_role("button", name="Gem").click()
     page.get_by_text("Du får ikke længere påmindelser på e-mail.").wait_for()
     assert ReminderSetting.objects.get(user=cast.bob).email is False
+
+
+def test_alice_sees_the_committees_deadlines(cast, week, live_server, page, screenshot_dir):
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}/i-dag/")
+    deadlines = page.get_by_test_id("deadlines")
+    overdue = deadlines.locator("li.overdue").all_inner_texts()
+    assert any("Klage skal genvurderes" in text and "Overskredet" in text for text in overdue)
+    assert "Afgørelsesbrev ikke sendt" in deadlines.inner_text()
+    assert "Visitationsmøde" in page.get_by_test_id("this-week").inner_text()
+    page.screenshot(path=screenshot_dir / "today-administration-1280.png", full_page=True)
