@@ -708,3 +708,20 @@ def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
     if not can_reset_second_factors(user):
         return users.none()
     return users.exclude(pk=user.pk)
+
+
+# --- Today list and reminders --------------------------------------------------------------------
+
+STAFF_ROLES = {
+    Role.ADMINISTRATOR,
+    Role.CORPS_LEADER,
+    Role.PEDAGOGUE,
+    Role.INSTITUTION_LEADER,
+    Role.STAFF,
+}
+
+
+def can_use_today(user: User) -> bool:
+    """The today list and its reminders are the municipality's staff's: each item on it is
+    still filtered by the rule for its kind (plans, courses, meetings, decisions)."""
+    return _active(user) and user.role in STAFF_ROLES

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "inklusio.jobs",
     "inklusio.privacy",
     "inklusio.retention",
+    "inklusio.today",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -107,6 +108,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A job RUNNING for longer than this lost its worker (crash, kill): `manage.py sweep_stale_jobs`
 # queues it again (or fails it after its last attempt). Keep it above the longest job.
 JOB_STALE_MINUTES = int(os.environ.get("INKLUSIO_JOB_STALE_MINUTES", "30"))
+
+# The address e-mails link to (reminders, docs/reminders.md); e-mail itself is set below.
+BASE_URL = os.environ.get("INKLUSIO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -214,7 +218,8 @@ IDLE_TIMEOUT_MINUTES = int(os.environ.get("INKLUSIO_IDLE_TIMEOUT_MINUTES", "30")
 # A password-reset link works once and for this long.
 PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("INKLUSIO_PASSWORD_RESET_MINUTES", "60"))
 
-# E-mail (password reset): printed to the console outside production; SMTP in production.
+# E-mail (password reset, reminders): printed to the console outside production; SMTP in
+# production.
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION

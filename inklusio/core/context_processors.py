@@ -10,6 +10,8 @@ def navigation(request):
     if not getattr(user, "is_authenticated", False):
         return {"nav_items": []}
     items = [("start", _("Forside"))]
+    if access.can_use_today(user):
+        items.append(("today", _("I dag")))
     if user.role != Role.GUARDIAN:
         items += [
             ("institution-list", _("Institutioner")),

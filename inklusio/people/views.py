@@ -87,6 +87,7 @@ def account(request):
     context = {
         "status": selectors.second_factor_status(request.user),
         "can_reset_second_factors": access.can_reset_second_factors(request.user),
+        "can_use_today": access.can_use_today(request.user),
     }
     return render(request, "registration/account.html", context)
 

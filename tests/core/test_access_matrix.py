@@ -201,6 +201,10 @@ MATRIX = [
     case("password-change", None, ALL),
     case("second-factor-users", None, {"alice", "dora"}),
     post("second-factor-reset", "bob", {"alice"}),
+    # The today list and its reminder setting: every staff role, each for themselves.
+    case("today", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
+    case("reminder-settings", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
+    post("reminder-settings", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
 ]
 URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},

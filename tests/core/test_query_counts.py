@@ -413,6 +413,8 @@ GUARDED = [
     page("privacy-request", "data_request_mia", "alice"),
     page("retention-overview", None, "alice"),
     page("retention-settings", None, "alice"),
+    page("today", None, "alice", "cora", "bob", "carl", "sara"),
+    page("reminder-settings", None, "bob"),
 ]
 
 

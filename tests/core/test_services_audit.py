@@ -835,6 +835,26 @@ def _data_request_answer(cast: Cast) -> Expect:
     return Expect(AuditAction.CHANGE, request, child=cast.mia)
 
 
+@scenario("today.reminder_setting_set")
+def _reminder_setting_set(cast: Cast) -> Expect:
+    from inklusio.today import services as today_services
+
+    setting = today_services.reminder_setting_set(actor=cast.bob, email=False)
+    return Expect(AuditAction.CHANGE, setting)
+
+
+@scenario("today.reminder_send")
+def _reminder_send(cast: Cast) -> Expect:
+    from inklusio.today import services as today_services
+
+    cast.alice.email = "alice@ishoj.example"
+    cast.alice.save(update_fields=["email"])
+    # Mia's appeal, received in September, waits for Alice's reassessment.
+    reminder = today_services.reminder_send(actor=cast.alice)
+    assert reminder is not None
+    return Expect(AuditAction.CREATE, reminder, object_type="reminder")
+
+
 # --- The tests (after the scenarios, so the table is complete when they are collected) -----
 
 
