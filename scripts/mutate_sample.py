@@ -198,6 +198,14 @@ def report(mutants, sample: dict) -> None:
             f"Overall weighted by module size ({weight_measured} of {sum(population.values())} "
             f"mutants in measured modules): {weighted / weight_measured:.1%}"
         )
+    unmeasured = len(drawn) - measured_all
+    if unmeasured:
+        low, high = wilson(killed_all, len(drawn))
+        print(
+            f"Drawn but without a result: {unmeasured}; counting them as not killed: "
+            f"{killed_all}/{len(drawn)} = {killed_all / len(drawn):.1%}, "
+            f"95 % Wilson [{low:.1%}, {high:.1%}]"
+        )
     print("Not killed, by mutmut status:", dict(others) or "none")
     for name in sorted(n for n in drawn if result_of[n] not in KILLED | {"not checked"}):
         print(f"    {result_of[name]:9} {name}")
