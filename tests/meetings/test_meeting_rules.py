@@ -1,0 +1,33 @@
+"""Withdrawn consent: what goes from the agendas and what the audit log says."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inklusio.meetings import services
+from inklusio.meetings.models import AgendaItem, ConsultativeMeeting
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_withdrawing_consent_keeps_the_child_on_meetings_already_held(cast, client_for):
+    held = ConsultativeMeeting.objects.create(
+        municipality=cast.ishoj,
+        institution=cast.boegely,
+        date=TODAY - datetime.timedelta(days=14),
+        resource_pedagogue=cast.bob,
+        created_by=cast.alice,
+    )
+    AgendaItem.objects.create(
+        municipality=cast.ishoj, meeting=held, kind="child", child=cast.mia,
+        consent=cast.consent_mia, topic="Overgange", added_by=cast.alice,
+    )  # fmt: skip
+    services.consent_withdraw(actor=cast.gert, consent=cast.consent_mia, on=TODAY)
+    # The meeting ahead loses Mia; the one held keeps what was discussed.
+    assert list(AgendaItem.objects.filter(child=cast.mia).values_list("meeting", "topic")) == [
+        (held.pk, "Overgange")
+    ]
+    page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
+    assert f"withdrawn_on: – → {TODAY.isoformat()}" in page
