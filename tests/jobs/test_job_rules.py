@@ -1,10 +1,13 @@
 """What the administration sees of a failed job: the retry in the audit log, the refusal when
 the job is no longer failed, and the warning the operations log gets."""
 
+import datetime
 import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from inklusio.core.errors import DomainError
 from inklusio.jobs import services
@@ -48,3 +51,25 @@ def test_a_failed_attempt_is_logged_with_the_job_and_the_attempt(cast, caplog, f
         1,
         True,
     )
+
+
+def test_a_failed_attempt_waits_before_it_is_tried_again(
+    cast,
+    flaky_kind,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    job = services.job_request(actor=cast.alice, kind="test-flaky", params={})
+    started = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.job_run(job_pk=job.pk)
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert retry.run_after >= started + datetime.timedelta(seconds=services.RETRY_PAUSE_SECONDS)
+
+
+def test_a_finished_job_is_logged_with_the_job_and_its_kind(cast, caplog, flaky_kind):  # noqa: F811
+    flaky_kind["failures"] = 0
+    job = services.job_request(actor=cast.alice, kind="test-flaky", params={})
+    with caplog.at_level(logging.INFO, logger="inklusio.jobs.services"):
+        services.job_run(job_pk=job.pk)
+    (record,) = [r for r in caplog.records if r.getMessage() == "job done"]
+    assert (record.job, record.kind) == (str(job.public_id), "test-flaky")

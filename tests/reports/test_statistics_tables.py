@@ -1,10 +1,14 @@
 """Each statistics table's figures on the cast, row by row, as the page, the exports and the
 command line show them (they share `build_table`)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from inklusio.courses.models import Course
 from inklusio.reports.registry import TITLES, build_table
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +145,19 @@ def test_the_table_page_shows_the_headings_and_the_note(cast, client_for):
     for text in ["Handleplaner og opfølgning", "Igangværende planer", "Opfølgning overskredet"]:
         assert text in html
     assert "Opgjort i dag; periodevalget har ingen betydning for denne tabel." in html
+
+
+def test_course_duration_gives_quartiles_and_median_in_weeks_to_one_decimal(cast):
+    start = TODAY - datetime.timedelta(days=400)
+    for index, days in enumerate((10, 20, 45)):  # 1.43, 2.86 and 6.43 weeks
+        Course.objects.create(
+            municipality=cast.ishoj, institution=cast.boegely, kind="group",
+            title=f"Afsluttet {index}", goals="-", start=start,
+            planned_end=start + datetime.timedelta(days=60),
+            closed_on=start + datetime.timedelta(days=days),
+            pedagogue=cast.bob, created_by=cast.bob,
+        )  # fmt: skip
+    rows = build_table(
+        "course-duration", cast.ishoj, year_from=start.year - 1, year_to=start.year
+    ).rows
+    assert rows == [[str(start.year - 1), 0, None, None, None], [str(start.year), 3, 2.1, 2.9, 4.6]]
