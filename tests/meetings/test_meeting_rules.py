@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from inklusio.meetings import services
 from inklusio.meetings.models import AgendaItem, ConsultativeMeeting
-from tests.conftest import TODAY
+from inklusio.people.models import Profession, Role
+from tests.conftest import TODAY, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,18 @@ def test_withdrawing_consent_keeps_the_child_on_meetings_already_held(cast, clie
     ]
     page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
     assert f"withdrawn_on: – → {TODAY.isoformat()}" in page
+
+
+def test_a_child_without_consent_for_every_profession_present_is_refused_in_full(cast):
+    tove = make_user("tove", cast.ishoj, Role.PARTNER, profession=Profession.SPEECH_CONSULTANT)
+    cast.consultative_boegely.partners.add(tove)
+    with pytest.raises(services.ConsentRequired) as refused:
+        services.agenda_item_add(
+            actor=cast.bob, meeting=cast.consultative_boegely, kind="child", child=cast.mia,
+            topic="Sprog",
+        )  # fmt: skip
+    assert str(refused.value) == (
+        f"{cast.mia.full_name} kan kun drøftes med navn, når forældrene har givet samtykke til "
+        "at drøfte barnet med psykolog, tale-/hørekonsulent. Registrér samtykket, eller tag "
+        "sagen op anonymt."
+    )
