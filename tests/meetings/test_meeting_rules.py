@@ -47,3 +47,11 @@ def test_a_child_without_consent_for_every_profession_present_is_refused_in_full
         "at drøfte barnet med psykolog, tale-/hørekonsulent. Registrér samtykket, eller tag "
         "sagen op anonymt."
     )
+
+
+def test_consent_without_any_profession_is_refused_in_danish(cast):
+    with pytest.raises(services.MeetingRuleBroken) as refused:
+        services.consent_record(
+            actor=cast.gert, child=cast.emil, given_by="Gert", given_on=TODAY, professions=[]
+        )
+    assert str(refused.value) == "Angiv hvilke faggrupper barnet må drøftes med."

@@ -500,3 +500,14 @@ def test_a_continued_group_place_stays_in_its_group(cast):
         Offer.RESOURCE_GROUP_PLACE,
         cast.group_boegely,
     )
+
+
+def test_only_a_grant_can_be_marked_as_started(cast):
+    refusal = services.decision_record(
+        actor=cast.alice, child=children_born_2022(cast, 1)[0], outcome=Decision.Outcome.REFUSED,
+        offer=Offer.SUPPORT_PEDAGOGUE, reasons="Behovet kan dækkes i gruppen",
+        legal_basis=cast.legal_basis, start=TODAY,
+    )  # fmt: skip
+    with pytest.raises(services.NotAllowedNow) as refused:
+        services.decision_mark_placed(actor=cast.alice, decision=refusal, placed_on=TODAY)
+    assert str(refused.value) == "Kun en bevilling kan registreres som startet."
