@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from inklusio.meetings import services
 from inklusio.meetings.models import AgendaItem, ConsultativeMeeting
+from inklusio.meetings.rules import text_warnings
 from inklusio.people.models import Profession, Role
-from tests.conftest import TODAY, make_user
+from tests.conftest import TODAY, make_child, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,19 @@ def test_consent_without_any_profession_is_refused_in_danish(cast):
             actor=cast.gert, child=cast.emil, given_by="Gert", given_on=TODAY, professions=[]
         )
     assert str(refused.value) == "Angiv hvilke faggrupper barnet må drøftes med."
+
+
+def test_every_childs_name_in_a_text_is_listed_in_the_warning(cast):
+    make_child(cast.ishoj, cast.boegely, "Noah", "0101224999")
+    assert text_warnings("Mia og Noah leger godt", cast.boegely) == [
+        "Teksten nævner et navn, som et barn i institutionen har: Mia, Noah."
+    ]
+
+
+def test_a_new_consultative_meeting_keeps_its_start_time(cast):
+    tove = make_user("tove", cast.ishoj, Role.PARTNER, profession=Profession.SPEECH_CONSULTANT)
+    meeting = services.consultative_meeting_create(
+        actor=cast.alice, institution=cast.boegely, date=TODAY + datetime.timedelta(days=21),
+        start_time=datetime.time(13, 30), partners=[cast.pia, tove],
+    )  # fmt: skip
+    assert ConsultativeMeeting.objects.get(pk=meeting.pk).start_time == datetime.time(13, 30)
