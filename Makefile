@@ -70,7 +70,7 @@ mutate-prepare:
 # A seeded random sample, stratified per module, of the mutants not yet measured
 # (scripts/mutate_sample.py): make mutate-sample MUTANTS_SAMPLE=300 SEED=1 MUTANT_CAP=300.
 # MUTANTS_SAMPLE=0 runs nothing new and reports the sample so far; RETRY='name …' runs drawn
-# mutants again.
+# mutants again; PENDING=1 runs drawn mutants still without a result (a run stopped early).
 MUTANTS_SAMPLE ?= 200
 SEED ?= 1
 MUTANT_CAP ?= 300
@@ -78,7 +78,8 @@ RETRY ?=
 mutate-sample: mutate-prepare
 	env -u DATABASE_URL MUTMUT_TEMPLATE_DB=$(MUTMUT_TEMPLATE_DB) \
 		$(BIN)/python scripts/mutate_sample.py --sample $(MUTANTS_SAMPLE) --seed $(SEED) \
-		--cap $(MUTANT_CAP) --children $${MUTMUT_CHILDREN:-1} $(if $(RETRY),--retry $(RETRY))
+		--cap $(MUTANT_CAP) --children $${MUTMUT_CHILDREN:-1} $(if $(RETRY),--retry $(RETRY)) \
+		$(if $(PENDING),--run-pending)
 
 lint: install
 	$(BIN)/ruff check .
