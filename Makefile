@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export TEST_DB
 
-.PHONY: install lock run serve test test-sqlite test-postgres lint audit format bench messages clean mutate
+.PHONY: install lock run serve test test-sqlite test-postgres lint audit format bench messages clean mutate mutate-prepare mutate-sample
 
 # requirements/dev.txt = production packages + the tools (tests, lint, types), locked with hashes.
 $(VENV)/.installed: requirements/dev.txt requirements/prod.txt
@@ -56,14 +56,30 @@ test-postgres: install
 # to mutant names, e.g. make mutate MUTANTS='inklusio.plans.services.*'; empty runs them all.
 MUTANTS ?=
 MUTMUT_TEMPLATE_DB := $(CURDIR)/var/mutmut-template.sqlite3
-mutate:
+mutate: mutate-prepare
+	env -u DATABASE_URL MUTMUT_TEMPLATE_DB=$(MUTMUT_TEMPLATE_DB) \
+		$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2} $(MUTANTS)
+	$(BIN)/mutmut results
+
+mutate-prepare:
 	mkdir -p var
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	rm -f $(MUTMUT_TEMPLATE_DB)
 	DATABASE_URL=sqlite:///$(MUTMUT_TEMPLATE_DB) $(BIN)/python manage.py migrate --noinput -v 0
+
+# A seeded random sample, stratified per module, of the mutants not yet measured
+# (scripts/mutate_sample.py): make mutate-sample MUTANTS_SAMPLE=300 SEED=1 MUTANT_CAP=300.
+# MUTANTS_SAMPLE=0 runs nothing new and reports the sample so far; RETRY='name …' runs drawn
+# mutants again; PENDING=1 runs drawn mutants still without a result (a run stopped early).
+MUTANTS_SAMPLE ?= 200
+SEED ?= 1
+MUTANT_CAP ?= 300
+RETRY ?=
+mutate-sample: mutate-prepare
 	env -u DATABASE_URL MUTMUT_TEMPLATE_DB=$(MUTMUT_TEMPLATE_DB) \
-		$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2} $(MUTANTS)
-	$(BIN)/mutmut results
+		$(BIN)/python scripts/mutate_sample.py --sample $(MUTANTS_SAMPLE) --seed $(SEED) \
+		--cap $(MUTANT_CAP) --children $${MUTMUT_CHILDREN:-1} $(if $(RETRY),--retry $(RETRY)) \
+		$(if $(PENDING),--run-pending)
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from inklusio.courses.models import Course, EffectMeasure, Participant, Session
 from inklusio.organisation.models import Municipality
-from inklusio.reports.registry import Table, statistics_table, years_in
+from inklusio.reports.registry import Table, register_table, years_in
 
 
 def _courses(municipality: Municipality, institutions):
@@ -27,7 +27,6 @@ def _in_municipality(rows, municipality: Municipality, institutions, course: str
     return rows.filter(**{f"{course}__institution__in": institutions}) if institutions else rows
 
 
-@statistics_table("courses-by-type", title=_lazy("Ressourceforløb pr. år efter type"))
 def courses_by_type(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -59,7 +58,13 @@ def courses_by_type(
     )
 
 
-@statistics_table("children-reached", title=_lazy("Børn nået af ressourceforløb"))
+register_table(
+    "courses-by-type",
+    title=_lazy("Ressourceforløb pr. år efter type"),
+    function=courses_by_type,
+)
+
+
 def children_reached(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -96,7 +101,13 @@ def children_reached(
     )
 
 
-@statistics_table("cancellations", title=_lazy("Samlinger og aflysninger"))
+register_table(
+    "children-reached",
+    title=_lazy("Børn nået af ressourceforløb"),
+    function=children_reached,
+)
+
+
 def cancellations(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -137,7 +148,9 @@ def cancellations(
     )
 
 
-@statistics_table("course-duration", title=_lazy("Forløbenes varighed (uger)"))
+register_table("cancellations", title=_lazy("Samlinger og aflysninger"), function=cancellations)
+
+
 def course_duration(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -171,9 +184,13 @@ def course_duration(
     )
 
 
-@statistics_table(
-    "effect-measures", title=_lazy("Effektmål: gennemsnitlig ændring fra start til slut")
+register_table(
+    "course-duration",
+    title=_lazy("Forløbenes varighed (uger)"),
+    function=course_duration,
 )
+
+
 def effect_measures(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -222,3 +239,10 @@ def effect_measures(
         derived_from=1,
         chart_columns=(2, 3, 4, 5),
     )
+
+
+register_table(
+    "effect-measures",
+    title=_lazy("Effektmål: gennemsnitlig ændring fra start til slut"),
+    function=effect_measures,
+)

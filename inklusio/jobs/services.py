@@ -178,6 +178,8 @@ def job_retry(*, actor: User, job: Job) -> Job:
         job.status = Job.Status.QUEUED
         job.max_attempts = job.attempts + 1
         job.save(update_fields=["status", "max_attempts"])
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=job, changes={"status": "queued"})
+        # before/after like every other change, so the audit log shows "status: failed → queued".
+        changes = {"status": {"before": Job.Status.FAILED.value, "after": job.status}}
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=job, changes=changes)
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job

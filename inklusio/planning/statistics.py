@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from inklusio.organisation.models import Municipality
 from inklusio.planning.models import PlanSlot, WeeklyPlan
 from inklusio.planning.problem import HALF_DAY_HOURS
-from inklusio.reports.registry import Table, statistics_table, years_in
+from inklusio.reports.registry import Table, register_table, years_in
 
 
-@statistics_table("hours-split", title=_lazy("Timer fordelt på støtte- og ressourcefunktion"))
 def hours_split(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -41,3 +40,10 @@ def hours_split(
         chart_columns=(1, 2),
         note=_("Fra offentliggjorte ugeplaner. Ishøjs fordeling er 33 % støtte og 67 % ressource."),
     )
+
+
+register_table(
+    "hours-split",
+    title=_lazy("Timer fordelt på støtte- og ressourcefunktion"),
+    function=hours_split,
+)

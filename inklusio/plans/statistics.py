@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from inklusio.organisation.models import Municipality
 from inklusio.plans.models import ActionPlan, PlanMeeting
 from inklusio.plans.rules import follow_up_due
-from inklusio.reports.registry import Table, statistics_table
+from inklusio.reports.registry import Table, register_table
 
 
-@statistics_table("plans-follow-up", title=_lazy("Handleplaner og opfølgning"))
 def plans_follow_up(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -42,3 +41,10 @@ def plans_follow_up(
         child_columns=frozenset({1, 2}),
         note=_("Opgjort i dag; periodevalget har ingen betydning for denne tabel."),
     )
+
+
+register_table(
+    "plans-follow-up",
+    title=_lazy("Handleplaner og opfølgning"),
+    function=plans_follow_up,
+)

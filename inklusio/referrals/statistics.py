@@ -17,7 +17,7 @@ from inklusio.referrals.selectors import (
     current_grants,
     place_holding_support_grants,
 )
-from inklusio.reports.registry import Table, statistics_table
+from inklusio.reports.registry import Table, register_table
 
 
 def _periods(municipality: Municipality, year_from: int | None, year_to: int | None):
@@ -35,10 +35,6 @@ def support_grants(municipality: Municipality, institutions=None):
     return grants.filter(child__institution__in=institutions) if institutions else grants
 
 
-@statistics_table(
-    "support-categories",
-    title=_lazy("Mest fremtrædende vanskelighed blandt børn visiteret støttepædagog"),
-)
 def support_categories(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -75,7 +71,13 @@ def support_categories(
     )
 
 
-@statistics_table("referrals", title=_lazy("Indstillinger og visitationer til støttepædagog"))
+register_table(
+    "support-categories",
+    title=_lazy("Mest fremtrædende vanskelighed blandt børn visiteret støttepædagog"),
+    function=support_categories,
+)
+
+
 def referrals(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -122,7 +124,13 @@ def referrals(
     )
 
 
-@statistics_table("reassessments", title=_lazy("Revurderinger"))
+register_table(
+    "referrals",
+    title=_lazy("Indstillinger og visitationer til støttepædagog"),
+    function=referrals,
+)
+
+
 def reassessments(
     municipality: Municipality, *, year_from=None, year_to=None, institutions=None
 ) -> Table:
@@ -152,3 +160,6 @@ def reassessments(
         child_columns=frozenset({1, 2, 3}),
         note=_("Opgjort i dag; periodevalget har ingen betydning for denne tabel."),
     )
+
+
+register_table("reassessments", title=_lazy("Revurderinger"), function=reassessments)

@@ -258,7 +258,7 @@ class TestAbsenceAdd:
         assert entry.changes["kind"]["after"] == "course"
 
     def test_an_end_before_the_start_is_refused(self, corps):
-        with pytest.raises(services.PlanningError, match="Slutdatoen ligger før startdatoen"):
+        with pytest.raises(services.PlanningError, match=r"^Slutdatoen ligger før startdatoen\.$"):
             services.absence_add(
                 actor=corps.cora,
                 pedagogue=corps.bob,
@@ -271,3 +271,15 @@ class TestAbsenceAdd:
                 },
             )
         assert not Absence.objects.exists()
+
+
+def test_a_support_share_over_100_percent_is_refused_in_danish(corps):
+    with pytest.raises(services.PlanningError) as refused:
+        services.contract_update(
+            actor=corps.cora,
+            contract=corps.contract_bob,
+            data={**CONTRACT, "support_share_percent": 101},
+            expected_version=1,
+        )
+    assert str(refused.value) == "En andel kan højst være 100 %."
+    assert Contract.objects.get(pk=corps.contract_bob.pk).support_share_percent != 101

@@ -485,3 +485,29 @@ def test_lists_that_name_children_are_logged_with_who_was_shown(cast, client_for
     entry = AuditEntry.objects.filter(action=AuditAction.SEARCH, search_term="venteliste").get()
     assert entry.actor == cast.alice
     assert entry.changes["results"] == [str(cast.mia.public_id)]
+
+
+def test_a_continued_group_place_stays_in_its_group(cast):
+    place = grant(
+        cast, children_born_2022(cast, 1)[0], start=TODAY - datetime.timedelta(days=7),
+        offer=Offer.RESOURCE_GROUP_PLACE, resource_group=cast.group_boegely,
+    )  # fmt: skip
+    continued = services.reassessment_record(
+        actor=cast.alice, decision=place, outcome=Decision.Outcome.CONTINUED,
+        reasons="Behovet består", legal_basis=cast.legal_basis,
+    )  # fmt: skip
+    assert (continued.offer, continued.resource_group) == (
+        Offer.RESOURCE_GROUP_PLACE,
+        cast.group_boegely,
+    )
+
+
+def test_only_a_grant_can_be_marked_as_started(cast):
+    refusal = services.decision_record(
+        actor=cast.alice, child=children_born_2022(cast, 1)[0], outcome=Decision.Outcome.REFUSED,
+        offer=Offer.SUPPORT_PEDAGOGUE, reasons="Behovet kan dækkes i gruppen",
+        legal_basis=cast.legal_basis, start=TODAY,
+    )  # fmt: skip
+    with pytest.raises(services.NotAllowedNow) as refused:
+        services.decision_mark_placed(actor=cast.alice, decision=refusal, placed_on=TODAY)
+    assert str(refused.value) == "Kun en bevilling kan registreres som startet."
