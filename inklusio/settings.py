@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "inklusio.audit.middleware.RequestContextMiddleware",
+    "inklusio.access.ReadOnceMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a refused, locked-out sign-in into its page
 ]
 
