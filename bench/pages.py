@@ -152,7 +152,9 @@ def _profile(client: Any, url: str, top: int) -> None:
     client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(
+        os.environ.get("PROFILE_SORT", "cumulative")
+    ).print_stats(top)
     print(out.getvalue())
 
 
