@@ -1,8 +1,11 @@
 """Per-page cost on the national dataset, in-process (issue 14): per request as each role's user
 sees the page, without a server or concurrency in the way.
 
-    .venv/bin/python bench/pages.py [--database postgres://…/inklusio_scale] [--repeat 5]
-        [--plan /tmp/plan.json] [--only "pedagogue: start page"] [--slowest 5] [--profile 25]
+    INKLUSIO_AUDIT_HASH_KEY=… .venv/bin/python bench/pages.py [--database postgres://…]
+        [--repeat 5] [--plan /tmp/plan.json] [--only "pedagogue: start page"] [--slowest 5]
+        [--profile 25]
+
+(The key `generate_scale` sealed the log with: the pages append read entries to it.)
 
 Uses `bench/load.py`'s choice of municipality, users and objects (`--plan` keeps them in a file
 for the next run) and the Django test client with debug off. Prints per page: the number of
