@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
+    from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral
 
 M = TypeVar("M", bound=Model)
@@ -264,6 +265,12 @@ def can_view_child(user: User, child: Child) -> bool:
     return _visible(children_visible_to(user), child)
 
 
+def can_see_guardian_contacts(user: User, child: Child) -> bool:
+    """Guardians' phone numbers and e-mail addresses are for the municipality's staff who see the
+    child; a partner or the other guardian sees names and custody only."""
+    return user.role not in {Role.PARTNER, Role.GUARDIAN} and can_view_child(user, child)
+
+
 def can_edit_child(user: User, child: Child) -> bool:
     """Master data is kept by the administration and by the child's own institution leader."""
     if not _active(user) or user.municipality_id != child.municipality_id:
@@ -280,6 +287,21 @@ def can_export_child_data(user: User, child: Child) -> bool:
         and user.role == Role.ADMINISTRATOR
         and user.municipality_id == child.municipality_id
     )
+
+
+def can_manage_data_requests(user: User) -> bool:
+    """The register of data-subject requests is kept by the administration, the data
+    controller's office (GDPR art. 12 and 15), for its own municipality's children."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def data_requests_visible_to(user: User) -> QuerySet[DataRequest]:
+    from inklusio.privacy.models import DataRequest
+
+    requests = DataRequest.objects.in_municipality_of(user)
+    if not can_manage_data_requests(user):
+        return requests.none()
+    return requests
 
 
 def institutions_where_user_can_add_children(user: User) -> QuerySet[Institution]:
@@ -404,7 +426,8 @@ def children_user_may_refer(user: User) -> ChildQuerySet:
         Role.PARTNER,
     }:
         return Child.objects.none()
-    return children_visible_to(user)
+    # Only children in daycare and of daycare age can be referred (referrals.services checks too).
+    return children_visible_to(user).in_daycare().of_daycare_age()
 
 
 def can_edit_referral(user: User, referral: Referral) -> bool:
@@ -735,3 +758,32 @@ def can_request_jobs(user: User) -> bool:
     from `/filer/`; the administration also follows up failed jobs there. Everyone may open the
     page, but only these roles have a reason to, so only they get it in the menu."""
     return can_view_statistics(user) or can_view_failed_jobs(user)
+
+
+def can_manage_retention(user: User) -> bool:
+    """The administration sets the municipality's retention periods, reads the dry run and
+    confirms deletions (docs/retention.md)."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+# --- Sign-in: the second factor ----------------------------------------------------------------
+# Staff see children's data at work; a stolen password alone must not open it. Guardians see
+# their own child only and may choose a second factor (issue 15).
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether `user` must have a second factor before anything else (INKLUSIO_REQUIRE_2FA)."""
+    return bool(settings.REQUIRE_2FA) and user.role != Role.GUARDIAN
+
+
+def can_reset_second_factors(user: User) -> bool:
+    """The administration resets a lost second factor for the people of its municipality."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
+    """Everyone else in the administrator's municipality; no one resets their own."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
+    if not can_reset_second_factors(user):
+        return users.none()
+    return users.exclude(pk=user.pk)

@@ -7,6 +7,7 @@ anything else selects the development defaults, with the embedded SQLite databas
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -21,6 +22,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def oidc_origins(*urls: str) -> set[str]:
+    """The scheme://host[:port] of each address given (single sign-on's form-action)."""
+    origins = set()
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -77,11 +88,17 @@ INSTALLED_APPS = [
     "inklusio.planning",
     "inklusio.reports",
     "inklusio.jobs",
+    "inklusio.privacy",
+    "inklusio.retention",
     "django_tasks",
     "django_tasks_db",
     "csp",
     "ninja",  # the API docs from its own static files, not a public CDN
     "axes",  # lockout after repeated failed sign-ins (AXES_* below)
+    # The second factor (people/twofactor.py): TOTP apps and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 # Background work (reports, workbooks, reminders, imports) runs in `manage.py db_worker`, with the
@@ -104,6 +121,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "inklusio.audit.middleware.RequestContextMiddleware",
+    # After the audit context (the sign-out they log carries the address); idle first, so an
+    # abandoned session ends before the second-factor step could be asked of it.
+    "inklusio.people.twofactor.IdleTimeoutMiddleware",
+    "inklusio.people.twofactor.SecondFactorMiddleware",
     "inklusio.access.ReadOnceMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a refused, locked-out sign-in into its page
 ]
@@ -125,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inklusio.core.context_processors.navigation",
+                "inklusio.people.oidc.login_options",
             ],
         },
     },
@@ -176,6 +198,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
+# Second factor (TOTP, django-otp) after the password: required for every role but guardians
+# when on, optional (and offered on the account page) for everyone otherwise. Anyone who has
+# set one up is always asked for it. On by default in production, where it cannot be turned
+# off; off in development, so the demo (`make run`) can be clicked through with passwords.
+# A session signed in through the municipality's identity provider (OpenID Connect, whose own
+# MFA counts) has session["inklusio_login_method"] == "oidc" and is not asked.
+REQUIRE_2FA = env_bool("INKLUSIO_REQUIRE_2FA", default=PRODUCTION)
+if PRODUCTION and not REQUIRE_2FA:
+    raise ImproperlyConfigured(
+        "INKLUSIO_REQUIRE_2FA cannot be off in production: staff must use a second factor."
+    )
+OTP_TOTP_ISSUER = "Inklusio"
+# A signed-in session ends after this many minutes without a request (shared municipal PCs).
+IDLE_TIMEOUT_MINUTES = int(os.environ.get("INKLUSIO_IDLE_TIMEOUT_MINUTES", "30"))
+# A password-reset link works once and for this long.
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("INKLUSIO_PASSWORD_RESET_MINUTES", "60"))
+
+# E-mail (password reset): printed to the console outside production; SMTP in production.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=PRODUCTION)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inklusio@localhost")
+
 # Lockout (django-axes): after INKLUSIO_LOGIN_FAILURE_LIMIT failed sign-ins with one username from
 # one address, that username is refused from that address, right password or not, until
 # INKLUSIO_LOGIN_LOCKOUT_MINUTES have passed since the last try. Other addresses and other users
@@ -193,6 +245,50 @@ AXES_USERNAME_CALLABLE = "inklusio.people.lockout.username_key"
 AXES_CLIENT_IP_CALLABLE = "inklusio.people.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "inklusio.core.views.locked_out"
 AXES_VERBOSE = False  # no banner on every start; failures are still logged (names masked)
+
+# --- Single sign-on: OpenID Connect to the municipality's identity provider (docs/single-sign-on.md)
+# Off unless OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
+# under OIDC_OP_ISSUER (fetched once per process, at the first sign-in), unless each is given
+# explicitly. Accounts are created by the administration, never by a sign-in: the identity is
+# matched to an active user by INKLUSIO_OIDC_USER_CLAIM (compared with INKLUSIO_OIDC_USER_FIELD)
+# and then bound to the provider's `sub`, so a later change of e-mail address cannot move it.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USER_CLAIM = os.environ.get("INKLUSIO_OIDC_USER_CLAIM", "email")
+OIDC_USER_FIELD = os.environ.get(
+    "INKLUSIO_OIDC_USER_FIELD", "email" if OIDC_USER_CLAIM == "email" else "username"
+)
+# The slug of the one municipality whose users this provider signs in; empty: any user.
+OIDC_MUNICIPALITY = os.environ.get("INKLUSIO_OIDC_MUNICIPALITY", "")
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET or not OIDC_OP_ISSUER:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID needs OIDC_RP_CLIENT_SECRET and OIDC_OP_ISSUER."
+        )
+    if PRODUCTION and not OIDC_OP_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("OIDC_OP_ISSUER must be an https:// address in production.")
+if OIDC_USER_FIELD not in {"email", "username"}:
+    raise ImproperlyConfigured("INKLUSIO_OIDC_USER_FIELD must be 'email' or 'username'.")
+# Fixed choices of mozilla-django-oidc: RS256 signatures checked against the provider's JWKS,
+# PKCE and a nonce on every request, no accounts made by a sign-in, the id_token kept in the
+# session for the provider's logout.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+# Always listed: without OIDC_RP_CLIENT_ID it signs no one in and its pages answer 404.
+AUTHENTICATION_BACKENDS.append("inklusio.people.oidc.OIDCBackend")
 
 # Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
 # Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
@@ -281,6 +377,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_ENABLED:
+    # Logging out after a single sign-on redirects the logout form's answer on to the provider's
+    # end_session_endpoint, and browsers hold a form's redirects to form-action too. That
+    # endpoint is on the issuer's host, or on OIDC_OP_LOGOUT_ENDPOINT's when given.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        *sorted(oidc_origins(OIDC_OP_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)),
+    ]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -5,19 +5,23 @@ written with, which is the seal of the entry before it in the same municipality'
 An edited entry no longer matches its seal; a removed entry leaves the next entry pointing
 at a seal that is not the one before it; an inserted entry cannot be sealed without the key.
 Removing the newest entries leaves no gap: compare the chain heads printed by the command
-with ones recorded elsewhere (docs/operations.md).
+with ones recorded elsewhere (docs/operations.md). A retention purge removes the oldest
+entries and records the seal of the last one removed (`AuditPurge`); a chain whose first
+entry points at a recorded seal starts there rightly.
 
 Checkpoints: a chain found intact gets a sealed `AuditCheckpoint` (its last entry, that entry's
 seal and the number of entries up to it). The next run starts after the newest checkpoint with
 a valid seal, so a daily run reads only the new entries; what it still checks of the older ones
 is cheap: the checkpoint's entry is there with the same seal, and the chain has exactly as many
 entries up to it (an entry removed or inserted before it changes the count). An older entry
-edited in place keeps the count: only `full=True` (`--full`) reads every entry again.
+edited in place keeps the count: only `full=True` (`--full`) reads every entry again. A chain
+purged since its checkpoint (which changes the count rightly) is read whole again.
 Checkpoints are the log's own bookkeeping, written by this check, and have no audit entry.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -28,7 +32,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from inklusio.audit.models import AuditCheckpoint, AuditEntry, AuditEntryChild
+from inklusio.audit.models import AuditCheckpoint, AuditEntry, AuditEntryChild, AuditPurge
 from inklusio.audit.services import SEALED_FIELDS, audit_hash_key, seal_values
 
 BATCH = 5000  # entries read per query (their child links in one more)
@@ -67,11 +71,15 @@ def verify_chains(*, full: bool = True, record: bool = False) -> Report:
     chain_ids = set(
         AuditEntry.objects.order_by().values_list("municipality_id", flat=True).distinct()
     )
+    purges = list(AuditPurge.objects.order_by().values_list("municipality_id", "seal", "purged_at"))
+    purged = {(municipality_id, seal) for municipality_id, seal, _at in purges}
     for municipality_id in sorted(chain_ids, key=lambda m: (m is not None, m or 0)):
         chain = Chain(municipality_id=municipality_id)
         report.chains[municipality_id] = chain
-        start = None if full else _checkpoint(chain, report, key)
-        _check_entries(chain, report, key, start)
+        # A purge changes the count rightly: only checkpoints after the chain's last one count.
+        last_purge = max((at for m, _seal, at in purges if m == municipality_id), default=None)
+        start = None if full else _checkpoint(chain, report, key, last_purge)
+        _check_entries(chain, report, key, start, purged)
         if record and not chain.problems and chain.last_id is not None:
             AuditCheckpoint.objects.create(
                 municipality_id=municipality_id,
@@ -92,7 +100,9 @@ def _chain_entries(municipality_id: int | None) -> Any:
     return entries.filter(municipality_id=municipality_id)
 
 
-def _checkpoint(chain: Chain, report: Report, key: bytes) -> AuditCheckpoint | None:
+def _checkpoint(
+    chain: Chain, report: Report, key: bytes, last_purge: datetime.datetime | None
+) -> AuditCheckpoint | None:
     """The newest checkpoint of the chain whose seal is valid and whose ground still holds,
     with the chain's figures up to it taken over; None to check the chain from its start."""
     checkpoints = AuditCheckpoint.objects.order_by("-last_entry_id", "-id")
@@ -100,6 +110,8 @@ def _checkpoint(chain: Chain, report: Report, key: bytes) -> AuditCheckpoint | N
         checkpoints = checkpoints.filter(municipality_id__isnull=True)
     else:
         checkpoints = checkpoints.filter(municipality_id=chain.municipality_id)
+    if last_purge is not None:
+        checkpoints = checkpoints.filter(verified_at__gt=last_purge)
     for checkpoint in checkpoints[:20]:
         expected = checkpoint_seal(
             checkpoint.municipality_id,
@@ -177,7 +189,11 @@ def _batches(municipality_id: int | None, after: int | None) -> Iterator[list[di
 
 
 def _check_entries(
-    chain: Chain, report: Report, key: bytes, checkpoint: AuditCheckpoint | None
+    chain: Chain,
+    report: Report,
+    key: bytes,
+    checkpoint: AuditCheckpoint | None,
+    purged: set[tuple[int | None, str]],
 ) -> None:
     # The seal of the entry before, and of the one before that (to tell an inserted entry
     # from a removed one).
@@ -215,7 +231,11 @@ def _check_entries(
                         _("Der mangler poster før post %(id)s (efter post %(previous)s): slettet.")
                         % {"id": entry["id"], "previous": previous_id},
                     )
-            elif previous_id is None and entry["prev_hash"]:
+            elif (
+                previous_id is None
+                and entry["prev_hash"]
+                and (chain.municipality_id, entry["prev_hash"]) not in purged
+            ):
                 _problem(
                     chain,
                     report,

@@ -59,6 +59,7 @@ def child_detail(request, public_id):
             "child": child,
             "guardianships": selectors.guardianships_of(child),
             "can_edit": access.can_edit_child(request.user, child),
+            "show_contacts": access.can_see_guardian_contacts(request.user, child),
             "can_export": access.can_export_child_data(request.user, child),
             "sections": page_sections("child_page", request.user, child),
         },

@@ -61,9 +61,11 @@ class TestListReadsReachTheChildsLog:
         client_for(cast.bob).get(reverse("child-list"))
         data = client_for(cast.alice).get(reverse("child-export", args=[cast.mia.public_id]))
         log = data.json()["access_log"]
-        assert {"who": "Bob Testesen", "action": "search", "what": "child"} in [
-            {key: row[key] for key in ("who", "action", "what")} for row in log
+        # When and what kind of access; staff identities are left out of the answer.
+        assert {"access": "Søgt", "object_type": "Barn"} in [
+            {key: row[key] for key in ("access", "object_type")} for row in log
         ]
+        assert "Bob Testesen" not in data.content.decode()
 
     def test_older_callers_results_become_links_with_names(self, cast, client_for):
         client_for(cast.alice).get(reverse("waiting-list"))
@@ -90,8 +92,9 @@ class TestWritesAreLogged:
         assert "first_name" not in recorded
 
 
-SENTINEL_CPR = "120324-1357"
-SENTINEL_CPR_2 = "120324-1358"
+# Born 12 March 2024 (the 4 in the seventh digit puts a year 00–36 in the 2000s): a daycare child.
+SENTINEL_CPR = "120324-4357"
+SENTINEL_CPR_2 = "120324-4358"
 SENTINEL_TEXT = "SENTINELTEKST om barnets diagnose"
 
 
@@ -130,11 +133,11 @@ class TestNoArticle9ContentInTheLog:
                 "tried": SENTINEL_TEXT,
             },
         )
-        assert response.status_code == 302
+        assert response.status_code == 302, response.context["form"].errors
         carl.get(reverse("child-list"), {"q": SENTINEL_CPR})
 
         everything = _everything_in_the_log()
-        for secret in (SENTINEL_CPR, SENTINEL_CPR_2, "1203241357", "1203241358", "SENTINEL"):
+        for secret in (SENTINEL_CPR, SENTINEL_CPR_2, "1203244357", "1203244358", "SENTINEL"):
             assert secret not in everything
         # The log still says what happened: the CPR number changed, the referral has a text.
         change = AuditEntry.objects.get(action=AuditAction.CHANGE, object_type="child")

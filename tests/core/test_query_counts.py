@@ -40,6 +40,7 @@ from inklusio.planning.models import (
 )
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import Adjustment, Goal, PlanMeeting
+from inklusio.privacy.models import DataRequest
 from inklusio.referrals.models import (
     CommitteeMeeting,
     Decision,
@@ -48,6 +49,7 @@ from inklusio.referrals.models import (
     Referral,
     VisitationPeriod,
 )
+from inklusio.retention.models import DeletionRecord
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
@@ -292,7 +294,36 @@ def grow(cast, start: int, stop: int) -> None:
                 requested_by=user,
                 status=Job.Status.FAILED if k % 2 else Job.Status.QUEUED,
             )
+        DataRequest.objects.create(
+            municipality=ishoj,
+            child=child,
+            requester="Gert Testesen",
+            received_on=TODAY - datetime.timedelta(days=k % 60),
+            deadline=TODAY + datetime.timedelta(days=30 - k % 60),
+            registered_by=cast.alice,
+        )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+        # Retention: a deletion on record, and a consultative meeting past its period (the
+        # dry run counts it and what it holds).
+        DeletionRecord.objects.create(
+            municipality=ishoj,
+            rule="child_case",
+            months=60,
+            due_on=TODAY,
+            counts={"children.child": 1, "referrals.referral": 2},
+            trigger="confirmed",
+            actor=cast.alice,
+        )
+        old = ConsultativeMeeting.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            date=TODAY - datetime.timedelta(days=7 * 365 + k),
+            resource_pedagogue=cast.bob,
+            created_by=cast.alice,
+        )
+        AgendaItem.objects.create(
+            municipality=ishoj, meeting=old, kind="group", topic="Stuen", added_by=cast.alice
+        )
 
 
 @dataclass(frozen=True)
@@ -370,6 +401,18 @@ GUARDED = [
     page("statistics-report", None, "alice"),
     page("job-list", None, "alice", "cora", "gert"),
     page("job-detail", "job_cora", "cora"),
+    # Signing in: one's own account, and the administration's list of people (grows with the
+    # corps).
+    page("account", None, "alice", "gert"),
+    page("two-factor-enrol", None, "bob"),
+    page("two-factor-recovery-codes", None, "bob"),
+    page("password-change", None, "bob"),
+    page("second-factor-users", None, "alice"),
+    page("privacy-requests", None, "alice"),
+    page("privacy-child", "mia", "alice"),
+    page("privacy-request", "data_request_mia", "alice"),
+    page("retention-overview", None, "alice"),
+    page("retention-settings", None, "alice"),
 ]
 
 
@@ -386,6 +429,8 @@ def _statistics_tables() -> list[str]:
 NOT_GUARDED = {
     **dict.fromkeys(PUBLIC - {"planning-feed"}, "sign-in, language, health or API schema"),
     "planning-feed": "an iCalendar file of one pedagogue's weeks, opened by its token",
+    "oidc-login": "single sign-on: a redirect to the identity provider, lists nothing",
+    "oidc-callback": "single sign-on: signs in (or refuses) one identity, lists nothing",
     # Form actions: POST only, they redirect or show their form again.
     **dict.fromkeys(
         (
@@ -412,6 +457,9 @@ NOT_GUARDED = {
             "recommendation-to-plan",
             "consent-withdraw",
             "job-retry",
+            "second-factor-reset",
+            "privacy-export",
+            "retention-run",
         ),
         "POST-only form action",
     ),
@@ -427,6 +475,7 @@ NOT_GUARDED = {
     "job-download": "a file download, one job's stored file",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
     "statistics-table": "guarded per table in test_every_statistics_table",
+    "two-factor-verify": "a form of one field; reads only the signed-in user's own devices",
 }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0005_audit_child_name_trigram"),
+        ("audit", "0006_audit_purge_record"),
     ]
 
     operations = [
