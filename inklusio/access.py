@@ -8,7 +8,9 @@ reach another municipality even if a role rule is wrong.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -33,6 +35,55 @@ M = TypeVar("M", bound=Model)
 
 MUNICIPALITY_WIDE_ROLES = {Role.ADMINISTRATOR}
 INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
+
+
+# --- Per-request access sets -------------------------------------------------------------
+# A page asks about the same user's need-to-know sets several times (the count, the list, each
+# panel); each question repeats the rule's subqueries. Within one request that cannot change the
+# relations (GET and HEAD: pages write only their read entries), a set is read once as ids and
+# later questions filter on those ids. Outside such a request (services, POSTs, tests calling
+# this module) every question reads the relations afresh.
+_request_sets: ContextVar[dict[tuple[str, int], list[int]] | None] = ContextVar(
+    "access_request_sets", default=None
+)
+
+
+@contextmanager
+def sets_read_once() -> Iterator[None]:
+    """Within this block, the access sets below are read once per user."""
+    token = _request_sets.set({})
+    try:
+        yield
+    finally:
+        _request_sets.reset(token)
+
+
+class ReadOnceMiddleware:
+    """Reads the access sets once per GET or HEAD request (see `sets_read_once`)."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        with sets_read_once():
+            return self.get_response(request)
+
+
+def _read_once(kind: str, user: User, model: type[M], build: Callable[[], QuerySet[M]]) -> Any:
+    """`build()` as it is, or, within `sets_read_once`, the model's rows (in the user's
+    municipality) whose ids `build()` gave the first time; building the rule's query costs as
+    much Python as running it costs the database, so it is not built again either."""
+    sets = _request_sets.get()
+    if sets is None:
+        return build()
+    key = (kind, user.pk)
+    if key not in sets:
+        sets[key] = list(build().order_by().values_list("pk", flat=True))
+    return model._default_manager.in_municipality_of(user).filter(  # type: ignore[attr-defined]
+        pk__in=sets[key]
+    )
 
 
 def _active(user: User) -> bool:
@@ -146,20 +197,26 @@ def _corps_case_children(user: User) -> Q:
     today, since = timezone.localdate(), plan_meeting_access_since()
     if user.role == Role.PEDAGOGUE:
         ran, owned = Q(course__pedagogue=user), Q(owner=user)
-        attended = PlanMeeting.objects.filter(participants=user)
+        attended = PlanMeeting.objects.in_municipality_of(user).filter(participants=user)
         attends = Q(meeting__resource_pedagogue=user)
     else:
         ran, owned = Q(course__pedagogue__role=Role.PEDAGOGUE), Q(owner__role=Role.PEDAGOGUE)
-        attended = PlanMeeting.objects.filter(participants__role=Role.PEDAGOGUE)
+        attended = PlanMeeting.objects.in_municipality_of(user).filter(
+            participants__role=Role.PEDAGOGUE
+        )
         attends = Q(meeting__resource_pedagogue__isnull=False)
-    courses = Participant.objects.filter(
-        ran, Q(course__closed_on__isnull=True) | Q(course__closed_on__gte=since)
+    # Each subquery is scoped to the municipality too: the rule is the same (the children are
+    # the municipality's), but the corps leader's terms would otherwise read the whole country.
+    courses = Participant.objects.in_municipality_of(user).filter(
+        ran,
+        Q(course__closed_on__isnull=True) | Q(course__closed_on__gte=since),
+        course__municipality_id=user.municipality_id,
     )
-    plans = ActionPlan.objects.filter(
+    plans = ActionPlan.objects.in_municipality_of(user).filter(
         owned | Q(pk__in=attended.filter(date__gte=since).values("plan_id")),
         Q(closed_on__isnull=True) | Q(closed_on__gte=since),
     )
-    support = Decision.objects.filter(
+    support = Decision.objects.in_municipality_of(user).filter(
         Q(end__isnull=True) | Q(end__gte=today),
         outcome__in=Decision.GRANTING,
         offer=Offer.SUPPORT_PEDAGOGUE,
@@ -168,7 +225,9 @@ def _corps_case_children(user: User) -> Q:
         .filter(function=PedagogueAttachment.Function.SUPPORT)
         .values("institution_id"),
     )
-    meetings = AgendaItem.objects.filter(attends, meeting__date__gte=since)
+    meetings = AgendaItem.objects.in_municipality_of(user).filter(
+        attends, meeting__date__gte=since, meeting__municipality_id=user.municipality_id
+    )
     return (
         Q(pk__in=courses.values("child_id"))
         | Q(pk__in=plans.values("child_id"))
@@ -183,6 +242,16 @@ def left_child_access_since() -> datetime.date:
 
 
 def children_visible_to(user: User) -> ChildQuerySet:
+    if _active(user) and user.role in {Role.PEDAGOGUE, Role.CORPS_LEADER}:
+        # The per-case rule is the costly one (five subqueries); the others are one lookup.
+        children: ChildQuerySet = _read_once(
+            "children", user, Child, lambda: _children_visible_to(user)
+        )
+        return children
+    return _children_visible_to(user)
+
+
+def _children_visible_to(user: User) -> ChildQuerySet:
     children = Child.objects.in_municipality_of(user)
     rule = _child_rule(user) if _active(user) else None
     if rule is None:
@@ -522,8 +591,18 @@ def plans_visible_to(user: User) -> QuerySet[ActionPlan]:
     plans = ActionPlan.objects.in_municipality_of(user)
     if not _active(user):
         return plans.none()
+    if user.role in {Role.PEDAGOGUE, Role.CORPS_LEADER}:
+        # Their plans follow the per-case children; the other roles' rules are cheap.
+        plans_of_user: QuerySet[ActionPlan] = _read_once(
+            "plans", user, ActionPlan, lambda: _plans_visible_to(user, plans)
+        )
+        return plans_of_user
     if user.role == Role.ADMINISTRATOR:
         return plans
+    return _plans_visible_to(user, plans)
+
+
+def _plans_visible_to(user: User, plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
     own = (
         Q(child__in=children_visible_to(user))
         | _attended_plans(user)

@@ -129,6 +129,7 @@ MIDDLEWARE = [
     # abandoned session ends before the second-factor step could be asked of it.
     "inklusio.people.twofactor.IdleTimeoutMiddleware",
     "inklusio.people.twofactor.SecondFactorMiddleware",
+    "inklusio.access.ReadOnceMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a refused, locked-out sign-in into its page
 ]
 

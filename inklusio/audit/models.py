@@ -153,3 +153,28 @@ class AuditPurge(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} ≤ {self.up_to_id}"
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """How far `manage.py audit_verify` found a chain intact: its entry count up to and
+    including `last_entry_id`, and that entry's seal. Sealed with the log's key, so a checkpoint
+    written past the application cannot move a later run's start; the next run checks only the
+    entries after it (and that the count before it still holds), `--full` checks them all.
+    """
+
+    municipality_id = models.BigIntegerField(null=True, blank=True)
+    last_entry_id = models.BigIntegerField()
+    entries = models.BigIntegerField()
+    head = models.CharField(max_length=64)
+    verified_at = models.DateTimeField(default=timezone.now)
+    seal = models.CharField(max_length=64)
+
+    class Meta(AppendOnlyModel.Meta):
+        verbose_name = _("kontrolpunkt i logkæden")
+        verbose_name_plural = _("kontrolpunkter i logkæden")
+        indexes = [
+            models.Index(fields=["municipality_id", "-last_entry_id"], name="audit_checkpoint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.last_entry_id}"

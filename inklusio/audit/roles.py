@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 
-AUDIT_TABLES = ("audit_auditentry", "audit_auditentrychild")
+AUDIT_TABLES = ("audit_auditentry", "audit_auditentrychild", "audit_auditcheckpoint")
 # Written by the owner's retention purge only: the application may read it, not add to it.
 OWNER_WRITTEN_TABLES = ("audit_auditpurge",)
 AUDIT_FUNCTIONS = ("audit_entry_append_only()",)

@@ -214,30 +214,57 @@ def _children_of_results(results: Any, known: dict[str, str]) -> dict[str, str]:
     return {child_id: names.get(child_id, "") for child_id in ids}
 
 
-def _canonical(entry: AuditEntry, links: list[tuple[str, str]]) -> bytes:
+# The fields an entry's seal covers, besides its child links (`seal_values` reads them by name).
+SEALED_FIELDS = (
+    "municipality_id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "child_id",
+    "child_name",
+    "ip_address",
+    "search_term",
+    "changes",
+    "prev_hash",
+)
+
+
+def _canonical(values: Mapping[str, Any], links: list[tuple[str, str]]) -> bytes:
     content = {
-        "municipality_id": entry.municipality_id,
-        "at": entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": str(entry.action),
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_label": entry.object_label,
-        "child_id": str(entry.child_id) if entry.child_id else None,
-        "child_name": entry.child_name,
-        "ip_address": entry.ip_address,
-        "search_term": entry.search_term,
-        "changes": entry.changes,
+        "municipality_id": values["municipality_id"],
+        "at": values["at"].astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor_id": values["actor_id"],
+        "actor_name": values["actor_name"],
+        "action": str(values["action"]),
+        "object_type": values["object_type"],
+        "object_id": values["object_id"],
+        "object_label": values["object_label"],
+        "child_id": str(values["child_id"]) if values["child_id"] else None,
+        "child_name": values["child_name"],
+        "ip_address": values["ip_address"],
+        "search_term": values["search_term"],
+        "changes": values["changes"],
         "children": sorted(links),
     }
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def seal_values(
+    values: Mapping[str, Any], links: list[tuple[str, str]], key: bytes | None = None
+) -> str:
+    """The keyed hash over an entry's SEALED_FIELDS (as read with `values()`) and its child
+    links; `key` saves deriving the key again when many entries are checked."""
+    message = values["prev_hash"].encode() + b"\n" + _canonical(values, links)
+    return hmac.new(key or audit_hash_key(), message, hashlib.sha256).hexdigest()
+
+
 def seal(entry: AuditEntry, links: list[tuple[str, str]]) -> str:
     """The entry's keyed hash over its content and the seal of the entry before it."""
-    message = entry.prev_hash.encode() + b"\n" + _canonical(entry, links)
-    return hmac.new(audit_hash_key(), message, hashlib.sha256).hexdigest()
+    return seal_values({name: getattr(entry, name) for name in SEALED_FIELDS}, links)
 
 
 def _lock_chain(municipality_id: int | None) -> None:

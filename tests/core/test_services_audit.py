@@ -73,6 +73,7 @@ NOT_STATE_CHANGES: dict[str, str] = {
     "audit.looks_like_cpr": "a test on a string",
     "audit.redact": "hides sensitive values before they reach an audit row",
     "audit.seal": "computes an entry's seal",
+    "audit.seal_values": "computes a seal from an entry's values (audit_verify)",
     "audit.audit_sign_in": "writes the sign-in's audit row itself",
     "audit.audit_failed_sign_in": "writes the failed sign-in's audit row itself",
     "audit.audit_shown": "writes the audit row of a rendered read itself",

@@ -5,16 +5,31 @@ from inklusio.audit.verify import verify_chains
 
 
 class Command(BaseCommand):
-    help = "Checks the seals of the audit trail: reports edited, removed and inserted entries."
+    help = (
+        "Checks the seals of the audit trail: reports edited, removed and inserted entries. "
+        "Reads the entries after each chain's last checkpoint (and checks the count before "
+        "it); --full reads every entry. Each chain found intact gets a new checkpoint."
+    )
 
-    def handle(self, *args, **options):
-        report = verify_chains()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="check every entry, not only those after the last checkpoint (e.g. weekly)",
+        )
+
+    def handle(self, *args, full=False, **options):
+        report = verify_chains(full=full, record=True)
         for chain in report.chains.values():
             self.stdout.write(
-                _("Kæde %(chain)s: %(n)s poster, %(unsealed)s uden segl, seneste segl %(head)s")
+                _(
+                    "Kæde %(chain)s: %(n)s poster (%(checked)s kontrolleret nu), "
+                    "%(unsealed)s uden segl, seneste segl %(head)s"
+                )
                 % {
                     "chain": chain.municipality_id if chain.municipality_id is not None else "-",
                     "n": chain.entries,
+                    "checked": chain.checked,
                     "unsealed": chain.unsealed,
                     "head": chain.head or "-",
                 }

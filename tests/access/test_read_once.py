@@ -1,0 +1,68 @@
+"""The per-case need-to-know sets are read once per page (issue 14): within a GET request the
+same answers as without, the rule's subqueries run once; outside one (services, POSTs) every
+question reads the relations afresh, so an access that ends mid-way ends at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inklusio import access
+from inklusio.people.models import PedagogueAttachment
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def rule_runs(queries) -> int:
+    """Queries that evaluate the per-case rule (the attachments and the courses' participants)."""
+    return sum(
+        "courses_participant" in query["sql"] and "people_pedagogueattachment" in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def test_within_a_page_the_same_children_and_plans_from_one_read(cast):
+    for user in (cast.bob, cast.cora):
+        children = set(access.children_visible_to(user))
+        plans = set(access.plans_visible_to(user))
+        with access.sets_read_once(), CaptureQueriesContext(connection) as queries:
+            assert set(access.children_visible_to(user)) == children
+            assert set(access.children_visible_to(user).in_daycare()) == {
+                child for child in children if child.left_on is None
+            }
+            assert access.can_view_child(user, cast.mia) == (cast.mia in children)
+            assert set(access.plans_visible_to(user)) == plans
+            assert set(access.plans_visible_to(user)) == plans
+        assert cast.mia in children
+        # The plans' rule starts from the children read already.
+        assert rule_runs(queries) == 1
+
+
+def test_outside_a_page_an_ended_attachment_ends_access_at_once(cast):
+    assert access.can_view_child(cast.bob, cast.mia)
+    PedagogueAttachment.objects.filter(pedagogue=cast.bob).update(ended_on=TODAY)
+    assert not access.can_view_child(cast.bob, cast.mia)
+
+
+def test_only_get_and_head_requests_keep_the_sets(rf):
+    """A POST may change what the user sees (a course joined, a plan made): no sets kept."""
+    seen = {}
+
+    def view(request):
+        seen[request.method] = access._request_sets.get() is not None
+        return None
+
+    middleware = access.ReadOnceMiddleware(view)
+    for method in ("get", "head", "post"):
+        middleware(getattr(rf, method)("/"))
+    assert seen == {"GET": True, "HEAD": True, "POST": False}
+    assert access._request_sets.get() is None
+
+
+def test_the_pedagogues_start_page_reads_the_rule_once_per_set(cast, client_for):
+    client = client_for(cast.bob)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("start"))
+    assert response.status_code == 200
+    assert rule_runs(queries) == 1
