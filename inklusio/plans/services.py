@@ -473,6 +473,7 @@ def _apply_agreement(plan: ActionPlan, adjustment: Adjustment) -> None:
         )
     if adjustment.kind == Adjustment.Kind.END:
         target.delete()
+        adjustment.target = None  # saved with the decision: the row is gone
         return
     target.text = adjustment.agreement_text
     target.owner = adjustment.agreement_owner
