@@ -285,7 +285,7 @@ def adjustment_propose(request, public_id):
         raise Http404
     form = AdjustmentForm(
         request.POST or None,
-        initial={"strategies": plan.strategies},
+        initial={"strategies": plan.strategies, "kind": "add"},
         agreements=plan.agreements.all(),
     )
     if request.method == "POST" and form.is_valid():
