@@ -1,6 +1,7 @@
 """Issue 16: adjustments that replace or end an agreement, objections that reach the plan's
 owner, confirm pages for the steps that cannot be undone, reopening, and the printed plan."""
 
+import datetime
 import io
 
 import pytest
@@ -193,6 +194,7 @@ class TestObjections:
         page = client_for(cast.gert).get(cast.plan_meeting.get_absolute_url()).content.decode()
         assert page.index("Det aftalte") < page.index("Kvittér for aftalerne")
         assert page.index("Laver dagsprogram") < page.index("Send mit svar")
+        assert "kan ikke ændres bagefter" in page
 
 
 class TestConfirmAndReopen:
@@ -201,6 +203,16 @@ class TestConfirmAndReopen:
         text = page.content.decode()
         assert "kan den ikke længere rettes" in text and "kan genåbnes" in text
         assert not cast.plan_mia.__class__.objects.get(pk=cast.plan_mia.pk).is_closed
+
+    def test_holding_a_meeting_says_it_cannot_be_undone(self, cast, client_for):
+        meeting = services.plan_meeting_schedule(
+            actor=cast.bob, plan=cast.plan_mia, kind="initial", date=TODAY,
+            start_time=datetime.time(9), place="Bøgely", participants=[cast.bob, cast.gert],
+        )  # fmt: skip
+        page = client_for(cast.bob).get(meeting.get_absolute_url()).content.decode()
+        assert "Det kan ikke fortrydes" in page and "Mødet er holdt" in page
+        meeting.refresh_from_db()
+        assert not meeting.held
 
     def _close(self, cast):
         services.plan_close(
