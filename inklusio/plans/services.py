@@ -366,6 +366,8 @@ def _notify_objection(email: str) -> None:
         ),
         settings.DEFAULT_FROM_EMAIL,
         [email],
+        # The objection is saved and shown in the app; a mail server that is down must not
+        # turn the participant's answer into an error page.
         fail_silently=True,
     )
 
