@@ -623,6 +623,15 @@ def can_manage_plan(user: User, plan: ActionPlan) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
 
 
+def can_reopen_plan(user: User, plan: ActionPlan) -> bool:
+    """Who could manage the plan while it was open may take a closed plan up again."""
+    if not plan.is_closed or not _visible(plans_visible_to(user), plan):
+        return False
+    if user.role == Role.ADMINISTRATOR or plan.owner_id == user.pk:
+        return True
+    return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
+
+
 def can_propose_adjustment(user: User, plan: ActionPlan) -> bool:
     """Anyone on the plan: its owner and everyone who took part in one of its meetings, and the
     professionals who work with the child."""

@@ -66,6 +66,11 @@ LABELS = {
     "agreement_due": gettext_lazy("Senest"),
     "decided_by": gettext_lazy("Besluttet af"),
     "decided_at": gettext_lazy("Besluttet"),
+    "adjustment_kind": gettext_lazy("Hvad forslaget gør"),
+    "target": gettext_lazy("Aftalen, der erstattes eller afsluttes"),
+    "resolution": gettext_lazy("Afklaring af indsigelsen"),
+    "resolved_by": gettext_lazy("Afklaret af"),
+    "resolved_at": gettext_lazy("Afklaret"),
 }
 
 
@@ -85,6 +90,9 @@ def _meeting(m: PlanMeeting) -> dict[str, Any]:
                 "answer": a.get_answer_display(),
                 "comment": a.comment,
                 "at": iso(a.at),
+                "resolution": a.resolution,
+                "resolved_by": person(a.resolved_by),
+                "resolved_at": iso(a.resolved_at),
             }
             for a in m.acknowledgements.all()
         ],
@@ -101,6 +109,8 @@ def _adjustment(a: Adjustment) -> dict[str, Any]:
         "proposed_at": iso(a.proposed_at),
         "reason": a.reason,
         "strategies": a.strategies,
+        "adjustment_kind": a.get_kind_display(),
+        "target": a.target_text,
         "agreement_text": a.agreement_text,
         "agreement_owner": a.agreement_owner,
         "agreement_due": iso(a.agreement_due),

@@ -119,13 +119,56 @@ class AcknowledgeForm(DkfdsForm):
 
 
 class AdjustmentForm(DkfdsModelForm):
+    # Only parses: services.adjustment_propose says what a kind of proposal needs.
     class Meta:
         model = Adjustment
-        fields = ["reason", "strategies", "agreement_text", "agreement_owner", "agreement_due"]
-        widgets = {"strategies": forms.Textarea(attrs={"rows": 4}), "agreement_due": DATE}
-        help_texts = {
-            "strategies": _("Tomt: strategierne er uændrede. Udfyldt: erstatter de nuværende.")
+        fields = [
+            "reason",
+            "strategies",
+            "kind",
+            "target",
+            "agreement_text",
+            "agreement_owner",
+            "agreement_due",
+        ]
+        widgets = {
+            "strategies": forms.Textarea(attrs={"rows": 4}),
+            "kind": forms.RadioSelect,
+            "agreement_due": DATE,
         }
+        labels = {"agreement_text": _("Aftale (ny eller ny ordlyd)")}
+        help_texts = {
+            "strategies": _("Tomt: strategierne er uændrede. Udfyldt: erstatter de nuværende."),
+            "target": _("Den aftale, der erstattes eller afsluttes."),
+        }
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = agreements
+        self.fields["kind"].required = False
+        self.fields["target"].label_from_instance = lambda a: f"{a.text} – {a.owner}"
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Adjustment.Kind.ADD
+
+
+class ReasonForm(DkfdsForm):
+    # Only parses: the services refuse an empty reason or note with their message.
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=300,
+    )
+
+
+class ResolveForm(DkfdsForm):
+    note = forms.CharField(
+        label=_("Hvordan er indsigelsen afklaret?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=500,
+    )
 
 
 class CloseForm(DkfdsForm):

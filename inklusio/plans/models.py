@@ -23,6 +23,8 @@ class ActionPlan(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Udkast")
         ACTIVE = "active", _("Aftalt")
+        # A participant objected to what was agreed; the owner resolves it.
+        OBJECTED = "objected", _("Indsigelse")
         CLOSED = "closed", _("Afsluttet")
 
     Rating = Rating
@@ -151,6 +153,7 @@ class PlanVersion(TenantModel):
         ADJUSTMENT = "adjustment", _("Justering mellem møderne")
         FOLLOW_UP = "follow_up", _("Opfølgning")
         RECOMMENDATION = "recommendation", _("Anbefaling fra konsultativt møde")
+        REOPENED = "reopened", _("Genåbnet")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -227,6 +230,12 @@ class Acknowledgement(TenantModel):
     answer = models.CharField(max_length=10, choices=Answer.choices)
     comment = models.TextField(_("kommentar"), blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # An objection stays on record; the plan's owner closes it with a note (or a new version).
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(_("afklaring"), max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -237,7 +246,13 @@ class Acknowledgement(TenantModel):
 
 
 class Adjustment(TenantModel):
-    """A light change proposed between meetings; the plan's owner accepts or rejects it."""
+    """A light change proposed between meetings; the plan's owner accepts or rejects it.
+    It adds an agreement, replaces one (the new text takes its place) or ends one."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("Ny aftale")
+        REPLACE = "replace", _("Erstat en aftale")
+        END = "end", _("Afslut en aftale")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Foreslået")
@@ -251,6 +266,18 @@ class Adjustment(TenantModel):
     )
     proposed_at = models.DateTimeField(default=timezone.now)
     strategies = models.TextField(_("nye strategier og metoder"), blank=True)
+    kind = models.CharField(_("hvad"), max_length=10, choices=Kind.choices, default=Kind.ADD)
+    # Agreements are rewritten when the plan is edited: the link is lost then (and the proposal
+    # can no longer be applied), the text it named is kept for the record.
+    target = models.ForeignKey(
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aftalen"),
+    )
+    target_text = models.CharField(max_length=300, blank=True)
     agreement_text = models.CharField(_("ny aftale"), max_length=300, blank=True)
     agreement_owner = models.CharField(_("hvem"), max_length=120, blank=True)
     agreement_due = models.DateField(_("senest"), null=True, blank=True)

@@ -57,6 +57,27 @@ def version_changes(before: Snapshot, after: Snapshot) -> list[Snapshot]:
     return changes
 
 
+def proposed_snapshot(
+    before: Snapshot,
+    *,
+    kind: str,
+    strategies: str,
+    agreement: Snapshot,
+    target_index: int | None,
+) -> Snapshot:
+    """The plan as it would read with a proposal applied: what the owner confirms."""
+    after = {**before, "agreements": list(before.get("agreements", []))}
+    if strategies.strip():
+        after["strategies"] = strategies
+    if kind == "add" and agreement["text"].strip():
+        after["agreements"].append(agreement)
+    elif kind == "replace" and target_index is not None:
+        after["agreements"][target_index] = agreement
+    elif kind == "end" and target_index is not None:
+        del after["agreements"][target_index]
+    return after
+
+
 def _verbose_name(name: str) -> str:
     field = ActionPlan._meta.get_field(name)
     return str(field.verbose_name) if isinstance(field, Field) else name

@@ -14,8 +14,15 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting, PlanVersion
-from inklusio.plans.rules import follow_up_due
+from inklusio.plans.models import (
+    Acknowledgement,
+    ActionPlan,
+    Adjustment,
+    PlanMeeting,
+    PlanVersion,
+)
+from inklusio.plans.rules import Snapshot, follow_up_due, proposed_snapshot, version_changes
+from inklusio.plans.services import snapshot
 
 
 def plans_for(user: User, *, status: str = "open", log: bool = True) -> list[ActionPlan]:
@@ -172,7 +179,9 @@ def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
     """Held meetings where the user took part and has not yet acknowledged the agreements."""
     return list(
         PlanMeeting.objects.filter(
-            participants=user, held=True, plan__status=ActionPlan.Status.ACTIVE
+            participants=user,
+            held=True,
+            plan__status__in=[ActionPlan.Status.ACTIVE, ActionPlan.Status.OBJECTED],
         )
         .exclude(acknowledgements__user=user)
         .select_related("plan__child")
@@ -203,3 +212,57 @@ def adjustments_for_next_meeting(plan: ActionPlan) -> QuerySet[Adjustment]:
     if last is not None:
         accepted = accepted.filter(decided_at__date__gte=last.date)
     return accepted
+
+
+def objected_plans(user: User) -> list[ActionPlan]:
+    """The plans the user owns where someone objected: the owner's notice to resolve them."""
+    return list(
+        access.plans_visible_to(user)
+        .filter(owner=user, status=ActionPlan.Status.OBJECTED)
+        .select_related("child", "course")
+    )
+
+
+def open_objections(plan: ActionPlan) -> list[Acknowledgement]:
+    return list(
+        Acknowledgement.objects.filter(
+            meeting__plan=plan, answer=Acknowledgement.Answer.OBJECTED, resolved_at__isnull=True
+        )
+        .select_related("user", "meeting")
+        .order_by("at")
+    )
+
+
+def all_acknowledgements(plan: ActionPlan) -> list[Acknowledgement]:
+    """Every answer given to the plan's meetings, for the printed plan."""
+    return list(
+        Acknowledgement.objects.filter(meeting__plan=plan)
+        .select_related("user", "meeting", "resolved_by")
+        .order_by("meeting__date", "at")
+    )
+
+
+def latest_version(plan: ActionPlan) -> PlanVersion | None:
+    version: PlanVersion | None = plan.versions.order_by("-number").first()
+    return version
+
+
+def adjustment_changes(plan: ActionPlan, adjustment: Adjustment) -> list[Snapshot]:
+    """What accepting the proposal would change in the plan as it reads now."""
+    before = snapshot(plan)
+    agreements = [a.pk for a in plan.agreements.all()]
+    target_index = (
+        agreements.index(adjustment.target_id) if adjustment.target_id in agreements else None
+    )
+    after = proposed_snapshot(
+        before,
+        kind=adjustment.kind,
+        strategies=adjustment.strategies,
+        agreement={
+            "text": adjustment.agreement_text,
+            "owner": adjustment.agreement_owner,
+            "due": adjustment.agreement_due.isoformat() if adjustment.agreement_due else "",
+        },
+        target_index=target_index,
+    )
+    return version_changes(before, after)

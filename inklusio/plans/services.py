@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -164,18 +166,35 @@ def plan_update(
         for name in PLAN_FIELDS:
             if name in data:
                 setattr(current, name, data[name])
+        objected = current.status == ActionPlan.Status.OBJECTED
+        if objected:
+            current.status = ActionPlan.Status.ACTIVE
         current.version = F("version") + 1
         current.save()
         current.refresh_from_db()
         _save_items(current, goals, agreements)
         version = _new_version(current, actor, PlanVersion.Source.EDITED, reason)
-        _audit(
-            actor,
-            AuditAction.CHANGE,
-            current,
-            {"version": {"before": version.number - 1, "after": version.number}},
-        )
+        changes: dict[str, Any] = {
+            "version": {"before": version.number - 1, "after": version.number}
+        }
+        if objected:
+            # A new version answers the objection: the owner changed the plan instead of a note.
+            _resolve_objections(
+                current, actor, reason or _("Ny version %(number)s") % {"number": version.number}
+            )
+            changes["status"] = {"before": ActionPlan.Status.OBJECTED, "after": current.status}
+        _audit(actor, AuditAction.CHANGE, current, changes)
     return current
+
+
+def _open_objections(plan: ActionPlan) -> Any:
+    return Acknowledgement.objects.filter(
+        meeting__plan=plan, answer=Acknowledgement.Answer.OBJECTED, resolved_at__isnull=True
+    )
+
+
+def _resolve_objections(plan: ActionPlan, actor: User, note: str) -> None:
+    _open_objections(plan).update(resolved_at=timezone.now(), resolved_by=actor, resolution=note)
 
 
 def _changed_since(
@@ -317,17 +336,61 @@ def plan_meeting_acknowledge(
                 answer=answer,
                 comment=comment,
             )
-            _audit(
-                actor,
-                AuditAction.CHANGE,
-                meeting.plan,
-                {"acknowledgement": {"before": None, "after": answer}},
-            )
+            changes: dict[str, Any] = {"acknowledgement": {"before": None, "after": answer}}
+            if answer == Acknowledgement.Answer.OBJECTED:
+                plan = ActionPlan.objects.select_for_update().get(pk=meeting.plan_id)
+                if plan.status == ActionPlan.Status.ACTIVE:
+                    plan.status = ActionPlan.Status.OBJECTED
+                    plan.save(update_fields=["status"])
+                    changes["status"] = {"before": ActionPlan.Status.ACTIVE, "after": plan.status}
+                owner_email = plan.owner.email
+                transaction.on_commit(lambda: _notify_objection(owner_email))
+            _audit(actor, AuditAction.CHANGE, meeting.plan, changes)
     except IntegrityError as twice:
         raise PlanRuleBroken(
             _("Du har allerede kvitteret for aftalerne fra dette møde.")
         ) from twice
     return acknowledgement
+
+
+def _notify_objection(email: str) -> None:
+    """The owner sees the objection on the plan list and the start page; the e-mail only says
+    there is one (e-mail is no place for a child's name or the objection's text)."""
+    if not email:
+        return
+    send_mail(
+        _("Der er en indsigelse til en handleplan i Inklusio"),
+        _(
+            "Der er en indsigelse til en handleplan, du er ansvarlig for.\n\n"
+            "Log ind i Inklusio, og se den under Handleplaner."
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        [email],
+        # The objection is saved and shown in the app; a mail server that is down must not
+        # turn the participant's answer into an error page.
+        fail_silently=True,
+    )
+
+
+def plan_objection_resolve(*, actor: User, plan: ActionPlan, note: str) -> ActionPlan:
+    """The owner has talked the objection through without changing the plan: back to "Aftalt",
+    with a note on each open objection."""
+    if not note.strip():
+        raise PlanRuleBroken(_("Skriv, hvordan indsigelsen er afklaret."))
+    with transaction.atomic():
+        current = _lock_open(plan)
+        if current.status != ActionPlan.Status.OBJECTED:
+            raise PlanRuleBroken(_("Planen har ingen åbne indsigelser."))
+        current.status = ActionPlan.Status.ACTIVE
+        current.save(update_fields=["status"])
+        _resolve_objections(current, actor, note)
+        _audit(
+            actor,
+            AuditAction.CHANGE,
+            current,
+            {"status": {"before": ActionPlan.Status.OBJECTED, "after": current.status}},
+        )
+    return current
 
 
 def adjustment_propose(
@@ -336,24 +399,30 @@ def adjustment_propose(
     plan: ActionPlan,
     reason: str,
     strategies: str = "",
+    kind: str = Adjustment.Kind.ADD,
+    target: Agreement | None = None,
     agreement_text: str = "",
     agreement_owner: str = "",
     agreement_due: datetime.date | None = None,
     source_recommendation: Recommendation | None = None,
 ) -> Adjustment:
-    """Anyone on the plan may propose new strategies or an agreement (with an owner) between
-    meetings; the plan's owner decides."""
-    if not strategies.strip() and not agreement_text.strip():
-        raise PlanRuleBroken(_("Foreslå nye strategier eller en ny aftale."))
-    if agreement_text.strip() and not agreement_owner.strip():
-        raise PlanRuleBroken(_("En aftale skal have en ansvarlig: hvem gør det?"))
+    """Anyone on the plan may propose new strategies, a new agreement (with an owner), a new
+    wording of an agreement, or the end of one, between meetings; the plan's owner decides."""
+    _check_proposal(kind, target, strategies, agreement_text, agreement_owner)
     with transaction.atomic():
         plan = _lock_open(plan)
+        if target is not None and target.plan_id != plan.pk:
+            raise PlanRuleBroken(_("Vælg en af planens aftaler."))
+        if kind == Adjustment.Kind.END:
+            agreement_text, agreement_owner, agreement_due = "", "", None
         adjustment: Adjustment = Adjustment.objects.create(
             municipality_id=plan.municipality_id,
             plan=plan,
             proposed_by=actor,
             strategies=strategies,
+            kind=kind,
+            target=target if kind != Adjustment.Kind.ADD else None,
+            target_text=target.text if target and kind != Adjustment.Kind.ADD else "",
             agreement_text=agreement_text,
             agreement_owner=agreement_owner,
             agreement_due=agreement_due,
@@ -364,31 +433,73 @@ def adjustment_propose(
     return adjustment
 
 
+def _check_proposal(
+    kind: str, target: Agreement | None, strategies: str, text: str, owner: str
+) -> None:
+    if kind not in Adjustment.Kind.values:
+        raise PlanRuleBroken(_("Vælg, hvad forslaget gør."))
+    if kind != Adjustment.Kind.ADD and target is None:
+        raise PlanRuleBroken(_("Vælg den aftale, forslaget erstatter eller afslutter."))
+    if kind == Adjustment.Kind.REPLACE and not text.strip():
+        raise PlanRuleBroken(_("Skriv den nye aftale, der skal erstatte den gamle."))
+    if kind == Adjustment.Kind.ADD and not strategies.strip() and not text.strip():
+        raise PlanRuleBroken(_("Foreslå nye strategier eller en ny aftale."))
+    if kind != Adjustment.Kind.END and text.strip() and not owner.strip():
+        raise PlanRuleBroken(_("En aftale skal have en ansvarlig: hvem gør det?"))
+
+
+def _apply_agreement(plan: ActionPlan, adjustment: Adjustment) -> None:
+    """Add, replace or end the agreement the proposal names (the old one lives on in the
+    versions)."""
+    if adjustment.kind == Adjustment.Kind.ADD:
+        if adjustment.agreement_text.strip():
+            Agreement.objects.create(
+                municipality_id=plan.municipality_id,
+                plan=plan,
+                position=plan.agreements.count(),
+                text=adjustment.agreement_text,
+                owner=adjustment.agreement_owner,
+                due=adjustment.agreement_due,
+            )
+        return
+    target = (
+        plan.agreements.filter(pk=adjustment.target_id).first() if adjustment.target_id else None
+    )
+    if target is None:
+        raise PlanRuleBroken(
+            _(
+                "Aftalen «%(agreement)s» er ændret i planen, siden forslaget blev givet. "
+                "Afvis forslaget, og foreslå det igen ud fra planen, som den er nu."
+            )
+            % {"agreement": adjustment.target_text}
+        )
+    if adjustment.kind == Adjustment.Kind.END:
+        target.delete()
+        adjustment.target = None  # saved with the decision: the row is gone
+        return
+    target.text = adjustment.agreement_text
+    target.owner = adjustment.agreement_owner
+    target.due = adjustment.agreement_due
+    target.save()
+
+
 def adjustment_decide(*, actor: User, adjustment: Adjustment, accept: bool) -> Adjustment:
     """The owner accepts (a new version, no formal meeting needed) or rejects a proposal."""
     with transaction.atomic():
         current: Adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
         if current.status != Adjustment.Status.PROPOSED:
             raise PlanRuleBroken(_("Forslaget er allerede behandlet."))
-        plan: ActionPlan = ActionPlan.objects.select_for_update().get(pk=current.plan_id)
+        plan = _lock_open(current.plan)
         current.status = Adjustment.Status.ACCEPTED if accept else Adjustment.Status.REJECTED
         current.decided_by = actor
         current.decided_at = timezone.now()
         if accept:
             if current.strategies.strip():
                 plan.strategies = current.strategies
+            _apply_agreement(plan, current)
             plan.version = F("version") + 1
             plan.save()
             plan.refresh_from_db()
-            if current.agreement_text.strip():
-                Agreement.objects.create(
-                    municipality_id=plan.municipality_id,
-                    plan=plan,
-                    position=plan.agreements.count(),
-                    text=current.agreement_text,
-                    owner=current.agreement_owner,
-                    due=current.agreement_due,
-                )
             source = (
                 PlanVersion.Source.RECOMMENDATION
                 if current.source_recommendation_id
@@ -429,5 +540,31 @@ def plan_close(
             AuditAction.CHANGE,
             current,
             {"status": {"before": before, "after": current.status}},
+        )
+    return current
+
+
+def plan_reopen(*, actor: User, plan: ActionPlan, reason: str) -> ActionPlan:
+    """A closed plan taken up again (the child needs it after all): a new version, with why."""
+    if not reason.strip():
+        raise PlanRuleBroken(_("Skriv, hvorfor planen genåbnes."))
+    with transaction.atomic():
+        current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        if not current.is_closed:
+            raise PlanRuleBroken(_("Planen er ikke afsluttet."))
+        current.status = ActionPlan.Status.ACTIVE
+        current.closed_on = None
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        version = _new_version(current, actor, PlanVersion.Source.REOPENED, reason)
+        _audit(
+            actor,
+            AuditAction.CHANGE,
+            current,
+            {
+                "status": {"before": ActionPlan.Status.CLOSED, "after": current.status},
+                "version": {"before": version.number - 1, "after": version.number},
+            },
         )
     return current

@@ -1,4 +1,5 @@
-"""Overdue follow-ups and agreements waiting for the user's acknowledgement, on the start page."""
+"""Overdue follow-ups, objections to the user's plans and agreements waiting for the user's
+acknowledgement, on the start page."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ def section(user: User) -> dict | None:
     # The start page logs the children of all its panels at once (core.selectors).
     overdue_count, overdue = selectors.overdue_follow_ups(user, log=False)
     waiting = selectors.waiting_acknowledgements(user)
+    objected = selectors.objected_plans(user)
     if not overdue_count and not waiting and user.role in {"guardian", "partner"}:
         return None
     return {
@@ -21,7 +23,10 @@ def section(user: User) -> dict | None:
         "overdue": overdue,
         "overdue_count": overdue_count,
         "waiting": waiting,
-        "children": [plan.child for plan in overdue] + [m.plan.child for m in waiting],
+        "objected": objected,
+        "children": [plan.child for plan in overdue]
+        + [m.plan.child for m in waiting]
+        + [plan.child for plan in objected],
         "cards": [
             {
                 "figure": overdue_count,

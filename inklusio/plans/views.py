@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
@@ -29,6 +28,8 @@ from inklusio.plans.forms import (
     HoldForm,
     MeetingForm,
     PlanForm,
+    ReasonForm,
+    ResolveForm,
     filled,
 )
 from inklusio.plans.models import PlanMeeting
@@ -64,6 +65,7 @@ def plan_list(request):
             ],
             "can_create": access.can_create_plans(request.user),
             "waiting": selectors.waiting_acknowledgements(request.user),
+            "objected": selectors.objected_plans(request.user),
             "feed": calendar_feed_of(request.user),
         },
     )
@@ -226,6 +228,8 @@ def plan_detail(request, public_id):
             "versions": selectors.versions(plan),
             "next_follow_up": selectors.next_follow_up(plan),
             "can_manage": can_manage,
+            "can_reopen": access.can_reopen_plan(request.user, plan),
+            "objections": selectors.open_objections(plan),
             "can_propose": access.can_propose_adjustment(request.user, plan),
         },
     )
@@ -263,7 +267,9 @@ def plan_pdf(request, public_id):
         "plans/plan_pdf.html",
         {
             "plan": plan,
-            "goals": plan.goals.filter(dropped=False),
+            "version": selectors.latest_version(plan),
+            "acknowledgements": selectors.all_acknowledgements(plan),
+            "goals": plan.goals.filter(dropped=False).prefetch_related("statuses__meeting"),
             "agreements": plan.agreements.all(),
             "next_follow_up": selectors.next_follow_up(plan),
             "meetings": selectors.meetings_with_status(plan),
@@ -277,7 +283,11 @@ def adjustment_propose(request, public_id):
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_propose_adjustment(request.user, plan):
         raise Http404
-    form = AdjustmentForm(request.POST or None, initial={"strategies": plan.strategies})
+    form = AdjustmentForm(
+        request.POST or None,
+        initial={"strategies": plan.strategies, "kind": "add"},
+        agreements=plan.agreements.all(),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["strategies"] == plan.strategies:
@@ -299,20 +309,33 @@ def adjustment_propose(request, public_id):
 
 
 @login_required
-@require_POST
 def adjustment_decide(request, public_id):
+    """A confirm page: GET shows the plan as the proposal would change it, POST decides."""
     adjustment = selectors.adjustment_for_user(request.user, public_id)
-    if not access.can_manage_plan(request.user, adjustment.plan):
+    plan = adjustment.plan
+    if not access.can_manage_plan(request.user, plan):
         raise Http404
-    try:
-        services.adjustment_decide(
-            actor=request.user, adjustment=adjustment, accept=request.POST.get("accept") == "1"
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
+    if request.method == "POST":
+        try:
+            services.adjustment_decide(
+                actor=request.user, adjustment=adjustment, accept=request.POST.get("accept") == "1"
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("adjustment-decide", public_id=adjustment.public_id)
         messages.success(request, _("Forslaget er behandlet."))
-    return redirect(adjustment.plan)
+        return redirect(plan)
+    audit_shown(actor=request.user, obj=plan, children=[plan.child])
+    return render(
+        request,
+        "plans/adjustment_decide.html",
+        {
+            "plan": plan,
+            "adjustment": adjustment,
+            "changes": selectors.adjustment_changes(plan, adjustment),
+            "labels": rules.field_labels(),
+        },
+    )
 
 
 def _next_meeting(plan) -> dict:
@@ -460,8 +483,68 @@ def plan_close(request, public_id):
         else:
             messages.success(request, _("Handleplanen er afsluttet."))
             return redirect(plan)
+    intro = _(
+        "Når planen afsluttes, kan den ikke længere rettes, justeres eller få flere møder. "
+        "Den kan genåbnes senere med en begrundelse."
+    )
+    return _confirm_page(request, plan, form, _("Afslut handleplanen"), intro)
+
+
+def _confirm_page(request, plan, form, title, intro):
     return render(
         request,
         "plans/simple_form.html",
-        {"form": form, "plan": plan, "title": _("Afslut handleplanen")},
+        {"form": form, "plan": plan, "title": title, "intro": intro},
+    )
+
+
+@login_required
+def plan_reopen(request, public_id):
+    """A confirm page: GET says what reopening does, POST (with the reason) does it."""
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
+    if not access.can_reopen_plan(request.user, plan):
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reopened = _attempt(
+            request,
+            form,
+            lambda: services.plan_reopen(
+                actor=request.user, plan=plan, reason=form.cleaned_data["reason"]
+            ),
+            _("Handleplanen er genåbnet som en ny version."),
+        )
+        if reopened:
+            return reopened
+    audit_shown(actor=request.user, obj=plan, children=[plan.child])
+    intro = _(
+        "Planen bliver aftalt igen og får en ny version med din begrundelse. Evalueringen "
+        "bevares i historikken; når planen afsluttes igen, skrives en ny."
+    )
+    return _confirm_page(request, plan, form, _("Genåbn handleplanen"), intro)
+
+
+@login_required
+def plan_resolve(request, public_id):
+    """The owner answers an objection with a note (or edits the plan into a new version)."""
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
+    if not access.can_manage_plan(request.user, plan):
+        raise Http404
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resolved = _attempt(
+            request,
+            form,
+            lambda: services.plan_objection_resolve(
+                actor=request.user, plan=plan, note=form.cleaned_data["note"]
+            ),
+            _("Indsigelsen er afklaret. Planen er aftalt igen."),
+        )
+        if resolved:
+            return resolved
+    audit_shown(actor=request.user, obj=plan, children=[plan.child])
+    return render(
+        request,
+        "plans/resolve.html",
+        {"form": form, "plan": plan, "objections": selectors.open_objections(plan)},
     )

@@ -157,6 +157,11 @@ MATRIX = [
     case("plan-adjust", "plan_mia", {"alice", "cora", "bob", "sara", "gert"}),
     case("plan-meeting-create", "plan_mia", {"alice", "bob"}),
     case("plan-close", "plan_mia", {"alice", "bob"}),
+    case("plan-resolve", "plan_mia", {"alice", "bob"}),
+    # Only a closed plan can be reopened: Mia's is open, so no one may (tests/plans covers a
+    # closed one: its managers may, no one else, nor those whose relation ended).
+    case("plan-reopen", "plan_mia", set()),
+    case("adjustment-decide", "adjustment_mia", {"alice", "bob"}),
     post("adjustment-decide", "adjustment_mia", {"alice", "bob"}),
     case("plan-meeting", "plan_meeting", {"alice", "cora", "bob", "sara", "pia", "gert"}),
     case("plan-meeting-ics", "plan_meeting", {"alice", "cora", "bob", "sara", "pia", "gert"}),

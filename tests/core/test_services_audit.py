@@ -30,7 +30,7 @@ from inklusio.children import services as child_services
 from inklusio.courses import services as course_services
 from inklusio.courses.models import Participant, Session
 from inklusio.plans import services as plan_services
-from inklusio.plans.models import Acknowledgement, PlanMeeting
+from inklusio.plans.models import Acknowledgement, ActionPlan, PlanMeeting
 from tests.audit_rows import new_audit_rows
 from tests.conftest import TODAY, Cast
 
@@ -227,6 +227,31 @@ def _adjustment_decide(cast: Cast) -> Expect:
 def _plan_close(cast: Cast) -> Expect:
     plan = plan_services.plan_close(
         actor=cast.bob, plan=cast.plan_mia, evaluation="Mia deltager nu.", methods_in_practice="yes"
+    )
+    return Expect(AuditAction.CHANGE, plan, child=cast.mia)
+
+
+@scenario("plans.plan_objection_resolve")
+def _plan_objection_resolve(cast: Cast) -> Expect:
+    # The objection made directly: only the resolving may write a row here.
+    Acknowledgement.objects.create(
+        municipality=cast.ishoj, meeting=cast.plan_meeting, user=cast.sara,
+        answer=Acknowledgement.Answer.OBJECTED, comment="For lang samling",
+    )  # fmt: skip
+    ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(status=ActionPlan.Status.OBJECTED)
+    plan = plan_services.plan_objection_resolve(
+        actor=cast.bob, plan=cast.plan_mia, note="Talt igennem med Sara"
+    )
+    return Expect(AuditAction.CHANGE, plan, child=cast.mia)
+
+
+@scenario("plans.plan_reopen")
+def _plan_reopen(cast: Cast) -> Expect:
+    ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(
+        status=ActionPlan.Status.CLOSED, closed_on=TODAY
+    )
+    plan = plan_services.plan_reopen(
+        actor=cast.bob, plan=cast.plan_mia, reason="Mia har brug for den"
     )
     return Expect(AuditAction.CHANGE, plan, child=cast.mia)
 

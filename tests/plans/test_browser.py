@@ -54,7 +54,10 @@ def test_plan_agreed_acknowledged_and_adjusted(cast, live_server, page, screensh
     page.goto(meeting_url)
     page.get_by_role("link", name="Mia i samling").click()
     assert "Samlingen er for lang" in page.get_by_test_id("proposal").inner_text()
-    page.get_by_role("button", name="Godkend").click()
+    page.get_by_role("link", name="Se ændringen og behandl forslaget").click()
+    proposed = page.get_by_test_id("proposed-changes").inner_text()
+    assert "+ Mia må gå efter 10 minutter – Stuens voksne" in proposed  # shown before it happens
+    page.get_by_role("button", name="Godkend forslaget").click()
     assert "Mia må gå efter 10 minutter" in page.get_by_test_id("agreements").inner_text()
     page.get_by_role("link", name="se ændringer").click()
     diff = page.get_by_test_id("diff").inner_text()
