@@ -1,8 +1,13 @@
 """Danish words and numbers: singular for one, decimal comma, dates as 25.11.2026."""
 
+import datetime
 import re
 
 from django.urls import reverse
+
+from inklusio.core.templatetags.danish_dates import short_date
+from inklusio.plans.rules import version_changes
+from tests.conftest import TODAY
 
 
 def _card(page: str, testid_or_link: str) -> str:
@@ -22,3 +27,26 @@ def test_one_child_and_one_institution_are_singular(cast, client_for):
 def test_several_institutions_are_plural(cast, client_for):
     page = client_for(cast.alice).get(reverse("start")).content.decode()
     assert re.fullmatch(r"\d+ Institutioner", _card(page, "Institution"))
+
+
+def _danish(day) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def test_iso_dates_kept_as_text_are_shown_the_danish_way():
+    assert short_date(TODAY.isoformat()) == _danish(TODAY)
+    assert short_date(TODAY) == _danish(TODAY)
+    assert short_date("ikke en dato") == "ikke en dato"
+    assert short_date(None) == ""
+
+
+def test_an_agreements_deadline_in_the_version_diff_is_a_danish_date():
+    due = TODAY + datetime.timedelta(days=14)
+    before = {"agreements": [], "goals": [{"text": "Leger", "success_criterion": "Ofte"}]}
+    after = {
+        "agreements": [{"text": "Dagsprogram", "owner": "Stuen", "due": due.isoformat()}],
+        "goals": [{"text": "Leger", "success_criterion": "Ofte", "dropped": True}],
+    }
+    changes = {change["field"]: change["after"] for change in version_changes(before, after)}
+    assert changes["agreements"] == f"Dagsprogram – Stuen – {_danish(due)}"
+    assert changes["goals"] == "Leger – Ofte (opgivet)"
