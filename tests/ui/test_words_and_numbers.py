@@ -3,8 +3,13 @@
 import datetime
 import re
 
+from django.apps import apps
 from django.urls import reverse
+from django.utils.text import camel_case_to_spaces
 
+from inklusio.audit.labels import TYPE_LABELS
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
 from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.plans.rules import version_changes
 from tests.conftest import TODAY
@@ -50,3 +55,29 @@ def test_an_agreements_deadline_in_the_version_diff_is_a_danish_date():
     changes = {change["field"]: change["after"] for change in version_changes(before, after)}
     assert changes["agreements"] == f"Dagsprogram – Stuen – {_danish(due)}"
     assert changes["goals"] == "Leger – Ofte (opgivet)"
+
+
+def test_every_model_has_a_danish_name_for_the_access_log():
+    english = [
+        model._meta.model_name
+        for model in apps.get_models()
+        if model.__module__.startswith("inklusio.")
+        and str(model._meta.verbose_name) == camel_case_to_spaces(model.__name__)
+        and model._meta.model_name not in TYPE_LABELS
+    ]
+    assert english == []
+
+
+def test_the_access_log_names_objects_fields_and_dates_in_danish(cast, client_for):
+    received = TODAY - datetime.timedelta(days=3)
+    audit_record(
+        actor=cast.alice,
+        action=AuditAction.CHANGE,
+        obj=cast.appeal_mia,
+        child=cast.mia,
+        changes={"received_on": {"before": None, "after": received.isoformat()}},
+    )
+    response = client_for(cast.alice).get(reverse("audit-log"), {"child": "Mia"})
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert f"Klage {cast.appeal_mia} klagen modtaget den: – → {_danish(received)}" in page
+    assert received.isoformat() not in page
