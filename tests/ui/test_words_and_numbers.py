@@ -81,3 +81,10 @@ def test_the_access_log_names_objects_fields_and_dates_in_danish(cast, client_fo
     page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
     assert f"Klage {cast.appeal_mia} klagen modtaget den: – → {_danish(received)}" in page
     assert received.isoformat() not in page
+
+
+def test_the_plan_meetings_form_asks_for_the_meeting_type_in_danish(cast, client_for):
+    url = reverse("plan-meeting-create", args=[cast.plan_mia.public_id])
+    page = client_for(cast.bob).get(url).content.decode()
+    assert "Mødetype" in page
+    assert "Kind" not in page
