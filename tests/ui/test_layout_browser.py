@@ -98,3 +98,18 @@ def test_every_role_on_a_phone_and_a_laptop_in_both_languages(
     menu.get_by_role("button", name="Log af").click()
     assert page.url == live_server.url + "/login/"
     assert page.locator("#id_username").is_visible()
+
+
+def test_search_results_swapped_in_by_htmx_scroll_in_their_own_region(
+    cast, live_server, page, screenshot_dir
+):
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    login(page, live_server, "bob")
+    page.goto(live_server.url + "/boern/")
+    page.fill("#id_q", cast.mia.first_name)
+    page.wait_for_url("**/boern/?q=*")
+    page.locator("#child-rows .table-scroll table").wait_for()
+    assert page.locator("#child-rows").get_by_text(cast.mia.first_name).first.is_visible()
+    assert page.evaluate(LOOSE_TABLES) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    page.screenshot(path=screenshot_dir / "search-375.png")
