@@ -19,7 +19,7 @@ from django.template import loader
 from django.views import defaults
 
 
-def _signed_in_far_enough(request: HttpRequest) -> bool:
+def _past_the_session_middleware(request: HttpRequest) -> bool:
     return hasattr(request, "session") and hasattr(request, "user")
 
 
@@ -28,13 +28,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _signed_in_far_enough(request):
+    if _past_the_session_middleware(request):
         return defaults.permission_denied(request, exception)
     return HttpResponseForbidden(loader.render_to_string("403.html"))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _signed_in_far_enough(request):
+    if _past_the_session_middleware(request):
         return defaults.page_not_found(request, exception)
     return HttpResponseNotFound(loader.render_to_string("404.html"))
 
