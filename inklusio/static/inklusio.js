@@ -25,7 +25,8 @@
       Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("table") : [])
     );
     tables.forEach(function (table) {
-      if (!table.closest("main") || table.parentElement.classList.contains("table-scroll")) {
+      // A template may give a table its own region (the plan page's week grids).
+      if (!table.closest("main") || table.closest("[role=region]")) {
         return;
       }
       var region = document.createElement("div");
