@@ -43,6 +43,7 @@ TYPE_LABELS = {
     "planslot": _("planlagt halvdag"),
     "calendarfeed": _("kalenderadresse"),
     "job": _("baggrundsjob"),
+    "dailyrun": _("daglig sletning"),
 }
 
 # Names in change entries that are no field of their model, or a field without a Danish name.
