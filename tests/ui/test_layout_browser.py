@@ -84,7 +84,10 @@ def test_every_role_on_a_phone_and_a_laptop_in_both_languages(
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.url == live_server.url + deep[-1]
-    _visit(page, live_server, addresses + deep)
+    # English words are longer where it matters most, the menu; the deeper pages share their
+    # layout with the Danish ones, so only the one the switch was used on is measured again.
+    _check_both_widths(page, deep[-1])
+    _visit(page, live_server, addresses)
     page.screenshot(path=screenshot_dir / "en-1024.png", full_page=True)
     if len(addresses) > 2:  # the wide menu shows every section at 1024 px
         assert page.locator("nav.navigation-menu").is_visible()
