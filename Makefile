@@ -32,7 +32,7 @@ run: install
 	@# The worker makes reports and workbooks in the background; it stops with the server.
 	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py runserver --insecure $(HOST)
 
 # Production: gunicorn and the worker as two processes (see Procfile and docs/deployment.md).
 serve: install

@@ -49,3 +49,9 @@ urlpatterns = [
     path("i-dag/", include("inklusio.today.urls")),
     path("api/", api.urls),
 ]
+
+# Danish error pages that render even when the error came before the session (core/error_pages.py).
+handler400 = "inklusio.core.error_pages.bad_request"
+handler403 = "inklusio.core.error_pages.permission_denied"
+handler404 = "inklusio.core.error_pages.page_not_found"
+handler500 = "inklusio.core.error_pages.server_error"

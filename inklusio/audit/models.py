@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.audit import labels
+
 
 class AuditAction(models.TextChoices):
     READ = "read", _("Læst")
@@ -106,6 +108,14 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+
+    @property
+    def object_type_display(self) -> str:
+        return labels.object_type_label(self.object_type)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        return labels.change_rows(self.object_type, self.changes)
 
 
 class AuditEntryChild(AppendOnlyModel):

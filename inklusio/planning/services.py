@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
@@ -437,7 +438,7 @@ def _check_contract_hours(values: dict[str, Any]) -> None:
     if parts != total:
         raise PlanningError(
             _("Timerne går ikke op: %(parts)s timer fordelt, men ugen har %(total)s timer.")
-            % {"parts": parts, "total": total}
+            % {"parts": number_format(parts), "total": number_format(total)}
         )
     if values["support_share_percent"] > 100:
         raise PlanningError(_("En andel kan højst være 100 %."))

@@ -83,6 +83,8 @@ class MeetingForm(DkfdsModelForm):
     class Meta:
         model = PlanMeeting
         fields = ["kind", "date", "start_time", "place", "participants", "others"]
+        # The model field has no Danish name (changing it would need a migration).
+        labels = {"kind": _("Mødetype")}
         widgets = {
             "kind": forms.RadioSelect,
             "date": DATE,

@@ -11,6 +11,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.plans.models import ActionPlan
 
 Snapshot = dict[str, Any]
@@ -35,12 +36,13 @@ def version_changes(before: Snapshot, after: Snapshot) -> list[Snapshot]:
         if name == "goals":
             return "\n".join(
                 f"{g['text']} – {g['success_criterion']}"
-                + (" (opgivet)" if g.get("dropped") else "")
+                + (f" ({_('opgivet')})" if g.get("dropped") else "")
                 for g in value
             )
         if name == "agreements":
             return "\n".join(
-                f"{a['text']} – {a['owner']}" + (f" – {a['due']}" if a.get("due") else "")
+                f"{a['text']} – {a['owner']}"
+                + (f" – {short_date(a['due'])}" if a.get("due") else "")
                 for a in value
             )
         return str(value)

@@ -603,7 +603,7 @@ class TestClosingInTheService:
         [entry] = written
         assert entry.changes == {"closed_on": {"before": None, "after": TODAY.isoformat()}}
         page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
-        assert f"closed_on: – → {TODAY.isoformat()}" in page
+        assert f"afsluttet den: – → {TODAY.day}.{TODAY.month}.{TODAY.year}" in page
 
 
 class TestObservationsInTheService:

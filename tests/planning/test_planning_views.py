@@ -282,7 +282,10 @@ class TestContract:
             },
         )
         assert response.status_code == 200
-        assert "Timerne går ikke op" in response.content.decode()
+        assert (
+            "Timerne går ikke op: 38,0 timer fordelt, men ugen har 37 timer."
+            in response.content.decode()
+        )
         assert 'value="33"' in response.content.decode()
 
     def contract_post(self, client, url, **changes):

@@ -283,7 +283,7 @@ class TestClosingPrintAndCalendar:
         assert entry.child_id == cast.mia.public_id
         assert entry.changes == {"status": {"before": "active", "after": "closed"}}
         page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
-        assert "actionplan Mias handleplan" in page and "status: active → closed" in page
+        assert "Handleplan Mias handleplan" in page and "status: Aftalt → Afsluttet" in page
 
     def test_the_plan_prints_as_a_danish_pdf(self, cast, client_for):
         response = client_for(cast.gert).get(reverse("plan-pdf", args=[cast.plan_mia.public_id]))

@@ -1,0 +1,125 @@
+"""Danish words for what the access log stores in code: the object's type (a model's name), the
+changed fields (field names), their choices (stored values) and dates (ISO text).
+
+Models without a Danish `verbose_name` get theirs here rather than through a migration of
+each app; `tests/ui/test_words_and_numbers.py` fails when a model is left without either."""
+
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field, Model
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.templatetags.danish_dates import short_date
+
+TYPE_LABELS = {
+    # Entries about a page rather than one record.
+    "auditlog": _("adgangslog"),
+    "startpage": _("forside"),
+    # Models whose verbose_name is the English default.
+    "guardianship": _("forældremyndighed"),
+    "partnerinvitation": _("invitation af samarbejdspartner"),
+    "referraladdendum": _("tilføjelse til indstilling"),
+    "referralattachment": _("bilag til indstilling"),
+    "decisionletter": _("afgørelsesbrev"),
+    "appeal": _("klage"),
+    "participant": _("deltager"),
+    "session": _("samling"),
+    "observation": _("observation"),
+    "effectmeasure": _("effektmåling"),
+    "discussionconsent": _("samtykke til drøftelse"),
+    "agendaitem": _("dagsordenspunkt"),
+    "recommendation": _("anbefaling"),
+    "goal": _("mål"),
+    "agreement": _("aftale"),
+    "planversion": _("handleplansversion"),
+    "planmeeting": _("handleplansmøde"),
+    "acknowledgement": _("kvittering"),
+    "adjustment": _("justering"),
+    "goalstatus": _("målstatus"),
+    "institutiondemandoverride": _("ændret behov for institution"),
+    "planslot": _("planlagt halvdag"),
+    "calendarfeed": _("kalenderadresse"),
+    "job": _("baggrundsjob"),
+    "dailyrun": _("daglig sletning"),
+}
+
+# Names in change entries that are no field of their model, or a field without a Danish name.
+FIELD_LABELS = {
+    "absent": _("fraværende"),
+    "addendum": _("tilføjelse"),
+    "adjustment": _("justering"),
+    "attachment": _("bilag"),
+    "course": _("forløb"),
+    "date": _("dato"),
+    "deadline": _("frist"),
+    "half_days": _("halvdage"),
+    "kind": _("slags"),
+    "languages": _("sprog"),
+    "letter_version": _("brevversion"),
+    "lost_half_days": _("halvdage uden pædagog"),
+    "meeting": _("møde"),
+    "meeting_held": _("møde holdt"),
+    "method": _("metode"),
+    "oidc_subject": _("id hos kommunens login"),
+    "period": _("periode"),
+    "professions": _("faggrupper"),
+    "replaces": _("erstatter"),
+    "role": _("rolle"),
+    "status": _("status"),
+    "title": _("titel"),
+}
+
+
+@cache
+def _models() -> dict[str, type[Model]]:
+    return {str(model._meta.model_name): model for model in apps.get_models()}
+
+
+def _field(object_type: str, name: str) -> Field[Any, Any] | None:
+    model = _models().get(object_type)
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, Field) else None
+
+
+def object_type_label(object_type: str) -> str:
+    if object_type in TYPE_LABELS:
+        return str(TYPE_LABELS[object_type])
+    model = _models().get(object_type)
+    return str(model._meta.verbose_name) if model else object_type
+
+
+def _value(field: Field[Any, Any] | None, value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(_value(field, item) for item in value)
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    if value in choices:
+        return str(choices[value])
+    return short_date(value) if isinstance(value, str) else str(value)
+
+
+def change_rows(object_type: str, changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each changed field, in Danish; bookkeeping without a
+    before/after (a version number, a text's length) is left out."""
+    rows = []
+    for name, change in changes.items():
+        if not isinstance(change, dict) or not {"before", "after"} & change.keys():
+            continue
+        field = _field(object_type, name)
+        before, after = _value(field, change.get("before")), _value(field, change.get("after"))
+        rows.append((_field_label(field, name), before, after))
+    return rows
+
+
+def _field_label(field: Field[Any, Any] | None, name: str) -> str:
+    english = name.replace("_", " ")
+    if field is not None and str(field.verbose_name) != english:
+        return str(field.verbose_name)
+    return str(FIELD_LABELS.get(name, english))

@@ -1,0 +1,90 @@
+"""Danish words and numbers: singular for one, decimal comma, dates as 25.11.2026."""
+
+import datetime
+import re
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.text import camel_case_to_spaces
+
+from inklusio.audit.labels import TYPE_LABELS
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_record
+from inklusio.core.templatetags.danish_dates import short_date
+from inklusio.plans.rules import version_changes
+from tests.conftest import TODAY
+
+
+def _card(page: str, testid_or_link: str) -> str:
+    """The text of the summary card holding the given link text, tags stripped."""
+    cards = re.findall(r'<div class="card-content">(.*?)</div>', page, re.S)
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in cards]
+    return next(t for t in text if testid_or_link in t)
+
+
+def test_one_child_and_one_institution_are_singular(cast, client_for):
+    page = client_for(cast.gert).get(reverse("start")).content.decode()
+    assert _card(page, "barn") == "1 Mit barn"
+    page = client_for(cast.carl).get(reverse("start")).content.decode()
+    assert _card(page, "Institution") == "1 Institution"
+
+
+def test_several_institutions_are_plural(cast, client_for):
+    page = client_for(cast.alice).get(reverse("start")).content.decode()
+    assert re.fullmatch(r"\d+ Institutioner", _card(page, "Institution"))
+
+
+def _danish(day) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def test_iso_dates_kept_as_text_are_shown_the_danish_way():
+    assert short_date(TODAY.isoformat()) == _danish(TODAY)
+    assert short_date(TODAY) == _danish(TODAY)
+    assert short_date("ikke en dato") == "ikke en dato"
+    assert short_date(None) == ""
+
+
+def test_an_agreements_deadline_in_the_version_diff_is_a_danish_date():
+    due = TODAY + datetime.timedelta(days=14)
+    before = {"agreements": [], "goals": [{"text": "Leger", "success_criterion": "Ofte"}]}
+    after = {
+        "agreements": [{"text": "Dagsprogram", "owner": "Stuen", "due": due.isoformat()}],
+        "goals": [{"text": "Leger", "success_criterion": "Ofte", "dropped": True}],
+    }
+    changes = {change["field"]: change["after"] for change in version_changes(before, after)}
+    assert changes["agreements"] == f"Dagsprogram – Stuen – {_danish(due)}"
+    assert changes["goals"] == "Leger – Ofte (opgivet)"
+
+
+def test_every_model_has_a_danish_name_for_the_access_log():
+    english = [
+        model._meta.model_name
+        for model in apps.get_models()
+        if model.__module__.startswith("inklusio.")
+        and str(model._meta.verbose_name) == camel_case_to_spaces(model.__name__)
+        and model._meta.model_name not in TYPE_LABELS
+    ]
+    assert english == []
+
+
+def test_the_access_log_names_objects_fields_and_dates_in_danish(cast, client_for):
+    received = TODAY - datetime.timedelta(days=3)
+    audit_record(
+        actor=cast.alice,
+        action=AuditAction.CHANGE,
+        obj=cast.appeal_mia,
+        child=cast.mia,
+        changes={"received_on": {"before": None, "after": received.isoformat()}},
+    )
+    response = client_for(cast.alice).get(reverse("audit-log"), {"child": "Mia"})
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert f"Klage {cast.appeal_mia} klagen modtaget den: – → {_danish(received)}" in page
+    assert received.isoformat() not in page
+
+
+def test_the_plan_meetings_form_asks_for_the_meeting_type_in_danish(cast, client_for):
+    url = reverse("plan-meeting-create", args=[cast.plan_mia.public_id])
+    page = client_for(cast.bob).get(url).content.decode()
+    assert "Mødetype" in page
+    assert "Kind" not in page
