@@ -197,6 +197,25 @@ AXES_VERBOSE = False  # no banner on every start; failures are still logged (nam
 # Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
 AUDIT_HASH_KEY = os.environ.get("INKLUSIO_AUDIT_HASH_KEY", "")
 
+# CPR numbers at rest (inklusio.core.crypto): encrypted with the first of INKLUSIO_CPR_KEYS
+# (Fernet keys, comma-separated; every one of them decrypts, so a rotation prepends a new key and
+# runs `manage.py rotate_cpr_key`), and found by an HMAC-SHA256 under INKLUSIO_CPR_HASH_KEY, a
+# separate key that never leaves the application servers. Production refuses to start without
+# both; development uses fixed keys derived from a constant and says so in the log.
+CPR_KEYS = env_list("INKLUSIO_CPR_KEYS", [])
+CPR_HASH_KEY = os.environ.get("INKLUSIO_CPR_HASH_KEY", "")
+CPR_KEYS_ARE_DEVELOPMENT_KEYS = not CPR_KEYS or not CPR_HASH_KEY
+if CPR_KEYS_ARE_DEVELOPMENT_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "INKLUSIO_CPR_KEYS and INKLUSIO_CPR_HASH_KEY must be set when INKLUSIO_ENV=production "
+            "(docs/operations.md, 'CPR numbers at rest')"
+        )
+    CPR_KEYS = CPR_KEYS or ["ZGV2ZWxvcG1lbnQtb25seS1jcHIta2V5LW5vdC1zZWM="]
+    CPR_HASH_KEY = CPR_HASH_KEY or "development-only-cpr-hash-key-not-secret"
+elif len(CPR_HASH_KEY) < 32:
+    raise ImproperlyConfigured("INKLUSIO_CPR_HASH_KEY is too short: at least 32 characters")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
