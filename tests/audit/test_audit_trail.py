@@ -33,7 +33,7 @@ class TestReadsAreLogged:
         assert not entries_for(cast.mia, AuditAction.READ).exists()
 
     def test_a_search_is_logged_with_its_criterion_and_each_child_shown(self, cast, client_for):
-        client_for(cast.alice).get(reverse("child-list"), {"q": "Mia"})
+        client_for(cast.alice).post(reverse("child-list"), {"q": "Mia"}, follow=True)
         entry = AuditEntry.objects.get(action=AuditAction.SEARCH, object_type="child")
         assert entry.search_term == "Mia"
         assert entry.changes["results"] == [str(cast.mia.public_id)]
@@ -90,8 +90,8 @@ class TestWritesAreLogged:
         assert "first_name" not in recorded
 
 
-SENTINEL_CPR = "120324-1357"
-SENTINEL_CPR_2 = "120324-1358"
+SENTINEL_CPR = "120324-4357"
+SENTINEL_CPR_2 = "120324-4358"
 SENTINEL_TEXT = "SENTINELTEKST om barnets diagnose"
 
 
@@ -131,10 +131,10 @@ class TestNoArticle9ContentInTheLog:
             },
         )
         assert response.status_code == 302
-        carl.get(reverse("child-list"), {"q": SENTINEL_CPR})
+        carl.post(reverse("child-list"), {"q": SENTINEL_CPR}, follow=True)
 
         everything = _everything_in_the_log()
-        for secret in (SENTINEL_CPR, SENTINEL_CPR_2, "1203241357", "1203241358", "SENTINEL"):
+        for secret in (SENTINEL_CPR, SENTINEL_CPR_2, "1203244357", "1203244358", "SENTINEL"):
             assert secret not in everything
         # The log still says what happened: the CPR number changed, the referral has a text.
         change = AuditEntry.objects.get(action=AuditAction.CHANGE, object_type="child")
@@ -175,7 +175,7 @@ class TestNoArticle9ContentInTheLog:
         assert entry.changes["results"] == [lookalike]
 
     def test_an_administrator_finds_the_searches_for_a_cpr_number(self, cast, client_for):
-        client_for(cast.carl).get(reverse("child-list"), {"q": "0201234567"})
+        client_for(cast.carl).post(reverse("child-list"), {"q": "0201234567"}, follow=True)
         search = AuditEntry.objects.get(action=AuditAction.SEARCH, object_type="child")
         assert search.search_term == cpr_hash("0201234567")
         page = (
