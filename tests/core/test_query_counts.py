@@ -412,6 +412,7 @@ NOT_GUARDED = {
             "recommendation-to-plan",
             "consent-withdraw",
             "job-retry",
+            "child-cpr-reveal",
         ),
         "POST-only form action",
     ),
