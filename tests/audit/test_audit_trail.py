@@ -51,10 +51,11 @@ class TestListReadsReachTheChildsLog:
 
     def test_a_list_read_of_mia_is_found_by_the_audit_search_for_mia(self, cast, client_for):
         client_for(cast.bob).get(reverse("child-list"))  # Bøgely's list: Mia, not Emil
-        page = client_for(cast.alice).post(reverse("audit-log"), {"child": "Mia"}, follow=True).context["page"]
+        alice = client_for(cast.alice)
+        page = alice.post(reverse("audit-log"), {"child": "Mia"}, follow=True).context["page"]
         lists = [e for e in page if e.action == AuditAction.SEARCH and e.object_type == "child"]
         assert [e.actor for e in lists] == [cast.bob]
-        emil = client_for(cast.alice).post(reverse("audit-log"), {"child": "Emil"}, follow=True).context["page"]
+        emil = alice.post(reverse("audit-log"), {"child": "Emil"}, follow=True).context["page"]
         assert cast.bob not in [e.actor for e in emil if e.object_type == "child"]
 
     def test_a_list_read_of_mia_is_in_mias_data_subject_export(self, cast, client_for):
