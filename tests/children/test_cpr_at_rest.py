@@ -415,3 +415,22 @@ def test_a_cpr_search_in_the_browser_never_reaches_an_address(
     assert "150322" not in caplog.text and "4123" not in caplog.text
     entry = AuditEntry.objects.filter(changes__full_cpr_shown=True).get()
     assert entry.actor == cast.alice
+
+
+class TestWhatASearchKeeps:
+    def test_a_kept_search_holds_hashes_and_birth_dates_only(self):
+        from inklusio.children.selectors import ChildSearch
+
+        search = ChildSearch.parse("Mia 150322-4123 0201234")
+        kept = str(search.as_dict())
+        assert "4123" not in kept and "0201234" not in kept
+        assert search.label == "Mia 150322-xxxx 020123-xxxx"
+        assert search.terms.split()[2] == "020123"  # a part of a number: its birth date
+        assert ChildSearch.from_dict(search.as_dict()) == search
+
+    def test_hashing_a_search_term_twice_changes_nothing(self):
+        from inklusio.audit.services import cpr_hash, hash_cpr_numbers
+
+        once = hash_cpr_numbers("Mia 150322-4123")
+        assert once == f"Mia {cpr_hash('1503224123')}"
+        assert hash_cpr_numbers(once) == once
