@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
+    from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral
 
 M = TypeVar("M", bound=Model)
@@ -195,6 +196,12 @@ def can_view_child(user: User, child: Child) -> bool:
     return _visible(children_visible_to(user), child)
 
 
+def can_see_guardian_contacts(user: User, child: Child) -> bool:
+    """Guardians' phone numbers and e-mail addresses are for the municipality's staff who see the
+    child; a partner or the other guardian sees names and custody only."""
+    return user.role not in {Role.PARTNER, Role.GUARDIAN} and can_view_child(user, child)
+
+
 def can_edit_child(user: User, child: Child) -> bool:
     """Master data is kept by the administration and by the child's own institution leader."""
     if not _active(user) or user.municipality_id != child.municipality_id:
@@ -219,6 +226,21 @@ def can_export_child_data(user: User, child: Child) -> bool:
         and user.role == Role.ADMINISTRATOR
         and user.municipality_id == child.municipality_id
     )
+
+
+def can_manage_data_requests(user: User) -> bool:
+    """The register of data-subject requests is kept by the administration, the data
+    controller's office (GDPR art. 12 and 15), for its own municipality's children."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def data_requests_visible_to(user: User) -> QuerySet[DataRequest]:
+    from inklusio.privacy.models import DataRequest
+
+    requests = DataRequest.objects.in_municipality_of(user)
+    if not can_manage_data_requests(user):
+        return requests.none()
+    return requests
 
 
 def institutions_where_user_can_add_children(user: User) -> QuerySet[Institution]:
@@ -343,7 +365,8 @@ def children_user_may_refer(user: User) -> ChildQuerySet:
         Role.PARTNER,
     }:
         return Child.objects.none()
-    return children_visible_to(user)
+    # Only children in daycare and of daycare age can be referred (referrals.services checks too).
+    return children_visible_to(user).in_daycare().of_daycare_age()
 
 
 def can_edit_referral(user: User, referral: Referral) -> bool:

@@ -8,6 +8,7 @@ import base64
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -22,6 +23,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def oidc_origins(*urls: str) -> set[str]:
+    """The scheme://host[:port] of each address given (single sign-on's form-action)."""
+    origins = set()
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -78,6 +89,7 @@ INSTALLED_APPS = [
     "inklusio.planning",
     "inklusio.reports",
     "inklusio.jobs",
+    "inklusio.privacy",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -125,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inklusio.core.context_processors.navigation",
+                "inklusio.people.oidc.login_options",
             ],
         },
     },
@@ -193,6 +206,50 @@ AXES_USERNAME_CALLABLE = "inklusio.people.lockout.username_key"
 AXES_CLIENT_IP_CALLABLE = "inklusio.people.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "inklusio.core.views.locked_out"
 AXES_VERBOSE = False  # no banner on every start; failures are still logged (names masked)
+
+# --- Single sign-on: OpenID Connect to the municipality's identity provider (docs/single-sign-on.md)
+# Off unless OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
+# under OIDC_OP_ISSUER (fetched once per process, at the first sign-in), unless each is given
+# explicitly. Accounts are created by the administration, never by a sign-in: the identity is
+# matched to an active user by INKLUSIO_OIDC_USER_CLAIM (compared with INKLUSIO_OIDC_USER_FIELD)
+# and then bound to the provider's `sub`, so a later change of e-mail address cannot move it.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USER_CLAIM = os.environ.get("INKLUSIO_OIDC_USER_CLAIM", "email")
+OIDC_USER_FIELD = os.environ.get(
+    "INKLUSIO_OIDC_USER_FIELD", "email" if OIDC_USER_CLAIM == "email" else "username"
+)
+# The slug of the one municipality whose users this provider signs in; empty: any user.
+OIDC_MUNICIPALITY = os.environ.get("INKLUSIO_OIDC_MUNICIPALITY", "")
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET or not OIDC_OP_ISSUER:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID needs OIDC_RP_CLIENT_SECRET and OIDC_OP_ISSUER."
+        )
+    if PRODUCTION and not OIDC_OP_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("OIDC_OP_ISSUER must be an https:// address in production.")
+if OIDC_USER_FIELD not in {"email", "username"}:
+    raise ImproperlyConfigured("INKLUSIO_OIDC_USER_FIELD must be 'email' or 'username'.")
+# Fixed choices of mozilla-django-oidc: RS256 signatures checked against the provider's JWKS,
+# PKCE and a nonce on every request, no accounts made by a sign-in, the id_token kept in the
+# session for the provider's logout.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+# Always listed: without OIDC_RP_CLIENT_ID it signs no one in and its pages answer 404.
+AUTHENTICATION_BACKENDS.append("inklusio.people.oidc.OIDCBackend")
 
 # Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
 # Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
@@ -312,6 +369,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_ENABLED:
+    # Logging out after a single sign-on redirects the logout form's answer on to the provider's
+    # end_session_endpoint, and browsers hold a form's redirects to form-action too. That
+    # endpoint is on the issuer's host, or on OIDC_OP_LOGOUT_ENDPOINT's when given.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        *sorted(oidc_origins(OIDC_OP_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)),
+    ]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

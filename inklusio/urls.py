@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from inklusio.api import api
@@ -6,13 +5,17 @@ from inklusio.audit import views as audit_views
 from inklusio.children import views as child_views
 from inklusio.core import views as core_views
 from inklusio.organisation import views as organisation_views
+from inklusio.people import oidc
 
 urlpatterns = [
     path("", core_views.start, name="start"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("login/", core_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc.LogoutView.as_view(), name="logout"),
+    # Single sign-on (docs/single-sign-on.md); 404 unless OIDC_RP_CLIENT_ID is set.
+    path("oidc/login/", oidc.AuthenticateView.as_view(), name="oidc-login"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutioner/", organisation_views.institution_list, name="institution-list"),
     path(
@@ -41,5 +44,6 @@ urlpatterns = [
     path("konsultative-moeder/", include("inklusio.meetings.urls")),
     path("korps/", include("inklusio.planning.urls")),
     path("filer/", include("inklusio.jobs.urls")),
+    path("indsigt/", include("inklusio.privacy.urls")),
     path("api/", api.urls),
 ]

@@ -40,6 +40,7 @@ from inklusio.organisation.models import Institution, Municipality, ResourceGrou
 from inklusio.people.models import PedagogueAttachment, Profession, Role, User
 from inklusio.planning.models import Contract, WeeklyPlan
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting
+from inklusio.privacy.models import DataRequest
 from inklusio.referrals.models import (
     Appeal,
     CommitteeMeeting,
@@ -113,6 +114,7 @@ class Cast:
     recommendation_mia: Recommendation
     consent_mia: DiscussionConsent
     job_cora: Job
+    data_request_mia: DataRequest
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -234,6 +236,14 @@ def cast(db) -> Cast:
     visitation = _visitation(ishoj, alice, pia, carl, mia, emil)
     courses = _courses(ishoj, boegely, bob, alice, mia)
     plans = _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia)
+    data_request_mia = DataRequest.objects.create(  # Gert asked what is held about Mia
+        municipality=ishoj,
+        child=mia,
+        requester="Gert Testesen",
+        received_on=TODAY - datetime.timedelta(days=3),
+        deadline=TODAY - datetime.timedelta(days=3) + datetime.timedelta(days=30),
+        registered_by=alice,
+    )
     return Cast(
         **plans,
         **visitation,
@@ -241,6 +251,7 @@ def cast(db) -> Cast:
         plan=plan,
         contract_bob=contract_bob,
         job_cora=job_cora,
+        data_request_mia=data_request_mia,
         ishoj=ishoj,
         dragoer=dragoer,
         boegely=boegely,

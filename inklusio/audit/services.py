@@ -433,9 +433,10 @@ def audit_sign_in(*, user: User, action: AuditAction) -> AuditEntry:
     )
 
 
-def audit_failed_sign_in(*, username: str) -> AuditEntry:
+def audit_failed_sign_in(*, username: str, changes: dict[str, Any] | None = None) -> AuditEntry:
     """A refused sign-in. There is no actor: the entry names the account tried when it
-    exists, else only a keyed hash of the name typed (which may be a mistyped password)."""
+    exists, else only a keyed hash of the name typed (which may be a mistyped password).
+    `changes` says how and why, where that is known (a refused single sign-on)."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     target = user_model._default_manager.filter(username=username).first()
     if target is not None:
@@ -447,6 +448,7 @@ def audit_failed_sign_in(*, username: str) -> AuditEntry:
             object_type="user",
             object_id=str(target.pk),
             object_label=target.username,
+            changes=changes,
         )
     digest = hmac.new(audit_hash_key(), username.encode(), hashlib.sha256).hexdigest()
     return _append(
@@ -456,4 +458,5 @@ def audit_failed_sign_in(*, username: str) -> AuditEntry:
         action=AuditAction.LOGIN_FAILED,
         object_type="user",
         search_term=f"user#{digest}",
+        changes=changes,
     )

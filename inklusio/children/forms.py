@@ -97,7 +97,7 @@ class GuardianForm(DkfdsModelForm):
 
     class Meta:
         model = Guardian
-        fields = ["name", "email", "phone", "address"]
+        fields = list(Guardian.EDITABLE_FIELDS)
 
     def clean(self):
         cleaned = super().clean()

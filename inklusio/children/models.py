@@ -26,7 +26,16 @@ class ChildQuerySet(TenantQuerySet):
     def in_daycare(self) -> "ChildQuerySet":
         """Children still in daycare: those who have left keep their history but leave the
         everyday lists, forms and counts."""
-        return self.filter(left_on__isnull=True)
+        today = timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=today))
+
+    def of_daycare_age(self, on: datetime.date | None = None) -> "ChildQuerySet":
+        """Children aged 0–6 on a day (today by default): not yet 7."""
+        on = on or timezone.localdate()
+        # Born on or before this day seven years ago, a child has turned 7 (a 29 February is
+        # taken as the 28th, since seven years earlier need not be a leap year).
+        day = 28 if (on.month, on.day) == (2, 29) else on.day
+        return self.filter(birth_date__gt=on.replace(year=on.year - 7, day=day))
 
     def with_cpr(self, cpr: str) -> "ChildQuerySet":
         """Children with this CPR number, found by its keyed hash (the number is encrypted)."""
@@ -154,6 +163,13 @@ class Guardian(TenantModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
+    # Navne- og adressebeskyttelse (CPR-loven § 28): the address is kept for the municipality's
+    # own use but never printed, exported or shown beside the other guardian's data.
+    address_protected = models.BooleanField(
+        _("navne- og adressebeskyttelse"),
+        default=False,
+        help_text=_("Adressen vises ikke på breve, i udtræk eller for den anden forælder."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -169,8 +185,16 @@ class Guardian(TenantModel):
         verbose_name = _("forælder")
         verbose_name_plural = _("forældre")
 
+    # What the guardian form edits and the services save: one list for both.
+    EDITABLE_FIELDS = ("name", "email", "phone", "address", "address_protected")
+
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_address(self) -> str:
+        """The address as letters and exports may print it."""
+        return "" if self.address_protected else self.address
 
 
 class GuardianshipQuerySet(TenantQuerySet):

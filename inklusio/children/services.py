@@ -199,10 +199,11 @@ def guardian_add(
     has_custody: bool = True,
 ) -> Guardian:
     """Add a parent or guardian with contact data to a child."""
-    fields = ["name", "email", "phone", "address"]
+    fields = list(Guardian.EDITABLE_FIELDS)
     with transaction.atomic():
         guardian = Guardian.objects.create(
-            municipality_id=child.municipality_id, **{name: data.get(name, "") for name in fields}
+            municipality_id=child.municipality_id,
+            **{name: data[name] for name in fields if name in data},
         )
         Guardianship.objects.create(
             municipality_id=child.municipality_id,

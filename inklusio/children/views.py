@@ -83,6 +83,7 @@ def _detail(request, child, *, full_cpr: bool = False):
             "full_cpr": full_cpr,
             "guardianships": selectors.guardianships_of(child),
             "can_edit": access.can_edit_child(request.user, child),
+            "show_contacts": access.can_see_guardian_contacts(request.user, child),
             "can_see_full_cpr": access.can_see_full_cpr(request.user, child),
             "can_export": access.can_export_child_data(request.user, child),
             "sections": page_sections("child_page", request.user, child),

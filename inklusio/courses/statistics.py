@@ -165,6 +165,8 @@ def course_duration(
         title=_("Forløbenes varighed (uger)"),
         columns=[_("År"), _("Afsluttede forløb"), _("1. kvartil"), _("Median"), _("3. kvartil")],
         rows=rows,
+        derived_columns=frozenset({2, 3, 4}),
+        derived_from=1,
         chart_columns=(2, 3, 4),
     )
 
@@ -216,5 +218,7 @@ def effect_measures(
         ],
         rows=rows,
         child_columns=frozenset({1}),
+        derived_columns=frozenset({2, 3, 4, 5}),
+        derived_from=1,
         chart_columns=(2, 3, 4, 5),
     )

@@ -25,6 +25,8 @@ class JobKind:
     title: str | Promise
     run: Callable[[Any, dict[str, Any]], JobOutput]  # (requesting user, params) -> file
     may_request: Callable[[Any], bool]  # asked when the job is requested and again when it runs
+    # The children a kind's file shows, given (user, params): its download is logged for them.
+    children: Callable[[Any, dict[str, Any]], list[Any]] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -32,10 +34,16 @@ _apps_loaded = False
 
 
 def job_kind(
-    name: str, *, title: str | Promise, may_request: Callable[[Any], bool]
+    name: str,
+    *,
+    title: str | Promise,
+    may_request: Callable[[Any], bool],
+    children: Callable[[Any, dict[str, Any]], list[Any]] | None = None,
 ) -> Callable[[Callable[[Any, dict[str, Any]], JobOutput]], Callable[..., JobOutput]]:
     def register(run: Callable[[Any, dict[str, Any]], JobOutput]) -> Callable[..., JobOutput]:
-        _KINDS[name] = JobKind(name=name, title=title, run=run, may_request=may_request)
+        _KINDS[name] = JobKind(
+            name=name, title=title, run=run, may_request=may_request, children=children
+        )
         return run
 
     return register

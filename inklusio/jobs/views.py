@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from inklusio import access
+from inklusio.audit.models import AuditAction
+from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.core.http import file_response
 from inklusio.core.storage import private_storage
 from inklusio.jobs import selectors, services
 from inklusio.jobs.models import Job
-from inklusio.jobs.registry import kinds
+from inklusio.jobs.registry import get_kind, kinds
 
 
 @login_required
@@ -44,6 +46,14 @@ def job_download(request, public_id):
     )
     with private_storage.open(job.stored_name) as stored:
         data = stored.read()
+    shows = get_kind(job.kind).children if job.kind in kinds() else None
+    if shows is not None:  # a file about named children (the data-subject export)
+        audit_shown(
+            actor=request.user,
+            obj=job,
+            children=shows(request.user, job.params),
+            action=AuditAction.EXPORT,
+        )
     return file_response(data, job.file_name, job.content_type, download=False)
 
 

@@ -57,6 +57,17 @@ class User(AbstractUser):
         _("faggruppe"), max_length=30, choices=Profession.choices, blank=True
     )
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    # The identity provider's `sub` for this person (single sign-on, people.oidc): bound at the
+    # first sign-in that matched the account by e-mail or username, and from then on the only
+    # identity that signs in as it. Empty until then, or after the administration clears it.
+    oidc_subject = models.CharField(
+        _("login-id hos kommunens identitetsudbyder"),
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+    )
 
     objects = UserManager()
 

@@ -33,22 +33,13 @@ class ReferralForm(DkfdsModelForm):
 
     class Meta:
         model = Referral
-        fields = [
-            "child",
-            "offer",
-            "resource_group",
-            "category",
-            "description",
-            "tried",
-            "consent_by",
-            "consent_date",
-            "consent_method",
-        ]
+        fields = ["child", *Referral.EDITABLE_FIELDS]
         widgets = {
             "offer": forms.RadioSelect,
             "consent_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 5}),
             "tried": forms.Textarea(attrs={"rows": 4}),
+            "duplicate_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "consent_by": _("Navnet på den eller de forældre, der har givet samtykke."),
@@ -64,6 +55,14 @@ class ReferralForm(DkfdsModelForm):
         if self.instance.pk:
             # The child of a referral is fixed once it exists.
             del self.fields["child"]
+        if not (self.data.get("duplicate_reason") or self.instance.duplicate_reason):
+            # Asked for only when the child already has an open referral of the same kind.
+            self.fields["duplicate_reason"].widget = forms.HiddenInput()
+
+    def add_error(self, field, error):
+        if field == "duplicate_reason":
+            self.fields[field].widget = forms.Textarea(attrs={"rows": 2})
+        super().add_error(field, error)
 
 
 class AddendumForm(DkfdsForm):

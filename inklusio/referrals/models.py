@@ -107,6 +107,11 @@ class Referral(TenantModel):
     consent_method = models.CharField(
         _("samtykke givet"), max_length=10, choices=ConsentMethod.choices, blank=True
     )
+    duplicate_reason = models.TextField(
+        _("hvorfor endnu en indstilling"),
+        blank=True,
+        help_text=_("Barnet har allerede en åben indstilling af samme slags."),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -114,6 +119,20 @@ class Referral(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    # What the referral form edits and the service saves: one list for both.
+    EDITABLE_FIELDS = (
+        "offer",
+        "resource_group",
+        "category",
+        "description",
+        "tried",
+        "consent_by",
+        "consent_date",
+        "consent_method",
+        "duplicate_reason",
+    )
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED)
 
     class Meta:
         ordering = ["-created_at"]

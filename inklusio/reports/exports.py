@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -11,11 +12,16 @@ from openpyxl.styles import Font
 from inklusio.reports.registry import Table
 
 
+def _csv_value(value: Any) -> Any:
+    # Danish Excel reads 14.3 as a date; 14,3 is the number.
+    return str(value).replace(".", ",") if isinstance(value, float) else value
+
+
 def table_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")  # Danish Excel reads semicolons
     writer.writerow(table.columns)
-    writer.writerows(table.suppressed().rows)
+    writer.writerows([_csv_value(value) for value in row] for row in table.suppressed().rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -32,9 +38,11 @@ def tables_xlsx(tables: dict[str, Table]) -> bytes:
             cell.font = Font(bold=True)
         for row in table.suppressed().rows:
             sheet.append(row)
-        if table.note:
+        notes = [note for note in (table.note, table.disclosure_note) if note]
+        if notes:
             sheet.append([])
-            sheet.append([table.note])
+        for note in notes:
+            sheet.append([note])
         for column in sheet.columns:
             width = (
                 max(len(str(cell.value or "")) for cell in column[1:]) if len(column) > 1 else 10

@@ -18,6 +18,19 @@ from inklusio.core.db_router import statistics_reads
 from inklusio.organisation.models import Institution, Municipality
 
 SMALL_NUMBER = 5
+ROUNDING_BASE = 5
+
+
+def published_count(n: int) -> int | str:
+    """A count of children as any channel shows it: 0 stays 0, 1–4 become "<5", and larger
+    counts are rounded down to a multiple of five (10 stands for 10–14). Rounding down, not to
+    the nearest, is what keeps a hidden count hidden when two filtered tables are subtracted:
+    with 8 shown as 10, "<5" and "10" together would give away a 4 (docs/statistics.md)."""
+    if n <= 0:
+        return n
+    if n < SMALL_NUMBER:
+        return _("<5")
+    return ROUNDING_BASE * (n // ROUNDING_BASE)
 
 
 @dataclass(frozen=True)
@@ -25,8 +38,12 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
-    # Columns that count children: shown as "<5" below five when the table leaves the administration.
+    # Columns that count children: "<5" below five and rounded to five above, in every channel.
     child_columns: frozenset[int] = frozenset()
+    # Columns computed from a group (a mean, a quartile) and the column counting that group:
+    # a figure computed from fewer than five is not shown.
+    derived_columns: frozenset[int] = frozenset()
+    derived_from: int | None = None
     # Columns drawn as bars (default: every numeric column but the first and a closing total).
     chart_columns: tuple[int, ...] | None = None
     note: str = ""
@@ -35,29 +52,33 @@ class Table:
         return {"columns": self.columns, "rows": self.rows}
 
     def suppressed(self) -> Table:
-        """The table as it may leave the administration: no figure identifies fewer than five
-        children. Where a total stands beside the counts, one hidden count could be worked out
-        by subtraction, so the next smallest count in the row is hidden too (shown as "x")."""
+        """The table as every page, file and report shows it: no count of children below five,
+        and no difference of two published figures pins such a count to one value
+        (docs/statistics.md says how far that goes)."""
         return replace(self, rows=[self._suppressed_row(row) for row in self.rows])
 
     def _suppressed_row(self, row: list[Any]) -> list[Any]:
-        def small(i: int) -> bool:
-            return isinstance(row[i], int) and 0 < row[i] < SMALL_NUMBER
+        group = row[self.derived_from] if self.derived_from is not None else None
+        too_few = isinstance(group, int) and 0 < group < SMALL_NUMBER
+        return [self._shown(i, value, too_few) for i, value in enumerate(row)]
 
-        hidden = {i for i in self.child_columns if small(i)}
-        total = len(self.columns) - 1 if self.columns[-1] in {_("I alt"), "I alt"} else None
-        secondary: set[int] = set()
-        if total in self.child_columns:
-            parts = [i for i in self.child_columns if i != total]
-            if len(hidden & set(parts)) == 1 and total not in hidden:
-                others = [
-                    i for i in parts if i not in hidden and isinstance(row[i], int) and row[i] > 0
-                ]
-                secondary = {min(others, key=lambda i: row[i])} if others else {total}
-        return [
-            _("<5") if i in hidden else _("x") if i in secondary else value
-            for i, value in enumerate(row)
-        ]
+    def _shown(self, i: int, value: Any, too_few: bool) -> Any:
+        if i in self.child_columns and isinstance(value, int):
+            return published_count(value)
+        if i in self.derived_columns and too_few and value is not None:
+            return _("x")
+        return value
+
+    @property
+    def disclosure_note(self) -> str:
+        """The line under a table with counts of children, saying how they are shown."""
+        if not (self.child_columns or self.derived_columns):
+            return ""
+        return _(
+            "Antal børn er rundet ned til et multiplum af 5 (10 betyder 10–14), og 1–4 børn "
+            "vises som <5. "
+            "x: et gennemsnit eller en kvartil for færre end 5 vises ikke."
+        )
 
     @property
     def chart_indexes(self) -> tuple[int, ...]:

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from inklusio.core.pdf import render_pdf
 from inklusio.organisation.models import Municipality
 from inklusio.reports.charts import bar_chart
-from inklusio.reports.registry import SMALL_NUMBER, Table, build_table
+from inklusio.reports.registry import (
+    ROUNDING_BASE,
+    SMALL_NUMBER,
+    Table,
+    build_table,
+    published_count,
+)
 
 # (table, whole history up to the year, or the year alone)
 REPORT_TABLES = [
@@ -26,8 +32,13 @@ REPORT_TABLES = [
 
 
 def children(n: int) -> str:
-    """A count of children as it may be printed outside the administration."""
-    return _("færre end 5") if 0 < n < SMALL_NUMBER else str(n)
+    """A count of children as the report prints it: the table's rounded figure, in words."""
+    if n <= 0:
+        return str(n)
+    if n < SMALL_NUMBER:
+        return _("færre end 5")
+    low = published_count(n)
+    return f"{low}–{low + ROUNDING_BASE - 1}"
 
 
 def _row(table: Table, key: str) -> list[Any] | None:

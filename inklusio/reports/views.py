@@ -49,7 +49,8 @@ def index(request):
 def table_view(request, name):
     _allowed(request)
     form = _filter_form(request)
-    table = _table(request, name, form)
+    # The page shows the same suppressed figures as the CSV, the workbook and the report.
+    table = _table(request, name, form).suppressed()
     return render(
         request,
         "reports/table.html",
@@ -59,7 +60,6 @@ def table_view(request, name):
             "table": table,
             "chart": bar_chart(table),
             "query": request.GET.urlencode(),
-            "slug": request.user.municipality.slug,
         },
     )
 

@@ -68,6 +68,9 @@ PUBLIC_WALKS = {
     "api:openapi-json": "test_public_pages_show_no_child",
     "api:openapi-view": "test_public_pages_show_no_child",
     "planning-feed": "test_the_calendar_feed_logs_the_children_it_shows",
+    # Sign-ins and refusals by single sign-on show no child; their log rows are tested there.
+    "oidc-login": "tests/login/test_oidc.py::TestSignIn",
+    "oidc-callback": "tests/login/test_oidc.py::TestRefusals",
 }
 
 

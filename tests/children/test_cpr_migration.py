@@ -1,4 +1,4 @@
-"""Migrations 0004/0005 turn existing plain CPR numbers into tokens and hashes, and back."""
+"""Migrations 0005/0006 turn existing plain CPR numbers into tokens and hashes, and back."""
 
 import pytest
 from django.db import connection
@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from inklusio.core.crypto import cpr_lookup_hash, decrypt_cpr
 
-BEFORE = [("children", "0003_relations_with_an_end")]
-AFTER = [("children", "0005_child_cpr_plain_removed")]
+BEFORE = [("children", "0004_guardian_address_protected")]
+AFTER = [("children", "0006_child_cpr_plain_removed")]
 
 
 def _migrate(targets):

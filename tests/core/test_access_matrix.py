@@ -28,6 +28,8 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "planning-feed",  # authenticated by its secret token, see tests/planning
+    "oidc-login",  # single sign-on: off to the provider, see tests/login/test_oidc.py
+    "oidc-callback",  # single sign-on: back from the provider, see tests/login/test_oidc.py
 }
 ALL = {"alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora"}
 
@@ -172,6 +174,14 @@ MATRIX = [
     case("statistics-download", None, {"alice", "cora", "dora"}),
     case("statistics-workbook", None, {"alice", "cora", "dora"}),
     case("statistics-report", None, {"alice", "cora", "dora"}),
+    # Data-subject requests: the administration of the child's municipality keeps the register.
+    case("privacy-requests", None, {"alice", "dora"}),
+    case("privacy-child", "mia", {"alice"}),
+    case("privacy-child", "xenia", {"dora"}),
+    post_to_page("privacy-child", "mia", {"alice"}),
+    case("privacy-request", "data_request_mia", {"alice"}),
+    post_to_page("privacy-request", "data_request_mia", {"alice"}),
+    post("privacy-export", "data_request_mia", {"alice"}),
     # Background jobs: a file is its requester's; a finished job is not sent round again.
     case("job-list", None, ALL),
     case("job-detail", "job_cora", {"cora"}),
@@ -392,6 +402,7 @@ MIA_CASE = {
     "item_mia",
     "recommendation_mia",
     "consent_mia",
+    "data_request_mia",
 }
 TIME = [item for item in MATRIX if item.target in MIA_CASE]
 

@@ -40,6 +40,7 @@ from inklusio.planning.models import (
 )
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import Adjustment, Goal, PlanMeeting
+from inklusio.privacy.models import DataRequest
 from inklusio.referrals.models import (
     CommitteeMeeting,
     Decision,
@@ -292,6 +293,14 @@ def grow(cast, start: int, stop: int) -> None:
                 requested_by=user,
                 status=Job.Status.FAILED if k % 2 else Job.Status.QUEUED,
             )
+        DataRequest.objects.create(
+            municipality=ishoj,
+            child=child,
+            requester="Gert Testesen",
+            received_on=TODAY - datetime.timedelta(days=k % 60),
+            deadline=TODAY + datetime.timedelta(days=30 - k % 60),
+            registered_by=cast.alice,
+        )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
 
 
@@ -370,6 +379,9 @@ GUARDED = [
     page("statistics-report", None, "alice"),
     page("job-list", None, "alice", "cora", "gert"),
     page("job-detail", "job_cora", "cora"),
+    page("privacy-requests", None, "alice"),
+    page("privacy-child", "mia", "alice"),
+    page("privacy-request", "data_request_mia", "alice"),
 ]
 
 
@@ -386,6 +398,8 @@ def _statistics_tables() -> list[str]:
 NOT_GUARDED = {
     **dict.fromkeys(PUBLIC - {"planning-feed"}, "sign-in, language, health or API schema"),
     "planning-feed": "an iCalendar file of one pedagogue's weeks, opened by its token",
+    "oidc-login": "single sign-on: a redirect to the identity provider, lists nothing",
+    "oidc-callback": "single sign-on: signs in (or refuses) one identity, lists nothing",
     # Form actions: POST only, they redirect or show their form again.
     **dict.fromkeys(
         (
@@ -413,6 +427,7 @@ NOT_GUARDED = {
             "consent-withdraw",
             "job-retry",
             "child-cpr-reveal",
+            "privacy-export",
         ),
         "POST-only form action",
     ),

@@ -694,6 +694,27 @@ def _appeal_change(cast: Cast) -> Expect:
     return Expect(AuditAction.CREATE, decision, child=cast.mia)
 
 
+# --- People -----------------------------------------------------------------------------------
+
+
+@scenario("people.user_bind_oidc_subject")
+def _user_bind_oidc_subject(cast: Cast) -> Expect:
+    from inklusio.people.services import user_bind_oidc_subject
+
+    user = user_bind_oidc_subject(actor=cast.bob, user=cast.bob, subject="sub-bob")
+    return Expect(AuditAction.CHANGE, user)
+
+
+@scenario("people.user_unbind_oidc_subject")
+def _user_unbind_oidc_subject(cast: Cast) -> Expect:
+    from inklusio.people.models import User
+    from inklusio.people.services import user_unbind_oidc_subject
+
+    User.objects.filter(pk=cast.bob.pk).update(oidc_subject="sub-bob")  # as a sign-in bound it
+    user = user_unbind_oidc_subject(actor=cast.alice, user=cast.bob)
+    return Expect(AuditAction.CHANGE, user)
+
+
 # --- The audit trail itself -------------------------------------------------------------------
 
 
@@ -704,6 +725,52 @@ def _audit_listing(cast: Cast) -> Expect:
     audit_listing(actor=cast.alice, object_type="child", search_term="Mia", children=[cast.mia])
     # A list names its children through the row's child links, not the one `child` column.
     return Expect(AuditAction.SEARCH, None, object_type="child")
+
+
+@scenario("privacy.data_request_register")
+def _data_request_register(cast: Cast) -> Expect:
+    from inklusio.privacy import services as privacy_services
+
+    request = privacy_services.data_request_register(
+        actor=cast.alice, child=cast.emil, requester="Emils mor", received_on=TODAY
+    )
+    return Expect(AuditAction.CREATE, request, child=cast.emil)
+
+
+@scenario("privacy.data_request_extend")
+def _data_request_extend(cast: Cast) -> Expect:
+    from inklusio.privacy import services as privacy_services
+
+    request = privacy_services.data_request_extend(
+        actor=cast.alice, request=cast.data_request_mia, reason="Mange sager at samle"
+    )
+    return Expect(AuditAction.CHANGE, request, child=cast.mia)
+
+
+@scenario("privacy.data_request_refuse")
+def _data_request_refuse(cast: Cast) -> Expect:
+    from inklusio.privacy import services as privacy_services
+
+    request = privacy_services.data_request_refuse(
+        actor=cast.alice, request=cast.data_request_mia, reason="Anmoder har ikke forældremyndighed"
+    )
+    return Expect(AuditAction.CHANGE, request, child=cast.mia)
+
+
+@scenario("privacy.data_request_answer")
+def _data_request_answer(cast: Cast) -> Expect:
+    from inklusio.jobs.models import Job
+    from inklusio.privacy import services as privacy_services
+
+    Job.objects.create(  # the export made for the request, ready
+        municipality=cast.ishoj,
+        kind=privacy_services.EXPORT_JOB_KIND,
+        params={"child": str(cast.mia.public_id), "request": str(cast.data_request_mia.public_id)},
+        requested_by=cast.alice,
+        status=Job.Status.DONE,
+    )
+    request = privacy_services.data_request_answer(actor=cast.alice, request=cast.data_request_mia)
+    return Expect(AuditAction.CHANGE, request, child=cast.mia)
 
 
 # --- The tests (after the scenarios, so the table is complete when they are collected) -----

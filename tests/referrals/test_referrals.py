@@ -13,8 +13,9 @@ from inklusio.referrals.models import Offer, Referral
 
 pytestmark = pytest.mark.django_db
 
+# A resource course: Emil (the cast) already has open referrals for the two other offers.
 DRAFT = {
-    "offer": Offer.SUPPORT_PEDAGOGUE,
+    "offer": Offer.RESOURCE_COURSE,
     "category": "speech_language",
     "description": "Emil taler kun i korte sætninger og trækker sig fra legen.",
     "tried": "Billedstøtte og sprogleg i lille gruppe.",

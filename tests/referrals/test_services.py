@@ -134,7 +134,7 @@ def test_a_draft_with_an_attachment_records_the_draft_and_the_file(cast):
     services.referral_save(
         actor=cast.carl,
         child=cast.emil,
-        data={"offer": Offer.SUPPORT_PEDAGOGUE, "category": "speech_language"},
+        data={"offer": Offer.RESOURCE_COURSE, "category": "speech_language"},
         upload=SimpleUploadedFile("u.pdf", b"%PDF-1.7 udtalelse"),
     )
     new = AuditEntry.objects.order_by("pk")[before:]

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
@@ -104,6 +105,19 @@ def _check_decision_input(
         raise InvalidInput(_("Støttepædagog bevilges for højst ét år ad gangen."), field="end")
 
 
+def _check_decided_by_now(meeting: CommitteeMeeting | None, decided_on: datetime.date) -> None:
+    """A decision is recorded when it has been made: a meeting's from its date on, never ahead."""
+    today = timezone.localdate()
+    if meeting is not None and meeting.date > today:
+        raise InvalidInput(
+            _("Mødet holdes den %(day)s; dets afgørelser registreres fra mødedagen.")
+            % {"day": date_format(meeting.date, "j.n.Y")},
+            field="meeting",
+        )
+    if decided_on > today:
+        raise InvalidInput(_("Afgørelsesdatoen ligger i fremtiden."), field="decided_on")
+
+
 def _lock_current(decision: Decision, message: str) -> Decision:
     """The decision, locked; refused unless it is a grant still in force (not ended, not
     superseded). Checked after the lock, so two people cannot both end or re-assess it."""
@@ -142,6 +156,7 @@ def decision_record(
         end=end,
     )
     decided_on = decided_on or (meeting.date if meeting else timezone.localdate())
+    _check_decided_by_now(meeting, decided_on)
     granting = outcome in Decision.GRANTING
     with transaction.atomic():
         if supersedes is not None:

@@ -48,9 +48,14 @@ def decision_sentence(decision: Decision) -> str:
 
 
 def letter_context(decision: Decision) -> dict[str, Any]:
-    """What the letter template shows: the decision, its sentence and the custody holders."""
+    """What the letter template shows: the decision, its sentence and the custody holders in
+    force today, each of whom gets a letter of their own."""
     guardians = [
-        g.guardian for g in decision.child.guardianships.select_related("guardian") if g.has_custody
+        g.guardian
+        for g in decision.child.guardianships.current()
+        .filter(has_custody=True)
+        .select_related("guardian")
+        .order_by("guardian__name")
     ]
     return {
         "decision": decision,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
@@ -37,16 +38,9 @@ ALLOWED_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
     b"\xff\xd8\xff": ("image/jpeg", "jpg"),
 }
-REFERRAL_FIELDS = [
-    "offer",
-    "resource_group",
-    "category",
-    "description",
-    "tried",
-    "consent_by",
-    "consent_date",
-    "consent_method",
-]
+REFERRAL_FIELDS = list(Referral.EDITABLE_FIELDS)
+# Daycare is for children aged 0–6; an older child belongs to school.
+OLDEST_REFERRED_AGE = 6
 
 
 def sniff_upload(upload: Upload, *, field: str = "attachment") -> tuple[str, str]:
@@ -76,6 +70,41 @@ def _check_referral(data: dict[str, Any]) -> None:
         )
 
 
+def _check_child_may_be_referred(child: Child, data: dict[str, Any]) -> None:
+    """A new referral is for a child in daycare, of daycare age, and not a second open referral
+    of the same kind without a word about why. Called under the child's row lock."""
+    today = timezone.localdate()
+    if child.left_on is not None and child.left_on <= today:
+        raise InvalidInput(
+            _("%(name)s gik ud af dagtilbuddet den %(day)s og kan ikke indstilles.")
+            % {"name": child.full_name, "day": date_format(child.left_on, "j.n.Y")},
+            field="child",
+        )
+    age = child.age_on(today)
+    if age > OLDEST_REFERRED_AGE:
+        raise InvalidInput(
+            _("%(name)s er %(age)s år; kun børn i dagtilbudsalderen (0–6 år) kan indstilles.")
+            % {"name": child.full_name, "age": age},
+            field="child",
+        )
+    open_same_kind = Referral.objects.filter(
+        child=child, offer=data.get("offer"), status__in=Referral.OPEN_STATUSES
+    ).first()
+    if open_same_kind is not None and not data.get("duplicate_reason", "").strip():
+        raise InvalidInput(
+            _(
+                "%(name)s har allerede en åben indstilling om %(offer)s (oprettet %(day)s). "
+                "Skriv hvorfor der skal endnu en, eller fortsæt med den, der er."
+            )
+            % {
+                "name": child.full_name,
+                "offer": open_same_kind.get_offer_display().lower(),
+                "day": date_format(timezone.localtime(open_same_kind.created_at), "j.n.Y"),
+            },
+            field="duplicate_reason",
+        )
+
+
 def referral_save(
     *,
     actor: User,
@@ -91,6 +120,8 @@ def referral_save(
     kind = sniff_upload(upload) if upload is not None else None
     with transaction.atomic():
         if referral is None:
+            # Two people referring the same child at once are served one after the other.
+            _check_child_may_be_referred(Child.objects.select_for_update().get(pk=child.pk), data)
             referral = Referral(
                 municipality_id=child.municipality_id, child=child, referred_by=actor
             )

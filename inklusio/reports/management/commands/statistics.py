@@ -27,8 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="year_from")
         parser.add_argument("--to", dest="year_to")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument(
+            "--exact",
+            action="store_true",
+            help="Exact counts, small ones included: for checking the figures on the server, "
+            "never for sharing. Without it the figures are those of the statistics page.",
+        )
 
-    def handle(self, *args, table, municipality, year_from, year_to, format, **options):
+    def handle(self, *args, table, municipality, year_from, year_to, format, exact, **options):
         if table not in TABLES:
             raise CommandError(f"Unknown table {table!r}. Tables: {', '.join(sorted(TABLES))}")
         try:
@@ -36,6 +42,8 @@ class Command(BaseCommand):
         except Municipality.DoesNotExist as missing:
             raise CommandError(f"No municipality with slug {municipality!r}") from missing
         result = build_table(table, tenant, year_from=_year(year_from), year_to=_year(year_to))
+        if not exact:
+            result = result.suppressed()
         if format == "json":
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
         else:

@@ -30,7 +30,7 @@ def decrypt_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("children", "0003_relations_with_an_end")]
+    dependencies = [("children", "0004_guardian_address_protected")]
 
     operations = [
         migrations.RemoveConstraint(model_name="child", name="child_unique_cpr_per_municipality"),

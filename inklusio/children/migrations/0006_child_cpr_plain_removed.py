@@ -1,6 +1,6 @@
 """The plain CPR column goes; uniqueness per municipality now holds on the keyed hash.
 
-A migration of its own so that, on PostgreSQL, the rows 0004 rewrote are committed before the
+A migration of its own so that, on PostgreSQL, the rows 0005 rewrote are committed before the
 table's constraints change.
 """
 
@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("children", "0004_child_cpr_encrypted")]
+    dependencies = [("children", "0005_child_cpr_encrypted")]
 
     operations = [
         migrations.RemoveField(model_name="child", name="cpr"),
