@@ -687,3 +687,32 @@ def can_request_jobs(user: User) -> bool:
     from `/filer/`; the administration also follows up failed jobs there. Everyone may open the
     page, but only these roles have a reason to, so only they get it in the menu."""
     return can_view_statistics(user) or can_view_failed_jobs(user)
+
+
+def can_manage_retention(user: User) -> bool:
+    """The administration sets the municipality's retention periods, reads the dry run and
+    confirms deletions (docs/retention.md)."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+# --- Sign-in: the second factor ----------------------------------------------------------------
+# Staff see children's data at work; a stolen password alone must not open it. Guardians see
+# their own child only and may choose a second factor (issue 15).
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether `user` must have a second factor before anything else (INKLUSIO_REQUIRE_2FA)."""
+    return bool(settings.REQUIRE_2FA) and user.role != Role.GUARDIAN
+
+
+def can_reset_second_factors(user: User) -> bool:
+    """The administration resets a lost second factor for the people of its municipality."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
+    """Everyone else in the administrator's municipality; no one resets their own."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
+    if not can_reset_second_factors(user):
+        return users.none()
+    return users.exclude(pk=user.pk)

@@ -90,11 +90,16 @@ INSTALLED_APPS = [
     "inklusio.reports",
     "inklusio.jobs",
     "inklusio.privacy",
+    "inklusio.retention",
     "django_tasks",
     "django_tasks_db",
     "csp",
     "ninja",  # the API docs from its own static files, not a public CDN
     "axes",  # lockout after repeated failed sign-ins (AXES_* below)
+    # The second factor (people/twofactor.py): TOTP apps and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 # Background work (reports, workbooks, reminders, imports) runs in `manage.py db_worker`, with the
@@ -117,6 +122,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "inklusio.audit.middleware.RequestContextMiddleware",
+    # After the audit context (the sign-out they log carries the address); idle first, so an
+    # abandoned session ends before the second-factor step could be asked of it.
+    "inklusio.people.twofactor.IdleTimeoutMiddleware",
+    "inklusio.people.twofactor.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a refused, locked-out sign-in into its page
 ]
 
@@ -188,6 +197,36 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
+
+# Second factor (TOTP, django-otp) after the password: required for every role but guardians
+# when on, optional (and offered on the account page) for everyone otherwise. Anyone who has
+# set one up is always asked for it. On by default in production, where it cannot be turned
+# off; off in development, so the demo (`make run`) can be clicked through with passwords.
+# A session signed in through the municipality's identity provider (OpenID Connect, whose own
+# MFA counts) has session["inklusio_login_method"] == "oidc" and is not asked.
+REQUIRE_2FA = env_bool("INKLUSIO_REQUIRE_2FA", default=PRODUCTION)
+if PRODUCTION and not REQUIRE_2FA:
+    raise ImproperlyConfigured(
+        "INKLUSIO_REQUIRE_2FA cannot be off in production: staff must use a second factor."
+    )
+OTP_TOTP_ISSUER = "Inklusio"
+# A signed-in session ends after this many minutes without a request (shared municipal PCs).
+IDLE_TIMEOUT_MINUTES = int(os.environ.get("INKLUSIO_IDLE_TIMEOUT_MINUTES", "30"))
+# A password-reset link works once and for this long.
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("INKLUSIO_PASSWORD_RESET_MINUTES", "60"))
+
+# E-mail (password reset): printed to the console outside production; SMTP in production.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=PRODUCTION)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inklusio@localhost")
 
 # Lockout (django-axes): after INKLUSIO_LOGIN_FAILURE_LIMIT failed sign-ins with one username from
 # one address, that username is refused from that address, right password or not, until

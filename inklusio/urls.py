@@ -16,6 +16,7 @@ urlpatterns = [
     # Single sign-on (docs/single-sign-on.md); 404 unless OIDC_RP_CLIENT_ID is set.
     path("oidc/login/", oidc.AuthenticateView.as_view(), name="oidc-login"),
     path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),
+    path("", include("inklusio.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutioner/", organisation_views.institution_list, name="institution-list"),
     path(
@@ -45,5 +46,6 @@ urlpatterns = [
     path("korps/", include("inklusio.planning.urls")),
     path("filer/", include("inklusio.jobs.urls")),
     path("indsigt/", include("inklusio.privacy.urls")),
+    path("sletning/", include("inklusio.retention.urls")),
     path("api/", api.urls),
 ]

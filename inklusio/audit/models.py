@@ -127,3 +127,29 @@ class AuditEntryChild(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.child_id}"
+
+
+class AuditPurge(AppendOnlyModel):
+    """A retention purge of the oldest entries of one chain (docs/retention.md).
+
+    `seal` is the seal of the last entry removed, which the first entry left still points at:
+    `audit_verify` accepts that chain start because it is recorded here, and reports any other
+    missing entries as before. Written by the owner role only (`manage.py audit_db_roles` gives
+    the application role SELECT alone on this table).
+    """
+
+    municipality_id = models.BigIntegerField(null=True, blank=True)
+    purged_at = models.DateTimeField(default=timezone.now)
+    # Entries from before this day were past their retention period.
+    before = models.DateField()
+    up_to_id = models.BigIntegerField()
+    seal = models.CharField(max_length=64, blank=True)
+    entries = models.PositiveIntegerField()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["-purged_at", "-id"]
+        verbose_name = _("sletning i adgangsloggen")
+        verbose_name_plural = _("sletninger i adgangsloggen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} ≤ {self.up_to_id}"

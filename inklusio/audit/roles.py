@@ -15,6 +15,8 @@ from typing import Any
 from django.db import connection
 
 AUDIT_TABLES = ("audit_auditentry", "audit_auditentrychild")
+# Written by the owner's retention purge only: the application may read it, not add to it.
+OWNER_WRITTEN_TABLES = ("audit_auditpurge",)
 AUDIT_FUNCTIONS = ("audit_entry_append_only()",)
 
 
@@ -63,6 +65,9 @@ def configure_roles(cursor: Any, *, owner: str, app: str) -> None:
     for table in AUDIT_TABLES:
         cursor.execute(f"REVOKE ALL ON {q(table)} FROM PUBLIC, {q(app)}")
         cursor.execute(f"GRANT SELECT, INSERT ON {q(table)} TO {q(app)}")
+    for table in OWNER_WRITTEN_TABLES:
+        cursor.execute(f"REVOKE ALL ON {q(table)} FROM PUBLIC, {q(app)}")
+        cursor.execute(f"GRANT SELECT ON {q(table)} TO {q(app)}")
     # Tables the owner creates later get the application's grants; audit tables created
     # later need this command run again (it is run after every migrate).
     cursor.execute(

@@ -32,4 +32,6 @@ def navigation(request):
         items.append(("job-list", _("Mine filer")))
     if access.can_view_audit_log(user):
         items.append(("audit-log", _("Adgangslog")))
+    if access.can_manage_retention(user):
+        items.append(("retention-overview", _("Sletning")))
     return {"nav_items": items}

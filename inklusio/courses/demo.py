@@ -1,6 +1,7 @@
 """Demo courses: 2014–2016 exactly as table 3 of the evaluation, and the courses running now."""
 
 import datetime
+from collections import defaultdict
 
 from inklusio.core.demo import DemoContext, former_child
 from inklusio.courses.models import (
@@ -197,11 +198,23 @@ def _past_course(demo, institution, pedagogue, kind, start) -> None:
     EffectMeasure.objects.bulk_create(measures)
 
 
+# A pedagogue's courses meet on different weekday mornings (Monday, Thursday, Wednesday),
+# never Tuesday, when the centre meeting is: sessions are commitments in the weekly plan.
+SESSION_WEEKDAYS = (0, 3, 2)
+
+
+def _session_day(start: datetime.date, nth: int) -> datetime.date:
+    """The first day on or after `start` that is the weekday of a pedagogue's n-th course."""
+    weekday = SESSION_WEEKDAYS[nth % len(SESSION_WEEKDAYS)]
+    return start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+
+
 def _current(demo: DemoContext, resource_pedagogue) -> None:
     """Courses running this autumn in each institution, with tasks behind some of them."""
     today = demo.today
     leader = demo.users["demo-leder"]
     staff = demo.users["demo-personale"]
+    running: dict[int, int] = defaultdict(int)  # courses so far per pedagogue
     for index, institution in enumerate(demo.institutions.values()):
         pedagogue = resource_pedagogue[institution.pk]
         children = [c for c in demo.children if c.institution_id == institution.pk]
@@ -224,7 +237,14 @@ def _current(demo: DemoContext, resource_pedagogue) -> None:
         )
         if institution == staff.institution:
             course.staff.set([staff])
-        sessions = _sessions(demo, course, start, 20, until=today - datetime.timedelta(days=1))
+        sessions = _sessions(
+            demo,
+            course,
+            _session_day(start, running[pedagogue.pk]),
+            20,
+            until=today - datetime.timedelta(days=1),
+        )
+        running[pedagogue.pk] += 1
         cases = children[:3] if kind == Course.Kind.GROUP else children[:1]
         models = children[3:5] if kind == Course.Kind.GROUP else []
         for position, child in enumerate(cases + models):

@@ -130,6 +130,15 @@ class SessionPlanForm(DkfdsForm):
     start_time = forms.TimeField(
         label=_("Kl."), widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00"
     )
+    clash_reason = forms.CharField(
+        label=_("Begrundelse, hvis samlingen falder sammen med andet"),
+        help_text=_(
+            "Kun når tidspunktet støder ind i pædagogens andre samlinger, fravær, "
+            "centermødet eller ugeplanen."
+        ),
+        required=False,
+        max_length=300,
+    )
 
 
 class SessionHeldForm(DkfdsForm):

@@ -260,6 +260,9 @@ class Session(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # Planned over a clash with the pedagogue's week (another session, the plan, an absence,
+    # the centre meeting): why it was allowed anyway. Empty when nothing clashed.
+    clash_reason = models.TextField(_("begrundelse for sammenfald"), blank=True)
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -271,6 +274,19 @@ class Session(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.course}: {self.date:%d.%m.%Y} {self.start_time:%H:%M}"
+
+    @property
+    def half(self) -> int:
+        """The half-day of the corps' week the session takes: 0 morning, 1 afternoon."""
+        return session_half(self.start_time)
+
+
+# The corps plans in half-days; a session starting before noon takes the morning.
+AFTERNOON_FROM = datetime.time(12, 0)
+
+
+def session_half(start_time: datetime.time) -> int:
+    return 0 if start_time < AFTERNOON_FROM else 1
 
 
 class Observation(TenantModel):

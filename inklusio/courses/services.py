@@ -224,12 +224,40 @@ def letter_given(
     return participant
 
 
+class SessionClash(CourseRuleBroken):
+    """A session would collide with the pedagogue's week; it is planned only with a reason."""
+
+    def __init__(self, clashes: list[str]) -> None:
+        self.clashes = clashes
+        super().__init__(
+            _(
+                "Samlingen falder sammen med %(clashes)s. Vælg et andet tidspunkt, "
+                "eller skriv en begrundelse for at planlægge den alligevel."
+            )
+            % {"clashes": "; ".join(clashes)}
+        )
+
+
 def session_plan(
-    *, actor: User, course: Course, date: datetime.date, start_time: datetime.time
+    *,
+    actor: User,
+    course: Course,
+    date: datetime.date,
+    start_time: datetime.time,
+    clash_reason: str = "",
 ) -> Session:
-    """A session on or after the course's start, one per day and time."""
+    """A session on or after the course's start, one per day and time. A session is a
+    commitment in the pedagogue's week (issue 19): one that clashes with their other sessions,
+    absence, the centre meeting or the weekly plan is refused unless a reason is given, and
+    the reason is kept on the session and the clash in the log."""
+    from inklusio.planning.commitments import session_clashes
+
+    clash_reason = clash_reason.strip()
     with transaction.atomic():
         course = _lock_open(course)
+        # The pedagogue's row serialises sessions of all their courses, so two courses cannot
+        # both take the same half-day unnoticed.
+        User.objects.select_for_update().filter(pk=course.pedagogue_id).first()
         if date < course.start:
             raise CourseRuleBroken(
                 _("Samlingen ligger før forløbets start (%(day)s).")
@@ -240,10 +268,25 @@ def session_plan(
                 _("Der er allerede en samling %(day)s kl. %(time)s.")
                 % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"}
             )
+        clashes = session_clashes(course=course, date=date, start_time=start_time)
+        if clashes and not clash_reason:
+            raise SessionClash([clash.text for clash in clashes])
         session: Session = Session.objects.create(
-            municipality_id=course.municipality_id, course=course, date=date, start_time=start_time
+            municipality_id=course.municipality_id,
+            course=course,
+            date=date,
+            start_time=start_time,
+            clash_reason=clash_reason if clashes else "",
         )
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=session)
+        changes = None
+        if clashes:
+            # The log keeps what kind of clash was overridden; the reason is free text, which the
+            # log records as given without its words (audit.services.SENSITIVE_FIELDS).
+            changes = {
+                "clashes": {"before": None, "after": sorted({c.kind for c in clashes})},
+                "reason": {"before": None, "after": clash_reason},
+            }
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=session, changes=changes)
     return session
 
 

@@ -1,11 +1,217 @@
-"""State changes of users."""
+"""Changes to how a person signs in: the second factor, passwords, sessions that end, and the
+account's binding to the municipality's identity provider (single sign-on).
+
+Every change writes one audit row in its own transaction. A refused code is logged as well,
+so the failure is committed before the error is raised (the error must not roll it back). No
+secret (key, code, password) is ever written to the log.
+"""
+
+import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
+from inklusio.core.errors import DomainError
 from inklusio.people.models import User
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DIGITS = 6
+# One step (30 s) either side: a phone clock a little off still works.
+TOTP_TOLERANCE = 1
+SECOND_FACTOR = "second_factor"
+_TOTP_SHAPE = re.compile(r"^\d{6}$")
+
+
+class SecondFactorRefused(DomainError):
+    """The code did not match (or too many wrong codes were tried just now)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Verified:
+    device: TOTPDevice | StaticDevice
+    method: str  # "totp" or "recovery_code"
+    recovery_codes_left: int
+
+
+def _clean(token: str) -> str:
+    return re.sub(r"\s+", "", token).lower()
+
+
+def second_factor_enrol(*, actor: User, key: str, token: str) -> list[str]:
+    """Sets up the authenticator app whose key is `key` (hex) once it shows the right code,
+    replacing any earlier one, with fresh one-time recovery codes; returns the codes, which
+    are shown once and never again."""
+    token = _clean(token)
+    totp = TOTP(bytes.fromhex(key), digits=TOTP_DIGITS)
+    matched = bool(_TOTP_SHAPE.match(token)) and totp.verify(int(token), TOTP_TOLERANCE)
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        if not matched:
+            audit_record(
+                actor=actor,
+                action=AuditAction.LOGIN_FAILED,
+                obj=actor,
+                object_type=SECOND_FACTOR,
+                changes={"step": "enrol"},
+            )
+            codes: list[str] = []
+        else:
+            TOTPDevice.objects.filter(user=actor).delete()
+            StaticDevice.objects.filter(user=actor).delete()
+            TOTPDevice.objects.create(
+                user=actor,
+                name="Autentificeringsapp",
+                key=key,
+                digits=TOTP_DIGITS,
+                tolerance=TOTP_TOLERANCE,
+                last_t=totp.t(),
+                confirmed=True,
+            )
+            recovery = StaticDevice.objects.create(
+                user=actor, name="Gendannelseskoder", confirmed=True
+            )
+            codes = [StaticToken.random_token() for _n in range(RECOVERY_CODE_COUNT)]
+            StaticToken.objects.bulk_create(
+                [StaticToken(device=recovery, token=code) for code in codes]
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=actor,
+                object_type=SECOND_FACTOR,
+                changes={"step": "enrol", "recovery_codes": RECOVERY_CODE_COUNT},
+            )
+    if not matched:
+        raise SecondFactorRefused(
+            _("Koden passer ikke. Skriv den sekscifrede kode, som appen viser lige nu.")
+        )
+    return codes
+
+
+def second_factor_verify(*, actor: User, token: str) -> Verified:
+    """The step after the password: a code from the app, or one of the recovery codes, which
+    then stops working. Wrong codes slow further tries down (django-otp's throttling)."""
+    token = _clean(token)
+    throttled = False
+    verified: Verified | None = None
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        if _TOTP_SHAPE.match(token):
+            devices: list[TOTPDevice | StaticDevice] = list(
+                TOTPDevice.objects.filter(user=actor, confirmed=True)
+            )
+            method = "totp"
+        else:
+            devices = list(StaticDevice.objects.filter(user=actor, confirmed=True))
+            method = "recovery_code"
+        for device in devices:
+            if not device.verify_is_allowed()[0]:
+                throttled = True
+                continue
+            if token and device.verify_token(token):
+                left = StaticToken.objects.filter(device__user=actor).count()
+                verified = Verified(device=device, method=method, recovery_codes_left=left)
+                break
+        changes: dict[str, object] = {"step": "verify", "method": method}
+        if verified is None:
+            audit_record(
+                actor=actor,
+                action=AuditAction.LOGIN_FAILED,
+                obj=actor,
+                object_type=SECOND_FACTOR,
+                changes={**changes, "throttled": throttled},
+            )
+        else:
+            if method == "recovery_code":
+                changes["recovery_codes_left"] = verified.recovery_codes_left
+            audit_record(
+                actor=actor,
+                action=AuditAction.LOGIN,
+                obj=actor,
+                object_type=SECOND_FACTOR,
+                changes=changes,
+            )
+    if verified is None:
+        if throttled:
+            raise SecondFactorRefused(
+                _("Der er tastet forkerte koder for mange gange. Vent et øjeblik og prøv igen.")
+            )
+        raise SecondFactorRefused(_("Koden passer ikke. Prøv igen med en ny kode fra appen."))
+    return verified
+
+
+def second_factor_reset(*, actor: User, user: User) -> None:
+    """The administration removes a lost second factor (app and recovery codes); the person
+    sets up a new one at their next sign-in. Access is checked by the caller
+    (`access.users_whose_second_factor_may_be_reset`)."""
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        apps = TOTPDevice.objects.filter(user=user).delete()[0]
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=user,
+            object_type=SECOND_FACTOR,
+            changes={"step": "reset", "had_second_factor": bool(apps)},
+        )
+
+
+def password_change(*, actor: User, password: str) -> None:
+    """A signed-in person chooses a new password (validated by the form with Django's
+    password validators); other sessions of the person end with the old password."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        actor.password = user.password
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=actor,
+            object_type="password",
+            changes={"step": "change"},
+        )
+
+
+def password_reset(*, actor: User, password: str) -> None:
+    """A new password through the e-mailed link (the link's token names `actor`; it works once,
+    as the token is bound to the old password, and expires after PASSWORD_RESET_TIMEOUT)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        actor.password = user.password
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=actor,
+            object_type="password",
+            changes={"step": "reset"},
+        )
+
+
+def session_end_idle(*, actor: User, minutes: int) -> None:
+    """A session left without requests for INKLUSIO_IDLE_TIMEOUT_MINUTES ends (shared PCs);
+    logged as a sign-out with its reason. The caller ends the session itself."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.LOGOUT,
+            obj=actor,
+            object_type="user",
+            changes={"ended_by": "idle_timeout", "idle_minutes": minutes},
+        )
 
 
 class SubjectAlreadyBound(Exception):

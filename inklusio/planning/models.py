@@ -203,6 +203,9 @@ class WeeklyPlan(TenantModel):
     shortage = models.JSONField(default=list, blank=True)
     unmet = models.JSONField(default=dict, blank=True)
     lost = models.JSONField(default=list, blank=True)
+    # Course sessions the plan cannot keep (absence, centre meeting, another lock): each with
+    # its course, day, half and why, so the corps leader moves or cancels them in time.
+    broken_sessions = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -250,6 +253,9 @@ class PlanSlot(TenantModel):
         "children.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     locked = models.BooleanField(default=False)
+    # Locked because a course session is planned here (not by a manual edit): a new
+    # calculation takes these from the sessions of the moment, not from the earlier plan.
+    for_session = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pedagogue_id", "day", "half"]

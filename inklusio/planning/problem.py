@@ -161,7 +161,11 @@ def build_problem(
     if locked_from is not None:
         locked = tuple(
             assignment(slot)
-            for slot in locked_from.slots.filter(locked=True).select_related("institution", "child")
+            # Manual locks only: session locks come from the sessions planned now
+            # (`commitments.add_session_locks`), so a moved or cancelled session lets go.
+            for slot in locked_from.slots.filter(locked=True, for_session=False).select_related(
+                "institution", "child"
+            )
         )
     problem = solver.PlanningProblem(
         pedagogues=tuple(pedagogue_inputs),

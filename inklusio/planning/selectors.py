@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.courses.models import Session
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role, User
+from inklusio.planning import commitments
 from inklusio.planning.models import (
     DAYS,
-    HALVES,
     Absence,
     CalendarFeed,
     Contract,
@@ -28,7 +31,6 @@ from inklusio.planning.problem import (
     public_holiday_days,
 )
 
-SLOT_HEADERS = [f"{day} {half}" for day in DAYS for half in HALVES]
 SLOT_KEYS = [(day, half) for day in range(5) for half in range(2)]
 
 
@@ -51,6 +53,11 @@ class CorpsRow:
         return self.contract.pk is not None
 
 
+def week_days(plan: WeeklyPlan) -> list[tuple[str, datetime.date]]:
+    """The grid's column groups: each weekday with its date, split in morning and afternoon."""
+    return [(str(DAYS[index]), plan.day(index)) for index in range(5)]
+
+
 def plan_for_user(user: User, public_id: uuid.UUID | str) -> WeeklyPlan:
     plan: WeeklyPlan = access.get_visible_or_404(
         access.weekly_plans_visible_to(user), public_id=public_id
@@ -58,15 +65,26 @@ def plan_for_user(user: User, public_id: uuid.UUID | str) -> WeeklyPlan:
     return plan
 
 
-def _pedagogues_in_grid(user: User, slots: list[PlanSlot]) -> list[User]:
+def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[User]) -> list[User]:
     """Rows of the pedagogue grid: the corps sees every active pedagogue (absent ones too, so
-    nobody drops out of the week unnoticed), a pedagogue themself, others whoever they meet."""
+    nobody drops out of the week unnoticed), a pedagogue themself, others whoever they meet,
+    and whoever holds a course session they can see."""
     people = {slot.pedagogue.pk: slot.pedagogue for slot in slots}
+    people.update({p.pk: p for p in with_sessions})
     if user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
         corps = User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
         people.update({p.pk: p for p in corps})
     elif user.role == Role.PEDAGOGUE:
         people[user.pk] = user
+    elif user.role in {Role.INSTITUTION_LEADER, Role.STAFF}:
+        # The institution's own pedagogues stay in the grid when away all week, so the
+        # institution sees the absence instead of an empty week.
+        attachments = PedagogueAttachment.objects.current().filter(
+            institution__in=access.institutions_visible_to(user), pedagogue__is_active=True
+        )
+        people.update(
+            {a.pedagogue.pk: a.pedagogue for a in attachments.select_related("pedagogue")}
+        )
     return sorted(people.values(), key=lambda p: (str(p), p.pk))
 
 
@@ -104,16 +122,60 @@ def _fixed_cells(
     return fixed
 
 
-def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
-    """Two week grids: one row per pedagogue, one row per institution."""
+def _visible_sessions(user: User, plan: WeeklyPlan) -> list[Session]:
+    """The week's planned course sessions of the courses the user may see."""
+    return list(
+        commitments.week_sessions(plan.municipality_id, plan.week_start).filter(
+            course__in=access.courses_visible_to(user)
+        )
+    )
+
+
+def _session_text(session: Session) -> str:
+    return _("Samling kl. %(time)s: %(course)s") % {
+        "time": f"{session.start_time:%H:%M}",
+        "course": session.course.title,
+    }
+
+
+def sessions_not_kept(
+    plan: WeeklyPlan, sessions: list[Session], slots: list[PlanSlot]
+) -> list[dict[str, Any]]:
+    """The sessions the plan does not hold as a resource half-day at their institution, with
+    the reason the planner gave, or that the plan was made before the session."""
+    at = {(s.pedagogue_id, s.day, s.half): s for s in slots}
+    reasons = {item["session"]: item["reason"] for item in plan.broken_sessions}
+    missing = []
+    for session in sessions:
+        slot = at.get((session.course.pedagogue_id, session.date.weekday(), session.half))
+        if (
+            slot is not None
+            and slot.institution_id == session.course.institution_id
+            and slot.function == "resource"
+        ):
+            continue
+        reason = reasons.get(str(session.public_id)) or (
+            _("ugeplanen har pædagogen et andet sted denne halve dag – beregn ugen igen")
+            if slot is not None
+            else _("samlingen er ikke med i ugeplanen – beregn ugen igen")
+        )
+        missing.append(commitments.broken_session(session, reason))
+    return missing
+
+
+def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
+    """Two week grids, one row per pedagogue and one per institution, and the week's course
+    sessions the plan does not keep."""
     slots = list(access.plan_slots_visible_to(user, plan))
+    sessions = _visible_sessions(user, plan)
     by_pedagogue: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     by_institution: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for slot in slots:
         function = "S" if slot.function == "support" else "R"
-        lock = f" – {_('låst')}" if slot.locked else ""
+        # A session's half-day is explained by the session itself, not as a manual lock.
+        lock = f" – {_('låst')}" if slot.locked and not slot.for_session else ""
         by_pedagogue[slot.pedagogue.pk][(slot.day, slot.half)] = (
             f"{slot.institution.name} ({function}){lock}"
         )
@@ -125,8 +187,12 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
     institutions: dict[str, Institution] = {
         i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
     }
-    pedagogues = _pedagogues_in_grid(user, slots)
+    pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
     fixed = _fixed_cells(user, plan, pedagogues)
+    booked: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for session in sessions:
+        key = (session.date.weekday(), session.half)
+        booked[session.course.pedagogue_id][key].append(_session_text(session))
     pedagogue_rows = []
     for pedagogue in pedagogues:
         cells = by_pedagogue.get(pedagogue.pk, {})
@@ -134,7 +200,10 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
             GridRow(
                 label=str(pedagogue),
                 cells=[
-                    [text for text in (cells.get(key), fixed[pedagogue.pk].get(key)) if text]
+                    [
+                        *(text for text in (cells.get(key), fixed[pedagogue.pk].get(key)) if text),
+                        *booked[pedagogue.pk][key],
+                    ]
                     for key in SLOT_KEYS
                 ],
                 hours=float(len(cells) * HALF_DAY_HOURS),
@@ -157,7 +226,11 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, list[GridRow]]:
                 else None,
             )
         )
-    return {"pedagogues": pedagogue_rows, "institutions": institution_rows}
+    return {
+        "pedagogues": pedagogue_rows,
+        "institutions": institution_rows,
+        "sessions_not_kept": sessions_not_kept(plan, sessions, slots),
+    }
 
 
 def hours_split(plan: WeeklyPlan) -> dict[str, float]:

@@ -18,7 +18,7 @@ from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.planning import solver
+from inklusio.planning import commitments, solver
 from inklusio.planning.models import (
     DAYS,
     HALVES,
@@ -62,6 +62,7 @@ def _store_slots(
     assignments: Iterable[solver.Assignment],
     lookups: Lookups,
     locked: Collection[tuple[str, int, int]] = frozenset(),
+    for_sessions: Collection[tuple[str, int, int]] = frozenset(),
 ) -> None:
     from inklusio.children.models import Child
 
@@ -79,6 +80,7 @@ def _store_slots(
             function=solver.Function(a.function).value,
             child=children.get(a.child_id) if a.child_id else None,
             locked=(a.pedagogue_id, a.slot[0], a.slot[1]) in locked,
+            for_session=(a.pedagogue_id, a.slot[0], a.slot[1]) in for_sessions,
         )
         for a in assignments
     )
@@ -140,6 +142,7 @@ def plan_week(
         raise PlanningError(_("En ugeplan starter om mandagen."))
     municipality = _municipality(actor)
     problem, lookups = build_problem(municipality, week_start, locked_from=keep_locked_from)
+    problem, sessions = commitments.add_session_locks(problem, municipality.pk, week_start)
     if not problem.pedagogues:
         raise PlanningError(_("Der er ingen pædagoger i korpset at planlægge for."))
     # Solving takes seconds: it runs outside the transaction, and the earlier plan's state is
@@ -160,13 +163,17 @@ def plan_week(
             pairs_changed=result.pairs_changed,
             shortage=_shortage_facts(problem, lookups),
             unmet=_unmet(result, lookups),
+            broken_sessions=sessions.broken,
         )
         locked = {(a.pedagogue_id, *a.slot) for a in problem.locked}
-        _store_slots(plan, result.assignments, lookups, locked)
+        _store_slots(plan, result.assignments, lookups, locked, sessions.session_slots)
         changes: dict[str, Any] = {
             "week_start": {"before": None, "after": str(week_start)},
             "half_days": {"before": None, "after": len(result.assignments)},
+            "session_half_days": {"before": None, "after": len(sessions.session_slots)},
         }
+        if sessions.broken:
+            changes["sessions_not_kept"] = {"before": None, "after": len(sessions.broken)}
         if earlier is not None:
             WeeklyPlan.objects.filter(pk=earlier.pk).update(status=WeeklyPlan.Status.REPLACED)
             changes["replaces"] = {"before": None, "after": str(earlier.public_id)}
@@ -198,14 +205,33 @@ def replan_absence(
     *, actor: User, plan: WeeklyPlan, pedagogue: User, slots: frozenset[tuple[int, int]], kind: str
 ) -> WeeklyPlan:
     """Cover a pedagogue's absence with the smallest change (Ishøj: swaps between institutions)
-    and list what is lost, so institutions are told in advance instead of on the day."""
+    and list what is lost, so institutions are told in advance instead of on the day. Locked
+    half-days (manual edits, course sessions) of colleagues are not swapped away; the absent
+    pedagogue's own sessions in those half-days are listed as not kept."""
     with transaction.atomic():
         current = _locked_plan(plan)
-        problem, lookups = build_problem(current.municipality, current.week_start)
+        problem, lookups = build_problem(
+            current.municipality, current.week_start, locked_from=current
+        )
+        problem, sessions = commitments.add_session_locks(
+            problem, current.municipality_id, current.week_start
+        )
         assignments = tuple(
             assignment(slot) for slot in current.slots.select_related("institution", "child")
         )
         result = solver.replan(problem, assignments, {str(pedagogue.pk): frozenset(slots)})
+        broken = [
+            *sessions.broken,
+            *(
+                commitments.broken_session(session, _("pædagogen er fraværende"))
+                for session in commitments.week_sessions(
+                    current.municipality_id, current.week_start
+                )
+                if session.course.pedagogue_id == pedagogue.pk
+                and (session.date.weekday(), session.half) in slots
+                and str(session.public_id) not in {b["session"] for b in sessions.broken}
+            ),
+        ]
         for day, half in sorted(slots):
             date = current.day(day)
             Absence.objects.create(
@@ -232,9 +258,14 @@ def replan_absence(
             }
             for item in result.lost
         ]
+        revision.broken_sessions = broken
         revision.save()
-        locked = {(str(s.pedagogue_id), s.day, s.half) for s in current.slots.filter(locked=True)}
-        _store_slots(revision, result.assignments, lookups, locked)
+        kept = current.slots.filter(locked=True).values_list(
+            "pedagogue_id", "day", "half", "for_session"
+        )
+        locked = {(str(pk), day, half) for pk, day, half, _session in kept}
+        for_sessions = {(str(pk), day, half) for pk, day, half, session in kept if session}
+        _store_slots(revision, result.assignments, lookups, locked, for_sessions)
         WeeklyPlan.objects.filter(pk=current.pk).update(status=WeeklyPlan.Status.REPLACED)
         audit_record(
             actor=actor,
@@ -245,6 +276,7 @@ def replan_absence(
                 "half_days": {"before": None, "after": _slot_labels(slots)},
                 "kind": {"before": None, "after": kind},
                 "lost_half_days": {"before": None, "after": len(result.lost)},
+                "sessions_not_kept": {"before": None, "after": len(broken)},
                 "replaces": {"before": None, "after": str(current.public_id)},
             },
         )
@@ -272,9 +304,12 @@ def slot_set(
     function: str,
 ) -> PlanSlot | None:
     """A manual edit by the corps leader; it is locked so a later re-plan keeps it. The hard
-    rules hold for manual edits too: one function per institution, at most three institutions."""
+    rules hold for manual edits too: one function per institution, at most three institutions.
+    A half-day that holds one of the pedagogue's course sessions stays at the session's
+    institution: the session is moved or cancelled on the course first."""
     with transaction.atomic():
         current = _locked_plan(plan)
+        _check_sessions_kept(current, pedagogue, day, half, institution, function)
         here = PlanSlot.objects.filter(plan=current, pedagogue=pedagogue, day=day, half=half)
         before = _slot_label(here.select_related("institution").first())
         here.delete()
@@ -324,6 +359,35 @@ def slot_set(
             },
         )
     return created
+
+
+def _check_sessions_kept(
+    plan: WeeklyPlan,
+    pedagogue: User,
+    day: int,
+    half: int,
+    institution: Institution | None,
+    function: str,
+) -> None:
+    for session in commitments.week_sessions(plan.municipality_id, plan.week_start).filter(
+        course__pedagogue=pedagogue, date=plan.day(day)
+    ):
+        if session.half != half:
+            continue
+        if institution == session.course.institution and function == solver.Function.RESOURCE:
+            continue
+        raise PlanningError(
+            _(
+                "%(name)s har en samling i forløbet “%(course)s” (%(institution)s) "
+                "%(when)s. Flyt eller aflys samlingen på forløbet først."
+            )
+            % {
+                "name": pedagogue,
+                "course": session.course.title,
+                "institution": session.course.institution.name,
+                "when": commitments.session_when(session),
+            }
+        )
 
 
 def plan_publish(*, actor: User, plan: WeeklyPlan) -> WeeklyPlan:

@@ -89,7 +89,7 @@ def plan_detail(request, public_id):
         {
             "plan": plan,
             "grids": selectors.plan_grids(request.user, plan),
-            "headers": selectors.SLOT_HEADERS,
+            "days": selectors.week_days(plan),
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,

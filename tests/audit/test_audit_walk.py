@@ -68,6 +68,10 @@ PUBLIC_WALKS = {
     "api:openapi-json": "test_public_pages_show_no_child",
     "api:openapi-view": "test_public_pages_show_no_child",
     "planning-feed": "test_the_calendar_feed_logs_the_children_it_shows",
+    "password-reset": "test_public_pages_show_no_child",
+    "password-reset-done": "test_public_pages_show_no_child",
+    "password-reset-confirm": "test_a_password_reset_link_shows_no_child",
+    "password-reset-complete": "test_public_pages_show_no_child",
     # Sign-ins and refusals by single sign-on show no child; their log rows are tested there.
     "oidc-login": "tests/login/test_oidc.py::TestSignIn",
     "oidc-callback": "tests/login/test_oidc.py::TestRefusals",
@@ -243,10 +247,26 @@ def test_the_oracle_reads_files_and_api_answers(cast, client, view, target):
 
 def test_public_pages_show_no_child(cast, client):
     client.force_login(cast.alice)
-    for name in sorted(PUBLIC - {"login", "logout", "planning-feed"}):
+    for name in sorted(PUBLIC - {"login", "logout", "planning-feed", "password-reset-confirm"}):
         url = reverse(name)
         for response in (client.get(url), client.post(url, {})):
             assert _shown_children(cast, response) == set(), name
+
+
+def test_a_password_reset_link_shows_no_child(cast, client):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(cast.gert.pk))
+    link = reverse(
+        "password-reset-confirm",
+        kwargs={"uidb64": uid, "token": default_token_generator.make_token(cast.gert)},
+    )
+    form = client.get(link, follow=True)
+    assert "Gem adgangskode" in form.content.decode()
+    for response in (form, client.post(form.redirect_chain[-1][0], {})):
+        assert _shown_children(cast, response) == set()
 
 
 def test_sign_in_sign_out_and_failed_sign_in_are_logged(cast, client):

@@ -28,6 +28,11 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "planning-feed",  # authenticated by its secret token, see tests/planning
+    # A forgotten password: the same answer for everyone (tests/login/test_passwords.py).
+    "password-reset",
+    "password-reset-done",
+    "password-reset-confirm",
+    "password-reset-complete",
     "oidc-login",  # single sign-on: off to the provider, see tests/login/test_oidc.py
     "oidc-callback",  # single sign-on: back from the provider, see tests/login/test_oidc.py
 }
@@ -187,6 +192,19 @@ MATRIX = [
     case("job-detail", "job_cora", {"cora"}),
     case("job-download", "job_cora", {"cora"}),
     post("job-retry", "job_cora", set()),
+    # Retention: the administration reads the dry run, confirms it and sets the periods.
+    case("retention-overview", None, {"alice", "dora"}),
+    post("retention-run", None, {"alice", "dora"}),
+    case("retention-settings", None, {"alice", "dora"}),
+    # Signing in (tests/login): one's own account; the second-factor step sends a session that
+    # owes nothing on (302); the administration resets a lost second factor in its municipality.
+    case("account", None, ALL),
+    Case("two-factor-verify", None, frozenset(ALL), success=302),
+    case("two-factor-enrol", None, ALL),
+    case("two-factor-recovery-codes", None, ALL),
+    case("password-change", None, ALL),
+    case("second-factor-users", None, {"alice", "dora"}),
+    post("second-factor-reset", "bob", {"alice"}),
 ]
 URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},
@@ -210,6 +228,8 @@ def _url(cast, item: Case) -> str:
     if item.target is None:
         return reverse(item.view, kwargs=URL_ARGUMENTS.get(item.view)) + QUERIES.get(item.view, "")
     target = getattr(cast, item.target)
+    if item.view == "second-factor-reset":
+        return reverse(item.view, kwargs={"username": target.username})
     key = "child_id" if item.view.startswith("api:") else "public_id"
     kwargs = {key: target.public_id}
     if item.view == "meeting-decide":

@@ -49,6 +49,7 @@ from inklusio.referrals.models import (
     Referral,
     VisitationPeriod,
 )
+from inklusio.retention.models import DeletionRecord
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
@@ -302,6 +303,27 @@ def grow(cast, start: int, stop: int) -> None:
             registered_by=cast.alice,
         )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+        # Retention: a deletion on record, and a consultative meeting past its period (the
+        # dry run counts it and what it holds).
+        DeletionRecord.objects.create(
+            municipality=ishoj,
+            rule="child_case",
+            months=60,
+            due_on=TODAY,
+            counts={"children.child": 1, "referrals.referral": 2},
+            trigger="confirmed",
+            actor=cast.alice,
+        )
+        old = ConsultativeMeeting.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            date=TODAY - datetime.timedelta(days=7 * 365 + k),
+            resource_pedagogue=cast.bob,
+            created_by=cast.alice,
+        )
+        AgendaItem.objects.create(
+            municipality=ishoj, meeting=old, kind="group", topic="Stuen", added_by=cast.alice
+        )
 
 
 @dataclass(frozen=True)
@@ -379,9 +401,18 @@ GUARDED = [
     page("statistics-report", None, "alice"),
     page("job-list", None, "alice", "cora", "gert"),
     page("job-detail", "job_cora", "cora"),
+    # Signing in: one's own account, and the administration's list of people (grows with the
+    # corps).
+    page("account", None, "alice", "gert"),
+    page("two-factor-enrol", None, "bob"),
+    page("two-factor-recovery-codes", None, "bob"),
+    page("password-change", None, "bob"),
+    page("second-factor-users", None, "alice"),
     page("privacy-requests", None, "alice"),
     page("privacy-child", "mia", "alice"),
     page("privacy-request", "data_request_mia", "alice"),
+    page("retention-overview", None, "alice"),
+    page("retention-settings", None, "alice"),
 ]
 
 
@@ -427,7 +458,9 @@ NOT_GUARDED = {
             "consent-withdraw",
             "job-retry",
             "child-cpr-reveal",
+            "second-factor-reset",
             "privacy-export",
+            "retention-run",
         ),
         "POST-only form action",
     ),
@@ -443,6 +476,7 @@ NOT_GUARDED = {
     "job-download": "a file download, one job's stored file",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
     "statistics-table": "guarded per table in test_every_statistics_table",
+    "two-factor-verify": "a form of one field; reads only the signed-in user's own devices",
 }
 
 

@@ -727,6 +727,68 @@ def _audit_listing(cast: Cast) -> Expect:
     return Expect(AuditAction.SEARCH, None, object_type="child")
 
 
+# --- Signing in: the second factor, passwords, sessions -------------------------------------
+
+
+def _totp_code(key: str) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(key)):06d}"
+
+
+@scenario("people.second_factor_enrol")
+def _second_factor_enrol(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    key = "00" * 20
+    people_services.second_factor_enrol(actor=cast.bob, key=key, token=_totp_code(key))
+    return Expect(AuditAction.CREATE, cast.bob, object_type="second_factor")
+
+
+@scenario("people.second_factor_verify")
+def _second_factor_verify(cast: Cast) -> Expect:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from inklusio.people import services as people_services
+
+    device = StaticDevice.objects.create(user=cast.bob, name="Gendannelseskoder")
+    device.token_set.create(token="abcd2345")
+    people_services.second_factor_verify(actor=cast.bob, token="abcd2345")
+    return Expect(AuditAction.LOGIN, cast.bob, object_type="second_factor")
+
+
+@scenario("people.second_factor_reset")
+def _second_factor_reset(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    people_services.second_factor_reset(actor=cast.alice, user=cast.bob)
+    return Expect(AuditAction.DELETE, cast.bob, object_type="second_factor")
+
+
+@scenario("people.password_change")
+def _password_change(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    people_services.password_change(actor=cast.bob, password="Lindetræ-ved-åen-17")
+    return Expect(AuditAction.CHANGE, cast.bob, object_type="password")
+
+
+@scenario("people.password_reset")
+def _password_reset(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    people_services.password_reset(actor=cast.bob, password="Lindetræ-ved-åen-17")
+    return Expect(AuditAction.CHANGE, cast.bob, object_type="password")
+
+
+@scenario("people.session_end_idle")
+def _session_end_idle(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    people_services.session_end_idle(actor=cast.bob, minutes=30)
+    return Expect(AuditAction.LOGOUT, cast.bob, object_type="user")
+
+
 @scenario("privacy.data_request_register")
 def _data_request_register(cast: Cast) -> Expect:
     from inklusio.privacy import services as privacy_services
@@ -774,6 +836,31 @@ def _data_request_answer(cast: Cast) -> Expect:
 
 
 # --- The tests (after the scenarios, so the table is complete when they are collected) -----
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+
+@scenario("retention.retention_policy_update")
+def _retention_policy_update(cast: Cast) -> Expect:
+    from inklusio.retention import services as retention_services
+
+    policy = retention_services.retention_policy_update(
+        actor=cast.alice, data={"child_case_months": 72}, expected_version=None
+    )
+    return Expect(AuditAction.CREATE, policy)
+
+
+@scenario("retention.retention_run")
+def _retention_run(cast: Cast) -> Expect:
+    from dateutil.relativedelta import relativedelta
+
+    from inklusio.retention import services as retention_services
+
+    # Five years on, Carl's draft for Emil, never submitted, is the one thing past its period.
+    later = TODAY + relativedelta(months=60)
+    (record,) = retention_services.retention_run(actor=cast.alice, fingerprint=None, today=later)
+    return Expect(AuditAction.DELETE, record)
 
 
 def test_every_public_service_has_an_entry():

@@ -1,10 +1,13 @@
 """The planning pages read in a fixed number of queries, however large the corps, and never
 write on reading (an earlier version created a contract per pedagogue on every visit)."""
 
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inklusio.courses.models import Course, Session
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import (
@@ -19,7 +22,8 @@ from tests.planning.conftest import MONDAY
 
 def grow(corps, start: int, stop: int) -> None:
     """Pedagogues and institutions number `start`..`stop`-1: every other one with a saved
-    contract or a demand override, each pedagogue in the plan and attached, each with an absence."""
+    contract or a demand override, each pedagogue in the plan and attached, with a course
+    session that week, each with an absence."""
     for k in range(start, stop):
         pedagogue = make_user(f"extra{k:02d}", corps.ishoj, Role.PEDAGOGUE)
         institution = Institution.objects.create(
@@ -44,6 +48,24 @@ def grow(corps, start: int, stop: int) -> None:
             half=0,
             institution=institution,
             function="resource",
+        )
+        # A course of theirs with a planned session in the plan's week: the grid shows it.
+        course = Course.objects.create(
+            municipality=corps.ishoj,
+            institution=institution,
+            kind=Course.Kind.GROUP,
+            title=f"Legegruppe {k:02d}",
+            goals="Flere børn med i legen",
+            start=MONDAY - datetime.timedelta(weeks=4),
+            planned_end=MONDAY + datetime.timedelta(weeks=20),
+            pedagogue=pedagogue,
+            created_by=pedagogue,
+        )
+        Session.objects.create(
+            municipality=corps.ishoj,
+            course=course,
+            date=MONDAY + datetime.timedelta(days=k % 5),
+            start_time=datetime.time(9, 0),
         )
         Absence.objects.create(
             municipality=corps.ishoj,

@@ -246,6 +246,19 @@ class TestPlanPage:
         page = response.content.decode()
         assert "Den bedst mulige plan (bevist)" in page and "OPTIMAL" not in page
 
+    def test_an_institution_leader_sees_their_pedagogue_away_all_week(self, corps, client_for):
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.pete,
+            start=MONDAY,
+            end=MONDAY + datetime.timedelta(days=4),
+            kind=Absence.Kind.HOLIDAY,
+            created_by=corps.cora,
+        )
+        response = client_for(corps.carl).get(corps.plan.get_absolute_url())
+        assert self.row(response, corps.pete).cells == [["Fravær"]] * 10
+        assert "Bob" not in str(response.context["grids"]["pedagogues"])
+
     def test_an_institution_leader_sees_the_absence_but_not_its_reason(self, corps, client_for):
         self.week_with_pete_ill_on_monday(corps)
         response = client_for(corps.carl).get(corps.plan.get_absolute_url())

@@ -7,6 +7,9 @@ conventions the solver has always worked in:
   district, locked half-days), and only at institutions in the problem;
 - support half-days are a child's: a support child gets all its half-days from one pedagogue
   (or none), and a pedagogue gives support only to children (or in a locked half-day).
+  `evaluate` is looser: it counts a child as covered once one half-day is labelled for it. That
+  is a product decision left open (issue 19), not changed here; on the plans of this
+  convention the two agree, and the bound is claimed for those plans.
 
 Everything else `evaluate` counts is modelled exactly: unmet half-days, new and dropped
 pairings, midday switches and half-days moved from last week. Resource half-days may exceed

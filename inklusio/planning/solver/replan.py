@@ -26,7 +26,8 @@ def replan(
     institution steps in, else a two-step swap between institutions; what is left is lost.
 
     A support child's half-days are not handed to another pedagogue: the child keeps one
-    pedagogue, and the institution is told in advance instead.
+    pedagogue, and the institution is told in advance instead. Locked half-days of colleagues
+    (`problem.locked`: manual edits, course sessions) are never swapped away.
     """
     assignments = list(plan.assignments if isinstance(plan, PlanResult) else plan)
     by_id = {p.id: p for p in problem.pedagogues}
@@ -38,6 +39,8 @@ def replan(
     for a in kept:
         load[a.pedagogue_id] += 1
     paired = _current_pairs(problem) | pairs_of(assignments)
+    # A locked half-day (a manual edit, a course session) stays where it is: no swap moves it.
+    fixed = {(a.pedagogue_id, a.slot) for a in problem.locked}
 
     def free(pedagogue_id: str, slot: Slot) -> bool:
         p = by_id[pedagogue_id]
@@ -91,6 +94,7 @@ def replan(
             if (
                 busy is None
                 or busy.child_id is not None
+                or (q, gone.slot) in fixed
                 or not fits(q, gone.institution_id, function)
             ):
                 continue

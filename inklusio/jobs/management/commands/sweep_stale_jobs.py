@@ -2,6 +2,9 @@
 
 Run it every few minutes beside the workers (cron, a systemd timer), or let it repeat itself
 with `--every SECONDS`. See docs/deployment.md.
+
+Each round also hands the task runner the daily work apps declare in `schedule.py`
+(`enqueue_due()`, which enqueues at most once a day; docs/retention.md).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from inklusio.core.plugins import app_modules
 from inklusio.jobs.services import job_sweep_stale
 
 
@@ -37,6 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"stale jobs (running over {minutes} min): {queued} queued again, {failed} failed"
             )
+            for _label, module in app_modules("schedule"):
+                module.enqueue_due()
             if not options["every"]:
                 return
             time.sleep(options["every"])

@@ -1,0 +1,50 @@
+"""Sign-in forms: they parse; the services decide."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.core.forms import DkfdsForm, DkfdsWidgets
+
+
+class CodeForm(DkfdsForm):
+    token = forms.CharField(
+        label=_("Kode"),
+        max_length=32,
+        help_text=_("Den sekscifrede kode fra autentificeringsappen."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class VerifyForm(CodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].help_text = _(
+            "Den sekscifrede kode fra autentificeringsappen, eller en af dine gendannelseskoder."
+        )
+        # A recovery code has letters: the numeric keyboard would hide them on a phone.
+        self.fields["token"].widget.attrs.pop("inputmode")
+
+
+class PasswordChangeForm(DkfdsWidgets, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(DkfdsWidgets, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordResetForm(DkfdsWidgets, auth_forms.PasswordResetForm):
+    """Django's form answers the same whether the address is known or not; demo accounts,
+    whose passwords are public, get no link where demo logins are disabled."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        for user in super().get_users(email):
+            if settings.DEMO_LOGINS_ENABLED or not user.username.startswith("demo-"):
+                yield user

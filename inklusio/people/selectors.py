@@ -1,0 +1,45 @@
+"""Reads about how people sign in: whether a second factor is set up, and for whom the
+administration may reset it."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from inklusio import access
+from inklusio.people.models import User
+
+
+@dataclass(frozen=True)
+class SecondFactorStatus:
+    enrolled: bool
+    required: bool
+    recovery_codes_left: int
+
+
+def has_second_factor(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def second_factor_status(user: User) -> SecondFactorStatus:
+    """What the account page tells a person about their own second factor."""
+    return SecondFactorStatus(
+        enrolled=has_second_factor(user),
+        required=access.second_factor_required(user),
+        recovery_codes_left=StaticToken.objects.filter(
+            device__user=user, device__confirmed=True
+        ).count(),
+    )
+
+
+def users_for_second_factor_reset(actor: User) -> QuerySet[User]:
+    """The people whose second factor `actor` may reset, each with `has_second_factor`."""
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        access.users_whose_second_factor_may_be_reset(actor)
+        .filter(is_active=True)
+        .annotate(has_second_factor=Exists(enrolled))
+        .select_related("institution")
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,0 +1,167 @@
+"""The second-factor step, the account page, password change and reset, and the
+administration's reset of a lost second factor."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inklusio import access
+from inklusio.people import forms, selectors, services, twofactor
+
+
+@login_required
+def two_factor_verify(request):
+    if twofactor.second_factor_state(request) == twofactor.OK:
+        return redirect(twofactor.safe_next(request))
+    form = forms.VerifyForm(request.POST or None)
+    if form.is_valid():
+        try:
+            verified = services.second_factor_verify(
+                actor=request.user, token=form.cleaned_data["token"]
+            )
+        except services.SecondFactorRefused as refused:
+            form.add_error("token", refused.message)
+        else:
+            twofactor.mark_verified(request, verified.device)
+            if verified.method == "recovery_code":
+                messages.warning(request, _recovery_code_message(verified.recovery_codes_left))
+            return redirect(twofactor.safe_next(request))
+    context = {"form": form, "next": twofactor.safe_next(request)}
+    return render(request, "registration/two_factor_verify.html", context)
+
+
+def _recovery_code_message(left: int) -> str:
+    return _(
+        "Du har brugt en gendannelseskode; den virker ikke igen. Du har %(left)s tilbage. "
+        "Opsæt appen igen under Min konto, hvis du har mistet din telefon."
+    ) % {"left": left}
+
+
+@login_required
+def two_factor_enrol(request):
+    key = twofactor.pending_key(request)
+    form = forms.CodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            codes = services.second_factor_enrol(
+                actor=request.user, key=key, token=form.cleaned_data["token"]
+            )
+        except services.SecondFactorRefused as refused:
+            form.add_error("token", refused.message)
+        else:
+            del request.session[twofactor.PENDING_KEY]
+            twofactor.mark_verified(request, None)
+            request.session[twofactor.CODES_KEY] = codes
+            query = urlencode({"next": twofactor.safe_next(request)})
+            return redirect(f"{reverse(twofactor.CODES_VIEW)}?{query}")
+    uri = twofactor.provisioning_uri(request.user, key)
+    context = {
+        "form": form,
+        "qr_code": twofactor.qr_code_data_uri(uri),
+        "manual_key": twofactor.manual_key(key),
+        "required": access.second_factor_required(request.user),
+        "next": twofactor.safe_next(request),
+    }
+    return render(request, "registration/two_factor_enrol.html", context)
+
+
+@login_required
+def two_factor_recovery_codes(request):
+    """The new recovery codes, once: taken out of the session as they are shown."""
+    codes = request.session.pop(twofactor.CODES_KEY, None)
+    context = {"codes": codes, "next": twofactor.safe_next(request)}
+    return render(request, "registration/two_factor_recovery_codes.html", context)
+
+
+@login_required
+def account(request):
+    context = {
+        "status": selectors.second_factor_status(request.user),
+        "can_reset_second_factors": access.can_reset_second_factors(request.user),
+    }
+    return render(request, "registration/account.html", context)
+
+
+@login_required
+def second_factor_users(request):
+    if not access.can_reset_second_factors(request.user):
+        raise Http404
+    users = selectors.users_for_second_factor_reset(request.user)
+    return render(request, "registration/second_factor_users.html", {"users": users})
+
+
+@require_POST
+@login_required
+def second_factor_reset(request, username):
+    target = access.get_visible_or_404(
+        access.users_whose_second_factor_may_be_reset(request.user), username=username
+    )
+    services.second_factor_reset(actor=request.user, user=target)
+    messages.success(
+        request,
+        _("Anden faktor for %(name)s er nulstillet. Ved næste login opsættes en ny.")
+        % {"name": target},
+    )
+    return redirect("second-factor-users")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        services.password_change(
+            actor=self.request.user, password=form.cleaned_data["new_password1"]
+        )
+        # Other sessions end with the old password; this one stays signed in.
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, _("Din adgangskode er ændret."))
+        return redirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = forms.PasswordResetForm
+    success_url = reverse_lazy("password-reset-done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeout_minutes"] = settings.PASSWORD_RESET_TIMEOUT // 60
+        return context
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    form_class = forms.SetPasswordForm
+    success_url = reverse_lazy("password-reset-complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is not None and not settings.DEMO_LOGINS_ENABLED:
+            return None if user.username.startswith("demo-") else user
+        return user
+
+    def form_valid(self, form):
+        services.password_reset(actor=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"

@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inklusio.retention.models import RetentionPolicy
+
+
+class PolicyForm(forms.ModelForm):
+    """Parses the periods; their bounds are the service's rule (rules.BOUNDS)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = RetentionPolicy
+        fields = [
+            "child_case_months",
+            "referral_not_granted_months",
+            "consultative_meeting_months",
+            "audit_log_months",
+            "automatic",
+        ]
+        help_texts = {
+            "automatic": _(
+                "Slået fra: forvaltningen ser prøvekørslen igennem og godkender hver sletning. "
+                "Slået til: det, der er forfaldent, slettes hver nat i dit navn."
+            )
+        }
+
+
+class ConfirmForm(forms.Form):
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)

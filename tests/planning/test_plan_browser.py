@@ -1,0 +1,129 @@
+"""The weekly plan page in a real browser (issue 19, point 5): the whole week at 1280 px and on
+an A4 landscape page, the grids reachable by keyboard, sessions, absences and the centre meeting
+named in the grid."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from inklusio.organisation.models import Institution
+from inklusio.people.models import PedagogueAttachment, Role
+from inklusio.planning import services
+from inklusio.planning.models import Absence
+from tests.conftest import login, make_user
+from tests.planning.conftest import MONDAY
+
+pytestmark = pytest.mark.e2e
+
+# A4 landscape is 297 mm wide; the print stylesheet leaves 10 mm margins: 277 mm at 96 px/inch.
+A4_LANDSCAPE_CONTENT_PX = int(277 / 25.4 * 96)
+LONG_NAMES = ["Tvillingehuset", "Trækronerne", "Firkløveren", "Regnbuen", "Piletræet", "Ørnebo"]
+
+
+@pytest.fixture
+def busy_week(corps):
+    """Eight pedagogues over eight institutions with Ishøj's longest names, Pete ill on
+    Monday, and Bob's course session on Wednesday morning: a solved week."""
+    for index, name in enumerate(LONG_NAMES):
+        institution = Institution.objects.create(
+            municipality=corps.ishoj, name=name, kind="integrated", size=60 + 10 * index
+        )
+        pedagogue = make_user(f"paedagog{index}", corps.ishoj, Role.PEDAGOGUE)
+        PedagogueAttachment.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=pedagogue,
+            institution=institution,
+            function="resource",
+        )
+    Absence.objects.create(
+        municipality=corps.ishoj,
+        pedagogue=corps.pete,
+        start=MONDAY,
+        end=MONDAY,
+        kind=Absence.Kind.ILLNESS,
+        created_by=corps.cora,
+    )
+    corps.week = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+    return corps
+
+
+def overflow(page, selector):
+    """How many pixels the element is wider than the room it has (0: no sideways scroll)."""
+    return page.eval_on_selector(selector, "el => el.scrollWidth - el.clientWidth")
+
+
+def day_header_right_edges(page):
+    return page.eval_on_selector_all(
+        "[data-testid=pedagogue-grid] .week-grid__day",
+        "els => els.map(el => el.getBoundingClientRect().right)",
+    )
+
+
+def test_the_whole_week_fits_1280_px_and_the_grids_are_keyboard_reachable(
+    busy_week, live_server, page, screenshot_dir
+):
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{busy_week.week.get_absolute_url()}")
+    page.screenshot(path=str(screenshot_dir / "plan-1280.png"), full_page=True)
+
+    assert page.viewport_size["width"] == 1280
+    edges = day_header_right_edges(page)
+    assert len(edges) == 5, "Monday to Friday"
+    assert max(edges) <= 1280
+    assert overflow(page, "[data-testid=pedagogue-grid-region]") == 0
+    assert overflow(page, "[data-testid=institution-grid-region]") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    grid = page.get_by_test_id("pedagogue-grid")
+    pete = grid.locator("tr", has_text="Pete Testesen")
+    assert pete.locator("td").nth(0).inner_text() == "Fravær: Sygdom"
+    assert pete.locator("td").nth(3).inner_text() == "Centermøde"
+    bob = grid.locator("tr", has_text="Bob Testesen")
+    assert "Samling kl. 09:00: Legegruppe" in bob.locator("td").nth(4).inner_text()
+    assert "Forslag" in page.locator(".font-lead").inner_text()
+
+    # Keyboard: Tab reaches the pedagogue grid's region.
+    reached = False
+    for _press in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.testid") == "pedagogue-grid-region":
+            reached = True
+            break
+    assert reached, "the week grid is reachable with Tab"
+    results = Axe().run(page, options={"runOnly": ["scrollable-region-focusable"]})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_narrow_window_scrolls_the_grid_in_a_focusable_region(busy_week, live_server, page):
+    """Below the design system's 992 px the grid scrolls sideways inside its region, which
+    the keyboard can reach (axe rule scrollable-region-focusable)."""
+    page.set_viewport_size({"width": 800, "height": 900})
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{busy_week.week.get_absolute_url()}")
+    assert overflow(page, "[data-testid=pedagogue-grid-region]") > 0, "it does scroll here"
+    results = Axe().run(page, options={"runOnly": ["scrollable-region-focusable"]})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_printed_on_a4_landscape_all_five_days_fit_the_page(
+    busy_week, live_server, page, screenshot_dir
+):
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{busy_week.week.get_absolute_url()}")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_LANDSCAPE_CONTENT_PX, "height": 760})
+    assert not page.locator("header.header").is_visible()
+    assert not page.get_by_role("button", name="Omplanlæg").is_visible()
+    edges = day_header_right_edges(page)
+    assert len(edges) == 5 and max(edges) <= A4_LANDSCAPE_CONTENT_PX
+    assert overflow(page, "[data-testid=pedagogue-grid-region]") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= A4_LANDSCAPE_CONTENT_PX
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    (screenshot_dir / "plan-a4-landscape.pdf").write_bytes(pdf)
+    page.screenshot(path=str(screenshot_dir / "plan-print.png"), full_page=True)
+    # The stylesheet's @page asks for A4 landscape: 842 × 595 points.
+    width, height = (
+        float(n) for n in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups()
+    )
+    assert (round(width), round(height)) == (842, 595)
