@@ -44,6 +44,9 @@ DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/inklusio_scale"
 PASSWORD = "inklusio-bench"  # noqa: S105 - generate_scale's documented benchmark password
 # A fixed key for the benchmark server only (production refuses a short or missing one).
 BENCH_SECRET = "load-benchmark-only-" + "0123456789abcdefghijklmnopqrstuvwxyz" * 2
+# inklusio/settings.py's DEVELOPMENT_CPR_KEY and DEVELOPMENT_CPR_HASH_KEY (not secret).
+DEVELOPMENT_CPR_KEY = "ZGV2ZWxvcG1lbnQtb25seS1jcHIta2V5LW5vdC1zZWM="
+DEVELOPMENT_CPR_HASH_KEY = "development-only-cpr-hash-key-not-secret"
 SAMPLE = 20  # objects of each kind per user
 USERS_PER_ROLE = 4
 # What the documented reverse proxy (docs/deployment.md) adds: the request came over TLS.
@@ -227,6 +230,10 @@ def server_env(database: str, port: int, workers: int) -> dict[str, str]:
         **os.environ,
         "INKLUSIO_ENV": "production",
         "DJANGO_SECRET_KEY": BENCH_SECRET,
+        # generate_scale ran outside production, so its CPR numbers are under the development
+        # keys (inklusio/settings.py); production settings want them named.
+        "INKLUSIO_CPR_KEYS": DEVELOPMENT_CPR_KEY,
+        "INKLUSIO_CPR_HASH_KEY": DEVELOPMENT_CPR_HASH_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database,
         "INKLUSIO_BIND": f"127.0.0.1:{port}",

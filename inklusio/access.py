@@ -280,6 +280,14 @@ def can_edit_child(user: User, child: Child) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == child.institution_id
 
 
+def can_see_full_cpr(user: User, child: Child) -> bool:
+    """The whole CPR number is shown, on request and logged, to those who keep the child's master
+    data: the administration (visitation, decisions, data-subject requests) and the leader of the
+    child's institution (who registers the number and corrects it). Everyone else, partners and
+    guardians included, sees the birth-date part only."""
+    return can_edit_child(user, child)
+
+
 def can_export_child_data(user: User, child: Child) -> bool:
     """Data-subject requests are answered by the administration (the data controller)."""
     return (

@@ -4,11 +4,13 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from inklusio import access
-from inklusio.audit.services import audit_listing
+from inklusio.audit.services import CPR_SEARCH_PATTERN, audit_listing
 from inklusio.children import selectors as child_selectors
 from inklusio.courses import selectors as course_selectors
 
@@ -60,6 +62,9 @@ def list_institutions(request):
 
 @api.get("/children", response=list[ChildOut])
 def list_children(request, q: str = ""):
+    if CPR_SEARCH_PATTERN.search(q):
+        # A query string ends up in URLs and access logs: no (part of a) CPR number there.
+        raise HttpError(400, _("Søg ikke på CPR-nummer i en adresse; søg på navn."))
     return [_child_out(c) for c in child_selectors.children_list_for(request.user, query=q)]
 
 

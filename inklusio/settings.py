@@ -4,6 +4,7 @@ INKLUSIO_ENV=production selects production settings (no demo logins, debug off, 
 anything else selects the development defaults, with the embedded SQLite database.
 """
 
+import base64
 import datetime
 import os
 from pathlib import Path
@@ -298,6 +299,37 @@ AUTHENTICATION_BACKENDS.append("inklusio.people.oidc.OIDCBackend")
 # Key of the audit trail's seals and CPR search hashes; empty derives one from SECRET_KEY.
 # Set it in production: rotating SECRET_KEY would otherwise break `manage.py audit_verify`.
 AUDIT_HASH_KEY = os.environ.get("INKLUSIO_AUDIT_HASH_KEY", "")
+
+# CPR numbers at rest (inklusio.core.crypto): encrypted with the first of INKLUSIO_CPR_KEYS
+# (Fernet keys, comma-separated; every one of them decrypts, so a rotation prepends a new key and
+# runs `manage.py rotate_cpr_key`), and found by an HMAC-SHA256 under INKLUSIO_CPR_HASH_KEY, a
+# separate key that never leaves the application servers. Production refuses to start without
+# both; development uses the fixed keys below and says so in the log (bench/load.py passes them
+# to its production server explicitly: generate_scale wrote its data with them).
+DEVELOPMENT_CPR_KEY = "ZGV2ZWxvcG1lbnQtb25seS1jcHIta2V5LW5vdC1zZWM="
+DEVELOPMENT_CPR_HASH_KEY = "development-only-cpr-hash-key-not-secret"
+CPR_KEYS = env_list("INKLUSIO_CPR_KEYS", [])
+CPR_HASH_KEY = os.environ.get("INKLUSIO_CPR_HASH_KEY", "")
+CPR_KEYS_ARE_DEVELOPMENT_KEYS = not CPR_KEYS or not CPR_HASH_KEY
+if PRODUCTION:
+    if CPR_KEYS_ARE_DEVELOPMENT_KEYS:
+        raise ImproperlyConfigured(
+            "INKLUSIO_CPR_KEYS and INKLUSIO_CPR_HASH_KEY must be set when INKLUSIO_ENV=production "
+            "(docs/operations.md, 'CPR numbers at rest')"
+        )
+    if len(CPR_HASH_KEY) < 32:
+        raise ImproperlyConfigured("INKLUSIO_CPR_HASH_KEY is too short: at least 32 characters")
+    for _key in CPR_KEYS:
+        try:
+            _valid = len(base64.urlsafe_b64decode(_key.encode())) == 32
+        except ValueError:
+            _valid = False
+        if not _valid:
+            raise ImproperlyConfigured(
+                "INKLUSIO_CPR_KEYS: every key must be a Fernet key (32 url-safe base64 bytes)"
+            )
+CPR_KEYS = CPR_KEYS or [DEVELOPMENT_CPR_KEY]
+CPR_HASH_KEY = CPR_HASH_KEY or DEVELOPMENT_CPR_HASH_KEY
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -34,6 +34,7 @@ urlpatterns = [
     path("boern/ny/", child_views.child_create, name="child-create"),
     path("boern/<uuid:public_id>/", child_views.child_detail, name="child-detail"),
     path("boern/<uuid:public_id>/rediger/", child_views.child_edit, name="child-edit"),
+    path("boern/<uuid:public_id>/cpr/", child_views.child_cpr_reveal, name="child-cpr-reveal"),
     path("boern/<uuid:public_id>/udtraek/", child_views.child_data_export, name="child-export"),
     path("boern/<uuid:public_id>/foraeldre/ny/", child_views.guardian_add, name="guardian-add"),
     path("adgangslog/", audit_views.audit_log, name="audit-log"),

@@ -105,9 +105,21 @@ def looks_like_cpr(text: str) -> bool:
     return CPR_PATTERN.search(text) is not None
 
 
+# A hash already in the text is kept whole, so hashing twice changes nothing (a search kept
+# between requests is stored hashed and logged when it is shown).
+_HASHED_OR_CPR = re.compile(
+    rf"{re.escape(CPR_HASH_PREFIX)}[0-9a-f]{{64}}|{CPR_SEARCH_PATTERN.pattern}"
+)
+
+
 def hash_cpr_numbers(text: str) -> str:
     """A search term with every (part of a) CPR number in it replaced by its keyed hash."""
-    return CPR_SEARCH_PATTERN.sub(lambda match: cpr_hash(match.group(0)), text)
+
+    def hashed(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return found if found.startswith(CPR_HASH_PREFIX) else cpr_hash(found)
+
+    return _HASHED_OR_CPR.sub(hashed, text)
 
 
 def _plain(value: Any) -> Any:

@@ -1,30 +1,30 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from inklusio import access
 from inklusio.audit import selectors
-from inklusio.audit.forms import AuditSearchForm
+from inklusio.audit.forms import AuditSearchForm, criteria_from, form_showing, search_summary
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
+from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
+
+_SEARCH_KIND = "auditlog"
 
 
 @login_required
 def audit_log(request):
+    """Searches come by POST and are shown under a session token: a term may be a CPR number."""
     if not access.can_view_audit_log(request.user):
         raise Http404
-    form = AuditSearchForm(request.GET or None)
-    criteria = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries_for(
-        request.user,
-        child=criteria.get("child", ""),
-        actor=criteria.get("user", ""),
-        action=criteria.get("action", ""),
-        date_from=criteria.get("date_from"),
-        date_to=criteria.get("date_to"),
-        term=criteria.get("term", ""),
-    )
+    form = AuditSearchForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        token = remember_search(request.session, _SEARCH_KIND, form.saved_criteria())
+        return redirect(f"{reverse('audit-log')}?{SEARCH_PARAMETER}={token}")
+    saved = recall_search(request.session, _SEARCH_KIND, request.GET.get(SEARCH_PARAMETER))
+    entries = selectors.audit_entries_for(request.user, **criteria_from(saved))
     page = Paginator(entries, 50).get_page(request.GET.get("side"))
     # The count and the rows are read before this read is logged, so they agree.
     page.object_list = list(page.object_list)
@@ -34,7 +34,8 @@ def audit_log(request):
         actor=request.user,
         action=AuditAction.SEARCH,
         object_type="auditlog",
-        search_term=form.search_summary(),
+        search_term=search_summary(saved),
         children=selectors.children_named_in(page.object_list),
     )
+    form = form if form.is_bound else form_showing(saved)
     return render(request, "audit/audit_log.html", {"form": form, "page": page})

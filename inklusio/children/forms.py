@@ -66,11 +66,18 @@ class ChildForm(DkfdsModelForm):
             *list(self.fields["category"].choices)[1:],
         ]
         if self.instance.pk:
-            self.fields["cpr"].initial = self.instance.formatted_cpr
+            # The number is never sent back to the browser: an empty field keeps it.
+            self.fields["cpr"].required = False
+            self.fields["cpr"].help_text = _(
+                "Nu: %(masked)s. Udfyld kun feltet, hvis nummeret skal rettes."
+            ) % {"masked": self.instance.masked_cpr}
             self.fields["version"].initial = self.instance.version
 
     def clean_cpr(self) -> str:
-        return clean_cpr_number(self.cleaned_data["cpr"])
+        value = self.cleaned_data["cpr"]
+        if not value and self.instance.pk:
+            return ""
+        return clean_cpr_number(value)
 
     def clean(self):
         cleaned = super().clean()
@@ -102,4 +109,6 @@ class GuardianForm(DkfdsModelForm):
 
 
 class ChildSearchForm(DkfdsForm):
+    """Sent by POST only, so a CPR number typed here never lands in a URL or an access log."""
+
     q = forms.CharField(label=_("Søg på navn eller CPR-nummer"), required=False, max_length=100)

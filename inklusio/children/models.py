@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.core.crypto import cpr_digits, cpr_lookup_hash, decrypt_cpr, encrypt_cpr
 from inklusio.core.models import TenantModel, TenantQuerySet
 
 
@@ -36,14 +37,24 @@ class ChildQuerySet(TenantQuerySet):
         day = 28 if (on.month, on.day) == (2, 29) else on.day
         return self.filter(birth_date__gt=on.replace(year=on.year - 7, day=day))
 
+    def with_cpr(self, cpr: str) -> "ChildQuerySet":
+        """Children with this CPR number, found by its keyed hash (the number is encrypted)."""
+        return self.filter(cpr_hash=cpr_lookup_hash(cpr))
+
 
 class Child(TenantModel):
-    """A child aged 0–6. Reached by its opaque public_id, never by CPR number or row id."""
+    """A child aged 0–6. Reached by its opaque public_id, never by CPR number or row id.
+
+    The CPR number is kept encrypted (`cpr_encrypted`, see inklusio.core.crypto) and found by its
+    keyed hash (`cpr_hash`); `child.cpr` reads and sets the plain number in Python only. The
+    masked form needs no decryption: its first six digits are the birth date, already stored.
+    """
 
     objects = ChildQuerySet.as_manager()
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cpr = models.CharField(_("CPR-nummer"), max_length=10)
+    cpr_encrypted = models.TextField(_("CPR-nummer (krypteret)"), editable=False)
+    cpr_hash = models.CharField(_("CPR-nummer (nøglet hash)"), max_length=64, editable=False)
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("efternavn"), max_length=100)
     birth_date = models.DateField(_("fødselsdato"))
@@ -96,7 +107,7 @@ class Child(TenantModel):
         verbose_name_plural = _("børn")
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "cpr"], name="child_unique_cpr_per_municipality"
+                fields=["municipality", "cpr_hash"], name="child_unique_cpr_per_municipality"
             )
         ]
 
@@ -111,9 +122,27 @@ class Child(TenantModel):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def cpr(self) -> str:
+        """The plain number, decrypted on first use (lists never need it: see masked_cpr)."""
+        cached = self.__dict__.get("_cpr_plain")
+        if cached is not None and cached[0] == self.cpr_encrypted:
+            return cached[1]
+        plain = decrypt_cpr(self.cpr_encrypted) if self.cpr_encrypted else ""
+        self.__dict__["_cpr_plain"] = (self.cpr_encrypted, plain)
+        return plain
+
+    @cpr.setter
+    def cpr(self, value: str) -> None:
+        digits = cpr_digits(value)
+        self.cpr_encrypted = encrypt_cpr(digits)
+        self.cpr_hash = cpr_lookup_hash(digits)
+        self.__dict__["_cpr_plain"] = (self.cpr_encrypted, digits)
+
+    @property
     def masked_cpr(self) -> str:
-        """Birth date part only; the last four digits identify the child and stay hidden in lists."""
-        return f"{self.cpr[:6]}-xxxx"
+        """The birth date part only (DDMMYY, from birth_date, so nothing is decrypted); the last
+        four digits identify the child and are shown only on request (access.can_see_full_cpr)."""
+        return f"{self.birth_date:%d%m%y}-xxxx"
 
     @property
     def formatted_cpr(self) -> str:

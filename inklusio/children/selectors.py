@@ -2,19 +2,63 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_record, hash_cpr_numbers
 from inklusio.children.models import Child, ChildQuerySet, Guardianship
+from inklusio.core.crypto import cpr_lookup_hash
 from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import Role, User
 
-_DIGITS = re.compile(r"\D")
+# A whole CPR number (ten digits), or its birth-date part with up to three more digits.
+_CPR_OR_PART = re.compile(r"(?<!\d)(\d{6})(?:[- ]?(\d{1,4}))?(?!\d)")
+_CPR_HASH_WORD = "cprhash:"
+_BIRTH_DATE_WORD = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class ChildSearch:
+    """A child search as it may be kept between requests and logged: no CPR number in plain.
+
+    `terms` has a whole CPR number as its lookup hash and a part of one as its birth date (the
+    first six digits: the search matches on nothing more); `logged` is the typed text as the
+    audit log keeps it (hashed with the log's key, so the administration finds searches for a
+    number); `label` is what the page shows back (the number masked).
+    """
+
+    terms: str = ""
+    logged: str = ""
+    label: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> ChildSearch:
+        text = text.strip()
+
+        def kept(match: re.Match[str]) -> str:
+            birth, rest = match.group(1), match.group(2) or ""
+            if len(rest) == 4:
+                return f" {_CPR_HASH_WORD}{cpr_lookup_hash(birth + rest)} "
+            return f" {birth} "
+
+        terms = " ".join(_CPR_OR_PART.sub(kept, text).split())
+        label = _CPR_OR_PART.sub(lambda m: f"{m.group(1)}-xxxx", text)
+        return cls(terms=terms, logged=hash_cpr_numbers(text), label=label)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChildSearch:
+        return cls(**{name: str(data.get(name, "")) for name in ("terms", "logged", "label")})
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
 
 
 def visible_children(user: User) -> ChildQuerySet:
@@ -25,7 +69,7 @@ def visible_children(user: User) -> ChildQuerySet:
 def children_visible_to(
     user: User,
     *,
-    query: str = "",
+    query: str | ChildSearch = "",
     institution: Institution | None = None,
     resource_group: ResourceGroup | None = None,
 ) -> QuerySet[Child]:
@@ -34,39 +78,56 @@ def children_visible_to(
         children = children.filter(institution=institution)
     if resource_group is not None:
         children = children.filter(resource_group=resource_group)
-    query = query.strip()
+    search = query if isinstance(query, ChildSearch) else ChildSearch.parse(query)
     # Only the administration finds children who have left daycare, and only by searching.
-    if not query or user.role != Role.ADMINISTRATOR:
+    if not search.terms or user.role != Role.ADMINISTRATOR:
         children = children.in_daycare()
-    return _search(children, query) if query else children
+    return _search(children, search.terms) if search.terms else children
 
 
-def _search(children: QuerySet[Child], query: str) -> QuerySet[Child]:
-    digits = _DIGITS.sub("", query)
+def _search(children: QuerySet[Child], terms: str) -> QuerySet[Child]:
+    """Every word must match: a name part, a whole CPR number (by its keyed hash; the number is
+    encrypted) or a birth date written as a CPR number's first six digits."""
     match = Q()
-    for word in query.split():
-        match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    if len(digits) >= 6:
-        match |= Q(cpr__startswith=digits)
+    for word in terms.split():
+        if word.startswith(_CPR_HASH_WORD):
+            match &= Q(cpr_hash=word.removeprefix(_CPR_HASH_WORD))
+        elif _BIRTH_DATE_WORD.match(word) and (born := _born_on(word)) is not None:
+            match &= born
+        else:
+            match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return children.filter(match)
+
+
+def _born_on(ddmmyy: str) -> Q | None:
+    """Children born on the day (either century: the seventh digit that tells is not given)."""
+    day, month, year = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
+    days = []
+    for century in (1900, 2000):
+        try:
+            days.append(datetime.date(century + year, month, day))
+        except ValueError:
+            continue
+    return Q(birth_date__in=days) if days else None
 
 
 def children_list_for(
     user: User,
     *,
-    query: str = "",
+    query: str | ChildSearch = "",
     institution: Institution | None = None,
     resource_group: ResourceGroup | None = None,
     limit: int = 200,
 ) -> list[Child]:
     """A child list or search; logged once with the criterion, as the Data Protection Agency expects."""
+    search = query if isinstance(query, ChildSearch) else ChildSearch.parse(query)
     children = list(
         children_visible_to(
-            user, query=query, institution=institution, resource_group=resource_group
+            user, query=search, institution=institution, resource_group=resource_group
         )[:limit]
     )
     where = institution or resource_group
-    criterion = " ".join(part for part in [query.strip(), f"[{where}]" if where else ""] if part)
+    criterion = " ".join(part for part in [search.logged, f"[{where}]" if where else ""] if part)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
@@ -87,6 +148,22 @@ def child_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) 
     )
     if log:
         audit_record(actor=user, action=AuditAction.READ, obj=child, child=child)
+    return child
+
+
+def child_with_full_cpr(user: User, public_id: uuid.UUID | str) -> Child:
+    """The child with its whole CPR number shown, for the roles that need it (else 404); the
+    one read entry of the answer says the number was shown."""
+    child = child_for_user(user, public_id, log=False)
+    if not access.can_see_full_cpr(user, child):
+        raise Http404
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        obj=child,
+        child=child,
+        changes={"full_cpr_shown": True},
+    )
     return child
 
 

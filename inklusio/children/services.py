@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.dk import cpr as cpr_number
 
@@ -39,6 +40,36 @@ class DuplicateChild(DomainError):
     def __init__(self, existing: Child):
         self.existing = existing
         super().__init__(f"Child with this CPR number exists: {existing.pk}")
+
+
+class ImplausibleAge(DomainError):
+    """The CPR number's birth date makes the child too old for daycare (0–6 years)."""
+
+
+# Daycare is for children aged 0–6; a child may stay until school starts, a little after 6.
+# Older than this is a typing error (or the wrong child), so the number is refused.
+MAX_DAYCARE_AGE_YEARS = 7
+
+
+def _check_plausible_age(cpr: str) -> None:
+    """A daycare child is born at most MAX_DAYCARE_AGE_YEARS ago (a future birth date is
+    refused by the CPR number's own check in the form)."""
+    born = cpr_number.get_birth_date(cpr)
+    today = timezone.localdate()
+    try:
+        oldest = today.replace(year=today.year - MAX_DAYCARE_AGE_YEARS)
+    except ValueError:  # 29 February
+        oldest = today.replace(year=today.year - MAX_DAYCARE_AGE_YEARS, day=28)
+    if born < oldest:
+        raise ImplausibleAge(
+            _(
+                "CPR-nummeret giver en fødselsdato (%(born)s), så barnet er over "
+                "%(years)s år. Et barn i dagtilbud er 0–6 år: kontrollér nummeret."
+            )
+            % {"born": born.strftime("%d-%m-%Y"), "years": MAX_DAYCARE_AGE_YEARS}
+        )
+    if born > today:
+        raise ImplausibleAge(_("CPR-nummerets fødselsdato ligger i fremtiden."))
 
 
 class TooManyDuplicateAttempts(DomainError):
@@ -89,6 +120,8 @@ def _report_duplicate(actor: User, existing: Child) -> DuplicateChild:
 
 def _assign(child: Child, data: dict[str, Any]) -> None:
     for name in CHILD_FIELDS:
+        if name == "cpr" and data.get(name) == child.cpr:
+            continue  # encrypting the same number again would only churn the stored token
         if name in data:
             setattr(child, name, data[name])
     child.birth_date = cpr_number.get_birth_date(child.cpr)
@@ -98,8 +131,9 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
     """Register a child; the CPR number is unique within the municipality. A known number is
     logged and rate-limited, so create cannot be used to probe CPR numbers unseen."""
     municipality_id = municipality_id_of(actor)
+    _check_plausible_age(data["cpr"])
     _check_duplicate_rate(actor)
-    existing = Child.objects.filter(municipality_id=municipality_id, cpr=data["cpr"]).first()
+    existing = Child.objects.filter(municipality_id=municipality_id).with_cpr(data["cpr"]).first()
     if existing is not None:
         raise _report_duplicate(actor, existing)
     child = Child(municipality_id=municipality_id)
@@ -116,7 +150,7 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
             )
     except IntegrityError as race:
         # Two people registering the same child at once: the loser is told who won.
-        existing = Child.objects.get(municipality_id=municipality_id, cpr=data["cpr"])
+        existing = Child.objects.filter(municipality_id=municipality_id).with_cpr(data["cpr"]).get()
         raise _report_duplicate(actor, existing) from race
     return child
 
@@ -132,9 +166,13 @@ def child_update(
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
             )
+        if not data.get("cpr"):
+            # An edit form left the number empty: it stays as it is (the form never shows it).
+            data = {name: value for name, value in data.items() if name != "cpr"}
         if data.get("cpr", current.cpr) != current.cpr:
-            clash = Child.objects.filter(municipality_id=current.municipality_id, cpr=data["cpr"])
-            existing = clash.exclude(pk=current.pk).first()
+            _check_plausible_age(data["cpr"])
+            clash = Child.objects.filter(municipality_id=current.municipality_id)
+            existing = clash.with_cpr(data["cpr"]).exclude(pk=current.pk).first()
             if existing is not None:
                 raise DuplicateChild(existing)
         _assign(current, data)

@@ -2,9 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
 from inklusio import access
 from inklusio.audit.services import audit_shown
@@ -14,6 +17,9 @@ from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
 from inklusio.core.errors import EditConflict
 from inklusio.core.forms import show_edit_conflict
 from inklusio.core.plugins import page_sections
+from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
+
+_SEARCH_KIND = "children"
 
 
 def _duplicate_message(user, existing):
@@ -31,39 +37,73 @@ def _duplicate_message(user, existing):
     )
 
 
+def _search_url(request, search: selectors.ChildSearch) -> str:
+    """The list's address for a search: a token kept in the session, never the typed text."""
+    if not search.terms:
+        return reverse("child-list")
+    token = remember_search(request.session, _SEARCH_KIND, search.as_dict())
+    return f"{reverse('child-list')}?{SEARCH_PARAMETER}={token}"
+
+
+def _recalled_search(request) -> selectors.ChildSearch:
+    saved = recall_search(request.session, _SEARCH_KIND, request.GET.get(SEARCH_PARAMETER))
+    return selectors.ChildSearch.from_dict(saved) if saved else selectors.ChildSearch()
+
+
 @login_required
 def child_list(request):
-    form = ChildSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    children = selectors.children_list_for(request.user, query=query)
+    """Searches come by POST, so a CPR number typed never reaches a URL, and are then shown at
+    the list's address with a search token (or, typed live, straight into the rows)."""
+    form = ChildSearchForm(request.POST if request.method == "POST" else None)
+    search = _recalled_search(request)
+    if form.is_valid():
+        search = selectors.ChildSearch.parse(form.cleaned_data["q"])
+        if not request.htmx:
+            return redirect(_search_url(request, search))
+    children = selectors.children_list_for(request.user, query=search)
     template = "children/_child_rows.html" if request.htmx else "children/child_list.html"
+    context = {
+        "form": form if form.is_bound else ChildSearchForm(),
+        "children": children,
+        "query": search.label,
+        "can_add_children": access.can_add_children(request.user),
+    }
+    response = render(request, template, context)
+    if request.htmx and form.is_valid():
+        push_url(response, _search_url(request, search))
+    return response
+
+
+def _detail(request, child, *, full_cpr: bool = False):
     return render(
         request,
-        template,
+        "children/child_detail.html",
         {
-            "form": form,
-            "children": children,
-            "query": query,
-            "can_add_children": access.can_add_children(request.user),
+            "child": child,
+            "full_cpr": full_cpr,
+            "guardianships": selectors.guardianships_of(child),
+            "can_edit": access.can_edit_child(request.user, child),
+            "show_contacts": access.can_see_guardian_contacts(request.user, child),
+            "can_see_full_cpr": access.can_see_full_cpr(request.user, child),
+            "can_export": access.can_export_child_data(request.user, child),
+            "sections": page_sections("child_page", request.user, child),
         },
     )
 
 
 @login_required
 def child_detail(request, public_id):
-    child = selectors.child_for_user(request.user, public_id)
-    return render(
-        request,
-        "children/child_detail.html",
-        {
-            "child": child,
-            "guardianships": selectors.guardianships_of(child),
-            "can_edit": access.can_edit_child(request.user, child),
-            "show_contacts": access.can_see_guardian_contacts(request.user, child),
-            "can_export": access.can_export_child_data(request.user, child),
-            "sections": page_sections("child_page", request.user, child),
-        },
-    )
+    return _detail(request, selectors.child_for_user(request.user, public_id))
+
+
+@login_required
+@require_POST
+def child_cpr_reveal(request, public_id):
+    """'Vis fuldt CPR-nummer': the whole number, for the roles that need it, logged as shown."""
+    child = selectors.child_with_full_cpr(request.user, public_id)
+    if request.htmx:
+        return render(request, "children/_cpr.html", {"child": child, "full_cpr": True})
+    return _detail(request, child, full_cpr=True)
 
 
 @login_required
@@ -77,6 +117,8 @@ def child_create(request):
             child = services.child_create(actor=request.user, data=form.cleaned_data)
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
+        except services.ImplausibleAge as refused:
+            form.add_error("cpr", str(refused))
         except services.TooManyDuplicateAttempts as refused:
             form.add_error(None, str(refused))
         else:
@@ -103,6 +145,8 @@ def child_edit(request, public_id):
             )
         except EditConflict as error:
             show_edit_conflict(form, error)
+        except services.ImplausibleAge as refused:
+            form.add_error("cpr", str(refused))
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
             if access.can_view_child(request.user, duplicate.existing):

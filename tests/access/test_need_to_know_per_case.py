@@ -40,7 +40,10 @@ def status(client, child) -> int:
 
 
 def listed(client, query="") -> list[str]:
-    response = client.get(reverse("child-list"), {"q": query} if query else {})
+    if query:  # searches are sent by POST and shown under a search token
+        response = client.post(reverse("child-list"), {"q": query}, follow=True)
+    else:
+        response = client.get(reverse("child-list"))
     return [child.first_name for child in response.context["children"]]
 
 

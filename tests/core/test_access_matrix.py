@@ -75,6 +75,10 @@ MATRIX = [
     case("child-edit", "mia", {"alice"}),
     case("child-edit", "emil", {"alice", "carl"}),
     case("child-edit", "xenia", {"dora"}),
+    # The whole CPR number: the administration and the leader of the child's institution.
+    post_to_page("child-cpr-reveal", "mia", {"alice"}),
+    post_to_page("child-cpr-reveal", "emil", {"alice", "carl"}),
+    post_to_page("child-cpr-reveal", "xenia", {"dora"}),
     case("child-export", "mia", {"alice"}),
     case("child-export", "xenia", {"dora"}),
     case("guardian-add", "mia", {"alice"}),

@@ -20,6 +20,13 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "inklusio.example",
     "DATABASE_URL": "postgres://inklusio@db.example/inklusio",
+    "INKLUSIO_CPR_KEYS": ",".join(
+        [
+            "bmV3LXByb2R1Y3Rpb24ta2V5LTMyLWJ5dGVzLWxvbmc=",
+            "b2xkLXByb2R1Y3Rpb24ta2V5LTMyLWJ5dGVzLWxvbmc=",
+        ]
+    ),
+    "INKLUSIO_CPR_HASH_KEY": "h4sh-" * 8,
 }
 
 
@@ -48,6 +55,16 @@ def test_production_refuses_a_weak_key_debug_and_sqlite():
     assert debug.returncode != 0 and "DJANGO_DEBUG cannot be on" in debug.stderr
     sqlite = _production_settings(DATABASE_URL="sqlite:////tmp/inklusio.sqlite3")
     assert sqlite.returncode != 0 and "Production needs PostgreSQL" in sqlite.stderr
+
+
+def test_production_needs_cpr_keys_that_are_keys():
+    for missing in ("INKLUSIO_CPR_KEYS", "INKLUSIO_CPR_HASH_KEY"):
+        result = _production_settings(**{missing: ""})
+        assert result.returncode != 0 and "must be set" in result.stderr, missing
+    bad = _production_settings(INKLUSIO_CPR_KEYS="not-a-fernet-key")
+    assert bad.returncode != 0 and "must be a Fernet key" in bad.stderr
+    short = _production_settings(INKLUSIO_CPR_HASH_KEY="short")
+    assert short.returncode != 0 and "too short" in short.stderr
 
 
 def test_production_turns_debug_and_demo_logins_off_and_cookies_secure():

@@ -460,6 +460,7 @@ NOT_GUARDED = {
             "recommendation-to-plan",
             "consent-withdraw",
             "job-retry",
+            "child-cpr-reveal",
             "second-factor-reset",
             "privacy-export",
             "retention-run",

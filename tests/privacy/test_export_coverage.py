@@ -34,7 +34,8 @@ FREE_TEXT_NOT_ABOUT_ONE_CHILD = {
 
 # Fields whose stored value the export shows in another form, and why.
 SHOWN_OTHERWISE = {
-    "children.Child.cpr": "formatted as ddmmyy-xxxx",
+    "children.Child.cpr_encrypted": "decrypted and formatted as ddmmyy-nnnn",
+    "children.Child.cpr_hash": "a keyed hash of the CPR number, which the export shows",
     "children.Child.first_name": "part of the full name",
     "children.Child.last_name": "part of the full name",
     "referrals.ReferralAttachment.stored_name": "the storage key; the file itself is in files/",
