@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "inklusio.jobs",
     "inklusio.privacy",
     "inklusio.retention",
+    "inklusio.imports",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -46,5 +46,6 @@ urlpatterns = [
     path("filer/", include("inklusio.jobs.urls")),
     path("indsigt/", include("inklusio.privacy.urls")),
     path("sletning/", include("inklusio.retention.urls")),
+    path("import/", include("inklusio.imports.urls")),
     path("api/", api.urls),
 ]

@@ -413,6 +413,8 @@ GUARDED = [
     page("privacy-request", "data_request_mia", "alice"),
     page("retention-overview", None, "alice"),
     page("retention-settings", None, "alice"),
+    page("import-list", None, "alice"),
+    page("import-detail", "import_alice", "alice"),
 ]
 
 
@@ -460,6 +462,7 @@ NOT_GUARDED = {
             "second-factor-reset",
             "privacy-export",
             "retention-run",
+            "import-execute",
         ),
         "POST-only form action",
     ),
@@ -473,6 +476,7 @@ NOT_GUARDED = {
     "plan-meeting-ics": "an iCalendar file, one meeting",
     "consultative-ics": "an iCalendar file, one meeting",
     "job-download": "a file download, one job's stored file",
+    "import-template": "an empty template file with one example row; reads no records",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
     "statistics-table": "guarded per table in test_every_statistics_table",
     "two-factor-verify": "a form of one field; reads only the signed-in user's own devices",

@@ -1,0 +1,237 @@
+"""What a children file would do, row by row: create, update, leave unchanged or refuse (with the
+Danish reasons). Reads only; `services.import_execute` carries out the plan.
+
+The natural key of a child is the CPR number within the municipality; a guardian is known by
+name among the child's guardians. The file is the truth for the columns it has, so a blank
+optional cell clears the value, and re-running the same file plans nothing but "unchanged"."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from stdnum.dk import cpr as cpr_number
+from stdnum.exceptions import ValidationError
+
+from inklusio.children.models import Child, DifficultyCategory, Guardian, Guardianship
+from inklusio.imports.parsers import Row, parse_date
+from inklusio.organisation.models import Institution, Room
+
+CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
+# Marked for translation here, translated where shown.
+ACTION_LABELS = {
+    CREATE: gettext_noop("Opret"),
+    UPDATE: gettext_noop("Opdater"),
+    UNCHANGED: gettext_noop("Uændret"),
+    REFUSED: gettext_noop("Afvist"),
+}
+CHILD_KEYS = ["cpr", "first_name", "last_name", "institution", "room", "languages", "category"]
+GUARDIAN_SLOTS = ("guardian1", "guardian2")
+# How many CPR numbers one look-up asks for (SQLite allows 999 parameters per statement).
+LOOKUP_CHUNK = 500
+
+
+@dataclass
+class GuardianPlan:
+    data: dict[str, str]
+    relation: str
+    existing: Guardian | None = None
+    changed: bool = False
+
+
+@dataclass
+class RowPlan:
+    line: int
+    action: str
+    label: str
+    reasons: list[str] = field(default_factory=list)
+    child: Child | None = None  # the existing child, for an update or unchanged row
+    child_data: dict[str, Any] = field(default_factory=dict)
+    child_changed: bool = False
+    guardians: list[GuardianPlan] = field(default_factory=list)
+
+    def as_result(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "action": self.action,
+            "label": self.label,
+            "reasons": self.reasons,
+            "child": str(self.child.public_id) if self.child else "",
+        }
+
+
+@dataclass
+class ChildContext:
+    """What the rows are checked against, read once for the whole file."""
+
+    today: datetime.date
+    institutions: dict[str, Institution]
+    rooms: dict[tuple[int, str], Room]
+    children: dict[str, Child]
+    guardianships: dict[int, list[Guardianship]]
+
+
+def normalise_cpr(text: str) -> str:
+    number = text.replace("-", "").replace(" ", "")
+    # A spreadsheet cell formatted as a number drops the leading zero of days 01–09.
+    return number.zfill(10) if number.isdigit() and len(number) == 9 else number
+
+
+def child_context(municipality_id: int, rows: list[Row], today: datetime.date) -> ChildContext:
+    institutions = {
+        i.name.casefold(): i for i in Institution.objects.filter(municipality_id=municipality_id)
+    }
+    rooms = {
+        (r.institution_id, r.name.casefold()): r
+        for r in Room.objects.filter(municipality_id=municipality_id)
+    }
+    numbers = sorted({normalise_cpr(row.values.get("cpr", "")) for row in rows})
+    children: dict[str, Child] = {}
+    for start in range(0, len(numbers), LOOKUP_CHUNK):
+        chunk = numbers[start : start + LOOKUP_CHUNK]
+        for child in Child.objects.filter(municipality_id=municipality_id, cpr__in=chunk):
+            children[child.cpr] = child
+    guardianships: dict[int, list[Guardianship]] = {}
+    ids = sorted(child.pk for child in children.values())
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        links = Guardianship.objects.filter(child_id__in=ids[start : start + LOOKUP_CHUNK])
+        for link in links.select_related("guardian"):
+            guardianships.setdefault(link.child_id, []).append(link)
+    return ChildContext(today, institutions, rooms, children, guardianships)
+
+
+def _category(text: str) -> str | None:
+    if not text:
+        return ""
+    for value, label in DifficultyCategory.choices:
+        if text.casefold() in {str(label).casefold(), value}:
+            return value
+    return None
+
+
+def _is_daycare_age(birth_date: datetime.date, today: datetime.date) -> bool:
+    # As `ChildQuerySet.of_daycare_age`: born, and not yet 7 (29 February taken as the 28th).
+    day = 28 if (today.month, today.day) == (2, 29) else today.day
+    return today.replace(year=today.year - 7, day=day) < birth_date <= today
+
+
+def plan_child_row(row: Row, context: ChildContext, seen: dict[str, int]) -> RowPlan:
+    values = row.values
+    cpr = normalise_cpr(values.get("cpr", ""))
+    name = f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+    label = f"{name} ({cpr[:6]}-xxxx)" if cpr else name
+    plan = RowPlan(line=row.line, action=REFUSED, label=label)
+    reasons = plan.reasons
+    for key, title in (
+        ("cpr", _("CPR-nummer")),
+        ("first_name", _("Fornavn")),
+        ("last_name", _("Efternavn")),
+        ("institution", _("Daginstitution")),
+    ):
+        if not values.get(key):
+            reasons.append(_("%(column)s mangler.") % {"column": title})
+    birth_date = None
+    if cpr:
+        try:
+            cpr_number.validate(cpr)
+            birth_date = cpr_number.get_birth_date(cpr)
+        except ValidationError:
+            reasons.append(_("CPR-nummeret %(cpr)s er ikke gyldigt.") % {"cpr": f"{cpr[:6]}-xxxx"})
+    if birth_date is not None and not _is_daycare_age(birth_date, context.today):
+        reasons.append(_("Barnet er ikke i dagtilbudsalderen (0–6 år) efter CPR-nummeret."))
+    if cpr in seen:
+        reasons.append(
+            _("CPR-nummeret står også i række %(line)s; hvert barn må kun stå én gang.")
+            % {"line": seen[cpr]}
+        )
+    elif cpr:
+        seen[cpr] = row.line
+    institution = context.institutions.get(values.get("institution", "").casefold())
+    if values.get("institution") and institution is None:
+        reasons.append(
+            _("Daginstitutionen «%(name)s» findes ikke i kommunen.")
+            % {"name": values["institution"]}
+        )
+    room = None
+    if institution is not None and values.get("room"):
+        room = context.rooms.get((institution.pk, values["room"].casefold()))
+        if room is None:
+            reasons.append(
+                _("Stuen «%(room)s» findes ikke i %(institution)s.")
+                % {"room": values["room"], "institution": institution.name}
+            )
+    category = _category(values.get("category", ""))
+    if category is None:
+        reasons.append(
+            _("Vanskeligheden «%(value)s» er ikke en af: %(choices)s.")
+            % {
+                "value": values["category"],
+                "choices": ", ".join(str(label) for _value, label in DifficultyCategory.choices),
+            }
+        )
+    left_on = None
+    if values.get("left_on"):
+        left_on = parse_date(values["left_on"])
+        if left_on is None:
+            reasons.append(
+                _("Datoen «%(value)s» kan ikke læses; skriv den som dd-mm-åååå.")
+                % {"value": values["left_on"]}
+            )
+    guardians = _guardian_plans(values, reasons)
+    if reasons:
+        return plan
+    plan.child_data = {
+        "cpr": cpr,
+        "first_name": values["first_name"],
+        "last_name": values["last_name"],
+        "institution": institution,
+        "room": room,
+        "languages": values.get("languages", ""),
+        "category": category,
+        "left_on": left_on,
+    }
+    plan.guardians = guardians
+    existing = context.children.get(cpr)
+    if existing is None:
+        plan.action = CREATE
+        return plan
+    plan.child = existing
+    plan.child_changed = any(
+        getattr(existing, key) != value for key, value in plan.child_data.items()
+    )
+    known = {
+        link.guardian.name.casefold(): link for link in context.guardianships.get(existing.pk, [])
+    }
+    for guardian in guardians:
+        link = known.get(guardian.data["name"].casefold())
+        if link is not None:
+            guardian.existing = link.guardian
+            guardian.changed = link.relation != guardian.relation or any(
+                getattr(link.guardian, key) != value for key, value in guardian.data.items()
+            )
+    touched = plan.child_changed or any(g.existing is None or g.changed for g in guardians)
+    plan.action = UPDATE if touched else UNCHANGED
+    return plan
+
+
+def _guardian_plans(values: dict[str, str], reasons: list[str]) -> list[GuardianPlan]:
+    plans = []
+    for number, slot in enumerate(GUARDIAN_SLOTS, start=1):
+        name = values.get(f"{slot}_name", "")
+        extra = [values.get(f"{slot}_{key}", "") for key in ("relation", "email", "phone")]
+        if not name:
+            if any(extra):
+                reasons.append(_("Forælder %(number)s har ikke noget navn.") % {"number": number})
+            continue
+        email = values.get(f"{slot}_email", "")
+        if email and "@" not in email:
+            reasons.append(
+                _("Forælder %(number)s: «%(email)s» er ikke en e-mailadresse.")
+                % {"number": number, "email": email}
+            )
+        data = {"name": name, "email": email, "phone": values.get(f"{slot}_phone", "")}
+        plans.append(GuardianPlan(data=data, relation=values.get(f"{slot}_relation", "")))
+    return plans
