@@ -84,7 +84,7 @@ def main() -> None:
 
         place = Municipality.objects.create(name="Benchkommune", slug="bench")
         for name in INSTITUTIONS:
-            Institution.objects.create(municipality=place, name=name)
+            Institution.objects.create(municipality=place, name=name, kind="integrated", size=2000)
         admin = User.objects.create_user(
             username="bench-admin", municipality=place, role=Role.ADMINISTRATOR
         )
