@@ -125,7 +125,10 @@ def import_execute(*, actor: User, run: ImportRun) -> ImportRun:
     """The real run: everything in the file, or, when any row is refused, nothing."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != ImportRun.Status.CHECKED or run.file_error or run.refused:
+        # IMPORTING again is a retry of a run whose worker was lost: its transaction never
+        # committed, so nothing of it was imported.
+        ready = {ImportRun.Status.CHECKED, ImportRun.Status.IMPORTING}
+        if run.status not in ready or run.file_error or run.refused:
             raise ImportNotReady
         run.status = ImportRun.Status.IMPORTING
         run.processed_rows = 0

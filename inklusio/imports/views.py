@@ -64,19 +64,20 @@ def import_template(request, kind, fmt):
 @login_required
 def import_detail(request, public_id):
     run = access.get_visible_or_404(selectors.imports_for(request.user), public_id=public_id)
+    job = selectors.latest_job(request.user, run)
     page = Paginator(run.rows, ROWS_PER_PAGE).get_page(request.GET.get("side"))
     rows = [{**row, "action_label": _(ACTION_LABELS[row["action"]])} for row in page]
-    refused = [row for row in rows if row["action"] == "refused"]
     audit_shown(actor=request.user, obj=run, children=selectors.children_shown(run, page))
     context = {
         "run": run,
         "page": page,
         "rows": rows,
-        "refused_on_page": refused,
         "counts": [(_(label), run.count(action)) for action, label in ACTION_LABELS.items()],
-        "job": selectors.latest_job(request.user, run),
-        "can_execute": run.status == run.Status.CHECKED and not run.file_error and not run.refused,
+        "job": job,
+        # The worker's job says whether work is under way (a run started by the command has none).
+        "working": job.is_pending if job is not None else run.is_pending,
     }
+    context["can_execute"] = not context["working"] and _ready(run)
     return render(request, "imports/import_detail.html", context)
 
 
@@ -84,10 +85,14 @@ def import_detail(request, public_id):
 @require_POST
 def import_execute(request, public_id):
     run = access.get_visible_or_404(selectors.imports_for(request.user), public_id=public_id)
-    if run.status != run.Status.CHECKED or run.file_error or run.refused:
+    if not _ready(run):
         messages.error(request, str(services.ImportNotReady()))
     else:
         params = {"import": str(run.public_id)}
         job_services.job_request(actor=request.user, kind="import-execute", params=params)
         messages.success(request, _("Importen er sat i gang."))
     return redirect("import-detail", public_id=run.public_id)
+
+
+def _ready(run) -> bool:
+    return run.status == run.Status.CHECKED and not run.file_error and not run.refused

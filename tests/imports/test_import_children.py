@@ -163,6 +163,24 @@ def test_the_page_shows_progress_while_the_worker_checks(cast, client):
     assert 'http-equiv="refresh"' in page
 
 
+def test_a_failed_job_is_shown_and_the_page_stops_refreshing(cast, client):
+    run = dry_run(cast, csv_file([row(cpr_born(600))]))
+    Job.objects.create(
+        municipality=cast.ishoj,
+        kind="import-execute",
+        params={"import": str(run.public_id)},
+        requested_by=cast.alice,
+        status=Job.Status.FAILED,
+    )
+    client.force_login(cast.alice)
+    page = client.get(reverse("import-detail", args=[run.public_id])).content.decode()
+    assert "Filen kunne ikke behandles." in page
+    assert 'http-equiv="refresh"' not in page
+    # A retry of the lost run is allowed: its transaction never committed.
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.IMPORTING)
+    assert services.import_execute(actor=cast.alice, run=run).status == ImportRun.Status.IMPORTED
+
+
 @pytest.mark.parametrize(
     ("values", "reason"),
     [
