@@ -29,7 +29,7 @@ def _shown(user: Any, params: dict[str, Any]) -> list[Any]:
 def report_csv(run: ImportRun) -> JobOutput:
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Række"), _("Handling"), _("Barn"), _("Begrundelse")])
+    writer.writerow([_("Række"), _("Handling"), _("Navn"), _("Begrundelse")])
     if run.file_error:
         writer.writerow(["", _(ACTION_LABELS["refused"]), "", run.file_error])
     for row in run.rows:

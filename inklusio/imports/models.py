@@ -13,6 +13,7 @@ from inklusio.core.models import TenantModel
 
 class ImportKind(models.TextChoices):
     CHILDREN = "children", _("Børn med forældre")
+    INSTITUTIONS = "institutions", _("Daginstitutioner med stuer")
 
 
 class ImportRun(TenantModel):

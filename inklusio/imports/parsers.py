@@ -58,8 +58,28 @@ CHILD_EXAMPLE = [
     "",
     "",
 ]
-COLUMNS = {"children": CHILD_COLUMNS}
-EXAMPLES = {"children": CHILD_EXAMPLE}
+INSTITUTION_COLUMNS = [
+    Column("name", "Navn", required=True),
+    Column("kind", "Type", required=True),
+    Column("size", "Antal børn", required=True),
+    Column("address", "Adresse"),
+    Column("district", "Distrikt"),
+    Column("leader_name", "Leder"),
+    Column("phone", "Telefon"),
+    Column("rooms", "Stuer"),
+]
+INSTITUTION_EXAMPLE = [
+    "Bøgely",
+    "Integreret institution",
+    "84",
+    "Bøgevej 1, 2635 Ishøj",
+    "Nord",
+    "Hanne Jensen",
+    "43 57 00 00",
+    "Myretuen, Solsikken",
+]
+COLUMNS = {"children": CHILD_COLUMNS, "institutions": INSTITUTION_COLUMNS}
+EXAMPLES = {"children": CHILD_EXAMPLE, "institutions": INSTITUTION_EXAMPLE}
 DATE_FORMAT = "%d-%m-%Y"
 
 

@@ -17,7 +17,7 @@ from stdnum.dk import cpr as cpr_number
 from stdnum.exceptions import ValidationError
 
 from inklusio.children.models import Child, DifficultyCategory, Guardian, Guardianship
-from inklusio.imports.parsers import Row, parse_date
+from inklusio.imports.parsers import Row, parse_date, parse_decimal
 from inklusio.organisation.models import Institution, Room
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -52,6 +52,10 @@ class RowPlan:
     child_data: dict[str, Any] = field(default_factory=dict)
     child_changed: bool = False
     guardians: list[GuardianPlan] = field(default_factory=list)
+    # Institutions: the existing one (by name), its new values, and the rooms it lacks.
+    institution: Institution | None = None
+    institution_data: dict[str, Any] = field(default_factory=dict)
+    new_rooms: list[str] = field(default_factory=list)
 
     def as_result(self) -> dict[str, Any]:
         return {
@@ -235,3 +239,90 @@ def _guardian_plans(values: dict[str, str], reasons: list[str]) -> list[Guardian
         data = {"name": name, "email": email, "phone": values.get(f"{slot}_phone", "")}
         plans.append(GuardianPlan(data=data, relation=values.get(f"{slot}_relation", "")))
     return plans
+
+
+# --- Institutions and rooms -------------------------------------------------------------------
+
+INSTITUTION_KEYS = ["name", "kind", "size", "address", "district", "leader_name", "phone"]
+
+
+@dataclass
+class InstitutionContext:
+    institutions: dict[str, Institution]
+    rooms: dict[int, set[str]]  # institution id -> room names, casefolded
+
+
+def institution_context(municipality_id: int) -> InstitutionContext:
+    institutions = {
+        i.name.casefold(): i for i in Institution.objects.filter(municipality_id=municipality_id)
+    }
+    rooms: dict[int, set[str]] = {}
+    for room in Room.objects.filter(municipality_id=municipality_id):
+        rooms.setdefault(room.institution_id, set()).add(room.name.casefold())
+    return InstitutionContext(institutions, rooms)
+
+
+def _institution_kind(text: str) -> str | None:
+    for value, label in Institution.Kind.choices:
+        # "Integreret institution (0–6 år)" may be written "Integreret institution" or
+        # "Integreret"; the stored value works as well.
+        short = str(label).split(" (")[0]
+        names = {str(label), short, short.split()[0], value}
+        if text.casefold() in {name.casefold() for name in names}:
+            return value
+    return None
+
+
+def plan_institution_row(row: Row, context: InstitutionContext, seen: dict[str, int]) -> RowPlan:
+    values = row.values
+    name = values.get("name", "")
+    plan = RowPlan(line=row.line, action=REFUSED, label=name)
+    reasons = plan.reasons
+    for key, title in (("name", _("Navn")), ("kind", _("Type")), ("size", _("Antal børn"))):
+        if not values.get(key):
+            reasons.append(_("%(column)s mangler.") % {"column": title})
+    if name.casefold() in seen:
+        reasons.append(
+            _("Daginstitutionen står også i række %(line)s; hver må kun stå én gang.")
+            % {"line": seen[name.casefold()]}
+        )
+    elif name:
+        seen[name.casefold()] = row.line
+    kind = _institution_kind(values.get("kind", "")) if values.get("kind") else ""
+    if kind is None:
+        reasons.append(
+            _("Typen «%(value)s» er ikke en af: %(choices)s.")
+            % {
+                "value": values["kind"],
+                "choices": ", ".join(str(label) for _value, label in Institution.Kind.choices),
+            }
+        )
+    size = parse_decimal(values.get("size", "")) if values.get("size") else 0.0
+    if size is None or size < 0 or not float(size).is_integer():
+        reasons.append(
+            _("Antal børn «%(value)s» skal være et helt tal.") % {"value": values["size"]}
+        )
+    if len(name) > 100:
+        reasons.append(_("Navnet må højst være 100 tegn."))
+    rooms = [room.strip() for room in values.get("rooms", "").split(",") if room.strip()]
+    if reasons:
+        return plan
+    plan.institution_data = {
+        "name": name,
+        "kind": kind,
+        "size": int(size or 0),
+        **{key: values.get(key, "") for key in ("address", "district", "leader_name", "phone")},
+    }
+    existing = context.institutions.get(name.casefold())
+    known = context.rooms.get(existing.pk, set()) if existing is not None else set()
+    unique_rooms: dict[str, str] = {}
+    for room in rooms:
+        unique_rooms.setdefault(room.casefold(), room)
+    plan.new_rooms = [room for key, room in unique_rooms.items() if key not in known]
+    if existing is None:
+        plan.action = CREATE
+        return plan
+    plan.institution = existing
+    changed = any(getattr(existing, k) != v for k, v in plan.institution_data.items())
+    plan.action = UPDATE if changed or plan.new_rooms else UNCHANGED
+    return plan

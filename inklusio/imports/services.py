@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children import services as child_services
 from inklusio.children.models import Guardian, Guardianship
 from inklusio.core.errors import DomainError
@@ -27,7 +27,8 @@ from inklusio.core.models import municipality_id_of
 from inklusio.core.storage import private_storage
 from inklusio.imports import rules
 from inklusio.imports.models import ImportKind, ImportRun
-from inklusio.imports.parsers import FileRefused, read_rows
+from inklusio.imports.parsers import FileRefused, Row, read_rows
+from inklusio.organisation.models import Institution, Room
 from inklusio.people.models import User
 
 # Progress is committed every this many rows: often enough for the bar, rarely enough to be cheap.
@@ -78,14 +79,22 @@ def _plan(
     with private_storage.open(run.stored_name) as stored:
         data = stored.read()
     rows = read_rows(run.kind, data, run.file_name)
-    context = rules.child_context(run.municipality_id, rows, timezone.localdate())
+    plan_row = _row_planner(run, rows)
     seen: dict[str, int] = {}
     plans = []
     for index, row in enumerate(rows, start=1):
-        plans.append(rules.plan_child_row(row, context, seen))
+        plans.append(plan_row(row, seen))
         if on_progress is not None and (index % PROGRESS_EVERY == 0 or index == len(rows)):
             on_progress(index, len(rows))
     return plans
+
+
+def _row_planner(run: ImportRun, rows: list[Row]) -> Callable[[Row, dict[str, int]], rules.RowPlan]:
+    if run.kind == ImportKind.INSTITUTIONS:
+        places = rules.institution_context(run.municipality_id)
+        return lambda row, seen: rules.plan_institution_row(row, places, seen)
+    children = rules.child_context(run.municipality_id, rows, timezone.localdate())
+    return lambda row, seen: rules.plan_child_row(row, children, seen)
 
 
 def _progress(run: ImportRun) -> Callable[[int, int], None]:
@@ -173,6 +182,9 @@ def _finish(actor: User, run: ImportRun, plans: list[rules.RowPlan], file_error:
 def _apply(actor: User, plan: rules.RowPlan) -> None:
     if plan.action == rules.UNCHANGED:
         return
+    if plan.institution_data:
+        _apply_institution(actor, plan)
+        return
     child = plan.child
     if child is None:
         child = child_services.child_create(actor=actor, data=plan.child_data)
@@ -205,3 +217,31 @@ def _guardian_update(actor: User, child: Any, guardian_pk: int, plan: rules.Guar
         link.save(update_fields=["relation"])
     guardian.save()
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=guardian, child=child, changes=changes)
+
+
+def _apply_institution(actor: User, plan: rules.RowPlan) -> None:
+    """An institution by name: created, or its master data brought in line with the file; rooms
+    the file names are added (a room missing from the file is kept: children may be in it)."""
+    data = plan.institution_data
+    if plan.institution is None:
+        institution = Institution.objects.create(municipality_id=municipality_id_of(actor), **data)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=institution,
+            changes=diff({}, snapshot(institution, rules.INSTITUTION_KEYS)),
+        )
+    else:
+        institution = Institution.objects.select_for_update().get(pk=plan.institution.pk)
+        before = snapshot(institution, rules.INSTITUTION_KEYS)
+        for key, value in data.items():
+            setattr(institution, key, value)
+        changes = diff(before, snapshot(institution, rules.INSTITUTION_KEYS))
+        if changes:
+            institution.save()
+            audit_record(actor=actor, action=AuditAction.CHANGE, obj=institution, changes=changes)
+    for name in plan.new_rooms:
+        room = Room.objects.create(
+            municipality_id=institution.municipality_id, institution=institution, name=name
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=room, changes={"name": name})
