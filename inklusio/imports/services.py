@@ -149,7 +149,11 @@ def import_execute(*, actor: User, run: ImportRun) -> ImportRun:
         plans, file_error = [], str(unreadable)
     try:
         with transaction.atomic():
+            # The run's row lock comes first: a second worker given the same run (a sweeper
+            # that took a long run for lost) waits here and then finds it finished.
             run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            if run.status != ImportRun.Status.IMPORTING:
+                return run
             if not file_error and all(plan.action != rules.REFUSED for plan in plans):
                 for plan in plans:
                     _apply(actor, plan)
@@ -159,6 +163,8 @@ def import_execute(*, actor: User, run: ImportRun) -> ImportRun:
         # a whole and the reason shown, with the rows as the dry run found them.
         with transaction.atomic():
             run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            if run.status != ImportRun.Status.IMPORTING:
+                return run
             _finish(actor, run, plans, _("Importen blev afbrudt: %(reason)s") % {"reason": error})
     return run
 

@@ -310,6 +310,14 @@ def test_a_row_that_became_bad_after_the_dry_run_leaves_everything_unimported(ca
     assert Child.objects.count() == children_before
 
 
+def test_an_import_is_carried_out_once(cast):
+    run = imported(cast, csv_file([row(cpr_born(700))]))
+    assert run.status == ImportRun.Status.IMPORTED
+    with pytest.raises(services.ImportNotReady):
+        services.import_execute(actor=cast.alice, run=run)
+    assert Child.objects.filter(first_name="Ida").count() == 1
+
+
 def test_only_a_clean_dry_run_can_be_imported(cast, client):
     run = dry_run(cast, csv_file([row("3213214321")]))
     client.force_login(cast.alice)
