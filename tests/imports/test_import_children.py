@@ -136,6 +136,8 @@ def test_the_dry_run_shows_every_row_and_writes_nothing(cast, client):
     run = ImportRun.objects.get(file_name="boern-2026.csv")
     assert response.url == reverse("import-detail", args=[run.public_id])
     assert run_pending_job("import-check").status == Job.Status.DONE
+    run.refresh_from_db()
+    assert (run.processed_rows, run.total_rows, run.percent) == (3, 3, 100)
 
     page = client.get(response.url).content.decode()
     assert "Opret" in page and "Opdater" in page and "Afvist" in page
