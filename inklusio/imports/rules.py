@@ -204,7 +204,7 @@ def plan_child_row(row: Row, context: ChildContext, seen: dict[str, int]) -> Row
         return plan
     plan.child = existing
     plan.child_changed = any(
-        getattr(existing, key) != value for key, value in plan.child_data.items()
+        _stored(existing, key) != _key_of(value) for key, value in plan.child_data.items()
     )
     known = {
         link.guardian.name.casefold(): link for link in context.guardianships.get(existing.pk, [])
@@ -219,6 +219,15 @@ def plan_child_row(row: Row, context: ChildContext, seen: dict[str, int]) -> Row
     touched = plan.child_changed or any(g.existing is None or g.changed for g in guardians)
     plan.action = UPDATE if touched else UNCHANGED
     return plan
+
+
+def _stored(child: Child, key: str) -> Any:
+    # The institution and room by id: reading the related rows would cost a query per child.
+    return getattr(child, f"{key}_id") if key in {"institution", "room"} else getattr(child, key)
+
+
+def _key_of(value: Any) -> Any:
+    return value.pk if isinstance(value, Institution | Room) else value
 
 
 def _guardian_plans(values: dict[str, str], reasons: list[str]) -> list[GuardianPlan]:

@@ -432,3 +432,29 @@ def test_a_deactivated_administrator_can_no_longer_import(cast, client):
     cast.alice.save()
     with pytest.raises(job_services.JobNotAllowed):
         job_services.job_request(actor=cast.alice, kind="import-check", params={"import": "x"})
+
+
+# --- Scale ---------------------------------------------------------------------------------
+
+
+def test_the_dry_run_asks_the_database_the_same_number_of_times_for_5_or_50_known_children(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_rerun(count: int, serial: str) -> int:
+        data = csv_file(
+            [
+                row(cpr_born(400 + i, serial), **{"Forælder 1 navn": f"Far {i}"})
+                for i in range(count)
+            ]
+        )
+        imported(cast, data)
+        run = services.import_upload(
+            actor=cast.alice, kind="children", file_name="igen.csv", data=data
+        )
+        with CaptureQueriesContext(connection) as queries:
+            run = services.import_check(actor=cast.alice, run=run)
+        assert run.count("unchanged") == count
+        return len(queries)
+
+    assert queries_for_rerun(5, "111") == queries_for_rerun(50, "222")
