@@ -14,6 +14,7 @@ from inklusio.core.models import TenantModel
 class ImportKind(models.TextChoices):
     CHILDREN = "children", _("Børn med forældre")
     INSTITUTIONS = "institutions", _("Daginstitutioner med stuer")
+    PEDAGOGUES = "pedagogues", _("Pædagoger med kontrakter")
 
 
 class ImportRun(TenantModel):

@@ -78,8 +78,46 @@ INSTITUTION_EXAMPLE = [
     "43 57 00 00",
     "Myretuen, Solsikken",
 ]
-COLUMNS = {"children": CHILD_COLUMNS, "institutions": INSTITUTION_COLUMNS}
-EXAMPLES = {"children": CHILD_EXAMPLE, "institutions": INSTITUTION_EXAMPLE}
+PEDAGOGUE_COLUMNS = [
+    Column("username", "Brugernavn", required=True),
+    Column("first_name", "Fornavn", required=True),
+    Column("last_name", "Efternavn", required=True),
+    Column("email", "E-mail"),
+    Column("phone", "Telefon"),
+    Column("resource", "Ressourcefunktion i"),
+    Column("support", "Støttefunktion i"),
+    Column("weekly_hours", "Timer pr. uge"),
+    Column("institution_hours", "Timer i institutioner"),
+    Column("centre_meeting_hours", "Møder i centret"),
+    Column("action_learning_hours", "Aktionslæring"),
+    Column("other_hours", "Andet"),
+    Column("support_share_percent", "Andel til støttefunktionen (%)"),
+]
+PEDAGOGUE_EXAMPLE = [
+    "lise.holm",
+    "Lise",
+    "Holm",
+    "lise.holm@ishoj.dk",
+    "43 57 00 01",
+    "Bøgely, Elverhøj",
+    "Femkanten",
+    "37",
+    "32",
+    "2,5",
+    "1",
+    "1,5",
+    "33",
+]
+COLUMNS = {
+    "children": CHILD_COLUMNS,
+    "institutions": INSTITUTION_COLUMNS,
+    "pedagogues": PEDAGOGUE_COLUMNS,
+}
+EXAMPLES = {
+    "children": CHILD_EXAMPLE,
+    "institutions": INSTITUTION_EXAMPLE,
+    "pedagogues": PEDAGOGUE_EXAMPLE,
+}
 DATE_FORMAT = "%d-%m-%Y"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from stdnum.exceptions import ValidationError
 from inklusio.children.models import Child, DifficultyCategory, Guardian, Guardianship
 from inklusio.imports.parsers import Row, parse_date, parse_decimal
 from inklusio.organisation.models import Institution, Room
+from inklusio.people.models import PedagogueAttachment, Role, User
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 # Marked for translation here, translated where shown.
@@ -56,6 +58,13 @@ class RowPlan:
     institution: Institution | None = None
     institution_data: dict[str, Any] = field(default_factory=dict)
     new_rooms: list[str] = field(default_factory=list)
+    # Pedagogues: the existing account (by username), its new values, contract and attachments.
+    pedagogue: User | None = None
+    pedagogue_data: dict[str, Any] = field(default_factory=dict)
+    contract_data: dict[str, Any] = field(default_factory=dict)
+    contract_changed: bool = False
+    new_attachments: list[tuple[Institution, str]] = field(default_factory=list)
+    username: str = ""
 
     def as_result(self) -> dict[str, Any]:
         return {
@@ -335,3 +344,147 @@ def plan_institution_row(row: Row, context: InstitutionContext, seen: dict[str, 
     changed = any(getattr(existing, k) != v for k, v in plan.institution_data.items())
     plan.action = UPDATE if changed or plan.new_rooms else UNCHANGED
     return plan
+
+
+# --- Pedagogues with contracts ----------------------------------------------------------------
+
+PEDAGOGUE_KEYS = ["first_name", "last_name", "email", "phone"]
+# The Ishøj week (footnote 27 of the evaluation), used where the file leaves a cell empty.
+CONTRACT_DEFAULTS = {
+    "weekly_hours": Decimal("37"),
+    "institution_hours": Decimal("32"),
+    "centre_meeting_hours": Decimal("2.5"),
+    "action_learning_hours": Decimal("1"),
+    "other_hours": Decimal("1.5"),
+    "support_share_percent": 33,
+}
+HOURS = [key for key in CONTRACT_DEFAULTS if key != "support_share_percent"]
+
+
+@dataclass
+class PedagogueContext:
+    municipality_id: int
+    institutions: dict[str, Institution]
+    users: dict[str, User]  # by username, every municipality (usernames are global)
+    attachments: dict[int, dict[int, str]]  # pedagogue id -> institution id -> function
+    contracts: dict[int, dict[str, Any]]  # pedagogue id -> saved contract values
+
+
+def pedagogue_context(municipality_id: int, rows: list[Row]) -> PedagogueContext:
+    from inklusio.planning.models import Contract
+
+    institutions = {
+        i.name.casefold(): i for i in Institution.objects.filter(municipality_id=municipality_id)
+    }
+    names = sorted({row.values.get("username", "") for row in rows})
+    users: dict[str, User] = {}
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        for user in User.objects.filter(username__in=names[start : start + LOOKUP_CHUNK]):
+            users[user.username] = user
+    ids = [u.pk for u in users.values()]
+    attachments: dict[int, dict[int, str]] = {}
+    for link in PedagogueAttachment.objects.current().filter(pedagogue_id__in=ids):
+        attachments.setdefault(link.pedagogue_id, {})[link.institution_id] = link.function
+    contracts = {
+        c.pedagogue_id: {key: getattr(c, key) for key in CONTRACT_DEFAULTS}
+        for c in Contract.objects.filter(pedagogue_id__in=ids)
+    }
+    return PedagogueContext(municipality_id, institutions, users, attachments, contracts)
+
+
+def plan_pedagogue_row(row: Row, context: PedagogueContext, seen: dict[str, int]) -> RowPlan:
+    values = row.values
+    username = values.get("username", "")
+    plan = RowPlan(
+        line=row.line,
+        action=REFUSED,
+        label=f"{values.get('first_name', '')} {values.get('last_name', '')} ({username})",
+    )
+    reasons = plan.reasons
+    for key, title in (
+        ("username", _("Brugernavn")),
+        ("first_name", _("Fornavn")),
+        ("last_name", _("Efternavn")),
+    ):
+        if not values.get(key):
+            reasons.append(_("%(column)s mangler.") % {"column": title})
+    if username in seen:
+        reasons.append(_("Brugernavnet står også i række %(line)s.") % {"line": seen[username]})
+    elif username:
+        seen[username] = row.line
+    existing = context.users.get(username)
+    if existing is not None and (
+        existing.role != Role.PEDAGOGUE or existing.municipality_id != context.municipality_id
+    ):
+        reasons.append(
+            _("Brugernavnet «%(name)s» er allerede i brug af en anden bruger.") % {"name": username}
+        )
+    wanted: dict[int, tuple[Institution, str]] = {}
+    for key, function in (
+        ("resource", PedagogueAttachment.Function.RESOURCE.value),
+        ("support", PedagogueAttachment.Function.SUPPORT.value),
+    ):
+        for name in [n.strip() for n in values.get(key, "").split(",") if n.strip()]:
+            institution = context.institutions.get(name.casefold())
+            if institution is None:
+                reasons.append(
+                    _("Daginstitutionen «%(name)s» findes ikke i kommunen.") % {"name": name}
+                )
+            elif institution.pk in wanted:
+                reasons.append(
+                    _(
+                        "%(name)s står i begge funktioner; en pædagog har aldrig begge i samme institution."
+                    )
+                    % {"name": institution.name}
+                )
+            else:
+                wanted[institution.pk] = (institution, function)
+    contract: dict[str, Any] = {}
+    for key, default in CONTRACT_DEFAULTS.items():
+        text = values.get(key, "")
+        number = parse_decimal(text) if text else None
+        if text and number is None:
+            reasons.append(_("«%(value)s» er ikke et tal.") % {"value": text})
+            continue
+        if key == "support_share_percent":
+            contract[key] = int(number) if number is not None else default
+        else:
+            contract[key] = Decimal(str(number)) if number is not None else default
+    if len(contract) == len(CONTRACT_DEFAULTS):
+        parts = sum(contract[key] for key in HOURS if key != "weekly_hours")
+        if parts != contract["weekly_hours"]:
+            reasons.append(
+                _("Timerne går ikke op: %(parts)s timer fordelt, men ugen har %(total)s timer.")
+                % {"parts": _danish(parts), "total": _danish(contract["weekly_hours"])}
+            )
+        if not 0 <= contract["support_share_percent"] <= 100:
+            reasons.append(_("En andel skal være mellem 0 og 100 %."))
+    current = context.attachments.get(existing.pk, {}) if existing is not None else {}
+    for institution_id, (institution, function) in wanted.items():
+        if current.get(institution_id, function) != function:
+            reasons.append(
+                _("%(name)s: funktionen skiftes ikke ved import; afslut tilknytningen først.")
+                % {"name": institution.name}
+            )
+    if reasons:
+        return plan
+    plan.username = username
+    plan.pedagogue_data = {key: values.get(key, "") for key in PEDAGOGUE_KEYS}
+    plan.contract_data = contract
+    plan.new_attachments = [pair for pk, pair in wanted.items() if pk not in current]
+    if existing is None:
+        plan.action = CREATE
+        plan.contract_changed = contract != CONTRACT_DEFAULTS
+        return plan
+    plan.pedagogue = existing
+    saved = context.contracts.get(existing.pk, CONTRACT_DEFAULTS)
+    plan.contract_changed = saved != contract
+    changed = any(getattr(existing, k) != v for k, v in plan.pedagogue_data.items())
+    touched = changed or plan.contract_changed or plan.new_attachments
+    plan.action = UPDATE if touched else UNCHANGED
+    return plan
+
+
+def _danish(number: Decimal) -> str:
+    """37.5 as a Dane writes it: 37,5 (and 37 without decimals)."""
+    return f"{number.normalize():f}".replace(".", ",")

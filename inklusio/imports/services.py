@@ -29,7 +29,7 @@ from inklusio.imports import rules
 from inklusio.imports.models import ImportKind, ImportRun
 from inklusio.imports.parsers import FileRefused, Row, read_rows
 from inklusio.organisation.models import Institution, Room
-from inklusio.people.models import User
+from inklusio.people.models import PedagogueAttachment, Role, User
 
 # Progress is committed every this many rows: often enough for the bar, rarely enough to be cheap.
 PROGRESS_EVERY = 500
@@ -90,6 +90,9 @@ def _plan(
 
 
 def _row_planner(run: ImportRun, rows: list[Row]) -> Callable[[Row, dict[str, int]], rules.RowPlan]:
+    if run.kind == ImportKind.PEDAGOGUES:
+        corps = rules.pedagogue_context(run.municipality_id, rows)
+        return lambda row, seen: rules.plan_pedagogue_row(row, corps, seen)
     if run.kind == ImportKind.INSTITUTIONS:
         places = rules.institution_context(run.municipality_id)
         return lambda row, seen: rules.plan_institution_row(row, places, seen)
@@ -191,6 +194,9 @@ def _apply(actor: User, plan: rules.RowPlan) -> None:
     if plan.institution_data:
         _apply_institution(actor, plan)
         return
+    if plan.pedagogue_data:
+        _apply_pedagogue(actor, plan)
+        return
     child = plan.child
     if child is None:
         child = child_services.child_create(actor=actor, data=plan.child_data)
@@ -251,3 +257,55 @@ def _apply_institution(actor: User, plan: rules.RowPlan) -> None:
             municipality_id=institution.municipality_id, institution=institution, name=name
         )
         audit_record(actor=actor, action=AuditAction.CREATE, obj=room, changes={"name": name})
+
+
+def _apply_pedagogue(actor: User, plan: rules.RowPlan) -> None:
+    """A pedagogue by username: the account (without a password: the pedagogue signs in with
+    the municipality's login or sets one through "Glemt adgangskode?"), the attachments the
+    file names and the contract through the planning services. Attachments missing from the
+    file are kept; they are ended where the corps is managed."""
+    from inklusio.planning import services as planning_services
+
+    pedagogue = plan.pedagogue
+    data = plan.pedagogue_data
+    if pedagogue is None:
+        pedagogue = User.objects.create_user(
+            username=plan.username,
+            municipality_id=municipality_id_of(actor),
+            role=Role.PEDAGOGUE,
+            **data,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=pedagogue,
+            changes=diff({}, snapshot(pedagogue, ["username", "role", *rules.PEDAGOGUE_KEYS])),
+        )
+    else:
+        locked = User.objects.select_for_update().get(pk=pedagogue.pk)
+        before = snapshot(locked, rules.PEDAGOGUE_KEYS)
+        for key, value in data.items():
+            setattr(locked, key, value)
+        changes = diff(before, snapshot(locked, rules.PEDAGOGUE_KEYS))
+        if changes:
+            locked.save(update_fields=list(data))
+            audit_record(actor=actor, action=AuditAction.CHANGE, obj=locked, changes=changes)
+        pedagogue = locked
+    for institution, function in plan.new_attachments:
+        link = PedagogueAttachment.objects.create(
+            municipality_id=pedagogue.municipality_id,
+            pedagogue=pedagogue,
+            institution=institution,
+            function=function,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=link,
+            changes={"institution": institution.name, "function": function},
+        )
+    if plan.contract_changed:
+        contract = planning_services.contract_open(actor=actor, pedagogue=pedagogue)
+        planning_services.contract_update(
+            actor=actor, contract=contract, data=plan.contract_data, expected_version=None
+        )
