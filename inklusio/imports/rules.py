@@ -419,6 +419,10 @@ def plan_pedagogue_row(row: Row, context: PedagogueContext, seen: dict[str, int]
         reasons.append(
             _("Brugernavnet «%(name)s» er allerede i brug af en anden bruger.") % {"name": username}
         )
+    elif existing is not None and not existing.is_active:
+        reasons.append(
+            _("Brugeren «%(name)s» er deaktiveret; genaktivér den først.") % {"name": username}
+        )
     wanted: dict[int, tuple[Institution, str]] = {}
     for key, function in (
         ("resource", PedagogueAttachment.Function.RESOURCE.value),

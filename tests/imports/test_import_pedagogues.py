@@ -116,6 +116,14 @@ def test_a_bad_row_is_refused_and_nothing_is_imported(cast, values, reason):
     assert not User.objects.filter(username="ny.paedagog").exists()
 
 
+def test_a_deactivated_pedagogue_is_refused(cast):
+    User.objects.create_user(
+        username="gammel", municipality=cast.ishoj, role=Role.PEDAGOGUE, is_active=False
+    )
+    run = imported(cast, csv_file([person("gammel")]), dry_run=True)
+    assert run.rows[0]["reasons"] == ["Brugeren «gammel» er deaktiveret; genaktivér den først."]
+
+
 def test_a_known_pedagogue_gets_the_new_institution_and_keeps_the_old(cast):
     bob = {"Fornavn": "Bob", "Efternavn": "Testesen", "E-mail": cast.bob.email}
     unchanged = imported(cast, csv_file([person("bob", resource="Bøgely", **bob)]), dry_run=True)
