@@ -25,6 +25,7 @@ from inklusio.people.models import PedagogueAttachment, Role, User
 
 if TYPE_CHECKING:
     from inklusio.courses.models import Course, ResourceTask
+    from inklusio.imports.models import ImportRun
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
@@ -781,6 +782,21 @@ def can_manage_retention(user: User) -> bool:
     """The administration sets the municipality's retention periods, reads the dry run and
     confirms deletions (docs/retention.md)."""
     return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_import(user: User) -> bool:
+    """The administration imports the municipality's spreadsheets (children with guardians,
+    institutions with rooms, pedagogues with contracts) and reads their dry runs (docs/import.md)."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def imports_visible_to(user: User) -> QuerySet[ImportRun]:
+    """The municipality's imports, for the administration only."""
+    from inklusio.imports.models import ImportRun
+
+    if not can_import(user):
+        return ImportRun.objects.none()
+    return ImportRun.objects.in_municipality_of(user)
 
 
 # --- Sign-in: the second factor ----------------------------------------------------------------

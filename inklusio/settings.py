@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "inklusio.privacy",
     "inklusio.retention",
     "inklusio.today",
+    "inklusio.imports",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("indsigt/", include("inklusio.privacy.urls")),
     path("sletning/", include("inklusio.retention.urls")),
     path("i-dag/", include("inklusio.today.urls")),
+    path("import/", include("inklusio.imports.urls")),
     path("api/", api.urls),
 ]
 

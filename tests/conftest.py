@@ -29,6 +29,7 @@ from django.utils.functional import empty
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
 from inklusio.core.storage import private_storage
 from inklusio.courses.models import Course, Participant, ResourceTask, Session
+from inklusio.imports.models import ImportRun
 from inklusio.jobs.models import Job
 from inklusio.meetings.models import (
     AgendaItem,
@@ -114,6 +115,7 @@ class Cast:
     recommendation_mia: Recommendation
     consent_mia: DiscussionConsent
     job_cora: Job
+    import_alice: ImportRun
     data_request_mia: DataRequest
 
     @property
@@ -236,6 +238,28 @@ def cast(db) -> Cast:
     visitation = _visitation(ishoj, alice, pia, carl, mia, emil)
     courses = _courses(ishoj, boegely, bob, alice, mia)
     plans = _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia)
+    import_alice = ImportRun.objects.create(  # Alice's dry run of a file naming Mia, unchanged
+        municipality=ishoj,
+        kind="children",
+        file_name="boern.csv",
+        stored_name=private_storage.save(
+            "imports/test/boern.csv",
+            ContentFile("CPR-nummer;Fornavn;Efternavn;Daginstitution\r\n".encode("utf-8-sig")),
+        ),
+        uploaded_by=alice,
+        status=ImportRun.Status.CHECKED,
+        total_rows=1,
+        processed_rows=1,
+        rows=[
+            {
+                "line": 2,
+                "action": "unchanged",
+                "label": f"{mia.full_name} ({mia.cpr[:6]}-xxxx)",
+                "reasons": [],
+                "child": str(mia.public_id),
+            }
+        ],
+    )
     data_request_mia = DataRequest.objects.create(  # Gert asked what is held about Mia
         municipality=ishoj,
         child=mia,
@@ -251,6 +275,7 @@ def cast(db) -> Cast:
         plan=plan,
         contract_bob=contract_bob,
         job_cora=job_cora,
+        import_alice=import_alice,
         data_request_mia=data_request_mia,
         ishoj=ishoj,
         dragoer=dragoer,

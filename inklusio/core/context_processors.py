@@ -36,4 +36,6 @@ def navigation(request):
         items.append(("audit-log", _("Adgangslog")))
     if access.can_manage_retention(user):
         items.append(("retention-overview", _("Sletning")))
+    if access.can_import(user):
+        items.append(("import-list", _("Import")))
     return {"nav_items": items}

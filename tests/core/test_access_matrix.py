@@ -197,6 +197,12 @@ MATRIX = [
     case("job-detail", "job_cora", {"cora"}),
     case("job-download", "job_cora", {"cora"}),
     post("job-retry", "job_cora", set()),
+    # Imports: the administration of the municipality only (its own imports, not Dragør's).
+    case("import-list", None, {"alice", "dora"}),
+    post_to_page("import-list", None, {"alice", "dora"}),
+    case("import-template", None, {"alice", "dora"}),
+    case("import-detail", "import_alice", {"alice"}),
+    post("import-execute", "import_alice", {"alice"}),
     # Retention: the administration reads the dry run, confirms it and sets the periods.
     case("retention-overview", None, {"alice", "dora"}),
     post("retention-run", None, {"alice", "dora"}),
@@ -218,6 +224,7 @@ MATRIX = [
 URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},
     "statistics-download": {"name": "support-categories", "fmt": "csv"},
+    "import-template": {"kind": "children", "fmt": "xlsx"},
 }
 QUERIES = {"statistics-report": "?year=2026"}
 

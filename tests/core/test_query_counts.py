@@ -417,6 +417,8 @@ GUARDED = [
     page("retention-settings", None, "alice"),
     page("today", None, "alice", "cora", "bob", "carl", "sara"),
     page("reminder-settings", None, "bob"),
+    page("import-list", None, "alice"),
+    page("import-detail", "import_alice", "alice"),
 ]
 
 
@@ -464,6 +466,7 @@ NOT_GUARDED = {
             "second-factor-reset",
             "privacy-export",
             "retention-run",
+            "import-execute",
         ),
         "POST-only form action",
     ),
@@ -478,6 +481,7 @@ NOT_GUARDED = {
     "plan-meeting-ics": "an iCalendar file, one meeting",
     "consultative-ics": "an iCalendar file, one meeting",
     "job-download": "a file download, one job's stored file",
+    "import-template": "an empty template file with one example row; reads no records",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
     "statistics-table": "guarded per table in test_every_statistics_table",
     "two-factor-verify": "a form of one field; reads only the signed-in user's own devices",
