@@ -1,5 +1,6 @@
 """The visitation part of a data-subject export: referrals with their additions and attachments,
-decisions, letters and appeals (texts included); the files themselves go into the ZIP."""
+decisions, letters, appeals (texts included) and places on the waiting list; the files
+themselves go into the ZIP."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from inklusio.children.export import ExportFile, iso, person
 from inklusio.children.models import Child
 from inklusio.core.storage import private_storage
-from inklusio.referrals.models import Appeal, DecisionLetter, ReferralAttachment
+from inklusio.referrals.models import Appeal, DecisionLetter, ReferralAttachment, WaitingListEntry
 
 COVERS = (
     "referrals.Referral",
@@ -18,6 +19,7 @@ COVERS = (
     "referrals.Decision",
     "referrals.DecisionLetter",
     "referrals.Appeal",
+    "referrals.WaitingListEntry",
 )
 
 TITLE = gettext_lazy("Visitation")
@@ -58,6 +60,13 @@ LABELS = {
     "received_on": gettext_lazy("Modtaget"),
     "reassessed_on": gettext_lazy("Genvurderet"),
     "forwarded_on": gettext_lazy("Sendt til Ankestyrelsen"),
+    "waiting_list": gettext_lazy("Venteliste"),
+    "queue": gettext_lazy("Venter på"),
+    "position": gettext_lazy("Plads i køen"),
+    "added_on": gettext_lazy("Sat på listen"),
+    "removed_on": gettext_lazy("Taget af listen"),
+    "removed_reason": gettext_lazy("Hvorfor taget af listen"),
+    "moves": gettext_lazy("Flyttet i køen"),
     "case_file": gettext_lazy("Sagens akter til Ankestyrelsen"),
 }
 
@@ -150,6 +159,23 @@ def export(child: Child) -> dict[str, Any]:
             for d in child.decisions.select_related("legal_basis", "resource_group")
             .prefetch_related("letters", "appeals")
             .order_by("decided_on", "pk")
+        ],
+        "waiting_list": [
+            {
+                "queue": e.queue_label,
+                "position": e.position,
+                "status": e.get_status_display(),
+                "added_on": iso(e.added_on),
+                "removed_on": iso(e.removed_on),
+                "removed_reason": e.removed_reason,
+                "moves": [
+                    {"date": move["on"], "position": move["to"], "reasons": move["reason"]}
+                    for move in e.moves
+                ],
+            }
+            for e in WaitingListEntry.objects.filter(child=child)
+            .select_related("period", "resource_group")
+            .order_by("added_on", "pk")
         ],
     }
 

@@ -204,14 +204,21 @@ def decision_record(
             reassessment_due=due,
             placed_on=supersedes.placed_on if supersedes and granting else None,
         )
+        changes = diff({}, snapshot(decision, DECISION_FIELDS))
         if referral is not None:
             Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.DECIDED)
+            # Deferred: the waiting list builds on this module's capacity check.
+            from inklusio.referrals.services.waiting import _close_waiting_entries
+
+            left = _close_waiting_entries(referral, decision.pk, granted=granting)
+            if left:
+                changes["waiting_list_left"] = {"before": left, "after": None}
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
             obj=decision,
             child=child,
-            changes=diff({}, snapshot(decision, DECISION_FIELDS)),
+            changes=changes,
         )
     return decision
 
