@@ -513,6 +513,7 @@ def _visitation(ishoj, alice, pia, carl, mia, emil) -> dict:
     )
     decision_mia = Decision.objects.create(
         municipality=ishoj,
+        case_number="28.09.08-G01-0001-2026",
         child=mia,
         referral=referral_mia,
         outcome=Decision.Outcome.GRANTED,

@@ -60,6 +60,7 @@ LABELS = {
     "received_on": gettext_lazy("Modtaget"),
     "reassessed_on": gettext_lazy("Genvurderet"),
     "forwarded_on": gettext_lazy("Sendt til Ankestyrelsen"),
+    "upheld_reasons": gettext_lazy("Kommunens begrundelse for at fastholde"),
     "waiting_list": gettext_lazy("Venteliste"),
     "queue": gettext_lazy("Venter på"),
     "position": gettext_lazy("Plads i køen"),
@@ -151,6 +152,7 @@ def export(child: Child) -> dict[str, Any]:
                         "status": a.get_status_display(),
                         "reassessed_on": iso(a.reassessed_on),
                         "forwarded_on": iso(a.forwarded_on),
+                        "upheld_reasons": a.upheld_reasons,
                         "case_file": f"files/{_bundle_file(a)}" if a.bundle else None,
                     }
                     for a in d.appeals.all()

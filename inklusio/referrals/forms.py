@@ -247,3 +247,18 @@ class WaitingRemoveForm(DkfdsForm):
     reason = forms.CharField(
         label=_("Begrundelse"), help_text=_("Fx trukket tilbage eller bevilget andet tilbud.")
     )
+
+
+class UpholdForm(DkfdsForm):
+    """The municipality keeps its decision after reassessing the appeal."""
+
+    on = _date_field(_("Genvurderet den"))
+    reasons = forms.CharField(
+        label=_("Kommunens begrundelse for at fastholde afgørelsen"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sendes med sagens akter til Ankestyrelsen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate

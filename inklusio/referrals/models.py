@@ -227,6 +227,9 @@ class Decision(TenantModel):
     GRANTING = (Outcome.GRANTED, Outcome.CONTINUED, Outcome.CHANGED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The case's journal number (`services.decisions.next_case_number`): a decision that
+    # supersedes another belongs to the same case and keeps its number.
+    case_number = models.CharField(_("sagsnummer"), max_length=40, blank=True, db_index=True)
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="decisions")
     referral = models.ForeignKey(
         Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
@@ -352,6 +355,9 @@ class Appeal(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     forwarded_on = models.DateField(_("sendt til Ankestyrelsen den"), null=True, blank=True)
+    upheld_reasons = models.TextField(
+        _("kommunens begrundelse for at fastholde afgørelsen"), blank=True
+    )
     bundle = models.BinaryField(null=True, blank=True)
     new_decision = models.OneToOneField(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="changed_by_appeal"
@@ -422,3 +428,16 @@ class WaitingListEntry(TenantModel):
         if self.offer == Offer.RESOURCE_GROUP_PLACE:
             return (self.offer, self.resource_group_id)
         return (self.offer, self.period_id)
+
+
+class CaseNumberCounter(TenantModel):
+    """The last running number given to a case in a year, per municipality: locked while the
+    next is taken, so two cases never share a number."""
+
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="one_counter_per_year")
+        ]

@@ -134,7 +134,7 @@ MATRIX = [
     case("appeal-create", "decision_mia", {"alice"}),
     case("letter-download", "letter_mia", {"alice", "cora", "bob", "pia", "gert"}),
     post("letter-sent", "letter_mia", {"alice"}),
-    post("appeal-uphold", "appeal_mia", {"alice"}),
+    case("appeal-uphold", "appeal_mia", {"alice"}),
     case("appeal-change", "appeal_mia", {"alice"}),
     case("appeal-bundle", "appeal_mia", {"alice"}),
     # Resource courses. Bob runs the course at Bøgely (sara is staff there, cora's corps serves it).

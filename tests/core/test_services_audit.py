@@ -680,7 +680,9 @@ def _appeal_register(cast: Cast) -> Expect:
 
 @scenario("referrals.appeal_uphold")
 def _appeal_uphold(cast: Cast) -> Expect:
-    appeal = _referral_services().appeal_uphold(actor=cast.alice, appeal=cast.appeal_mia, on=TODAY)
+    appeal = _referral_services().appeal_uphold(
+        actor=cast.alice, appeal=cast.appeal_mia, on=TODAY, reasons="Behovet er dækket"
+    )
     # Upholding sends the case file to Ankestyrelsen: the row says export.
     return Expect(AuditAction.EXPORT, appeal, child=cast.mia)
 

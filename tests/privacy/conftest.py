@@ -73,6 +73,7 @@ def full_record(cast):
     appeal.text = "Vi er uenige i, at støtten kun gælder et år."
     appeal.reassessed_on = TODAY - datetime.timedelta(days=50)
     appeal.forwarded_on = TODAY - datetime.timedelta(days=49)
+    appeal.upheld_reasons = "Behovet dækkes bedst af ressourcefunktionen"
     appeal.save()
     participant = cast.participant_mia
     participant.letter_sent_on = TODAY - datetime.timedelta(days=40)

@@ -285,11 +285,14 @@ class TestAppeals:
     def test_an_upheld_appeal_cannot_be_reassessed_again(self, cast, client_for):
         appeal = cast.appeal_mia
         client = client_for(cast.alice)
-        client.post(reverse("appeal-uphold", args=[appeal.public_id]), {"on": TODAY.isoformat()})
+        client.post(
+            reverse("appeal-uphold", args=[appeal.public_id]),
+            {"on": TODAY.isoformat(), "reasons": "Fastholdes"},
+        )
         later = TODAY + datetime.timedelta(days=3)
         response = client.post(
             reverse("appeal-uphold", args=[appeal.public_id]),
-            {"on": later.isoformat()},
+            {"on": later.isoformat(), "reasons": "Igen"},
             follow=True,
         )
         assert "Klagen er allerede genvurderet." in response.content.decode()
@@ -337,7 +340,8 @@ class TestAppeals:
             owner=cast.alice,
         )
         client_for(cast.alice).post(
-            reverse("appeal-uphold", args=[appeal.public_id]), {"on": "2026-10-05"}
+            reverse("appeal-uphold", args=[appeal.public_id]),
+            {"on": "2026-10-05", "reasons": "Behovet dækkes af ressourcefunktionen"},
         )
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.FORWARDED

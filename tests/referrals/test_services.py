@@ -97,7 +97,7 @@ STEPS = {
         owner=cast.alice,
     ),
     "appeal_uphold": lambda cast: services.appeal_uphold(
-        actor=cast.alice, appeal=cast.appeal_mia, on=TODAY
+        actor=cast.alice, appeal=cast.appeal_mia, on=TODAY, reasons="Fastholdes"
     ),
     "appeal_change": lambda cast: services.appeal_change(
         actor=cast.alice,
