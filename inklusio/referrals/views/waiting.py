@@ -18,7 +18,7 @@ from inklusio.referrals.forms import (
     WaitingMoveForm,
     WaitingRemoveForm,
 )
-from inklusio.referrals.models import Decision, Offer
+from inklusio.referrals.models import Decision, Offer, WaitingListEntry
 from inklusio.referrals.services import waiting as services
 from inklusio.referrals.services.decisions import decision_record
 from inklusio.referrals.views.common import committee_only, record_step
@@ -102,13 +102,9 @@ def waiting_remove(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("waiting-list")
 
 
-@login_required
-def waiting_offer(request: HttpRequest, public_id: str) -> HttpResponse:
-    """'Tilbyd pladsen': the decision form for a child in line, filled in as a grant of the
-    place it waits for, from today."""
-    committee_only(request.user)
-    entry = selectors.waiting_entry_for_committee(request.user, public_id)
-    form = DecisionForm(
+def _offer_form(request: HttpRequest, entry: WaitingListEntry) -> DecisionForm:
+    """Filled in as a grant of the place the child waits for, from today."""
+    return DecisionForm(
         request.POST or None,
         user=request.user,
         resource_groups=selectors.all_resource_groups(request.user),
@@ -119,6 +115,14 @@ def waiting_offer(request: HttpRequest, public_id: str) -> HttpResponse:
             "start": timezone.localdate(),
         },
     )
+
+
+@login_required
+def waiting_offer(request: HttpRequest, public_id: str) -> HttpResponse:
+    """'Tilbyd pladsen': the decision form for a child in line."""
+    committee_only(request.user)
+    entry = selectors.waiting_entry_for_committee(request.user, public_id)
+    form = _offer_form(request, entry)
     done = record_step(
         request,
         form,
