@@ -43,6 +43,7 @@ LABELS = {
     "file": gettext_lazy("Fil i udtrækket"),
     "uploaded_at": gettext_lazy("Lagt ind"),
     "decisions": gettext_lazy("Afgørelser"),
+    "case_number": gettext_lazy("Sagsnummer"),
     "kind": gettext_lazy("Slags"),
     "outcome": gettext_lazy("Resultat"),
     "alternative": gettext_lazy("Andet tilbud"),
@@ -122,6 +123,7 @@ def export(child: Child) -> dict[str, Any]:
         ],
         "decisions": [
             {
+                "case_number": d.case_number,
                 "kind": d.get_kind_display(),
                 "outcome": d.get_outcome_display(),
                 "offer": d.get_offer_display(),
