@@ -81,6 +81,7 @@ def waiting_list_add(
             # Locks the period or group row, so two additions are numbered one after the other.
             _check_capacity(
                 offer=offer,
+                # A group place is counted by its group; the period is not read then.
                 period=period or VisitationPeriod(),
                 group=resource_group,
                 child=locked.child,
