@@ -109,7 +109,8 @@ def waiting_list_add(
 
 def _lock_waiting(entry: WaitingListEntry) -> WaitingListEntry:
     locked: WaitingListEntry = (
-        WaitingListEntry.objects.select_for_update()
+        # Only the entry's row: PostgreSQL locks no nullable side of an outer join.
+        WaitingListEntry.objects.select_for_update(of=("self",))
         .select_related("child", "period", "resource_group")
         .get(pk=entry.pk)
     )
