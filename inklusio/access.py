@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
     from inklusio.privacy.models import DataRequest
-    from inklusio.referrals.models import Decision, Referral
+    from inklusio.referrals.models import Decision, Referral, WaitingListEntry
 
 M = TypeVar("M", bound=Model)
 
@@ -466,6 +466,14 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
             # The referring partner, and only while invited to the child's case.
             return decisions.filter(referral__referred_by=user, child__in=children_visible_to(user))
     return decisions.none()
+
+
+def waiting_entries_visible_to(user: User) -> QuerySet[WaitingListEntry]:
+    """The waiting list is the committee's: it orders children against each other."""
+    from inklusio.referrals.models import WaitingListEntry
+
+    entries = WaitingListEntry.objects.in_municipality_of(user)
+    return entries if can_decide(user) else entries.none()
 
 
 def can_add_to_referral(user: User, referral: Referral) -> bool:

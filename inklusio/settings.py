@@ -442,6 +442,14 @@ if PRODUCTION:
 # plan for this many days after the meeting; a child who has left daycare is readable by the
 # administration only, this many days after leaving.
 PLAN_MEETING_ACCESS_DAYS = int(os.environ.get("INKLUSIO_PLAN_MEETING_ACCESS_DAYS", "90"))
+
+# Case numbers on decisions, letters and appeal files: a journal number in the style of the
+# municipal KLE plan, "<prefix>-<running number>-<year>". The prefix is per municipality
+# (by slug, "ishoj=28.09.08-G01,dragoer=28.09.08-G01"), else the default.
+CASE_NUMBER_PREFIX = os.environ.get("INKLUSIO_CASE_NUMBER_PREFIX", "28.09.08-G01")
+CASE_NUMBER_PREFIXES = dict(
+    item.split("=", 1) for item in env_list("INKLUSIO_CASE_NUMBER_PREFIXES", []) if "=" in item
+)
 LEFT_CHILD_ACCESS_DAYS = int(os.environ.get("INKLUSIO_LEFT_CHILD_ACCESS_DAYS", "90"))
 # Creating a child with a CPR number that exists answers "already registered": after this many
 # such answers in an hour a user may not create children for the rest of the hour.

@@ -52,6 +52,7 @@ from inklusio.referrals.models import (
     Referral,
     ReferralAttachment,
     VisitationPeriod,
+    WaitingListEntry,
 )
 
 PASSWORD = "test-password-42"
@@ -99,6 +100,7 @@ class Cast:
     referral_mia: Referral
     draft_emil: Referral
     waiting_emil: Referral
+    queued_emil: WaitingListEntry
     decision_mia: Decision
     letter_mia: DecisionLetter
     appeal_mia: Appeal
@@ -521,8 +523,22 @@ def _visitation(ishoj, alice, pia, carl, mia, emil) -> dict:
         submitted_at=datetime.datetime(2026, 8, 2, 9, tzinfo=datetime.UTC),
         referred_by=carl,
     )
+    # Emil's referral is in line for a place in Bøgely's resource group.
+    queued_emil = WaitingListEntry.objects.create(
+        municipality=ishoj,
+        referral=waiting_emil,
+        child=emil,
+        offer=Offer.RESOURCE_GROUP_PLACE,
+        resource_group=ResourceGroup.objects.get(
+            municipality=ishoj, name="Ressourcegruppen Bøgely"
+        ),
+        position=1,
+        added_on=datetime.date(2026, 9, 1),
+        added_by=alice,
+    )
     decision_mia = Decision.objects.create(
         municipality=ishoj,
+        case_number="28.09.08-G01-0001-2026",
         child=mia,
         referral=referral_mia,
         outcome=Decision.Outcome.GRANTED,
@@ -571,6 +587,7 @@ def _visitation(ishoj, alice, pia, carl, mia, emil) -> dict:
         "referral_mia": referral_mia,
         "draft_emil": draft_emil,
         "waiting_emil": waiting_emil,
+        "queued_emil": queued_emil,
         "decision_mia": decision_mia,
         "letter_mia": letter_mia,
         "appeal_mia": appeal_mia,

@@ -1,5 +1,6 @@
 """The visitation part of a data-subject export: referrals with their additions and attachments,
-decisions, letters and appeals (texts included); the files themselves go into the ZIP."""
+decisions, letters, appeals (texts included) and places on the waiting list; the files
+themselves go into the ZIP."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from inklusio.children.export import ExportFile, iso, person
 from inklusio.children.models import Child
 from inklusio.core.storage import private_storage
-from inklusio.referrals.models import Appeal, DecisionLetter, ReferralAttachment
+from inklusio.referrals.models import Appeal, DecisionLetter, ReferralAttachment, WaitingListEntry
 
 COVERS = (
     "referrals.Referral",
@@ -18,6 +19,7 @@ COVERS = (
     "referrals.Decision",
     "referrals.DecisionLetter",
     "referrals.Appeal",
+    "referrals.WaitingListEntry",
 )
 
 TITLE = gettext_lazy("Visitation")
@@ -41,6 +43,7 @@ LABELS = {
     "file": gettext_lazy("Fil i udtrækket"),
     "uploaded_at": gettext_lazy("Lagt ind"),
     "decisions": gettext_lazy("Afgørelser"),
+    "case_number": gettext_lazy("Sagsnummer"),
     "kind": gettext_lazy("Slags"),
     "outcome": gettext_lazy("Resultat"),
     "alternative": gettext_lazy("Andet tilbud"),
@@ -58,6 +61,14 @@ LABELS = {
     "received_on": gettext_lazy("Modtaget"),
     "reassessed_on": gettext_lazy("Genvurderet"),
     "forwarded_on": gettext_lazy("Sendt til Ankestyrelsen"),
+    "upheld_reasons": gettext_lazy("Kommunens begrundelse for at fastholde"),
+    "waiting_list": gettext_lazy("Venteliste"),
+    "queue": gettext_lazy("Venter på"),
+    "position": gettext_lazy("Plads i køen"),
+    "added_on": gettext_lazy("Sat på listen"),
+    "removed_on": gettext_lazy("Taget af listen"),
+    "removed_reason": gettext_lazy("Hvorfor taget af listen"),
+    "moves": gettext_lazy("Flyttet i køen"),
     "case_file": gettext_lazy("Sagens akter til Ankestyrelsen"),
 }
 
@@ -112,6 +123,7 @@ def export(child: Child) -> dict[str, Any]:
         ],
         "decisions": [
             {
+                "case_number": d.case_number,
                 "kind": d.get_kind_display(),
                 "outcome": d.get_outcome_display(),
                 "offer": d.get_offer_display(),
@@ -142,6 +154,7 @@ def export(child: Child) -> dict[str, Any]:
                         "status": a.get_status_display(),
                         "reassessed_on": iso(a.reassessed_on),
                         "forwarded_on": iso(a.forwarded_on),
+                        "upheld_reasons": a.upheld_reasons,
                         "case_file": f"files/{_bundle_file(a)}" if a.bundle else None,
                     }
                     for a in d.appeals.all()
@@ -150,6 +163,23 @@ def export(child: Child) -> dict[str, Any]:
             for d in child.decisions.select_related("legal_basis", "resource_group")
             .prefetch_related("letters", "appeals")
             .order_by("decided_on", "pk")
+        ],
+        "waiting_list": [
+            {
+                "queue": e.queue_label,
+                "position": e.position,
+                "status": e.get_status_display(),
+                "added_on": iso(e.added_on),
+                "removed_on": iso(e.removed_on),
+                "removed_reason": e.removed_reason,
+                "moves": [
+                    {"date": move["on"], "position": move["to"], "reasons": move["reason"]}
+                    for move in e.moves
+                ],
+            }
+            for e in WaitingListEntry.objects.filter(child=child)
+            .select_related("period", "resource_group")
+            .order_by("added_on", "pk")
         ],
     }
 

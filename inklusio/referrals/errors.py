@@ -47,7 +47,7 @@ class CapacityExceeded(ReferralRuleError):
         super().__init__(
             _(
                 "Der er ikke flere ledige pladser: %(what)s har %(capacity)s pladser, og alle er "
-                "bevilget. Giv afslag, tilbyd noget andet, eller vent til en plads bliver ledig."
+                "bevilget. Giv afslag, tilbyd noget andet, eller sæt barnet på ventelisten."
             )
             % {"what": what, "capacity": capacity}
         )

@@ -214,3 +214,51 @@ class AppealForm(DkfdsForm):
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+
+
+class WaitingAddForm(DkfdsForm):
+    """Put a referral refused for capacity in line for the offer that was full."""
+
+    offer = forms.ChoiceField(
+        label=_("Tilbud"),
+        choices=[
+            (Offer.SUPPORT_PEDAGOGUE, Offer.SUPPORT_PEDAGOGUE.label),
+            (Offer.RESOURCE_GROUP_PLACE, Offer.RESOURCE_GROUP_PLACE.label),
+        ],
+    )
+    resource_group = forms.ModelChoiceField(
+        label=_("Ressourcegruppe"), queryset=None, required=False
+    )
+    start = _date_field(
+        _("Ønsket start"), help_text=_("Bestemmer visitationsperioden for støttepædagog.")
+    )
+
+    def __init__(self, *args, resource_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource_group"].queryset = resource_groups
+
+
+class WaitingMoveForm(DkfdsForm):
+    position = forms.IntegerField(label=_("Ny plads i køen"), min_value=1)
+    reason = forms.CharField(label=_("Begrundelse"))
+
+
+class WaitingRemoveForm(DkfdsForm):
+    reason = forms.CharField(
+        label=_("Begrundelse"), help_text=_("Fx trukket tilbage eller bevilget andet tilbud.")
+    )
+
+
+class UpholdForm(DkfdsForm):
+    """The municipality keeps its decision after reassessing the appeal."""
+
+    on = _date_field(_("Genvurderet den"))
+    reasons = forms.CharField(
+        label=_("Kommunens begrundelse for at fastholde afgørelsen"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sendes med sagens akter til Ankestyrelsen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate

@@ -227,6 +227,9 @@ class Decision(TenantModel):
     GRANTING = (Outcome.GRANTED, Outcome.CONTINUED, Outcome.CHANGED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The case's journal number (`services.decisions.next_case_number`): a decision that
+    # supersedes another belongs to the same case and keeps its number.
+    case_number = models.CharField(_("sagsnummer"), max_length=40, blank=True, db_index=True)
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="decisions")
     referral = models.ForeignKey(
         Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
@@ -352,6 +355,9 @@ class Appeal(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     forwarded_on = models.DateField(_("sendt til Ankestyrelsen den"), null=True, blank=True)
+    upheld_reasons = models.TextField(
+        _("kommunens begrundelse for at fastholde afgørelsen"), blank=True
+    )
     bundle = models.BinaryField(null=True, blank=True)
     new_decision = models.OneToOneField(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="changed_by_appeal"
@@ -359,3 +365,79 @@ class Appeal(TenantModel):
 
     class Meta:
         ordering = ["-received_on"]
+
+
+class WaitingListEntry(TenantModel):
+    """A referral in line for an offer that is full: a support-pedagogue place in a period, or a
+    place in one resource group. First come first served by `position`, which the committee may
+    change with a reason; an entry leaves the line when offered the place or taken off."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("På venteliste")
+        GRANTED = "granted", _("Bevilget fra ventelisten")
+        REMOVED = "removed", _("Taget af ventelisten")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="waiting_entries")
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
+    offer = models.CharField(_("tilbud"), max_length=30, choices=Offer.choices)
+    period = models.ForeignKey(
+        VisitationPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resource_group = models.ForeignKey(
+        "organisation.ResourceGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ressourcegruppe"),
+    )
+    position = models.PositiveIntegerField(_("plads i køen"))
+    added_on = models.DateField(_("på ventelisten siden"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="waiting_entry"
+    )
+    removed_on = models.DateField(_("taget af den"), null=True, blank=True)
+    removed_reason = models.TextField(_("hvorfor taget af ventelisten"), blank=True)
+    # Each move in line with its reason: {"on", "by", "from", "to", "reason"}. The audit row
+    # of a move records that a reason was given; free text is kept out of the log.
+    moves = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "added_on", "pk"]
+        verbose_name = _("plads på ventelisten")
+        verbose_name_plural = _("venteliste")
+
+    def __str__(self) -> str:
+        return f"{self.queue_label}: {self.child}"
+
+    @property
+    def queue_label(self) -> str:
+        if self.offer == Offer.RESOURCE_GROUP_PLACE and self.resource_group_id:
+            return str(self.resource_group)
+        label = self.period.label if self.period_id else ""
+        return f"{_('Støttepædagog')} {label}".strip()
+
+    @property
+    def queue_key(self) -> tuple[str, int | None]:
+        """Entries with the same key wait for the same place."""
+        if self.offer == Offer.RESOURCE_GROUP_PLACE:
+            return (self.offer, self.resource_group_id)
+        return (self.offer, self.period_id)
+
+
+class CaseNumberCounter(TenantModel):
+    """The last running number given to a case in a year, per municipality: locked while the
+    next is taken, so two cases never share a number."""
+
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="one_counter_per_year")
+        ]

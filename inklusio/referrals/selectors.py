@@ -29,6 +29,7 @@ from inklusio.referrals.models import (
     Referral,
     ReferralAttachment,
     VisitationPeriod,
+    WaitingListEntry,
 )
 from inklusio.referrals.periods import period_start_for
 
@@ -370,7 +371,7 @@ def reassessments(
     return found
 
 
-def waiting_list(user: User) -> list[Decision]:
+def granted_not_started(user: User) -> list[Decision]:
     """Granted but not yet placed, ordered by decision date."""
     if not access.can_decide(user):
         return []
@@ -386,10 +387,62 @@ def waiting_list(user: User) -> list[Decision]:
     audit_listing(
         actor=user,
         object_type="decision",
-        search_term="venteliste",
+        search_term="bevilget-ikke-startet",
         children=[d.child for d in waiting],
     )
     return waiting
+
+
+def _free_places(user: User) -> dict[tuple[str, int | None], int]:
+    """Free places per queue key (see `WaitingListEntry.queue_key`), in four queries."""
+    free: dict[tuple[str, int | None], int] = {
+        (Offer.SUPPORT_PEDAGOGUE, row["period"].pk): row["free"]
+        for row in periods_with_capacity(user)
+    }
+    for row in group_capacity(user):
+        free[(Offer.RESOURCE_GROUP_PLACE, row["group"].pk)] = row["free"]
+    return free
+
+
+def waiting_queues(user: User, *, log: bool = True) -> list[dict[str, Any]]:
+    """The waiting list, one queue per offer (a period's support places, a group's places), each
+    in line order with its free places: a queue with a free place offers it to the first in
+    line. Logged as one search naming every child shown."""
+    if not access.can_decide(user):
+        return []
+    entries = list(
+        access.waiting_entries_visible_to(user)
+        .filter(status=WaitingListEntry.Status.WAITING)
+        .select_related("child__institution", "period", "resource_group", "referral")
+        .order_by("offer", "period__start", "resource_group__name", "position", "pk")
+    )
+    free = _free_places(user) if entries else {}
+    queues: dict[tuple[str, int | None], dict[str, Any]] = {}
+    for entry in entries:
+        queue = queues.setdefault(
+            entry.queue_key,
+            {"label": entry.queue_label, "entries": [], "free": free.get(entry.queue_key, 0)},
+        )
+        queue["entries"].append(entry)
+    if log:
+        audit_listing(
+            actor=user,
+            object_type="waitinglistentry",
+            search_term="venteliste",
+            children=[e.child for e in entries],
+        )
+    return list(queues.values())
+
+
+def waiting_entry_for_committee(user: User, public_id: PublicId) -> WaitingListEntry:
+    """A child still waiting, for the committee's actions on it; else 404."""
+    entry: WaitingListEntry = access.get_visible_or_404(
+        access.waiting_entries_visible_to(user)
+        .filter(status=WaitingListEntry.Status.WAITING)
+        .select_related("child", "referral", "period", "resource_group"),
+        public_id=public_id,
+    )
+    return entry
 
 
 def committee_overview(user: User) -> dict[str, Any]:
@@ -401,7 +454,9 @@ def committee_overview(user: User) -> dict[str, Any]:
         "groups": group_capacity(user),
         "meetings": meetings_for(user)[:12],
         "reassessments": reassessments(user),
-        "waiting": waiting_list(user),
+        "waiting": granted_not_started(user),
+        # Only the queues' labels and counts are shown there, no child: nothing to log.
+        "queues": waiting_queues(user, log=False),
     }
 
 

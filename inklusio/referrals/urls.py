@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inklusio.referrals.views import appeals, committee, decisions, letters, referrals
+from inklusio.referrals.views import appeals, committee, decisions, letters, referrals, waiting
 
 urlpatterns = [
     path("", referrals.overview, name="visitation-overview"),
@@ -31,7 +31,12 @@ urlpatterns = [
         name="meeting-decide",
     ),
     path("revurderinger/", committee.reassessment_list, name="reassessment-list"),
-    path("venteliste/", committee.waiting_list, name="waiting-list"),
+    path("bevilget-ikke-startet/", committee.granted_not_started, name="granted-not-started"),
+    path("venteliste/", waiting.waiting_list, name="waiting-list"),
+    path("indstillinger/<uuid:public_id>/venteliste/", waiting.waiting_add, name="waiting-add"),
+    path("venteliste/<uuid:public_id>/flyt/", waiting.waiting_move, name="waiting-move"),
+    path("venteliste/<uuid:public_id>/fjern/", waiting.waiting_remove, name="waiting-remove"),
+    path("venteliste/<uuid:public_id>/tilbyd/", waiting.waiting_offer, name="waiting-offer"),
     path("afgoerelser/<uuid:public_id>/", decisions.decision_detail, name="decision-detail"),
     path("afgoerelser/<uuid:public_id>/brev/", letters.letter_issue, name="letter-issue"),
     path(

@@ -69,8 +69,10 @@ class TestListReadsReachTheChildsLog:
         assert "Bob Testesen" not in data.content.decode()
 
     def test_older_callers_results_become_links_with_names(self, cast, client_for):
-        client_for(cast.alice).get(reverse("waiting-list"))
-        entry = AuditEntry.objects.get(action=AuditAction.SEARCH, search_term="venteliste")
+        client_for(cast.alice).get(reverse("granted-not-started"))
+        entry = AuditEntry.objects.get(
+            action=AuditAction.SEARCH, search_term="bevilget-ikke-startet"
+        )
         assert list(entry.children.values_list("child_id", "child_name")) == [
             (cast.mia.public_id, "Mia Testesen")
         ]
@@ -227,6 +229,7 @@ class TestUserWithoutMunicipality:
             "plan-list",
             "visitation-overview",
             "waiting-list",
+            "granted-not-started",
             "reassessment-list",
             "course-overview",
             "consultative-list",

@@ -48,6 +48,7 @@ from inklusio.referrals.models import (
     Offer,
     Referral,
     VisitationPeriod,
+    WaitingListEntry,
 )
 from inklusio.retention.models import DeletionRecord
 from tests.conftest import TODAY, make_child, make_user
@@ -132,6 +133,21 @@ def grow(cast, start: int, stop: int) -> None:
                 resource_group=cast.group_boegely
                 if referral.offer != Offer.SUPPORT_PEDAGOGUE
                 else None,
+            )
+        else:
+            # Submitted and in line: support places for the period, or Bøgely's group.
+            WaitingListEntry.objects.create(
+                municipality=ishoj,
+                referral=referral,
+                child=child,
+                offer=referral.offer,
+                period=cast.period if referral.offer == Offer.SUPPORT_PEDAGOGUE else None,
+                resource_group=None
+                if referral.offer == Offer.SUPPORT_PEDAGOGUE
+                else cast.group_boegely,
+                position=k + 2,
+                added_on=TODAY - datetime.timedelta(days=k + 1),
+                added_by=cast.alice,
             )
         plan = plan_services.plan_create(
             actor=cast.bob,
@@ -369,11 +385,14 @@ GUARDED = [
     page("meeting-decide", "meeting", "alice"),
     page("reassessment-list", None, "alice"),
     page("waiting-list", None, "alice"),
+    page("granted-not-started", None, "alice"),
+    page("waiting-offer", "queued_emil", "alice"),
     page("decision-detail", "decision_mia", "alice", "bob", "gert"),
     page("decision-end", "decision_mia", "alice"),
     page("decision-reassess", "decision_mia", "alice"),
     page("appeal-create", "decision_mia", "alice"),
     page("appeal-change", "appeal_mia", "alice"),
+    page("appeal-uphold", "appeal_mia", "alice"),
     page("course-overview", None, "alice", "cora", "bob", "sara"),
     page("task-create", None, "alice"),
     page("task-detail", "task_boegely", "alice", "bob"),
@@ -453,7 +472,6 @@ NOT_GUARDED = {
             "letter-issue",
             "decision-placed",
             "letter-sent",
-            "appeal-uphold",
             "participant-add",
             "session-plan",
             "observation-add",
@@ -467,6 +485,9 @@ NOT_GUARDED = {
             "privacy-export",
             "retention-run",
             "import-execute",
+            "waiting-add",
+            "waiting-move",
+            "waiting-remove",
         ),
         "POST-only form action",
     ),

@@ -706,7 +706,9 @@ def _appeal_register(cast: Cast) -> Expect:
 
 @scenario("referrals.appeal_uphold")
 def _appeal_uphold(cast: Cast) -> Expect:
-    appeal = _referral_services().appeal_uphold(actor=cast.alice, appeal=cast.appeal_mia, on=TODAY)
+    appeal = _referral_services().appeal_uphold(
+        actor=cast.alice, appeal=cast.appeal_mia, on=TODAY, reasons="Behovet er dækket"
+    )
     # Upholding sends the case file to Ankestyrelsen: the row says export.
     return Expect(AuditAction.EXPORT, appeal, child=cast.mia)
 
@@ -718,6 +720,36 @@ def _appeal_change(cast: Cast) -> Expect:
         reasons="Efter klagen", legal_basis=cast.legal_basis,
     )  # fmt: skip
     return Expect(AuditAction.CREATE, decision, child=cast.mia)
+
+
+@scenario("referrals.waiting_list_add")
+def _waiting_list_add(cast: Cast) -> Expect:
+    from inklusio.organisation.models import ResourceGroup
+
+    # Bøgely's group is full (no places), so Carl's referral for Emil may wait for one.
+    ResourceGroup.objects.filter(pk=cast.group_boegely.pk).update(places=0)
+    cast.queued_emil.delete()
+    entry = _referral_services().waiting_list_add(
+        actor=cast.alice, referral=cast.waiting_emil, offer="resource_group_place",
+        resource_group=cast.group_boegely,
+    )  # fmt: skip
+    return Expect(AuditAction.CREATE, entry, child=cast.emil)
+
+
+@scenario("referrals.waiting_list_move")
+def _waiting_list_move(cast: Cast) -> Expect:
+    entry = _referral_services().waiting_list_move(
+        actor=cast.alice, entry=cast.queued_emil, position=1, reason="Akut behov"
+    )
+    return Expect(AuditAction.CHANGE, entry, child=cast.emil)
+
+
+@scenario("referrals.waiting_list_remove")
+def _waiting_list_remove(cast: Cast) -> Expect:
+    entry = _referral_services().waiting_list_remove(
+        actor=cast.alice, entry=cast.queued_emil, reason="Indstillingen er trukket tilbage"
+    )
+    return Expect(AuditAction.CHANGE, entry, child=cast.emil)
 
 
 # --- People -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from inklusio.courses.models import EffectMeasure, Observation
 from inklusio.meetings.models import MinutesVersion
 from inklusio.planning.models import PlanSlot
 from inklusio.plans.models import Acknowledgement, GoalStatus
-from inklusio.referrals.models import ReferralAddendum, ReferralAttachment
+from inklusio.referrals.models import ReferralAddendum, ReferralAttachment, WaitingListEntry
 from tests.conftest import TODAY
 
 ATTACHMENT_BYTES = b"%PDF-1.4 talepaedagogens vurdering \x00\x01\x02"
@@ -43,6 +43,28 @@ def full_record(cast):
         size=len(ATTACHMENT_BYTES),
         uploaded_by=cast.pia,
     )
+    WaitingListEntry.objects.create(
+        municipality=ishoj,
+        referral=referral,
+        child=mia,
+        offer=referral.offer,
+        period=cast.period,
+        position=1,
+        added_on=TODAY - datetime.timedelta(days=90),
+        added_by=cast.alice,
+        status=WaitingListEntry.Status.REMOVED,
+        removed_on=TODAY - datetime.timedelta(days=80),
+        removed_reason="Forældrene trak indstillingen tilbage",
+        moves=[
+            {
+                "on": (TODAY - datetime.timedelta(days=85)).isoformat(),
+                "by": "Alice Testesen",
+                "from": 2,
+                "to": 1,
+                "reason": "Akut behov",
+            }
+        ],
+    )
     decision = cast.decision_mia
     decision.alternative = "Ressourceforløb i stedet"
     decision.placed_on = TODAY - datetime.timedelta(days=60)
@@ -51,6 +73,7 @@ def full_record(cast):
     appeal.text = "Vi er uenige i, at støtten kun gælder et år."
     appeal.reassessed_on = TODAY - datetime.timedelta(days=50)
     appeal.forwarded_on = TODAY - datetime.timedelta(days=49)
+    appeal.upheld_reasons = "Behovet dækkes bedst af ressourcefunktionen"
     appeal.save()
     participant = cast.participant_mia
     participant.letter_sent_on = TODAY - datetime.timedelta(days=40)

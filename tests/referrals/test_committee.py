@@ -285,11 +285,14 @@ class TestAppeals:
     def test_an_upheld_appeal_cannot_be_reassessed_again(self, cast, client_for):
         appeal = cast.appeal_mia
         client = client_for(cast.alice)
-        client.post(reverse("appeal-uphold", args=[appeal.public_id]), {"on": TODAY.isoformat()})
+        client.post(
+            reverse("appeal-uphold", args=[appeal.public_id]),
+            {"on": TODAY.isoformat(), "reasons": "Fastholdes"},
+        )
         later = TODAY + datetime.timedelta(days=3)
         response = client.post(
             reverse("appeal-uphold", args=[appeal.public_id]),
-            {"on": later.isoformat()},
+            {"on": later.isoformat(), "reasons": "Igen"},
             follow=True,
         )
         assert "Klagen er allerede genvurderet." in response.content.decode()
@@ -337,7 +340,8 @@ class TestAppeals:
             owner=cast.alice,
         )
         client_for(cast.alice).post(
-            reverse("appeal-uphold", args=[appeal.public_id]), {"on": "2026-10-05"}
+            reverse("appeal-uphold", args=[appeal.public_id]),
+            {"on": "2026-10-05", "reasons": "Behovet dækkes af ressourcefunktionen"},
         )
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.FORWARDED
@@ -460,7 +464,7 @@ class TestReassessmentAndWaitingList:
         cast.decision_mia.refresh_from_db()
         assert cast.decision_mia.ended_on == datetime.date(2026, 12, 31)
 
-    def test_the_waiting_list_holds_granted_children_not_yet_started_oldest_first(
+    def test_granted_not_started_holds_granted_children_not_yet_started_oldest_first(
         self, cast, client_for
     ):
         first, second = children_born_2022(cast, 2)
@@ -469,20 +473,22 @@ class TestReassessmentAndWaitingList:
         earlier = grant(cast, first)
         Decision.objects.filter(pk=earlier.pk).update(decided_on=datetime.date(2026, 10, 1))
         client = client_for(cast.alice)
-        waiting = client.get(reverse("waiting-list")).context["waiting"]
+        waiting = client.get(reverse("granted-not-started")).context["waiting"]
         assert [d.pk for d in waiting] == [cast.decision_mia.pk, earlier.pk, later.pk]
         client.post(
             reverse("decision-placed", args=[cast.decision_mia.public_id]), {"on": "2026-09-10"}
         )
-        waiting = client.get(reverse("waiting-list")).context["waiting"]
+        waiting = client.get(reverse("granted-not-started")).context["waiting"]
         assert cast.decision_mia.pk not in [d.pk for d in waiting]
 
 
 def test_lists_that_name_children_are_logged_with_who_was_shown(cast, client_for):
     from inklusio.audit.models import AuditAction, AuditEntry
 
-    client_for(cast.alice).get(reverse("waiting-list"))
-    entry = AuditEntry.objects.filter(action=AuditAction.SEARCH, search_term="venteliste").get()
+    client_for(cast.alice).get(reverse("granted-not-started"))
+    entry = AuditEntry.objects.filter(
+        action=AuditAction.SEARCH, search_term="bevilget-ikke-startet"
+    ).get()
     assert entry.actor == cast.alice
     assert entry.changes["results"] == [str(cast.mia.public_id)]
 

@@ -29,6 +29,15 @@ def _decide(cast, **extra):
     )
 
 
+def _requeue(cast):
+    """Emil's referral off the list and Bøgely's group full, so it may be put in line again."""
+    from inklusio.organisation.models import ResourceGroup
+
+    ResourceGroup.objects.filter(pk=cast.group_boegely.pk).update(places=0)
+    cast.queued_emil.delete()
+    return cast.waiting_emil
+
+
 STEPS = {
     "referral_save": lambda cast: services.referral_save(
         actor=cast.carl,
@@ -97,7 +106,7 @@ STEPS = {
         owner=cast.alice,
     ),
     "appeal_uphold": lambda cast: services.appeal_uphold(
-        actor=cast.alice, appeal=cast.appeal_mia, on=TODAY
+        actor=cast.alice, appeal=cast.appeal_mia, on=TODAY, reasons="Fastholdes"
     ),
     "appeal_change": lambda cast: services.appeal_change(
         actor=cast.alice,
@@ -106,6 +115,18 @@ STEPS = {
         offer=Offer.SUPPORT_PEDAGOGUE,
         reasons="Efter klagen",
         legal_basis=cast.legal_basis,
+    ),
+    "waiting_list_add": lambda cast: services.waiting_list_add(
+        actor=cast.alice,
+        referral=_requeue(cast),
+        offer=Offer.RESOURCE_GROUP_PLACE,
+        resource_group=cast.group_boegely,
+    ),
+    "waiting_list_move": lambda cast: services.waiting_list_move(
+        actor=cast.alice, entry=cast.queued_emil, position=1, reason="Akut behov"
+    ),
+    "waiting_list_remove": lambda cast: services.waiting_list_remove(
+        actor=cast.alice, entry=cast.queued_emil, reason="Trukket tilbage"
     ),
 }
 # Steps that call another service first to set the scene: that one's entry is not counted.

@@ -23,7 +23,7 @@ from inklusio.courses.models import Observation
 from inklusio.meetings.models import ConsultativeMeeting, MinutesVersion
 from inklusio.people.models import User
 from inklusio.planning.models import PlanSlot
-from inklusio.referrals.models import Appeal, Decision, Referral
+from inklusio.referrals.models import Appeal, Decision, Referral, WaitingListEntry
 from inklusio.retention import graph, rules, schedule, services
 from inklusio.retention.models import DailyRun, DeletionRecord, RetentionPolicy, Rule
 from tests.audit_rows import new_audit_rows
@@ -75,6 +75,20 @@ def closed_case(cast):
         child=cast.mia,
     )
     cast.session_boegely.attendees.add(cast.participant_mia)
+    # She waited in line for her support place before it was granted.
+    WaitingListEntry.objects.create(
+        municipality=cast.ishoj,
+        referral=cast.referral_mia,
+        child=cast.mia,
+        offer=cast.referral_mia.offer,
+        period=cast.period,
+        position=1,
+        added_on=TODAY - datetime.timedelta(400),
+        added_by=cast.alice,
+        status=WaitingListEntry.Status.GRANTED,
+        decision=cast.decision_mia,
+        removed_on=TODAY - datetime.timedelta(380),
+    )
     return cast
 
 

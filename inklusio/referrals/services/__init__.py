@@ -44,6 +44,11 @@ from inklusio.referrals.services.referrals import (
     referral_submit,
     sniff_upload,
 )
+from inklusio.referrals.services.waiting import (
+    waiting_list_add,
+    waiting_list_move,
+    waiting_list_remove,
+)
 
 __all__ = [
     "AttachmentRejected",
@@ -74,4 +79,7 @@ __all__ = [
     "referral_save",
     "referral_submit",
     "sniff_upload",
+    "waiting_list_add",
+    "waiting_list_move",
+    "waiting_list_remove",
 ]

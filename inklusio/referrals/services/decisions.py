@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
-from inklusio.organisation.models import ResourceGroup
+from inklusio.organisation.models import Municipality, ResourceGroup
 from inklusio.people.models import User
 from inklusio.referrals.errors import (
     CapacityExceeded,
@@ -21,6 +22,7 @@ from inklusio.referrals.errors import (
     NotAllowedNow,
 )
 from inklusio.referrals.models import (
+    CaseNumberCounter,
     CommitteeMeeting,
     Decision,
     LegalBasis,
@@ -32,6 +34,7 @@ from inklusio.referrals.periods import one_year_from
 from inklusio.referrals.selectors import group_places_used, period_for, support_places_used
 
 DECISION_FIELDS = [
+    "case_number",
     "kind",
     "outcome",
     "offer",
@@ -50,6 +53,20 @@ def reassessment_due(start: datetime.date, end: datetime.date | None) -> datetim
     """At least yearly (Hedensted: minimum once a year), and a month before the grant runs out."""
     yearly = one_year_from(start) - REASSESSMENT_MARGIN
     return min(yearly, end - REASSESSMENT_MARGIN) if end else yearly
+
+
+def _next_case_number(municipality_id: int, day: datetime.date) -> str:
+    """A new case's journal number, `<prefix>-<løbenr>-<år>`, numbered per municipality and
+    year under a row lock (the counter row is created on the year's first case)."""
+    counter, _created = CaseNumberCounter.objects.get_or_create(
+        municipality_id=municipality_id, year=day.year
+    )
+    counter = CaseNumberCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    slug = Municipality.objects.values_list("slug", flat=True).get(pk=municipality_id)
+    prefix = settings.CASE_NUMBER_PREFIXES.get(slug, settings.CASE_NUMBER_PREFIX)
+    return f"{prefix}-{counter.last:04d}-{day.year}"
 
 
 def _check_capacity(
@@ -179,8 +196,18 @@ def decision_record(
                 offer=offer, period=period, group=resource_group, child=child, replacing=supersedes
             )
             due = reassessment_due(start, end)
+        # A decision on a case already decided (re-assessment, ending, appeal) is the same case.
+        earlier = supersedes or (
+            referral.decisions.exclude(case_number="").first() if referral is not None else None
+        )
+        case_number = (
+            earlier.case_number
+            if earlier is not None and earlier.case_number
+            else _next_case_number(child.municipality_id, decided_on)
+        )
         decision = Decision.objects.create(
             municipality_id=child.municipality_id,
+            case_number=case_number,
             child=child,
             referral=referral,
             supersedes=supersedes,
@@ -204,14 +231,21 @@ def decision_record(
             reassessment_due=due,
             placed_on=supersedes.placed_on if supersedes and granting else None,
         )
+        changes = diff({}, snapshot(decision, DECISION_FIELDS))
         if referral is not None:
             Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.DECIDED)
+            # Deferred: the waiting list builds on this module's capacity check.
+            from inklusio.referrals.services.waiting import _close_waiting_entries
+
+            left = _close_waiting_entries(referral, decision.pk, granted=granting)
+            if left:
+                changes["waiting_list_left"] = {"before": left, "after": None}
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
             obj=decision,
             child=child,
-            changes=diff({}, snapshot(decision, DECISION_FIELDS)),
+            changes=changes,
         )
     return decision
 

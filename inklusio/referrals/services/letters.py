@@ -65,6 +65,9 @@ def letter_context(decision: Decision) -> dict[str, Any]:
         "guardians": guardians,
         "today": timezone.localdate(),
         "appeal_weeks": APPEAL_WEEKS,
+        "contact": decision.contact_person,
+        # The people app keeps no job title: the role names the caseworker's function.
+        "contact_title": decision.contact_person.get_role_display(),
     }
 
 

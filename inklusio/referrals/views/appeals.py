@@ -5,13 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from inklusio import access
-from inklusio.core.errors import DomainError
 from inklusio.core.http import PDF, file_response
 from inklusio.referrals import selectors
-from inklusio.referrals.forms import AppealForm, DateForm, DecisionForm
+from inklusio.referrals.forms import AppealForm, DecisionForm, UpholdForm
 from inklusio.referrals.services import appeals as services
 from inklusio.referrals.views.common import decision_step, record_step
 from inklusio.referrals.views.decisions import decision_for_committee
@@ -31,22 +29,18 @@ def appeal_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def appeal_uphold(request: HttpRequest, public_id: str) -> HttpResponse:
     appeal = selectors.appeal_for_committee(request.user, public_id)
-    form = DateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Angiv datoen for genvurderingen."))
-        return redirect(appeal.decision)
-    try:
-        services.appeal_uphold(actor=request.user, appeal=appeal, on=form.cleaned_data["on"])
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Afgørelsen er fastholdt; klagen og sagens akter sendes til Ankestyrelsen.")
-        )
-    return redirect(appeal.decision)
+    form = UpholdForm(request.POST or None)
+    done = record_step(
+        request,
+        form,
+        lambda data: services.appeal_uphold(actor=request.user, appeal=appeal, **data).decision,
+        _("Afgørelsen er fastholdt; klagen og sagens akter sendes til Ankestyrelsen."),
+    )
+    return done or decision_step(
+        request, appeal.decision, form, "appeal_uphold", _("Fasthold afgørelsen efter klage")
+    )
 
 
 @login_required

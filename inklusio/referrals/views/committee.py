@@ -1,5 +1,7 @@
 """The committee's pages: periods, legal bases, committee meetings and deciding referrals there,
-re-assessments due and the waiting list."""
+re-assessments due and the granted children not yet started."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +14,15 @@ from django.views.decorators.http import require_POST
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.referrals import selectors
-from inklusio.referrals.forms import DecisionForm, LegalBasisForm, MeetingForm, PeriodForm
-from inklusio.referrals.models import CommitteeMeeting, Referral
+from inklusio.referrals.errors import CapacityExceeded
+from inklusio.referrals.forms import (
+    DecisionForm,
+    LegalBasisForm,
+    MeetingForm,
+    PeriodForm,
+    WaitingAddForm,
+)
+from inklusio.referrals.models import CommitteeMeeting, Decision, Referral
 from inklusio.referrals.services import committee as services
 from inklusio.referrals.services.decisions import decision_record
 from inklusio.referrals.views.common import (
@@ -88,13 +97,19 @@ def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> Ht
     meeting = selectors.meeting_for_user(request.user, public_id)
     referral = selectors.referral_to_decide(request.user, referral_id, log=False)
     form = _decision_form(request, meeting, referral)
+    full: list[CapacityExceeded] = []
+
+    def decide(data: dict[str, Any]) -> Decision:
+        try:
+            return decision_record(
+                actor=request.user, child=referral.child, referral=referral, meeting=meeting, **data
+            )
+        except CapacityExceeded as error:
+            full.append(error)
+            raise
+
     done = record_step(
-        request,
-        form,
-        lambda data: decision_record(
-            actor=request.user, child=referral.child, referral=referral, meeting=meeting, **data
-        ),
-        _("Afgørelsen er registreret. Udsend brevet til forældrene."),
+        request, form, decide, _("Afgørelsen er registreret. Udsend brevet til forældrene.")
     )
     if done:
         return done
@@ -107,7 +122,18 @@ def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> Ht
             "meeting": meeting,
             "referral": referral,
             "capacity": selectors.period_capacity(meeting.period),
+            "queue_form": _queue_form(request, form) if full else None,
             "title": _("Afgør indstillingen for %(name)s") % {"name": referral.child.full_name},
+        },
+    )
+
+
+def _queue_form(request: HttpRequest, refused: DecisionForm) -> WaitingAddForm:
+    """A grant refused for capacity: the waiting list offered for what was asked for."""
+    return WaitingAddForm(
+        resource_groups=selectors.all_resource_groups(request.user),
+        initial={
+            key: refused.cleaned_data.get(key) for key in ("offer", "resource_group", "start")
         },
     )
 
@@ -139,8 +165,10 @@ def reassessment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def granted_not_started(request: HttpRequest) -> HttpResponse:
     committee_only(request.user)
     return render(
-        request, "referrals/waiting_list.html", {"waiting": selectors.waiting_list(request.user)}
+        request,
+        "referrals/granted_not_started.html",
+        {"waiting": selectors.granted_not_started(request.user)},
     )

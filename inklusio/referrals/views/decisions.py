@@ -25,7 +25,6 @@ def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         | {
             "sent_form": DateForm(label=_("Sendt den")),
             "placed_form": DateForm(label=_("Startet den")),
-            "reassessed_form": DateForm(label=_("Genvurderet den")),
         },
     )
 
