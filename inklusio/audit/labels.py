@@ -20,6 +20,9 @@ TYPE_LABELS = {
     "startpage": _("forside"),
     # Models whose verbose_name is the English default.
     "guardianship": _("forældremyndighed"),
+    "casenumbercounter": _("løbenummer for sagsnumre"),
+    "reminder": _("påmindelse"),
+    "reminderrun": _("daglig påmindelsesrunde"),
     "partnerinvitation": _("invitation af samarbejdspartner"),
     "referraladdendum": _("tilføjelse til indstilling"),
     "referralattachment": _("bilag til indstilling"),

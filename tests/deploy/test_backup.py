@@ -23,8 +23,9 @@ def test_the_drill_restores_every_record_and_file(cast):
     assert "Restore drill passed." in report
     children_line = next(line for line in report.splitlines() if line.startswith("children_child "))
     assert children_line.split()[1:3] == [str(Child.objects.count())] * 2
-    stored = len(list(backup.walk(private_storage)))  # the cast's attachment and report, the letter
-    assert stored == 3 and f"files: {stored} of {stored} with the same checksum" in report
+    # The cast's attachment, report and checked import file, and the letter above.
+    stored = len(list(backup.walk(private_storage)))
+    assert stored == 4 and f"files: {stored} of {stored} with the same checksum" in report
 
 
 @pytest.mark.django_db(transaction=True)

@@ -28,7 +28,7 @@ def test_a_retry_shows_in_the_audit_log_as_failed_to_queued(cast, client_for):
     admin.post(reverse("job-retry", args=[job.public_id]))
     assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
     page = admin.get(reverse("audit-log")).content.decode()
-    assert "status: failed → queued" in page
+    assert "status: Fejlet → I kø" in page
 
 
 def test_a_job_no_longer_failed_is_not_sent_round_again(cast):

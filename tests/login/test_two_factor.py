@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inklusio.audit.models import AuditEntry
 from inklusio.people import services, twofactor
 from tests.conftest import PASSWORD
+from tests.core.test_health_and_settings import PRODUCTION
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG_CODE = "Koden passer ikke"
@@ -300,6 +301,8 @@ def test_production_refuses_to_turn_the_second_factor_off():
         "INKLUSIO_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/inklusio",
+        "INKLUSIO_CPR_KEYS": PRODUCTION["INKLUSIO_CPR_KEYS"],
+        "INKLUSIO_CPR_HASH_KEY": PRODUCTION["INKLUSIO_CPR_HASH_KEY"],
         "INKLUSIO_REQUIRE_2FA": "false",
     }
     script = "import inklusio.settings as s; print(s.REQUIRE_2FA)"

@@ -32,7 +32,7 @@ def test_withdrawing_consent_keeps_the_child_on_meetings_already_held(cast, clie
         (held.pk, "Overgange")
     ]
     page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
-    assert f"withdrawn_on: – → {TODAY.isoformat()}" in page
+    assert f"trukket tilbage den: – → {TODAY.day}.{TODAY.month}.{TODAY.year}" in page
 
 
 def test_a_child_without_consent_for_every_profession_present_is_refused_in_full(cast):

@@ -17,6 +17,11 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     page.select_option("#id_category", value="speech_language")
     page.fill("#id_description", "Emil taler kun i korte sætninger.")
     page.get_by_role("button", name="Gem kladde").click()
+    # Emil (the cast) already has an open draft of this kind: the form asks why, text kept.
+    assert "allerede en åben indstilling" in page.content()
+    assert page.input_value("#id_description") == "Emil taler kun i korte sætninger."
+    page.fill("#id_duplicate_reason", "Den gamle kladde trækkes tilbage.")
+    page.get_by_role("button", name="Gem kladde").click()
     assert "Kladde" in page.get_by_test_id("referral-status").inner_text()
 
     page.get_by_role("button", name="Indsend til visitationsudvalget").click()
