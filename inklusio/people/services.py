@@ -167,9 +167,7 @@ def second_factor_reset(*, actor: User, user: User) -> None:
         )
 
 
-def password_change(*, actor: User, password: str) -> None:
-    """A signed-in person chooses a new password (validated by the form with Django's
-    password validators); other sessions of the person end with the old password."""
+def _password_set(actor: User, password: str, step: str) -> None:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         user.set_password(password)
@@ -180,25 +178,20 @@ def password_change(*, actor: User, password: str) -> None:
             action=AuditAction.CHANGE,
             obj=actor,
             object_type="password",
-            changes={"step": "change"},
+            changes={"step": step},
         )
+
+
+def password_change(*, actor: User, password: str) -> None:
+    """A signed-in person chooses a new password (validated by the form with Django's
+    password validators); other sessions of the person end with the old password."""
+    _password_set(actor, password, "change")
 
 
 def password_reset(*, actor: User, password: str) -> None:
     """A new password through the e-mailed link (the link's token names `actor`; it works once,
     as the token is bound to the old password, and expires after PASSWORD_RESET_TIMEOUT)."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=actor.pk)
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        actor.password = user.password
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            obj=actor,
-            object_type="password",
-            changes={"step": "reset"},
-        )
+    _password_set(actor, password, "reset")
 
 
 def session_end_idle(*, actor: User, minutes: int) -> None:
