@@ -59,14 +59,18 @@ def test_a_group_course_from_task_to_closing(cast, live_server, page, screenshot
         page.fill("#id_date", day)
         page.get_by_role("button", name="Planlæg samling").click()
     for outcome in ("held", "held", "cancelled"):
-        page.get_by_test_id("session").filter(has_text="Planlagt").first.get_by_role(
-            "link", name="Registrér"
-        ).click()
+        # Each step waits for the next page to load, so the next click never lands on the last.
+        with page.expect_navigation():
+            page.get_by_test_id("session").filter(has_text="Planlagt").first.get_by_role(
+                "link", name="Registrér"
+            ).click()
         if outcome == "held":
-            page.get_by_role("button", name="Registrér som gennemført").click()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Registrér som gennemført").click()
         else:
             rate(page, "cause", "called_to_centre")
-            page.get_by_role("button", name="Registrér som aflyst").click()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Registrér som aflyst").click()
     assert page.get_by_test_id("held-share").inner_text() == "67 %"
 
     page.get_by_role("link", name="Vurdér ved afslutning").click()
