@@ -22,6 +22,17 @@ class DifficultyCategory(models.TextChoices):
     SPEECH_LANGUAGE = "speech_language", _("Tale/sprog")
 
 
+# Daycare is for children aged 0–6: at this age a child has left it for school.
+DAYCARE_LEAVING_AGE = 7
+
+
+def daycare_age_limit(on: datetime.date) -> datetime.date:
+    """Born on or before this day, a child has turned DAYCARE_LEAVING_AGE by `on` (a 29 February
+    is taken as the 28th, since the year that many years earlier need not be a leap year)."""
+    day = 28 if (on.month, on.day) == (2, 29) else on.day
+    return on.replace(year=on.year - DAYCARE_LEAVING_AGE, day=day)
+
+
 class ChildQuerySet(TenantQuerySet):
     def in_daycare(self) -> "ChildQuerySet":
         """Children still in daycare: those who have left keep their history but leave the
@@ -31,11 +42,7 @@ class ChildQuerySet(TenantQuerySet):
 
     def of_daycare_age(self, on: datetime.date | None = None) -> "ChildQuerySet":
         """Children aged 0–6 on a day (today by default): not yet 7."""
-        on = on or timezone.localdate()
-        # Born on or before this day seven years ago, a child has turned 7 (a 29 February is
-        # taken as the 28th, since seven years earlier need not be a leap year).
-        day = 28 if (on.month, on.day) == (2, 29) else on.day
-        return self.filter(birth_date__gt=on.replace(year=on.year - 7, day=day))
+        return self.filter(birth_date__gt=daycare_age_limit(on or timezone.localdate()))
 
     def with_cpr(self, cpr: str) -> "ChildQuerySet":
         """Children with this CPR number, found by its keyed hash (the number is encrypted)."""

@@ -15,7 +15,13 @@ from stdnum.dk import cpr as cpr_number
 from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
-from inklusio.children.models import Child, Guardian, Guardianship
+from inklusio.children.models import (
+    DAYCARE_LEAVING_AGE,
+    Child,
+    Guardian,
+    Guardianship,
+    daycare_age_limit,
+)
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.models import municipality_id_of
 from inklusio.people.models import User
@@ -47,26 +53,21 @@ class ImplausibleAge(DomainError):
 
 
 # Daycare is for children aged 0–6; a child may stay until school starts, a little after 6.
-# Older than this is a typing error (or the wrong child), so the number is refused.
-MAX_DAYCARE_AGE_YEARS = 7
 
 
 def _check_plausible_age(cpr: str) -> None:
-    """A daycare child is born at most MAX_DAYCARE_AGE_YEARS ago (a future birth date is
+    """A daycare child is born at most DAYCARE_LEAVING_AGE years ago (a future birth date is
     refused by the CPR number's own check in the form)."""
     born = cpr_number.get_birth_date(cpr)
     today = timezone.localdate()
-    try:
-        oldest = today.replace(year=today.year - MAX_DAYCARE_AGE_YEARS)
-    except ValueError:  # 29 February
-        oldest = today.replace(year=today.year - MAX_DAYCARE_AGE_YEARS, day=28)
-    if born < oldest:
+    # Born before the limit is a typing error (or the wrong child), so the number is refused.
+    if born < daycare_age_limit(today):
         raise ImplausibleAge(
             _(
                 "CPR-nummeret giver en fødselsdato (%(born)s), så barnet er over "
                 "%(years)s år. Et barn i dagtilbud er 0–6 år: kontrollér nummeret."
             )
-            % {"born": born.strftime("%d-%m-%Y"), "years": MAX_DAYCARE_AGE_YEARS}
+            % {"born": born.strftime("%d-%m-%Y"), "years": DAYCARE_LEAVING_AGE}
         )
     if born > today:
         raise ImplausibleAge(_("CPR-nummerets fødselsdato ligger i fremtiden."))

@@ -17,7 +17,13 @@ from django.utils.translation import gettext_noop
 from stdnum.dk import cpr as cpr_number
 from stdnum.exceptions import ValidationError
 
-from inklusio.children.models import Child, DifficultyCategory, Guardian, Guardianship
+from inklusio.children.models import (
+    Child,
+    DifficultyCategory,
+    Guardian,
+    Guardianship,
+    daycare_age_limit,
+)
 from inklusio.core.crypto import cpr_lookup_hash
 from inklusio.imports.parsers import Row, parse_date, parse_decimal
 from inklusio.organisation.models import Institution, Room
@@ -130,9 +136,8 @@ def _category(text: str) -> str | None:
 
 
 def _is_daycare_age(birth_date: datetime.date, today: datetime.date) -> bool:
-    # As `ChildQuerySet.of_daycare_age`: born, and not yet 7 (29 February taken as the 28th).
-    day = 28 if (today.month, today.day) == (2, 29) else today.day
-    return today.replace(year=today.year - 7, day=day) < birth_date <= today
+    # As `ChildQuerySet.of_daycare_age`: born, and not yet 7.
+    return daycare_age_limit(today) < birth_date <= today
 
 
 def plan_child_row(row: Row, context: ChildContext, seen: dict[str, int]) -> RowPlan:
