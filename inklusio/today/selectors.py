@@ -209,6 +209,23 @@ def _own_decisions(user: User) -> QuerySet[Decision] | None:
     return access.decisions_visible_to(user).filter(contact_person=user)
 
 
+def _decision_item(
+    decision: Decision, kind: str, label: str, date: datetime.date, today: datetime.date
+) -> Item:
+    """A deadline about a decision: the child's name, the offer, overdue once the day is past."""
+    return Item(
+        kind=kind,
+        label=label,
+        title=decision.child.full_name,
+        note=decision.get_offer_display(),
+        date=date,
+        url=decision.get_absolute_url(),
+        key=f"{kind}:{decision.pk}",
+        child=decision.child,
+        overdue=date < today,
+    )
+
+
 def _reassessments(user: User, today: datetime.date) -> list[Item]:
     own = _own_decisions(user)
     if own is None:
@@ -222,17 +239,7 @@ def _reassessments(user: User, today: datetime.date) -> list[Item]:
         .select_related("child")
     )
     return [
-        Item(
-            kind="reassessment",
-            label=_("Revurdering"),
-            title=decision.child.full_name,
-            note=decision.get_offer_display(),
-            date=decision.reassessment_due,
-            url=decision.get_absolute_url(),
-            key=f"reassessment:{decision.pk}",
-            child=decision.child,
-            overdue=decision.reassessment_due < today,
-        )
+        _decision_item(decision, "reassessment", _("Revurdering"), decision.reassessment_due, today)
         for decision in grants
         if decision.reassessment_due is not None
     ]
@@ -326,16 +333,8 @@ def _letters(user: User, today: datetime.date) -> list[Item]:
         .select_related("child")
     )
     return [
-        Item(
-            kind="letter",
-            label=_("Afgørelsesbrev ikke sendt"),
-            title=decision.child.full_name,
-            note=decision.get_offer_display(),
-            date=decision.decided_on,
-            url=decision.get_absolute_url(),
-            key=f"letter:{decision.pk}",
-            child=decision.child,
-            overdue=decision.decided_on < today,
+        _decision_item(
+            decision, "letter", _("Afgørelsesbrev ikke sendt"), decision.decided_on, today
         )
         for decision in pending
     ]
