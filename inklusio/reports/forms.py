@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm
@@ -44,6 +43,4 @@ class StatisticsFilterForm(DkfdsForm):
 
 
 class ReportForm(DkfdsForm):
-    year = forms.IntegerField(
-        label=_("År"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year - 1
-    )
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)

@@ -111,6 +111,17 @@ def narrative(municipality: Municipality, year: int) -> list[str]:
     return paragraphs
 
 
+def default_year(municipality: Municipality) -> int:
+    """The year the report form offers: the last finished year with courses, else this year's
+    if it has any, else last year (a new municipality sees an empty year, not an old one)."""
+    this_year = timezone.localdate().year
+    years = [int(row[0]) for row in build_table("courses-by-type", municipality).rows if row[-1]]
+    finished = [year for year in years if year < this_year]
+    if finished:
+        return max(finished)
+    return this_year if this_year in years else this_year - 1
+
+
 def report_context(municipality: Municipality, year: int) -> dict[str, Any]:
     sections = []
     for name, scope in REPORT_TABLES:

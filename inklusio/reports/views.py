@@ -13,6 +13,7 @@ from inklusio.reports.exports import table_csv, tables_xlsx
 from inklusio.reports.forms import ReportForm, StatisticsFilterForm
 from inklusio.reports.job_kinds import workbook_params
 from inklusio.reports.registry import TABLES, TITLES, build_table
+from inklusio.reports.report import default_year
 
 
 def _allowed(request) -> None:
@@ -42,7 +43,7 @@ def _index(request, report_form: ReportForm, status: int = 200):
 @login_required
 def index(request):
     _allowed(request)
-    return _index(request, ReportForm())
+    return _index(request, ReportForm(initial={"year": default_year(request.user.municipality)}))
 
 
 @login_required

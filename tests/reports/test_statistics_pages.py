@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -177,3 +178,27 @@ def test_hours_split_comes_from_published_weekly_plans(cast):
     WeeklyPlan.objects.filter(pk=cast.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
     # 6 resource half-days and 1 support half-day of 3.5 hours each.
     assert build_table("hours-split", cast.ishoj).rows == [["2026", 3.5, 21.0, 14, 86]]
+
+
+def _offered_year(client) -> int:
+    return client.get(reverse("statistics-index")).context["report_form"]["year"].value()
+
+
+def test_the_report_form_offers_the_last_finished_year_with_courses(
+    cast, courses_2025, client_for
+):
+    assert _offered_year(client_for(cast.alice)) == 2025
+
+
+def test_without_a_finished_year_the_report_form_offers_this_year_when_it_has_courses(
+    cast, client_for
+):
+    this_year = timezone.localdate().year
+    assert Course.objects.filter(municipality=cast.ishoj, start__year=this_year).exists()
+    assert not Course.objects.filter(municipality=cast.ishoj, start__year__lt=this_year).exists()
+    assert _offered_year(client_for(cast.alice)) == this_year
+
+
+def test_a_municipality_without_courses_is_offered_last_year(cast, client_for):
+    Course.objects.filter(municipality=cast.ishoj).delete()
+    assert _offered_year(client_for(cast.alice)) == timezone.localdate().year - 1
