@@ -91,11 +91,11 @@ def _meeting_post(request, meeting, item_form, minutes_form):
 
 
 def _agenda_with_plans(user, items):
-    """Each agenda item with its child's active action plan, where the user may see it."""
+    """Each agenda item with its child's action plan in force, where the user may see it."""
     plans = {
         plan.child_id: plan
         for plan in access.plans_visible_to(user).filter(
-            child__in=[i.child_id for i in items if i.child_id], status=ActionPlan.Status.ACTIVE
+            child__in=[i.child_id for i in items if i.child_id], status__in=ActionPlan.IN_FORCE
         )
     }
     return [{"item": item, "plan": plans.get(item.child_id)} for item in items]
@@ -167,7 +167,7 @@ def recommendation_to_plan(request, public_id):
     recommendation = selectors.recommendation_for_user(request.user, public_id)
     plan = (
         access.plans_visible_to(request.user)
-        .filter(child=recommendation.item.child, status=ActionPlan.Status.ACTIVE)
+        .filter(child=recommendation.item.child, status__in=ActionPlan.IN_FORCE)
         .first()
     )
     if plan is None or not access.can_propose_adjustment(request.user, plan):

@@ -28,6 +28,8 @@ class ActionPlan(TenantModel):
         CLOSED = "closed", _("Afsluttet")
 
     Rating = Rating
+    # Agreed and followed: an objection does not suspend what was agreed while it is resolved.
+    IN_FORCE = (Status.ACTIVE, Status.OBJECTED)
 
     # Not stored: set on the plans a list shows (selectors.plans_for), from their meetings.
     next_follow_up: datetime.date

@@ -181,7 +181,7 @@ def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
         PlanMeeting.objects.filter(
             participants=user,
             held=True,
-            plan__status__in=[ActionPlan.Status.ACTIVE, ActionPlan.Status.OBJECTED],
+            plan__status__in=ActionPlan.IN_FORCE,
         )
         .exclude(acknowledgements__user=user)
         .select_related("plan__child")

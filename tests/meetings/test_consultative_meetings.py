@@ -9,7 +9,7 @@ from inklusio.audit.models import AuditEntry
 from inklusio.meetings import selectors, services
 from inklusio.meetings.models import AgendaItem, MinutesVersion
 from inklusio.people.models import Profession, Role
-from inklusio.plans.models import Adjustment
+from inklusio.plans.models import ActionPlan, Adjustment
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,19 @@ def test_a_recommendation_becomes_a_plan_change_with_one_action(cast, meeting, c
     adjustment = Adjustment.objects.get(source_recommendation=cast.recommendation_mia)
     assert adjustment.status == "accepted"  # Bob owns the plan
     assert adjustment.version.get_source_display() == "Anbefaling fra konsultativt møde"
+    assert "Fast rolle i samlingen" in cast.plan_mia.agreements.values_list("text", flat=True)
+
+
+def test_a_plan_under_objection_still_takes_a_recommendation(cast, meeting, client_for):
+    """An objection is resolved by the owner; what was agreed, and what the meeting recommends,
+    still applies meanwhile."""
+    cast.plan_mia.status = ActionPlan.Status.OBJECTED
+    cast.plan_mia.save(update_fields=["status"])
+    page = client_for(cast.bob).get(meeting.get_absolute_url())
+    assert [row["plan"] for row in page.context["items"] if row["plan"]] == [cast.plan_mia]
+    client_for(cast.bob).post(
+        reverse("recommendation-to-plan", args=[cast.recommendation_mia.public_id])
+    )
     assert "Fast rolle i samlingen" in cast.plan_mia.agreements.values_list("text", flat=True)
 
 

@@ -184,9 +184,7 @@ def _offered_year(client) -> int:
     return client.get(reverse("statistics-index")).context["report_form"]["year"].value()
 
 
-def test_the_report_form_offers_the_last_finished_year_with_courses(
-    cast, courses_2025, client_for
-):
+def test_the_report_form_offers_the_last_finished_year_with_courses(cast, courses_2025, client_for):
     assert _offered_year(client_for(cast.alice)) == 2025
 
 
