@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
-from inklusio.children.models import Child
+from inklusio.children.models import DAYCARE_LEAVING_AGE, Child
 from inklusio.core.errors import EditConflict
 from inklusio.core.storage import private_storage
 from inklusio.people.models import User
@@ -39,8 +39,6 @@ ALLOWED_SIGNATURES = {
     b"\xff\xd8\xff": ("image/jpeg", "jpg"),
 }
 REFERRAL_FIELDS = list(Referral.EDITABLE_FIELDS)
-# Daycare is for children aged 0–6; an older child belongs to school.
-OLDEST_REFERRED_AGE = 6
 
 
 def sniff_upload(upload: Upload, *, field: str = "attachment") -> tuple[str, str]:
@@ -81,7 +79,7 @@ def _check_child_may_be_referred(child: Child, data: dict[str, Any]) -> None:
             field="child",
         )
     age = child.age_on(today)
-    if age > OLDEST_REFERRED_AGE:
+    if age >= DAYCARE_LEAVING_AGE:
         raise InvalidInput(
             _("%(name)s er %(age)s år; kun børn i dagtilbudsalderen (0–6 år) kan indstilles.")
             % {"name": child.full_name, "age": age},
