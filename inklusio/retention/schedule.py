@@ -15,9 +15,11 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.core.storage import private_storage
+from inklusio.imports.models import ImportRun
 from inklusio.retention import rules
 from inklusio.retention.models import DailyRun, DeletionRecord, RetentionPolicy
 from inklusio.retention.services import retention_run
@@ -50,6 +52,7 @@ def run_daily(today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     remove_stray_files()
+    expire_import_previews(timezone.now())
     deleted = 0
     policies = RetentionPolicy.objects.filter(automatic=True).select_related("automatic_by")
     for policy in policies.order_by("municipality_id"):
@@ -93,3 +96,38 @@ def remove_stray_files() -> int:
     if stray:
         logger.info("retention: stray files removed", extra={"files": len(stray)})
     return len(stray)
+
+
+# An import's dry run is working material: names and masked CPR numbers per row, and while it
+# waits to be carried out the upload itself, with full CPR numbers.
+IMPORT_PREVIEW_DAYS = 30
+
+
+def expire_import_previews(now: datetime.datetime) -> int:
+    """Imports older than IMPORT_PREVIEW_DAYS keep their line numbers and outcomes only: the
+    names and reasons go, and an upload never carried out is deleted and the run refused.
+    Like stray files, this names no one, so only the count is logged."""
+    old = ImportRun.objects.filter(
+        created_at__lt=now - datetime.timedelta(days=IMPORT_PREVIEW_DAYS)
+    )
+    expired = 0
+    for run in old.exclude(status__in=[ImportRun.Status.CHECKING, ImportRun.Status.IMPORTING]):
+        stored = run.stored_name
+        kept = [{"line": row["line"], "action": row["action"]} for row in run.rows]
+        if not stored and kept == run.rows:
+            continue
+        run.rows = kept
+        if stored:
+            run.stored_name = ""
+            run.status = ImportRun.Status.REFUSED
+            run.file_error = _(
+                "Prøvekørslen blev ikke gennemført inden for %(days)s dage, så filen er slettet."
+            ) % {"days": IMPORT_PREVIEW_DAYS}
+        with transaction.atomic():
+            run.save(update_fields=["rows", "stored_name", "status", "file_error"])
+            if stored:
+                transaction.on_commit(lambda name=stored: private_storage.delete(name))
+        expired += 1
+    if expired:
+        logger.info("retention: import previews expired", extra={"imports": expired})
+    return expired

@@ -580,3 +580,47 @@ def test_every_record_type_a_deletion_can_take_has_a_danish_name(cast):
         and model._meta.label_lower not in rules.RECORD_TYPES
     ]
     assert missing == []
+
+
+class TestImportPreviews:
+    """An import's dry run lists names and masked CPR numbers; it is working material, kept a
+    month (retention.schedule.IMPORT_PREVIEW_DAYS)."""
+
+    def test_after_a_month_only_line_numbers_and_outcomes_are_kept(self, cast):
+        from django.utils import timezone
+
+        from tests.imports.test_import_children import cpr_born, csv_file, imported, row
+
+        run = imported(cast, csv_file([row(cpr_born(900), first="Ida")]))
+        run._meta.model.objects.exclude(pk=run.pk).delete()  # the cast's own import
+        assert "Ida" in str(run.rows)
+        month = datetime.timedelta(days=schedule.IMPORT_PREVIEW_DAYS)
+
+        assert schedule.expire_import_previews(timezone.now() + month / 2) == 0
+        run.refresh_from_db()
+        assert "Ida" in str(run.rows)
+
+        assert schedule.expire_import_previews(timezone.now() + month) == 1
+        run.refresh_from_db()
+        assert run.rows == [{"line": 2, "action": "create"}]
+        assert run.status == run.Status.IMPORTED
+        assert schedule.expire_import_previews(timezone.now() + month) == 0  # nothing left
+
+    def test_an_upload_never_carried_out_is_deleted_and_the_run_refused(
+        self, cast, django_capture_on_commit_callbacks
+    ):
+        from django.utils import timezone
+
+        from tests.imports.test_import_children import cpr_born, csv_file, dry_run, row
+
+        run = dry_run(cast, csv_file([row(cpr_born(900))]))
+        run._meta.model.objects.exclude(pk=run.pk).delete()  # the cast's own import
+        upload = run.stored_name
+        assert private_storage.exists(upload)
+        later = timezone.now() + datetime.timedelta(days=schedule.IMPORT_PREVIEW_DAYS)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert schedule.expire_import_previews(later) == 1
+        run.refresh_from_db()
+        assert not private_storage.exists(upload) and run.stored_name == ""
+        assert run.status == run.Status.REFUSED
+        assert "30 dage" in run.file_error
