@@ -71,6 +71,7 @@ class TestPlanWeek:
         whole = next(f for f in plan.shortage if f["scope"] == "municipality")
         # Mia's support pedagogue adds 3 half-days to the 45.
         assert whole["missing_hours"] == pytest.approx((45 + 3 - 18) * 3.5)
+        assert whole["where"] == "Hele kommunen"
         page = client_for(corps.cora).get(plan.get_absolute_url()).content.decode()
         assert "der mangler" in page and "Behovet er større end korpsets kapacitet" in page
 

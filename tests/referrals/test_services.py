@@ -160,3 +160,26 @@ def test_a_draft_with_an_attachment_records_the_draft_and_the_file(cast):
     )
     new = AuditEntry.objects.order_by("pk")[before:]
     assert sorted(e.object_type for e in new) == ["referral", "referralattachment"]
+
+
+def test_a_stored_file_is_removed_when_recording_the_attachment_fails(cast, monkeypatch):
+    """The file lands before its record; if the record (or its log entry) cannot be written,
+    no file is left behind under a name no record holds."""
+    from inklusio.core.storage import private_storage
+    from inklusio.referrals.models import ReferralAttachment
+    from inklusio.referrals.services import referrals as referral_services
+
+    def log_unavailable(**kwargs):
+        raise ConnectionError("audit log unavailable")
+
+    _dirs, files_before = private_storage.listdir("referrals")
+    monkeypatch.setattr(referral_services, "audit_record", log_unavailable)
+    with pytest.raises(ConnectionError):
+        services.attachment_add(
+            actor=cast.carl,
+            referral=cast.waiting_emil,
+            upload=SimpleUploadedFile("u.pdf", b"%PDF-1.7 udtalelse"),
+        )
+    _dirs, files_after = private_storage.listdir("referrals")
+    assert files_after == files_before
+    assert not ReferralAttachment.objects.filter(referral=cast.waiting_emil).exists()
