@@ -165,7 +165,7 @@ def referral_save(
     return referral
 
 
-def paper_consent_wording(referral: Referral) -> str:
+def _paper_consent_wording(referral: Referral) -> str:
     return _("Samtykke til indstilling om %(offer)s for %(child)s, givet %(method)s.") % {
         "offer": referral.get_offer_display().lower(),
         "child": referral.child.full_name,
@@ -192,7 +192,7 @@ def _paper_consent_keep(*, actor: User, referral: Referral) -> None:
         "given_by": referral.consent_by,
         "given_on": referral.consent_date,
         "note": referral.get_consent_method_display(),
-        "wording": paper_consent_wording(referral),
+        "wording": _paper_consent_wording(referral),
     }
     if latest is not None and all(getattr(latest, k) == v for k, v in fields.items()):
         return
