@@ -612,11 +612,17 @@ def _referral_save(cast: Cast) -> Expect:
 
 @scenario("referrals.referral_submit")
 def _referral_submit(cast: Cast) -> Expect:
+    from inklusio.meetings.models import DiscussionConsent
     from inklusio.referrals.models import Referral
 
     Referral.objects.filter(pk=cast.draft_emil.pk).update(
         consent_by="Emils mor", consent_date=TODAY, consent_method="written"
     )
+    # The record of that consent, as referral_save keeps it (docs/consent.md).
+    DiscussionConsent.objects.create(
+        municipality=cast.ishoj, child=cast.emil, scope="referral", referral=cast.draft_emil,
+        given_by="Emils mor", given_on=TODAY, recorded_by=cast.carl,
+    )  # fmt: skip
     referral = _referral_services().referral_submit(actor=cast.carl, referral=cast.draft_emil)
     return Expect(AuditAction.CHANGE, referral, child=cast.emil)
 
