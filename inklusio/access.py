@@ -134,7 +134,19 @@ def _work_institutions(user: User) -> QuerySet[Institution]:
 
 
 def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
-    return PartnerInvitation.objects.in_municipality_of(user).current().filter(partner=user)
+    """Invitations in force, less those the guardians' consent no longer covers: once a
+    consent naming the partner is withdrawn (and none is in force), the invitation stops."""
+    from inklusio.meetings.models import DiscussionConsent
+
+    invitations = PartnerInvitation.objects.in_municipality_of(user).current().filter(partner=user)
+    consents = DiscussionConsent.objects.in_municipality_of(user).filter(
+        scope=DiscussionConsent.Scope.PARTNER, partner=user
+    )
+    withdrawn = consents.filter(withdrawn_on__lte=timezone.localdate())
+    return invitations.exclude(
+        Q(child_id__in=withdrawn.values("child_id"))
+        & ~Q(child_id__in=consents.in_force().values("child_id"))
+    )
 
 
 def _current_guardianships(user: User) -> QuerySet[Guardianship]:
@@ -673,6 +685,44 @@ def courses_for_new_plans(user: User) -> QuerySet[Course]:
     if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
         return courses_visible_to(user).none()
     return courses_visible_to(user).filter(closed_on__isnull=True)
+
+
+# --- Messages and the guardians' page ----------------------------------------------------------
+
+
+def plans_for_messages(user: User) -> QuerySet[ActionPlan]:
+    """Child plans whose messages a user may read and write: the child's guardians (while the
+    guardianship lasts) and the staff on the plan, its owner and those who took part in its
+    meetings, as long as the plan rules let them see it."""
+    plans = plans_visible_to(user).filter(child__isnull=False)
+    if not _active(user) or user.role == Role.PARTNER:
+        return plans.none()
+    if user.role == Role.GUARDIAN:
+        return plans
+    from inklusio.plans.models import PlanMeeting
+
+    attended = PlanMeeting.objects.in_municipality_of(user).filter(participants=user)
+    return plans.filter(Q(owner=user) | Q(pk__in=attended.values("plan_id")))
+
+
+def can_message_on_plan(user: User, plan: ActionPlan) -> bool:
+    return _visible(plans_for_messages(user), plan)
+
+
+def can_send_message(user: User, plan: ActionPlan) -> bool:
+    """A closed plan's messages stay with the case and can be read; no new ones are written."""
+    return not plan.is_closed and can_message_on_plan(user, plan)
+
+
+def can_use_messages(user: User) -> bool:
+    return _active(user) and plans_for_messages(user).exists()
+
+
+def can_use_family_page(user: User, child: Child | None = None) -> bool:
+    """The guardians' own page: their own children, while the guardianship lasts."""
+    if not _active(user) or user.role != Role.GUARDIAN:
+        return False
+    return child is None or can_view_child(user, child)
 
 
 # --- Consultative meetings -----------------------------------------------------------------------

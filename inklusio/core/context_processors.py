@@ -12,6 +12,8 @@ def navigation(request):
     items = [("start", _("Forside"))]
     if access.can_use_today(user):
         items.append(("today", _("I dag")))
+    if access.can_use_family_page(user):
+        items.append(("family-home", _("Mit barn")))
     if user.role != Role.GUARDIAN:
         items += [
             ("institution-list", _("Institutioner")),
@@ -22,6 +24,8 @@ def navigation(request):
         items.append(("visitation-overview", _("Visitation")))
     if access.can_use_plans(user):
         items.append(("plan-list", _("Handleplaner")))
+    if access.can_use_messages(user):
+        items.append(("message-list", _("Beskeder")))
     if access.can_use_consultative_meetings(user):
         items.append(("consultative-list", _("Konsultative møder")))
     if access.can_use_courses(user):

@@ -22,7 +22,12 @@ COVERS = (
 TITLE = gettext_lazy("Konsultative møder")
 
 LABELS = {
-    "consents": gettext_lazy("Samtykker til drøftelse"),
+    "consents": gettext_lazy("Samtykker"),
+    "scope": gettext_lazy("Samtykket gælder"),
+    "wording": gettext_lazy("Ordlyd"),
+    "subject": gettext_lazy("Hvem eller hvad"),
+    "source": gettext_lazy("Hvordan"),
+    "withdrawn_by": gettext_lazy("Trukket tilbage af"),
     "given_by": gettext_lazy("Givet af"),
     "given_on": gettext_lazy("Givet"),
     "professions": gettext_lazy("Må drøftes med"),
@@ -52,14 +57,21 @@ def export(child: Child) -> dict[str, Any]:
     return {
         "consents": [
             {
+                "scope": c.get_scope_display(),
+                "wording": c.wording,
+                "subject": c.subject,
+                "source": c.get_source_display(),
                 "given_by": c.given_by,
                 "given_on": iso(c.given_on),
                 "professions": c.profession_labels,
                 "note": c.note,
                 "recorded_by": person(c.recorded_by),
                 "withdrawn_on": iso(c.withdrawn_on),
+                "withdrawn_by": person(c.withdrawn_by) if c.withdrawn_by_id else None,
             }
-            for c in child.discussion_consents.select_related("recorded_by").order_by("pk")
+            for c in child.discussion_consents.select_related(
+                "recorded_by", "withdrawn_by", "partner", "referral"
+            ).order_by("pk")
         ],
         "agenda_items": [
             {

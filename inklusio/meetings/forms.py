@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm
-from inklusio.meetings.models import AgendaItem
-from inklusio.people.models import Profession
+from inklusio.meetings.models import AgendaItem, DiscussionConsent
+from inklusio.people.models import Profession, Role, User
+from inklusio.referrals.models import Referral
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,17 +44,55 @@ class ItemForm(DkfdsForm):
         self.fields["child"].queryset = children
 
 
-class ConsentForm(DkfdsForm):
-    given_by = forms.CharField(
-        label=_("Givet af"), max_length=200, help_text=_("Navnet på forælderen.")
+class GuardianConsentForm(DkfdsForm):
+    """What a consent covers: discussion with named professions, a referral, or a partner.
+    The choices are the child's own open referrals and the partners invited to the child."""
+
+    scope = forms.ChoiceField(
+        label=_("Samtykket gælder"),
+        choices=DiscussionConsent.Scope.choices,
+        widget=forms.RadioSelect,
     )
-    given_on = forms.DateField(label=_("Givet den"), widget=DATE)
     professions = forms.MultipleChoiceField(
         label=_("Barnet må drøftes med"),
         choices=Profession.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Psykologer er autoriserede sundhedspersoner: samtykket skal nævne dem."),
+        required=False,
+        help_text=_(
+            "Ved drøftelse. Psykologer er autoriserede sundhedspersoner: samtykket skal nævne dem."
+        ),
     )
+    referral = forms.ModelChoiceField(
+        label=_("Indstilling"), queryset=None, required=False, help_text=_("Ved indstilling.")
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Samarbejdspartner"),
+        queryset=None,
+        required=False,
+        help_text=_("Ved en navngiven samarbejdspartner."),
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = child.referrals.filter(status__in=Referral.OPEN_STATUSES)
+        self.fields["referral"].label_from_instance = lambda referral: (
+            f"{referral.get_offer_display()} ({referral.created_at:%d.%m.%Y})"
+        )
+        self.fields["partner"].queryset = User.objects.filter(
+            invitations__child=child, role=Role.PARTNER
+        ).distinct()
+        self.fields["partner"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_profession_display()})"
+        )
+
+
+class ConsentForm(GuardianConsentForm):
+    """Staff record a consent from a paper form or a conversation."""
+
+    given_by = forms.CharField(
+        label=_("Givet af"), max_length=200, help_text=_("Navnet på forælderen.")
+    )
+    given_on = forms.DateField(label=_("Givet den"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 

@@ -11,17 +11,62 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.models import TenantModel
+from inklusio.core.models import TenantModel, TenantQuerySet
 from inklusio.people.models import Profession
 
 
+class ConsentQuerySet(TenantQuerySet):
+    def in_force(self, on: datetime.date | None = None) -> "ConsentQuerySet":
+        """Consents given on or before the day and not withdrawn by then: a withdrawal takes
+        effect on the day it is made."""
+        on = on or timezone.localdate()
+        return self.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on), given_on__lte=on)
+
+
 class DiscussionConsent(TenantModel):
-    """The guardians' specific consent to discuss a named child with named professions.
-    Psychologists are authorised health professionals: the consent must name them."""
+    """A guardian's consent, the one record of it: to discuss a named child at consultative
+    meetings with named professions, to a referral, or to a named partner's work with the child.
+    Given by the guardian in Inklusio, or recorded by staff from a paper form or a conversation
+    (`source`). Psychologists are authorised health professionals: the consent must name them.
+    (The model keeps its first name; it now holds every scope.)"""
+
+    class Scope(models.TextChoices):
+        DISCUSSION = "discussion", _("Drøftelse på konsultative møder")
+        REFERRAL = "referral", _("Indstilling til visitation")
+        PARTNER = "partner", _("En navngiven samarbejdspartner")
+
+    class Source(models.TextChoices):
+        GUARDIAN = "guardian", _("Givet af forælderen i Inklusio")
+        STAFF = "staff", _("Registreret af personalet (papir eller samtale)")
+
+    objects = ConsentQuerySet.as_manager()
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(
         "children.Child", on_delete=models.CASCADE, related_name="discussion_consents"
+    )
+    scope = models.CharField(
+        _("samtykket gælder"), max_length=12, choices=Scope.choices, default=Scope.DISCUSSION
+    )
+    wording = models.TextField(_("ordlyd"), blank=True)
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("indstilling"),
+    )
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("samarbejdspartner"),
+    )
+    source = models.CharField(
+        _("hvordan"), max_length=10, choices=Source.choices, default=Source.STAFF
     )
     given_by = models.CharField(_("givet af"), max_length=200)
     given_on = models.DateField(_("givet den"))
@@ -31,20 +76,60 @@ class DiscussionConsent(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_on = models.DateField(_("trukket tilbage den"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trukket tilbage af"),
+    )
 
     class Meta:
-        ordering = ["-given_on"]
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(scope="referral") | Q(referral__isnull=False),
+                name="referral_consent_names_referral",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope="partner") | Q(partner__isnull=False),
+                name="partner_consent_names_partner",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.child}: {', '.join(self.profession_labels)}"
+        return f"{self.child}: {self.subject}"
 
     @property
     def profession_labels(self) -> list[str]:
         return [str(Profession(p).label) for p in self.professions if p in Profession.values]
 
+    @property
+    def subject(self) -> str:
+        """What the consent covers, in a few words (the wording has the whole text)."""
+        if self.scope == self.Scope.DISCUSSION:
+            return ", ".join(self.profession_labels)
+        if self.scope == self.Scope.PARTNER:
+            return str(self.partner)
+        return str(self.referral.get_offer_display()) if self.referral else ""
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None and self.withdrawn_on <= timezone.localdate()
+
+    def in_force_on(self, on: datetime.date) -> bool:
+        return self.given_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
+
     def covers(self, professions: set[str], on: datetime.date) -> bool:
-        active = self.given_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
-        return active and professions <= set(self.professions)
+        """Discussion at a meeting on `on` with these professions present."""
+        return (
+            self.scope == self.Scope.DISCUSSION
+            and self.in_force_on(on)
+            and professions <= set(self.professions)
+        )
 
 
 class ConsultativeMeeting(TenantModel):

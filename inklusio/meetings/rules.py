@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from inklusio.children.models import Child
 from inklusio.meetings.models import ConsultativeMeeting, DiscussionConsent
 from inklusio.organisation.models import Institution
+from inklusio.people.models import Profession, User
+from inklusio.referrals.models import Referral
 
 CPR_LIKE = re.compile(r"\b\d{6}[-\s]?\d{4}\b")
 
@@ -40,3 +42,34 @@ def text_warnings(text: str, institution: Institution) -> list[str]:
             % {"names": ", ".join(found)}
         )
     return warnings
+
+
+def consent_wording(
+    *,
+    child: Child,
+    scope: str,
+    professions: list[str],
+    referral: Referral | None,
+    partner: User | None,
+) -> str:
+    """The text a guardian agrees to, kept with the consent (also for staff-recorded ones)."""
+    name = child.full_name
+    if scope == DiscussionConsent.Scope.REFERRAL and referral is not None:
+        return _(
+            "Jeg giver samtykke til, at %(child)s indstilles til %(offer)s, og at "
+            "visitationsudvalget får de oplysninger, indstillingen indeholder."
+        ) % {"child": name, "offer": referral.get_offer_display().lower()}
+    if scope == DiscussionConsent.Scope.PARTNER and partner is not None:
+        return _(
+            "Jeg giver samtykke til, at %(partner)s (%(profession)s) ser og arbejder med "
+            "%(child)s' sag i den periode, de er inviteret til."
+        ) % {
+            "partner": partner.get_full_name() or partner.username,
+            "profession": partner.get_profession_display() or _("samarbejdspartner"),
+            "child": name,
+        }
+    labels = ", ".join(str(Profession(p).label) for p in professions if p in Profession.values)
+    return _(
+        "Jeg giver samtykke til, at %(child)s drøftes med navn på institutionens konsultative "
+        "møder med disse faggrupper: %(professions)s."
+    ) % {"child": name, "professions": labels}

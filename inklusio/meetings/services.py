@@ -20,10 +20,11 @@ from inklusio.meetings.models import (
     MinutesVersion,
     Recommendation,
 )
-from inklusio.meetings.rules import text_warnings, valid_consent
+from inklusio.meetings.rules import consent_wording, text_warnings, valid_consent
 from inklusio.meetings.selectors import resource_pedagogue_for
 from inklusio.organisation.models import Institution
 from inklusio.people.models import Profession, User
+from inklusio.referrals.models import Referral
 
 
 class ConsentRequired(DomainError):
@@ -42,24 +43,67 @@ class NamesAChild(MeetingRuleBroken):
     """An anonymous agenda item looks like it names a child."""
 
 
-def consent_record(
+def _consent_target(
+    *,
+    child: Child,
+    scope: str,
+    professions: list[str],
+    referral: Referral | None,
+    partner: User | None,
+) -> tuple[list[str], Referral | None, User | None]:
+    """What a consent of `scope` must name: professions for discussion, one of the child's
+    referrals, or a partner invited to the child. Anything else given is dropped."""
+    if scope == DiscussionConsent.Scope.DISCUSSION:
+        if not professions:
+            raise MeetingRuleBroken(_("Angiv hvilke faggrupper barnet må drøftes med."))
+        return sorted(professions), None, None
+    if scope == DiscussionConsent.Scope.REFERRAL:
+        if referral is None or referral.child_id != child.pk:
+            raise MeetingRuleBroken(_("Vælg den indstilling, samtykket gælder."))
+        return [], referral, None
+    if scope == DiscussionConsent.Scope.PARTNER:
+        if partner is None or not child.invitations.filter(partner=partner).exists():
+            raise MeetingRuleBroken(
+                _("Vælg den samarbejdspartner, samtykket gælder (en, der er inviteret til barnet).")
+            )
+        return [], None, partner
+    raise MeetingRuleBroken(_("Vælg hvad samtykket gælder."))
+
+
+def _consent_create(
     *,
     actor: User,
     child: Child,
+    scope: str,
+    source: str,
     given_by: str,
     given_on: datetime.date,
     professions: list[str],
-    note: str = "",
+    referral: Referral | None,
+    partner: User | None,
+    note: str,
 ) -> DiscussionConsent:
-    if not professions:
-        raise MeetingRuleBroken(_("Angiv hvilke faggrupper barnet må drøftes med."))
+    professions, referral, partner = _consent_target(
+        child=child, scope=scope, professions=professions, referral=referral, partner=partner
+    )
     with transaction.atomic():
         consent = DiscussionConsent.objects.create(
             municipality_id=child.municipality_id,
             child=child,
+            scope=scope,
+            source=source,
+            wording=consent_wording(
+                child=child,
+                scope=scope,
+                professions=professions,
+                referral=referral,
+                partner=partner,
+            ),
+            referral=referral,
+            partner=partner,
             given_by=given_by,
             given_on=given_on,
-            professions=sorted(professions),
+            professions=professions,
             note=note,
             recorded_by=actor,
         )
@@ -68,18 +112,81 @@ def consent_record(
             action=AuditAction.CREATE,
             obj=consent,
             child=child,
-            changes={"professions": {"before": None, "after": consent.professions}},
+            changes={
+                "scope": {"before": None, "after": scope},
+                "source": {"before": None, "after": source},
+                "professions": {"before": None, "after": consent.professions},
+            },
         )
     return consent
+
+
+def consent_record(
+    *,
+    actor: User,
+    child: Child,
+    given_by: str,
+    given_on: datetime.date,
+    professions: list[str] | None = None,
+    note: str = "",
+    scope: str = DiscussionConsent.Scope.DISCUSSION,
+    referral: Referral | None = None,
+    partner: User | None = None,
+) -> DiscussionConsent:
+    """Staff record a consent given on paper or in a conversation; it is marked as such."""
+    if given_on > timezone.localdate():
+        raise MeetingRuleBroken(_("Samtykket kan ikke være givet i fremtiden."))
+    return _consent_create(
+        actor=actor,
+        child=child,
+        scope=scope,
+        source=DiscussionConsent.Source.STAFF,
+        given_by=given_by,
+        given_on=given_on,
+        professions=list(professions or []),
+        referral=referral,
+        partner=partner,
+        note=note,
+    )
+
+
+def consent_give(
+    *,
+    actor: User,
+    child: Child,
+    scope: str,
+    professions: list[str] | None = None,
+    referral: Referral | None = None,
+    partner: User | None = None,
+) -> DiscussionConsent:
+    """A guardian gives consent themselves, today, in the wording shown to them (kept with it)."""
+    profile = getattr(actor, "guardian_profile", None)
+    return _consent_create(
+        actor=actor,
+        child=child,
+        scope=scope,
+        source=DiscussionConsent.Source.GUARDIAN,
+        given_by=profile.name if profile is not None else actor.get_full_name(),
+        given_on=timezone.localdate(),
+        professions=list(professions or []),
+        referral=referral,
+        partner=partner,
+        note="",
+    )
 
 
 def consent_withdraw(
     *, actor: User, consent: DiscussionConsent, on: datetime.date | None = None
 ) -> DiscussionConsent:
-    """After withdrawal the child disappears from the agendas of meetings still to come."""
+    """A withdrawal takes effect at once and stops what the consent covered: the child leaves
+    the agendas of meetings still to come, a referral cannot be submitted on it, an invitation
+    it covered stops giving the partner access (access._current_invitations)."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        DiscussionConsent.objects.filter(pk=consent.pk).update(withdrawn_on=on)
+        locked = DiscussionConsent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_on is not None and locked.withdrawn_on <= on:
+            raise MeetingRuleBroken(_("Samtykket er allerede trukket tilbage."))
+        DiscussionConsent.objects.filter(pk=consent.pk).update(withdrawn_on=on, withdrawn_by=actor)
         removed = AgendaItem.objects.filter(consent=consent, meeting__date__gte=on)
         count = removed.count()
         removed.delete()

@@ -21,6 +21,8 @@ from inklusio.meetings.forms import (
     MinutesForm,
     RecommendationForm,
 )
+from inklusio.meetings.models import DiscussionConsent
+from inklusio.people.models import Role
 from inklusio.planning.calendar import single_event_ics
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import ActionPlan
@@ -200,7 +202,7 @@ def consents(request, public_id):
     child = child_for_user(request.user, public_id, log=False)
     if not access.can_record_consent(request.user, child):
         raise Http404
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, child=child, initial={"scope": "discussion"})
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, child=child, **form.cleaned_data)
@@ -216,9 +218,20 @@ def consents(request, public_id):
         {
             "child": child,
             "form": form,
-            "consents": child.discussion_consents.select_related("recorded_by"),
+            "consents": child.discussion_consents.select_related(
+                "recorded_by", "withdrawn_by", "partner", "referral"
+            ),
         },
     )
+
+
+def withdrawn_message(consent: DiscussionConsent) -> str:
+    """What the withdrawal stopped, in the words of its scope."""
+    if consent.scope == DiscussionConsent.Scope.REFERRAL:
+        return _("Samtykket er trukket tilbage; indstillingen kan ikke sendes videre på det.")
+    if consent.scope == DiscussionConsent.Scope.PARTNER:
+        return _("Samtykket er trukket tilbage; samarbejdspartneren har ikke længere adgang.")
+    return _("Samtykket er trukket tilbage; barnet er fjernet fra kommende dagsordener.")
 
 
 @login_required
@@ -227,8 +240,12 @@ def consent_withdraw(request, public_id):
     consent = selectors.consent_for_user(request.user, public_id)
     if not access.can_record_consent(request.user, consent.child):
         raise Http404
-    services.consent_withdraw(actor=request.user, consent=consent)
-    messages.success(
-        request, _("Samtykket er trukket tilbage; barnet er fjernet fra kommende dagsordener.")
-    )
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, withdrawn_message(consent))
+    if request.user.role == Role.GUARDIAN:
+        return redirect("family-child", public_id=consent.child.public_id)
     return redirect("consents", public_id=consent.child.public_id)

@@ -146,8 +146,21 @@ class Referral(TenantModel):
         return reverse("referral-detail", args=[self.public_id])
 
     @property
-    def has_consent(self) -> bool:
+    def has_paper_consent(self) -> bool:
+        """The form's consent fields are complete (what staff record from a paper form)."""
         return bool(self.consent_by and self.consent_date and self.consent_method)
+
+    @property
+    def has_consent(self) -> bool:
+        """Consent in force today. The one record of it is a referral consent
+        (`meetings.DiscussionConsent`): the form's fields make one, a guardian may give or
+        withdraw one, and a withdrawal counts from the day it is made."""
+        return self.consents.in_force().exists()  # type: ignore[attr-defined]
+
+    @property
+    def consent_records(self) -> list:
+        """The referral's consents, newest first, for the pages that show them."""
+        return list(self.consents.select_related("withdrawn_by"))  # type: ignore[attr-defined]
 
     @property
     def is_locked(self) -> bool:

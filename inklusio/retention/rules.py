@@ -257,7 +257,6 @@ RECORD_TYPES = {
     "courses.session": _("Samlinger"),
     "courses.observation": _("Observationer"),
     "courses.effectmeasure": _("Effektmålinger"),
-    "meetings.discussionconsent": _("Samtykker til drøftelse"),
     "meetings.consultativemeeting": _("Konsultative møder"),
     "meetings.minutesversion": _("Referatversioner"),
     "meetings.agendaitem": _("Dagsordenspunkter"),

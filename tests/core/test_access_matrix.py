@@ -183,6 +183,21 @@ MATRIX = [
     post("recommendation-to-plan", "recommendation_mia", {"alice", "cora", "bob", "sara"}),
     case("consents", "mia", {"alice", "bob", "gert"}),
     post("consent-withdraw", "consent_mia", {"alice", "bob", "gert"}),
+    # The guardians' page (issue 18): Gert's own child only, while the guardianship lasts; his
+    # one child's page is where the start of it sends him (302).
+    Case("family-home", None, frozenset({"gert"}), success=302),
+    case("family-child", "mia", {"gert"}),
+    case("family-child", "emil", set()),
+    post_to_page("family-consent-give", "mia", {"gert"}),
+    post_to_page("family-consent-give", "emil", set()),
+    # No letter has been given for Mia's course yet (tests/family: once given, Gert's alone).
+    case("family-course-letter", "participant_mia", set()),
+    # Messages on Mia's plan: its guardian, its owner (bob) and who took part in its meeting
+    # (sara; gert too); not the partner, the corps leader or the administration.
+    case("message-list", None, {"bob", "sara", "gert"}),
+    case("plan-messages", "plan_mia", {"bob", "sara", "gert"}),
+    post_to_page("plan-messages", "plan_mia", {"bob", "sara", "gert"}),
+    post("plan-messages-read", "plan_mia", {"bob", "sara", "gert"}),
     # Statistics: aggregated figures for the administration and the corps leader.
     case("statistics-index", None, {"alice", "cora", "dora"}),
     case("statistics-table", None, {"alice", "cora", "dora"}),

@@ -28,6 +28,7 @@ from inklusio.courses.models import (
     ResourceTask,
     Session,
 )
+from inklusio.family.models import Message
 from inklusio.jobs.models import Job
 from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, Recommendation
 from inklusio.organisation.models import Institution, ResourceGroup
@@ -319,6 +320,13 @@ def grow(cast, start: int, stop: int) -> None:
             registered_by=cast.alice,
         )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+        # Messages on Mia's plan, from her father and from the plan's owner.
+        Message.objects.create(
+            municipality=ishoj,
+            plan=cast.plan_mia,
+            author=cast.gert if k % 2 else cast.bob,
+            text=f"Besked {k}",
+        )
         # Retention: a deletion on record, and a consultative meeting past its period (the
         # dry run counts it and what it holds).
         DeletionRecord.objects.create(
@@ -438,6 +446,12 @@ GUARDED = [
     page("reminder-settings", None, "bob"),
     page("import-list", None, "alice"),
     page("import-detail", "import_alice", "alice"),
+    # The guardians' side (issue 18): grown children all have Gert as guardian; messages grow
+    # on Mia's plan.
+    page("family-home", None, "gert"),
+    page("family-child", "mia", "gert"),
+    page("message-list", None, "bob", "sara", "gert"),
+    page("plan-messages", "plan_mia", "bob", "gert"),
 ]
 
 
@@ -488,6 +502,8 @@ NOT_GUARDED = {
             "waiting-add",
             "waiting-move",
             "waiting-remove",
+            "family-consent-give",
+            "plan-messages-read",
         ),
         "POST-only form action",
     ),
@@ -497,6 +513,7 @@ NOT_GUARDED = {
     "letter-download": "a file download, one letter",
     "appeal-bundle": "a file download, one appeal's case file",
     "participant-letter": "a PDF, one participant's parent letter",
+    "family-course-letter": "a PDF, one participant's parent letter (for the guardian)",
     "plan-pdf": "a PDF, one plan",
     "plan-reopen": "a confirm form of one closed plan; lists nothing (tests/plans opens it)",
     "plan-meeting-ics": "an iCalendar file, one meeting",

@@ -433,6 +433,35 @@ def _consent_withdraw(cast: Cast) -> Expect:
     return Expect(AuditAction.CHANGE, consent, child=cast.mia)
 
 
+@scenario("meetings.consent_give")
+def _consent_give(cast: Cast) -> Expect:
+    from inklusio.meetings import services as meeting_services
+
+    consent = meeting_services.consent_give(
+        actor=cast.gert, child=cast.mia, scope="partner", partner=cast.pia
+    )
+    return Expect(AuditAction.CREATE, consent, child=cast.mia)
+
+
+# --- Messages (family) --------------------------------------------------------------------------
+
+
+@scenario("family.message_send")
+def _message_send(cast: Cast) -> Expect:
+    from inklusio.family import services as family_services
+
+    message = family_services.message_send(actor=cast.gert, plan=cast.plan_mia, text="Hej Bob")
+    return Expect(AuditAction.CREATE, message, child=cast.mia)
+
+
+@scenario("family.messages_mark_read")
+def _messages_mark_read(cast: Cast) -> Expect:
+    from inklusio.family import services as family_services
+
+    family_services.messages_mark_read(actor=cast.bob, plan=cast.plan_mia)
+    return Expect(AuditAction.CHANGE, cast.plan_mia, child=cast.mia, object_type="messageread")
+
+
 @scenario("meetings.consultative_meeting_create")
 def _consultative_meeting_create(cast: Cast) -> Expect:
     from inklusio.meetings import services as meeting_services
@@ -583,11 +612,17 @@ def _referral_save(cast: Cast) -> Expect:
 
 @scenario("referrals.referral_submit")
 def _referral_submit(cast: Cast) -> Expect:
+    from inklusio.meetings.models import DiscussionConsent
     from inklusio.referrals.models import Referral
 
     Referral.objects.filter(pk=cast.draft_emil.pk).update(
         consent_by="Emils mor", consent_date=TODAY, consent_method="written"
     )
+    # The record of that consent, as referral_save keeps it (docs/consent.md).
+    DiscussionConsent.objects.create(
+        municipality=cast.ishoj, child=cast.emil, scope="referral", referral=cast.draft_emil,
+        given_by="Emils mor", given_on=TODAY, recorded_by=cast.carl,
+    )  # fmt: skip
     referral = _referral_services().referral_submit(actor=cast.carl, referral=cast.draft_emil)
     return Expect(AuditAction.CHANGE, referral, child=cast.emil)
 

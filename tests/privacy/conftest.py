@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 
 from inklusio.core.storage import private_storage
 from inklusio.courses.models import EffectMeasure, Observation
+from inklusio.family.models import Message, MessageRead
 from inklusio.meetings.models import MinutesVersion
 from inklusio.planning.models import PlanSlot
 from inklusio.plans.models import Acknowledgement, GoalStatus
@@ -104,7 +105,16 @@ def full_record(cast):
     )
     consent = cast.consent_mia
     consent.note = "Mundtligt samtykke på forældremøde"
+    consent.wording = "Samtykke til drøftelse af Mia med psykologen"
+    consent.withdrawn_on = TODAY
+    consent.withdrawn_by = cast.gert
     consent.save()
+    message = Message.objects.create(
+        municipality=ishoj, plan=cast.plan_mia, author=cast.gert, text="Mia sov dårligt i nat"
+    )
+    MessageRead.objects.create(
+        municipality=ishoj, plan=cast.plan_mia, user=cast.bob, read_until=message.created_at
+    )
     MinutesVersion.objects.create(
         municipality=ishoj,
         meeting=cast.consultative_boegely,

@@ -20,6 +20,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.children.models import Child, Guardian
 from inklusio.core.storage import private_storage
 from inklusio.courses.models import Observation
+from inklusio.family.models import Message, MessageRead
 from inklusio.meetings.models import ConsultativeMeeting, MinutesVersion
 from inklusio.people.models import User
 from inklusio.planning.models import PlanSlot
@@ -75,6 +76,13 @@ def closed_case(cast):
         child=cast.mia,
     )
     cast.session_boegely.attendees.add(cast.participant_mia)
+    # Her father wrote to the staff on her plan, and the plan's owner read it.
+    message = Message.objects.create(
+        municipality=cast.ishoj, plan=cast.plan_mia, author=cast.gert, text="Tak for i år"
+    )
+    MessageRead.objects.create(
+        municipality=cast.ishoj, plan=cast.plan_mia, user=cast.bob, read_until=message.created_at
+    )
     # She waited in line for her support place before it was granted.
     WaitingListEntry.objects.create(
         municipality=cast.ishoj,

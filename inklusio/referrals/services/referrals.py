@@ -154,10 +154,58 @@ def referral_save(
             child=child,
             changes=changes,
         )
+        # The consent fields are logged above, with the referral; the record they keep is the
+        # referral consent, the one place that says whether consent is in force.
+        _paper_consent_keep(actor=actor, referral=referral)
         if upload is not None and kind is not None:
             # The attachment is its own object with its own audit entry, in the same transaction.
             _attachment_store(actor=actor, referral=referral, upload=upload, kind=kind)
     return referral
+
+
+def _paper_consent_wording(referral: Referral) -> str:
+    return _("Samtykke til indstilling om %(offer)s for %(child)s, givet %(method)s.") % {
+        "offer": referral.get_offer_display().lower(),
+        "child": referral.child.full_name,
+        "method": referral.get_consent_method_display().lower(),
+    }
+
+
+def _paper_consent_keep(*, actor: User, referral: Referral) -> None:
+    """Keep the referral consent recorded from the form's fields in step with them (part of
+    `referral_save`, whose audit row names the fields). A consent the guardians withdrew stays
+    withdrawn: only new fields (another giver or day) record a new consent."""
+    from inklusio.meetings.models import DiscussionConsent
+
+    latest = (
+        DiscussionConsent.objects.filter(referral=referral, source=DiscussionConsent.Source.STAFF)
+        .order_by("-pk")
+        .first()
+    )
+    if not referral.has_paper_consent:
+        if latest is not None and latest.withdrawn_on is None:
+            latest.delete()  # a draft's consent fields emptied: the record was a mistake
+        return
+    fields = {
+        "given_by": referral.consent_by,
+        "given_on": referral.consent_date,
+        "note": referral.get_consent_method_display(),
+        "wording": _paper_consent_wording(referral),
+    }
+    if latest is not None and all(getattr(latest, k) == v for k, v in fields.items()):
+        return
+    if latest is not None and latest.withdrawn_on is None:
+        DiscussionConsent.objects.filter(pk=latest.pk).update(**fields)
+        return
+    DiscussionConsent.objects.create(
+        municipality_id=referral.municipality_id,
+        child_id=referral.child_id,
+        scope=DiscussionConsent.Scope.REFERRAL,
+        referral=referral,
+        source=DiscussionConsent.Source.STAFF,
+        recorded_by=actor,
+        **fields,
+    )
 
 
 def referral_submit(*, actor: User, referral: Referral) -> Referral:
@@ -170,7 +218,8 @@ def referral_submit(*, actor: User, referral: Referral) -> Referral:
             raise ConsentMissing(
                 _(
                     "Indstillingen kan ikke indsendes uden forældrenes samtykke: "
-                    "angiv hvem der gav samtykke, hvornår og hvordan."
+                    "angiv hvem der gav samtykke, hvornår og hvordan, eller bed forældrene "
+                    "give det i Inklusio. Et samtykke, der er trukket tilbage, gælder ikke."
                 )
             )
         referral.status = Referral.Status.SUBMITTED
