@@ -181,7 +181,7 @@ def api_tokens(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            token, secret = services.api_token_create(
+            _token, secret = services.api_token_create(
                 actor=request.user,
                 owner=data.get("owner") or request.user,
                 name=data["name"],

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from inklusio import access
@@ -211,7 +211,7 @@ def record_session_held(request: HttpRequest, public_id: UUID, payload: SessionH
     services.session_held(
         actor=request.user, session=session, attendees=participants, note=payload.note
     )
-    return 200, single(_sessions_visible(request).get(pk=session.pk), _session)
+    return Status(200, single(_sessions_visible(request).get(pk=session.pk), _session))
 
 
 @router.post(
@@ -225,4 +225,4 @@ def record_session_cancelled(request: HttpRequest, public_id: UUID, payload: Ses
     services.session_cancel(
         actor=request.user, session=session, cause=str(payload.cause.value), note=payload.note
     )
-    return 200, single(_sessions_visible(request).get(pk=session.pk), _session)
+    return Status(200, single(_sessions_visible(request).get(pk=session.pk), _session))

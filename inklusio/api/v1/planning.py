@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from inklusio import access
@@ -140,11 +140,14 @@ def create_absence(request: HttpRequest, payload: AbsenceIn):
     except services.PlanningError as error:
         field = "end" if payload.end < payload.start else None
         raise ApiRefusal(422, str(error), field) from error
-    return 201, AbsenceOut(
-        pedagogue=pedagogue.username,
-        start=absence.start,
-        end=absence.end,
-        part=absence.part,
-        kind=absence.kind,
-        note=absence.note,
+    return Status(
+        201,
+        AbsenceOut(
+            pedagogue=pedagogue.username,
+            start=absence.start,
+            end=absence.end,
+            part=absence.part,
+            kind=absence.kind,
+            note=absence.note,
+        ),
     )

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from inklusio import access
@@ -150,7 +150,7 @@ def create_referral_draft(request: HttpRequest, payload: ReferralDraftIn):
     data["consent_method"] = str(getattr(payload.consent_method, "value", ""))
     referral = referral_save(actor=user, child=child, data=data)
     referral.child = child
-    return 201, single(referral, _referral)
+    return Status(201, single(referral, _referral))
 
 
 class DecisionOut(Schema):

@@ -5,10 +5,9 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
-
-from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.api.v1.common import ApiRefusal
