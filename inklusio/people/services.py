@@ -293,12 +293,13 @@ def api_token_create(
         )
     if scope not in ApiToken.Scope.values:
         raise ApiTokenRefused(_("Vælg om nøglen kun må læse eller også skrive."), "scope")
-    if not owner.is_active or owner.municipality_id != actor.municipality_id:
+    municipality_id = owner.municipality_id
+    if not owner.is_active or municipality_id is None or municipality_id != actor.municipality_id:
         raise ApiTokenRefused(_("Brugeren kan ikke få en API-nøgle."), "owner")
     prefix, secret, full = api_tokens.new_key()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            municipality_id=owner.municipality_id,
+            municipality_id=municipality_id,
             owner=owner,
             name=name.strip()[:100],
             prefix=prefix,

@@ -325,7 +325,7 @@ class TestWrites:
         }
         with new_audit_rows(writes_only=True) as rows:
             response = client_for(cast.carl).post(
-                f"{V1}/referrals", body, content_type="application/json"
+                f"{V1}/referral-drafts", body, content_type="application/json"
             )
         assert response.status_code == 201, response.content
         referral = Referral.objects.get(public_id=response.json()["id"])
@@ -338,7 +338,7 @@ class TestWrites:
 
     def test_a_referral_draft_with_bad_input_is_refused_field_by_field(self, cast, client_for):
         response = client_for(cast.carl).post(
-            f"{V1}/referrals",
+            f"{V1}/referral-drafts",
             {"child": "ikke-et-id", "offer": "pony", "consent_date": "i morgen"},
             content_type="application/json",
         )
@@ -361,7 +361,7 @@ class TestWrites:
             "consent_date": (TODAY + datetime.timedelta(days=2)).isoformat(),
         }
         response = client_for(cast.carl).post(
-            f"{V1}/referrals", body, content_type="application/json"
+            f"{V1}/referral-drafts", body, content_type="application/json"
         )
         assert response.status_code == 422
         assert response.json()["errors"] == [

@@ -168,9 +168,52 @@ def install_error_handlers(api: NinjaAPI) -> None:
 # --- ETags ---------------------------------------------------------------------------------------
 
 
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["detail"],
+}
+_ERRORS = {
+    "400": "Forespørgslen kan ikke forstås (fx en ugyldig cursor).",
+    "401": "Ikke logget ind, eller API-nøglen er ugyldig, udløbet eller tilbagekaldt.",
+    "403": "Nøglen må kun læse, eller CSRF mangler ved en browsersession.",
+    "404": "Findes ikke, eller du har ikke adgang.",
+    "409": "Nogen har ændret det samme imens.",
+    "422": "Der er fejl i det sendte; errors nævner feltet.",
+}
+
+
 class VersionedApi(NinjaAPI):
     """Every successful GET answer carries an ETag of its body; a client that sends it back in
-    If-None-Match gets 304 and no body (the read is still logged: it was served)."""
+    If-None-Match gets 304 and no body (the read is still logged: it was served). The schema
+    documents the error answers every operation may give, in the one error shape."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in _ERRORS.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+                        },
+                    )
+                if method == "get":
+                    responses.setdefault("304", {"description": "Uændret siden If-None-Match."})
+        return schema
 
     def create_response(
         self,

@@ -115,7 +115,7 @@ class SessionOut(Schema):
     id: UUID
     course: UUID
     date: datetime.date
-    start_time: datetime.time
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}$", description="Lokal tid, TT:MM (fx 09:00).")
     status: str
     cause: str
     attendees: int
@@ -132,7 +132,7 @@ def _session(s, updated) -> SessionOut:
         id=s.public_id,
         course=s.course.public_id,
         date=s.date,
-        start_time=s.start_time,
+        start_time=f"{s.start_time:%H:%M}",
         status=s.status,
         cause=s.cause,
         attendees=len(s.attendees.all()),

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
 from inklusio.api.v1.common import DEFAULT_LIMIT, page_out, period_filter, single
 from inklusio.meetings import selectors
@@ -18,7 +19,7 @@ class MeetingOut(Schema):
     id: UUID
     institution: UUID
     date: datetime.date
-    start_time: datetime.time
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}$", description="Lokal tid, TT:MM (fx 09:00).")
     updated_at: datetime.datetime | None
 
 
@@ -32,7 +33,7 @@ def _meeting(m, updated) -> MeetingOut:
         id=m.public_id,
         institution=m.institution.public_id,
         date=m.date,
-        start_time=m.start_time,
+        start_time=f"{m.start_time:%H:%M}",
         updated_at=updated,
     )
 

@@ -126,7 +126,7 @@ class ReferralDraftIn(Schema):
 
 
 @router.post(
-    "/referrals",
+    "/referral-drafts",
     response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def create_referral_draft(request: HttpRequest, payload: ReferralDraftIn):
@@ -289,7 +289,17 @@ def list_letters(
     return page
 
 
-@router.get("/letters/{public_id}/pdf", response={200: None})
+@router.get(
+    "/letters/{public_id}/pdf",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Brevet som PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def get_letter_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The letter's PDF as issued; logged as an export, like the page's download."""
     letter = selectors.letter_for_user(request.user, public_id, log=True)
