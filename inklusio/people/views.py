@@ -176,7 +176,10 @@ def api_tokens(request):
     secret is shown on the answer to the post, once, and is not stored."""
     others = access.can_manage_api_tokens_of_others(request.user)
     owners = access.users_for_api_tokens(request.user).order_by("first_name", "username")
-    form = forms.ApiTokenForm(request.POST or None, owners=owners if others else None)
+    initial = {"owner": request.user.pk} if others else None
+    form = forms.ApiTokenForm(
+        request.POST or None, owners=owners if others else None, initial=initial
+    )
     secret = None
     if form.is_valid():
         data = form.cleaned_data
@@ -191,7 +194,7 @@ def api_tokens(request):
         except services.ApiTokenRefused as refused:
             form.add_error(refused.field or None, refused.message)
         else:
-            form = forms.ApiTokenForm(owners=owners if others else None)
+            form = forms.ApiTokenForm(owners=owners if others else None, initial=initial)
     context = {
         "form": form,
         "secret": secret,
