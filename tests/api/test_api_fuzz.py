@@ -2,7 +2,7 @@
 administrator of the cast, each with a read-and-write token: no server error, every answer as
 the schema says, and no child (nor institution) outside what the caller may see in any answer.
 
-Bounded (FUZZ_EXAMPLES per operation and role, default 8) so the run takes a few minutes; CI
+Bounded (FUZZ_EXAMPLES per operation and role, default 5) so the run takes a few minutes; CI
 may raise it with INKLUSIO_FUZZ_EXAMPLES."""
 
 import datetime
@@ -32,7 +32,7 @@ from tests.conftest import TODAY  # noqa: E402
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
-FUZZ_EXAMPLES = int(os.environ.get("INKLUSIO_FUZZ_EXAMPLES", "8"))
+FUZZ_EXAMPLES = int(os.environ.get("INKLUSIO_FUZZ_EXAMPLES", "5"))
 ROLES = ["gert", "bob", "alice"]  # a guardian, a pedagogue, the administration
 
 schema = schemathesis.openapi.from_dict(api_v1.get_openapi_schema())

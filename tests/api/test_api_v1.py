@@ -426,3 +426,16 @@ def test_the_unversioned_api_still_answers(cast, client_for):
     response = client_for(cast.alice).get("/api/children")
     assert response.status_code == 200
     assert isinstance(response.json(), list)
+
+
+def test_a_session_owing_its_second_factor_gets_danish_json_and_a_token_still_works(
+    cast, client_for, settings
+):
+    """A token is made from a session that passed the second factor; it is what the integration
+    holds instead (docs/api.md)."""
+    secret = _token(cast.bob)
+    settings.REQUIRE_2FA = True
+    response = client_for(cast.bob).get(f"{V1}/children")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Bekræft først din anden faktor")
+    assert Client().get(f"{V1}/children", **_bearer(secret)).status_code == 200
