@@ -99,3 +99,20 @@ def test_the_api_holds_for_every_role(case, caller):
     text = response.text if "json" in response.headers.get("Content-Type", [""])[0] else ""
     leaked = sorted(ident for ident in outsiders if ident in text)
     assert not leaked, f"{user.username} got ids outside their rights: {leaked}"
+
+
+def test_every_list_without_filters_stays_within_the_callers_rights(caller, client):
+    """The generated examples mostly carry filters (and often a refused cursor); each list
+    plain, as an integration's first sync calls it, is checked here for every role."""
+    user, headers, outsiders = caller
+    lists = [
+        path
+        for path, operations in api_v1.get_openapi_schema()["paths"].items()
+        if "get" in operations and "{" not in path
+    ]
+    assert len(lists) >= 14
+    for path in lists:
+        response = client.get(path, HTTP_AUTHORIZATION=headers["Authorization"])
+        assert response.status_code in {200, 404}, (path, response.status_code)
+        leaked = sorted(ident for ident in outsiders if ident in response.content.decode())
+        assert not leaked, f"{user.username} got ids outside their rights from {path}: {leaked}"
