@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from inklusio.courses.models import Course, ResourceTask
     from inklusio.imports.models import ImportRun
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
+    from inklusio.people.models import ApiToken
     from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
     from inklusio.plans.models import ActionPlan
     from inklusio.privacy.models import DataRequest
@@ -282,6 +283,12 @@ def can_see_guardian_contacts(user: User, child: Child) -> bool:
     """Guardians' phone numbers and e-mail addresses are for the municipality's staff who see the
     child; a partner or the other guardian sees names and custody only."""
     return user.role not in {Role.PARTNER, Role.GUARDIAN} and can_view_child(user, child)
+
+
+def sees_guardian_contacts(user: User) -> bool:
+    """`can_see_guardian_contacts` for children already known to be visible to `user` (the
+    API's lists): the rule is by role once the child is visible."""
+    return _active(user) and user.role not in {Role.PARTNER, Role.GUARDIAN}
 
 
 def can_edit_child(user: User, child: Child) -> bool:
@@ -878,6 +885,43 @@ def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
     if not can_reset_second_factors(user):
         return users.none()
     return users.exclude(pk=user.pk)
+
+
+# --- API tokens (docs/api.md) ------------------------------------------------------------------
+
+
+def users_for_api_tokens(user: User) -> QuerySet[User]:
+    """For whom `user` may make API tokens: themselves, and for the administration every
+    active person of its municipality. A token acts with its owner's rights, never more."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user).filter(is_active=True)
+    if not _active(user):
+        return users.none()
+    if user.role == Role.ADMINISTRATOR:
+        return users
+    return users.filter(pk=user.pk)
+
+
+def api_tokens_visible_to(user: User) -> QuerySet[ApiToken]:
+    """Tokens a user sees and may revoke: their own; the administration's, all of the
+    municipality's."""
+    from inklusio.people.models import ApiToken
+
+    tokens = ApiToken.objects.in_municipality_of(user)
+    if not _active(user):
+        return tokens.none()
+    if user.role == Role.ADMINISTRATOR:
+        return tokens
+    return tokens.filter(owner=user)
+
+
+def can_manage_api_tokens_of_others(user: User) -> bool:
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def api_may_write(request: Any) -> bool:
+    """A browser session writes as its user (with CSRF); a token only with the write scope."""
+    token = getattr(request, "api_token", None)
+    return token is None or token.can_write
 
 
 # --- Today list and reminders --------------------------------------------------------------------

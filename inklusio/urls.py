@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from inklusio.api import api
+from inklusio.api import api, api_v1
 from inklusio.audit import views as audit_views
 from inklusio.children import views as child_views
 from inklusio.core import views as core_views
@@ -50,6 +50,7 @@ urlpatterns = [
     path("i-dag/", include("inklusio.today.urls")),
     path("import/", include("inklusio.imports.urls")),
     path("familie/", include("inklusio.family.urls")),
+    path("api/v1/", api_v1.urls),
     path("api/", api.urls),
 ]
 

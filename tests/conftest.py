@@ -38,7 +38,7 @@ from inklusio.meetings.models import (
     Recommendation,
 )
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup, Room
-from inklusio.people.models import PedagogueAttachment, Profession, Role, User
+from inklusio.people.models import ApiToken, PedagogueAttachment, Profession, Role, User
 from inklusio.planning.models import Contract, WeeklyPlan
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting
 from inklusio.privacy.models import DataRequest
@@ -119,6 +119,7 @@ class Cast:
     job_cora: Job
     import_alice: ImportRun
     data_request_mia: DataRequest
+    token_bob: ApiToken
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -270,8 +271,19 @@ def cast(db) -> Cast:
         deadline=TODAY - datetime.timedelta(days=3) + datetime.timedelta(days=30),
         registered_by=alice,
     )
+    token_bob = ApiToken.objects.create(
+        municipality=ishoj,
+        owner=bob,
+        name="Bobs tablet",
+        prefix="b0b0b0b0",
+        secret_hash="0" * 64,
+        scope=ApiToken.Scope.READ_WRITE,
+        expires_on=TODAY + datetime.timedelta(days=90),
+        created_by=bob,
+    )
     return Cast(
         **plans,
+        token_bob=token_bob,
         **visitation,
         **courses,
         plan=plan,

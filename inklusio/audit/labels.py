@@ -47,6 +47,7 @@ TYPE_LABELS = {
     "institutiondemandoverride": _("ændret behov for institution"),
     "planslot": _("planlagt halvdag"),
     "calendarfeed": _("kalenderadresse"),
+    "apitoken": _("API-nøgle"),
     "job": _("baggrundsjob"),
     "dailyrun": _("daglig sletning"),
 }

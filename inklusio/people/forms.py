@@ -9,6 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsWidgets
+from inklusio.people.models import ApiToken, User
 
 
 class CodeForm(DkfdsForm):
@@ -48,3 +49,34 @@ class PasswordResetForm(DkfdsWidgets, auth_forms.PasswordResetForm):
         for user in super().get_users(email):
             if settings.DEMO_LOGINS_ENABLED or not user.username.startswith("demo-"):
                 yield user
+
+
+class ApiTokenForm(DkfdsForm):
+    """A new API token: the services decide whether the end date and owner are allowed."""
+
+    name = forms.CharField(
+        label=_("Navn"),
+        max_length=100,
+        help_text=_("Fx navnet på det system, der skal bruge nøglen."),
+    )
+    scope = forms.ChoiceField(label=_("Rettighed"), choices=ApiToken.Scope.choices)
+    expires_on = forms.DateField(
+        label=_("Udløber den"),
+        help_text=_("Nøglen virker til og med denne dag, højst et år frem."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Bruger"),
+        queryset=User.objects.none(),
+        help_text=_("Nøglen får brugerens rettigheder, hverken flere eller færre."),
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners
+            self.fields["owner"].label_from_instance = lambda u: (
+                f"{u.get_full_name() or u.username} ({u.username})"
+            )

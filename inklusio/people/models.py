@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -124,3 +125,55 @@ class PedagogueAttachment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.pedagogue} – {self.institution} ({self.get_function_display()})"
+
+
+class ApiTokenQuerySet(TenantQuerySet):
+    def usable(self, on: datetime.date | None = None) -> "ApiTokenQuerySet":
+        """Tokens that still open the API: not revoked, and not past their last day."""
+        on = on or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, expires_on__gte=on)
+
+
+class ApiToken(TenantModel):
+    """A personal key for the REST API (docs/api.md): it acts as its owner, under the owner's
+    rights, and only within its scope. The secret is shown once; only a keyed hash of it is
+    kept, found by its public prefix. Every token ends (`expires_on` is required)."""
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Kun læse")
+        READ_WRITE = "read_write", _("Læse og skrive")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("navn"), max_length=100, help_text=_("Fx navnet på det system, der bruger nøglen.")
+    )
+    prefix = models.CharField(_("præfiks"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(_("rettighed"), max_length=20, choices=Scope.choices)
+    expires_on = models.DateField(_("udløber den"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    last_used_at = models.DateTimeField(_("sidst brugt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API-nøgle")
+        verbose_name_plural = _("API-nøgler")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE

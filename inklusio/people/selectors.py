@@ -8,7 +8,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio import access
-from inklusio.people.models import User
+from inklusio.people.models import ApiToken, User
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,9 @@ def users_for_second_factor_reset(actor: User) -> QuerySet[User]:
         .select_related("institution")
         .order_by("first_name", "last_name", "username")
     )
+
+
+def api_tokens_for(user: User) -> QuerySet[ApiToken]:
+    """The tokens the user's token page lists: their own, or the municipality's for the
+    administration; newest first, with owner."""
+    return access.api_tokens_visible_to(user).select_related("owner").order_by("-created_at", "-id")

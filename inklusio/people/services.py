@@ -6,10 +6,12 @@ so the failure is committed before the error is raised (the error must not roll 
 secret (key, code, password) is ever written to the log.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError
-from inklusio.people.models import User
+from inklusio.people import api_tokens
+from inklusio.people.models import ApiToken, User
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DIGITS = 6
@@ -258,3 +261,79 @@ def user_unbind_oidc_subject(*, actor: User, user: User) -> User:
             changes={"oidc_subject": {"before": before, "after": None}},
         )
     return locked
+
+
+# --- API tokens (docs/api.md) -------------------------------------------------------------------
+
+API_TOKEN_MAX_DAYS = 366
+
+
+class ApiTokenRefused(DomainError):
+    """A token that cannot be made as asked (no end date, an end in the past or too far off)."""
+
+    def __init__(self, message: str, field: str = ""):
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+def api_token_create(
+    *, actor: User, owner: User, name: str, scope: str, expires_on: datetime.date
+) -> tuple[ApiToken, str]:
+    """A personal API token for `owner`, made by the owner or by the administration (checked
+    by the caller: `access.users_for_api_tokens`). Returns the token and its secret, which is
+    shown once and never stored: only its keyed hash is (`api_tokens.secret_hash`). Every
+    token ends: a last day is required, at most a year ahead."""
+    today = timezone.localdate()
+    if expires_on < today:
+        raise ApiTokenRefused(_("Udløbsdatoen er passeret. Vælg en dag fra i dag."), "expires_on")
+    if expires_on > today + datetime.timedelta(days=API_TOKEN_MAX_DAYS):
+        raise ApiTokenRefused(
+            _("En API-nøgle kan højst gælde et år. Vælg en tidligere udløbsdato."), "expires_on"
+        )
+    if scope not in ApiToken.Scope.values:
+        raise ApiTokenRefused(_("Vælg om nøglen kun må læse eller også skrive."), "scope")
+    municipality_id = owner.municipality_id
+    if not owner.is_active or municipality_id is None or municipality_id != actor.municipality_id:
+        raise ApiTokenRefused(_("Brugeren kan ikke få en API-nøgle."), "owner")
+    prefix, secret, full = api_tokens.new_key()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            municipality_id=municipality_id,
+            owner=owner,
+            name=name.strip()[:100],
+            prefix=prefix,
+            secret_hash=api_tokens.hash_secret(secret),
+            scope=scope,
+            expires_on=expires_on,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=token,
+            changes={
+                "owner": owner.username,
+                "scope": scope,
+                "expires_on": expires_on.isoformat(),
+            },
+        )
+    return token, full
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revokes a token at once: the next call with it is refused (401). Access is checked by
+    the caller (`access.api_tokens_visible_to`); revoking twice changes nothing more."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.revoked_by = actor
+            token.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=token,
+            changes={"revoked_at": {"before": None, "after": token.revoked_at.isoformat()}},
+        )
+    return token

@@ -154,7 +154,9 @@ class SecondFactorMiddleware:
             request.second_factor_pending = True
             return None
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "Second factor required"}, status=401)
+            # The API's error shape (docs/api.md), in Danish like every other answer.
+            message = _("Bekræft først din anden faktor i browseren, eller brug en API-nøgle.")
+            return JsonResponse({"detail": message, "errors": []}, status=401)
         target = reverse(VERIFY_VIEW if state == VERIFY else ENROL_VIEW)
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 

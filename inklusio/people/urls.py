@@ -12,6 +12,12 @@ urlpatterns = [
         name="two-factor-recovery-codes",
     ),
     path("konto/adgangskode/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("konto/api-noegler/", views.api_tokens, name="api-tokens"),
+    path(
+        "konto/api-noegler/<uuid:public_id>/tilbagekald/",
+        views.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path("konto/brugere/", views.second_factor_users, name="second-factor-users"),
     path(
         "konto/brugere/<str:username>/nulstil-anden-faktor/",

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from inklusio import access
@@ -166,3 +167,49 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The user's own API tokens (the administration: the municipality's), and a new one; its
+    secret is shown on the answer to the post, once, and is not stored."""
+    others = access.can_manage_api_tokens_of_others(request.user)
+    owners = access.users_for_api_tokens(request.user).order_by("first_name", "username")
+    initial = {"owner": request.user.pk} if others else None
+    form = forms.ApiTokenForm(
+        request.POST or None, owners=owners if others else None, initial=initial
+    )
+    secret = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _token, secret = services.api_token_create(
+                actor=request.user,
+                owner=data.get("owner") or request.user,
+                name=data["name"],
+                scope=data["scope"],
+                expires_on=data["expires_on"],
+            )
+        except services.ApiTokenRefused as refused:
+            form.add_error(refused.field or None, refused.message)
+        else:
+            form = forms.ApiTokenForm(owners=owners if others else None, initial=initial)
+    context = {
+        "form": form,
+        "secret": secret,
+        "tokens": selectors.api_tokens_for(request.user),
+        "others": others,
+    }
+    return render(request, "registration/api_tokens.html", context)
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, public_id):
+    token = access.get_visible_or_404(
+        access.api_tokens_visible_to(request.user), public_id=public_id
+    )
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("API-nøglen %(name)s er tilbagekaldt.") % {"name": token.name})
+    return redirect("api-tokens")

@@ -67,6 +67,9 @@ PUBLIC_WALKS = {
     "api:api-root": "test_public_pages_show_no_child",
     "api:openapi-json": "test_public_pages_show_no_child",
     "api:openapi-view": "test_public_pages_show_no_child",
+    "api_v1:api-root": "test_public_pages_show_no_child",
+    "api_v1:openapi-json": "test_public_pages_show_no_child",
+    "api_v1:openapi-view": "test_public_pages_show_no_child",
     "planning-feed": "test_the_calendar_feed_logs_the_children_it_shows",
     "password-reset": "test_public_pages_show_no_child",
     "password-reset-done": "test_public_pages_show_no_child",
@@ -231,6 +234,7 @@ def test_the_oracle_finds_an_unlogged_child(cast, client):
         ("plan-meeting-ics", "plan_meeting"),
         ("child-export", "mia"),
         ("api:get_child", "mia"),
+        ("api_v1:get_child", "mia"),
     ],
 )
 def test_the_oracle_reads_files_and_api_answers(cast, client, view, target):

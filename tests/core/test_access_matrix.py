@@ -27,6 +27,9 @@ PUBLIC = {
     "api:api-root",
     "api:openapi-json",
     "api:openapi-view",
+    "api_v1:api-root",
+    "api_v1:openapi-json",
+    "api_v1:openapi-view",
     "planning-feed",  # authenticated by its secret token, see tests/planning
     # A forgotten password: the same answer for everyone (tests/login/test_passwords.py).
     "password-reset",
@@ -50,6 +53,17 @@ class Case:
 
 def case(view, target, allowed, method="get"):
     return Case(view, target, frozenset(allowed), method)
+
+
+def is_api(view: str) -> bool:
+    return view.startswith(("api:", "api_v1:"))
+
+
+def api_post(view, target, allowed, success=201):
+    """A write of the API, posted as JSON with the body of API_BODIES: allowed users get
+    `success` (or 422 when the service refuses a repeat of what another allowed user just
+    did, e.g. a session recorded twice); everyone else 404."""
+    return Case(view, target, frozenset(allowed), "post", success=success)
 
 
 def post(view, target, allowed):
@@ -99,6 +113,63 @@ MATRIX = [
     case("api:get_child", "xenia", {"dora"}),
     case("api:list_decisions", None, ALL),
     case("api:list_courses", None, ALL),
+    # API v1 (docs/api.md): lists answer everyone with what they may see (maybe nothing);
+    # a record the same as its page; writes as the page that does the same.
+    *[
+        case(f"api_v1:{name}", None, ALL)
+        for name in (
+            "list_institutions",
+            "list_rooms",
+            "list_resource_groups",
+            "list_children",
+            "list_guardians",
+            "list_referrals",
+            "list_decisions",
+            "list_letters",
+            "list_action_plans",
+            "list_courses",
+            "list_sessions",
+            "list_consultative_meetings",
+            "list_weekly_plans",
+        )
+    ],
+    case("api_v1:get_institution", "boegely", {"alice", "cora", "bob", "sara", "pia"}),
+    case("api_v1:get_institution", "elverhoej", {"alice", "cora", "carl"}),
+    case("api_v1:get_institution", "soestjernen", {"dora"}),
+    case("api_v1:get_resource_group", "group_boegely", {"alice", "cora", "bob", "sara", "pia"}),
+    case("api_v1:get_resource_group", "group_dragoer", {"dora"}),
+    case("api_v1:get_child", "mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
+    case("api_v1:get_child", "emil", {"alice", "carl"}),
+    case("api_v1:get_child", "xenia", {"dora"}),
+    case("api_v1:get_child_cpr", "mia", {"alice"}),
+    case("api_v1:get_child_cpr", "emil", {"alice", "carl"}),
+    case("api_v1:get_child_cpr", "xenia", {"dora"}),
+    case("api_v1:get_referral", "referral_mia", {"alice", "pia"}),
+    case("api_v1:get_referral", "draft_emil", {"alice", "carl"}),
+    api_post("api_v1:create_referral_draft", "mia", {"alice", "pia"}),
+    api_post("api_v1:create_referral_draft", "emil", {"alice", "carl"}),
+    case("api_v1:get_decision", "decision_mia", {"alice", "cora", "bob", "pia", "gert"}),
+    case("api_v1:get_letter_pdf", "letter_mia", {"alice", "cora", "bob", "pia", "gert"}),
+    case("api_v1:get_action_plan", "plan_mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
+    case("api_v1:get_course", "course_boegely", {"alice", "cora", "bob", "sara"}),
+    api_post(
+        "api_v1:record_session_held", "session_boegely", {"alice", "cora", "bob", "sara"}, 200
+    ),
+    api_post(
+        "api_v1:record_session_cancelled", "session_boegely", {"alice", "cora", "bob", "sara"}, 200
+    ),
+    case(
+        "api_v1:get_consultative_meeting",
+        "consultative_boegely",
+        {"alice", "cora", "bob", "sara", "pia"},
+    ),
+    case("api_v1:get_weekly_plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
+    api_post("api_v1:create_absence", None, {"cora"}),
+    case("api_v1:list_statistics", None, {"alice", "cora", "dora"}),
+    case("api_v1:get_statistics_table", None, {"alice", "cora", "dora"}),
+    # API tokens: one's own (the administration: the municipality's people's too).
+    case("api-tokens", None, ALL),
+    post("api-token-revoke", "token_bob", {"alice", "bob"}),
     case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
     case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
     post("planning-replan", "plan", {"cora"}),
@@ -245,7 +316,32 @@ URL_ARGUMENTS = {
     "statistics-table": {"name": "support-categories"},
     "statistics-download": {"name": "support-categories", "fmt": "csv"},
     "import-template": {"kind": "children", "fmt": "xlsx"},
+    "api_v1:get_statistics_table": {"name": "support-categories"},
 }
+# API writes whose address names no record: the target is the child the body is about.
+TARGET_IN_BODY = {"api_v1:create_referral_draft"}
+
+
+def api_body(cast, item: Case) -> dict:
+    """The JSON body of an API write, valid for those allowed to make it."""
+    match item.view:
+        case "api_v1:create_referral_draft":
+            return {
+                "child": str(getattr(cast, item.target).public_id),
+                "offer": "support_pedagogue",
+                "category": "development",
+                "description": "Svært ved overgange.",
+                "duplicate_reason": "Ny vurdering fra psykologen.",
+            }
+        case "api_v1:record_session_held":
+            return {"attendees": [str(cast.mia.public_id)], "note": ""}
+        case "api_v1:record_session_cancelled":
+            return {"cause": "illness"}
+        case "api_v1:create_absence":
+            return {"pedagogue": "bob", "start": LATER, "end": LATER, "kind": "course"}
+    raise AssertionError(f"no API body for {item.view}")
+
+
 QUERIES = {"statistics-report": "?year=2026"}
 
 
@@ -261,12 +357,12 @@ def _url_names(resolver=None, namespace=""):
 
 
 def _url(cast, item: Case) -> str:
-    if item.target is None:
+    if item.target is None or item.view in TARGET_IN_BODY:
         return reverse(item.view, kwargs=URL_ARGUMENTS.get(item.view)) + QUERIES.get(item.view, "")
     target = getattr(cast, item.target)
     if item.view == "second-factor-reset":
         return reverse(item.view, kwargs={"username": target.username})
-    key = "child_id" if item.view.startswith("api:") else "public_id"
+    key = "child_id" if item.view.startswith("api:") else "public_id"  # v1 names it public_id
     kwargs = {key: target.public_id}
     if item.view == "meeting-decide":
         kwargs["referral_id"] = cast.waiting_emil.public_id
@@ -284,17 +380,28 @@ def test_every_view_is_in_the_matrix():
 @pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
 def test_access_matrix(cast, client, item):
     url = _url(cast, item)
+    succeeded = []
     for username in sorted(ALL):
         client.force_login(getattr(cast, username))
-        status = getattr(client, item.method)(url).status_code
-        expected = item.success if username in item.allowed else 404
+        if is_api(item.view) and item.method == "post":
+            body = api_body(cast, item)
+            status = client.post(url, body, content_type="application/json").status_code
+            if username in item.allowed and status == item.success:
+                succeeded.append(username)
+                continue
+            expected = 422 if username in item.allowed and succeeded else 404
+        else:
+            status = getattr(client, item.method)(url).status_code
+            expected = item.success if username in item.allowed else 404
         assert status == expected, f"{username} got {status} for {url}, expected {expected}"
+    if is_api(item.view) and item.method == "post" and item.allowed:
+        assert succeeded, f"no allowed user could POST {url}"
 
 
 @pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
 def test_anonymous_is_sent_to_login(cast, client, item):
     response = getattr(client, item.method)(_url(cast, item))
-    if item.view.startswith("api:"):
+    if is_api(item.view):
         assert response.status_code == 401
     else:
         assert response.status_code == 302
@@ -393,15 +500,19 @@ def _changes_in_audit_log() -> int:
     ).count()
 
 
-def _assert_post_refused(client, url, users_for_body, view):
-    """`users_for_body(body)` names who must be refused that post."""
+def _assert_post_refused(client, url, users_for_body, view, json_body=None):
+    """`users_for_body(body)` names who must be refused that post; an API write is posted
+    with `json_body`, the body that its allowed users' post succeeds with."""
     before, before_log = _snapshot(), _changes_in_audit_log()
     # The API declares its routes per method: a GET route answers a POST 405 before anything runs.
-    refused = {403, 404, 405} if view.startswith("api:") else {403, 404}
+    refused = {403, 404, 405} if is_api(view) else {403, 404}
     for body in _bodies(view):
         for user in users_for_body(body):
             client.force_login(user)
-            status = client.post(url, body).status_code
+            if json_body is not None:
+                status = client.post(url, json_body, content_type="application/json").status_code
+            else:
+                status = client.post(url, body).status_code
             assert status in refused, f"{user} got {status} for POST {url} {body['action']}"
     after = _snapshot()
     changed = [label for label in before if before[label] != after[label]]
@@ -418,7 +529,11 @@ def test_outsiders_cannot_post_and_change_nothing(cast, client, item):
         allowed = ACTION_ALLOWED.get((item.view, body["action"]), item.allowed)
         return [getattr(cast, name) for name in sorted(ALL - allowed)]
 
-    _assert_post_refused(client, _url(cast, item), outsiders, item.view)
+    _assert_post_refused(client, _url(cast, item), outsiders, item.view, _json_body(cast, item))
+
+
+def _json_body(cast, item: Case) -> dict | None:
+    return api_body(cast, item) if is_api(item.view) and item.method == "post" else None
 
 
 @pytest.mark.parametrize("item", MATRIX, ids=lambda i: f"{i.view}[{i.target or '-'}]")
@@ -426,8 +541,12 @@ def test_anonymous_post_is_sent_to_login_and_changes_nothing(cast, client, item)
     url = _url(cast, item)
     before = _snapshot()
     for body in _bodies(item.view):
-        response = client.post(url, body)
-        if item.view.startswith("api:"):
+        json_body = _json_body(cast, item)
+        if json_body is not None:
+            response = client.post(url, json_body, content_type="application/json")
+        else:
+            response = client.post(url, body)
+        if is_api(item.view):
             assert response.status_code in {401, 405}
         else:
             assert response.status_code == 302
@@ -466,11 +585,15 @@ TIME = [item for item in MATRIX if item.target in MIA_CASE]
 @pytest.mark.parametrize("item", TIME, ids=lambda i: f"{i.view}[{i.target}]")
 def test_ended_relations_reach_nothing_of_mias_case(cast, ended, client, item):
     url = _url(cast, item)
+    json_body = _json_body(cast, item)
     for user in ended.users:
         client.force_login(user)
-        status = getattr(client, item.method)(url).status_code
+        if json_body is not None:
+            status = client.post(url, json_body, content_type="application/json").status_code
+        else:
+            status = getattr(client, item.method)(url).status_code
         assert status == 404, f"{user} got {status} for {url}"
-    _assert_post_refused(client, url, lambda body: ended.users, item.view)
+    _assert_post_refused(client, url, lambda body: ended.users, item.view, _json_body(cast, item))
 
 
 def test_the_ended_relations_mirror_current_ones(cast, ended, client):

@@ -858,6 +858,28 @@ def _second_factor_reset(cast: Cast) -> Expect:
     return Expect(AuditAction.DELETE, cast.bob, object_type="second_factor")
 
 
+@scenario("people.api_token_create")
+def _api_token_create(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    token, _secret = people_services.api_token_create(
+        actor=cast.alice,
+        owner=cast.bob,
+        name="Tablet",
+        scope="read",
+        expires_on=TODAY + datetime.timedelta(days=30),
+    )
+    return Expect(AuditAction.CREATE, token)
+
+
+@scenario("people.api_token_revoke")
+def _api_token_revoke(cast: Cast) -> Expect:
+    from inklusio.people import services as people_services
+
+    token = people_services.api_token_revoke(actor=cast.bob, token=cast.token_bob)
+    return Expect(AuditAction.CHANGE, token)
+
+
 @scenario("people.password_change")
 def _password_change(cast: Cast) -> Expect:
     from inklusio.people import services as people_services
