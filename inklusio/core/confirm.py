@@ -31,7 +31,7 @@ def refuse_unconfirmed(request: HttpRequest, form: forms.BaseForm | None) -> boo
     happened. True when the request was such a POST."""
     if request.method != "POST" or confirmed(request):
         return False
-    if form is not None:
+    if form is not None and form.is_bound:
         form.is_valid()
         form.add_error(None, not_confirmed_message())
     return True
@@ -50,7 +50,9 @@ def confirm_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The shared page: what happens, what cannot be undone, Bekræft/Fortryd."""
-    if not error and form is None and request.method == "POST" and not confirmed(request):
+    unbound = form is None or not form.is_bound
+    if not error and unbound and request.method == "POST" and not confirmed(request):
+        # An empty POST leaves the form unbound: the message goes above it instead.
         error = not_confirmed_message()
     return render(
         request,

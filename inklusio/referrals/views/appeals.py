@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.audit.services import audit_shown
-from inklusio.core.confirm import refuse_unconfirmed
+from inklusio.core.confirm import not_confirmed_message, refuse_unconfirmed
 from inklusio.core.http import PDF, file_response
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import AppealForm, DecisionForm, UpholdForm
@@ -37,7 +37,8 @@ def appeal_uphold(request: HttpRequest, public_id: str) -> HttpResponse:
     appeal = selectors.appeal_for_committee(request.user, public_id)
     form = UpholdForm(request.POST or None)
     done = None
-    if not refuse_unconfirmed(request, form):
+    refused = refuse_unconfirmed(request, form)
+    if not refused:
         done = record_step(
             request,
             form,
@@ -55,6 +56,7 @@ def appeal_uphold(request: HttpRequest, public_id: str) -> HttpResponse:
             "decision": appeal.decision,
             "title": _("Fasthold afgørelsen og send klagen til Ankestyrelsen"),
             "action": "appeal_uphold",
+            "error": not_confirmed_message() if refused and not form.is_bound else "",
             "button": _("Send til Ankestyrelsen"),
             "back": appeal.decision.get_absolute_url(),
             "consequences": [
