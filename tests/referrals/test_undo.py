@@ -76,7 +76,7 @@ class TestWithdraw:
         page = client_for(cast.carl).get(url).content.decode()
         assert "Trukket tilbage" in page
         assert "Indstillingen slettes ikke" in page
-        assert "barnet tages af ventelisten" in page
+        assert "tages det af listen" in page
         assert "kan ikke genoptages" in page
 
     def test_a_post_without_confirm_withdraws_nothing_and_keeps_the_reason(self, cast, client_for):

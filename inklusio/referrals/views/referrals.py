@@ -206,12 +206,15 @@ def referral_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
         consequences=[
             _("Indstillingen for %(name)s (%(offer)s) får status «Trukket tilbage».")
             % {"name": referral.child.full_name, "offer": referral.get_offer_display().lower()},
-            _("Visitationsudvalget behandler den ikke, og barnet tages af ventelisten.")
+            _(
+                "Visitationsudvalget behandler den ikke; står barnet på ventelisten med den, "
+                "tages det af listen."
+            )
             if submitted
             else _("Kladden kan ikke længere rettes eller indsendes."),
             _(
-                "Indstillingen slettes ikke: den, hvem der trak den tilbage, hvornår og hvorfor "
-                "bevares i sagen og i loggen."
+                "Indstillingen slettes ikke. Den bevares i sagen med, hvem der trak den tilbage, "
+                "hvornår og hvorfor, og det står i loggen."
             ),
         ],
         irreversible=_(
