@@ -185,7 +185,8 @@ def add_correction_reason(form: forms.Form, session: Session) -> None:
         form.fields["reason"] = forms.CharField(
             label=_("Hvorfor rettes registreringen?"),
             max_length=500,
-            required=False,
+            widget=forms.TextInput(attrs={"class": "form-input"}),
+            error_messages={"required": _("Skriv, hvorfor registreringen rettes.")},
             help_text=_("Den tidligere registrering bevares som historik med din begrundelse."),
         )
 

@@ -38,7 +38,7 @@ class TestReopening:
             actor=cast.bob, course=cast.course_boegely, child=bo, role="role_model"
         )
         page = client_for(cast.bob).get(_url(cast)).content.decode()
-        assert "Registreret som Gennemført af" in page
+        assert "Registreret som gennemført af" in page
         assert 'value="Mia ledte sangen"' in page or "Mia ledte sangen</textarea>" in page
         mia_box = page.split(f'value="{cast.participant_mia.pk}"', 1)[1].split(">", 1)[0]
         assert "checked" in mia_box
