@@ -200,3 +200,20 @@ class TestAppealConfirm:
         assert response.status_code == 302
         appeal = Appeal.objects.get(pk=cast.appeal_mia.pk)
         assert appeal.status == Appeal.Status.FORWARDED and appeal.forwarded_on == day
+
+
+class TestRetentionOfWithdrawn:
+    def test_a_withdrawn_referral_is_due_for_deletion_like_a_draft(self, cast):
+        """A withdrawn referral came to nothing: it is due its period after the withdrawal."""
+        from inklusio.retention import rules
+
+        months = 12
+        later = TODAY + datetime.timedelta(days=400)
+        due = {item.pk for item in rules._due_referrals(cast.ishoj.pk, later, months, [])}
+        assert cast.waiting_emil.pk not in due  # submitted: the committee still has it
+        referral_withdraw(actor=cast.carl, referral=cast.waiting_emil, reason="Flyttet")
+        due = {item.pk for item in rules._due_referrals(cast.ishoj.pk, later, months, [])}
+        assert cast.waiting_emil.pk in due
+        early = TODAY + datetime.timedelta(days=300)
+        due = {item.pk for item in rules._due_referrals(cast.ishoj.pk, early, months, [])}
+        assert cast.waiting_emil.pk not in due
