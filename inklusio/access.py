@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from inklusio.imports.models import ImportRun
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
     from inklusio.people.models import ApiToken
-    from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
-    from inklusio.plans.models import ActionPlan
+    from inklusio.planning.models import Absence, Contract, PlanSlot, WeeklyPlan
+    from inklusio.plans.models import ActionPlan, GoalBankEntry
     from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral, WaitingListEntry
 
@@ -421,6 +421,28 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     return contracts.none()
 
 
+def absences_visible_to(user: User) -> QuerySet[Absence]:
+    """A pedagogue's absences: the corps and the administration, and the pedagogue themself."""
+    from inklusio.planning.models import Absence
+
+    absences = Absence.objects.in_municipality_of(user).select_related("pedagogue")
+    if _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
+        return absences
+    if _active(user) and user.role == Role.PEDAGOGUE:
+        return absences.filter(pedagogue=user)
+    return absences.none()
+
+
+def can_delete_absence(user: User, absence: Absence) -> bool:
+    """The corps leader, for an absence not yet over: one that has ended explains the weeks
+    planned around it and stays (planning.services.absence_delete)."""
+    return (
+        can_manage_planning(user)
+        and absence.end >= timezone.localdate()
+        and _visible(absences_visible_to(user), absence)
+    )
+
+
 # --- Referrals and visitation ---------------------------------------------------------------
 
 
@@ -461,6 +483,16 @@ def children_user_may_refer(user: User) -> ChildQuerySet:
 def can_edit_referral(user: User, referral: Referral) -> bool:
     return (
         not referral.is_locked
+        and _visible(referrals_visible_to(user), referral)
+        and (user.role == Role.ADMINISTRATOR or referral.referred_by_id == user.pk)
+    )
+
+
+def can_withdraw_referral(user: User, referral: Referral) -> bool:
+    """The referrer or the administration, while no decision is made (a draft, or submitted
+    and not yet decided); see referrals.services.referral_withdraw."""
+    return (
+        referral.status in referral.WITHDRAWABLE_STATUSES
         and _visible(referrals_visible_to(user), referral)
         and (user.role == Role.ADMINISTRATOR or referral.referred_by_id == user.pk)
     )
@@ -826,6 +858,34 @@ def can_record_consent(user: User, child: Child) -> bool:
 def can_use_plans(user: User) -> bool:
     """The plans list: for those who see a plan or may make one (for a child or a course)."""
     return (_active(user) and plans_visible_to(user).exists()) or can_create_plans(user)
+
+
+def can_edit_goal_bank(user: User) -> bool:
+    """The administration keeps the municipality's goal bank."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_read_goal_bank(user: User) -> bool:
+    """Those who write action plans (the roles that may make one) read their municipality's
+    bank; guardians, partners and staff do not write plans."""
+    return _active(user) and user.role in {
+        Role.ADMINISTRATOR,
+        Role.CORPS_LEADER,
+        Role.PEDAGOGUE,
+        Role.INSTITUTION_LEADER,
+    }
+
+
+def goal_bank_visible_to(user: User) -> QuerySet[GoalBankEntry]:
+    """The user's own municipality's bank only; retired entries for the administration only."""
+    from inklusio.plans.models import GoalBankEntry
+
+    entries = GoalBankEntry.objects.in_municipality_of(user)
+    if can_edit_goal_bank(user):
+        return entries
+    if can_read_goal_bank(user):
+        return entries.filter(retired_on__isnull=True)
+    return entries.none()
 
 
 # --- Background jobs -----------------------------------------------------------------------------

@@ -50,6 +50,7 @@ TYPE_LABELS = {
     "apitoken": _("API-nøgle"),
     "job": _("baggrundsjob"),
     "dailyrun": _("daglig sletning"),
+    "goalbankentry": _("mål i målbanken"),
 }
 
 # Names in change entries that are no field of their model, or a field without a Danish name.
@@ -76,6 +77,11 @@ FIELD_LABELS = {
     "role": _("rolle"),
     "status": _("status"),
     "title": _("titel"),
+    "reason": _("begrundelse"),
+    "version": _("version"),
+    "waiting_list": _("venteliste"),
+    "weekly_plans_unchanged": _("ugeplaner, der ikke ændres"),
+    "attendees": _("deltagere"),
 }
 
 

@@ -29,6 +29,8 @@ LABELS = {
     "parent_letter_delivery": gettext_lazy("Forældrebrev givet som"),
     "sessions_attended": gettext_lazy("Gange barnet deltog"),
     "cause": gettext_lazy("Årsag"),
+    "earlier_registrations": gettext_lazy("Tidligere registreringer"),
+    "corrected_at": gettext_lazy("Rettet"),
     "effect_measures": gettext_lazy("Effektmålinger"),
     "phase": gettext_lazy("Tidspunkt"),
     "assessed_on": gettext_lazy("Vurderet"),
@@ -63,6 +65,17 @@ def _participation(p: Participant) -> dict[str, Any]:
                 "status": s.get_status_display(),
                 "cause": s.get_cause_display() if s.cause else None,
                 "note": s.note,
+                # Earlier registrations a correction replaced (other children's names left out).
+                "earlier_registrations": [
+                    {
+                        "status": entry["status_display"],
+                        "cause": entry["cause_display"] or None,
+                        "note": entry.get("note", ""),
+                        "corrected_at": entry.get("corrected_at"),
+                        "reason": entry.get("reason", ""),
+                    }
+                    for entry in s.history
+                ],
             }
             for s in p.sessions_attended.all()
         ],

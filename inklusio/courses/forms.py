@@ -153,7 +153,15 @@ class SessionHeldForm(DkfdsForm):
         super().__init__(*args, **kwargs)
         participants = session.course.participants.select_related("child", "staff_member")
         self.fields["attendees"].queryset = participants
-        self.fields["attendees"].initial = list(participants)
+        if session.status == Session.Status.HELD:
+            # Reopened: the registered values, not a fresh form.
+            self.fields["attendees"].initial = [p.pk for p in session.attendees.all()]
+            self.fields["note"].initial = session.note
+        elif session.is_registered:
+            self.fields["attendees"].initial = []
+        else:
+            self.fields["attendees"].initial = list(participants)
+        add_correction_reason(self, session)
 
 
 class SessionCancelForm(DkfdsForm):
@@ -161,6 +169,26 @@ class SessionCancelForm(DkfdsForm):
         label=_("Årsag"), choices=Session.Cause.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session.status == Session.Status.CANCELLED:
+            self.fields["cause"].initial = session.cause
+            self.fields["note"].initial = session.note
+        add_correction_reason(self, session)
+
+
+def add_correction_reason(form: forms.Form, session: Session) -> None:
+    """A registered session is corrected, not registered again: the form asks why (the service
+    requires it and keeps it with the earlier registration)."""
+    if session.is_registered:
+        form.fields["reason"] = forms.CharField(
+            label=_("Hvorfor rettes registreringen?"),
+            max_length=500,
+            widget=forms.TextInput(attrs={"class": "form-input"}),
+            error_messages={"required": _("Skriv, hvorfor registreringen rettes.")},
+            help_text=_("Den tidligere registrering bevares som historik med din begrundelse."),
+        )
 
 
 class ObservationForm(DkfdsModelForm):

@@ -263,6 +263,11 @@ class Session(TenantModel):
     # Planned over a clash with the pedagogue's week (another session, the plan, an absence,
     # the centre meeting): why it was allowed anyway. Empty when nothing clashed.
     clash_reason = models.TextField(_("begrundelse for sammenfald"), blank=True)
+    # Each earlier registration replaced by a correction, oldest first: {"status", "cause",
+    # "note", "attendees" (participant public ids), "attendee_names", "recorded_by",
+    # "recorded_at", "corrected_by", "corrected_at", "reason"}. The registration in force is the
+    # session's own fields; these are its history (courses.services.session_correct).
+    corrections = models.JSONField(_("tidligere registreringer"), default=list, blank=True)
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -276,9 +281,32 @@ class Session(TenantModel):
         return f"{self.course}: {self.date:%d.%m.%Y} {self.start_time:%H:%M}"
 
     @property
+    def is_registered(self) -> bool:
+        return self.status != self.Status.PLANNED
+
+    @property
+    def history(self) -> list[dict]:
+        """The earlier registrations, newest first, with their Danish status and cause."""
+        statuses, causes = dict(self.Status.choices), dict(self.Cause.choices)
+        return [
+            {
+                **entry,
+                "status_display": statuses.get(entry.get("status"), entry.get("status")),
+                "cause_display": causes.get(entry.get("cause"), ""),
+                "recorded_on": _moment(entry.get("recorded_at")),
+                "corrected_on": _moment(entry.get("corrected_at")),
+            }
+            for entry in reversed(self.corrections)
+        ]
+
+    @property
     def half(self) -> int:
         """The half-day of the corps' week the session takes: 0 morning, 1 afternoon."""
         return session_half(self.start_time)
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
 
 
 # The corps plans in half-days; a session starting before noon takes the morning.

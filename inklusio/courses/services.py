@@ -344,6 +344,72 @@ def session_cancel(*, actor: User, session: Session, cause: str, note: str = "")
     return current
 
 
+def session_correct(
+    *,
+    actor: User,
+    session: Session,
+    outcome: str,
+    reason: str,
+    attendees: list[Participant] | None = None,
+    cause: str = "",
+    note: str = "",
+) -> Session:
+    """Correct a registered session (held or cancelled, either way round). Versioned: the
+    registration it replaces is kept on the session with who, when and why it was corrected,
+    and shown as its history; the course's figures use the corrected one. A reason is required
+    and a closed course's sessions are history."""
+    reason = reason.strip()
+    if not reason:
+        raise CourseRuleBroken(_("Skriv, hvorfor registreringen rettes."))
+    if outcome not in (Session.Status.HELD, Session.Status.CANCELLED):
+        raise CourseRuleBroken(_("Vælg, om samlingen blev gennemført eller aflyst."))
+    if outcome == Session.Status.CANCELLED and not cause:
+        raise CourseRuleBroken(_("Vælg årsagen til aflysningen."))
+    attendees = list(attendees or []) if outcome == Session.Status.HELD else []
+    with transaction.atomic():
+        _lock_open(session.course)
+        current: Session = Session.objects.select_for_update().get(pk=session.pk)
+        if not current.is_registered:
+            raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
+        if any(p.course_id != current.course_id for p in attendees):
+            raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))
+        earlier = list(current.attendees.select_related("child", "staff_member"))
+        now = timezone.now()
+        current.corrections = [
+            *current.corrections,
+            {
+                "status": current.status,
+                "cause": current.cause,
+                "note": current.note,
+                "attendees": [str(p.public_id) for p in earlier],
+                "attendee_names": [str(p) for p in earlier],
+                "recorded_by": current.recorded_by.get_full_name() if current.recorded_by else "",
+                "recorded_at": current.recorded_at.isoformat() if current.recorded_at else None,
+                "corrected_by": actor.get_full_name(),
+                "corrected_at": now.isoformat(),
+                "reason": reason,
+            },
+        ]
+        before = {"status": current.status, "attendees": len(earlier), "cause": current.cause}
+        current.status = outcome
+        current.cause = cause if outcome == Session.Status.CANCELLED else ""
+        current.cancelled_by = actor if outcome == Session.Status.CANCELLED else None
+        current.note = note
+        current.recorded_by = actor
+        current.recorded_at = now
+        current.save()
+        current.attendees.set(attendees)
+        after = {"status": current.status, "attendees": len(attendees), "cause": current.cause}
+        changes: dict[str, Any] = diff(before, after)
+        changes["version"] = {
+            "before": len(current.corrections),
+            "after": len(current.corrections) + 1,
+        }
+        changes["reason"] = reason
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
+    return current
+
+
 def observation_add(*, actor: User, course: Course, data: dict[str, Any]) -> Observation:
     """What was seen on a day that has been, about the course or one of its children."""
     child = data.get("child")

@@ -302,28 +302,44 @@ def session_plan(request, public_id):
     )
 
 
+def _register(request, session, outcome: str, data: dict):
+    """A planned session is registered; a registered one is corrected (versioned)."""
+    if session.is_registered:
+        return services.session_correct(
+            actor=request.user, session=session, outcome=outcome, **data
+        )
+    if outcome == "held":
+        return services.session_held(actor=request.user, session=session, **data)
+    return services.session_cancel(actor=request.user, session=session, **data)
+
+
 @login_required
 def session_record(request, public_id):
+    """Register a session, or reopen a registered one to correct it: the forms show what is
+    registered, and the earlier registrations are listed as history."""
     session = selectors.session_for_user(request.user, public_id)
     if not access.can_work_on_course(request.user, session.course):
         raise Http404
-    held_form = SessionHeldForm(
-        request.POST if request.POST.get("outcome") == "held" else None, session=session
-    )
+    outcome = request.POST.get("outcome")
+    held_form = SessionHeldForm(request.POST if outcome == "held" else None, session=session)
     cancel_form = SessionCancelForm(
-        request.POST if request.POST.get("outcome") == "cancelled" else None
+        request.POST if outcome == "cancelled" else None, session=session
     )
-    form = held_form if request.POST.get("outcome") == "held" else cancel_form
+    form = held_form if outcome == "held" else cancel_form
     if request.method == "POST" and form.is_valid():
         try:
-            if form is held_form:
-                services.session_held(actor=request.user, session=session, **form.cleaned_data)
-            else:
-                services.session_cancel(actor=request.user, session=session, **form.cleaned_data)
+            _register(
+                request, session, "held" if form is held_form else "cancelled", form.cleaned_data
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Samlingen er registreret."))
+            messages.success(
+                request,
+                _("Registreringen er rettet.")
+                if session.is_registered
+                else _("Samlingen er registreret."),
+            )
             return redirect(session.course)
     selectors.course_read_log(request.user, session.course, obj=session)
     return render(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
@@ -107,6 +108,18 @@ class Absence(TenantModel):
 
     def halves(self) -> tuple[int, ...]:
         return {"day": (0, 1), "am": (0,), "pm": (1,)}[self.part]
+
+    @property
+    def is_over(self) -> bool:
+        return self.end < timezone.localdate()
+
+    def plans_during(self) -> models.QuerySet["WeeklyPlan"]:
+        """The current (proposed or published) weekly plans of the weeks the absence touches."""
+        return WeeklyPlan.objects.filter(
+            municipality_id=self.municipality_id,
+            week_start__lte=self.end,
+            week_start__gte=self.start - datetime.timedelta(days=4),
+        ).exclude(status=WeeklyPlan.Status.REPLACED)
 
 
 class DemandRule(TenantModel):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inklusio import access
 from inklusio.courses.models import Session
@@ -300,3 +301,71 @@ def feed_by_token(token: str) -> CalendarFeed | None:
         .first()
     )
     return feed
+
+
+def publish_consequences(plan: WeeklyPlan) -> list[str]:
+    """What publishing a week's plan does, for its confirm page."""
+    lines = [
+        _(
+            "Planen for uge %(week)s bliver den gældende: pædagogerne og institutionerne ser den "
+            "på siden og i deres kalender."
+        )
+        % {"week": plan.week_number}
+    ]
+    earlier = WeeklyPlan.objects.filter(
+        municipality_id=plan.municipality_id,
+        week_start=plan.week_start,
+        status=WeeklyPlan.Status.PUBLISHED,
+    ).exclude(pk=plan.pk)
+    if earlier.exists():
+        lines.append(_("Den plan, der er offentliggjort for ugen nu, bliver erstattet."))
+    if plan.lost:
+        lines.append(
+            ngettext(
+                "%(count)s halv dag kan ikke dækkes; giv institutionen besked.",
+                "%(count)s halve dage kan ikke dækkes; giv institutionerne besked.",
+                len(plan.lost),
+            )
+            % {"count": len(plan.lost)}
+        )
+    if plan.broken_sessions:
+        lines.append(
+            ngettext(
+                "%(count)s forløbssamling holdes ikke af planen; flyt eller aflys den.",
+                "%(count)s forløbssamlinger holdes ikke af planen; flyt eller aflys dem.",
+                len(plan.broken_sessions),
+            )
+            % {"count": len(plan.broken_sessions)}
+        )
+    return lines
+
+
+def absence_delete_consequences(absence: Absence) -> list[str]:
+    """What deleting an absence does, for its confirm page: the weekly plans are not changed."""
+    lines = [
+        _("%(name)s: %(kind)s %(start)s–%(end)s (%(part)s) slettes.")
+        % {
+            "name": absence.pedagogue,
+            "kind": absence.get_kind_display().lower(),
+            "start": f"{absence.start:%d.%m.%Y}",
+            "end": f"{absence.end:%d.%m.%Y}",
+            "part": absence.get_part_display().lower(),
+        },
+        _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage."),
+    ]
+    if absence.plans_during().exists():
+        lines.append(
+            _(
+                "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af "
+                "institutionerne. Beregn ugen igen og offentliggør den nye udgave, hvis "
+                "pædagogen skal bruges i de frigjorte halve dage."
+            )
+        )
+    return lines
+
+
+def plan_links(plans: QuerySet[WeeklyPlan]) -> list[dict[str, str]]:
+    return [
+        {"label": f"{plan} · {plan.get_status_display()}", "url": plan.get_absolute_url()}
+        for plan in plans
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -519,6 +520,32 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
             changes=diff({}, snapshot(absence, ["pedagogue", "start", "end", "part", "kind"])),
         )
     return absence
+
+
+def absence_delete(*, actor: User, absence: Absence) -> Absence:
+    """Delete an absence registered by mistake or cancelled. Only one that has not ended: a
+    past absence explains the weeks planned around it. Weekly plans are not changed: a
+    published plan has been read by the institutions, so the freed half-days stay unplanned
+    until the corps leader plans the week again and publishes the new version. Returns the
+    deleted absence (without its row)."""
+    with transaction.atomic():
+        current: Absence = (
+            Absence.objects.select_for_update().select_related("pedagogue").get(pk=absence.pk)
+        )
+        if current.end < timezone.localdate():
+            raise PlanningError(
+                _(
+                    "Fraværet er slut og kan ikke slettes: det forklarer de uger, der blev "
+                    "planlagt efter det."
+                )
+            )
+        plans = [str(plan.public_id) for plan in current.plans_during()]
+        changes = diff(snapshot(current, ["pedagogue", "start", "end", "part", "kind"]), {})
+        if plans:
+            changes["weekly_plans_unchanged"] = {"before": plans, "after": plans}
+        audit_record(actor=actor, action=AuditAction.DELETE, obj=current, changes=changes)
+        current.delete()
+    return current
 
 
 def calendar_feed_create(*, actor: User) -> CalendarFeed:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("ugeplan/<uuid:public_id>/beregn/", views.plan_resolve, name="planning-resolve"),
     path("ugeplan/<uuid:public_id>/offentliggoer/", views.plan_publish, name="planning-publish"),
     path("kontrakt/<uuid:public_id>/", views.contract_edit, name="planning-contract"),
+    path(
+        "kontrakt/<uuid:public_id>/fravaer/<int:absence_id>/slet/",
+        views.absence_delete,
+        name="planning-absence-delete",
+    ),
     path("kalender/ny/", views.calendar_feed_create, name="planning-feed-create"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="planning-feed"),
 ]

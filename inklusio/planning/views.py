@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inklusio import access
+from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import EditConflict
 from inklusio.core.forms import show_edit_conflict
 from inklusio.people.models import Role
@@ -173,16 +174,30 @@ def plan_slot_edit(request, public_id):
 
 
 @login_required
-@require_POST
 def plan_publish(request, public_id):
+    """A confirm page: GET says what publishing does, POST with "Bekræft" publishes."""
     plan = _managed_plan(request, public_id)
-    try:
-        services.plan_publish(actor=request.user, plan=plan)
-    except services.PlanningError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Ugeplanen er offentliggjort."))
-    return redirect(plan)
+    error = ""
+    if confirmed(request):
+        try:
+            services.plan_publish(actor=request.user, plan=plan)
+        except services.PlanningError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, _("Ugeplanen er offentliggjort."))
+            return redirect(plan)
+    return confirm_page(
+        request,
+        title=_("Offentliggør ugeplanen for uge %(week)s") % {"week": plan.week_number},
+        button=_("Offentliggør"),
+        consequences=selectors.publish_consequences(plan),
+        irreversible=_(
+            "En offentliggjort plan kan ikke gøres til forslag igen. Ændringer derefter bliver "
+            "en ny udgave af ugen, som også skal offentliggøres."
+        ),
+        back=plan.get_absolute_url(),
+        error=error,
+    )
 
 
 @login_required
@@ -264,6 +279,43 @@ def contract_edit(request, public_id):
             "absence_form": absence_form,
             "absences": contract.pedagogue.absences.order_by("-start")[:20],
         },
+    )
+
+
+@login_required
+def absence_delete(request, public_id, absence_id):
+    """A confirm page: GET names the weekly plans that keep the absence's half-days unplanned,
+    POST with "Bekræft" deletes it."""
+    contract = access.get_visible_or_404(
+        access.contracts_visible_to(request.user), public_id=public_id
+    )
+    absence = access.get_visible_or_404(
+        access.absences_visible_to(request.user).filter(pedagogue_id=contract.pedagogue_id),
+        pk=absence_id,
+    )
+    if not access.can_delete_absence(request.user, absence):
+        raise Http404
+    error = ""
+    if confirmed(request):
+        try:
+            services.absence_delete(actor=request.user, absence=absence)
+        except services.PlanningError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, _("Fraværet er slettet."))
+            return redirect(contract)
+    return confirm_page(
+        request,
+        title=_("Slet fravær"),
+        button=_("Slet fraværet"),
+        consequences=selectors.absence_delete_consequences(absence),
+        irreversible=_(
+            "Fraværet kan ikke hentes tilbage; er det slettet ved en fejl, registreres det igen. "
+            "Sletningen står i loggen."
+        ),
+        back=contract.get_absolute_url(),
+        error=error,
+        extra={"links": selectors.plan_links(absence.plans_during())},
     )
 
 

@@ -22,7 +22,64 @@ GOALS = [
 ]
 
 
+# The municipality's goal bank: goals and strategies a plan can start from (issue 16, point 8),
+# worded like the Ishøj evaluation's plans (problem, goals, pedagogical strategies and methods).
+GOAL_BANK = [
+    {
+        "category": "speech_language",
+        "goal": "Bruger ord eller tegn til at bede om hjælp i hverdagens situationer",
+        "success_criterion": "Beder selv om hjælp ved påklædning og måltid 3 af 5 dage",
+        "strategies": "Sprogstøttende samtale i små grupper. Fast billed- og tegnstøtte ved "
+        "måltidet. De voksne venter på barnets initiativ og sætter ord på.",
+    },
+    {
+        "category": "contact_behaviour",
+        "goal": "Går ind i leg med en kammerat og bliver i legen",
+        "success_criterion": "Pædagogerne ser en leg med en kammerat på mindst 10 minutter dagligt",
+        "strategies": "Legegruppe med to kammerater, der mestrer legen, som rollemodeller. "
+        "En voksen guider legen i begyndelsen og trækker sig gradvist.",
+    },
+    {
+        "category": "contact_behaviour",
+        "goal": "Håndterer overgange i dagen uden konflikt",
+        "success_criterion": "Højst én konflikt i overgangene om ugen",
+        "strategies": "Dagsprogram med billeder. Varsling før hver overgang. Fast voksen, der "
+        "følger barnet i overgangen.",
+    },
+    {
+        "category": "attention",
+        "goal": "Deltager i samling sammen med de andre børn",
+        "success_criterion": "Sidder med hele samlingen 4 af 5 dage",
+        "strategies": "Kort og forudsigelig samling med fast struktur. Fast plads ved en voksen. "
+        "Konkrete materialer at holde i hånden.",
+    },
+    {
+        "category": "motor",
+        "goal": "Tager selv overtøj på",
+        "success_criterion": "Tager selv jakke og sko på før udetid med højst én påmindelse",
+        "strategies": "Påklædning i faste trin med billedstøtte i garderoben. Tid nok og ros "
+        "for hvert trin; forældrene bruger samme trin derhjemme.",
+    },
+    {
+        "category": "development",
+        "goal": "Følger en kort instruktion med to trin",
+        "success_criterion": "Følger en instruktion med to trin i 4 af 5 forsøg",
+        "strategies": "Én instruktion ad gangen, vist og sagt. Gentagelse i faste rutiner.",
+    },
+    {
+        "category": "hearing_vision",
+        "goal": "Følger med i samtalen ved bordet",
+        "success_criterion": "Svarer på spørgsmål ved frokosten de fleste dage",
+        "strategies": "Fast plads med ansigtet mod den voksne og lyset bagfra. Mindre støj i "
+        "rummet ved måltidet; tale-/hørekonsulenten rådgiver stuen.",
+    },
+]
+
+
 def build(demo: DemoContext) -> None:
+    administrator = demo.users["demo-forvaltning"]
+    for entry in GOAL_BANK:
+        services.goal_bank_create(actor=administrator, data=entry)
     today = demo.today
     leader, staff = demo.users["demo-leder"], demo.users["demo-personale"]
     pedagogue, parent = demo.users["demo-paedagog"], demo.users["demo-foraelder"]

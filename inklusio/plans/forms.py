@@ -2,7 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
-from inklusio.plans.models import Acknowledgement, ActionPlan, Adjustment, GoalStatus, PlanMeeting
+from inklusio.plans.models import (
+    Acknowledgement,
+    ActionPlan,
+    Adjustment,
+    GoalBankEntry,
+    GoalStatus,
+    PlanMeeting,
+)
 from inklusio.plans.rules import PLAN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -184,3 +191,18 @@ class CloseForm(DkfdsForm):
         widget=forms.RadioSelect,
         required=False,
     )
+
+
+class GoalBankForm(DkfdsModelForm):
+    """A goal bank entry; only parses (plans.services checks the goal and its criterion)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = GoalBankEntry
+        fields = list(GoalBankEntry.EDITABLE_FIELDS)
+        widgets = {"strategies": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.children.models import DifficultyCategory
 from inklusio.core.models import Rating, TenantModel
 
 DEFAULT_FOLLOW_UP_WEEKS = 10  # "every 2–3 months"
@@ -324,3 +325,42 @@ class GoalStatus(TenantModel):
                 fields=["meeting", "goal"], name="one_status_per_goal_per_meeting"
             )
         ]
+
+
+class GoalBankEntry(TenantModel):
+    """A reusable goal with its success criterion and strategies, kept by the administration
+    per municipality and tagged by area of difficulty (issue 16, point 8). A plan copies the
+    text when it starts from an entry: the plan never changes when the entry does."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    category = models.CharField(
+        _("vanskelighedsområde"), max_length=30, choices=DifficultyCategory.choices
+    )
+    goal = models.CharField(_("mål"), max_length=300)
+    success_criterion = models.CharField(
+        _("succeskriterium"), max_length=300, help_text=_("Hvordan kan vi se, at målet er nået?")
+    )
+    strategies = models.TextField(_("pædagogiske strategier og metoder"), blank=True)
+    retired_on = models.DateField(_("udgået den"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    EDITABLE_FIELDS = ("category", "goal", "success_criterion", "strategies")
+
+    class Meta:
+        ordering = ["category", "goal"]
+        verbose_name = _("mål i målbanken")
+        verbose_name_plural = _("målbank")
+
+    def __str__(self) -> str:
+        return self.goal
+
+    def get_absolute_url(self) -> str:
+        return reverse("goal-bank-edit", args=[self.public_id])
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None

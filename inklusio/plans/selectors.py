@@ -18,6 +18,7 @@ from inklusio.plans.models import (
     Acknowledgement,
     ActionPlan,
     Adjustment,
+    GoalBankEntry,
     PlanMeeting,
     PlanVersion,
 )
@@ -266,3 +267,41 @@ def adjustment_changes(plan: ActionPlan, adjustment: Adjustment) -> list[Snapsho
         target_index=target_index,
     )
     return version_changes(before, after)
+
+
+def goal_bank_for(
+    user: User, *, category: str = "", active_only: bool = False
+) -> list[GoalBankEntry]:
+    """The user's municipality's goal bank, optionally one area of difficulty; the
+    administration sees retired entries too (at the end). Holds no child data."""
+    entries = access.goal_bank_visible_to(user)
+    if active_only:
+        entries = entries.filter(retired_on__isnull=True)
+    if category:
+        entries = entries.filter(category=category)
+    return list(entries.order_by(F("retired_on").asc(nulls_first=True), "category", "goal"))
+
+
+def goal_bank_entry_for(user: User, public_id: uuid.UUID | str) -> GoalBankEntry:
+    entry: GoalBankEntry = access.get_visible_or_404(
+        access.goal_bank_visible_to(user), public_id=public_id
+    )
+    return entry
+
+
+def goal_bank_chosen(user: User, public_ids: list[str]) -> list[GoalBankEntry]:
+    """The entries a plan writer chose to start from, in bank order; ids that are not in the
+    user's own municipality's active bank are ignored (never another municipality's)."""
+    ids = []
+    for value in public_ids:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not ids or not access.can_read_goal_bank(user):
+        return []
+    return list(
+        access.goal_bank_visible_to(user)
+        .filter(public_id__in=ids, retired_on__isnull=True)
+        .order_by("category", "goal")
+    )

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.selectors import changes_since
+from inklusio.audit.services import audit_record, diff
+from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.people.models import User
 from inklusio.plans.models import (
@@ -22,6 +24,7 @@ from inklusio.plans.models import (
     Adjustment,
     Agreement,
     Goal,
+    GoalBankEntry,
     GoalStatus,
     PlanMeeting,
     PlanVersion,
@@ -565,6 +568,87 @@ def plan_reopen(*, actor: User, plan: ActionPlan, reason: str) -> ActionPlan:
             {
                 "status": {"before": ActionPlan.Status.CLOSED, "after": current.status},
                 "version": {"before": version.number - 1, "after": version.number},
+            },
+        )
+    return current
+
+
+GOAL_BANK_FIELDS = list(GoalBankEntry.EDITABLE_FIELDS)
+
+
+def _check_goal_bank_entry(data: dict[str, Any]) -> None:
+    if not str(data.get("goal", "")).strip():
+        raise PlanRuleBroken(_("Skriv målet."))
+    if not str(data.get("success_criterion", "")).strip():
+        raise PlanRuleBroken(_("Et mål skal have et succeskriterium."))
+
+
+def goal_bank_create(*, actor: User, data: dict[str, Any]) -> GoalBankEntry:
+    """A goal for the municipality's bank, with its area of difficulty (issue 16, point 8)."""
+    _check_goal_bank_entry(data)
+    if actor.municipality_id is None:
+        raise PlanRuleBroken(_("Du er ikke tilknyttet en kommune."))
+    with transaction.atomic():
+        entry = GoalBankEntry.objects.create(
+            municipality_id=actor.municipality_id,
+            created_by=actor,
+            **{name: data.get(name, "") for name in GOAL_BANK_FIELDS},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=entry,
+            changes=diff({}, audit_snapshot(entry, GOAL_BANK_FIELDS)),
+        )
+    return entry
+
+
+def goal_bank_update(
+    *,
+    actor: User,
+    entry: GoalBankEntry,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> GoalBankEntry:
+    """Change a bank entry; plans that started from it keep their own copy. A save based on
+    an outdated version is refused with what the other person changed."""
+    _check_goal_bank_entry(data)
+    with transaction.atomic():
+        current: GoalBankEntry = GoalBankEntry.objects.select_for_update().get(pk=entry.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise EditConflict(
+                current=current, changed_fields=changes_since(current, expected_version)
+            )
+        before = audit_snapshot(current, GOAL_BANK_FIELDS)
+        for name in GOAL_BANK_FIELDS:
+            setattr(current, name, data.get(name, getattr(current, name)))
+        changes = diff(before, audit_snapshot(current, GOAL_BANK_FIELDS))
+        changes["version"] = {"before": current.version, "after": current.version + 1}
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
+    return current
+
+
+def goal_bank_retire(*, actor: User, entry: GoalBankEntry) -> GoalBankEntry:
+    """Retire an entry: no longer offered for new plans, kept for the record (plans hold their
+    own copy of its text)."""
+    with transaction.atomic():
+        current: GoalBankEntry = GoalBankEntry.objects.select_for_update().get(pk=entry.pk)
+        if current.is_retired:
+            raise PlanRuleBroken(_("Målet er allerede udgået af målbanken."))
+        current.retired_on = timezone.localdate()
+        current.version = F("version") + 1
+        current.save(update_fields=["retired_on", "version"])
+        current.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=current,
+            changes={
+                "retired_on": {"before": None, "after": current.retired_on.isoformat()},
+                "version": {"before": current.version - 1, "after": current.version},
             },
         )
     return current

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inklusio.plans import views
+from inklusio.plans import goal_bank_views, views
 
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
@@ -17,4 +17,12 @@ urlpatterns = [
     path("justeringer/<uuid:public_id>/", views.adjustment_decide, name="adjustment-decide"),
     path("moeder/<uuid:public_id>/", views.meeting_detail, name="plan-meeting"),
     path("moeder/<uuid:public_id>/kalender.ics", views.meeting_ics, name="plan-meeting-ics"),
+    path("maalbank/", goal_bank_views.goal_bank_list, name="goal-bank"),
+    path("maalbank/ny/", goal_bank_views.goal_bank_create, name="goal-bank-create"),
+    path("maalbank/<uuid:public_id>/", goal_bank_views.goal_bank_edit, name="goal-bank-edit"),
+    path(
+        "maalbank/<uuid:public_id>/udgaa/",
+        goal_bank_views.goal_bank_retire,
+        name="goal-bank-retire",
+    ),
 ]

@@ -64,6 +64,7 @@ def plan_list(request):
                 ("", _("Alle")),
             ],
             "can_create": access.can_create_plans(request.user),
+            "can_read_bank": access.can_read_goal_bank(request.user),
             "waiting": selectors.waiting_acknowledgements(request.user),
             "objected": selectors.objected_plans(request.user),
             "feed": calendar_feed_of(request.user),
@@ -71,7 +72,34 @@ def plan_list(request):
     )
 
 
-def _formsets(request, plan=None):
+def _bank_choice(request) -> list:
+    """The goal bank entries chosen to start from (`?maal=…`, on the opened form only)."""
+    if request.method != "GET":
+        return []
+    return selectors.goal_bank_chosen(request.user, request.GET.getlist("maal"))
+
+
+def _bank_context(request, chosen) -> dict:
+    """The "start from the goal bank" picker above the plan form."""
+    if request.method != "GET" or not access.can_read_goal_bank(request.user):
+        return {}
+    return {
+        "bank_entries": selectors.goal_bank_for(request.user, active_only=True),
+        "bank_chosen": {str(entry.public_id) for entry in chosen},
+        "bank_keep": [
+            (name, request.GET[name]) for name in ("barn", "forloeb") if request.GET.get(name)
+        ],
+    }
+
+
+def _with_bank_strategies(strategies: str, chosen) -> str:
+    """The plan's strategies with those of the chosen bank entries added as copied text."""
+    parts = [strategies.strip()] if strategies.strip() else []
+    parts += [entry.strategies.strip() for entry in chosen if entry.strategies.strip()]
+    return "\n\n".join(parts)
+
+
+def _formsets(request, plan=None, chosen=()):
     goals = (
         [
             {"text": g.text, "success_criterion": g.success_criterion}
@@ -80,6 +108,8 @@ def _formsets(request, plan=None):
         if plan
         else []
     )
+    # Copied, not linked: the plan's goal is its own text from here on.
+    goals += [{"text": e.goal, "success_criterion": e.success_criterion} for e in chosen]
     agreements = (
         [{"text": a.text, "owner": a.owner, "due": a.due} for a in plan.agreements.all()]
         if plan
@@ -91,11 +121,14 @@ def _formsets(request, plan=None):
     )
 
 
-def _plan_form(request, plan=None):
+def _plan_form(request, plan=None, chosen=()):
+    initial = _initial_subject(request) if plan is None else {}
+    if chosen:
+        initial["strategies"] = _with_bank_strategies(plan.strategies if plan else "", chosen)
     return PlanForm(
         request.POST or None,
         instance=plan,
-        initial=_initial_subject(request) if plan is None else None,
+        initial=initial or None,
         children=access.children_for_new_plans(request.user),
         courses=access.courses_for_new_plans(request.user),
         owners=selectors.owners_for(request.user),
@@ -123,8 +156,9 @@ def _initial_subject(request) -> dict:
 def plan_create(request):
     if not access.can_create_plans(request.user):
         raise Http404
-    form = _plan_form(request)
-    goals, agreements = _formsets(request)
+    chosen = _bank_choice(request)
+    form = _plan_form(request, chosen=chosen)
+    goals, agreements = _formsets(request, chosen=chosen)
     if request.method == "POST" and form.is_valid() and goals.is_valid() and agreements.is_valid():
         created = _attempt(
             request,
@@ -148,7 +182,9 @@ def plan_create(request):
         children=children_in_forms(form),
     )
     return render(
-        request, "plans/plan_form.html", {"form": form, "goals": goals, "agreements": agreements}
+        request,
+        "plans/plan_form.html",
+        {"form": form, "goals": goals, "agreements": agreements} | _bank_context(request, chosen),
     )
 
 
@@ -193,8 +229,9 @@ def plan_edit(request, public_id):
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_manage_plan(request.user, plan):
         raise Http404
-    form = _plan_form(request, plan)
-    goals, agreements = _formsets(request, plan)
+    chosen = _bank_choice(request)
+    form = _plan_form(request, plan, chosen)
+    goals, agreements = _formsets(request, plan, chosen)
     valid = form.is_valid() and goals.is_valid() and agreements.is_valid()
     if (
         request.method == "POST"
@@ -207,7 +244,8 @@ def plan_edit(request, public_id):
     return render(
         request,
         "plans/plan_form.html",
-        {"form": form, "goals": goals, "agreements": agreements, "plan": plan},
+        {"form": form, "goals": goals, "agreements": agreements, "plan": plan}
+        | _bank_context(request, chosen),
     )
 
 

@@ -37,6 +37,9 @@ LABELS = {
     "referred_by": gettext_lazy("Indstillet af"),
     "created_at": gettext_lazy("Oprettet"),
     "submitted_at": gettext_lazy("Sendt"),
+    "withdrawn_at": gettext_lazy("Trukket tilbage"),
+    "withdrawn_by": gettext_lazy("Trukket tilbage af"),
+    "withdrawal_reason": gettext_lazy("Hvorfor trukket tilbage"),
     "additions": gettext_lazy("Tilføjelser"),
     "text": gettext_lazy("Tekst"),
     "attachments": gettext_lazy("Bilag"),
@@ -103,6 +106,9 @@ def export(child: Child) -> dict[str, Any]:
                 "referred_by": person(r.referred_by),
                 "created_at": iso(r.created_at),
                 "submitted_at": iso(r.submitted_at),
+                "withdrawn_at": iso(r.withdrawn_at),
+                "withdrawn_by": person(r.withdrawn_by),
+                "withdrawal_reason": r.withdrawal_reason,
                 "additions": [
                     {"created_at": iso(a.created_at), "by": person(a.author), "text": a.text}
                     for a in r.addenda.all()
@@ -117,7 +123,7 @@ def export(child: Child) -> dict[str, Any]:
                     for a in r.attachments.all()
                 ],
             }
-            for r in child.referrals.select_related("resource_group", "referred_by")
+            for r in child.referrals.select_related("resource_group", "referred_by", "withdrawn_by")
             .prefetch_related("addenda__author", "attachments__uploaded_by")
             .order_by("created_at", "pk")
         ],

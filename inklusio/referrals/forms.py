@@ -71,6 +71,17 @@ class AddendumForm(DkfdsForm):
     )
 
 
+class WithdrawForm(DkfdsForm):
+    # Only parses: the service requires the reason for a submitted referral.
+    reason = forms.CharField(
+        label=_("Hvorfor trækkes indstillingen tilbage?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("Skal udfyldes, når indstillingen er indsendt: udvalget får begrundelsen."),
+    )
+
+
 class AttachmentForm(DkfdsForm):
     file = forms.FileField(
         label=_("Bilag"), help_text=_("PDF, PNG eller JPEG, højst 10 MB (fx en psykologudtalelse).")

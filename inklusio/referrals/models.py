@@ -80,6 +80,8 @@ class Referral(TenantModel):
         DRAFT = "draft", _("Kladde")
         SUBMITTED = "submitted", _("Indsendt")
         DECIDED = "decided", _("Afgjort")
+        # Taken back by the referrer or the administration before a decision; kept, not deleted.
+        WITHDRAWN = "withdrawn", _("Trukket tilbage")
 
     class ConsentMethod(models.TextChoices):
         WRITTEN = "written", _("Skriftligt")
@@ -118,6 +120,16 @@ class Referral(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("trukket tilbage"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trukket tilbage af"),
+    )
+    withdrawal_reason = models.TextField(_("hvorfor trukket tilbage"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     # What the referral form edits and the service saves: one list for both.
@@ -133,6 +145,8 @@ class Referral(TenantModel):
         "duplicate_reason",
     )
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED)
+    # A draft, or a submitted referral the committee has not decided, can be withdrawn.
+    WITHDRAWABLE_STATUSES = OPEN_STATUSES
 
     class Meta:
         ordering = ["-created_at"]

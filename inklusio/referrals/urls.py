@@ -11,6 +11,11 @@ urlpatterns = [
         "indstillinger/<uuid:public_id>/indsend/", referrals.referral_submit, name="referral-submit"
     ),
     path(
+        "indstillinger/<uuid:public_id>/traek-tilbage/",
+        referrals.referral_withdraw,
+        name="referral-withdraw",
+    ),
+    path(
         "indstillinger/<uuid:public_id>/tilfoejelse/",
         referrals.referral_addendum,
         name="referral-addendum",

@@ -196,7 +196,7 @@ def _due_referrals(
     only: int | None = None,
 ) -> list[DueItem]:
     """Referrals that came to nothing: refused (and no appeal being re-assessed, no later
-    decision built on the refusal), or drafts never submitted. A referral of a child whose
+    decision built on the refusal), drafts never submitted, or withdrawn. A referral of a child whose
     whole case is due goes with the case instead."""
     going = {item.pk for item in children}
     referrals = Referral.objects.filter(municipality_id=municipality_id).exclude(child__in=going)
@@ -218,6 +218,8 @@ def _due_referrals(
     ends = {pk: max(d for d in dates if d) for pk, *dates in refused}
     drafts = referrals.filter(status=Referral.Status.DRAFT).values_list("pk", "created_at")
     ends.update({pk: timezone.localdate(created) for pk, created in drafts})
+    withdrawn = referrals.filter(status=Referral.Status.WITHDRAWN).values_list("pk", "withdrawn_at")
+    ends.update({pk: timezone.localdate(day) for pk, day in withdrawn if day is not None})
     return [
         DueItem(Rule.REFERRAL_NOT_GRANTED, Referral, pk, due_on(end, months))
         for pk, end in sorted(ends.items())

@@ -40,7 +40,7 @@ from inklusio.planning.models import (
     PlanSlot,
 )
 from inklusio.plans import services as plan_services
-from inklusio.plans.models import Adjustment, Goal, PlanMeeting
+from inklusio.plans.models import Adjustment, Goal, GoalBankEntry, PlanMeeting
 from inklusio.privacy.models import DataRequest
 from inklusio.referrals.models import (
     CommitteeMeeting,
@@ -87,6 +87,14 @@ def grow(cast, start: int, stop: int) -> None:
         )
         meeting = CommitteeMeeting.objects.create(
             municipality=ishoj, period=cast.period, date=TODAY - datetime.timedelta(days=k + 1)
+        )
+        GoalBankEntry.objects.create(  # the goal bank list and the plan form's picker
+            municipality=ishoj,
+            category="development",
+            goal=f"Mål {k:02d}",
+            success_criterion="Ses dagligt",
+            created_by=cast.alice,
+            retired_on=TODAY if k % 2 else None,
         )
         VisitationPeriod.objects.create(
             municipality=ishoj,
@@ -445,6 +453,7 @@ GUARDED = [
     page("plan-close", "plan_mia", "bob"),
     page("plan-resolve", "plan_mia", "bob"),
     page("adjustment-decide", "adjustment_mia", "bob"),
+    page("goal-bank", None, "alice", "bob"),
     page("plan-meeting", "plan_meeting", "bob", "gert"),
     page("consultative-list", None, "alice", "bob", "pia"),
     page("consultative-detail", "consultative_boegely", "alice", "bob", "pia"),
@@ -500,10 +509,8 @@ NOT_GUARDED = {
         (
             "planning-replan",
             "planning-slot-edit",
-            "planning-publish",
             "planning-resolve",
             "planning-feed-create",
-            "referral-submit",
             "referral-addendum",
             "referral-attachment",
             "period-create",
@@ -546,6 +553,14 @@ NOT_GUARDED = {
     "family-course-letter": "a PDF, one participant's parent letter (for the guardian)",
     "plan-pdf": "a PDF, one plan",
     "plan-reopen": "a confirm form of one closed plan; lists nothing (tests/plans opens it)",
+    "referral-submit": "a confirm page of one referral; lists nothing",
+    "referral-withdraw": "a confirm page of one referral; lists nothing",
+    "planning-publish": "a confirm page of one weekly plan; lists nothing",
+    "planning-absence-delete": "a confirm page of one absence; lists the plans of its weeks, "
+    "at most one current plan a week (tests/planning/test_undo.py)",
+    "goal-bank-create": "a form of one goal; lists nothing",
+    "goal-bank-edit": "a form of one goal; lists nothing",
+    "goal-bank-retire": "a confirm page of one goal; lists nothing",
     "plan-meeting-ics": "an iCalendar file, one meeting",
     "consultative-ics": "an iCalendar file, one meeting",
     "job-download": "a file download, one job's stored file",

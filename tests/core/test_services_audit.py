@@ -256,6 +256,44 @@ def _plan_reopen(cast: Cast) -> Expect:
     return Expect(AuditAction.CHANGE, plan, child=cast.mia)
 
 
+@scenario("plans.goal_bank_create")
+def _goal_bank_create(cast: Cast) -> Expect:
+    entry = plan_services.goal_bank_create(
+        actor=cast.alice,
+        data={"category": "motor", "goal": "Tager selv tøj på", "success_criterion": "Dagligt"},
+    )
+    return Expect(AuditAction.CREATE, entry)
+
+
+def _bank_entry(cast: Cast) -> Any:
+    from inklusio.plans.models import GoalBankEntry
+
+    return GoalBankEntry.objects.create(
+        municipality=cast.ishoj,
+        category="motor",
+        goal="Tager selv tøj på",
+        success_criterion="Dagligt",
+        created_by=cast.alice,
+    )
+
+
+@scenario("plans.goal_bank_update")
+def _goal_bank_update(cast: Cast) -> Expect:
+    entry = plan_services.goal_bank_update(
+        actor=cast.alice,
+        entry=_bank_entry(cast),
+        data={"category": "motor", "goal": "Tager selv jakke på", "success_criterion": "Dagligt"},
+        expected_version=1,
+    )
+    return Expect(AuditAction.CHANGE, entry)
+
+
+@scenario("plans.goal_bank_retire")
+def _goal_bank_retire(cast: Cast) -> Expect:
+    entry = plan_services.goal_bank_retire(actor=cast.alice, entry=_bank_entry(cast))
+    return Expect(AuditAction.CHANGE, entry)
+
+
 # --- Courses ----------------------------------------------------------------------------------
 
 
@@ -326,6 +364,19 @@ def _session_held(cast: Cast) -> Expect:
 def _session_cancel(cast: Cast) -> Expect:
     session = course_services.session_cancel(
         actor=cast.bob, session=cast.session_boegely, cause=Session.Cause.ILLNESS
+    )
+    return Expect(AuditAction.CHANGE, session)
+
+
+@scenario("courses.session_correct")
+def _session_correct(cast: Cast) -> Expect:
+    Session.objects.filter(pk=cast.session_boegely.pk).update(status=Session.Status.HELD)
+    session = course_services.session_correct(
+        actor=cast.bob,
+        session=cast.session_boegely,
+        outcome=Session.Status.CANCELLED,
+        cause=Session.Cause.ILLNESS,
+        reason="Registreret på den forkerte dag",
     )
     return Expect(AuditAction.CHANGE, session)
 
@@ -584,6 +635,19 @@ def _absence_add(cast: Cast) -> Expect:
     return Expect(AuditAction.CREATE, absence)
 
 
+@scenario("planning.absence_delete")
+def _absence_delete(cast: Cast) -> Expect:
+    from inklusio.planning import services as planning_services
+    from inklusio.planning.models import Absence
+
+    absence = Absence.objects.create(
+        municipality=cast.ishoj, pedagogue=cast.bob, start=NEXT_MONDAY, end=NEXT_MONDAY,
+        kind="course", created_by=cast.cora,
+    )  # fmt: skip
+    planning_services.absence_delete(actor=cast.cora, absence=absence)
+    return Expect(AuditAction.DELETE, absence)  # the row names it by the id it had
+
+
 @scenario("planning.calendar_feed_create")
 def _calendar_feed_create(cast: Cast) -> Expect:
     from inklusio.planning import services as planning_services
@@ -624,6 +688,14 @@ def _referral_submit(cast: Cast) -> Expect:
         given_by="Emils mor", given_on=TODAY, recorded_by=cast.carl,
     )  # fmt: skip
     referral = _referral_services().referral_submit(actor=cast.carl, referral=cast.draft_emil)
+    return Expect(AuditAction.CHANGE, referral, child=cast.emil)
+
+
+@scenario("referrals.referral_withdraw")
+def _referral_withdraw(cast: Cast) -> Expect:
+    referral = _referral_services().referral_withdraw(
+        actor=cast.carl, referral=cast.waiting_emil, reason="Familien er flyttet"
+    )
     return Expect(AuditAction.CHANGE, referral, child=cast.emil)
 
 

@@ -176,7 +176,9 @@ class TestPlanPublish:
     def test_the_refusal_reaches_the_corps_leader_through_the_page(self, corps, client_for):
         WeeklyPlan.objects.filter(pk=corps.plan.pk).update(status=WeeklyPlan.Status.REPLACED)
         response = client_for(corps.cora).post(
-            reverse("planning-publish", args=[corps.plan.public_id]), follow=True
+            reverse("planning-publish", args=[corps.plan.public_id]),
+            {"confirm": "yes"},
+            follow=True,
         )
         assert "En erstattet ugeplan kan ikke offentliggøres" in response.content.decode()
         corps.plan.refresh_from_db()

@@ -30,6 +30,8 @@ FREE_TEXT_NOT_ABOUT_ONE_CHILD = {
     "courses.Course": "the course's goals and evaluation for the group; exported with each "
     "participation (title, kind, goals, dates) where the child took part",
     "meetings.ConsultativeMeeting": "no free text of its own; its minutes are MinutesVersion",
+    "plans.GoalBankEntry": "the municipality's reusable goals and strategies, about no child; "
+    "a plan copies the text into its own goals, which are exported with the plan",
 }
 
 # Fields whose stored value the export shows in another form, and why.

@@ -24,14 +24,21 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     page.get_by_role("button", name="Gem kladde").click()
     assert "Kladde" in page.get_by_test_id("referral-status").inner_text()
 
-    page.get_by_role("button", name="Indsend til visitationsudvalget").click()
+    # Submitting is confirmed on its own page; without consent the page says so first.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Indsend til visitationsudvalget").click()
     assert "uden forældrenes samtykke" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Fortryd").click()
     page.get_by_role("link", name="Ret kladde").click()
     page.fill("#id_consent_by", "Emils mor")
     page.fill("#id_consent_date", "2026-11-01")
     page.select_option("#id_consent_method", value="digital")
     page.get_by_role("button", name="Gem kladde").click()
-    page.get_by_role("button", name="Indsend til visitationsudvalget").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Indsend til visitationsudvalget").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bekræft: Indsend til visitationsudvalget").click()
     assert "Indsendt" in page.get_by_test_id("referral-status").inner_text()
     page.screenshot(path=str(screenshot_dir / "referral.png"), full_page=True)
     referral = Referral.objects.get(
@@ -64,3 +71,26 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     letter = page.request.get(f"{live_server.url}{href}")
     assert letter.headers["content-type"] == "application/pdf"
     assert letter.body().startswith(b"%PDF")
+
+
+def test_withdrawing_is_confirmed_on_a_phone(cast, live_server, page, screenshot_dir):
+    """The confirm page at 375 px: what happens, what cannot be undone, Bekræft/Fortryd, no
+    sideways scroll, and it works without JavaScript (a plain form)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, live_server, "carl")
+    page.goto(f"{live_server.url}{cast.waiting_emil.get_absolute_url()}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Træk indstillingen tilbage").click()
+    assert (
+        "Kan ikke fortrydes"
+        in page.get_by_test_id("confirm-irreversible").locator("..").inner_text()
+    )
+    confirm = page.get_by_role("button", name="Bekræft: Træk tilbage")
+    assert confirm.is_visible() and page.get_by_role("link", name="Fortryd").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(screenshot_dir / "withdraw-confirm-375.png"), full_page=True)
+    page.fill("#id_reason", "Familien er flyttet")
+    with page.expect_navigation():
+        confirm.click()
+    assert "Trukket tilbage" in page.get_by_test_id("referral-status").inner_text()
+    assert Referral.objects.get(pk=cast.waiting_emil.pk).status == Referral.Status.WITHDRAWN

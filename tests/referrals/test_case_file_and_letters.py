@@ -52,7 +52,11 @@ class TestTheAppealCaseFile:
             )
         response = client_for(cast.alice).post(
             reverse("appeal-uphold", args=[cast.appeal_mia.public_id]),
-            {"on": TODAY.isoformat(), "reasons": "Behovet dækkes fuldt af støttepædagogen"},
+            {
+                "on": TODAY.isoformat(),
+                "reasons": "Behovet dækkes fuldt af støttepædagogen",
+                "confirm": "yes",
+            },
         )
         assert response.status_code == 302
         return Appeal.objects.get(pk=cast.appeal_mia.pk)
@@ -89,7 +93,7 @@ class TestTheAppealCaseFile:
         later = TODAY - datetime.timedelta(days=1)
         response = client_for(cast.alice).post(
             reverse("appeal-uphold", args=[cast.appeal_mia.public_id]),
-            {"on": later.isoformat(), "reasons": "  "},
+            {"on": later.isoformat(), "reasons": "  ", "confirm": "yes"},
         )
         assert response.status_code == 200
         assert later.isoformat() in response.content.decode()

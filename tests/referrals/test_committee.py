@@ -287,12 +287,12 @@ class TestAppeals:
         client = client_for(cast.alice)
         client.post(
             reverse("appeal-uphold", args=[appeal.public_id]),
-            {"on": TODAY.isoformat(), "reasons": "Fastholdes"},
+            {"on": TODAY.isoformat(), "reasons": "Fastholdes", "confirm": "yes"},
         )
         later = TODAY + datetime.timedelta(days=3)
         response = client.post(
             reverse("appeal-uphold", args=[appeal.public_id]),
-            {"on": later.isoformat(), "reasons": "Igen"},
+            {"on": later.isoformat(), "reasons": "Igen", "confirm": "yes"},
             follow=True,
         )
         assert "Klagen er allerede genvurderet." in response.content.decode()
@@ -341,7 +341,11 @@ class TestAppeals:
         )
         client_for(cast.alice).post(
             reverse("appeal-uphold", args=[appeal.public_id]),
-            {"on": "2026-10-05", "reasons": "Behovet dækkes af ressourcefunktionen"},
+            {
+                "on": "2026-10-05",
+                "reasons": "Behovet dækkes af ressourcefunktionen",
+                "confirm": "yes",
+            },
         )
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.FORWARDED

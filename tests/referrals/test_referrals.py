@@ -86,7 +86,7 @@ def test_consent_in_the_future_is_refused(cast, client_for):
 def test_submitting_needs_the_guardians_consent(cast, client_for):
     client = client_for(cast.carl)
     url = reverse("referral-submit", args=[cast.draft_emil.public_id])
-    response = client.post(url, follow=True)
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "uden forældrenes samtykke" in response.content.decode()
     cast.draft_emil.refresh_from_db()
     assert cast.draft_emil.status == Referral.Status.DRAFT
@@ -101,7 +101,7 @@ def test_submitting_needs_the_guardians_consent(cast, client_for):
             "version": cast.draft_emil.version,
         },
     )
-    client.post(url)
+    client.post(url, {"confirm": "yes"})
     cast.draft_emil.refresh_from_db()
     assert cast.draft_emil.status == Referral.Status.SUBMITTED
     assert cast.draft_emil.submitted_at is not None

@@ -128,6 +128,9 @@ STEPS = {
     "waiting_list_remove": lambda cast: services.waiting_list_remove(
         actor=cast.alice, entry=cast.queued_emil, reason="Trukket tilbage"
     ),
+    "referral_withdraw": lambda cast: services.referral_withdraw(
+        actor=cast.carl, referral=cast.waiting_emil, reason="Familien er flyttet"
+    ),
 }
 # Steps that call another service first to set the scene: that one's entry is not counted.
 SCENE_ENTRIES = {"referral_submit": 1, "letter_mark_sent": 1}

@@ -42,6 +42,7 @@ from inklusio.referrals.services.referrals import (
     referral_add_addendum,
     referral_save,
     referral_submit,
+    referral_withdraw,
     sniff_upload,
 )
 from inklusio.referrals.services.waiting import (
@@ -78,6 +79,7 @@ __all__ = [
     "referral_add_addendum",
     "referral_save",
     "referral_submit",
+    "referral_withdraw",
     "sniff_upload",
     "waiting_list_add",
     "waiting_list_move",

@@ -235,6 +235,64 @@ def referral_submit(*, actor: User, referral: Referral) -> Referral:
     return referral
 
 
+def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referral:
+    """Withdraw a draft, or a submitted referral the committee has not decided yet: the
+    referral is kept as "Trukket tilbage" with who, when and why (a withdrawn case must still
+    be explainable to the committee and the guardians); it leaves the waiting list in the same
+    transaction. A submitted referral needs a reason, since the committee may be preparing it.
+    After a decision nothing is withdrawn: the decision is ended or appealed instead."""
+    from inklusio.referrals.models import WaitingListEntry
+    from inklusio.referrals.services.waiting import _queue, _renumber
+
+    reason = reason.strip()
+    with transaction.atomic():
+        locked: Referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status not in Referral.WITHDRAWABLE_STATUSES:
+            raise NotAllowedNow(
+                _(
+                    "Indstillingen er %(status)s og kan ikke trækkes tilbage. Efter en afgørelse "
+                    "bringes et tilbud til ophør, eller afgørelsen ændres efter klage."
+                )
+                % {"status": locked.get_status_display().lower()}
+            )
+        if locked.status == Referral.Status.SUBMITTED and not reason:
+            raise InvalidInput(
+                _("Skriv, hvorfor indstillingen trækkes tilbage; udvalget får begrundelsen."),
+                field="reason",
+            )
+        before = locked.status
+        locked.status = Referral.Status.WITHDRAWN
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.withdrawal_reason = reason
+        locked.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        left_queue = []
+        for entry in WaitingListEntry.objects.select_for_update().filter(
+            referral=locked, status=WaitingListEntry.Status.WAITING
+        ):
+            queue = _queue(entry)
+            entry.status = WaitingListEntry.Status.REMOVED
+            entry.removed_on = timezone.localdate()
+            entry.removed_reason = _("Indstillingen er trukket tilbage.")
+            entry.save(update_fields=["status", "removed_on", "removed_reason"])
+            _renumber([e for e in queue if e.pk != entry.pk])
+            left_queue.append(str(entry.public_id))
+        changes: dict[str, Any] = {
+            "status": {"before": before, "after": Referral.Status.WITHDRAWN.value},
+            "reason": reason,
+        }
+        if left_queue:
+            changes["waiting_list"] = {"before": left_queue, "after": None}
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=locked,
+            child=locked.child,
+            changes=changes,
+        )
+    return locked
+
+
 def referral_add_addendum(*, actor: User, referral: Referral, text: str) -> ReferralAddendum:
     """A submitted referral is not changed; what comes later is added, with its author."""
     if not text.strip():

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.audit.services import audit_shown
+from inklusio.core.confirm import not_confirmed_message, refuse_unconfirmed
 from inklusio.core.http import PDF, file_response
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import AppealForm, DecisionForm, UpholdForm
@@ -30,16 +32,46 @@ def appeal_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def appeal_uphold(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A confirm page: what forwarding does and that it cannot be undone; the decision is upheld
+    and the case file sent on only by a POST with "Bekræft"."""
     appeal = selectors.appeal_for_committee(request.user, public_id)
     form = UpholdForm(request.POST or None)
-    done = record_step(
+    done = None
+    refused = refuse_unconfirmed(request, form)
+    if not refused:
+        done = record_step(
+            request,
+            form,
+            lambda data: services.appeal_uphold(actor=request.user, appeal=appeal, **data).decision,
+            _("Afgørelsen er fastholdt; klagen og sagens akter sendes til Ankestyrelsen."),
+        )
+    if done:
+        return done
+    audit_shown(actor=request.user, obj=appeal.decision, children=[appeal.decision.child])
+    return render(
         request,
-        form,
-        lambda data: services.appeal_uphold(actor=request.user, appeal=appeal, **data).decision,
-        _("Afgørelsen er fastholdt; klagen og sagens akter sendes til Ankestyrelsen."),
-    )
-    return done or decision_step(
-        request, appeal.decision, form, "appeal_uphold", _("Fasthold afgørelsen efter klage")
+        "referrals/decision_form.html",
+        {
+            "form": form,
+            "decision": appeal.decision,
+            "title": _("Fasthold afgørelsen og send klagen til Ankestyrelsen"),
+            "action": "appeal_uphold",
+            "error": not_confirmed_message() if refused and not form.is_bound else "",
+            "button": _("Send til Ankestyrelsen"),
+            "back": appeal.decision.get_absolute_url(),
+            "consequences": [
+                _("Afgørelsen fastholdes efter kommunens genvurdering."),
+                _(
+                    "Klagen sendes til Ankestyrelsen med sagens akter: indstillingen, bilagene, "
+                    "afgørelsen, brevene og kommunens begrundelse herunder."
+                ),
+                _("Sagens akter gemmes som en PDF, der kan hentes fra klagen."),
+            ],
+            "irreversible": _(
+                "Når klagen er sendt videre, kan kommunen ikke længere ændre afgørelsen efter "
+                "klagen; det er Ankestyrelsen, der afgør den."
+            ),
+        },
     )
 
 

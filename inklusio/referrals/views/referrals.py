@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown, children_in_forms
+from inklusio.core.confirm import confirm_page, confirmed, refuse_unconfirmed
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict
 from inklusio.core.storage import private_storage
@@ -20,6 +21,7 @@ from inklusio.referrals.forms import (
     MeetingForm,
     PeriodForm,
     ReferralForm,
+    WithdrawForm,
 )
 from inklusio.referrals.models import Referral
 from inklusio.referrals.services import referrals as services
@@ -127,6 +129,7 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "referral": referral,
             "can_edit": access.can_edit_referral(request.user, referral),
+            "can_withdraw": access.can_withdraw_referral(request.user, referral),
             "can_add": access.can_add_to_referral(request.user, referral),
             "addendum_form": AddendumForm(),
             "attachment_form": AttachmentForm(),
@@ -136,20 +139,91 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def referral_submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A confirm page: GET says what submitting does, POST with "Bekræft" submits."""
     referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_edit_referral(request.user, referral):
         raise Http404
-    try:
-        services.referral_submit(actor=request.user, referral=referral)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Indstillingen er sendt til visitationsudvalget og er nu låst.")
+    error = ""
+    if confirmed(request):
+        try:
+            services.referral_submit(actor=request.user, referral=referral)
+        except DomainError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request, _("Indstillingen er sendt til visitationsudvalget og er nu låst.")
+            )
+            return redirect(referral)
+    elif not referral.has_consent:
+        error = _(
+            "Indstillingen kan ikke indsendes uden forældrenes samtykke: "
+            "angiv hvem der gav samtykke, hvornår og hvordan."
         )
-    return redirect(referral)
+    audit_shown(actor=request.user, obj=referral, children=[referral.child])
+    return confirm_page(
+        request,
+        title=_("Indsend indstillingen"),
+        button=_("Indsend til visitationsudvalget"),
+        consequences=[
+            _("Indstillingen for %(name)s (%(offer)s) sendes til visitationsudvalget.")
+            % {"name": referral.child.full_name, "offer": referral.get_offer_display().lower()},
+            _("Den låses: beskrivelse, samtykke og ønsket tilbud kan ikke længere rettes."),
+            _("Nye oplysninger og bilag kan stadig tilføjes som tilføjelser."),
+        ],
+        irreversible=_(
+            "En indsendt indstilling kan ikke blive kladde igen. Den kan trækkes tilbage med "
+            "en begrundelse, indtil udvalget har afgjort den."
+        ),
+        back=referral.get_absolute_url(),
+        error=error,
+    )
+
+
+@login_required
+def referral_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A confirm page: GET says what withdrawing does, POST with "Bekræft" withdraws."""
+    referral = selectors.referral_for_user(request.user, public_id, log=False)
+    if not access.can_withdraw_referral(request.user, referral):
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if not refuse_unconfirmed(request, form) and request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Indstillingen er trukket tilbage."))
+            return redirect(referral)
+    audit_shown(actor=request.user, obj=referral, children=[referral.child])
+    submitted = referral.status == Referral.Status.SUBMITTED
+    return confirm_page(
+        request,
+        title=_("Træk indstillingen tilbage"),
+        button=_("Træk tilbage"),
+        consequences=[
+            _("Indstillingen for %(name)s (%(offer)s) får status «Trukket tilbage».")
+            % {"name": referral.child.full_name, "offer": referral.get_offer_display().lower()},
+            _(
+                "Visitationsudvalget behandler den ikke; står barnet på ventelisten med den, "
+                "tages det af listen."
+            )
+            if submitted
+            else _("Kladden kan ikke længere rettes eller indsendes."),
+            _(
+                "Indstillingen slettes ikke. Den bevares i sagen med, hvem der trak den tilbage, "
+                "hvornår og hvorfor, og det står i loggen."
+            ),
+        ],
+        irreversible=_(
+            "En tilbagetrukket indstilling kan ikke genoptages. Er der igen brug for hjælp, "
+            "laves en ny indstilling."
+        ),
+        back=referral.get_absolute_url(),
+        form=form,
+    )
 
 
 @login_required

@@ -1,0 +1,144 @@
+"""Correcting a registered session (issue 16, point 4): reopening shows what is registered; a
+correction needs a reason, keeps the earlier registration as history (who, when, why) and
+writes one audit row."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from inklusio.audit.models import AuditAction
+from inklusio.courses import services
+from inklusio.courses.models import Course, Session
+from tests.audit_rows import new_audit_rows
+from tests.conftest import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held(cast):
+    """Bob registered the session as held with Mia and a note."""
+    return services.session_held(
+        actor=cast.bob,
+        session=cast.session_boegely,
+        attendees=[cast.participant_mia],
+        note="Mia ledte sangen",
+    )
+
+
+def _url(cast) -> str:
+    return reverse("session-record", args=[cast.session_boegely.public_id])
+
+
+class TestReopening:
+    def test_a_registered_session_shows_the_registered_values(self, cast, held, client_for):
+        bo = make_child(cast.ishoj, cast.boegely, "Bo", "0101224001")
+        services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, child=bo, role="role_model"
+        )
+        page = client_for(cast.bob).get(_url(cast)).content.decode()
+        assert "Registreret som gennemført af" in page
+        assert 'value="Mia ledte sangen"' in page or "Mia ledte sangen</textarea>" in page
+        mia_box = page.split(f'value="{cast.participant_mia.pk}"', 1)[1].split(">", 1)[0]
+        assert "checked" in mia_box
+        bo_pk = cast.course_boegely.participants.get(child=bo).pk
+        bo_box = page.split(f'value="{bo_pk}"', 1)[1].split(">", 1)[0]
+        assert "checked" not in bo_box  # Bo did not take part, so his box stays empty
+        assert "Hvorfor rettes registreringen?" in page
+
+    def test_a_cancelled_session_shows_its_cause(self, cast, client_for):
+        services.session_cancel(
+            actor=cast.bob, session=cast.session_boegely, cause="illness", note="Pædagogen syg"
+        )
+        page = client_for(cast.bob).get(_url(cast)).content.decode()
+        illness = page.split('value="illness"', 1)[1].split(">", 1)[0]
+        assert "checked" in illness
+        assert 'value="Pædagogen syg"' in page
+
+    def test_the_course_page_offers_to_correct(self, cast, held, client_for):
+        page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url()).content.decode()
+        assert f'href="{_url(cast)}"' in page and ">Ret<" in page
+
+
+class TestCorrecting:
+    def test_a_reason_is_required_and_nothing_changes_without_it(self, cast, held, client_for):
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.bob).post(
+                _url(cast), {"outcome": "cancelled", "cause": "institution", "reason": ""}
+            )
+        assert "Skriv, hvorfor registreringen rettes." in response.content.decode()
+        assert written == []
+        session = Session.objects.get(pk=cast.session_boegely.pk)
+        assert session.status == Session.Status.HELD and session.corrections == []
+
+    def test_the_earlier_registration_is_kept_as_history_and_logged(self, cast, held, client_for):
+        with new_audit_rows(writes_only=True) as written:
+            response = client_for(cast.sara).post(
+                _url(cast),
+                {
+                    "outcome": "cancelled",
+                    "cause": "institution",
+                    "note": "Stuen var på tur",
+                    "reason": "Registreret på den forkerte samling",
+                },
+            )
+        assert response.status_code == 302
+        session = Session.objects.get(pk=cast.session_boegely.pk)
+        assert session.status == Session.Status.CANCELLED
+        assert session.cause == "institution" and session.recorded_by == cast.sara
+        assert list(session.attendees.all()) == []
+        [earlier] = session.corrections
+        assert earlier["status"] == "held"
+        assert earlier["note"] == "Mia ledte sangen"
+        assert earlier["attendees"] == [str(cast.participant_mia.public_id)]
+        assert earlier["recorded_by"] == cast.bob.get_full_name()
+        assert earlier["corrected_by"] == cast.sara.get_full_name()
+        assert earlier["reason"] == "Registreret på den forkerte samling"
+        [entry] = written
+        assert entry.action == AuditAction.CHANGE and entry.object_type == "session"
+        assert entry.changes["status"] == {"before": "held", "after": "cancelled"}
+        assert entry.changes["version"] == {"before": 1, "after": 2}
+        assert "forkerte" not in str(entry.changes)  # the reason is free text
+
+        page = client_for(cast.bob).get(_url(cast)).content.decode()
+        history = page.split('data-testid="session-history"', 1)[1]
+        assert "Gennemført" in history and cast.bob.get_full_name() in history
+        assert "Mia Testesen" in history and "Registreret på den forkerte samling" in history
+        assert cast.sara.get_full_name() in history
+
+    def test_corrections_stack_newest_first(self, cast, held):
+        services.session_correct(
+            actor=cast.bob, session=held, outcome="cancelled", cause="illness", reason="Først"
+        )
+        services.session_correct(
+            actor=cast.bob,
+            session=held,
+            outcome="held",
+            attendees=[cast.participant_mia],
+            reason="Alligevel",
+        )
+        session = Session.objects.get(pk=held.pk)
+        assert [e["reason"] for e in session.history] == ["Alligevel", "Først"]
+        assert [e["status"] for e in session.corrections] == ["held", "cancelled"]
+        assert session.status == Session.Status.HELD
+
+    def test_a_closed_course_is_history(self, cast, held, client_for):
+        Course.objects.filter(pk=cast.course_boegely.pk).update(
+            closed_on=datetime.date(2026, 12, 10)
+        )
+        response = client_for(cast.bob).post(
+            _url(cast), {"outcome": "cancelled", "cause": "illness", "reason": "Fejl"}
+        )
+        assert response.status_code == 404
+        with pytest.raises(services.CourseRuleBroken, match="afsluttet"):
+            services.session_correct(
+                actor=cast.bob, session=held, outcome="cancelled", cause="illness", reason="x"
+            )
+
+    def test_ended_and_other_users_cannot_correct(self, cast, ended, held, client_for):
+        data = {"outcome": "cancelled", "cause": "illness", "reason": "Fejl"}
+        for user in [*ended.users, cast.carl, cast.gert, cast.pia, cast.dora]:
+            response = client_for(user).post(_url(cast), data)
+            assert response.status_code == 404, user
+        assert Session.objects.get(pk=held.pk).status == Session.Status.HELD
