@@ -173,7 +173,8 @@ def plan_decision_row(row: Row, context: DecisionContext, seen: dict[str, int]) 
     values = row.values
     cpr = normalise_cpr(values.get("cpr", ""))
     child = context.children.get(cpr)
-    label = f"{child.full_name} ({child.masked_cpr})" if child else (_masked(cpr) if cpr else "")
+    name = f"{child.full_name} ({child.masked_cpr})" if child else (_masked(cpr) if cpr else "")
+    label = f"{name}: {values.get('offer', '')} {values.get('decided_on', '')}".strip()
     plan = RowPlan(line=row.line, action=REFUSED, label=label, child=child)
     reasons = plan.reasons
     _required(
