@@ -152,6 +152,35 @@ def test_a_child_too_old_when_it_left_is_refused(cast):
     ]
 
 
+@pytest.mark.parametrize(
+    ("left_on", "refused"),
+    [
+        (None, "barnet er over 7 år"),  # still in daycare at eight: a typing error
+        (datetime.date(YEAR + 1, 6, 30), ""),  # left for school at six: history
+        (
+            datetime.date(YEAR - 6, 1, 1),
+            "Barnet kan ikke have forladt dagtilbuddet før sin fødsel.",
+        ),
+    ],
+)
+def test_registering_a_child_checks_its_age_on_the_day_it_left(cast, left_on, refused):
+    from inklusio.children import services as child_services
+
+    data = {
+        "cpr": cpr(8).replace("-", ""),
+        "first_name": "Ole",
+        "last_name": "Skolebarn",
+        "institution": cast.boegely,
+        "left_on": left_on,
+    }
+    if not refused:
+        assert child_services.child_create(actor=cast.alice, data=data).left_on == left_on
+        return
+    with pytest.raises(child_services.ImplausibleAge, match=refused):
+        child_services.child_create(actor=cast.alice, data=data)
+    assert not Child.objects.with_cpr(cpr(8)).exists()
+
+
 # --- Decisions ---------------------------------------------------------------------------------
 
 
