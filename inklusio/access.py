@@ -911,7 +911,8 @@ def can_manage_retention(user: User) -> bool:
 
 def can_import(user: User) -> bool:
     """The administration imports the municipality's spreadsheets (children with guardians,
-    institutions with rooms, pedagogues with contracts) and reads their dry runs (docs/import.md)."""
+    institutions with rooms, pedagogues with contracts, historic decisions and courses) and reads
+    their dry runs (docs/import.md)."""
     return _active(user) and user.role == Role.ADMINISTRATOR
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -55,11 +56,16 @@ class ImplausibleAge(DomainError):
 # Daycare is for children aged 0–6; a child may stay until school starts, a little after 6.
 
 
-def _check_plausible_age(cpr: str) -> None:
+def _check_plausible_age(cpr: str, left_on: datetime.date | None = None) -> None:
     """A daycare child is born at most DAYCARE_LEAVING_AGE years ago (a future birth date is
-    refused by the CPR number's own check in the form)."""
+    refused by the CPR number's own check in the form). A child who has already left daycare
+    (the history of a municipality moving in: docs/import.md) is measured on the day it left."""
     born = cpr_number.get_birth_date(cpr)
     today = timezone.localdate()
+    if left_on is not None and left_on <= today:
+        if born > left_on:
+            raise ImplausibleAge(_("Barnet kan ikke have forladt dagtilbuddet før sin fødsel."))
+        today = left_on
     # Born before the limit is a typing error (or the wrong child), so the number is refused.
     if born < daycare_age_limit(today):
         raise ImplausibleAge(
@@ -132,7 +138,7 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
     """Register a child; the CPR number is unique within the municipality. A known number is
     logged and rate-limited, so create cannot be used to probe CPR numbers unseen."""
     municipality_id = municipality_id_of(actor)
-    _check_plausible_age(data["cpr"])
+    _check_plausible_age(data["cpr"], data.get("left_on"))
     _check_duplicate_rate(actor)
     existing = Child.objects.filter(municipality_id=municipality_id).with_cpr(data["cpr"]).first()
     if existing is not None:
@@ -171,7 +177,7 @@ def child_update(
             # An edit form left the number empty: it stays as it is (the form never shows it).
             data = {name: value for name, value in data.items() if name != "cpr"}
         if data.get("cpr", current.cpr) != current.cpr:
-            _check_plausible_age(data["cpr"])
+            _check_plausible_age(data["cpr"], data.get("left_on", current.left_on))
             clash = Child.objects.filter(municipality_id=current.municipality_id)
             existing = clash.with_cpr(data["cpr"]).exclude(pk=current.pk).first()
             if existing is not None:

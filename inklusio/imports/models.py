@@ -15,6 +15,8 @@ class ImportKind(models.TextChoices):
     CHILDREN = "children", _("Børn med forældre")
     INSTITUTIONS = "institutions", _("Daginstitutioner med stuer")
     PEDAGOGUES = "pedagogues", _("Pædagoger med kontrakter")
+    DECISIONS = "decisions", _("Historiske afgørelser")
+    COURSES = "courses", _("Historiske ressourceforløb med samlinger")
 
 
 class ImportRun(TenantModel):

@@ -108,15 +108,82 @@ PEDAGOGUE_EXAMPLE = [
     "1,5",
     "33",
 ]
+# History (docs/import.md, "Historic decisions and courses"): what the old statistics need.
+DECISION_COLUMNS = [
+    Column("cpr", "CPR-nummer", required=True),
+    Column("offer", "Tilbud", required=True),
+    Column("outcome", "Afgørelse", required=True),
+    Column("decided_on", "Afgjort den", required=True),
+    Column("legal_basis", "Lovgrundlag", required=True),
+    Column("kind", "Type"),
+    Column("period", "Visitationsperiode"),
+    Column("start", "Bevilget fra"),
+    Column("end", "Bevilget til"),
+    Column("category", "Mest fremtrædende vanskelighed"),
+    Column("resource_group", "Ressourcegruppe"),
+    Column("alternative", "Andet tilbud"),
+    Column("reasons", "Begrundelse"),
+    Column("case_number", "Sagsnummer"),
+    Column("referred_on", "Indstillet den"),
+]
+DECISION_EXAMPLE = [
+    "010121-4321",
+    "Støttepædagog",
+    "Bevilget",
+    "15-03-2024",
+    "Dagtilbudslovens § 4",
+    "Visitation",
+    "2024/25",
+    "01-04-2024",
+    "31-03-2025",
+    "Kontakt/adfærd",
+    "",
+    "",
+    "Barnet har brug for støtte i børnefællesskabet.",
+    "",
+    "01-02-2024",
+]
+COURSE_COLUMNS = [
+    Column("institution", "Daginstitution", required=True),
+    Column("title", "Titel", required=True),
+    Column("kind", "Type", required=True),
+    Column("pedagogue", "Ressourcepædagog (brugernavn)", required=True),
+    Column("start", "Start", required=True),
+    Column("planned_end", "Planlagt slut"),
+    Column("closed_on", "Afsluttet den"),
+    Column("goals", "Mål"),
+    Column("cases", "Børn i udsat position (CPR)"),
+    Column("role_models", "Rollemodeller (CPR)"),
+    Column("held", "Gennemførte samlinger"),
+    Column("cancelled", "Aflyste samlinger"),
+]
+COURSE_EXAMPLE = [
+    "Bøgely",
+    "Legegruppe på Solsikken",
+    "Gruppeforløb",
+    "lise.holm",
+    "01-09-2024",
+    "28-02-2025",
+    "28-02-2025",
+    "Børnene kan vente på tur i legen.",
+    "010121-4321, 020221-4322",
+    "030321-4323",
+    "03-09-2024, 10-09-2024",
+    "17-09-2024 (sygdom), 24-09-2024 (institutionen)",
+]
 COLUMNS = {
     "children": CHILD_COLUMNS,
     "institutions": INSTITUTION_COLUMNS,
     "pedagogues": PEDAGOGUE_COLUMNS,
+    "decisions": DECISION_COLUMNS,
+    "courses": COURSE_COLUMNS,
 }
 EXAMPLES = {
     "children": CHILD_EXAMPLE,
     "institutions": INSTITUTION_EXAMPLE,
     "pedagogues": PEDAGOGUE_EXAMPLE,
+    "decisions": DECISION_EXAMPLE,
+    "courses": COURSE_EXAMPLE,
 }
 DATE_FORMAT = "%d-%m-%Y"
 

@@ -72,6 +72,8 @@ class RowPlan:
     contract_changed: bool = False
     new_attachments: list[tuple[Institution, str]] = field(default_factory=list)
     username: str = ""
+    # Historic decisions and courses: what to store (`history.DecisionRecord`/`CourseRecord`).
+    history: Any = None
 
     def as_result(self) -> dict[str, Any]:
         return {
@@ -109,6 +111,18 @@ def child_context(municipality_id: int, rows: list[Row], today: datetime.date) -
         for r in Room.objects.filter(municipality_id=municipality_id)
     }
     numbers = {normalise_cpr(row.values.get("cpr", "")) for row in rows}
+    children = children_by_cpr(municipality_id, numbers)
+    guardianships: dict[int, list[Guardianship]] = {}
+    ids = sorted(child.pk for child in children.values())
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        links = Guardianship.objects.filter(child_id__in=ids[start : start + LOOKUP_CHUNK])
+        for link in links.select_related("guardian"):
+            guardianships.setdefault(link.child_id, []).append(link)
+    return ChildContext(today, institutions, rooms, children, guardianships)
+
+
+def children_by_cpr(municipality_id: int, numbers: set[str]) -> dict[str, Child]:
+    """The municipality's children among these CPR numbers, by number, in a few queries."""
     # CPR numbers are stored encrypted: children are found by the keyed hash of each number.
     by_hash = {cpr_lookup_hash(number): number for number in numbers if number}
     hashes = sorted(by_hash)
@@ -117,13 +131,7 @@ def child_context(municipality_id: int, rows: list[Row], today: datetime.date) -
         chunk = hashes[start : start + LOOKUP_CHUNK]
         for child in Child.objects.filter(municipality_id=municipality_id, cpr_hash__in=chunk):
             children[by_hash[child.cpr_hash]] = child
-    guardianships: dict[int, list[Guardianship]] = {}
-    ids = sorted(child.pk for child in children.values())
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        links = Guardianship.objects.filter(child_id__in=ids[start : start + LOOKUP_CHUNK])
-        for link in links.select_related("guardian"):
-            guardianships.setdefault(link.child_id, []).append(link)
-    return ChildContext(today, institutions, rooms, children, guardianships)
+    return children
 
 
 def _category(text: str) -> str | None:
@@ -162,8 +170,17 @@ def plan_child_row(row: Row, context: ChildContext, seen: dict[str, int]) -> Row
             birth_date = cpr_number.get_birth_date(cpr)
         except ValidationError:
             reasons.append(_("CPR-nummeret %(cpr)s er ikke gyldigt.") % {"cpr": f"{cpr[:6]}-xxxx"})
-    if birth_date is not None and not _is_daycare_age(birth_date, context.today):
-        reasons.append(_("Barnet er ikke i dagtilbudsalderen (0–6 år) efter CPR-nummeret."))
+    # A child who has left (history: the old system's cases) was of daycare age on that day.
+    left_text = values.get("left_on", "")
+    left_day = parse_date(left_text) if left_text else None
+    age_day = left_day if left_day is not None and left_day <= context.today else context.today
+    if birth_date is not None and not _is_daycare_age(birth_date, age_day):
+        if age_day == context.today:
+            reasons.append(_("Barnet er ikke i dagtilbudsalderen (0–6 år) efter CPR-nummeret."))
+        else:
+            reasons.append(
+                _("Barnet var ikke i dagtilbudsalderen (0–6 år) den dag, det forlod dagtilbuddet.")
+            )
     if cpr in seen:
         reasons.append(
             _("CPR-nummeret står også i række %(line)s; hvert barn må kun stå én gang.")

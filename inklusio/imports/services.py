@@ -10,6 +10,7 @@ the rows are checked, so the import's page can show it while the worker runs."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +26,12 @@ from inklusio.children.models import Guardian, Guardianship
 from inklusio.core.errors import DomainError
 from inklusio.core.models import municipality_id_of
 from inklusio.core.storage import private_storage
-from inklusio.imports import rules
+from inklusio.imports import history, rules
 from inklusio.imports.models import ImportKind, ImportRun
 from inklusio.imports.parsers import FileRefused, Row, read_rows
 from inklusio.organisation.models import Institution, Room
 from inklusio.people.models import PedagogueAttachment, Role, User
+from inklusio.referrals.models import VisitationPeriod
 
 # Progress is committed every this many rows: often enough for the bar, rarely enough to be cheap.
 PROGRESS_EVERY = 500
@@ -90,6 +92,12 @@ def _plan(
 
 
 def _row_planner(run: ImportRun, rows: list[Row]) -> Callable[[Row, dict[str, int]], rules.RowPlan]:
+    if run.kind == ImportKind.DECISIONS:
+        decisions = history.decision_context(run.municipality_id, rows, timezone.localdate())
+        return lambda row, seen: history.plan_decision_row(row, decisions, seen)
+    if run.kind == ImportKind.COURSES:
+        courses = history.course_context(run.municipality_id, rows, timezone.localdate())
+        return lambda row, seen: history.plan_course_row(row, courses, seen)
     if run.kind == ImportKind.PEDAGOGUES:
         corps = rules.pedagogue_context(run.municipality_id, rows)
         return lambda row, seen: rules.plan_pedagogue_row(row, corps, seen)
@@ -158,8 +166,9 @@ def import_execute(*, actor: User, run: ImportRun) -> ImportRun:
             if run.status != ImportRun.Status.IMPORTING:
                 return run
             if not file_error and all(plan.action != rules.REFUSED for plan in plans):
+                periods: dict[datetime.date, VisitationPeriod] = {}
                 for plan in plans:
-                    _apply(actor, plan)
+                    _apply(actor, plan, periods)
             _finish(actor, run, plans, file_error)
     except DomainError as error:
         # Someone changed or registered one of the children meanwhile: the file is refused as
@@ -188,8 +197,16 @@ def _finish(actor: User, run: ImportRun, plans: list[rules.RowPlan], file_error:
     transaction.on_commit(lambda: private_storage.delete(stored))
 
 
-def _apply(actor: User, plan: rules.RowPlan) -> None:
+def _apply(
+    actor: User, plan: rules.RowPlan, periods: dict[datetime.date, VisitationPeriod]
+) -> None:
     if plan.action == rules.UNCHANGED:
+        return
+    if isinstance(plan.history, history.DecisionRecord):
+        _apply_decision(actor, plan.history, periods)
+        return
+    if isinstance(plan.history, history.CourseRecord):
+        _apply_course(actor, plan.history)
         return
     if plan.institution_data:
         _apply_institution(actor, plan)
@@ -308,4 +325,152 @@ def _apply_pedagogue(actor: User, plan: rules.RowPlan) -> None:
         contract = planning_services.contract_open(actor=actor, pedagogue=pedagogue)
         planning_services.contract_update(
             actor=actor, contract=contract, data=plan.contract_data, expected_version=None
+        )
+
+
+def _period(
+    actor: User, municipality_id: int, start: datetime.date, found: dict[datetime.date, Any]
+) -> VisitationPeriod:
+    """The visitation period starting that day; a past period the old system knew and Inklusio
+    does not is created (through the committee's service), so the tables have its row."""
+    from inklusio.referrals import services as referral_services
+
+    if start not in found:
+        period = VisitationPeriod.objects.filter(municipality_id=municipality_id, start=start)
+        found[start] = period.first() or referral_services.period_create(
+            actor=actor,
+            start_year=start.year,
+            support_places=VisitationPeriod._meta.get_field("support_places").get_default(),
+        )
+    period_found: VisitationPeriod = found[start]
+    return period_found
+
+
+def _apply_decision(
+    actor: User, record: history.DecisionRecord, periods: dict[datetime.date, VisitationPeriod]
+) -> None:
+    """A decision of the old system as it was made: no capacity check (the places of its year
+    were the old system's to count), no committee meeting, no letter (it was sent then)."""
+    from inklusio.referrals.models import Decision, Referral
+    from inklusio.referrals.periods import period_start_for
+    from inklusio.referrals.services.decisions import DECISION_FIELDS, reassessment_due
+
+    child = record.child
+    for start in record.period_starts:
+        _period(actor, child.municipality_id, start, periods)
+    values = record.values
+    referral = None
+    if record.referred_on is not None:
+        submitted = timezone.make_aware(
+            datetime.datetime.combine(record.referred_on, datetime.time(12, 0))
+        )
+        referral = Referral.objects.create(
+            municipality_id=child.municipality_id,
+            child=child,
+            offer=values["offer"],
+            resource_group=values["resource_group"],
+            category=values["category"],
+            description=_(history.HISTORIC_REFERRAL),
+            status=Referral.Status.DECIDED,
+            referred_by=actor,
+            created_at=submitted,
+            submitted_at=submitted,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=referral,
+            child=child,
+            changes={"offer": values["offer"], "submitted_on": record.referred_on.isoformat()},
+        )
+    granting = values["outcome"] in Decision.GRANTING
+    start = values["start"]
+    decision = Decision.objects.create(
+        municipality_id=child.municipality_id,
+        child=child,
+        referral=referral,
+        period=periods[period_start_for(start)] if granting else None,
+        decided_by=actor,
+        contact_person=actor,
+        reassessment_due=reassessment_due(start, values["end"]) if granting else None,
+        # Granted in the old system and begun as decided; only a future start is still to come.
+        placed_on=start if granting and start <= timezone.localdate() else None,
+        **values,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=decision,
+        child=child,
+        changes=diff({}, snapshot(decision, DECISION_FIELDS)),
+    )
+
+
+def _apply_course(actor: User, record: history.CourseRecord) -> None:
+    """A course of the old system with its children and the sessions held or cancelled. The
+    sessions are recorded as they happened, outside the pedagogue's present week, so the live
+    clash check (`courses.services.session_plan`) does not apply."""
+    from inklusio.courses import services as course_services
+    from inklusio.courses.models import Course, Participant, Session
+
+    course = record.course
+    if course is None:
+        course = course_services.course_create(actor=actor, data=dict(record.values))
+    for child, role in record.new_participants:
+        participant = Participant.objects.create(
+            municipality_id=course.municipality_id,
+            course=course,
+            child=child,
+            role=role,
+            joined_on=course.start,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=participant,
+            child=child,
+            changes={"course": str(course), "role": role},
+        )
+    now = timezone.now()
+    for day, status, cause in record.new_sessions:
+        session = Session.objects.create(
+            municipality_id=course.municipality_id,
+            course=course,
+            date=day,
+            start_time=history.SESSION_TIME,
+            status=status,
+            cause=cause,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=session,
+            changes={"date": day.isoformat(), "status": status, "cause": cause},
+        )
+    for pk, status, cause in record.recorded_sessions:
+        session = Session.objects.select_for_update().get(pk=pk)
+        if session.status != Session.Status.PLANNED:
+            raise DomainError(_("En samling er registreret af en anden i mellemtiden."))
+        session.status, session.cause = status, cause
+        session.recorded_by, session.recorded_at = actor, now
+        session.save(update_fields=["status", "cause", "recorded_by", "recorded_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=session,
+            changes={"status": {"before": "planned", "after": status}, "cause": cause},
+        )
+    if record.close_on is not None:
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.closed_on is not None:
+            raise DomainError(_("Forløbet er afsluttet af en anden i mellemtiden."))
+        locked.closed_on = record.close_on
+        locked.save(update_fields=["closed_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=locked,
+            changes={"closed_on": {"before": None, "after": record.close_on.isoformat()}},
         )
