@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -317,8 +317,19 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
     referrals = access.referrals_visible_to(user).filter(
         Q(status=Referral.Status.SUBMITTED) | Q(decisions__meeting=meeting)
     )
+    # A queued referral stays on the agenda: the committee may still refuse it or offer
+    # something else (a decision takes it out of line), so the agenda says where it waits.
+    queued = Prefetch(
+        "waiting_entries",
+        queryset=WaitingListEntry.objects.filter(
+            status=WaitingListEntry.Status.WAITING
+        ).select_related("period", "resource_group"),
+        to_attr="queued",
+    )
     rows = sorted(
-        referrals.select_related("child__institution", "resource_group").distinct(),
+        referrals.select_related("child__institution", "resource_group")
+        .prefetch_related(queued)
+        .distinct(),
         # Those still waiting first, oldest first; then those already decided at this meeting.
         key=lambda r: (r.status != Referral.Status.SUBMITTED, r.submitted_at or r.created_at),
     )
