@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 from inklusio.children.selectors import ChildSearch
 from inklusio.core import selectors
 from inklusio.core.forms import DkfdsWidgets, GlobalSearchForm
-from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 from inklusio.core.global_search import LIMIT, global_search
+from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 from inklusio.core.storage import private_storage
 
 

@@ -270,7 +270,7 @@ class TestOnTheAgenda:
 
     def test_the_agenda_marks_a_queued_referral_with_its_place_in_line(self, cast, client_for):
         fill_group(cast)
-        _, anna = queue(cast, ["Anna"])
+        queue(cast, ["Anna"])
         page = client_for(cast.alice).get(cast.meeting.get_absolute_url()).content.decode()
         rows = {
             name: row
