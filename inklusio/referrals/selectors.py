@@ -335,7 +335,7 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
         ).select_related("period", "resource_group"),
         to_attr="queued",
     )
-    rows = sorted(
+    rows: list[Referral] = sorted(
         referrals.select_related("child__institution", "resource_group")
         .prefetch_related(queued)
         .distinct(),
