@@ -17,6 +17,7 @@ urlpatterns = [
     path("oidc/login/", oidc.AuthenticateView.as_view(), name="oidc-login"),
     path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),
     path("", include("inklusio.people.urls")),
+    path("soeg/", core_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutioner/", organisation_views.institution_list, name="institution-list"),
     path(

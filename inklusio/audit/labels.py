@@ -18,6 +18,7 @@ TYPE_LABELS = {
     # Entries about a page rather than one record.
     "auditlog": _("adgangslog"),
     "startpage": _("forside"),
+    "globalsearch": _("samlet søgning"),
     # Models whose verbose_name is the English default.
     "guardianship": _("forældremyndighed"),
     "casenumbercounter": _("løbenummer for sagsnumre"),

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.dk import cpr as cpr_number
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from inklusio.children.models import Child, Guardian
+from inklusio.children.models import Child, DifficultyCategory, Guardian
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.listing import Column, ListFilterForm, institution_field
 from inklusio.organisation.models import ResourceGroup, Room
 
 
@@ -112,3 +113,25 @@ class ChildSearchForm(DkfdsForm):
     """Sent by POST only, so a CPR number typed here never lands in a URL or an access log."""
 
     q = forms.CharField(label=_("Søg på navn eller CPR-nummer"), required=False, max_length=100)
+
+
+class ChildFilterForm(ListFilterForm):
+    """The child list's filters (GET, no CPR number): institution (for those who see more than
+    one) and the most prominent difficulty."""
+
+    institution = institution_field()
+    category = forms.ChoiceField(
+        label=_("Vanskelighed"),
+        required=False,
+        choices=[("", _("Alle")), *DifficultyCategory.choices],
+    )
+    lookups = {"institution": "institution", "category": "category"}
+
+
+CHILD_COLUMNS = [
+    Column("name", _("Navn"), ("first_name", "last_name")),
+    Column("born", _("CPR-nummer"), ("birth_date",)),
+    Column("institution", _("Daginstitution"), ("institution__name", "first_name")),
+    Column("room", _("Stue"), ("room__name", "first_name")),
+    Column("category", _("Vanskelighed"), ("category", "first_name")),
+]

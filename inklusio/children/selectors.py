@@ -16,6 +16,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, hash_cpr_numbers
 from inklusio.children.models import Child, ChildQuerySet, Guardianship
 from inklusio.core.crypto import cpr_lookup_hash
+from inklusio.core.listing import Listing
 from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import Role, User
 
@@ -88,18 +89,31 @@ def children_visible_to(
 def _search(children: QuerySet[Child], terms: str) -> QuerySet[Child]:
     """Every word must match: a name part, a whole CPR number (by its keyed hash; the number is
     encrypted) or a birth date written as a CPR number's first six digits."""
+    return children.filter(child_match(terms))
+
+
+def child_match(terms: str, *, path: str = "", also: tuple[str, ...] = ()) -> Q:
+    """The condition of `_search` on the child at `path` (e.g. "child__" from a referral): every
+    word must match the child by name part, whole CPR number (its keyed hash) or birth date; a
+    name word may instead match one of the `also` text fields (a title, a case number).
+    `icontains` is case-insensitive on SQLite and PostgreSQL alike."""
     match = Q()
     for word in terms.split():
         if word.startswith(_CPR_HASH_WORD):
-            match &= Q(cpr_hash=word.removeprefix(_CPR_HASH_WORD))
-        elif _BIRTH_DATE_WORD.match(word) and (born := _born_on(word)) is not None:
+            match &= Q(**{f"{path}cpr_hash": word.removeprefix(_CPR_HASH_WORD)})
+        elif _BIRTH_DATE_WORD.match(word) and (born := _born_on(word, path)) is not None:
             match &= born
         else:
-            match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    return children.filter(match)
+            name = Q(**{f"{path}first_name__icontains": word}) | Q(
+                **{f"{path}last_name__icontains": word}
+            )
+            for field in also:
+                name |= Q(**{f"{field}__icontains": word})
+            match &= name
+    return match
 
 
-def _born_on(ddmmyy: str) -> Q | None:
+def _born_on(ddmmyy: str, path: str = "") -> Q | None:
     """Children born on the day (either century: the seventh digit that tells is not given)."""
     day, month, year = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
     days = []
@@ -108,7 +122,7 @@ def _born_on(ddmmyy: str) -> Q | None:
             days.append(datetime.date(century + year, month, day))
         except ValueError:
             continue
-    return Q(birth_date__in=days) if days else None
+    return Q(**{f"{path}birth_date__in": days}) if days else None
 
 
 def children_list_for(
@@ -118,16 +132,25 @@ def children_list_for(
     institution: Institution | None = None,
     resource_group: ResourceGroup | None = None,
     limit: int = 200,
+    listing: Listing | None = None,
 ) -> list[Child]:
-    """A child list or search; logged once with the criterion, as the Data Protection Agency expects."""
+    """A child list or search (with a `listing`, its page, filtered and sorted); logged once
+    with the criterion, as the Data Protection Agency expects."""
     search = query if isinstance(query, ChildSearch) else ChildSearch.parse(query)
-    children = list(
-        children_visible_to(
-            user, query=search, institution=institution, resource_group=resource_group
-        )[:limit]
+    found = children_visible_to(
+        user, query=search, institution=institution, resource_group=resource_group
     )
+    children = listing.paginate(found) if listing is not None else list(found[:limit])
     where = institution or resource_group
-    criterion = " ".join(part for part in [search.logged, f"[{where}]" if where else ""] if part)
+    criterion = " ".join(
+        part
+        for part in [
+            search.logged,
+            f"[{where}]" if where else "",
+            listing.url() if listing is not None and listing.filtered else "",
+        ]
+        if part
+    )
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,

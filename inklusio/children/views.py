@@ -13,9 +13,16 @@ from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.children import selectors, services
 from inklusio.children.export import child_export
-from inklusio.children.forms import ChildForm, ChildSearchForm, GuardianForm
+from inklusio.children.forms import (
+    CHILD_COLUMNS,
+    ChildFilterForm,
+    ChildForm,
+    ChildSearchForm,
+    GuardianForm,
+)
 from inklusio.core.errors import EditConflict
 from inklusio.core.forms import show_edit_conflict
+from inklusio.core.listing import PAGE_PARAMETER, Listing
 from inklusio.core.plugins import page_sections
 from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 
@@ -38,11 +45,15 @@ def _duplicate_message(user, existing):
 
 
 def _search_url(request, search: selectors.ChildSearch) -> str:
-    """The list's address for a search: a token kept in the session, never the typed text."""
-    if not search.terms:
-        return reverse("child-list")
-    token = remember_search(request.session, _SEARCH_KIND, search.as_dict())
-    return f"{reverse('child-list')}?{SEARCH_PARAMETER}={token}"
+    """The list's address for a search: a token kept in the session, never the typed text; the
+    filters and the sort in the address stay, the page starts over."""
+    params = request.GET.copy()
+    params.pop(SEARCH_PARAMETER, None)
+    params.pop(PAGE_PARAMETER, None)
+    if search.terms:
+        params[SEARCH_PARAMETER] = remember_search(request.session, _SEARCH_KIND, search.as_dict())
+    query = params.urlencode()
+    return f"{reverse('child-list')}?{query}" if query else reverse("child-list")
 
 
 def _recalled_search(request) -> selectors.ChildSearch:
@@ -60,10 +71,19 @@ def child_list(request):
         search = selectors.ChildSearch.parse(form.cleaned_data["q"])
         if not request.htmx:
             return redirect(_search_url(request, search))
-    children = selectors.children_list_for(request.user, query=search)
+    listing = Listing(
+        request,
+        form=ChildFilterForm(
+            request.GET, institutions=access.institutions_visible_to(request.user)
+        ),
+        columns=CHILD_COLUMNS,
+        default_sort="name",
+    )
+    children = selectors.children_list_for(request.user, query=search, listing=listing)
     template = "children/_child_rows.html" if request.htmx else "children/child_list.html"
     context = {
         "form": form if form.is_bound else ChildSearchForm(),
+        "listing": listing,
         "children": children,
         "query": search.label,
         "can_add_children": access.can_add_children(request.user),

@@ -133,3 +133,19 @@ def _shown(value: Any) -> str:
     if value is True or value is False:
         return str(gettext("Ja") if value else gettext("Nej"))
     return str(formats.localize(value))
+
+
+class GlobalSearchForm(DkfdsForm):
+    """The header's search: posted (it may hold a CPR number) and kept in the session."""
+
+    q = forms.CharField(
+        label=gettext_lazy(
+            "Søg efter barn, CPR-nummer, sagsnummer, plan, forløb eller institution"
+        ),
+        max_length=100,
+        error_messages={
+            "required": gettext_lazy(
+                "Skriv et navn, et CPR-nummer, et sagsnummer eller en institution."
+            )
+        },
+    )

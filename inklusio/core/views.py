@@ -6,12 +6,16 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from inklusio.children.selectors import ChildSearch
 from inklusio.core import selectors
-from inklusio.core.forms import DkfdsWidgets
+from inklusio.core.forms import DkfdsWidgets, GlobalSearchForm
+from inklusio.core.global_search import LIMIT, global_search
+from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 from inklusio.core.storage import private_storage
 
 
@@ -89,3 +93,26 @@ def locked_out(request, original_response=None, credentials=None):
 @login_required
 def start(request):
     return render(request, "core/start.html", selectors.start_page_for(request.user))
+
+
+_SEARCH_KIND = "global"
+
+
+@login_required
+def search(request):
+    """The header's search: posted, so a CPR number typed never reaches a URL, then shown at
+    an address with a session token; results grouped, within the user's access, logged once."""
+    form = GlobalSearchForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        typed = ChildSearch.parse(form.cleaned_data["q"])
+        token = remember_search(request.session, _SEARCH_KIND, typed.as_dict())
+        return redirect(f"{reverse('search')}?{SEARCH_PARAMETER}={token}")
+    saved = recall_search(request.session, _SEARCH_KIND, request.GET.get(SEARCH_PARAMETER))
+    typed = ChildSearch.from_dict(saved) if saved else ChildSearch()
+    context = {
+        "form": form if form.is_bound else GlobalSearchForm(),
+        "query": typed.label,
+        "groups": global_search(request.user, typed),
+        "limit": LIMIT,
+    }
+    return render(request, "core/search.html", context)

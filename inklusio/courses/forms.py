@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.courses.models import (
     Course,
     EffectMeasure,
@@ -242,3 +243,46 @@ class CloseForm(DkfdsForm):
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
         self.course = course
+
+
+class CourseFilterForm(ListFilterForm):
+    """The course list's filters (GET): running or closed, institution (for those who see more
+    than one), type, the pedagogue's own courses, and when a course started."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("I gang")), ("closed", _("Afsluttede")), ("", _("Alle"))],
+    )
+    institution = institution_field()
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Alle")), *Course.Kind.choices]
+    )
+    pedagogue = forms.ChoiceField(
+        label=_("Pædagog"), required=False, choices=[("", _("Alle")), ("mine", _("Mine"))]
+    )
+    start_from, start_to = period_fields(_("Start fra"), _("Start til"))
+    lookups = {
+        "institution": "institution",
+        "kind": "kind",
+        "start_from": "start__gte",
+        "start_to": "start__lte",
+    }
+    defaults = {"status": "active"}
+
+    def filter_status(self, courses, value):
+        return courses.filter(closed_on__isnull=value == "active")
+
+    def filter_pedagogue(self, courses, value):
+        return courses.filter(pedagogue=self.user)
+
+
+COURSE_COLUMNS = [
+    Column("title", _("Forløb"), ("title",)),
+    Column("kind", _("Type"), ("kind",)),
+    Column("institution", _("Institution"), ("institution__name",)),
+    Column("pedagogue", _("Pædagog"), ("pedagogue__first_name", "pedagogue__last_name")),
+    Column("start", _("Periode"), ("-start",)),
+    Column("children", _("Børn"), ("-case_count",), numeric=True),
+    Column("role_models", _("Rollemodeller"), ("-role_model_count",), numeric=True),
+]

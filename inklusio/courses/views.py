@@ -13,9 +13,12 @@ from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import PDF, file_response
+from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
 from inklusio.courses.forms import (
+    COURSE_COLUMNS,
     CloseForm,
+    CourseFilterForm,
     CourseForm,
     LetterGivenForm,
     MeasureForm,
@@ -33,18 +36,18 @@ from inklusio.courses.models import Course, EffectMeasure
 def overview(request):
     if not access.can_use_courses(request.user):
         raise Http404
-    status = request.GET.get("status", "active")
+    form = CourseFilterForm(
+        request.GET,
+        institutions=access.institutions_visible_to(request.user),
+        user=request.user,
+    )
+    listing = Listing(request, form=form, columns=COURSE_COLUMNS, default_sort="-start")
     return render(
         request,
         "courses/overview.html",
         {
-            "status": status,
-            "status_choices": [
-                ("active", _("I gang")),
-                ("closed", _("Afsluttede")),
-                ("", _("Alle")),
-            ],
-            "courses": selectors.courses_list_for(request.user, status=status)[:200],
+            "listing": listing,
+            "courses": listing.paginate(selectors.courses_list_for(request.user, status="")),
             "tasks": access.tasks_visible_to(request.user).select_related("institution")[:30],
             "rates": selectors.cancellation_rates(request.user),
             "can_add_task": access.institutions_for_new_tasks(request.user).exists(),

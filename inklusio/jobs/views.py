@@ -11,8 +11,10 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.core.http import file_response
+from inklusio.core.listing import Listing
 from inklusio.core.storage import private_storage
 from inklusio.jobs import selectors, services
+from inklusio.jobs.forms import JOB_COLUMNS, JobFilterForm
 from inklusio.jobs.models import Job
 from inklusio.jobs.registry import get_kind, kinds
 
@@ -20,12 +22,19 @@ from inklusio.jobs.registry import get_kind, kinds
 @login_required
 def job_list(request):
     titles = _titles()
-    own = selectors.jobs_requested_by(request.user)[:20]
+    listing = Listing(
+        request,
+        form=JobFilterForm(request.GET, titles=titles),
+        columns=JOB_COLUMNS,
+        default_sort="created",
+    )
+    own = listing.paginate(selectors.jobs_requested_by(request.user))
     failed = selectors.failed_jobs_visible_to(request.user)[:50]
     return render(
         request,
         "jobs/job_list.html",
         {
+            "listing": listing,
             "jobs": [(job, titles.get(job.kind, job.kind)) for job in own],
             "failed": [(job, titles.get(job.kind, job.kind)) for job in failed],
         },

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm
+from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.meetings.models import AgendaItem, DiscussionConsent
 from inklusio.people.models import Profession, Role, User
 from inklusio.referrals.models import Referral
@@ -104,3 +106,36 @@ class MinutesForm(DkfdsForm):
 
 class RecommendationForm(DkfdsForm):
     text = forms.CharField(label=_("Anbefaling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeetingFilterForm(ListFilterForm):
+    """The consultative meetings' filters (GET): coming or held, institution (for those who see
+    more than one) and a period."""
+
+    when = forms.ChoiceField(
+        label=_("Møder"),
+        required=False,
+        choices=[("", _("Alle")), ("upcoming", _("Kommende")), ("past", _("Afholdte"))],
+    )
+    institution = institution_field()
+    date_from, date_to = period_fields(_("Fra dato"), _("Til dato"))
+    lookups = {"institution": "institution", "date_from": "date__gte", "date_to": "date__lte"}
+
+    def filter_when(self, meetings, value):
+        today = timezone.localdate()
+        return (
+            meetings.filter(date__gte=today)
+            if value == "upcoming"
+            else meetings.filter(date__lt=today)
+        )
+
+
+MEETING_COLUMNS = [
+    Column("date", _("Dato"), ("-date",)),
+    Column("institution", _("Institution"), ("institution__name",)),
+    Column(
+        "pedagogue",
+        _("Ressourcepædagog"),
+        ("resource_pedagogue__first_name", "resource_pedagogue__last_name"),
+    ),
+]

@@ -12,11 +12,14 @@ from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError
 from inklusio.core.http import ICS, file_response
+from inklusio.core.listing import Listing
 from inklusio.meetings import selectors, services
 from inklusio.meetings.calendar_events import meeting_event
 from inklusio.meetings.forms import (
+    MEETING_COLUMNS,
     ConsentForm,
     ItemForm,
+    MeetingFilterForm,
     MeetingForm,
     MinutesForm,
     RecommendationForm,
@@ -32,7 +35,15 @@ from inklusio.plans.models import ActionPlan
 def meeting_list(request):
     if not access.can_use_consultative_meetings(request.user):
         raise Http404
-    meetings = selectors.consultative_meetings_for(request.user)
+    listing = Listing(
+        request,
+        form=MeetingFilterForm(
+            request.GET, institutions=access.institutions_visible_to(request.user)
+        ),
+        columns=MEETING_COLUMNS,
+        default_sort="date",
+    )
+    meetings = listing.paginate(selectors.consultative_meetings_for(request.user))
     can_arrange = access.can_arrange_consultative_meeting(request.user)
     form = MeetingForm(
         request.POST or None,
@@ -55,7 +66,7 @@ def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": meetings[:100], "form": form if can_arrange else None},
+        {"meetings": meetings, "listing": listing, "form": form if can_arrange else None},
     )
 
 

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
-from inklusio.planning.models import DAYS, HALVES, Absence, Contract
+from inklusio.core.listing import Column, ListFilterForm, period_fields
+from inklusio.planning.models import DAYS, HALVES, Absence, Contract, WeeklyPlan
 
 HALF_DAY_CHOICES = [
     (f"{day}-{half}", f"{DAYS[day]} {HALVES[half]}") for day in range(5) for half in range(2)
@@ -95,3 +96,21 @@ class SlotEditForm(DkfdsForm):
     def day_half(self) -> tuple[int, int]:
         day, half = self.cleaned_data["slot"].split("-")
         return int(day), int(half)
+
+
+class WeeklyPlanFilterForm(ListFilterForm):
+    """The weekly plans' filters (GET): status and the weeks (by their Monday)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alle")), *WeeklyPlan.Status.choices]
+    )
+    week_from, week_to = period_fields(_("Uger fra"), _("Uger til"))
+    lookups = {"status": "status", "week_from": "week_start__gte", "week_to": "week_start__lte"}
+
+
+WEEKLY_PLAN_COLUMNS = [
+    Column("week", _("Uge"), ("-week_start", "-created_at")),
+    Column("status", _("Status"), ("status",)),
+    Column("created", _("Lavet"), ("-created_at",)),
+    Column("note", _("Note")),
+]

@@ -11,14 +11,17 @@ from inklusio import access
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import EditConflict
 from inklusio.core.forms import show_edit_conflict
+from inklusio.core.listing import Listing
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
 from inklusio.planning.forms import (
+    WEEKLY_PLAN_COLUMNS,
     AbsenceForm,
     ContractForm,
     PlanWeekForm,
     ReplanForm,
     SlotEditForm,
+    WeeklyPlanFilterForm,
 )
 from inklusio.planning.models import WeeklyPlan
 from inklusio.planning.weights import explained_weights
@@ -63,13 +66,20 @@ def overview(request):
     form = PlanWeekForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (planned := _plan_week(request, form)):
         return planned
+    listing = Listing(
+        request,
+        form=WeeklyPlanFilterForm(request.GET),
+        columns=WEEKLY_PLAN_COLUMNS,
+        default_sort="week",
+    )
     return render(
         request,
         "planning/overview.html",
         {
             "form": form,
             "can_manage": access.can_manage_planning(request.user),
-            "plans": access.weekly_plans_visible_to(request.user)[:20],
+            "plans": listing.paginate(access.weekly_plans_visible_to(request.user)),
+            "listing": listing,
             "corps": selectors.corps_overview(request.user),
             "offer_feed": request.user.role == Role.PEDAGOGUE,
             "feed": selectors.calendar_feed_of(request.user),

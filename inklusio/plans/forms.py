@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.plans.models import (
     Acknowledgement,
     ActionPlan,
@@ -206,3 +207,42 @@ class GoalBankForm(DkfdsModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+class PlanFilterForm(ListFilterForm):
+    """The plan list's filters (GET): status (the open ones unless asked), institution (for
+    those who see more than one), the user's own plans, and when the plan was made."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Igangværende")), *ActionPlan.Status.choices, ("", _("Alle"))],
+    )
+    institution = institution_field()
+    owner = forms.ChoiceField(
+        label=_("Ansvarlig"), required=False, choices=[("", _("Alle")), ("mine", _("Mine"))]
+    )
+    created_from, created_to = period_fields(_("Oprettet fra"), _("Oprettet til"))
+    lookups = {
+        "institution": "institution",
+        "created_from": "created_at__date__gte",
+        "created_to": "created_at__date__lte",
+    }
+    defaults = {"status": "open"}
+
+    def filter_status(self, plans, value):
+        if value == "open":
+            return plans.exclude(status=ActionPlan.Status.CLOSED)
+        return plans.filter(status=value)
+
+    def filter_owner(self, plans, value):
+        return plans.filter(owner=self.user)
+
+
+PLAN_COLUMNS = [
+    Column("title", _("Plan"), ("title",)),
+    Column("for", _("For"), ("child__first_name", "child__last_name", "course__title")),
+    Column("institution", _("Institution"), ("institution__name",)),
+    Column("owner", _("Ansvarlig"), ("owner__first_name", "owner__last_name")),
+    Column("status", _("Status"), ("status",)),
+    Column("created", _("Oprettet"), ("-created_at",)),
+    Column("follow_up", _("Næste opfølgning")),
+]

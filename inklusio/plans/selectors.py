@@ -13,6 +13,7 @@ from django.utils import timezone
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
+from inklusio.core.listing import Listing
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.plans.models import (
     Acknowledgement,
@@ -26,19 +27,28 @@ from inklusio.plans.rules import Snapshot, follow_up_due, proposed_snapshot, ver
 from inklusio.plans.services import snapshot
 
 
-def plans_for(user: User, *, status: str = "open", log: bool = True) -> list[ActionPlan]:
-    """The plan list; logged as a list read unless the caller logs what it shows itself."""
+def plans_for(
+    user: User, *, status: str = "open", log: bool = True, listing: Listing | None = None
+) -> list[ActionPlan]:
+    """The plan list (one page of it, filtered and sorted, when a `listing` is given); logged
+    as a list read unless the caller logs what it shows itself."""
     plans = access.plans_visible_to(user).select_related("child", "course", "institution", "owner")
-    if status == "open":
-        plans = plans.exclude(status=ActionPlan.Status.CLOSED)
-    elif status:
-        plans = plans.filter(status=status)
-    rows = list(plans.prefetch_related("meetings")[:300])
+    plans = plans.prefetch_related("meetings")
+    if listing is not None:
+        rows = listing.paginate(plans)
+        criterion = listing.url()
+    else:
+        if status == "open":
+            plans = plans.exclude(status=ActionPlan.Status.CLOSED)
+        elif status:
+            plans = plans.filter(status=status)
+        rows = list(plans[:300])
+        criterion = status or "(alle)"
     if log:
         audit_listing(
             actor=user,
             object_type="actionplan",
-            search_term=f"handleplaner {status or '(alle)'}",
+            search_term=f"handleplaner {criterion}",
             children=[plan.child for plan in rows if plan.child is not None],
         )
     today = timezone.localdate()

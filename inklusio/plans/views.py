@@ -13,12 +13,14 @@ from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import ICS, PDF, file_response
+from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
 from inklusio.planning.calendar import single_event_ics
 from inklusio.planning.selectors import calendar_feed_of
 from inklusio.plans import rules, selectors, services
 from inklusio.plans.calendar_events import meeting_event
 from inklusio.plans.forms import (
+    PLAN_COLUMNS,
     AcknowledgeForm,
     AdjustmentForm,
     AgreementFormSet,
@@ -27,6 +29,7 @@ from inklusio.plans.forms import (
     GoalStatusForm,
     HoldForm,
     MeetingForm,
+    PlanFilterForm,
     PlanForm,
     ReasonForm,
     ResolveForm,
@@ -51,18 +54,18 @@ def _attempt(request, form, save, success, then=None):
 def plan_list(request):
     if not access.can_use_plans(request.user):
         raise Http404
-    status = request.GET.get("status", "open")
+    form = PlanFilterForm(
+        request.GET,
+        institutions=access.institutions_visible_to(request.user),
+        user=request.user,
+    )
+    listing = Listing(request, form=form, columns=PLAN_COLUMNS, default_sort="-created")
     return render(
         request,
         "plans/plan_list.html",
         {
-            "plans": selectors.plans_for(request.user, status=status),
-            "status": status,
-            "status_choices": [
-                ("open", _("Igangværende")),
-                ("closed", _("Afsluttede")),
-                ("", _("Alle")),
-            ],
+            "plans": selectors.plans_for(request.user, listing=listing),
+            "listing": listing,
             "can_create": access.can_create_plans(request.user),
             "can_read_bank": access.can_read_goal_bank(request.user),
             "waiting": selectors.waiting_acknowledgements(request.user),

@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.children.models import DifficultyCategory
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.people.models import User
 from inklusio.referrals import selectors
 from inklusio.referrals.models import Decision, LegalBasis, Offer, Referral
@@ -273,3 +275,46 @@ class UpholdForm(DkfdsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate
+
+
+class ReferralFilterForm(ListFilterForm):
+    """The referral list's filters (GET): status (the open ones unless asked), institution (for
+    those who see more than one), offer, difficulty and when it was sent in."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Åbne")), *Referral.Status.choices, ("", _("Alle"))],
+    )
+    institution = institution_field()
+    offer = forms.ChoiceField(
+        label=_("Indstillet til"), required=False, choices=[("", _("Alle")), *Offer.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Vanskelighed"),
+        required=False,
+        choices=[("", _("Alle")), *DifficultyCategory.choices],
+    )
+    submitted_from, submitted_to = period_fields(_("Indsendt fra"), _("Indsendt til"))
+    lookups = {
+        "institution": "child__institution",
+        "offer": "offer",
+        "category": "category",
+        "submitted_from": "submitted_at__date__gte",
+        "submitted_to": "submitted_at__date__lte",
+    }
+    defaults = {"status": "open"}
+
+    def filter_status(self, referrals, value):
+        if value == "open":
+            return referrals.filter(status__in=Referral.OPEN_STATUSES)
+        return referrals.filter(status=value)
+
+
+REFERRAL_COLUMNS = [
+    Column("child", _("Barn"), ("child__first_name", "child__last_name")),
+    Column("institution", _("Institution"), ("child__institution__name",)),
+    Column("offer", _("Indstillet til"), ("offer",)),
+    Column("status", _("Status"), ("status",)),
+    Column("submitted", _("Indsendt"), ("-submitted_at",)),
+]

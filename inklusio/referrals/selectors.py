@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
 from inklusio.children.models import Child
+from inklusio.core.listing import Listing
 from inklusio.organisation.models import Municipality, ResourceGroup
 from inklusio.people.models import User
 from inklusio.referrals.errors import PeriodMissing
@@ -203,22 +204,30 @@ def referral_to_decide(user: User, public_id: PublicId, *, log: bool = True) -> 
 OPEN_STATUSES = (Referral.Status.DRAFT, Referral.Status.SUBMITTED)
 
 
-def referrals_list_for(user: User, *, status: str = "open") -> list[Referral]:
+def referrals_list_for(
+    user: User, *, status: str = "open", listing: Listing | None = None
+) -> list[Referral]:
     """Open referrals by default (drafts and those waiting for the committee), else one status
-    or all ("")."""
+    or all (""); with a `listing`, its page of the filtered, sorted list."""
     referrals = access.referrals_visible_to(user).select_related(
         "child__institution", "referred_by"
     )
-    if status == "open":
-        referrals = referrals.filter(status__in=OPEN_STATUSES)
-    elif status:
-        referrals = referrals.filter(status=status)
-    rows: list[Referral] = list(referrals[:300])
+    rows: list[Referral]
+    if listing is not None:
+        rows = listing.paginate(referrals)
+        criterion = listing.url()
+    else:
+        if status == "open":
+            referrals = referrals.filter(status__in=OPEN_STATUSES)
+        elif status:
+            referrals = referrals.filter(status=status)
+        rows = list(referrals[:300])
+        criterion = status or "(alle)"
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         object_type="referral",
-        search_term=f"indstillinger {status or '(alle)'}",
+        search_term=f"indstillinger {criterion}",
         changes={"results": [str(r.child.public_id) for r in rows]},
     )
     return rows
@@ -317,8 +326,19 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
     referrals = access.referrals_visible_to(user).filter(
         Q(status=Referral.Status.SUBMITTED) | Q(decisions__meeting=meeting)
     )
-    rows = sorted(
-        referrals.select_related("child__institution", "resource_group").distinct(),
+    # A queued referral stays on the agenda: the committee may still refuse it or offer
+    # something else (a decision takes it out of line), so the agenda says where it waits.
+    queued = Prefetch(
+        "waiting_entries",
+        queryset=WaitingListEntry.objects.filter(
+            status=WaitingListEntry.Status.WAITING
+        ).select_related("period", "resource_group"),
+        to_attr="queued",
+    )
+    rows: list[Referral] = sorted(
+        referrals.select_related("child__institution", "resource_group")
+        .prefetch_related(queued)
+        .distinct(),
         # Those still waiting first, oldest first; then those already decided at this meeting.
         key=lambda r: (r.status != Referral.Status.SUBMITTED, r.submitted_at or r.created_at),
     )

@@ -82,6 +82,9 @@ def post_to_page(view, target, allowed):
 MATRIX = [
     case("start", None, ALL),
     case("child-list", None, ALL),
+    # The global search: everyone, each within what they may see (tests/core/test_global_search).
+    case("search", None, ALL),
+    post_to_page("search", None, ALL),
     case("child-create", None, {"alice", "carl", "dora"}),
     case("child-detail", "mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
     case("child-detail", "emil", {"alice", "carl"}),

@@ -374,6 +374,8 @@ EVERYONE = ("alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora")
 # Each page with the users whose view of it differs (role, institution, case relation).
 GUARDED = [
     page("start", None, *EVERYONE),
+    # The empty search page here; its results in test_search_results_do_not_grow_with_rows.
+    page("search", None, "alice", "gert"),
     page("child-list", None, "alice", "bob", "sara", "pia", "gert"),
     page("child-create", None, "alice"),
     page("child-detail", "mia", "alice", "bob", "gert"),
@@ -628,3 +630,21 @@ def test_every_statistics_table(cast, client, name):
     url = reverse("statistics-table", kwargs={"name": name})
     counts = counts_with_few_and_many(cast, client, url, ("alice",))
     assert _growing(counts) == {}, f"{url}: queries with {FEW} vs {MANY} rows"
+
+
+@pytest.mark.parametrize("text", ["Barn", "Bøgely", "150322-4123"])
+def test_search_results_do_not_grow_with_rows(cast, client, text):
+    """The global search's results (a posted search shown under its token): every group
+    capped, so 5 or 50 matches per group cost the same queries."""
+    users = ("alice", "bob", "gert", "pia")
+
+    def results_url(name):
+        client.force_login(getattr(cast, name))
+        return client.post(reverse("search"), {"q": text})["Location"]
+
+    grow(cast, 0, FEW)
+    few = {name: measure(client, getattr(cast, name), results_url(name))[0] for name in users}
+    grow(cast, FEW, MANY)
+    for name in users:
+        many, sql = measure(client, getattr(cast, name), results_url(name))
+        assert few[name] == many, (name, text, few[name], many, _repeated(sql))

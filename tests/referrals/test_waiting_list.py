@@ -261,3 +261,29 @@ class TestAccess:
         client_for(cast.alice).get(reverse("waiting-list"))
         entry = AuditEntry.objects.get(action=AuditAction.SEARCH, search_term="venteliste")
         assert entry.changes["results"] == [str(cast.emil.public_id)]
+
+
+class TestOnTheAgenda:
+    """A queued referral is still undecided: the committee may refuse it or offer something
+    else at a meeting (the decision takes it out of line), so it stays on the agenda, marked
+    with its place in line."""
+
+    def test_the_agenda_marks_a_queued_referral_with_its_place_in_line(self, cast, client_for):
+        fill_group(cast)
+        queue(cast, ["Anna"])
+        page = client_for(cast.alice).get(cast.meeting.get_absolute_url()).content.decode()
+        rows = {
+            name: row
+            for row in page.split("<tr>")
+            for name in ("Emil", "Anna")
+            if f"{name} " in row
+        }
+        assert "På venteliste (nr. 1)" in rows["Emil"]
+        assert "På venteliste (nr. 2)" in rows["Anna"]
+        assert "Ressourcegruppen Bøgely" in rows["Anna"]
+
+    def test_a_referral_taken_off_the_list_loses_the_marker(self, cast, client_for):
+        services.waiting_list_remove(actor=cast.alice, entry=cast.queued_emil, reason="Flyttet")
+        page = client_for(cast.alice).get(cast.meeting.get_absolute_url()).content.decode()
+        assert "Emil" in page
+        assert "På venteliste" not in page

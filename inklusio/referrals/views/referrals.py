@@ -13,13 +13,16 @@ from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.core.confirm import confirm_page, confirmed, refuse_unconfirmed
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict
+from inklusio.core.listing import Listing
 from inklusio.core.storage import private_storage
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import (
+    REFERRAL_COLUMNS,
     AddendumForm,
     AttachmentForm,
     MeetingForm,
     PeriodForm,
+    ReferralFilterForm,
     ReferralForm,
     WithdrawForm,
 )
@@ -34,13 +37,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     can_refer, can_decide = selectors.may_refer(user), access.can_decide(user)
     if not can_refer and not can_decide:
         raise Http404
-    status = request.GET.get("status", "open")
-    if status not in {"open", "", *Referral.Status.values}:
-        status = "open"
+    form = ReferralFilterForm(request.GET, institutions=access.institutions_visible_to(user))
+    listing = Listing(request, form=form, columns=REFERRAL_COLUMNS, default_sort="-submitted")
     context = {
-        "status": status,
-        "status_choices": [("open", _("Åbne")), *Referral.Status.choices, ("", _("Alle"))],
-        "referrals": selectors.referrals_list_for(user, status=status),
+        "listing": listing,
+        "referrals": selectors.referrals_list_for(user, listing=listing),
         "can_refer": can_refer,
         "can_decide": can_decide,
         "meeting_form": restore_refused(request, "meeting", MeetingForm),
