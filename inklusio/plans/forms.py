@@ -207,6 +207,8 @@ class GoalBankForm(DkfdsModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+
+
 class PlanFilterForm(ListFilterForm):
     """The plan list's filters (GET): status (the open ones unless asked), institution (for
     those who see more than one), the user's own plans, and when the plan was made."""
