@@ -18,6 +18,7 @@ TYPE_LABELS = {
     # Entries about a page rather than one record.
     "auditlog": _("adgangslog"),
     "startpage": _("forside"),
+    "archiveimport": _("indlæsning af kommunens arkiv"),
     # Models whose verbose_name is the English default.
     "guardianship": _("forældremyndighed"),
     "casenumbercounter": _("løbenummer for sagsnumre"),
@@ -56,7 +57,10 @@ FIELD_LABELS = {
     "adjustment": _("justering"),
     "attachment": _("bilag"),
     "course": _("forløb"),
+    "created_at": _("lavet"),
     "date": _("dato"),
+    "format_version": _("formatversion"),
+    "records": _("poster"),
     "deadline": _("frist"),
     "half_days": _("halvdage"),
     "kind": _("slags"),
