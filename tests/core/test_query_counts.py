@@ -438,6 +438,7 @@ GUARDED = [
     page("reminder-settings", None, "bob"),
     page("import-list", None, "alice"),
     page("import-detail", "import_alice", "alice"),
+    page("archive-export", None, "alice"),
 ]
 
 
