@@ -109,6 +109,8 @@ def test_the_round_trip_keeps_every_record_page_table_file_and_the_audit_chain(c
     result = import_archive(source=io.BytesIO(data), storage=private_storage)
 
     assert result.municipality.name == "Ishøj Kommune"
+    imported = AuditEntry.objects.filter(municipality_id=ishoj.pk).order_by("-id").first()
+    assert (imported.object_type, imported.actor_id) == ("archiveimport", cast.alice.pk)
     after = _counts(ishoj.pk)
     # One entry more in the log: the import itself, at the head of the imported chain.
     assert after.pop("audit.AuditEntry") == counts.pop("audit.AuditEntry") + 1
@@ -124,9 +126,119 @@ def test_the_round_trip_keeps_every_record_page_table_file_and_the_audit_chain(c
     report = verify_chains(full=True)
     assert report.problems == []
     assert report.chains[ishoj.pk].entries == after_entries(ishoj.pk)
-    imported = AuditEntry.objects.filter(municipality_id=ishoj.pk).order_by("-id").first()
-    assert (imported.object_type, imported.actor_id) == ("archiveimport", cast.alice.pk)
 
 
 def after_entries(municipality_id: int) -> int:
     return AuditEntry.objects.filter(municipality_id=municipality_id).count()
+
+
+def _rewritten(data: bytes, change) -> bytes:
+    """The archive with its members passed through `change(name, bytes) -> bytes | None`
+    (None leaves the member out), the manifest kept unless changed too."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = change(name, source.read(name))
+            if content is not None:
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+def _tamper_child(name: str, content: bytes) -> bytes:
+    if name == "records/children.Child.jsonl":
+        return content.replace(b"Testesen", b"Hansen", 1)
+    return content
+
+
+def _new_version(name: str, content: bytes) -> bytes:
+    if name == MANIFEST:
+        manifest = json.loads(content)
+        manifest["format_version"] = 99
+        return json.dumps(manifest).encode()
+    return content
+
+
+def _other_migrations(name: str, content: bytes) -> bytes:
+    if name == MANIFEST:
+        manifest = json.loads(content)
+        manifest["migrations"]["children"].append("9999_from_the_future")
+        return json.dumps(manifest).encode()
+    return content
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (lambda data: _rewritten(data, _tamper_child), "stemmer ikke med sin kontrolsum"),
+        (lambda data: data[: len(data) // 2], "eller den er afkortet"),
+        (
+            lambda data: _rewritten(
+                data, lambda n, c: None if n == "records/courses.Session.jsonl" else c
+            ),
+            "Arkivet mangler records/courses.Session.jsonl",
+        ),
+        (lambda data: data + b"", None),  # the control: the same archive imports
+        (lambda data: _rewritten(data, _new_version), "version 99; denne installation læser"),
+        (lambda data: _rewritten(data, _other_migrations), "migrationer afviger for children"),
+    ],
+    ids=["tampered", "truncated", "member-missing", "untouched", "format-version", "migrations"],
+)
+def test_a_spoilt_archive_imports_nothing(cast, spoil, message):
+    data = spoil(_archive(cast.ishoj))
+    _wipe(cast.ishoj.pk)
+    entries, files = AuditEntry.objects.count(), _files()
+    if message is None:
+        import_archive(source=io.BytesIO(data), storage=private_storage)
+        assert Municipality.objects.filter(pk=cast.ishoj.pk).exists()
+        return
+    with pytest.raises(ArchiveRefused, match=message) as refused:
+        import_archive(source=io.BytesIO(data), storage=private_storage)
+    assert str(refused.value).endswith("Intet er importeret.")
+    assert not Municipality.objects.filter(pk=cast.ishoj.pk).exists()
+    assert not Child.objects.filter(first_name="Mia").exists()
+    assert AuditEntry.objects.count() == entries
+    assert _files() == files == {}
+
+
+def test_an_added_member_is_refused(cast):
+    data = _archive(cast.ishoj)
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("files/extra.pdf", b"%PDF-1.4 not ours")
+    _wipe(cast.ishoj.pk)
+    with pytest.raises(ArchiveRefused, match="som manifestet ikke nævner"):
+        import_archive(source=io.BytesIO(out.getvalue()), storage=private_storage)
+    assert not Municipality.objects.filter(pk=cast.ishoj.pk).exists()
+
+
+def _renamed_municipality(name: str, content: bytes) -> bytes:
+    if name == MANIFEST:
+        manifest = json.loads(content)
+        manifest["municipality"].update(id=999, slug="ny-kommune")
+        return json.dumps(manifest).encode()
+    return content
+
+
+def test_an_installation_that_holds_the_municipality_or_its_records_is_refused(cast):
+    data = _archive(cast.ishoj)
+    counts, entries = _counts(cast.ishoj.pk), AuditEntry.objects.count()
+    with pytest.raises(ArchiveRefused, match="Kommunen Ishøj Kommune findes allerede"):
+        import_archive(source=io.BytesIO(data), storage=private_storage)
+    # Under another name the records themselves (same ids) still refuse it.
+    with pytest.raises(ArchiveRefused, match="Der findes allerede .* med samme id"):
+        import_archive(
+            source=io.BytesIO(_rewritten(data, _renamed_municipality)), storage=private_storage
+        )
+    assert _counts(cast.ishoj.pk) == counts
+    assert AuditEntry.objects.count() == entries
+
+
+def test_audit_seals_made_with_another_key_refuse_the_import(cast, settings):
+    data = _archive(cast.ishoj)
+    _wipe(cast.ishoj.pk)
+    settings.AUDIT_HASH_KEY = "a-different-installation-with-another-seal-key"
+    with pytest.raises(ArchiveRefused, match="INKLUSIO_AUDIT_HASH_KEY den samme"):
+        import_archive(source=io.BytesIO(data), storage=private_storage)
+    assert not Municipality.objects.filter(pk=cast.ishoj.pk).exists()
+    assert _files() == {}  # nothing written to the store either
