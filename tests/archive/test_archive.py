@@ -10,24 +10,19 @@ import re
 import zipfile
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
 from inklusio.archive.export import MANIFEST, write_archive
 from inklusio.archive.restore import ArchiveRefused, import_archive
-from inklusio.archive.scope import ARCHIVE_JOB_KIND, file_fields, scoped_records
-from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
+from inklusio.archive.scope import file_fields, scoped_records
+from inklusio.audit.models import AuditEntry
 from inklusio.audit.verify import verify_chains
 from inklusio.children.models import Child
 from inklusio.core.backup import walk
 from inklusio.core.storage import private_storage
-from inklusio.jobs.models import Job
 from inklusio.organisation.models import Municipality
-from inklusio.people.models import Role
 from inklusio.reports.registry import TABLES, build_table
-from tests.jobs.test_jobs import run_worker
 
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"')
 
@@ -55,8 +50,10 @@ def _wipe(municipality_id: int) -> None:
     append-only guard, as a fresh installation has none)."""
     scopes = scoped_records(municipality_id)
     keys = {label: list(qs.values_list("pk", flat=True)) for label, qs in scopes.items()}
-    for label, qs in scopes.items():
-        for name in qs.values_list(*file_fields(qs.model), flat=True) if file_fields(qs.model) else []:
+    for qs in scopes.values():
+        for name in (
+            qs.values_list(*file_fields(qs.model), flat=True) if file_fields(qs.model) else []
+        ):
             if name and private_storage.exists(name):
                 private_storage.delete(name)
     with connection.cursor() as cursor:
@@ -70,11 +67,12 @@ def _wipe(municipality_id: int) -> None:
                     column = m2m.m2m_column_name()
                     for key in keys[label]:
                         cursor.execute(
-                            f'DELETE FROM "{through._meta.db_table}" WHERE "{column}" = %s', [key]
+                            f'DELETE FROM "{through._meta.db_table}" WHERE "{column}" = %s',  # noqa: S608 - names from the models
+                            [key],
                         )
             for key in keys[label]:
                 cursor.execute(
-                    f'DELETE FROM "{model._meta.db_table}" WHERE "{model._meta.pk.column}" = %s',
+                    f'DELETE FROM "{model._meta.db_table}" WHERE "{model._meta.pk.column}" = %s',  # noqa: S608
                     [key],
                 )
         if connection.vendor == "postgresql":
@@ -84,7 +82,9 @@ def _wipe(municipality_id: int) -> None:
 def _pages(client, cast) -> dict[str, str]:
     client.force_login(cast.alice)
     return {
-        child.first_name: CSRF.sub("", client.get(reverse("child-detail", args=[child.public_id])).content.decode())
+        child.first_name: CSRF.sub(
+            "", client.get(reverse("child-detail", args=[child.public_id])).content.decode()
+        )
         for child in (cast.mia, cast.emil)
     }
 
@@ -226,7 +226,7 @@ def test_an_installation_that_holds_the_municipality_or_its_records_is_refused(c
     with pytest.raises(ArchiveRefused, match="Kommunen Ishøj Kommune findes allerede"):
         import_archive(source=io.BytesIO(data), storage=private_storage)
     # Under another name the records themselves (same ids) still refuse it.
-    with pytest.raises(ArchiveRefused, match="Der findes allerede .* med samme id"):
+    with pytest.raises(ArchiveRefused, match=r"Der findes allerede .* med samme id"):
         import_archive(
             source=io.BytesIO(_rewritten(data, _renamed_municipality)), storage=private_storage
         )

@@ -24,7 +24,7 @@ def test_every_model_is_archived_or_excused(db):
 def test_a_model_neither_archived_nor_excused_fails(db, monkeypatch):
     """The guard above, with the fault planted: the sessions left without their reason."""
     monkeypatch.delitem(scope.EXCLUDED, "sessions.Session")
-    with pytest.raises(LookupError, match="sessions.Session"):
+    with pytest.raises(LookupError, match=r"sessions\.Session"):
         scope.scoped_records(1)
 
 
