@@ -74,6 +74,10 @@ def test_only_the_requester_while_administrator_gets_the_archive(
     assert client.get(reverse("archive-export")).status_code == 404
     assert client.post(reverse("archive-export")).status_code == 404
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+    # Back in the administration, but of Dragør: Ishøj's archive is no longer hers.
+    cast.alice.role, cast.alice.municipality = Role.ADMINISTRATOR, cast.dragoer
+    cast.alice.save()
+    assert client_for(cast.alice).get(url).status_code == 404
 
 
 def test_an_archive_ordered_before_the_administrator_left_is_not_made(
