@@ -72,8 +72,9 @@ def _records(label: str, queryset: Any) -> Any:
 
 def write_archive(*, municipality: Any, out: IO[bytes], storage: Storage) -> dict[str, Any]:
     """Write the whole municipality into the ZIP `out`; returns the manifest."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return _write(municipality, out, storage)
