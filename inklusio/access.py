@@ -916,6 +916,13 @@ def can_import(user: User) -> bool:
     return _active(user) and user.role == Role.ADMINISTRATOR
 
 
+def can_export_municipality(user: User) -> bool:
+    """The administration of a municipality takes all of its data out as one archive, to
+    leave Inklusio or to move it to another installation (docs/archive.md): an active
+    administrator of that municipality only, and only of their own."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
 def imports_visible_to(user: User) -> QuerySet[ImportRun]:
     """The municipality's imports, for the administration only."""
     from inklusio.imports.models import ImportRun

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "inklusio.today",
     "inklusio.imports",
     "inklusio.family",
+    "inklusio.archive",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -52,6 +52,7 @@ urlpatterns = [
     path("import/", include("inklusio.imports.urls")),
     path("familie/", include("inklusio.family.urls")),
     path("api/v1/", api_v1.urls),
+    path("arkiv/", include("inklusio.archive.urls")),
     path("api/", api.urls),
 ]
 

@@ -19,6 +19,7 @@ TYPE_LABELS = {
     "auditlog": _("adgangslog"),
     "startpage": _("forside"),
     "globalsearch": _("samlet søgning"),
+    "archiveimport": _("indlæsning af kommunens arkiv"),
     # Models whose verbose_name is the English default.
     "guardianship": _("forældremyndighed"),
     "casenumbercounter": _("løbenummer for sagsnumre"),
@@ -61,7 +62,10 @@ FIELD_LABELS = {
     "adjustment": _("justering"),
     "attachment": _("bilag"),
     "course": _("forløb"),
+    "created_at": _("lavet"),
     "date": _("dato"),
+    "format_version": _("formatversion"),
+    "records": _("poster"),
     "deadline": _("frist"),
     "half_days": _("halvdage"),
     "kind": _("slags"),

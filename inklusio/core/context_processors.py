@@ -42,4 +42,6 @@ def navigation(request):
         items.append(("retention-overview", _("Sletning")))
     if access.can_import(user):
         items.append(("import-list", _("Import")))
+    if access.can_export_municipality(user):
+        items.append(("archive-export", _("Arkiv")))
     return {"nav_items": items}

@@ -27,6 +27,8 @@ class JobKind:
     may_request: Callable[[Any], bool]  # asked when the job is requested and again when it runs
     # The children a kind's file shows, given (user, params): its download is logged for them.
     children: Callable[[Any, dict[str, Any]], list[Any]] | None = None
+    # Shown on the file's page, e.g. that the file holds CPR numbers in clear.
+    notice: str | Promise = ""
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -39,10 +41,16 @@ def job_kind(
     title: str | Promise,
     may_request: Callable[[Any], bool],
     children: Callable[[Any, dict[str, Any]], list[Any]] | None = None,
+    notice: str | Promise = "",
 ) -> Callable[[Callable[[Any, dict[str, Any]], JobOutput]], Callable[..., JobOutput]]:
     def register(run: Callable[[Any, dict[str, Any]], JobOutput]) -> Callable[..., JobOutput]:
         _KINDS[name] = JobKind(
-            name=name, title=title, run=run, may_request=may_request, children=children
+            name=name,
+            title=title,
+            run=run,
+            may_request=may_request,
+            children=children,
+            notice=notice,
         )
         return run
 

@@ -3,6 +3,7 @@ the administration's list of failed jobs."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from inklusio.core.storage import private_storage
 from inklusio.jobs import selectors, services
 from inklusio.jobs.forms import JOB_COLUMNS, JobFilterForm
 from inklusio.jobs.models import Job
-from inklusio.jobs.registry import get_kind, kinds
+from inklusio.jobs.registry import kinds
 
 
 @login_required
@@ -44,7 +45,9 @@ def job_list(request):
 @login_required
 def job_detail(request, public_id):
     job = access.get_visible_or_404(selectors.jobs_requested_by(request.user), public_id=public_id)
-    return render(request, "jobs/job_detail.html", {"job": job, "title": _titles()[job.kind]})
+    kind = kinds().get(job.kind)
+    context = {"job": job, "title": _titles()[job.kind], "notice": kind.notice if kind else ""}
+    return render(request, "jobs/job_detail.html", context)
 
 
 @login_required
@@ -53,9 +56,12 @@ def job_download(request, public_id):
         selectors.jobs_requested_by(request.user).filter(status=Job.Status.DONE),
         public_id=public_id,
     )
+    kind = kinds().get(job.kind)
+    if kind is not None and not kind.may_request(request.user):
+        raise Http404  # the right to the file ended with the role that ordered it
     with private_storage.open(job.stored_name) as stored:
         data = stored.read()
-    shows = get_kind(job.kind).children if job.kind in kinds() else None
+    shows = kind.children if kind is not None else None
     if shows is not None:  # a file about named children (the data-subject export)
         audit_shown(
             actor=request.user,

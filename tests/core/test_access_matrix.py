@@ -317,6 +317,10 @@ MATRIX = [
     case("import-template", None, {"alice", "dora"}),
     case("import-detail", "import_alice", {"alice"}),
     post("import-execute", "import_alice", {"alice"}),
+    # The archive of the whole municipality (docs/archive.md): its administration only; the
+    # post orders the file from the worker and goes to its page.
+    case("archive-export", None, {"alice", "dora"}),
+    post("archive-export", None, {"alice", "dora"}),
     # Retention: the administration reads the dry run, confirms it and sets the periods.
     case("retention-overview", None, {"alice", "dora"}),
     post("retention-run", None, {"alice", "dora"}),

@@ -488,6 +488,7 @@ GUARDED = [
     page("family-child", "mia", "gert"),
     page("message-list", None, "bob", "sara", "gert"),
     page("plan-messages", "plan_mia", "bob", "gert"),
+    page("archive-export", None, "alice"),
 ]
 
 
