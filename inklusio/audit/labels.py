@@ -47,6 +47,8 @@ TYPE_LABELS = {
     "calendarfeed": _("kalenderadresse"),
     "job": _("baggrundsjob"),
     "dailyrun": _("daglig sletning"),
+    "handover": _("overgang"),
+    "handovermeeting": _("overgangsmøde"),
 }
 
 # Names in change entries that are no field of their model, or a field without a Danish name.
