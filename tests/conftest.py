@@ -54,6 +54,7 @@ from inklusio.referrals.models import (
     VisitationPeriod,
     WaitingListEntry,
 )
+from inklusio.transitions.models import Handover
 
 PASSWORD = "test-password-42"
 
@@ -119,6 +120,7 @@ class Cast:
     job_cora: Job
     import_alice: ImportRun
     data_request_mia: DataRequest
+    handover_mia: Handover
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -270,8 +272,24 @@ def cast(db) -> Cast:
         deadline=TODAY - datetime.timedelta(days=3) + datetime.timedelta(days=30),
         registered_by=alice,
     )
+    # Mia moves on to Elverhøj: Alice handed her over to Carl, shared with her father's consent.
+    handover_mia = Handover.objects.create(
+        municipality=ishoj,
+        child=mia,
+        kind=Handover.Kind.INSTITUTION,
+        receiving_institution=elverhoej,
+        receiver=carl,
+        what_works="Billedstøtte ved skift",
+        next_steps="Besøg på Elverhøj før start",
+        handover_date=TODAY + datetime.timedelta(days=30),
+        access_until=TODAY + datetime.timedelta(days=90),
+        consent=plans["consent_mia"],
+        shared_on=TODAY - datetime.timedelta(days=1),
+        created_by=alice,
+    )
     return Cast(
         **plans,
+        handover_mia=handover_mia,
         **visitation,
         **courses,
         plan=plan,

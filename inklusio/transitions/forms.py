@@ -50,7 +50,16 @@ class HandoverForm(DkfdsForm):
 
 
 class ShareForm(DkfdsForm):
-    consent = forms.ModelChoiceField(label=_("Forældrenes samtykke"), queryset=None)
+    consent = forms.ModelChoiceField(
+        label=_("Forældrenes samtykke"),
+        queryset=None,
+        error_messages={
+            "required": _("Vælg forældrenes samtykke."),
+            "invalid_choice": _(
+                "Vælg et samtykke fra dette barns forældre, som ikke er trukket tilbage."
+            ),
+        },
+    )
 
     def __init__(self, *args, consents, **kwargs):
         super().__init__(*args, **kwargs)
