@@ -202,6 +202,11 @@ class TestReceiverAccess:
         assert client.get(plan).status_code == 404
         assert "Mia" not in client.get(reverse("child-list")).content.decode()
 
+    def test_the_receivers_way_in_is_a_card_on_the_start_page(self, cast, client_for):
+        page = client_for(cast.carl).get(reverse("start")).content.decode()
+        assert 'data-testid="handovers">1<' in page and reverse("handover-list") in page
+        assert "Mia" not in page
+
     def _refused_everywhere(self, client, handover):
         for url in (detail(handover), pdf_url(handover)):
             assert client.get(url).status_code == 404, url
@@ -367,6 +372,23 @@ class TestSchoolStart:
         assert f'href="{create_url(next_august, "school")}"' in page
         form = client_for(cast.alice).get(create_url(next_august, "school")).content.decode()
         assert re.search(r'value="school"[^>]*checked', form)
+
+    def test_the_leaders_today_list_has_the_school_start_until_a_handover_exists(
+        self, cast, client_for
+    ):
+        otto = make_child(
+            cast.ishoj, cast.elverhoej, "Otto", "0103214321", resource_group=cast.group_boegely
+        )
+        client = client_for(cast.carl)
+        page = client.get(reverse("today")).content.decode()
+        assert "Skolestart om et år" in page and "Otto Testesen" in page
+        assert f"{create_url(otto, 'school')}" in page
+        client.post(
+            create_url(otto, "school"),
+            form_data(cast, kind="school", school_name="Vibeholmskolen", receiver=cast.pia.pk),
+        )
+        assert Handover.objects.filter(child=otto, kind="school").exists()
+        assert "Otto Testesen" not in client.get(reverse("today")).content.decode()
 
     def test_the_birth_years_of_next_school_start(self):
         assert rules.birth_years_starting_school(TODAY) == [TODAY.year - 5]
