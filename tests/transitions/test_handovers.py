@@ -385,7 +385,13 @@ class TestSchoolStart:
         assert f"{create_url(otto, 'school')}" in page
         client.post(
             create_url(otto, "school"),
-            form_data(cast, kind="school", school_name="Vibeholmskolen", receiver=cast.pia.pk),
+            form_data(
+                cast,
+                kind="school",
+                school_name="Vibeholmskolen",
+                receiver=cast.pia.pk,
+                receiving_institution="",
+            ),
         )
         assert Handover.objects.filter(child=otto, kind="school").exists()
         assert "Otto Testesen" not in client.get(reverse("today")).content.decode()
