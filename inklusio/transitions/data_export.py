@@ -25,6 +25,7 @@ LABELS = {
     "shared_on": gettext_lazy("Delt"),
     "meetings": gettext_lazy("Overgangsmøder"),
     "participants": gettext_lazy("Deltagere"),
+    "created_by": gettext_lazy("Udarbejdet af"),
 }
 
 
