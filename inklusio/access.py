@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from inklusio.plans.models import ActionPlan, GoalBankEntry
     from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral, WaitingListEntry
+    from inklusio.transitions.models import Handover
 
 M = TypeVar("M", bound=Model)
 
@@ -886,6 +887,82 @@ def goal_bank_visible_to(user: User) -> QuerySet[GoalBankEntry]:
     if can_read_goal_bank(user):
         return entries.filter(retired_on__isnull=True)
     return entries.none()
+
+
+# --- Transitions (handovers to the next place) ----------------------------------------------
+
+
+def can_create_handover(user: User, child: Child) -> bool:
+    """A handover is made by the child's institution leader or the administration, for a child
+    still in daycare (Hedensted and Haderslev: the sending place prepares the transition)."""
+    return can_edit_child(user, child) and child.left_on is None
+
+
+def can_create_handovers(user: User) -> bool:
+    return _active(user) and user.role in {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER}
+
+
+def _handover_senders(user: User) -> Q | None:
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return Q()
+        case Role.INSTITUTION_LEADER if user.institution_id:
+            return Q(child__institution_id=user.institution_id)
+    return None
+
+
+def _handover_receivers(user: User) -> Q | None:
+    """The receiver sees a handover while it is shared, the guardians' consent is in force and
+    its access has not ended, and while they still are the receiving side: the leader of the
+    receiving institution, or a partner (for a school)."""
+    from inklusio.transitions.rules import consent_in_force_filter
+
+    today = timezone.localdate()
+    shared = Q(receiver=user, shared_on__isnull=False, access_until__gte=today)
+    shared &= consent_in_force_filter(today)
+    match user.role:
+        case Role.INSTITUTION_LEADER if user.institution_id:
+            return shared & Q(receiving_institution_id=user.institution_id)
+        case Role.PARTNER:
+            return shared & Q(kind="school")
+    return None
+
+
+def handovers_visible_to(user: User) -> QuerySet[Handover]:
+    """The sending side's handovers (administration, the child's institution leader) and the
+    ones received and still open to the receiver. Receiving gives no other access to the child."""
+    from inklusio.transitions.models import Handover
+
+    handovers = Handover.objects.in_municipality_of(user)
+    if not _active(user):
+        return handovers.none()
+    if user.role == Role.ADMINISTRATOR:
+        return handovers
+    senders, receivers = _handover_senders(user), _handover_receivers(user)
+    if senders is None and receivers is None:
+        return handovers.none()
+    if senders is None or receivers is None:
+        return handovers.filter(senders or receivers)
+    return handovers.filter(senders | receivers)
+
+
+def can_manage_handover(user: User, handover: Handover) -> bool:
+    """Sharing is for the sending side: the administration and the child's institution leader."""
+    rule = _handover_senders(user)
+    if not _active(user) or rule is None:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return _visible(handovers_visible_to(user), handover)
+    return _visible(handovers_visible_to(user).filter(rule), handover)
+
+
+def can_record_handover_meeting(user: User, handover: Handover) -> bool:
+    """The meeting is recorded by either side: the sending side or the receiver with access."""
+    return _visible(handovers_visible_to(user), handover)
+
+
+def can_use_transitions(user: User) -> bool:
+    return can_create_handovers(user) or handovers_visible_to(user).exists()
 
 
 # --- Background jobs -----------------------------------------------------------------------------

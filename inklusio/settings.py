@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "inklusio.imports",
     "inklusio.family",
     "inklusio.archive",
+    "inklusio.transitions",
     "django_tasks",
     "django_tasks_db",
     "csp",

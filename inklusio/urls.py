@@ -53,6 +53,7 @@ urlpatterns = [
     path("familie/", include("inklusio.family.urls")),
     path("api/v1/", api_v1.urls),
     path("arkiv/", include("inklusio.archive.urls")),
+    path("overgange/", include("inklusio.transitions.urls")),
     path("api/", api.urls),
 ]
 

@@ -54,6 +54,7 @@ from inklusio.referrals.models import (
     VisitationPeriod,
     WaitingListEntry,
 )
+from inklusio.transitions.models import Handover
 
 PASSWORD = "test-password-42"
 
@@ -120,6 +121,7 @@ class Cast:
     import_alice: ImportRun
     data_request_mia: DataRequest
     token_bob: ApiToken
+    handover_mia: Handover
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -281,9 +283,33 @@ def cast(db) -> Cast:
         expires_on=TODAY + datetime.timedelta(days=90),
         created_by=bob,
     )
+    # Mia moves on to Elverhøj: Alice handed her over to Carl, shared with her father's consent.
+    handover_mia = Handover.objects.create(
+        municipality=ishoj,
+        child=mia,
+        kind=Handover.Kind.INSTITUTION,
+        receiving_institution=elverhoej,
+        receiver=carl,
+        what_works="Billedstøtte ved skift",
+        next_steps="Besøg på Elverhøj før start",
+        handover_date=TODAY + datetime.timedelta(days=30),
+        access_until=TODAY + datetime.timedelta(days=90),
+        consent=DiscussionConsent.objects.create(
+            municipality=ishoj,
+            child=mia,
+            scope=DiscussionConsent.Scope.HANDOVER,
+            wording="Vi giver samtykke til, at Bøgely giver Elverhøj Mias overleveringsmappe.",
+            given_by="Gert Testesen",
+            given_on=TODAY - datetime.timedelta(days=2),
+            recorded_by=alice,
+        ),
+        shared_on=TODAY - datetime.timedelta(days=1),
+        created_by=alice,
+    )
     return Cast(
         **plans,
         token_bob=token_bob,
+        handover_mia=handover_mia,
         **visitation,
         **courses,
         plan=plan,

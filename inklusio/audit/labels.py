@@ -53,6 +53,8 @@ TYPE_LABELS = {
     "job": _("baggrundsjob"),
     "dailyrun": _("daglig sletning"),
     "goalbankentry": _("mål i målbanken"),
+    "handover": _("overgang"),
+    "handovermeeting": _("overgangsmøde"),
 }
 
 # Names in change entries that are no field of their model, or a field without a Danish name.

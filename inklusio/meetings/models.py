@@ -34,6 +34,7 @@ class DiscussionConsent(TenantModel):
         DISCUSSION = "discussion", _("Drøftelse på konsultative møder")
         REFERRAL = "referral", _("Indstilling til visitation")
         PARTNER = "partner", _("En navngiven samarbejdspartner")
+        HANDOVER = "handover", _("Overlevering til barnets næste sted (overgang)")
 
     class Source(models.TextChoices):
         GUARDIAN = "guardian", _("Givet af forælderen i Inklusio")
@@ -114,6 +115,8 @@ class DiscussionConsent(TenantModel):
             return ", ".join(self.profession_labels)
         if self.scope == self.Scope.PARTNER:
             return str(self.partner)
+        if self.scope == self.Scope.HANDOVER:
+            return str(self.Scope.HANDOVER.label)
         return str(self.referral.get_offer_display()) if self.referral else ""
 
     @property

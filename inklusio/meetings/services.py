@@ -67,6 +67,9 @@ def _consent_target(
                 _("Vælg den samarbejdspartner, samtykket gælder (en, der er inviteret til barnet).")
             )
         return [], None, partner
+    if scope == DiscussionConsent.Scope.HANDOVER:
+        # The wording says to which place; the handover itself names the receiver.
+        return [], None, None
     raise MeetingRuleBroken(_("Vælg hvad samtykket gælder."))
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +105,8 @@ def today_for(user: User) -> TodayList:
         + _appeals(user, today)
         + _appeal_deadlines(user, window)
         + _letters(user, today)
-        + _proposals(user),
+        + _proposals(user)
+        + _school_starts(user),
         key=lambda item: (item.date, item.label),
     )
     return result
@@ -360,6 +362,36 @@ def _proposals(user: User) -> list[Item]:
         )
         for adjustment in adjustments
     ]
+
+
+def _school_starts(user: User) -> list[Item]:
+    """Children of the leader's institution in a group who start school within a year and have
+    no handover to school yet (Hedensted: the school start is planned a year ahead)."""
+    from inklusio.transitions.selectors import school_starters
+
+    if user.role != Role.INSTITUTION_LEADER:
+        return []
+    items = []
+    for row in school_starters(user):
+        child = row["child"]
+        if child.has_school_handover:
+            continue
+        url = reverse("handover-create", kwargs={"public_id": child.public_id})
+        items.append(
+            Item(
+                kind="school_start",
+                label=_("Skolestart om et år"),
+                title=child.full_name,
+                # Planning starts a year before the school start.
+                date=row["school_start"] - datetime.timedelta(days=365),
+                url=f"{url}?kind=school",
+                key=f"school_start:{child.pk}",
+                note=_("starter i skole %(day)s: start overgangen")
+                % {"day": f"{row['school_start']:%d.%m.%Y}"},
+                child=child,
+            )
+        )
+    return items
 
 
 def reminder_items(user: User) -> list[Item]:

@@ -292,6 +292,16 @@ MATRIX = [
     case("plan-messages", "plan_mia", {"bob", "sara", "gert"}),
     post_to_page("plan-messages", "plan_mia", {"bob", "sara", "gert"}),
     post("plan-messages-read", "plan_mia", {"bob", "sara", "gert"}),
+    # Transitions: Alice handed Mia over to Carl at Elverhøj (shared, consent in force). Carl
+    # sees the handover and its packet, never Mia's page; Bøgely has no leader in the cast.
+    case("handover-list", None, {"alice", "carl", "dora"}),
+    case("handover-create", "mia", {"alice"}),
+    case("handover-create", "emil", {"alice", "carl"}),
+    case("handover-create", "xenia", {"dora"}),
+    case("handover-detail", "handover_mia", {"alice", "carl"}),
+    case("handover-pdf", "handover_mia", {"alice", "carl"}),
+    post_to_page("handover-share", "handover_mia", {"alice"}),
+    post_to_page("handover-meeting", "handover_mia", {"alice", "carl"}),
     # Statistics: aggregated figures for the administration and the corps leader.
     case("statistics-index", None, {"alice", "cora", "dora"}),
     case("statistics-table", None, {"alice", "cora", "dora"}),
@@ -643,6 +653,7 @@ MIA_CASE = {
     "recommendation_mia",
     "consent_mia",
     "data_request_mia",
+    "handover_mia",
 }
 TIME = [item for item in MATRIX if item.target in MIA_CASE]
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
-from inklusio.children.models import Guardian, Guardianship, PartnerInvitation
+from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
 from inklusio.courses.models import (
     Course,
     EffectMeasure,
@@ -30,7 +30,12 @@ from inklusio.courses.models import (
 )
 from inklusio.family.models import Message
 from inklusio.jobs.models import Job
-from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, Recommendation
+from inklusio.meetings.models import (
+    AgendaItem,
+    ConsultativeMeeting,
+    DiscussionConsent,
+    Recommendation,
+)
 from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import (
@@ -52,6 +57,7 @@ from inklusio.referrals.models import (
     WaitingListEntry,
 )
 from inklusio.retention.models import DeletionRecord
+from inklusio.transitions.models import Handover, HandoverMeeting
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
@@ -356,6 +362,45 @@ def grow(cast, start: int, stop: int) -> None:
         AgendaItem.objects.create(
             municipality=ishoj, meeting=old, kind="group", topic="Stuen", added_by=cast.alice
         )
+        _grow_transitions(cast, child, k)
+
+
+def _grow_transitions(cast, child, k: int) -> None:
+    """A handover of each grown child to Carl at Elverhøj, shared with its own consent, with a
+    meeting; a meeting more on Mia's handover; every other child starts school next August."""
+    ishoj = cast.ishoj
+    consent = DiscussionConsent.objects.create(
+        municipality=ishoj,
+        child=child,
+        given_by="Gert Testesen",
+        given_on=TODAY - datetime.timedelta(days=30),
+        professions=["psychologist"],
+        recorded_by=cast.alice,
+    )
+    handover = Handover.objects.create(
+        municipality=ishoj,
+        child=child,
+        kind=Handover.Kind.INSTITUTION,
+        receiving_institution=cast.elverhoej,
+        receiver=cast.carl,
+        what_works="Ro",
+        next_steps="Besøg",
+        handover_date=TODAY + datetime.timedelta(days=k % 30),
+        access_until=TODAY + datetime.timedelta(days=60),
+        consent=consent,
+        shared_on=TODAY,
+        created_by=cast.alice,
+    )
+    for on in (handover, cast.handover_mia):
+        HandoverMeeting.objects.create(
+            municipality=ishoj,
+            handover=on,
+            date=TODAY - datetime.timedelta(days=k % 20),
+            participants="Carl og Gert",
+            recorded_by=cast.carl,
+        )
+    if k % 2:
+        Child.objects.filter(pk=child.pk).update(birth_date=datetime.date(TODAY.year - 5, 3, 1))
 
 
 @dataclass(frozen=True)
@@ -481,6 +526,9 @@ GUARDED = [
     page("today", None, "alice", "cora", "bob", "carl", "sara"),
     page("reminder-settings", None, "bob"),
     page("import-list", None, "alice"),
+    page("handover-list", None, "alice", "carl"),
+    page("handover-create", "mia", "alice"),
+    page("handover-detail", "handover_mia", "alice", "carl"),
     page("import-detail", "import_alice", "alice"),
     # The guardians' side (issue 18): grown children all have Gert as guardian; messages grow
     # on Mia's plan.
@@ -544,6 +592,8 @@ NOT_GUARDED = {
             "api_v1:record_session_held",
             "api_v1:record_session_cancelled",
             "api_v1:create_absence",
+            "handover-share",
+            "handover-meeting",
         ),
         "POST-only form action",
     ),
@@ -555,6 +605,7 @@ NOT_GUARDED = {
     "participant-letter": "a PDF, one participant's parent letter",
     "family-course-letter": "a PDF, one participant's parent letter (for the guardian)",
     "plan-pdf": "a PDF, one plan",
+    "handover-pdf": "a PDF, one handover packet",
     "plan-reopen": "a confirm form of one closed plan; lists nothing (tests/plans opens it)",
     "referral-submit": "a confirm page of one referral; lists nothing",
     "referral-withdraw": "a confirm page of one referral; lists nothing",

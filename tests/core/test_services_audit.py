@@ -557,6 +557,44 @@ def _recommendation_add(cast: Cast) -> Expect:
     return Expect(AuditAction.CREATE, recommendation, child=cast.mia)
 
 
+# --- Transitions --------------------------------------------------------------------------------
+
+
+@scenario("transitions.handover_create")
+def _handover_create(cast: Cast) -> Expect:
+    from inklusio.transitions import services as transition_services
+
+    handover = transition_services.handover_create(
+        actor=cast.carl, child=cast.emil, kind="school", school_name="Vibeholmskolen",
+        receiver=cast.pia, what_works="Ro", next_steps="Besøg", handover_date=TODAY,
+        access_until=TODAY + datetime.timedelta(days=30),
+    )  # fmt: skip
+    return Expect(AuditAction.CREATE, handover, child=cast.emil)
+
+
+@scenario("transitions.handover_share")
+def _handover_share(cast: Cast) -> Expect:
+    from inklusio.transitions import services as transition_services
+
+    cast.handover_mia.__class__.objects.filter(pk=cast.handover_mia.pk).update(
+        shared_on=None, consent=None
+    )
+    handover = transition_services.handover_share(
+        actor=cast.alice, handover=cast.handover_mia, consent=cast.consent_mia
+    )
+    return Expect(AuditAction.CHANGE, handover, child=cast.mia)
+
+
+@scenario("transitions.handover_meeting_record")
+def _handover_meeting_record(cast: Cast) -> Expect:
+    from inklusio.transitions import services as transition_services
+
+    meeting = transition_services.handover_meeting_record(
+        actor=cast.carl, handover=cast.handover_mia, date=TODAY, participants="Carl, Gert"
+    )
+    return Expect(AuditAction.CREATE, meeting, child=cast.mia)
+
+
 # --- Corps planning ---------------------------------------------------------------------------
 
 NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())

@@ -13,6 +13,7 @@ from inklusio.meetings.models import MinutesVersion
 from inklusio.planning.models import PlanSlot
 from inklusio.plans.models import Acknowledgement, GoalStatus
 from inklusio.referrals.models import ReferralAddendum, ReferralAttachment, WaitingListEntry
+from inklusio.transitions.models import HandoverMeeting
 from tests.conftest import TODAY
 
 ATTACHMENT_BYTES = b"%PDF-1.4 talepaedagogens vurdering \x00\x01\x02"
@@ -161,4 +162,12 @@ def full_record(cast):
     data_request = cast.data_request_mia
     data_request.reason = "Ønsker kopi af alt"
     data_request.save()
+    HandoverMeeting.objects.create(
+        municipality=ishoj,
+        handover=cast.handover_mia,
+        date=TODAY - datetime.timedelta(days=2),
+        participants="Carl fra Elverhøj og Gert",
+        note="Aftalt to besøg før start",
+        recorded_by=cast.carl,
+    )
     return cast
