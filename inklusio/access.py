@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from inklusio.children.models import Child, ChildQuerySet, Guardianship, PartnerInvitation
-from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.organisation.models import Institution, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Role, User
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from inklusio.plans.models import ActionPlan
     from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral, WaitingListEntry
+    from inklusio.screening.models import ScreeningRound
 
 M = TypeVar("M", bound=Model)
 
@@ -769,6 +770,59 @@ def can_record_consent(user: User, child: Child) -> bool:
 def can_use_plans(user: User) -> bool:
     """The plans list: for those who see a plan or may make one (for a child or a course)."""
     return (_active(user) and plans_visible_to(user).exists()) or can_create_plans(user)
+
+
+# --- Early detection (screening rounds) -----------------------------------------------------------
+# The staff who know the children screen them: the institution's leader and staff, in their own
+# institution and only while they work there. The administration follows the rounds (and the
+# distribution) of every institution without taking part.
+
+
+def _screening_institution(user: User) -> int | None:
+    """The institution whose rooms the user screens, or None."""
+    if _active(user) and user.role in INSTITUTION_ROLES and user.institution_id:
+        return user.institution_id
+    return None
+
+
+def screening_rounds_visible_to(user: User) -> QuerySet[ScreeningRound]:
+    from inklusio.screening.models import ScreeningRound
+
+    rounds = ScreeningRound.objects.in_municipality_of(user)
+    if _active(user) and user.role == Role.ADMINISTRATOR:
+        return rounds
+    institution = _screening_institution(user)
+    if institution is None:
+        return rounds.none()
+    return rounds.filter(institution_id=institution)
+
+
+def can_use_screening(user: User) -> bool:
+    return (_active(user) and user.role == Role.ADMINISTRATOR) or (
+        _screening_institution(user) is not None
+    )
+
+
+def rooms_for_screening(user: User) -> QuerySet[Room]:
+    """Rooms in which the user may open a round: those of their own institution."""
+    rooms = Room.objects.in_municipality_of(user)
+    institution = _screening_institution(user)
+    if institution is None:
+        return rooms.none()
+    return rooms.filter(institution_id=institution)
+
+
+def can_open_screening_round(user: User) -> bool:
+    return _screening_institution(user) is not None
+
+
+def can_work_on_screening_round(user: User, screening_round: ScreeningRound) -> bool:
+    """Fill in and close a round: its institution's leader and staff, while it is open."""
+    return (
+        not screening_round.is_closed
+        and user.municipality_id == screening_round.municipality_id
+        and _screening_institution(user) == screening_round.institution_id
+    )
 
 
 # --- Background jobs -----------------------------------------------------------------------------

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "inklusio.retention",
     "inklusio.today",
     "inklusio.imports",
+    "inklusio.screening",
     "django_tasks",
     "django_tasks_db",
     "csp",

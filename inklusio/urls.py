@@ -49,6 +49,7 @@ urlpatterns = [
     path("sletning/", include("inklusio.retention.urls")),
     path("i-dag/", include("inklusio.today.urls")),
     path("import/", include("inklusio.imports.urls")),
+    path("tidlig-opsporing/", include("inklusio.screening.urls")),
     path("api/", api.urls),
 ]
 

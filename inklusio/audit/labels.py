@@ -47,6 +47,8 @@ TYPE_LABELS = {
     "calendarfeed": _("kalenderadresse"),
     "job": _("baggrundsjob"),
     "dailyrun": _("daglig sletning"),
+    "screeninground": _("screeningsrunde"),
+    "screeningrating": _("screeningsvurdering"),
 }
 
 # Names in change entries that are no field of their model, or a field without a Danish name.
@@ -69,6 +71,7 @@ FIELD_LABELS = {
     "oidc_subject": _("id hos kommunens login"),
     "period": _("periode"),
     "professions": _("faggrupper"),
+    "ratings": _("vurderede børn"),
     "replaces": _("erstatter"),
     "role": _("rolle"),
     "status": _("status"),
