@@ -74,16 +74,20 @@ class RoundForm(DkfdsForm):
 
     def rows(self) -> list[dict[str, Any]]:
         """Each child with its four bound fields, for the template."""
-        return [
-            {
-                "line": line,
-                "wellbeing": self[f"{line.child.public_id.hex}-wellbeing"],
-                "development": self[f"{line.child.public_id.hex}-development"],
-                "follow_up": self[f"{line.child.public_id.hex}-follow_up"],
-                "action": self[f"{line.child.public_id.hex}-action"],
-            }
-            for line in self.lines
-        ]
+        rows = []
+        for line in self.lines:
+            key = line.child.public_id.hex
+            lights = [self[f"{key}-wellbeing"], self[f"{key}-development"]]
+            details = [self[f"{key}-follow_up"], self[f"{key}-action"]]
+            rows.append(
+                {
+                    "line": line,
+                    "lights": lights,
+                    "details": details,
+                    "has_errors": any(field.errors for field in [*lights, *details]),
+                }
+            )
+        return rows
 
     def ratings(self) -> list[RatingInput]:
         data = self.cleaned_data

@@ -136,8 +136,12 @@ def _problems(item: RatingInput) -> list[Problem]:
 
 
 def _changed(item: RatingInput, rating: ScreeningRating | None) -> bool:
+    """Whether the form changes the child's rating; a child left without lights keeps what it
+    has (a browser cannot untick a radio button, so an empty answer is "not now")."""
+    if not item.wellbeing:
+        return False
     if rating is None:
-        return bool(item.wellbeing)
+        return True
     return (item.wellbeing, item.development, item.follow_up, item.action.strip()) != (
         rating.wellbeing,
         rating.development,

@@ -183,6 +183,13 @@ MATRIX = [
     post("recommendation-to-plan", "recommendation_mia", {"alice", "cora", "bob", "sara"}),
     case("consents", "mia", {"alice", "bob", "gert"}),
     post("consent-withdraw", "consent_mia", {"alice", "bob", "gert"}),
+    # Early detection: Sara (staff at Bøgely) screens Solsikken with Mia in it; Carl opens rounds
+    # at Elverhøj; the administration follows every round but fills in none.
+    case("screening-list", None, {"alice", "carl", "sara", "dora"}),
+    post_to_page("screening-list", None, {"carl", "sara"}),
+    case("screening-round", "screening_boegely", {"alice", "sara"}),
+    post_to_page("screening-round", "screening_boegely", {"sara"}),
+    post("screening-close", "screening_boegely", {"sara"}),
     # Statistics: aggregated figures for the administration and the corps leader.
     case("statistics-index", None, {"alice", "cora", "dora"}),
     case("statistics-table", None, {"alice", "cora", "dora"}),
@@ -444,6 +451,7 @@ MIA_CASE = {
     "recommendation_mia",
     "consent_mia",
     "data_request_mia",
+    "screening_boegely",
 }
 TIME = [item for item in MATRIX if item.target in MIA_CASE]
 

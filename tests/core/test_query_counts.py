@@ -30,7 +30,7 @@ from inklusio.courses.models import (
 )
 from inklusio.jobs.models import Job
 from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, Recommendation
-from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.organisation.models import Institution, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import (
     Absence,
@@ -51,6 +51,7 @@ from inklusio.referrals.models import (
     WaitingListEntry,
 )
 from inklusio.retention.models import DeletionRecord
+from inklusio.screening.models import ScreeningRating, ScreeningRound
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
@@ -76,7 +77,12 @@ def grow(cast, start: int, stop: int) -> None:
     ishoj = cast.ishoj
     for k in range(start, stop):
         child = make_child(
-            ishoj, cast.boegely, f"Barn{k:02d}", _cpr(k), resource_group=cast.group_boegely
+            ishoj,
+            cast.boegely,
+            f"Barn{k:02d}",
+            _cpr(k),
+            resource_group=cast.group_boegely,
+            room=cast.screening_boegely.room,
         )
         Guardianship.objects.create(
             municipality=ishoj, child=child, guardian=father, relation="far"
@@ -319,6 +325,40 @@ def grow(cast, start: int, stop: int) -> None:
             registered_by=cast.alice,
         )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
+        # Early detection: every other grown child rated in Solsikken's open round, and a closed
+        # round of a room of its own (the list and the distribution).
+        if k % 2:
+            ScreeningRating.objects.create(
+                municipality=ishoj,
+                round=cast.screening_boegely,
+                child=child,
+                wellbeing="red",
+                development="yellow",
+                follow_up="room",
+                action="Fast voksen",
+                rated_by=cast.sara,
+                rated_on=TODAY,
+            )
+        room = Room.objects.create(municipality=ishoj, institution=cast.boegely, name=f"Stue {k}")
+        screened = ScreeningRound.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            room=room,
+            year=TODAY.year - k,
+            half=1,
+            opened_on=TODAY,
+            opened_by=cast.sara,
+            closed_on=TODAY,
+        )
+        ScreeningRating.objects.create(
+            municipality=ishoj,
+            round=screened,
+            child=child,
+            wellbeing="green",
+            development="green",
+            rated_by=cast.sara,
+            rated_on=TODAY,
+        )
         # Retention: a deletion on record, and a consultative meeting past its period (the
         # dry run counts it and what it holds).
         DeletionRecord.objects.create(
@@ -438,6 +478,8 @@ GUARDED = [
     page("reminder-settings", None, "bob"),
     page("import-list", None, "alice"),
     page("import-detail", "import_alice", "alice"),
+    page("screening-list", None, "alice", "sara"),
+    page("screening-round", "screening_boegely", "alice", "sara"),
 ]
 
 
@@ -488,6 +530,7 @@ NOT_GUARDED = {
             "waiting-add",
             "waiting-move",
             "waiting-remove",
+            "screening-close",
         ),
         "POST-only form action",
     ),
