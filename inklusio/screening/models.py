@@ -22,7 +22,7 @@ class Light(models.TextChoices):
 
 
 # Worst first: a child's overall light is the worse of its two.
-LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+LIGHT_ORDER: dict[str, int] = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
 
 class FollowUp(models.TextChoices):

@@ -2,6 +2,7 @@
 the round's page renders them."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
@@ -10,6 +11,9 @@ from inklusio.children.models import Child
 from inklusio.people.models import Role, User
 from inklusio.reports.registry import Table, build_table
 from inklusio.screening.models import ScreeningRating, ScreeningRound
+
+if TYPE_CHECKING:
+    from inklusio.meetings.models import ConsultativeMeeting
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def round_lines(user: User, screening_round: ScreeningRound) -> list[RoundLine]:
 def distribution_for(user: User) -> Table | None:
     """The screening table for the institutions the user follows, suppressed as on the
     statistics page (counts of children below five shown as "<5", larger rounded down)."""
-    if not access.can_use_screening(user):
+    if not access.can_use_screening(user) or user.municipality is None:
         return None
     institutions = None
     if user.role != Role.ADMINISTRATOR:
@@ -66,7 +70,9 @@ def distribution_for(user: User) -> Table | None:
     return build_table("screening", user.municipality, institutions=institutions).suppressed()
 
 
-def next_consultative_meeting(user: User, screening_round: ScreeningRound):
+def next_consultative_meeting(
+    user: User, screening_round: ScreeningRound
+) -> "ConsultativeMeeting | None":
     """The institution's next consultative meeting the user may open, for a yellow or red child
     whose follow-up is a meeting item (the meeting's own page keeps its consent rule)."""
     from django.utils import timezone
