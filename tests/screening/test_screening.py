@@ -301,3 +301,14 @@ def test_the_demo_has_closed_and_open_rounds(db):
     assert ScreeningRound.objects.filter(closed_on__isnull=True).exists()
     assert ScreeningRating.objects.exclude(follow_up="").exists()
     assert datetime.date.today()  # the demo follows the frozen clock
+
+
+def test_the_childs_page_shows_her_lights_to_the_institution_only(cast, client):
+    url = reverse("child-detail", args=[cast.mia.public_id])
+    client.force_login(cast.sara)
+    page = client.get(url).content.decode()
+    assert "Tidlig opsporing" in page
+    assert 'trivsel <span class="light light-yellow">gul</span>' in page
+    assert "Punkt på konsultativt møde" in page
+    client.force_login(cast.bob)  # the pedagogue sees Mia, not the institution's screening
+    assert "Tidlig opsporing" not in client.get(url).content.decode()
