@@ -30,7 +30,7 @@ from inklusio.courses.models import (
 )
 from inklusio.jobs.models import Job
 from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, Recommendation
-from inklusio.organisation.models import Institution, ResourceGroup, Room
+from inklusio.organisation.models import Institution, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import (
     Absence,
@@ -326,7 +326,8 @@ def grow(cast, start: int, stop: int) -> None:
         )
         audit_record(actor=cast.alice, action=AuditAction.READ, obj=child, child=child)
         # Early detection: every other grown child rated in Solsikken's open round, and a closed
-        # round of a room of its own (the list and the distribution).
+        # round of Solsikken in an earlier year (the list and the distribution). No new rooms:
+        # the room pickers of other forms name each room with its institution.
         if k % 2:
             ScreeningRating.objects.create(
                 municipality=ishoj,
@@ -339,12 +340,11 @@ def grow(cast, start: int, stop: int) -> None:
                 rated_by=cast.sara,
                 rated_on=TODAY,
             )
-        room = Room.objects.create(municipality=ishoj, institution=cast.boegely, name=f"Stue {k}")
         screened = ScreeningRound.objects.create(
             municipality=ishoj,
             institution=cast.boegely,
-            room=room,
-            year=TODAY.year - k,
+            room=cast.screening_boegely.room,
+            year=TODAY.year - 1 - k,
             half=1,
             opened_on=TODAY,
             opened_by=cast.sara,
