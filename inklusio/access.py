@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from inklusio.children.models import Child, ChildQuerySet, Guardianship, PartnerInvitation
-from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.organisation.models import Institution, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Role, User
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from inklusio.plans.models import ActionPlan, GoalBankEntry
     from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral, WaitingListEntry
+    from inklusio.screening.models import ScreeningRound
     from inklusio.transitions.models import Handover
 
 M = TypeVar("M", bound=Model)
@@ -963,6 +964,59 @@ def can_record_handover_meeting(user: User, handover: Handover) -> bool:
 
 def can_use_transitions(user: User) -> bool:
     return can_create_handovers(user) or handovers_visible_to(user).exists()
+
+
+# --- Early detection (screening rounds) -----------------------------------------------------------
+# The staff who know the children screen them: the institution's leader and staff, in their own
+# institution and only while they work there. The administration follows the rounds (and the
+# distribution) of every institution without taking part.
+
+
+def _screening_institution(user: User) -> int | None:
+    """The institution whose rooms the user screens, or None."""
+    if _active(user) and user.role in INSTITUTION_ROLES and user.institution_id:
+        return user.institution_id
+    return None
+
+
+def screening_rounds_visible_to(user: User) -> QuerySet[ScreeningRound]:
+    from inklusio.screening.models import ScreeningRound
+
+    rounds = ScreeningRound.objects.in_municipality_of(user)
+    if _active(user) and user.role == Role.ADMINISTRATOR:
+        return rounds
+    institution = _screening_institution(user)
+    if institution is None:
+        return rounds.none()
+    return rounds.filter(institution_id=institution)
+
+
+def can_use_screening(user: User) -> bool:
+    return (_active(user) and user.role == Role.ADMINISTRATOR) or (
+        _screening_institution(user) is not None
+    )
+
+
+def rooms_for_screening(user: User) -> QuerySet[Room]:
+    """Rooms in which the user may open a round: those of their own institution."""
+    rooms = Room.objects.in_municipality_of(user)
+    institution = _screening_institution(user)
+    if institution is None:
+        return rooms.none()
+    return rooms.filter(institution_id=institution)
+
+
+def can_open_screening_round(user: User) -> bool:
+    return _screening_institution(user) is not None
+
+
+def can_work_on_screening_round(user: User, screening_round: ScreeningRound) -> bool:
+    """Fill in and close a round: its institution's leader and staff, while it is open."""
+    return (
+        not screening_round.is_closed
+        and user.municipality_id == screening_round.municipality_id
+        and _screening_institution(user) == screening_round.institution_id
+    )
 
 
 # --- Background jobs -----------------------------------------------------------------------------

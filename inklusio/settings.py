@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "inklusio.family",
     "inklusio.archive",
     "inklusio.transitions",
+    "inklusio.screening",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -54,6 +54,7 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("arkiv/", include("inklusio.archive.urls")),
     path("overgange/", include("inklusio.transitions.urls")),
+    path("tidlig-opsporing/", include("inklusio.screening.urls")),
     path("api/", api.urls),
 ]
 

@@ -54,6 +54,7 @@ from inklusio.referrals.models import (
     VisitationPeriod,
     WaitingListEntry,
 )
+from inklusio.screening.models import ScreeningRating, ScreeningRound
 from inklusio.transitions.models import Handover
 
 PASSWORD = "test-password-42"
@@ -122,6 +123,7 @@ class Cast:
     data_request_mia: DataRequest
     token_bob: ApiToken
     handover_mia: Handover
+    screening_boegely: ScreeningRound
 
     @property
     def ishoj_users(self) -> list[User]:
@@ -186,7 +188,7 @@ def cast(db) -> Cast:
     soestjernen = Institution.objects.create(
         municipality=dragoer, name="Søstjernen", kind=Institution.Kind.NURSERY, size=40
     )
-    Room.objects.create(municipality=ishoj, institution=boegely, name="Solsikken")
+    solsikken = Room.objects.create(municipality=ishoj, institution=boegely, name="Solsikken")
     group_boegely = ResourceGroup.objects.create(
         municipality=ishoj,
         institution=boegely,
@@ -215,7 +217,9 @@ def cast(db) -> Cast:
     pia = make_user("pia", ishoj, Role.PARTNER, profession=Profession.PSYCHOLOGIST)
     gert = make_user("gert", ishoj, Role.GUARDIAN)
     dora = make_user("dora", dragoer, Role.ADMINISTRATOR)
-    mia = make_child(ishoj, boegely, "Mia", "1503224123", resource_group=group_boegely)
+    mia = make_child(
+        ishoj, boegely, "Mia", "1503224123", resource_group=group_boegely, room=solsikken
+    )
     emil = make_child(ishoj, elverhoej, "Emil", "0201234567")
     xenia = make_child(dragoer, soestjernen, "Xenia", "1107214321")
     father = Guardian.objects.create(municipality=ishoj, name="Gert Testesen", user=gert)
@@ -306,8 +310,30 @@ def cast(db) -> Cast:
         shared_on=TODAY - datetime.timedelta(days=1),
         created_by=alice,
     )
+    # Sara screened Solsikken this half year: Mia is yellow on well-being, to be discussed at
+    # the consultative meeting. The round is still open.
+    screening_boegely = ScreeningRound.objects.create(
+        municipality=ishoj,
+        institution=boegely,
+        room=solsikken,
+        year=TODAY.year,
+        half=1 if TODAY.month <= 6 else 2,
+        opened_on=TODAY - datetime.timedelta(days=14),
+        opened_by=sara,
+    )
+    ScreeningRating.objects.create(
+        municipality=ishoj,
+        round=screening_boegely,
+        child=mia,
+        wellbeing="yellow",
+        development="green",
+        follow_up="meeting",
+        rated_by=sara,
+        rated_on=TODAY - datetime.timedelta(days=7),
+    )
     return Cast(
         **plans,
+        screening_boegely=screening_boegely,
         token_bob=token_bob,
         handover_mia=handover_mia,
         **visitation,

@@ -55,6 +55,8 @@ TYPE_LABELS = {
     "goalbankentry": _("mål i målbanken"),
     "handover": _("overgang"),
     "handovermeeting": _("overgangsmøde"),
+    "screeninground": _("screeningsrunde"),
+    "screeningrating": _("screeningsvurdering"),
 }
 
 # Names in change entries that are no field of their model, or a field without a Danish name.
@@ -80,6 +82,7 @@ FIELD_LABELS = {
     "oidc_subject": _("id hos kommunens login"),
     "period": _("periode"),
     "professions": _("faggrupper"),
+    "ratings": _("vurderede børn"),
     "replaces": _("erstatter"),
     "role": _("rolle"),
     "status": _("status"),

@@ -28,6 +28,8 @@ def navigation(request):
         items.append(("message-list", _("Beskeder")))
     if access.can_use_consultative_meetings(user):
         items.append(("consultative-list", _("Konsultative møder")))
+    if access.can_use_screening(user):
+        items.append(("screening-list", _("Tidlig opsporing")))
     if access.can_use_courses(user):
         items.append(("course-overview", _("Ressourceforløb")))
     if access.can_view_planning(user):

@@ -302,6 +302,13 @@ MATRIX = [
     case("handover-pdf", "handover_mia", {"alice", "carl"}),
     post_to_page("handover-share", "handover_mia", {"alice"}),
     post_to_page("handover-meeting", "handover_mia", {"alice", "carl"}),
+    # Early detection: Sara (staff at Bøgely) screens Solsikken with Mia in it; Carl opens rounds
+    # at Elverhøj; the administration follows every round but fills in none.
+    case("screening-list", None, {"alice", "carl", "sara", "dora"}),
+    post_to_page("screening-list", None, {"carl", "sara"}),
+    case("screening-round", "screening_boegely", {"alice", "sara"}),
+    post_to_page("screening-round", "screening_boegely", {"sara"}),
+    post("screening-close", "screening_boegely", {"sara"}),
     # Statistics: aggregated figures for the administration and the corps leader.
     case("statistics-index", None, {"alice", "cora", "dora"}),
     case("statistics-table", None, {"alice", "cora", "dora"}),
@@ -654,6 +661,7 @@ MIA_CASE = {
     "consent_mia",
     "data_request_mia",
     "handover_mia",
+    "screening_boegely",
 }
 TIME = [item for item in MATRIX if item.target in MIA_CASE]
 

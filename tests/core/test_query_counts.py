@@ -57,6 +57,7 @@ from inklusio.referrals.models import (
     WaitingListEntry,
 )
 from inklusio.retention.models import DeletionRecord
+from inklusio.screening.models import ScreeningRating, ScreeningRound
 from inklusio.transitions.models import Handover, HandoverMeeting
 from tests.conftest import TODAY, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
@@ -83,7 +84,12 @@ def grow(cast, start: int, stop: int) -> None:
     ishoj = cast.ishoj
     for k in range(start, stop):
         child = make_child(
-            ishoj, cast.boegely, f"Barn{k:02d}", _cpr(k), resource_group=cast.group_boegely
+            ishoj,
+            cast.boegely,
+            f"Barn{k:02d}",
+            _cpr(k),
+            resource_group=cast.group_boegely,
+            room=cast.screening_boegely.room,
         )
         Guardianship.objects.create(
             municipality=ishoj, child=child, guardian=father, relation="far"
@@ -341,6 +347,40 @@ def grow(cast, start: int, stop: int) -> None:
             author=cast.gert if k % 2 else cast.bob,
             text=f"Besked {k}",
         )
+        # Early detection: every other grown child rated in Solsikken's open round, and a closed
+        # round of Solsikken in an earlier year (the list and the distribution). No new rooms:
+        # the room pickers of other forms name each room with its institution.
+        if k % 2:
+            ScreeningRating.objects.create(
+                municipality=ishoj,
+                round=cast.screening_boegely,
+                child=child,
+                wellbeing="red",
+                development="yellow",
+                follow_up="room",
+                action="Fast voksen",
+                rated_by=cast.sara,
+                rated_on=TODAY,
+            )
+        screened = ScreeningRound.objects.create(
+            municipality=ishoj,
+            institution=cast.boegely,
+            room=cast.screening_boegely.room,
+            year=TODAY.year - 1 - k,
+            half=1,
+            opened_on=TODAY,
+            opened_by=cast.sara,
+            closed_on=TODAY,
+        )
+        ScreeningRating.objects.create(
+            municipality=ishoj,
+            round=screened,
+            child=child,
+            wellbeing="green",
+            development="green",
+            rated_by=cast.sara,
+            rated_on=TODAY,
+        )
         # Retention: a deletion on record, and a consultative meeting past its period (the
         # dry run counts it and what it holds).
         DeletionRecord.objects.create(
@@ -537,6 +577,8 @@ GUARDED = [
     page("message-list", None, "bob", "sara", "gert"),
     page("plan-messages", "plan_mia", "bob", "gert"),
     page("archive-export", None, "alice"),
+    page("screening-list", None, "alice", "sara"),
+    page("screening-round", "screening_boegely", "alice", "sara"),
 ]
 
 
@@ -594,6 +636,7 @@ NOT_GUARDED = {
             "api_v1:create_absence",
             "handover-share",
             "handover-meeting",
+            "screening-close",
         ),
         "POST-only form action",
     ),

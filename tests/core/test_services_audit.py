@@ -1108,6 +1108,49 @@ def _retention_run(cast: Cast) -> Expect:
     return Expect(AuditAction.DELETE, record)
 
 
+# --- Early detection ----------------------------------------------------------------------------
+
+
+@scenario("screening.screening_round_open")
+def _screening_round_open(cast: Cast) -> Expect:
+    from inklusio.organisation.models import Room
+    from inklusio.screening import services as screening_services
+
+    room = Room.objects.create(municipality=cast.ishoj, institution=cast.boegely, name="Myretuen")
+    screening_round = screening_services.screening_round_open(
+        actor=cast.sara, room=room, year=TODAY.year, half=1
+    )
+    return Expect(AuditAction.CREATE, screening_round)
+
+
+@scenario("screening.screening_round_fill")
+def _screening_round_fill(cast: Cast) -> Expect:
+    from inklusio.screening import services as screening_services
+
+    # Mia turns red on development: one row for the round, linked to her.
+    screening_round = screening_services.screening_round_fill(
+        actor=cast.sara,
+        screening_round=cast.screening_boegely,
+        ratings=[
+            screening_services.RatingInput(
+                child=cast.mia, wellbeing="yellow", development="red", follow_up="referral"
+            )
+        ],
+        expected_version=cast.screening_boegely.version,
+    )
+    return Expect(AuditAction.CHANGE, screening_round, child=cast.mia)
+
+
+@scenario("screening.screening_round_close")
+def _screening_round_close(cast: Cast) -> Expect:
+    from inklusio.screening import services as screening_services
+
+    screening_round = screening_services.screening_round_close(
+        actor=cast.sara, screening_round=cast.screening_boegely
+    )
+    return Expect(AuditAction.CHANGE, screening_round)
+
+
 # --- Imports ------------------------------------------------------------------------------------
 
 

@@ -126,6 +126,25 @@ HEADINGS = {
         "child_columns": set(),
         "chart_columns": (1, 2),
     },
+    "screening": {
+        "title": "Tidlig opsporing: screening pr. stue",
+        "columns": [
+            "Halvår",
+            "Institution",
+            "Stue",
+            "Grøn",
+            "Gul",
+            "Rød",
+            "Med opfølgning",
+            "I alt",
+        ],
+        "note": "Afsluttede screeningsrunder. Et barn tæller med den værste af sine to farver "
+        "(trivsel og udvikling). Gule og røde børn, der fik en opfølgning — en handling på "
+        "stuen, et punkt på et konsultativt møde eller en indstilling — er det forebyggende "
+        "arbejde, som evalueringen ikke kunne dokumentere.",
+        "child_columns": {3, 4, 5, 6, 7},
+        "chart_columns": (3, 4, 5),
+    },
 }
 
 
