@@ -58,7 +58,10 @@ class ChildForm(DkfdsModelForm):
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
-        self.fields["room"].queryset = Room.objects.filter(institution__in=institutions)
+        # A room is named with its institution: read them together, not one query per room.
+        self.fields["room"].queryset = Room.objects.filter(
+            institution__in=institutions
+        ).select_related("institution")
         self.fields["resource_group"].queryset = ResourceGroup.objects.filter(
             institution__municipality__in=institutions.values("municipality")
         )

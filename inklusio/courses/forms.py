@@ -32,9 +32,10 @@ class TaskForm(DkfdsModelForm):
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         _one_choice_preselected(self.fields["institution"], institutions)
-        self.fields["room"].queryset = self.fields["room"].queryset.filter(
-            institution__in=institutions
-        )
+        # A room is named with its institution: read them together, not one query per room.
+        self.fields["room"].queryset = (
+            self.fields["room"].queryset.filter(institution__in=institutions)
+        ).select_related("institution")
 
     def clean(self):
         cleaned = super().clean()

@@ -36,7 +36,7 @@ from inklusio.meetings.models import (
     DiscussionConsent,
     Recommendation,
 )
-from inklusio.organisation.models import Institution, ResourceGroup
+from inklusio.organisation.models import Institution, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import (
     Absence,
@@ -94,6 +94,8 @@ def grow(cast, start: int, stop: int) -> None:
         Guardianship.objects.create(
             municipality=ishoj, child=child, guardian=father, relation="far"
         )
+        # Room pickers name each room with its institution (child and task forms).
+        Room.objects.create(municipality=ishoj, institution=cast.elverhoej, name=f"Stue {k:02d}")
         PartnerInvitation.objects.create(
             municipality=ishoj, child=child, partner=cast.pia, invited_by=cast.alice, reason="Møde"
         )
