@@ -665,7 +665,7 @@ NOT_GUARDED = {
     "job-download": "a file download, one job's stored file",
     "import-template": "an empty template file with one example row; reads no records",
     "statistics-download": "a file of one table; the table itself is guarded as a page",
-    "statistics-table": "guarded per table in test_every_statistics_table",
+    "statistics-table": "guarded per table in test_no_page_and_no_statistics_table_grows_with_rows",
     "api_v1:get_statistics_table": "the same table functions as statistics-table, guarded there",
     "api_v1:get_letter_pdf": "a file download, one letter",
     "api_v1:get_child_cpr": "one child's CPR number; no list",
@@ -696,37 +696,33 @@ def _repeated(sql: list[str]) -> list[tuple[int, str]]:
     return [(n, shape) for shape, n in shapes.most_common(3) if n > 2]
 
 
-def counts_with_few_and_many(cast, client, url: str, users) -> dict[str, tuple[int, int]]:
-    grow(cast, 0, FEW)
-    few = {name: measure(client, getattr(cast, name), url)[0] for name in users}
-    grow(cast, FEW, MANY)
-    counts = {}
-    for name in users:
-        many, sql = measure(client, getattr(cast, name), url)
-        counts[name] = (few[name], many)
-        if few[name] != many:
-            print(name, url, few[name], many, _repeated(sql))
-    return counts
-
-
-def _growing(counts: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    return {name: pair for name, pair in counts.items() if pair[0] != pair[1]}
-
-
-@pytest.mark.parametrize("item", GUARDED, ids=lambda i: f"{i.view}[{i.target or '-'}]")
-def test_query_count_does_not_grow_with_rows(cast, client, item):
+def test_no_page_and_no_statistics_table_grows_with_rows(cast, client):
+    """Every GUARDED page (as each of its users) and every statistics table (as the
+    administration), measured with FEW and again with MANY of everything. The cast grows once
+    for all of them: growing it per page made this file most of the suite's time. A failure
+    lists every page that grows, with the statements repeated most."""
     from tests.core.test_access_matrix import Case
 
-    url = _url(cast, Case(item.view, item.target, frozenset()))
-    counts = counts_with_few_and_many(cast, client, url, item.users)
-    assert _growing(counts) == {}, f"{url}: queries with {FEW} vs {MANY} rows per user"
-
-
-@pytest.mark.parametrize("name", _statistics_tables())
-def test_every_statistics_table(cast, client, name):
-    url = reverse("statistics-table", kwargs={"name": name})
-    counts = counts_with_few_and_many(cast, client, url, ("alice",))
-    assert _growing(counts) == {}, f"{url}: queries with {FEW} vs {MANY} rows"
+    pages = [
+        (_url(cast, Case(item.view, item.target, frozenset())), item.users) for item in GUARDED
+    ]
+    pages += [
+        (reverse("statistics-table", kwargs={"name": name}), ("alice",))
+        for name in _statistics_tables()
+    ]
+    grow(cast, 0, FEW)
+    few = {
+        (url, name): measure(client, getattr(cast, name), url)[0]
+        for url, users in pages
+        for name in users
+    }
+    grow(cast, FEW, MANY)
+    growing = {}
+    for (url, name), before in few.items():
+        after, sql = measure(client, getattr(cast, name), url)
+        if after != before:
+            growing[(url, name)] = (before, after, _repeated(sql))
+    assert growing == {}, f"queries with {FEW} vs {MANY} rows: {growing}"
 
 
 @pytest.mark.parametrize("text", ["Barn", "Bøgely", "150322-4123"])

@@ -1,11 +1,13 @@
 """Every role on a phone (375 px) and a small laptop (1024 px), in Danish and in English: no page
 scrolls sideways, wide tables scroll inside their own labelled region, the menu button opens the
 menu, the language switch changes the language and back, and "Log af" works from the phone menu.
+Every page is checked with axe-core's WCAG 2.1 A and AA rules (0 violations).
 
 Kept to one browser session per role: each page is loaded once per language and measured at both
 widths by resizing the window (the layout is recomputed without a new request)."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import login
 
@@ -38,6 +40,15 @@ LOOSE_TABLES = """() => [...document.querySelectorAll('main table')]
     .map(t => t.dataset.testid || t.className)"""
 
 
+WCAG_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+AXE = Axe()
+
+
+def _check_accessibility(page, address: str) -> None:
+    results = AXE.run(page, options=WCAG_RULES)
+    assert results.violations_count == 0, (address, results.generate_report())
+
+
 def _check_both_widths(page, address: str) -> None:
     for width in (PHONE, LAPTOP):
         page.set_viewport_size({"width": width, "height": 800})
@@ -52,6 +63,7 @@ def _visit(page, live_server, addresses: list[str]) -> None:
         response = page.goto(live_server.url + address)
         assert response is not None and response.status == 200, address
         _check_both_widths(page, address)
+        _check_accessibility(page, address)
 
 
 def _menu_addresses(page) -> list[str]:
