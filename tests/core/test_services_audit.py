@@ -576,11 +576,12 @@ def _handover_create(cast: Cast) -> Expect:
 def _handover_share(cast: Cast) -> Expect:
     from inklusio.transitions import services as transition_services
 
+    consent = cast.handover_mia.consent
     cast.handover_mia.__class__.objects.filter(pk=cast.handover_mia.pk).update(
         shared_on=None, consent=None
     )
     handover = transition_services.handover_share(
-        actor=cast.alice, handover=cast.handover_mia, consent=cast.consent_mia
+        actor=cast.alice, handover=cast.handover_mia, consent=consent
     )
     return Expect(AuditAction.CHANGE, handover, child=cast.mia)
 

@@ -19,8 +19,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _with_consent(referral):
-    Referral.objects.filter(pk=referral.pk).update(
-        consent_by="Emils mor", consent_date=TODAY, consent_method="written"
+    """Emil's mother's written consent to the referral, recorded by staff (the one record of a
+    referral's consent is a `meetings.DiscussionConsent` of scope referral)."""
+    from inklusio.meetings import services as meeting_services
+    from inklusio.meetings.models import DiscussionConsent
+
+    meeting_services.consent_record(
+        actor=referral.referred_by,
+        child=referral.child,
+        given_by="Emils mor",
+        given_on=TODAY,
+        scope=DiscussionConsent.Scope.REFERRAL,
+        referral=referral,
     )
 
 
