@@ -44,7 +44,9 @@ def test_guardian_reads_acknowledges_withdraws_and_writes_on_a_phone(
     page.goto(f"{live_server.url}/familie/barn/{cast.mia.public_id}/")
     assert "Du har svaret: har læst og er enig" in page.get_by_test_id("family-plan").inner_text()
     with page.expect_navigation():
-        page.get_by_test_id("withdraw-consent").first.click()
+        # The consent to discussion with a psychologist (Mia also has one to her handover).
+        withdraw = f"/samtykke/{cast.consent_mia.public_id}/"
+        page.locator(f"form[action*='{withdraw}'] [data-testid=withdraw-consent]").click()
     assert "barnet er fjernet fra kommende dagsordener" in page.content()
     assert "Trukket tilbage" in page.get_by_test_id("family-consents").inner_text()
     assert DiscussionConsent.objects.get(pk=cast.consent_mia.pk).withdrawn_by == cast.gert
