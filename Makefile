@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
-export TEST_DB
+export TEST_DB TEST_WORKERS
 
 .PHONY: install lock run serve test test-sqlite test-postgres lint audit format bench messages clean mutate mutate-prepare mutate-sample
 

@@ -31,7 +31,8 @@ mkdir -p var
 # The English translation is compiled from locale/ (compiled files are not kept in git).
 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 set +e
-.venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist); TEST_WORKERS=0 runs in this process, as a debugger wants.
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
