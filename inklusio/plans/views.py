@@ -272,6 +272,7 @@ def plan_detail(request, public_id):
             "can_reopen": access.can_reopen_plan(request.user, plan),
             "objections": selectors.open_objections(plan),
             "can_propose": access.can_propose_adjustment(request.user, plan),
+            "can_invite": access.can_invite_to_plan(request.user, plan),
         },
     )
 
@@ -475,6 +476,7 @@ def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
             "plan": meeting.plan,
             "status": status,
             "can_manage": can_manage,
+            "can_invite": access.can_invite_to_plan_meeting(request.user, meeting),
             "hold_form": hold_forms[0],
             "status_forms": hold_forms[1],
             "acknowledge_form": acknowledge_form if may_acknowledge else None,
