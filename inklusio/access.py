@@ -1209,6 +1209,7 @@ def partners_for_invitation(user: User) -> QuerySet[User]:
     return users.filter(
         role=Role.PARTNER,
         is_active=True,
+        partner_profile__isnull=False,
         partner_profile__deactivated_on__isnull=True,
         partner_profile__organisation__deactivated_on__isnull=True,
     ).select_related("partner_profile__organisation")
