@@ -1287,22 +1287,41 @@ def can_use_partner_invitations(user: User) -> bool:
     return can_invite_partners(user)
 
 
+def _invitation_institution_id(invitation: PartnerInvitation) -> int | None:
+    """The institution whose child, plan or meeting the invitation is to (relations as the
+    caller selected them)."""
+    match invitation.scope:
+        case PartnerInvitation.Scope.PLAN:
+            return invitation.plan.institution_id if invitation.plan else None
+        case PartnerInvitation.Scope.MEETING:
+            return invitation.meeting.institution_id if invitation.meeting else None
+        case PartnerInvitation.Scope.PLAN_MEETING:
+            meeting = invitation.plan_meeting
+            return meeting.plan.institution_id if meeting else None
+    return invitation.child.institution_id if invitation.child else None
+
+
+def may_end_listed_invitation(user: User, invitation: PartnerInvitation) -> bool:
+    """`can_end_invitation` for a row of `invitations_visible_to(user)` (the list): the rule
+    without reading the visibility again."""
+    if not _active(user) or user.role == Role.PARTNER:
+        return False
+    if invitation.status() in {"ended", "expired"}:
+        return False
+    if user.role == Role.ADMINISTRATOR or invitation.invited_by_id == user.pk:
+        return True
+    return (
+        user.role == Role.INSTITUTION_LEADER
+        and user.institution_id is not None
+        and _invitation_institution_id(invitation) == user.institution_id
+    )
+
+
 def can_end_invitation(user: User, invitation: PartnerInvitation) -> bool:
     """The inviter, the institution's leader or the administration may end an invitation
     early, while it has not ended (by itself or early)."""
-    if user.role == Role.PARTNER or invitation.status() in {"ended", "expired"}:
-        return False
-    if not _visible(invitations_visible_to(user), invitation):
-        return False
-    return (
-        user.role == Role.ADMINISTRATOR
-        or invitation.invited_by_id == user.pk
-        or (
-            user.role == Role.INSTITUTION_LEADER
-            and PartnerInvitation.objects.filter(
-                _invitations_of_institution(user.institution_id or 0), pk=invitation.pk
-            ).exists()
-        )
+    return _visible(invitations_visible_to(user), invitation) and may_end_listed_invitation(
+        user, invitation
     )
 
 

@@ -19,10 +19,10 @@ INVITATION_RELATIONS = (
     "partner",
     "invited_by",
     "ended_by",
-    "child",
-    "plan",
+    "child__institution",
+    "plan__institution",
     "meeting__institution",
-    "plan_meeting__plan",
+    "plan_meeting__plan__institution",
 )
 
 

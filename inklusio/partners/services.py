@@ -92,7 +92,9 @@ def organisation_update(
     _require_directory(actor)
     _check_organisation(actor, data, exclude=organisation.pk)
     with transaction.atomic():
-        current = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
+        current: PartnerOrganisation = PartnerOrganisation.objects.select_for_update().get(
+            pk=organisation.pk
+        )
         if expected_version is not None and current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
@@ -116,7 +118,9 @@ def organisation_deactivate(
     to their end (or are ended one by one, or with the person)."""
     _require_directory(actor)
     with transaction.atomic():
-        current = PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
+        current: PartnerOrganisation = PartnerOrganisation.objects.select_for_update().get(
+            pk=organisation.pk
+        )
         if not current.is_active:
             raise PartnerRuleBroken(_("Organisationen er allerede deaktiveret."))
         current.deactivated_on = timezone.localdate()
@@ -240,7 +244,7 @@ def partner_update(
     _require_directory(actor)
     organisation = _check_person(actor, data, exclude_user=profile.user_id)
     with transaction.atomic():
-        current = (
+        current: PartnerProfile = (
             PartnerProfile.objects.select_for_update()
             .select_related("user", "organisation")
             .get(pk=profile.pk)
@@ -276,7 +280,7 @@ def partner_deactivate(*, actor: User, profile: PartnerProfile) -> PartnerProfil
     _require_directory(actor)
     today = timezone.localdate()
     with transaction.atomic():
-        current = (
+        current: PartnerProfile = (
             PartnerProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
         )
         if not current.is_active:
@@ -435,7 +439,9 @@ def invitation_end(*, actor: User, invitation: PartnerInvitation, reason: str) -
     if not reason.strip():
         raise PartnerRuleBroken(_("Skriv hvorfor invitationen afsluttes før tid."))
     with transaction.atomic():
-        current = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
+        current: PartnerInvitation = PartnerInvitation.objects.select_for_update().get(
+            pk=invitation.pk
+        )
         if current.ended_on is not None:
             raise PartnerRuleBroken(_("Invitationen er allerede afsluttet."))
         current.ended_on = timezone.localdate()

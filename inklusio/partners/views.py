@@ -233,7 +233,8 @@ def invitation_list(request):
         {
             "listing": listing,
             "invitations": [
-                (row, row.status(), access.can_end_invitation(request.user, row)) for row in rows
+                (row, row.status(), access.may_end_listed_invitation(request.user, row))
+                for row in rows
             ],
             "can_manage_directory": access.can_manage_partner_directory(request.user),
         },
