@@ -465,6 +465,9 @@ def _acknowledge(request, meeting, form):
 
 
 def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
+    # The meeting is about the plan's child (its agenda is the plan): logged as rendered, also
+    # for a partner invited to this meeting alone (issue 18.3).
+    audit_shown(actor=request.user, obj=meeting, children=[meeting.plan.child])
     status = selectors.acknowledgement_status(meeting)
     mine = next((row for row in status if row["user"].pk == request.user.pk), None)
     may_acknowledge = mine and not mine["acknowledgement"] and meeting.held
