@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from inklusio.courses.models import Course, ResourceTask
     from inklusio.imports.models import ImportRun
     from inklusio.meetings.models import AgendaItem, ConsultativeMeeting, DiscussionConsent
+    from inklusio.partners.models import PartnerOrganisation, PartnerProfile
     from inklusio.people.models import ApiToken
     from inklusio.planning.models import Absence, Contract, PlanSlot, WeeklyPlan
-    from inklusio.plans.models import ActionPlan, GoalBankEntry
+    from inklusio.plans.models import ActionPlan, GoalBankEntry, PlanMeeting
     from inklusio.privacy.models import DataRequest
     from inklusio.referrals.models import Decision, Referral, WaitingListEntry
     from inklusio.screening.models import ScreeningRound
@@ -137,8 +138,10 @@ def _work_institutions(user: User) -> QuerySet[Institution]:
 
 
 def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
-    """Invitations in force, less those the guardians' consent no longer covers: once a
-    consent naming the partner is withdrawn (and none is in force), the invitation stops."""
+    """Invitations in force (between their dates, not ended early), less those the guardians'
+    consent no longer covers: once a consent naming the partner is withdrawn (and none is in
+    force), the invitations about that child stop, whatever their scope. A deactivated partner
+    has none: `_active` fails first."""
     from inklusio.meetings.models import DiscussionConsent
 
     invitations = PartnerInvitation.objects.in_municipality_of(user).current().filter(partner=user)
@@ -147,9 +150,18 @@ def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
     )
     withdrawn = consents.filter(withdrawn_on__lte=timezone.localdate())
     return invitations.exclude(
-        Q(child_id__in=withdrawn.values("child_id"))
+        Q(child__isnull=False)
+        & Q(child_id__in=withdrawn.values("child_id"))
         & ~Q(child_id__in=consents.in_force().values("child_id"))
     )
+
+
+def _invited(user: User, scope: str) -> QuerySet[PartnerInvitation]:
+    """A partner's invitations in force to one kind of thing: each gives that thing only (a
+    plan invitation is not the child's case, a meeting invitation not the plan)."""
+    if not _active(user) or user.role != Role.PARTNER:
+        return PartnerInvitation.objects.none()
+    return _current_invitations(user).filter(scope=scope)
 
 
 def _current_guardianships(user: User) -> QuerySet[Guardianship]:
@@ -194,7 +206,7 @@ def _child_rule(user: User) -> Q | None:
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return Q(institution_id=user.institution_id) if user.institution_id else None
         case Role.PARTNER:
-            return Q(pk__in=_current_invitations(user).values("child_id"))
+            return Q(pk__in=_invited(user, PartnerInvitation.Scope.CHILD).values("child_id"))
         case Role.GUARDIAN:
             return Q(pk__in=_current_guardianships(user).values("child_id"))
     return None
@@ -680,7 +692,26 @@ def _plans_visible_to(user: User, plans: QuerySet[ActionPlan]) -> QuerySet[Actio
     )
     if user.role not in {Role.GUARDIAN, Role.PARTNER}:
         own |= Q(course__in=courses_visible_to(user))
+    if user.role == Role.PARTNER:
+        # Invited to this plan alone: not the child's other plans, referrals or decisions.
+        own |= Q(pk__in=_invited(user, PartnerInvitation.Scope.PLAN).values("plan_id"))
     return plans.filter(own).distinct()
+
+
+def plan_meetings_visible_to(user: User) -> QuerySet[PlanMeeting]:
+    """The meetings of the plans a user sees, and for a partner invited to one plan meeting
+    that meeting (its agenda is the plan it follows up, read on the meeting's page only)."""
+    from inklusio.plans.models import PlanMeeting
+
+    meetings = PlanMeeting.objects.in_municipality_of(user)
+    if not _active(user):
+        return meetings.none()
+    rule = Q(plan__in=plans_visible_to(user))
+    if user.role == Role.PARTNER:
+        rule |= Q(
+            pk__in=_invited(user, PartnerInvitation.Scope.PLAN_MEETING).values("plan_meeting_id")
+        )
+    return meetings.filter(rule)
 
 
 def can_manage_plan(user: User, plan: ActionPlan) -> bool:
@@ -778,7 +809,11 @@ def consultative_meetings_visible_to(user: User) -> QuerySet[ConsultativeMeeting
     if not _active(user) or user.role == Role.GUARDIAN:
         return meetings.none()
     if user.role == Role.PARTNER:
-        return meetings.filter(partners=user, date__gte=plan_meeting_access_since())
+        taking_part = meetings.filter(partners=user, date__gte=plan_meeting_access_since())
+        invited = _invited(user, PartnerInvitation.Scope.MEETING)
+        return meetings.filter(
+            Q(pk__in=taking_part.values("pk")) | Q(pk__in=invited.values("meeting_id"))
+        )
     return meetings.filter(institution__in=_course_institutions(user))
 
 
@@ -797,7 +832,10 @@ def agenda_items_visible_to(
     if not named or user.pk in {meeting.created_by_id, meeting.resource_pedagogue_id}:
         return agenda
     known = set(children_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
-    invited = user.role == Role.PARTNER and meeting.partners.filter(pk=user.pk).exists()
+    invited = user.role == Role.PARTNER and (
+        meeting.partners.filter(pk=user.pk).exists()
+        or _invited(user, PartnerInvitation.Scope.MEETING).filter(meeting=meeting).exists()
+    )
 
     def need_to_know(item: AgendaItem) -> bool:
         if item.child_id is None or item.child_id in known:
@@ -1121,6 +1159,170 @@ def api_may_write(request: Any) -> bool:
     """A browser session writes as its user (with CSRF); a token only with the write scope."""
     token = getattr(request, "api_token", None)
     return token is None or token.can_write
+
+
+# --- Partners: the directory and invitations (issue 18.3) -------------------------------------
+# The administration keeps the municipality's directory of partner organisations and people. A
+# partner is invited to one thing (a child's case, a plan, a consultative or plan meeting) by the
+# administration or the leader of the institution the thing belongs to, and sees that only.
+
+
+def can_manage_partner_directory(user: User) -> bool:
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def partner_organisations_visible_to(user: User) -> QuerySet[PartnerOrganisation]:
+    from inklusio.partners.models import PartnerOrganisation
+
+    organisations = PartnerOrganisation.objects.in_municipality_of(user)
+    return organisations if can_manage_partner_directory(user) else organisations.none()
+
+
+def partner_profiles_visible_to(user: User) -> QuerySet[PartnerProfile]:
+    from inklusio.partners.models import PartnerProfile
+
+    profiles = PartnerProfile.objects.in_municipality_of(user)
+    return profiles if can_manage_partner_directory(user) else profiles.none()
+
+
+def _inviting_institution(user: User) -> Q | None:
+    """Whose things a user may invite partners to, as a filter on institutions' ids: all of
+    the municipality for the administration, the own institution for its leader."""
+    if not _active(user):
+        return None
+    if user.role == Role.ADMINISTRATOR:
+        return Q()
+    if user.role == Role.INSTITUTION_LEADER and user.institution_id:
+        return Q(pk=user.institution_id)
+    return None
+
+
+def can_invite_partners(user: User) -> bool:
+    return _inviting_institution(user) is not None
+
+
+def partners_for_invitation(user: User) -> QuerySet[User]:
+    """Only active partners of active organisations in the directory may be invited."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
+    if not can_invite_partners(user):
+        return users.none()
+    return users.filter(
+        role=Role.PARTNER,
+        is_active=True,
+        partner_profile__isnull=False,
+        partner_profile__deactivated_on__isnull=True,
+        partner_profile__organisation__deactivated_on__isnull=True,
+    ).select_related("partner_profile__organisation")
+
+
+def _may_invite_at(user: User, institution_id: int | None, municipality_id: int) -> bool:
+    rule = _inviting_institution(user)
+    if rule is None or user.municipality_id != municipality_id:
+        return False
+    return user.role == Role.ADMINISTRATOR or institution_id == user.institution_id
+
+
+def can_invite_to_child(user: User, child: Child) -> bool:
+    """The administration and the leader of the child's institution, for a child in daycare."""
+    return (
+        _may_invite_at(user, child.institution_id, child.municipality_id)
+        and child.left_on is None
+        and can_view_child(user, child)
+    )
+
+
+def can_invite_to_plan(user: User, plan: ActionPlan) -> bool:
+    """The administration and the leader of the plan's institution, while the plan is open."""
+    return (
+        not plan.is_closed
+        and _may_invite_at(user, plan.institution_id, plan.municipality_id)
+        and _visible(plans_visible_to(user), plan)
+    )
+
+
+def can_invite_to_plan_meeting(user: User, meeting: Any) -> bool:
+    return can_invite_to_plan(user, meeting.plan)
+
+
+def can_invite_to_meeting(user: User, meeting: ConsultativeMeeting) -> bool:
+    """The administration and the leader of the meeting's institution."""
+    return _may_invite_at(user, meeting.institution_id, meeting.municipality_id) and _visible(
+        consultative_meetings_visible_to(user), meeting
+    )
+
+
+def _invitations_of_institution(institution_id: int) -> Q:
+    return (
+        Q(scope=PartnerInvitation.Scope.CHILD, child__institution_id=institution_id)
+        | Q(scope=PartnerInvitation.Scope.PLAN, plan__institution_id=institution_id)
+        | Q(scope=PartnerInvitation.Scope.MEETING, meeting__institution_id=institution_id)
+        | Q(
+            scope=PartnerInvitation.Scope.PLAN_MEETING,
+            plan_meeting__plan__institution_id=institution_id,
+        )
+    )
+
+
+def invitations_visible_to(user: User) -> QuerySet[PartnerInvitation]:
+    """The invitation list: the administration all of the municipality's, a leader those to
+    the own institution's children, plans and meetings and those they made; a partner their
+    own (the start page shows the current ones)."""
+    invitations = PartnerInvitation.objects.in_municipality_of(user)
+    if not _active(user):
+        return invitations.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return invitations
+        case Role.INSTITUTION_LEADER if user.institution_id:
+            return invitations.filter(
+                _invitations_of_institution(user.institution_id) | Q(invited_by=user)
+            )
+        case Role.PARTNER:
+            return _current_invitations(user)
+    return invitations.none()
+
+
+def can_use_partner_invitations(user: User) -> bool:
+    """The invitation list is for those who invite: the administration and institution leaders."""
+    return can_invite_partners(user)
+
+
+def _invitation_institution_id(invitation: PartnerInvitation) -> int | None:
+    """The institution whose child, plan or meeting the invitation is to (relations as the
+    caller selected them)."""
+    match invitation.scope:
+        case PartnerInvitation.Scope.PLAN:
+            return invitation.plan.institution_id if invitation.plan else None
+        case PartnerInvitation.Scope.MEETING:
+            return invitation.meeting.institution_id if invitation.meeting else None
+        case PartnerInvitation.Scope.PLAN_MEETING:
+            meeting = invitation.plan_meeting
+            return meeting.plan.institution_id if meeting else None
+    return invitation.child.institution_id if invitation.child else None
+
+
+def may_end_listed_invitation(user: User, invitation: PartnerInvitation) -> bool:
+    """`can_end_invitation` for a row of `invitations_visible_to(user)` (the list): the rule
+    without reading the visibility again."""
+    if not _active(user) or user.role == Role.PARTNER:
+        return False
+    if invitation.status() in {"ended", "expired"}:
+        return False
+    if user.role == Role.ADMINISTRATOR or invitation.invited_by_id == user.pk:
+        return True
+    return (
+        user.role == Role.INSTITUTION_LEADER
+        and user.institution_id is not None
+        and _invitation_institution_id(invitation) == user.institution_id
+    )
+
+
+def can_end_invitation(user: User, invitation: PartnerInvitation) -> bool:
+    """The inviter, the institution's leader or the administration may end an invitation
+    early, while it has not ended (by itself or early)."""
+    return _visible(invitations_visible_to(user), invitation) and may_end_listed_invitation(
+        user, invitation
+    )
 
 
 # --- Today list and reminders --------------------------------------------------------------------

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "inklusio.archive",
     "inklusio.transitions",
     "inklusio.screening",
+    "inklusio.partners",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -455,6 +456,9 @@ CASE_NUMBER_PREFIXES = dict(
     item.split("=", 1) for item in env_list("INKLUSIO_CASE_NUMBER_PREFIXES", []) if "=" in item
 )
 LEFT_CHILD_ACCESS_DAYS = int(os.environ.get("INKLUSIO_LEFT_CHILD_ACCESS_DAYS", "90"))
+# A partner is invited to a child, a plan or a meeting for a limited time (issue 18.3): the end
+# date is required and at most this many months ahead.
+PARTNER_INVITATION_MAX_MONTHS = int(os.environ.get("INKLUSIO_PARTNER_INVITATION_MAX_MONTHS", "12"))
 # Creating a child with a CPR number that exists answers "already registered": after this many
 # such answers in an hour a user may not create children for the rest of the hour.
 CHILD_DUPLICATE_CPR_LIMIT = int(os.environ.get("INKLUSIO_CHILD_DUPLICATE_CPR_LIMIT", "5"))

@@ -55,6 +55,7 @@ urlpatterns = [
     path("arkiv/", include("inklusio.archive.urls")),
     path("overgange/", include("inklusio.transitions.urls")),
     path("tidlig-opsporing/", include("inklusio.screening.urls")),
+    path("samarbejdspartnere/", include("inklusio.partners.urls")),
     path("api/", api.urls),
 ]
 

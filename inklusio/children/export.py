@@ -147,8 +147,13 @@ def _child_part(child: Child) -> dict[str, Any]:
                 "since": iso(i.created_at),
                 "valid_from": iso(i.valid_from),
                 "valid_until": iso(i.valid_until),
+                # What the partner was invited to: the child's case, one plan or one meeting.
+                "scope": i.get_scope_display(),
+                "target": str(i.target),
+                "ended_on": iso(i.ended_on),
+                "end_reason": i.end_reason,
             }
-            for i in child.invitations.select_related("partner")
+            for i in child.invitations.select_related("partner", "plan", "plan_meeting")
         ],
     }
 

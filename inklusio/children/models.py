@@ -235,20 +235,66 @@ class Guardianship(TenantModel):
 
 class PartnerInvitationQuerySet(TenantQuerySet):
     def current(self, on: datetime.date | None = None) -> "PartnerInvitationQuerySet":
-        """Invitations in force on a day (today by default), both ends included."""
+        """Invitations in force on a day (today by default), both ends included, and not ended
+        early: the last day is `valid_until`, so access stops by itself the day after."""
         on = on or timezone.localdate()
         return self.filter(
             models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on),
+            ended_on__isnull=True,
         )
+
+    def expired(self, on: datetime.date | None = None) -> "PartnerInvitationQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(ended_on__isnull=True, valid_until__lt=on)
+
+    def ended(self) -> "PartnerInvitationQuerySet":
+        return self.filter(ended_on__isnull=False)
 
 
 class PartnerInvitation(TenantModel):
-    """A partner (psychologist, consultant, …) sees a child only while invited to its case."""
+    """A partner (psychologist, consultant, …) is invited for a limited time and purpose to
+    exactly one thing: a child's case, one action plan, one consultative meeting or one plan
+    meeting (issue 18.3). The partner sees only that, and only while the invitation runs."""
 
     objects = PartnerInvitationQuerySet.as_manager()
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
+    class Scope(models.TextChoices):
+        CHILD = "child", _("Barnets sag")
+        PLAN = "plan", _("Handleplan")
+        MEETING = "meeting", _("Konsultativt møde")
+        PLAN_MEETING = "plan_meeting", _("Handleplansmøde")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scope = models.CharField(
+        _("invitation til"), max_length=20, choices=Scope.choices, default=Scope.CHILD
+    )
+    # The child of the case, and for a plan or plan meeting the plan's child (its guardians'
+    # consent still governs); empty for a consultative meeting and a course plan.
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="invitations", null=True, blank=True
+    )
+    plan = models.ForeignKey(
+        "plans.ActionPlan",
+        on_delete=models.CASCADE,
+        related_name="partner_invitations",
+        null=True,
+        blank=True,
+    )
+    meeting = models.ForeignKey(
+        "meetings.ConsultativeMeeting",
+        on_delete=models.CASCADE,
+        related_name="partner_invitations",
+        null=True,
+        blank=True,
+    )
+    plan_meeting = models.ForeignKey(
+        "plans.PlanMeeting",
+        on_delete=models.CASCADE,
+        related_name="partner_invitations",
+        null=True,
+        blank=True,
+    )
     partner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
@@ -259,8 +305,74 @@ class PartnerInvitation(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
     valid_from = models.DateField(_("gælder fra"), null=True, blank=True)
     valid_until = models.DateField(_("gælder til"), null=True, blank=True)
+    ended_on = models.DateField(_("afsluttet før tid den"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    end_reason = models.CharField(_("begrundelse for afslutning"), max_length=200, blank=True)
 
     class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation af samarbejdspartner")
+        verbose_name_plural = _("invitationer af samarbejdspartnere")
         constraints = [
-            models.UniqueConstraint(fields=["child", "partner"], name="invitation_unique")
+            models.CheckConstraint(
+                name="invitation_one_target",
+                condition=(
+                    models.Q(
+                        scope="child",
+                        child__isnull=False,
+                        plan__isnull=True,
+                        meeting__isnull=True,
+                        plan_meeting__isnull=True,
+                    )
+                    | models.Q(
+                        scope="plan",
+                        plan__isnull=False,
+                        meeting__isnull=True,
+                        plan_meeting__isnull=True,
+                    )
+                    | models.Q(
+                        scope="meeting",
+                        meeting__isnull=False,
+                        plan__isnull=True,
+                        plan_meeting__isnull=True,
+                    )
+                    | models.Q(
+                        scope="plan_meeting",
+                        plan_meeting__isnull=False,
+                        plan__isnull=True,
+                        meeting__isnull=True,
+                    )
+                ),
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} – {self.get_scope_display()}"
+
+    @property
+    def target(self) -> models.Model | None:
+        match self.scope:
+            case self.Scope.PLAN:
+                return self.plan
+            case self.Scope.MEETING:
+                return self.meeting
+            case self.Scope.PLAN_MEETING:
+                return self.plan_meeting
+        return self.child
+
+    def status(self, on: datetime.date | None = None) -> str:
+        """'ended', 'expired', 'coming' or 'current'."""
+        on = on or timezone.localdate()
+        if self.ended_on is not None:
+            return "ended"
+        if self.valid_until is not None and self.valid_until < on:
+            return "expired"
+        if self.valid_from is not None and self.valid_from > on:
+            return "coming"
+        return "current"

@@ -30,6 +30,8 @@ def navigation(request):
         items.append(("consultative-list", _("Konsultative møder")))
     if access.can_use_screening(user):
         items.append(("screening-list", _("Tidlig opsporing")))
+    if access.can_use_partner_invitations(user):
+        items.append(("partner-invitations", _("Samarbejdspartnere")))
     if access.can_use_courses(user):
         items.append(("course-overview", _("Ressourceforløb")))
     if access.can_view_planning(user):

@@ -344,8 +344,10 @@ def _children(demo: DemoContext) -> None:
     Guardianship.objects.create(
         municipality=demo.municipality, child=own_child, guardian=parent, relation="mor"
     )
-    for child in demo.children[:4]:
+    for index, child in enumerate(demo.children[:4]):
         for partner in ("demo-psykolog", "demo-talekonsulent"):
+            if index == 0 and partner == "demo-talekonsulent":
+                continue  # invited to the child's action plan only (partners.demo)
             PartnerInvitation.objects.create(
                 municipality=demo.municipality,
                 child=child,

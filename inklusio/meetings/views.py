@@ -145,6 +145,7 @@ def meeting_detail(request, public_id):
             "minutes_versions": meeting.minutes_versions.select_related("author"),
             "recommendation_form": RecommendationForm(),
             "can_arrange": can_arrange,
+            "can_invite": access.can_invite_to_meeting(request.user, meeting),
         },
     )
 

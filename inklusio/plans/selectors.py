@@ -74,7 +74,7 @@ def plan_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) -
 
 def meeting_for_user(user: User, public_id: uuid.UUID | str) -> PlanMeeting:
     meeting: PlanMeeting = access.get_visible_or_404(
-        PlanMeeting.objects.filter(plan__in=access.plans_visible_to(user)).select_related("plan"),
+        access.plan_meetings_visible_to(user).select_related("plan__child"),
         public_id=public_id,
     )
     return meeting

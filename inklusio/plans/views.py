@@ -272,6 +272,7 @@ def plan_detail(request, public_id):
             "can_reopen": access.can_reopen_plan(request.user, plan),
             "objections": selectors.open_objections(plan),
             "can_propose": access.can_propose_adjustment(request.user, plan),
+            "can_invite": access.can_invite_to_plan(request.user, plan),
         },
     )
 
@@ -464,6 +465,9 @@ def _acknowledge(request, meeting, form):
 
 
 def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
+    # The meeting is about the plan's child (its agenda is the plan): logged as rendered, also
+    # for a partner invited to this meeting alone (issue 18.3).
+    audit_shown(actor=request.user, obj=meeting, children=[meeting.plan.child])
     status = selectors.acknowledgement_status(meeting)
     mine = next((row for row in status if row["user"].pk == request.user.pk), None)
     may_acknowledge = mine and not mine["acknowledgement"] and meeting.held
@@ -475,6 +479,7 @@ def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
             "plan": meeting.plan,
             "status": status,
             "can_manage": can_manage,
+            "can_invite": access.can_invite_to_plan_meeting(request.user, meeting),
             "hold_form": hold_forms[0],
             "status_forms": hold_forms[1],
             "acknowledge_form": acknowledge_form if may_acknowledge else None,

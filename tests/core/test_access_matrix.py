@@ -16,6 +16,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import TODAY
+from tests.partners.directory import PARTNER_TARGETS, partner_target
 
 # Views anyone may open (or that only redirect), kept out of the matrix on purpose.
 PUBLIC = {
@@ -309,6 +310,37 @@ MATRIX = [
     case("screening-round", "screening_boegely", {"alice", "sara"}),
     post_to_page("screening-round", "screening_boegely", {"sara"}),
     post("screening-close", "screening_boegely", {"sara"}),
+    # Partners (issue 18.3): the administration keeps the directory of its own municipality;
+    # the administration and the leader of the institution invite to a child, a plan or a
+    # meeting there (Bøgely has no leader in the cast, Carl leads Elverhøj), and the inviter,
+    # the leader or the administration ends an invitation early (a confirm page).
+    case("partner-directory", None, {"alice", "dora"}),
+    case("partner-organisation-create", None, {"alice", "dora"}),
+    post_to_page("partner-organisation-create", None, {"alice", "dora"}),
+    case("partner-organisation-edit", "organisation_ishoj", {"alice"}),
+    post_to_page("partner-organisation-edit", "organisation_ishoj", {"alice"}),
+    case("partner-organisation-deactivate", "organisation_ishoj", {"alice"}),
+    post_to_page("partner-organisation-deactivate", "organisation_ishoj", {"alice"}),
+    case("partner-person-create", None, {"alice", "dora"}),
+    post_to_page("partner-person-create", None, {"alice", "dora"}),
+    case("partner-person-edit", "profile_pia", {"alice"}),
+    post_to_page("partner-person-edit", "profile_pia", {"alice"}),
+    case("partner-person-deactivate", "profile_pia", {"alice"}),
+    post_to_page("partner-person-deactivate", "profile_pia", {"alice"}),
+    case("partner-invitations", None, {"alice", "carl", "dora"}),
+    case("partner-invitation-end", "invitation_pia", {"alice"}),
+    post_to_page("partner-invitation-end", "invitation_pia", {"alice"}),
+    case("partner-invite-child", "mia", {"alice"}),
+    post_to_page("partner-invite-child", "mia", {"alice"}),
+    case("partner-invite-child", "emil", {"alice", "carl"}),
+    post_to_page("partner-invite-child", "emil", {"alice", "carl"}),
+    case("partner-invite-child", "xenia", {"dora"}),
+    case("partner-invite-plan", "plan_mia", {"alice"}),
+    post_to_page("partner-invite-plan", "plan_mia", {"alice"}),
+    case("partner-invite-plan-meeting", "plan_meeting", {"alice"}),
+    post_to_page("partner-invite-plan-meeting", "plan_meeting", {"alice"}),
+    case("partner-invite-meeting", "consultative_boegely", {"alice"}),
+    post_to_page("partner-invite-meeting", "consultative_boegely", {"alice"}),
     # Statistics: aggregated figures for the administration and the corps leader.
     case("statistics-index", None, {"alice", "cora", "dora"}),
     case("statistics-table", None, {"alice", "cora", "dora"}),
@@ -402,8 +434,14 @@ def _url_names(resolver=None, namespace=""):
 
 def _lazy_target(cast, name: str):
     """Targets not in the cast (other tests count its absences and goals), made on first use."""
+    from inklusio.children.models import PartnerInvitation
     from inklusio.planning.models import Absence
     from inklusio.plans.models import GoalBankEntry
+
+    if name in PARTNER_TARGETS:
+        return partner_target(cast, name)
+    if name == "invitation_pia":
+        return PartnerInvitation.objects.get(partner=cast.pia, child=cast.mia)
 
     if name == "absence_bob":
         absence, _ = Absence.objects.get_or_create(
@@ -427,7 +465,7 @@ def _lazy_target(cast, name: str):
     return entry
 
 
-LAZY_TARGETS = {"absence_bob", "goal_bank_ishoj"}
+LAZY_TARGETS = {"absence_bob", "goal_bank_ishoj", "invitation_pia", *PARTNER_TARGETS}
 
 
 def _url(cast, item: Case) -> str:
@@ -662,6 +700,7 @@ MIA_CASE = {
     "data_request_mia",
     "handover_mia",
     "screening_boegely",
+    "invitation_pia",
 }
 TIME = [item for item in MATRIX if item.target in MIA_CASE]
 

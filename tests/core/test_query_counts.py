@@ -37,6 +37,7 @@ from inklusio.meetings.models import (
     Recommendation,
 )
 from inklusio.organisation.models import Institution, ResourceGroup, Room
+from inklusio.partners.models import OrganisationKind, PartnerOrganisation, PartnerProfile
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import (
     Absence,
@@ -195,6 +196,28 @@ def grow(cast, start: int, stop: int) -> None:
             participants=[cast.bob, cast.sara, cast.gert],
         )
         plan_services.plan_meeting_hold(actor=cast.bob, meeting=held, note="")
+        # Partners (issue 18.3): the directory grows by an organisation and a person, and Pia
+        # is invited to the grown plan and its meeting (her start page, the invitation list).
+        organisation = PartnerOrganisation.objects.create(
+            municipality=ishoj, name=f"Organisation {k:02d}", kind=OrganisationKind.THERAPISTS
+        )
+        PartnerProfile.objects.create(
+            municipality=ishoj,
+            user=make_user(f"partner{k:02d}", ishoj, Role.PARTNER, profession="therapist"),
+            organisation=organisation,
+            created_by=cast.alice,
+        )
+        for scope, target in (("plan", {"plan": plan}), ("plan_meeting", {"plan_meeting": held})):
+            PartnerInvitation.objects.create(
+                municipality=ishoj,
+                scope=scope,
+                child=child,
+                partner=cast.pia,
+                invited_by=cast.alice,
+                reason="Sparring",
+                valid_until=TODAY + datetime.timedelta(days=30),
+                **target,
+            )
         # Mia's own case grows too: her plan's goals, meetings and proposed adjustments, her
         # decision's letters, referrals and a place in every grown course (child, plan and
         # decision pages).
@@ -581,6 +604,16 @@ GUARDED = [
     page("archive-export", None, "alice"),
     page("screening-list", None, "alice", "sara"),
     page("screening-round", "screening_boegely", "alice", "sara"),
+    # Partners (issue 18.3): the directory and the invitation list grow; the invite forms list
+    # the directory's active people.
+    page("partner-directory", None, "alice"),
+    page("partner-invitations", None, "alice", "carl"),
+    page("partner-person-create", None, "alice"),
+    page("partner-person-edit", "profile_pia", "alice"),
+    page("partner-invite-child", "mia", "alice"),
+    page("partner-invite-plan", "plan_mia", "alice"),
+    page("partner-invite-plan-meeting", "plan_meeting", "alice"),
+    page("partner-invite-meeting", "consultative_boegely", "alice"),
 ]
 
 
@@ -661,6 +694,11 @@ NOT_GUARDED = {
     "goal-bank-edit": "a form of one goal; lists nothing",
     "goal-bank-retire": "a confirm page of one goal; lists nothing",
     "plan-meeting-ics": "an iCalendar file, one meeting",
+    "partner-organisation-create": "a form of one organisation; lists nothing",
+    "partner-organisation-edit": "a form of one organisation; lists nothing",
+    "partner-organisation-deactivate": "a confirm page of one organisation; lists nothing",
+    "partner-person-deactivate": "a confirm page of one partner; lists nothing",
+    "partner-invitation-end": "a confirm page of one invitation; lists nothing",
     "consultative-ics": "an iCalendar file, one meeting",
     "job-download": "a file download, one job's stored file",
     "import-template": "an empty template file with one example row; reads no records",

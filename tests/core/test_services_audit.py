@@ -83,6 +83,7 @@ NOT_STATE_CHANGES: dict[str, str] = {
     "referrals.case_bundle": "renders the case file PDF; registering the appeal stores it",
     "referrals.decision_sentence": "the decision in one sentence, for the letter",
     "referrals.letter_context": "what the letter template shows; letter_issue stores the letter",
+    "partners.latest_end": "a date computation (the latest last day of a new invitation)",
 }
 
 
@@ -1183,6 +1184,123 @@ def _import_execute(cast: Cast) -> Expect:
     run = import_services.import_execute(actor=cast.alice, run=cast.import_alice)
     assert run.status == run.Status.IMPORTED
     return Expect(AuditAction.CHANGE, run)
+
+
+# --- Partners (issue 18.3) ---------------------------------------------------------------------
+
+
+def _partner(cast: Cast) -> Any:
+    from tests.conftest import make_user
+    from tests.partners.directory import profile
+
+    quinn = make_user("quinn", cast.ishoj, "partner", profession="psychologist")
+    return profile(cast, quinn)
+
+
+@scenario("partners.organisation_create")
+def _organisation_create(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+
+    organisation = partner_services.organisation_create(
+        actor=cast.alice, data={"name": "Terapeuterne", "kind": "therapists"}
+    )
+    return Expect(AuditAction.CREATE, organisation)
+
+
+@scenario("partners.organisation_update")
+def _organisation_update(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+    from tests.partners.directory import organisation
+
+    updated = partner_services.organisation_update(
+        actor=cast.alice,
+        organisation=organisation(cast),
+        data={"name": "PPR Ishøj", "kind": "ppr", "email": "ny@ppr.invalid", "phone": ""},
+        expected_version=1,
+    )
+    return Expect(AuditAction.CHANGE, updated)
+
+
+@scenario("partners.organisation_deactivate")
+def _organisation_deactivate(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+    from tests.partners.directory import organisation
+
+    found = partner_services.organisation_deactivate(
+        actor=cast.alice, organisation=organisation(cast)
+    )
+    return Expect(AuditAction.CHANGE, found)
+
+
+@scenario("partners.partner_create")
+def _partner_create(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+    from tests.partners.directory import organisation
+
+    profile = partner_services.partner_create(
+        actor=cast.alice,
+        data={
+            "first_name": "Rikke",
+            "last_name": "Tale",
+            "email": "rikke@tale.invalid",
+            "profession": "speech_consultant",
+            "organisation": organisation(cast),
+        },
+    )
+    return Expect(AuditAction.CREATE, profile)
+
+
+@scenario("partners.partner_update")
+def _partner_update(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+
+    profile = _partner(cast)
+    updated = partner_services.partner_update(
+        actor=cast.alice,
+        profile=profile,
+        data={
+            "first_name": "Quinn",
+            "last_name": "Psykolog",
+            "email": "quinn@ppr.invalid",
+            "phone": "",
+            "profession": "psychologist",
+            "organisation": profile.organisation,
+        },
+        expected_version=1,
+    )
+    return Expect(AuditAction.CHANGE, updated)
+
+
+@scenario("partners.partner_deactivate")
+def _partner_deactivate(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+
+    profile = partner_services.partner_deactivate(actor=cast.alice, profile=_partner(cast))
+    return Expect(AuditAction.CHANGE, profile)
+
+
+@scenario("partners.invitation_create")
+def _invitation_create(cast: Cast) -> Expect:
+    from inklusio.partners import services as partner_services
+
+    invitation = partner_services.invitation_create(
+        actor=cast.alice,
+        target=cast.plan_mia,
+        partner=_partner(cast).user,
+        reason="Sprogvurdering",
+        valid_until=TODAY + datetime.timedelta(days=30),
+    )
+    return Expect(AuditAction.CREATE, invitation, child=cast.mia)
+
+
+@scenario("partners.invitation_end")
+def _invitation_end(cast: Cast) -> Expect:
+    from inklusio.children.models import PartnerInvitation
+    from inklusio.partners import services as partner_services
+
+    invitation = PartnerInvitation.objects.get(partner=cast.pia, child=cast.mia)
+    ended = partner_services.invitation_end(actor=cast.alice, invitation=invitation, reason="Slut")
+    return Expect(AuditAction.CHANGE, ended, child=cast.mia)
 
 
 def test_every_public_service_has_an_entry():

@@ -1,0 +1,27 @@
+"""A partner's start page: what they are invited to now (what, purpose, until when)."""
+
+from django.utils.translation import gettext as _
+
+from inklusio.partners.selectors import current_invitations_of
+from inklusio.people.models import Role, User
+
+
+def section(user: User) -> dict | None:
+    if user.role != Role.PARTNER:
+        return None
+    invitations = current_invitations_of(user)
+    rows = []
+    for invitation in invitations:
+        target = invitation.target
+        label = f"{invitation.get_scope_display()}: {target}"
+        if invitation.child is not None and target is not invitation.child:
+            label += f" ({invitation.child.full_name})"
+        rows.append({"invitation": invitation, "label": label, "url": target.get_absolute_url()})
+    return {
+        "template": "partners/_start_panel.html",
+        "partner_only": True,
+        "invitations": rows,
+        "children": [i.child for i in invitations if i.child is not None],
+        "cards": [],
+        "title": _("Det er du inviteret til"),
+    }

@@ -1,0 +1,374 @@
+"""Partners by invitation (issue 18.3): the administration's directory, invitations to one
+child, plan or meeting for a limited time and purpose, and a partner who sees only that.
+
+Quinn is a new psychologist in the directory (PPR Ishøj); Pia is the cast's partner invited to
+Mia's case. Mia is at Bøgely (no leader in the cast), Emil at Elverhøj (Carl leads it), Xenia
+in Dragør (Dora)."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from inklusio import access
+from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.children.models import PartnerInvitation
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.meetings.models import DiscussionConsent
+from inklusio.partners import services
+from inklusio.partners.models import PartnerOrganisation, PartnerProfile
+from inklusio.people.models import Role
+from inklusio.plans.models import ActionPlan
+from tests.conftest import TODAY, make_user
+from tests.partners.directory import organisation, profile
+
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+TOMORROW = TODAY + datetime.timedelta(days=1)
+IN_A_MONTH = TODAY + datetime.timedelta(days=30)
+Scope = PartnerInvitation.Scope
+
+
+@pytest.fixture
+def quinn(cast):
+    user = make_user("quinn", cast.ishoj, Role.PARTNER, profession="psychologist")
+    user.email = "quinn@ppr.invalid"
+    user.save()
+    profile(cast, user)
+    return user
+
+
+def invite(cast, quinn, target, **extra):
+    return services.invitation_create(
+        actor=cast.alice,
+        target=target,
+        partner=quinn,
+        reason="Udredning af sprog",
+        valid_until=extra.pop("valid_until", IN_A_MONTH),
+        **extra,
+    )
+
+
+def status(client, user, name, target):
+    client.force_login(user)
+    return client.get(reverse(name, args=[target.public_id])).status_code
+
+
+class TestPlanScope:
+    def test_the_partner_sees_the_plan_and_nothing_else_of_the_child(self, cast, client, quinn):
+        invite(cast, quinn, cast.plan_mia)
+        other_plan = ActionPlan.objects.create(
+            municipality=cast.ishoj,
+            child=cast.mia,
+            institution=cast.boegely,
+            owner=cast.bob,
+            title="Mias anden plan",
+            problem="Søvn",
+            strategies="Ro",
+            duration="3 måneder",
+        )
+        assert status(client, quinn, "plan-detail", cast.plan_mia) == 200
+        assert status(client, quinn, "plan-detail", other_plan) == 404
+        assert status(client, quinn, "child-detail", cast.mia) == 404
+        assert status(client, quinn, "referral-detail", cast.referral_mia) == 404
+        assert status(client, quinn, "decision-detail", cast.decision_mia) == 404
+        assert status(client, quinn, "letter-download", cast.letter_mia) == 404
+        assert status(client, quinn, "consultative-detail", cast.consultative_boegely) == 404
+        listed = client.get(reverse("plan-list")).content.decode()
+        assert cast.plan_mia.title in listed and "Mias anden plan" not in listed
+
+    def test_the_plan_read_is_logged_with_the_child(self, cast, client, quinn):
+        invite(cast, quinn, cast.plan_mia)
+        status(client, quinn, "plan-detail", cast.plan_mia)
+        entry = AuditEntry.objects.filter(actor=quinn, action=AuditAction.READ).latest("id")
+        assert entry.object_type == "actionplan"
+        assert entry.child_id == cast.mia.public_id
+
+
+class TestMeetingScopes:
+    def test_a_consultative_meeting_invitation_is_that_meeting_only(self, cast, client, quinn):
+        invite(cast, quinn, cast.consultative_boegely)
+        assert status(client, quinn, "consultative-detail", cast.consultative_boegely) == 200
+        assert status(client, quinn, "plan-detail", cast.plan_mia) == 404
+        assert status(client, quinn, "child-detail", cast.mia) == 404
+
+    def test_a_plan_meeting_invitation_is_that_meeting_only(self, cast, client, quinn):
+        invite(cast, quinn, cast.plan_meeting)
+        assert status(client, quinn, "plan-meeting", cast.plan_meeting) == 200
+        read = AuditEntry.objects.filter(actor=quinn, action=AuditAction.READ).latest("id")
+        assert (read.object_type, read.object_id) == (
+            "planmeeting",
+            str(cast.plan_meeting.public_id),
+        )
+        assert status(client, quinn, "plan-detail", cast.plan_mia) == 404
+        assert status(client, quinn, "child-detail", cast.mia) == 404
+
+
+class TestChildScope:
+    def test_the_case_as_before(self, cast, client, quinn):
+        invite(cast, quinn, cast.mia)
+        assert status(client, quinn, "child-detail", cast.mia) == 200
+        assert status(client, quinn, "plan-detail", cast.plan_mia) == 200
+        assert status(client, quinn, "child-detail", cast.emil) == 404
+        assert status(client, quinn, "child-detail", cast.xenia) == 404
+
+
+class TestTheInvitationEnds:
+    """Every way an invitation stops: Quinn is refused the plan and the child alike."""
+
+    @pytest.fixture
+    def invited(self, cast, quinn):
+        return invite(cast, quinn, cast.plan_mia), invite(cast, quinn, cast.mia)
+
+    def refused(self, cast, client, quinn):
+        return (
+            status(client, quinn, "plan-detail", cast.plan_mia) == 404
+            and status(client, quinn, "child-detail", cast.mia) == 404
+        )
+
+    def test_expired_yesterday(self, cast, client, quinn, invited):
+        PartnerInvitation.objects.filter(partner=quinn).update(valid_until=YESTERDAY)
+        assert self.refused(cast, client, quinn)
+
+    def test_last_day_is_today(self, cast, client, quinn, invited):
+        PartnerInvitation.objects.filter(partner=quinn).update(valid_until=TODAY)
+        assert status(client, quinn, "plan-detail", cast.plan_mia) == 200
+
+    def test_not_yet_started(self, cast, client, quinn, invited):
+        PartnerInvitation.objects.filter(partner=quinn).update(valid_from=TOMORROW)
+        assert self.refused(cast, client, quinn)
+
+    def test_ended_early(self, cast, client, quinn, invited):
+        for invitation in invited:
+            services.invitation_end(actor=cast.alice, invitation=invitation, reason="Afklaret")
+        assert self.refused(cast, client, quinn)
+        ended = PartnerInvitation.objects.get(pk=invited[0].pk)
+        assert (ended.ended_on, ended.ended_by, ended.end_reason) == (TODAY, cast.alice, "Afklaret")
+
+    def test_deactivated_partner(self, cast, client, quinn, invited):
+        services.partner_deactivate(actor=cast.alice, profile=quinn.partner_profile)
+        quinn.refresh_from_db()
+        assert not quinn.is_active
+        # Signed out at once (an inactive account has no session), and no rule reaches anything.
+        assert status(client, quinn, "plan-detail", cast.plan_mia) == 302
+        assert not access.plans_visible_to(quinn).exists()
+        assert not access.children_visible_to(quinn).exists()
+        assert PartnerInvitation.objects.filter(partner=quinn, ended_on=TODAY).count() == 2
+
+    def test_consent_withdrawn(self, cast, client, quinn, invited):
+        DiscussionConsent.objects.create(
+            municipality=cast.ishoj,
+            child=cast.mia,
+            scope=DiscussionConsent.Scope.PARTNER,
+            partner=quinn,
+            given_by="Gert Testesen",
+            given_on=TODAY - datetime.timedelta(days=10),
+            withdrawn_on=TODAY,
+            recorded_by=cast.alice,
+        )
+        assert self.refused(cast, client, quinn)
+
+    def test_other_municipality(self, cast, client, quinn, invited):
+        dragoer_partner = make_user("ulla", cast.dragoer, Role.PARTNER, profession="psychologist")
+        PartnerInvitation.objects.filter(partner=quinn).update(partner=dragoer_partner)
+        assert status(client, dragoer_partner, "plan-detail", cast.plan_mia) == 404
+        assert status(client, dragoer_partner, "child-detail", cast.mia) == 404
+
+
+class TestInviting:
+    def test_invite_form_keeps_what_was_typed_on_a_refusal(self, cast, client, quinn):
+        client.force_login(cast.alice)
+        too_late = TODAY + datetime.timedelta(days=400)
+        response = client.post(
+            reverse("partner-invite-plan", args=[cast.plan_mia.public_id]),
+            {"partner": quinn.pk, "reason": "Sprogvurdering", "valid_until": too_late.isoformat()},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "højst gælde 12 måneder frem" in page
+        assert "Sprogvurdering" in page
+        assert not PartnerInvitation.objects.filter(partner=quinn).exists()
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            ({"valid_until": None}, "Angiv hvornår invitationen slutter"),
+            ({"valid_from": IN_A_MONTH, "valid_until": TOMORROW}, "kan ikke starte efter"),
+            ({"reason": " "}, "Skriv formålet"),
+        ],
+    )
+    def test_period_and_purpose_are_required(self, cast, quinn, extra, message):
+        kwargs = {"reason": "Udredning", "valid_until": IN_A_MONTH, **extra}
+        with pytest.raises(DomainError, match=message):
+            services.invitation_create(
+                actor=cast.alice, target=cast.plan_mia, partner=quinn, **kwargs
+            )
+
+    def test_only_active_partners_from_the_directory(self, cast, quinn):
+        with pytest.raises(DomainError, match="aktiv samarbejdspartner"):
+            invite(cast, cast.pia, cast.plan_mia)  # Pia is not in the directory
+        services.organisation_deactivate(actor=cast.alice, organisation=organisation(cast))
+        with pytest.raises(DomainError, match="aktiv samarbejdspartner"):
+            invite(cast, quinn, cast.plan_mia)
+
+    def test_the_email_names_no_child(self, cast, quinn, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            invite(cast, quinn, cast.plan_mia)
+        (message,) = mail.outbox
+        assert message.to == ["quinn@ppr.invalid"]
+        assert "Du er inviteret" in message.subject
+        assert "Mia" not in message.body and cast.plan_mia.title not in message.body
+        assert "Log ind" in message.body
+
+    def test_the_leader_invites_to_own_institution_only(self, cast, client, quinn):
+        client.force_login(cast.carl)
+        body = {"partner": quinn.pk, "reason": "Motorik", "valid_until": IN_A_MONTH.isoformat()}
+        emil = client.post(reverse("partner-invite-child", args=[cast.emil.public_id]), body)
+        assert emil.status_code == 302
+        mia = client.post(reverse("partner-invite-child", args=[cast.mia.public_id]), body)
+        assert mia.status_code == 404
+        assert list(
+            PartnerInvitation.objects.filter(partner=quinn).values_list("child", flat=True)
+        ) == [cast.emil.pk]
+
+    @pytest.mark.parametrize("name", ["bob", "sara", "cora", "pia", "gert", "carl", "dora"])
+    def test_others_may_not_invite_to_mias_plan_or_end(self, cast, client, quinn, name):
+        invitation = invite(cast, quinn, cast.plan_mia)
+        client.force_login(getattr(cast, name))
+        body = {"partner": quinn.pk, "reason": "X", "valid_until": IN_A_MONTH.isoformat()}
+        for url in (
+            reverse("partner-invite-plan", args=[cast.plan_mia.public_id]),
+            reverse("partner-invite-child", args=[cast.mia.public_id]),
+            reverse("partner-invite-meeting", args=[cast.consultative_boegely.public_id]),
+            reverse("partner-invite-plan-meeting", args=[cast.plan_meeting.public_id]),
+        ):
+            assert client.post(url, body).status_code == 404, url
+        end = reverse("partner-invitation-end", args=[invitation.public_id])
+        assert client.post(end, {"confirm": "yes", "reason": "X"}).status_code == 404
+        assert PartnerInvitation.objects.filter(partner=quinn).count() == 1
+        assert PartnerInvitation.objects.get(partner=quinn).ended_on is None
+
+    def test_ending_early_needs_a_reason_and_confirmation(self, cast, client, quinn):
+        invitation = invite(cast, quinn, cast.plan_mia)
+        client.force_login(cast.alice)
+        url = reverse("partner-invitation-end", args=[invitation.public_id])
+        response = client.post(url, {"confirm": "yes", "reason": ""})
+        assert "Skriv hvorfor invitationen afsluttes" in response.content.decode()
+        assert client.post(url, {"confirm": "yes", "reason": "Sagen er lukket"}).status_code == 302
+        assert PartnerInvitation.objects.get(pk=invitation.pk).end_reason == "Sagen er lukket"
+
+    def test_the_inviting_leader_may_end_their_invitation(self, cast, client, quinn):
+        invitation = services.invitation_create(
+            actor=cast.carl,
+            target=cast.emil,
+            partner=quinn,
+            reason="Motorik",
+            valid_until=IN_A_MONTH,
+        )
+        services.invitation_end(actor=cast.carl, invitation=invitation, reason="Afklaret")
+        assert PartnerInvitation.objects.get(pk=invitation.pk).ended_by == cast.carl
+
+
+class TestDirectory:
+    def test_creating_a_partner_makes_a_user_who_chooses_a_password(
+        self, cast, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            created = services.partner_create(
+                actor=cast.alice,
+                data={
+                    "first_name": "Rikke",
+                    "last_name": "Tale",
+                    "email": "rikke@tale.invalid",
+                    "phone": "12345678",
+                    "profession": "speech_consultant",
+                    "organisation": organisation(cast),
+                },
+            )
+        user = created.user
+        assert (user.role, user.municipality, user.is_active) == (Role.PARTNER, cast.ishoj, True)
+        assert not user.has_usable_password()
+        (message,) = mail.outbox
+        assert message.to == ["rikke@tale.invalid"]
+        assert "/adgangskode/ny/" in message.body
+        assert AuditEntry.objects.filter(
+            actor=cast.alice, action=AuditAction.CREATE, object_type="partnerprofile"
+        ).exists()
+
+    def test_the_same_email_twice_is_refused(self, cast, quinn):
+        with pytest.raises(DomainError, match="allerede en bruger"):
+            services.partner_create(
+                actor=cast.alice,
+                data={
+                    "first_name": "Q",
+                    "last_name": "Q",
+                    "email": "QUINN@ppr.invalid",
+                    "profession": "psychologist",
+                    "organisation": organisation(cast),
+                },
+            )
+
+    def test_a_conflicting_edit_is_refused_with_an_explanation(self, cast, client):
+        found = organisation(cast)
+        services.organisation_update(
+            actor=cast.alice,
+            organisation=found,
+            data={"name": "PPR Ishøj Syd", "kind": "ppr", "email": "", "phone": ""},
+            expected_version=1,
+        )
+        with pytest.raises(EditConflict):
+            services.organisation_update(
+                actor=cast.alice,
+                organisation=found,
+                data={"name": "PPR", "kind": "ppr", "email": "", "phone": ""},
+                expected_version=1,
+            )
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("partner-organisation-edit", args=[found.public_id]),
+            {"name": "PPR Nord", "kind": "ppr", "email": "", "phone": "", "version": "1"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Nogen har gemt ændringer" in page and "PPR Nord" in page
+
+    @pytest.mark.parametrize("name", ["bob", "carl", "cora", "sara", "pia", "gert", "dora"])
+    def test_only_the_administration_keeps_the_directory(self, cast, client, quinn, name):
+        found = organisation(cast)
+        client.force_login(getattr(cast, name))
+        person = quinn.partner_profile
+        body = {"name": "Ny", "kind": "ppr", "confirm": "yes", "version": "1"}
+        for url in (
+            reverse("partner-organisation-edit", args=[found.public_id]),
+            reverse("partner-organisation-deactivate", args=[found.public_id]),
+            reverse("partner-person-edit", args=[person.public_id]),
+            reverse("partner-person-deactivate", args=[person.public_id]),
+        ):
+            assert client.post(url, body).status_code == 404, url
+        created = client.post(reverse("partner-organisation-create"), body)
+        assert created.status_code == (302 if name == "dora" else 404)  # Dora: in Dragør
+        assert PartnerOrganisation.objects.filter(municipality=cast.ishoj).count() == 1
+        assert PartnerProfile.objects.get().is_active
+
+
+class TestPages:
+    def test_the_partner_start_page_lists_the_invitations_and_nothing_else(
+        self, cast, client, quinn
+    ):
+        invite(cast, quinn, cast.plan_mia)
+        client.force_login(quinn)
+        page = client.get(reverse("start")).content.decode()
+        assert cast.plan_mia.title in page and "Udredning af sprog" in page
+        assert 'data-testid="child-count"' not in page
+
+    def test_the_leader_sees_the_invitations_of_the_institution(self, cast, client, quinn):
+        services.invitation_create(
+            actor=cast.carl, target=cast.emil, partner=quinn, reason="Motorik", valid_until=TOMORROW
+        )
+        invite(cast, quinn, cast.plan_mia)
+        client.force_login(cast.carl)
+        page = client.get(reverse("partner-invitations")).content.decode()
+        assert "Motorik" in page and "Udredning af sprog" not in page
+        client.force_login(cast.alice)
+        expired = client.get(reverse("partner-invitations") + "?status=expired").content.decode()
+        assert "Motorik" not in expired
