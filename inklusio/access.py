@@ -698,6 +698,10 @@ def _plans_visible_to(user: User, plans: QuerySet[ActionPlan]) -> QuerySet[Actio
     return plans.filter(own).distinct()
 
 
+def can_view_plan(user: User, plan: ActionPlan) -> bool:
+    return _visible(plans_visible_to(user), plan)
+
+
 def plan_meetings_visible_to(user: User) -> QuerySet[PlanMeeting]:
     """The meetings of the plans a user sees, and for a partner invited to one plan meeting
     that meeting (its agenda is the plan it follows up, read on the meeting's page only)."""

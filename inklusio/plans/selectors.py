@@ -13,6 +13,7 @@ from django.utils import timezone
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
+from inklusio.children.models import Guardianship, PartnerInvitation
 from inklusio.core.listing import Listing
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.plans.models import (
@@ -109,11 +110,16 @@ def people_for_meetings(plan: ActionPlan) -> QuerySet[User]:
         .filter(institution_id=plan.institution_id)
         .values("pedagogue_id"),
     )
-    others = users.none()
+    # Only relations in force: taking part in a meeting opens the plan for a while, so an
+    # ended custody or an expired invitation must not come back through the participant list.
+    invited = PartnerInvitation.objects.current().filter(
+        Q(scope=PartnerInvitation.Scope.PLAN, plan=plan)
+        | Q(scope=PartnerInvitation.Scope.CHILD, child_id=plan.child_id)
+    )
+    others = users.filter(pk__in=invited.values("partner_id"))
     if plan.child_id:
-        others = users.filter(
-            guardian_profile__guardianships__child_id=plan.child_id
-        ) | users.filter(invitations__child_id=plan.child_id)
+        guardians = Guardianship.objects.current().filter(child_id=plan.child_id)
+        others |= users.filter(guardian_profile__guardianships__in=guardians)
     people: QuerySet[User] = (
         (institution_people | corps | others | users.filter(pk=plan.owner_id))
         .distinct()

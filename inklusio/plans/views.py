@@ -477,6 +477,8 @@ def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
         {
             "meeting": meeting,
             "plan": meeting.plan,
+            # A partner invited to this meeting alone does not see the plan's own page.
+            "plan_visible": access.can_view_plan(request.user, meeting.plan),
             "status": status,
             "can_manage": can_manage,
             "can_invite": access.can_invite_to_plan_meeting(request.user, meeting),

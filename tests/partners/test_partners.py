@@ -103,6 +103,55 @@ class TestMeetingScopes:
         assert status(client, quinn, "plan-detail", cast.plan_mia) == 404
         assert status(client, quinn, "child-detail", cast.mia) == 404
 
+    def test_the_meeting_page_names_the_plan_without_a_link_it_may_not_follow(
+        self, cast, client, quinn
+    ):
+        invite(cast, quinn, cast.plan_meeting)
+        client.force_login(quinn)
+        page = client.get(reverse("plan-meeting", args=[cast.plan_meeting.public_id]))
+        assert cast.plan_mia.title in page.content.decode()
+        assert cast.plan_mia.get_absolute_url() not in page.content.decode()
+        client.force_login(cast.alice)
+        page = client.get(reverse("plan-meeting", args=[cast.plan_meeting.public_id]))
+        assert cast.plan_mia.get_absolute_url() in page.content.decode()
+
+
+class TestMeetingParticipants:
+    """Taking part in a plan meeting opens the plan for a while, so the people a manager may
+    add are those whose relation to the plan is in force."""
+
+    def offered(self, cast):
+        from inklusio.plans.selectors import people_for_meetings
+
+        return set(people_for_meetings(cast.plan_mia))
+
+    def test_a_partner_invited_to_the_plan_or_the_case_is_offered(self, cast, quinn):
+        assert quinn not in self.offered(cast)
+        invite(cast, quinn, cast.plan_mia)
+        assert quinn in self.offered(cast)
+
+    def test_an_expired_or_ended_invitation_is_not(self, cast, quinn):
+        invitation = invite(cast, quinn, cast.mia)
+        assert quinn in self.offered(cast)
+        PartnerInvitation.objects.filter(pk=invitation.pk).update(valid_until=YESTERDAY)
+        assert quinn not in self.offered(cast)
+        PartnerInvitation.objects.filter(pk=invitation.pk).update(
+            valid_until=IN_A_MONTH, ended_on=TODAY
+        )
+        assert quinn not in self.offered(cast)
+
+    def test_an_invitation_to_another_thing_is_not(self, cast, quinn):
+        invite(cast, quinn, cast.plan_meeting)
+        invite(cast, quinn, cast.consultative_boegely)
+        assert quinn not in self.offered(cast)
+
+    def test_a_guardian_whose_custody_ended_is_not(self, cast):
+        guardianship = cast.mia.guardianships.filter(guardian__user__isnull=False).first()
+        assert guardianship.guardian.user in self.offered(cast)
+        guardianship.ended_on = TODAY
+        guardianship.save()
+        assert guardianship.guardian.user not in self.offered(cast)
+
 
 class TestChildScope:
     def test_the_case_as_before(self, cast, client, quinn):
