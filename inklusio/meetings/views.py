@@ -25,6 +25,7 @@ from inklusio.meetings.forms import (
     RecommendationForm,
 )
 from inklusio.meetings.models import DiscussionConsent
+from inklusio.partners.sections import invitation_section
 from inklusio.people.models import Role
 from inklusio.planning.calendar import single_event_ics
 from inklusio.plans import services as plan_services
@@ -145,7 +146,7 @@ def meeting_detail(request, public_id):
             "minutes_versions": meeting.minutes_versions.select_related("author"),
             "recommendation_form": RecommendationForm(),
             "can_arrange": can_arrange,
-            "can_invite": access.can_invite_to_meeting(request.user, meeting),
+            "partner_section": invitation_section(request.user, meeting),
         },
     )
 

@@ -15,6 +15,7 @@ from inklusio.core.forms import show_edit_conflict
 from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
+from inklusio.partners.sections import invitation_section
 from inklusio.planning.calendar import single_event_ics
 from inklusio.planning.selectors import calendar_feed_of
 from inklusio.plans import rules, selectors, services
@@ -272,7 +273,7 @@ def plan_detail(request, public_id):
             "can_reopen": access.can_reopen_plan(request.user, plan),
             "objections": selectors.open_objections(plan),
             "can_propose": access.can_propose_adjustment(request.user, plan),
-            "can_invite": access.can_invite_to_plan(request.user, plan),
+            "partner_section": invitation_section(request.user, plan),
         },
     )
 
@@ -481,7 +482,7 @@ def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
             "plan_visible": access.can_view_plan(request.user, meeting.plan),
             "status": status,
             "can_manage": can_manage,
-            "can_invite": access.can_invite_to_plan_meeting(request.user, meeting),
+            "partner_section": invitation_section(request.user, meeting),
             "hold_form": hold_forms[0],
             "status_forms": hold_forms[1],
             "acknowledge_form": acknowledge_form if may_acknowledge else None,
