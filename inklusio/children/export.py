@@ -76,6 +76,7 @@ LABELS: dict[str, Any] = {
     "since": gettext_lazy("Inviteret"),
     "valid_from": gettext_lazy("Gælder fra"),
     "valid_until": gettext_lazy("Gælder til"),
+    "end_reason": gettext_lazy("Begrundelse for afslutning"),
     "access_log": gettext_lazy("Adgangslog: hvornår og hvordan oplysningerne er brugt"),
     "at": gettext_lazy("Tidspunkt"),
     "access": gettext_lazy("Slags adgang"),
