@@ -4,6 +4,7 @@ transaction with its audit row; e-mails go after the commit and name no child.""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.audit.edits import update_versioned
 from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff
@@ -91,24 +93,13 @@ def organisation_update(
     """Change an organisation; a save based on an outdated version is refused."""
     _require_directory(actor)
     _check_organisation(actor, data, exclude=organisation.pk)
-    with transaction.atomic():
-        current: PartnerOrganisation = PartnerOrganisation.objects.select_for_update().get(
-            pk=organisation.pk
-        )
-        if expected_version is not None and current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
-        before = audit_snapshot(current, ORGANISATION_FIELDS)
-        for name in ORGANISATION_FIELDS:
-            setattr(current, name, data.get(name, getattr(current, name)))
-        changes = diff(before, audit_snapshot(current, ORGANISATION_FIELDS))
-        changes["version"] = {"before": current.version, "after": current.version + 1}
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
-    return current
+    return update_versioned(
+        actor=actor,
+        obj=organisation,
+        fields=ORGANISATION_FIELDS,
+        data=data,
+        expected_version=expected_version,
+    )
 
 
 def organisation_deactivate(
@@ -315,29 +306,32 @@ def partner_deactivate(*, actor: User, profile: PartnerProfile) -> PartnerProfil
 Target = Child | ActionPlan | ConsultativeMeeting | PlanMeeting
 
 
+# What partners can be invited to: who may invite there, and the invitation's scope and the
+# field that points at it. Plans and plan meetings also name the plan's child, whose guardians'
+# consent keeps governing the invitation.
+INVITE_TARGETS: dict[type, tuple[Callable[[User, Any], bool], str, str]] = {
+    Child: (access.can_invite_to_child, PartnerInvitation.Scope.CHILD, "child"),
+    ActionPlan: (access.can_invite_to_plan, PartnerInvitation.Scope.PLAN, "plan"),
+    PlanMeeting: (
+        access.can_invite_to_plan_meeting,
+        PartnerInvitation.Scope.PLAN_MEETING,
+        "plan_meeting",
+    ),
+    ConsultativeMeeting: (access.can_invite_to_meeting, PartnerInvitation.Scope.MEETING, "meeting"),
+}
+
+
 def _scope_of(actor: User, target: Target) -> dict[str, Any]:
     """The invitation's fields for its target, after checking the actor may invite to it."""
-    match target:
-        case Child():
-            allowed = access.can_invite_to_child(actor, target)
-            fields = {"scope": PartnerInvitation.Scope.CHILD, "child": target}
-        case ActionPlan():
-            allowed = access.can_invite_to_plan(actor, target)
-            fields = {"scope": PartnerInvitation.Scope.PLAN, "plan": target, "child": target.child}
-        case PlanMeeting():
-            allowed = access.can_invite_to_plan_meeting(actor, target)
-            fields = {
-                "scope": PartnerInvitation.Scope.PLAN_MEETING,
-                "plan_meeting": target,
-                "child": target.plan.child,
-            }
-        case ConsultativeMeeting():
-            allowed = access.can_invite_to_meeting(actor, target)
-            fields = {"scope": PartnerInvitation.Scope.MEETING, "meeting": target}
-        case _:
-            allowed, fields = False, {}
-    if not allowed:
+    may_invite, scope, field = INVITE_TARGETS[type(target)]
+    if not may_invite(actor, target):
         raise NotAllowed(_("Du kan ikke invitere samarbejdspartnere hertil."))
+    fields: dict[str, Any] = {"scope": scope, field: target}
+    match target:
+        case ActionPlan():
+            fields["child"] = target.child
+        case PlanMeeting():
+            fields["child"] = target.plan.child
     return fields
 
 

@@ -12,8 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inklusio.audit.edits import update_versioned
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.core.errors import DomainError, EditConflict
@@ -613,22 +613,13 @@ def goal_bank_update(
     """Change a bank entry; plans that started from it keep their own copy. A save based on
     an outdated version is refused with what the other person changed."""
     _check_goal_bank_entry(data)
-    with transaction.atomic():
-        current: GoalBankEntry = GoalBankEntry.objects.select_for_update().get(pk=entry.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
-        before = audit_snapshot(current, GOAL_BANK_FIELDS)
-        for name in GOAL_BANK_FIELDS:
-            setattr(current, name, data.get(name, getattr(current, name)))
-        changes = diff(before, audit_snapshot(current, GOAL_BANK_FIELDS))
-        changes["version"] = {"before": current.version, "after": current.version + 1}
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
-    return current
+    return update_versioned(
+        actor=actor,
+        obj=entry,
+        fields=GOAL_BANK_FIELDS,
+        data=data,
+        expected_version=expected_version,
+    )
 
 
 def goal_bank_retire(*, actor: User, entry: GoalBankEntry) -> GoalBankEntry:

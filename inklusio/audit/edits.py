@@ -1,0 +1,47 @@
+"""An edit of a record that carries a `version`: the row is locked, a save based on an outdated
+version is refused with what the other person changed, and the change is one audit row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models import F
+
+from inklusio.audit.models import AuditAction
+from inklusio.audit.selectors import changes_since
+from inklusio.audit.services import audit_record, diff, snapshot
+from inklusio.core.errors import EditConflict
+
+if TYPE_CHECKING:
+    from inklusio.people.models import User
+
+Versioned = TypeVar("Versioned", bound=models.Model)
+
+
+def update_versioned(
+    *,
+    actor: User,
+    obj: Versioned,
+    fields: list[str],
+    data: dict[str, Any],
+    expected_version: int | None,
+) -> Versioned:
+    """Copy `fields` from `data` (a field left out keeps its value) onto the locked row."""
+    with transaction.atomic():
+        current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        version: int = current.version  # type: ignore[attr-defined]
+        if expected_version is not None and version != expected_version:
+            raise EditConflict(
+                current=current, changed_fields=changes_since(current, expected_version)
+            )
+        before = snapshot(current, fields)
+        for name in fields:
+            setattr(current, name, data.get(name, getattr(current, name)))
+        changes = diff(before, snapshot(current, fields))
+        changes["version"] = {"before": version, "after": version + 1}
+        current.version = F("version") + 1  # type: ignore[attr-defined]
+        current.save()
+        current.refresh_from_db()
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
+    return current
