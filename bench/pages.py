@@ -11,8 +11,10 @@ Uses `bench/load.py`'s choice of municipality, users and objects (`--plan` keeps
 for the next run) and the Django test client with debug off. Prints per page: the number of
 queries, the median wall time and time in `cursor.execute`, the median CPU time of this process
 and the mean CPU time of its PostgreSQL backend (read from /proc: the server must run on this
-machine; 10 ms ticks, hence the mean). CPU times are what to compare on a machine shared with
-other work: wall times there stretch with the load. `--slowest N` prints each page's N slowest
+machine; 10 ms ticks, hence the mean) and the Python function calls of one request (cProfile's
+count: the same for the same code and data however busy the machine is). CPU times are what to
+compare on a machine shared with other work: wall times there stretch with the load; the calls
+column does not move with it at all. `--slowest N` prints each page's N slowest
 queries, `--profile N` its N costliest functions (cProfile, cumulative). Asserts nothing;
 writes read entries to the audit log like the pages do.
 """
@@ -71,6 +73,7 @@ def main() -> None:
     print(f"municipality {plan['municipality']}: {plan['dataset']}")
     print(
         f"{'page':<42} {'queries':>7} {'wall ms':>8} {'sql ms':>7} {'cpu ms':>9} {'db cpu ms':>9}"
+        f" {'calls':>8}"
     )
     for role, account in first_of_role.items():
         client = Client()
@@ -98,6 +101,7 @@ def main() -> None:
             print(
                 f"{label:<42} {statistics.median(counts):>7.0f} {wall:>8.1f} {sql:>7.1f}"
                 f" {statistics.median(cpus) * 1000:>9.1f} {statistics.mean(db_cpus) * 1000:>9.1f}"
+                f" {_calls(client, urls[0]):>8}"
             )
             for spent, sql in sorted(sql_time.queries, reverse=True)[: args.slowest]:
                 print(f"    {spent * 1000:7.1f} ms  {sql[: args.width]}")
@@ -147,6 +151,16 @@ class _timed_sql:
 
     def __exit__(self, *exc: object) -> None:
         self._wrapper.__exit__(*exc)
+
+
+def _calls(client: Any, url: str) -> int:
+    """Python function calls of one request: a measure of its CPU cost that the machine's load
+    does not change (cProfile counts every call, primitive or recursive)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    return sum(calls for calls, *_ in pstats.Stats(profiler).stats.values())  # type: ignore[attr-defined]
 
 
 def _profile(client: Any, url: str, top: int) -> None:

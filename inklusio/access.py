@@ -270,8 +270,9 @@ def left_child_access_since() -> datetime.date:
 
 
 def children_visible_to(user: User) -> ChildQuerySet:
-    if _active(user) and user.role in {Role.PEDAGOGUE, Role.CORPS_LEADER}:
-        # The per-case rule is the costly one (five subqueries); the others are one lookup.
+    if _active(user) and user.role != Role.ADMINISTRATOR:
+        # Every rule but the administration's (the whole municipality) costs subqueries to
+        # build and run: the per-case rule five, the others one or two, asked several times.
         children: ChildQuerySet = _read_once(
             "children", user, Child, lambda: _children_visible_to(user)
         )
@@ -673,15 +674,14 @@ def plans_visible_to(user: User) -> QuerySet[ActionPlan]:
     plans = ActionPlan.objects.in_municipality_of(user)
     if not _active(user):
         return plans.none()
-    if user.role in {Role.PEDAGOGUE, Role.CORPS_LEADER}:
-        # Their plans follow the per-case children; the other roles' rules are cheap.
-        plans_of_user: QuerySet[ActionPlan] = _read_once(
-            "plans", user, ActionPlan, lambda: _plans_visible_to(user, plans)
-        )
-        return plans_of_user
     if user.role == Role.ADMINISTRATOR:
         return plans
-    return _plans_visible_to(user, plans)
+    # The rule joins the children's, the meetings', the owners' and the courses' rules, and a
+    # page asks it several times (count, list, panels, the menu).
+    plans_of_user: QuerySet[ActionPlan] = _read_once(
+        "plans", user, ActionPlan, lambda: _plans_visible_to(user, plans)
+    )
+    return plans_of_user
 
 
 def _plans_visible_to(user: User, plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
