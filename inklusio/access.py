@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from inklusio.transitions.models import Handover
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 MUNICIPALITY_WIDE_ROLES = {Role.ADMINISTRATOR}
 INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
@@ -48,7 +49,7 @@ INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
 # relations (GET and HEAD: pages write only their read entries), a set is read once as ids and
 # later questions filter on those ids. Outside such a request (services, POSTs, tests calling
 # this module) every question reads the relations afresh.
-_request_sets: ContextVar[dict[tuple[str, int], list[int]] | None] = ContextVar(
+_request_sets: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar(
     "access_request_sets", default=None
 )
 
@@ -89,6 +90,20 @@ def _read_once(kind: str, user: User, model: type[M], build: Callable[[], QueryS
     return model._default_manager.in_municipality_of(user).filter(  # type: ignore[attr-defined]
         pk__in=sets[key]
     )
+
+
+def read_once_per_page(kind: str, user: User, read: Callable[[], T]) -> T:
+    """`read()`, or within `sets_read_once` its first answer for this user: for readings that
+    two panels of one page show (the start page's overdue follow-ups in the plans panel and the
+    today list), which the request cannot change."""
+    sets = _request_sets.get()
+    if sets is None:
+        return read()
+    key = (f"reading:{kind}", user.pk)
+    if key not in sets:
+        sets[key] = read()
+    answer: T = sets[key]
+    return answer
 
 
 def _active(user: User) -> bool:

@@ -171,6 +171,20 @@ def overdue_follow_ups(user: User, *, log: bool = True) -> tuple[int, list[Actio
     """How many plans the user answers for are overdue for follow-up, and the most overdue of
     them (at most OVERDUE_SHOWN, with their `next_follow_up`), whose children's names are shown
     and logged."""
+    count, shown = access.read_once_per_page(
+        "overdue_follow_ups", user, lambda: _overdue_follow_ups(user)
+    )
+    if shown and log:
+        audit_listing(
+            actor=user,
+            object_type="actionplan",
+            search_term="handleplaner opfølgning overskredet",
+            children=[plan.child for plan in shown if plan.child is not None],
+        )
+    return count, shown
+
+
+def _overdue_follow_ups(user: User) -> tuple[int, list[ActionPlan]]:
     overdue = _overdue_plans(user)
     count = overdue.count()
     shown = list(
@@ -182,13 +196,6 @@ def overdue_follow_ups(user: User, *, log: bool = True) -> tuple[int, list[Actio
         last_start: datetime.date = vars(plan)["last_start"]  # annotated by _overdue_plans
         plan.next_follow_up = follow_up_due(plan.created_at, plan.follow_up_weeks, last_start)
         plan.follow_up_overdue = True
-    if shown and log:
-        audit_listing(
-            actor=user,
-            object_type="actionplan",
-            search_term="handleplaner opfølgning overskredet",
-            children=[plan.child for plan in shown if plan.child is not None],
-        )
     return count, shown
 
 

@@ -70,3 +70,30 @@ def test_the_pedagogues_start_page_reads_the_rule_once_per_set(cast, client_for)
         response = client.get(reverse("start"))
     assert response.status_code == 200
     assert rule_runs(queries) == 1
+
+
+def overdue_readings(queries) -> int:
+    """The overdue follow-ups' first question: which follow-up intervals the plans use."""
+    return sum(
+        'DISTINCT "plans_actionplan"."follow_up_weeks"' in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+@pytest.mark.parametrize("role", ["alice", "cora", "bob"])
+def test_the_start_page_reads_the_overdue_follow_ups_once_for_both_panels(cast, client_for, role):
+    """The plans panel and the today list show the same overdue follow-ups."""
+    client = client_for(getattr(cast, role))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("start"))
+    assert response.status_code == 200
+    assert overdue_readings(queries) == 1
+
+
+def test_outside_a_page_each_reading_is_read_afresh(cast):
+    from inklusio.plans.selectors import overdue_follow_ups
+
+    with CaptureQueriesContext(connection) as queries:
+        overdue_follow_ups(cast.bob, log=False)
+        overdue_follow_ups(cast.bob, log=False)
+    assert overdue_readings(queries) == 2
