@@ -16,7 +16,12 @@ What it does:
 3. Level "1 user": one user signed in as every role walks every page in turn, each page
    preceded by the bare and the one-query view. Level "N users": N users, each signed in as one
    role (weighted: more pedagogues and staff than leaders), request their role's pages by
-   weight without pause (closed loop), beside a few users that request the floor views.
+   weight without pause (closed loop), beside a few users that request the floor views; with
+   `--pause S` each reads a page for S seconds on average (uniform, S/2 to 3S/2) before the next.
+   Without a pause, N users keep N requests in the server at every moment, so by Little's law
+   the mean response time is N divided by the throughput: 50 users and a p95 under 250 ms need
+   well over 200 requests/s. With a pause the level shows response times at the load that many
+   people at work make.
    Sign-ins happen before the clock starts; each level is measured for `--seconds`.
 4. Prints per page: requests, failures, p50/p95/p99 (ms, locust's rounding: two significant
    digits above 100 ms), throughput, and p50 as a multiple of the one-query and the bare view.
@@ -27,6 +32,7 @@ Prints figures; asserts nothing about time. Stops the server it started.
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import random
@@ -49,6 +55,21 @@ DEVELOPMENT_CPR_KEY = "ZGV2ZWxvcG1lbnQtb25seS1jcHIta2V5LW5vdC1zZWM="
 DEVELOPMENT_CPR_HASH_KEY = "development-only-cpr-hash-key-not-secret"
 SAMPLE = 20  # objects of each kind per user
 USERS_PER_ROLE = 4
+
+
+def send_secure_cookies_over_http() -> None:
+    """The load process reaches the server over plain http on 127.0.0.1, in place of the
+    TLS-terminating proxy, and production's cookies are Secure. Every cookie jar of this process
+    (requests builds a new one per request) sends them anyway; re-marking the cookies after a
+    response is not enough, as any later Set-Cookie (the session saved for the idle timeout)
+    brings the flag back and the user would silently be signed out."""
+    http.cookiejar.DefaultCookiePolicy.return_ok_secure = (  # type: ignore[method-assign]
+        lambda self, cookie, request: True
+    )
+
+
+# The last authenticator time step each account signed in with, over all levels of a run.
+LAST_TOTP_STEP: dict[str, int] = {}
 # What the documented reverse proxy (docs/deployment.md) adds: the request came over TLS.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -150,6 +171,8 @@ def discover(database: str, slug: str | None) -> dict[str, Any]:
     import django
 
     django.setup()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from inklusio import access
     from inklusio.audit.models import AuditEntry
     from inklusio.children.models import Child
@@ -195,7 +218,15 @@ def discover(database: str, slug: str | None) -> dict[str, Any]:
                 else:
                     pages.append([name, [url], weight])
             if objects["child"] or role in {"administrator", "corps_leader"}:
-                chosen.append({"username": user.username, "role": role, "pages": pages})
+                device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                chosen.append(
+                    {
+                        "username": user.username,
+                        "role": role,
+                        "pages": pages,
+                        "totp_key": device.key if device else None,
+                    }
+                )
             if len(chosen) == USERS_PER_ROLE:
                 break
         users += chosen
@@ -285,24 +316,28 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 # 3. The load -----------------------------------------------------------------------------
-def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tuple[Any, float]:
+def run_level(
+    base: str, plan: dict[str, Any], users: int, seconds: int, pause: float = 0.0
+) -> tuple[Any, float]:
     import gevent
-    from locust import HttpUser, constant, task
+    from django_otp.oath import TOTP
+    from locust import HttpUser, between, constant, task
     from locust.clients import HttpSession
     from locust.env import Environment
 
+    send_secure_cookies_over_http()
     headers = PROXY_HEADERS
     by_role: dict[str, list[dict[str, Any]]] = {}
     for user in plan["users"]:
         by_role.setdefault(user["role"], []).append(user)
     counter = {"next": 0, "ready": 0}
+    totp_keys = {user["username"]: user["totp_key"] for user in plan["users"]}
+    last_step = LAST_TOTP_STEP
 
     def sign_in(client: HttpSession, username: str) -> None:
         """Production cookies are Secure; the proxy would speak https. The client speaks http
-        to 127.0.0.1, so the cookies are let through by hand."""
+        to 127.0.0.1, so the cookie jars send them anyway (`send_secure_cookies_over_http`)."""
         page = client.get("/login/", headers=headers, name="sign-in")
-        for cookie in client.cookies:
-            cookie.secure = False
         token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
         response = client.post(
             "/login/",
@@ -313,8 +348,37 @@ def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tupl
         )
         if response.status_code != 302:
             raise RuntimeError(f"sign-in of {username} failed: {response.status_code}")
-        for cookie in client.cookies:
-            cookie.secure = False
+        if totp_keys.get(username):
+            second_factor(client, username)
+
+    def second_factor(client: HttpSession, username: str) -> None:
+        """The code from the user's authenticator, as production asks of staff. A code is
+        accepted once (django-otp keeps the last time step used), so users signing in as the
+        same account take turns, one per 30-second step."""
+        totp = TOTP(bytes.fromhex(totp_keys[username]))
+        while totp.t() <= last_step.get(username, -1):
+            gevent.sleep(1)
+        last_step[username] = totp.t()
+        page = client.get("/login/kode/", headers=headers, name="sign-in")
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        response = client.post(
+            "/login/kode/",
+            data={"token": f"{totp.token():06d}", "csrfmiddlewaretoken": token},
+            headers={**headers, "Referer": f"https://{base.split('//', 1)[1]}/login/kode/"},
+            name="sign-in",
+            allow_redirects=False,
+        )
+        if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
+            raise RuntimeError(f"second factor of {username} refused: {response.status_code}")
+
+    def get_page(client: HttpSession, url: str, name: str) -> None:
+        """The page itself or a failure: a redirect (to the sign-in or the second-factor step)
+        would otherwise be followed and timed as if it were the page."""
+        with client.get(
+            url, headers=headers, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
 
     def pick(rng: random.Random, pages: list[list[Any]]) -> tuple[str, str]:
         name, urls, _ = rng.choices(pages, weights=[p[2] for p in pages])[0]
@@ -326,7 +390,8 @@ def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tupl
         class RoleUser(HttpUser):
             host = base
             weight = ROLE_WEIGHTS[role]
-            wait_time = constant(0)
+            # A person reads the page before the next click: `pause` seconds on average.
+            wait_time = between(pause / 2, pause * 3 / 2) if pause else constant(0)
 
             def on_start(self) -> None:
                 counter["next"] += 1
@@ -338,7 +403,7 @@ def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tupl
             @task
             def page(self) -> None:
                 name, url = pick(self.rng, self.account["pages"])
-                self.client.get(url, headers=headers, name=f"{role}: {name}")
+                get_page(self.client, url, f"{role}: {name}")
 
         RoleUser.__name__ = f"Role_{role}"
         return RoleUser
@@ -346,7 +411,7 @@ def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tupl
     class FloorUser(HttpUser):
         host = base
         weight = FLOOR_WEIGHT
-        wait_time = constant(0)
+        wait_time = between(pause / 2, pause * 3 / 2) if pause else constant(0)
 
         def on_start(self) -> None:
             counter["ready"] += 1
@@ -382,7 +447,7 @@ def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tupl
             self.position += 1
             for floor_name, floor_url in FLOOR:
                 self.client.get(floor_url, headers=headers, name=floor_name)
-            session.get(url, headers=headers, name=name)
+            get_page(session, url, name)
 
     classes = (
         [TourUser]
@@ -407,7 +472,7 @@ def run_level(base: str, plan: dict[str, Any], users: int, seconds: int) -> tupl
 
 
 # 4. The figures --------------------------------------------------------------------------
-def report(stats: Any, elapsed: float, users: int) -> None:
+def report(stats: Any, elapsed: float, users: int, pause: float = 0.0) -> None:
     entries = sorted(stats.entries.values(), key=lambda e: e.name)
 
     def p(entry: Any, q: float) -> float:
@@ -417,7 +482,9 @@ def report(stats: Any, elapsed: float, users: int) -> None:
     bare = floors.get(FLOOR[0][0])
     one = floors.get(FLOOR[1][0])
     print(
-        f"\n== {users} user{'s' if users > 1 else ''}, {elapsed:.0f} s measured"
+        f"\n== {users} user{'s' if users > 1 else ''}"
+        + (f", pausing {pause / 2:g}-{pause * 3 / 2:g} s between pages" if pause else "")
+        + f", {elapsed:.0f} s measured"
         f" (machine load average {os.getloadavg()[0]:.1f} at the end)"
     )
     header = (
@@ -478,6 +545,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="measured per level")
     parser.add_argument("--levels", default="1,50", help="concurrent users per level")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="mean seconds a user of the N-user levels reads a page before the next (0: none)",
+    )
     parser.add_argument("--discover", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     # A stop (Ctrl-C, timeout) still stops the server: SIGTERM unwinds like SystemExit.
@@ -514,8 +587,9 @@ def main() -> None:
             f"{os.cpu_count()} CPU cores shared with locust"
         )
         for users in (int(level) for level in args.levels.split(",")):
-            stats, elapsed = run_level(f"http://127.0.0.1:{port}", plan, users, args.seconds)
-            report(stats, elapsed, users)
+            pause = args.pause if users > 1 else 0.0
+            stats, elapsed = run_level(f"http://127.0.0.1:{port}", plan, users, args.seconds, pause)
+            report(stats, elapsed, users, pause)
     finally:
         stop_server(server)
 

@@ -21,6 +21,7 @@ Refused in production and on a database that already holds municipalities.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import random
 import time
@@ -34,6 +35,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
 from inklusio.audit.services import seal
@@ -82,6 +84,22 @@ def municipality_weights(count: int) -> list[float]:
     return [w * count / sum(raw) for w in raw]
 
 
+def second_factors(users: Sequence[User], seed: int) -> None:
+    """A confirmed authenticator (TOTP) for every user who must use a second factor in
+    production (all but guardians), its key derived from the seed and the username, so that
+    `bench/load.py` signs in as production asks. Its key is in the database: bench data only."""
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(
+            user=user,
+            name="bench",
+            confirmed=True,
+            key=hashlib.sha256(f"bench-totp:{seed}:{user.username}".encode()).hexdigest()[:40],
+        )
+        for user in users
+        if user.role != Role.GUARDIAN
+    )
+
+
 def period_start(day: datetime.date) -> datetime.date:
     """Visitation periods run 1 April–31 March."""
     return datetime.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
@@ -89,6 +107,7 @@ def period_start(day: datetime.date) -> datetime.date:
 
 class Generator:
     def __init__(self, *, seed: int, password: str, out: Any) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
         self.out = out
         self.today = timezone.localdate()
@@ -109,7 +128,7 @@ class Generator:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
     def users(self, municipality: Municipality, specs: list[dict[str, Any]]) -> list[User]:
-        users = [
+        created = [
             User(
                 municipality=municipality,
                 password=self.password_hash,
@@ -120,7 +139,9 @@ class Generator:
             )
             for spec in specs
         ]
-        return User.objects.bulk_create(users, batch_size=BATCH)
+        users = User.objects.bulk_create(created, batch_size=BATCH)
+        second_factors(users, self.seed)
+        return users
 
     # One municipality --------------------------------------------------------------------
     def municipality(self, index: int, weight: float, children: int, courses: int) -> None:
