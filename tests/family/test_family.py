@@ -264,6 +264,20 @@ class TestMessages:
             assert selectors.unread_count(outsider) == 0
         assert Message.objects.count() == 1
 
+    def test_a_partner_who_took_part_in_the_plans_meeting_sees_the_plan_not_its_messages(
+        self, cast, client
+    ):
+        """Messages are between the family and the staff: a partner at the meeting is not in."""
+        cast.plan_meeting.participants.add(cast.pia)
+        services.message_send(actor=cast.gert, plan=cast.plan_mia, text="Mia sov dårligt")
+        client.force_login(cast.pia)
+        assert client.get(cast.plan_mia.get_absolute_url()).status_code == 200
+        url = reverse("plan-messages", args=[cast.plan_mia.public_id])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"text": "Hej"}).status_code == 404
+        assert selectors.unread_count(cast.pia) == 0
+        assert Message.objects.count() == 1
+
     def test_the_email_says_only_that_a_message_is_waiting(self, cast, client):
         cast.bob.email, cast.sara.email = "bob@example.org", "sara@example.org"
         cast.bob.save()
