@@ -6,6 +6,8 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
 from inklusio.audit.services import audit_sign_in
@@ -29,7 +31,7 @@ def _generate(*extra: str) -> str:
 
 
 @pytest.mark.django_db
-def test_every_role_in_every_municipality_signs_in_with_the_benchmark_password():
+def test_every_role_in_every_municipality_signs_in_with_the_benchmark_password_and_code():
     _generate()
 
     municipalities = list(Municipality.objects.order_by("slug"))
@@ -62,6 +64,18 @@ def test_every_role_in_every_municipality_signs_in_with_the_benchmark_password()
     ):
         assert authenticate(username=username, password="inklusio-bench") is not None, username
     assert authenticate(username=f"{slug}-forvaltning", password="wrong") is None
+
+    # Staff sign in with an authenticator, as production asks; parents need none.
+    for user in User.objects.all():
+        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        if user.role == Role.GUARDIAN:
+            assert devices == [], user.username
+        else:
+            assert len(devices) == 1, user.username
+            # Its code is the one the app would show: the benchmark enters it at sign-in.
+            assert devices[0].verify_token(f"{TOTP(devices[0].bin_key).token():06d}")
+    keys = TOTPDevice.objects.values_list("key", flat=True)
+    assert len(set(keys)) == len(keys)
 
 
 @pytest.mark.django_db
