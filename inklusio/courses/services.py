@@ -257,7 +257,7 @@ def session_plan(
         course = _lock_open(course)
         # The pedagogue's row serialises sessions of all their courses, so two courses cannot
         # both take the same half-day unnoticed.
-        User.objects.select_for_update().filter(pk=course.pedagogue_id).first()
+        User.objects.select_for_update(no_key=True).filter(pk=course.pedagogue_id).first()
         if date < course.start:
             raise CourseRuleBroken(
                 _("Samlingen ligger før forløbets start (%(day)s).")

@@ -299,7 +299,7 @@ def _apply_pedagogue(actor: User, plan: rules.RowPlan) -> None:
             changes=diff({}, snapshot(pedagogue, ["username", "role", *rules.PEDAGOGUE_KEYS])),
         )
     else:
-        locked = User.objects.select_for_update().get(pk=pedagogue.pk)
+        locked = User.objects.select_for_update(no_key=True).get(pk=pedagogue.pk)
         before = snapshot(locked, rules.PEDAGOGUE_KEYS)
         for key, value in data.items():
             setattr(locked, key, value)

@@ -236,7 +236,7 @@ def partner_update(
     organisation = _check_person(actor, data, exclude_user=profile.user_id)
     with transaction.atomic():
         current: PartnerProfile = (
-            PartnerProfile.objects.select_for_update()
+            PartnerProfile.objects.select_for_update(no_key=True)
             .select_related("user", "organisation")
             .get(pk=profile.pk)
         )
@@ -272,7 +272,9 @@ def partner_deactivate(*, actor: User, profile: PartnerProfile) -> PartnerProfil
     today = timezone.localdate()
     with transaction.atomic():
         current: PartnerProfile = (
-            PartnerProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+            PartnerProfile.objects.select_for_update(no_key=True)
+            .select_related("user")
+            .get(pk=profile.pk)
         )
         if not current.is_active:
             raise PartnerRuleBroken(_("Samarbejdspartneren er allerede deaktiveret."))

@@ -58,7 +58,7 @@ def second_factor_enrol(*, actor: User, key: str, token: str) -> list[str]:
     totp = TOTP(bytes.fromhex(key), digits=TOTP_DIGITS)
     matched = bool(_TOTP_SHAPE.match(token)) and totp.verify(int(token), TOTP_TOLERANCE)
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=actor.pk)
+        User.objects.select_for_update(no_key=True).get(pk=actor.pk)
         if not matched:
             audit_record(
                 actor=actor,
@@ -108,7 +108,7 @@ def second_factor_verify(*, actor: User, token: str) -> Verified:
     throttled = False
     verified: Verified | None = None
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=actor.pk)
+        User.objects.select_for_update(no_key=True).get(pk=actor.pk)
         if _TOTP_SHAPE.match(token):
             devices: list[TOTPDevice | StaticDevice] = list(
                 TOTPDevice.objects.filter(user=actor, confirmed=True)
@@ -158,7 +158,7 @@ def second_factor_reset(*, actor: User, user: User) -> None:
     sets up a new one at their next sign-in. Access is checked by the caller
     (`access.users_whose_second_factor_may_be_reset`)."""
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=user.pk)
+        User.objects.select_for_update(no_key=True).get(pk=user.pk)
         apps = TOTPDevice.objects.filter(user=user).delete()[0]
         StaticDevice.objects.filter(user=user).delete()
         audit_record(
@@ -172,7 +172,7 @@ def second_factor_reset(*, actor: User, user: User) -> None:
 
 def _password_set(actor: User, password: str, step: str) -> None:
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=actor.pk)
+        user = User.objects.select_for_update(no_key=True).get(pk=actor.pk)
         user.set_password(password)
         user.save(update_fields=["password"])
         actor.password = user.password
@@ -227,7 +227,7 @@ def user_bind_oidc_subject(*, actor: User, user: User, subject: str) -> User:
     on only that identity signs in as it, even if the e-mail address it was matched by moves to
     someone else (docs/single-sign-on.md)."""
     with transaction.atomic():
-        locked: User = User.objects.select_for_update().get(pk=user.pk)
+        locked: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         if locked.oidc_subject == subject:
             return locked  # a sign-in in another tab bound it first
         if locked.oidc_subject is not None:
@@ -248,7 +248,7 @@ def user_unbind_oidc_subject(*, actor: User, user: User) -> User:
     or the municipality moved to another provider): the next single sign-on matches the
     account by its claim again and binds the new `sub`."""
     with transaction.atomic():
-        locked: User = User.objects.select_for_update().get(pk=user.pk)
+        locked: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         if locked.oidc_subject is None:
             return locked  # nothing bound: no change to record
         before = locked.oidc_subject

@@ -450,7 +450,7 @@ def contract_open(*, actor: User, pedagogue: User) -> Contract:
     editing (reading the corps overview never creates one)."""
     with transaction.atomic():
         # Lock the pedagogue so two leaders opening the same contract create it once.
-        locked = User.objects.select_for_update().get(pk=pedagogue.pk)
+        locked = User.objects.select_for_update(no_key=True).get(pk=pedagogue.pk)
         existing: Contract | None = Contract.objects.filter(pedagogue=locked).first()
         if existing is not None:
             return existing
@@ -500,7 +500,7 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
     if end < start:
         raise PlanningError(_("Slutdatoen ligger før startdatoen."))
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=pedagogue.pk)
+        locked = User.objects.select_for_update(no_key=True).get(pk=pedagogue.pk)
         if locked.role != Role.PEDAGOGUE or locked.municipality_id != actor.municipality_id:
             raise PlanningError(_("Fravær registreres kun for pædagoger i korpset."))
         absence = Absence.objects.create(
@@ -530,7 +530,9 @@ def absence_delete(*, actor: User, absence: Absence) -> Absence:
     deleted absence (without its row)."""
     with transaction.atomic():
         current: Absence = (
-            Absence.objects.select_for_update().select_related("pedagogue").get(pk=absence.pk)
+            Absence.objects.select_for_update(no_key=True)
+            .select_related("pedagogue")
+            .get(pk=absence.pk)
         )
         if current.end < timezone.localdate():
             raise PlanningError(
@@ -553,7 +555,7 @@ def calendar_feed_create(*, actor: User) -> CalendarFeed:
     Asking again gives the same address."""
     with transaction.atomic():
         # Lock the user so two clicks at once make one feed.
-        locked = User.objects.select_for_update().get(pk=actor.pk)
+        locked = User.objects.select_for_update(no_key=True).get(pk=actor.pk)
         existing: CalendarFeed | None = CalendarFeed.objects.filter(user=locked).first()
         if existing is not None:
             return existing

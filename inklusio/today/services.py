@@ -50,7 +50,7 @@ def reminder_send(*, actor: User) -> Reminder | None:
     """
     try:
         with transaction.atomic():
-            user = User.objects.select_for_update().get(pk=actor.pk)
+            user = User.objects.select_for_update(no_key=True).get(pk=actor.pk)
             municipality_id = user.municipality_id
             if municipality_id is None or not user.email or not access.can_use_today(user):
                 return None
