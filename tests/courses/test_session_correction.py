@@ -98,6 +98,7 @@ class TestCorrecting:
         [entry] = written
         assert entry.action == AuditAction.CHANGE and entry.object_type == "session"
         assert entry.changes["status"] == {"before": "held", "after": "cancelled"}
+        assert entry.changes["cause"] == {"before": "", "after": "institution"}
         assert entry.changes["version"] == {"before": 1, "after": 2}
         assert "forkerte" not in str(entry.changes)  # the reason is free text
 
@@ -106,6 +107,13 @@ class TestCorrecting:
         assert "Gennemført" in history and cast.bob.get_full_name() in history
         assert "Mia Testesen" in history and "Registreret på den forkerte samling" in history
         assert cast.sara.get_full_name() in history
+
+    def test_a_session_corrected_to_cancelled_names_who_cancelled_it(self, cast, held, client_for):
+        services.session_correct(
+            actor=cast.sara, session=held, outcome="cancelled", cause="illness", reason="Fejl"
+        )
+        page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url()).content.decode()
+        assert f"Sygdom ({cast.sara.get_full_name()})" in page
 
     def test_corrections_stack_newest_first(self, cast, held):
         services.session_correct(

@@ -75,6 +75,17 @@ class TestReplanAbsence:
         assert entry.changes["absent"]["after"] == str(corps.bob)
         assert entry.changes["replaces"]["after"] == str(plan.public_id)
 
+    def test_the_revision_says_whose_absence_it_covers(self, corps):
+        revision = services.replan_absence(
+            actor=corps.cora,
+            plan=corps.plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(0, 0)}),
+            kind="illness",
+        )
+        # Shown beside the status on the plan and in the list of plans.
+        assert revision.note == f"Omplanlagt efter fravær: {corps.bob}"
+
     def test_a_replaced_plan_is_not_replanned_twice(self, corps):
         plan = plan_of(corps)
         services.replan_absence(
@@ -198,6 +209,14 @@ class TestContracts:
             str(contract.public_id),
             corps.cora,
         )
+
+    def test_no_contract_is_opened_for_a_deactivated_pedagogue(self, corps):
+        corps.pete.is_active = False
+        corps.pete.save()
+        with pytest.raises(services.PlanningError) as refused:
+            services.contract_open(actor=corps.cora, pedagogue=corps.pete)
+        assert str(refused.value) == "Kun aktive pædagoger i korpset har en kontrakt."
+        assert not Contract.objects.filter(pedagogue=corps.pete).exists()
 
     def test_an_update_is_recorded_with_the_changed_hours(self, corps):
         contract = services.contract_update(

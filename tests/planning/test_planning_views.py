@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution
+from inklusio.people.models import Role, User
 from inklusio.planning import problem, services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
 from tests.planning.conftest import MONDAY
@@ -83,6 +84,16 @@ class TestPlanWeek:
         plan = WeeklyPlan.objects.exclude(pk=corps.plan.pk).get()
         assert response["Location"] == plan.get_absolute_url()
         assert plan.week_start == MONDAY
+
+    def test_a_corps_without_pedagogues_is_not_planned(self, cast, client_for):
+        User.objects.filter(municipality=cast.ishoj, role=Role.PEDAGOGUE).update(is_active=False)
+        response = client_for(cast.cora).post(
+            reverse("planning-overview"), {"week_start": MONDAY.isoformat(), "time_limit": 5}
+        )
+        assert response.context["form"].non_field_errors() == [
+            "Der er ingen pædagoger i korpset at planlægge for."
+        ]
+        assert not WeeklyPlan.objects.exclude(pk=cast.plan.pk).exists()
 
 
 class TestReplan:

@@ -93,6 +93,27 @@ class TestKeepingTheBank:
         bobs = client_for(cast.bob).get(reverse("goal-bank")).content.decode()
         assert MOTOR["goal"] not in bobs  # no longer offered to plan writers
 
+    def test_a_goal_given_without_any_criterion_is_refused(self, cast):
+        """A caller that leaves the criterion out (not only one that sends it empty)."""
+        with pytest.raises(services.PlanRuleBroken) as refused:
+            services.goal_bank_create(
+                actor=cast.alice, data={"category": "motor", "goal": "Tager selv sko på"}
+            )
+        assert str(refused.value) == "Et mål skal have et succeskriterium."
+        assert not GoalBankEntry.objects.exists()
+
+    def test_an_entry_retired_meanwhile_is_not_retired_again(self, cast, bank):
+        """Two administrators confirm the same retirement: the second is told why nothing
+        happened, and the log has one retirement."""
+        services.goal_bank_retire(actor=cast.alice, entry=bank["motor"])
+        with (
+            new_audit_rows(writes_only=True) as written,
+            pytest.raises(services.PlanRuleBroken) as refused,
+        ):
+            services.goal_bank_retire(actor=cast.alice, entry=bank["motor"])
+        assert str(refused.value) == "Målet er allerede udgået af målbanken."
+        assert written == []
+
     @pytest.mark.parametrize("who", ["cora", "bob", "carl"])
     def test_plan_writers_read_but_do_not_edit(self, cast, bank, client_for, who):
         client = client_for(getattr(cast, who))

@@ -47,10 +47,15 @@ class TestAdjustmentKinds:
         assert "− Laver dagsprogram – Stuens pædagoger" in page
         assert "+ Dagsprogram kl. 10.15 – Stuens pædagoger" in page
         assert cast.plan_mia.agreements.get().text == "Laver dagsprogram"
-        response = owner.post(
-            reverse("adjustment-decide", args=[proposal.public_id]), {"accept": "1"}
-        )
+        with new_audit_rows(writes_only=True) as written:
+            response = owner.post(
+                reverse("adjustment-decide", args=[proposal.public_id]), {"accept": "1"}
+            )
         assert response.status_code == 302
+        [row] = written
+        # "adjustment" is a redacted name (a proposal is created with its free-text reason
+        # under it): the log shows that the proposal was decided, not the values.
+        assert row.changes == {"adjustment": {"before": "•••", "after": "•••"}}
         shown = _agreements_on_page(owner, cast.plan_mia)
         assert "Dagsprogram kl. 10.15" in shown and "Laver dagsprogram" not in shown
         versions = owner.get(reverse("plan-versions", args=[cast.plan_mia.public_id]))
@@ -113,7 +118,10 @@ class TestAdjustmentKinds:
         assert "Forslaget kan kun afvises." in owner.get(url).content.decode()
         owner.post(url, {"accept": "1"})
         page = owner.get(url).content.decode()
-        assert "er ændret i planen, siden forslaget blev givet" in page
+        assert (
+            "Aftalen «Laver dagsprogram» er ændret i planen, siden forslaget blev givet. "
+            "Afvis forslaget, og foreslå det igen ud fra planen, som den er nu."
+        ) in page
         proposal.refresh_from_db()
         assert proposal.status == "proposed"
         assert list(cast.plan_mia.agreements.values_list("text", flat=True)) == ["Kl. 9.30"]
@@ -189,6 +197,22 @@ class TestObjections:
         assert cast.plan_mia.status == ActionPlan.Status.ACTIVE
         objection = Acknowledgement.objects.get(user=cast.gert)
         assert objection.resolution == "Kortere samling" and objection.resolved_by == cast.bob
+
+    def test_a_new_version_without_a_reason_resolves_the_objection_by_its_number(
+        self, cast, client_for
+    ):
+        from tests.plans.test_plans import plan_post
+
+        _object(client_for(cast.gert), cast.plan_meeting)
+        cast.plan_mia.refresh_from_db()
+        owner = client_for(cast.bob)
+        owner.post(
+            reverse("plan-edit", args=[cast.plan_mia.public_id]),
+            plan_post(cast.plan_mia, strategies="Kort samling"),
+        )
+        number = cast.plan_mia.versions.order_by("-number").first().number
+        meeting = owner.get(cast.plan_meeting.get_absolute_url()).content.decode()
+        assert f"af {cast.bob.get_full_name()}: Ny version {number}" in meeting
 
     def test_the_acknowledgement_form_comes_after_what_is_agreed(self, cast, client_for):
         page = client_for(cast.gert).get(cast.plan_meeting.get_absolute_url()).content.decode()

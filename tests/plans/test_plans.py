@@ -268,6 +268,15 @@ class TestClosingPrintAndCalendar:
                     actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=TODAY,
                     start_time=datetime.time(9), place="", participants=[cast.bob],
                 )  # fmt: skip
+            # An edit form opened before the plan was closed is saved afterwards.
+            with pytest.raises(
+                services.PlanRuleBroken, match=r"^Planen er afsluttet og kan ikke ændres\.$"
+            ):
+                services.plan_update(
+                    actor=cast.bob, plan=cast.plan_mia, data={"strategies": "Nyt"},
+                    goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
+                    agreements=[], expected_version=None,
+                )  # fmt: skip
         assert written == []
         cast.plan_mia.refresh_from_db()
         assert cast.plan_mia.evaluation == "Godt"

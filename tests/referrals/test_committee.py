@@ -122,6 +122,20 @@ class TestCapacity:
         )
         assert not Decision.objects.filter(child=cast.emil).exists()
 
+    def test_a_grant_without_a_start_is_refused_by_the_start_field(self, cast, client_for):
+        url = reverse("meeting-decide", args=[cast.meeting.public_id, cast.waiting_emil.public_id])
+        response = client_for(cast.alice).post(
+            url,
+            {
+                "outcome": "granted",
+                "offer": Offer.SUPPORT_PEDAGOGUE,
+                "reasons": "Emils behov er store",
+                "legal_basis": cast.legal_basis.pk,
+            },
+        )
+        assert response.context["form"].errors["start"] == ["En bevilling skal have en startdato."]
+        assert not Decision.objects.filter(child=cast.emil).exists()
+
     def test_a_start_outside_any_period_is_explained(self, cast):
         child = children_born_2022(cast, 1)[0]
         with pytest.raises(services.PeriodMissing):
@@ -510,6 +524,16 @@ def test_a_continued_group_place_stays_in_its_group(cast):
         Offer.RESOURCE_GROUP_PLACE,
         cast.group_boegely,
     )
+
+
+def test_marking_a_grant_as_started_is_logged_with_the_day(cast, client_for):
+    client_for(cast.alice).post(
+        reverse("decision-placed", args=[cast.decision_mia.public_id]), {"on": TODAY.isoformat()}
+    )
+    entry = AuditEntry.objects.get(
+        action=AuditAction.CHANGE, object_id=str(cast.decision_mia.public_id)
+    )
+    assert entry.changes == {"placed_on": {"before": None, "after": TODAY.isoformat()}}
 
 
 def test_only_a_grant_can_be_marked_as_started(cast):

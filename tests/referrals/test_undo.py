@@ -121,7 +121,9 @@ class TestWithdraw:
         url = reverse("referral-withdraw", args=[cast.waiting_emil.public_id])
         client = client_for(cast.carl)
         response = client.post(url, {"confirm": "yes", "reason": "  "})
-        assert "Skriv, hvorfor indstillingen trækkes tilbage" in response.content.decode()
+        assert response.context["form"].errors["reason"] == [
+            "Skriv, hvorfor indstillingen trækkes tilbage; udvalget får begrundelsen."
+        ]
         assert Referral.objects.get(pk=cast.waiting_emil.pk).status == Referral.Status.SUBMITTED
 
         with new_audit_rows(writes_only=True) as written:

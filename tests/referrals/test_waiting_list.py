@@ -81,6 +81,15 @@ class TestQueue:
             (3, 1, "Akut behov efter udredning")
         ]
 
+    def test_joining_the_line_is_logged_with_the_queue_and_the_place(self, cast):
+        fill_group(cast)
+        _, anna = queue(cast, ["Anna"])
+        entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_id=str(anna.public_id))
+        assert entry.changes == {
+            "queue": {"before": None, "after": "Ressourcegruppen Bøgely"},
+            "position": {"before": None, "after": 2},
+        }
+
     def test_a_position_outside_the_queue_is_refused(self, cast):
         fill_group(cast)
         _, anna = queue(cast, ["Anna"])
@@ -159,6 +168,19 @@ class TestRefusedForCapacity:
         page = client.get(reverse("waiting-list")).content.decode()
         assert "Emil Testesen" in page and "Ressourcegruppen Bøgely" in page
         assert TODAY.strftime("%-d.%-m.%Y") in page
+
+    def test_a_group_place_needs_the_group_it_waits_for(self, cast, client_for):
+        fill_group(cast)
+        cast.queued_emil.delete()
+        response = client_for(cast.alice).post(
+            reverse("waiting-add", args=[cast.waiting_emil.public_id]),
+            {"offer": Offer.RESOURCE_GROUP_PLACE, "start": TODAY.isoformat()},
+            follow=True,
+        )
+        assert [str(m) for m in response.context["messages"]] == [
+            "Vælg den ressourcegruppe, barnet venter på plads i."
+        ]
+        assert not WaitingListEntry.objects.filter(referral=cast.waiting_emil).exists()
 
     def test_support_places_queue_per_period(self, cast, client_for):
         cast.period.support_places = 1  # Mia holds it
