@@ -274,6 +274,7 @@ class TestAdministrationReset:
         assert not StaticDevice.objects.filter(user=cast.bob).exists()
         entry = AuditEntry.objects.get(object_type="second_factor", action="delete")
         assert entry.actor == cast.alice and entry.object_id == str(cast.bob.pk)
+        assert entry.changes == {"step": "reset", "had_second_factor": True}
         client.post(reverse("logout"))
         sign_in(client, "bob")
         assert client.get(reverse("start"))["Location"].startswith(reverse("two-factor-enrol"))

@@ -204,6 +204,20 @@ class TestTheInvitationEnds:
         assert not access.children_visible_to(quinn).exists()
         assert PartnerInvitation.objects.filter(partner=quinn, ended_on=TODAY).count() == 2
 
+    def test_deactivating_the_partner_is_logged_with_the_invitations_it_ended(
+        self, cast, quinn, invited
+    ):
+        services.partner_deactivate(actor=cast.alice, profile=quinn.partner_profile)
+        entry = AuditEntry.objects.get(
+            actor=cast.alice, action=AuditAction.CHANGE, object_type="partnerprofile"
+        )
+        assert entry.changes == {
+            "deactivated_on": {"before": None, "after": TODAY.isoformat()},
+            "is_active": {"before": True, "after": False},
+            "invitations_ended": {"before": 0, "after": 2},
+            "version": {"before": 1, "after": 2},
+        }
+
     def test_consent_withdrawn(self, cast, client, quinn, invited):
         DiscussionConsent.objects.create(
             municipality=cast.ishoj,
@@ -259,6 +273,17 @@ class TestInviting:
         services.organisation_deactivate(actor=cast.alice, organisation=organisation(cast))
         with pytest.raises(DomainError, match="aktiv samarbejdspartner"):
             invite(cast, quinn, cast.plan_mia)
+
+    def test_a_pedagogue_is_told_she_may_not_invite_partners(self, cast, quinn):
+        with pytest.raises(services.NotAllowed) as refusal:
+            services.invitation_create(
+                actor=cast.bob,
+                target=cast.plan_mia,
+                partner=quinn,
+                reason="Udredning",
+                valid_until=IN_A_MONTH,
+            )
+        assert str(refusal.value) == "Du kan ikke invitere samarbejdspartnere hertil."
 
     def test_the_email_names_no_child(self, cast, quinn, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
@@ -344,6 +369,64 @@ class TestDirectory:
             actor=cast.alice, action=AuditAction.CREATE, object_type="partnerprofile"
         ).exists()
 
+    def test_a_partner_is_created_even_when_the_mail_server_is_down(
+        self, cast, client, settings, django_capture_on_commit_callbacks
+    ):
+        # A mail server that refuses connections (nothing listens on port 9 here).
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+        client.force_login(cast.alice)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("partner-person-create"),
+                {
+                    "first_name": "Rikke",
+                    "last_name": "Tale",
+                    "email": "rikke@tale.invalid",
+                    "profession": "speech_consultant",
+                    "organisation": organisation(cast).pk,
+                },
+            )
+        assert response.status_code == 302
+        assert PartnerProfile.objects.filter(user__email="rikke@tale.invalid").exists()
+
+    @pytest.mark.parametrize(("first", "last"), [("Rikke", " "), ("", "Tale")])
+    def test_a_partner_needs_both_names(self, cast, first, last):
+        with pytest.raises(DomainError) as refusal:
+            services.partner_create(
+                actor=cast.alice,
+                data={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": "rikke@tale.invalid",
+                    "profession": "speech_consultant",
+                    "organisation": organisation(cast),
+                },
+            )
+        assert str(refusal.value) == "Skriv samarbejdspartnerens fornavn og efternavn."
+
+    def test_an_organisation_name_already_in_the_directory_is_refused(self, cast, client):
+        organisation(cast)
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("partner-organisation-create"),
+            {"name": "ppr ishøj", "kind": "ppr", "email": "", "phone": ""},
+        )
+        assert response.context["form"].non_field_errors() == [
+            "Der findes allerede en organisation med det navn."
+        ]
+        assert PartnerOrganisation.objects.filter(municipality=cast.ishoj).count() == 1
+
+    def test_deactivating_an_organisation_is_logged(self, cast):
+        services.organisation_deactivate(actor=cast.alice, organisation=organisation(cast))
+        entry = AuditEntry.objects.get(
+            actor=cast.alice, action=AuditAction.CHANGE, object_type="partnerorganisation"
+        )
+        assert entry.changes == {
+            "deactivated_on": {"before": None, "after": TODAY.isoformat()},
+            "version": {"before": 1, "after": 2},
+        }
+
     def test_the_same_email_twice_is_refused(self, cast, quinn):
         with pytest.raises(DomainError, match="allerede en bruger"):
             services.partner_create(
@@ -421,3 +504,27 @@ class TestPages:
         client.force_login(cast.alice)
         expired = client.get(reverse("partner-invitations") + "?status=expired").content.decode()
         assert "Motorik" not in expired
+
+    def test_the_leader_sees_invitations_to_the_institutions_plans_made_by_others(
+        self, cast, client, quinn
+    ):
+        emils_plan = ActionPlan.objects.create(
+            municipality=cast.ishoj,
+            child=cast.emil,
+            institution=cast.elverhoej,
+            owner=cast.carl,
+            title="Emils handleplan",
+            problem="Motorik",
+            strategies="Leg",
+            duration="3 måneder",
+        )
+        services.invitation_create(
+            actor=cast.alice,
+            target=emils_plan,
+            partner=quinn,
+            reason="Motorisk vurdering",
+            valid_until=IN_A_MONTH,
+        )
+        client.force_login(cast.carl)
+        page = client.get(reverse("partner-invitations")).content.decode()
+        assert "Motorisk vurdering" in page
