@@ -126,9 +126,17 @@ class TestConsentInTheGuardiansHands:
         assert consent.given_by == "Gert Testesen"
         assert consent.given_on == TODAY
         assert consent.recorded_by == cast.gert
-        assert "Mia" in consent.wording and "Tale-/hørekonsulent" in consent.wording
+        assert consent.wording == (
+            "Jeg giver samtykke til, at Mia Testesen drøftes med navn på institutionens "
+            "konsultative møder med disse faggrupper: Psykolog, Tale-/hørekonsulent."
+        )
         entry = AuditEntry.objects.filter(object_type="discussionconsent").latest("pk")
         assert (entry.action, entry.actor_id) == (AuditAction.CREATE, cast.gert.pk)
+        assert entry.changes == {
+            "scope": {"before": None, "after": "discussion"},
+            "source": {"before": None, "after": "guardian"},
+            "professions": {"before": None, "after": ["psychologist", "speech_consultant"]},
+        }
 
     def test_a_consent_without_what_it_covers_is_refused_with_the_typed_values_kept(
         self, cast, client
@@ -303,6 +311,12 @@ class TestMessages:
         ActionPlan.objects.filter(pk=cast.plan_mia.pk).update(status="closed", closed_on=TODAY)
         response = self._send(client, cast.gert, cast.plan_mia, "En til")
         assert response.status_code == 404
+        # Closed while he was writing: the service, not only the page, says why.
+        with pytest.raises(services.MessageRefused) as refused:
+            services.message_send(actor=cast.gert, plan=cast.plan_mia, text="En til")
+        assert str(refused.value) == (
+            "Handleplanen er afsluttet; der kan ikke skrives flere beskeder."
+        )
         client.force_login(cast.gert)
         thread = client.get(reverse("plan-messages", args=[cast.plan_mia.public_id]))
         assert "Tak for samarbejdet" in thread.content.decode()

@@ -413,7 +413,14 @@ class TestPeriods:
         with new_audit_rows(writes_only=True) as rows:
             response = client.post(reverse("retention-settings"), form)
         assert response.status_code == 302
-        assert len(rows) == 1
+        (row,) = rows
+        assert (row.action, row.changes) == (
+            AuditAction.CREATE,
+            {
+                "child_case_months": {"before": 60, "after": 36},
+                "version": {"before": 1, "after": 2},
+            },
+        )
         policy = RetentionPolicy.objects.get(municipality=cast.ishoj)
         assert policy.child_case_months == 36
         due = LEFT_ON + relativedelta(months=36)

@@ -5,6 +5,7 @@ is shown with the statistics' disclosure rule."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from inklusio.audit.models import AuditAction
@@ -82,6 +83,17 @@ class TestFillingIn:
             f'value="yellow" class="choice-list" id="id_{noah.public_id.hex}-development_1" checked'
             in page
         )
+        assert not ScreeningRating.objects.filter(child=noah).exists()
+
+    def test_two_refused_children_are_counted_in_the_plural(self, cast, client, noah):
+        client.force_login(cast.sara)
+        body = {
+            "version": "1",
+            **_fields(cast.mia, "red", ""),
+            **_fields(noah, "green", "yellow"),
+        }
+        page = client.post(_url(cast.screening_boegely), body).content.decode()
+        assert "Vurderingerne af 2 børn kunne ikke gemmes. Se ved børnene herunder." in page
         assert not ScreeningRating.objects.filter(child=noah).exists()
 
     def test_an_action_in_the_room_needs_its_text(self, cast, client, noah):
@@ -168,11 +180,49 @@ class TestWhoMay:
         assert error in response.content.decode()
         assert not ScreeningRound.objects.filter(institution=cast.elverhoej).exists()
         body["room"] = elverhoej_room.pk
-        response = client.post(reverse("screening-list"), body, follow=True)
+        with new_audit_rows(writes_only=True) as rows:
+            response = client.post(reverse("screening-list"), body, follow=True)
         assert "Runden er åbnet." in response.content.decode()
+        (row,) = rows
+        assert (row.action, row.changes) == (
+            AuditAction.CREATE,
+            {"room": "Bien", "year": TODAY.year, "half": 1},
+        )
         assert ScreeningRound.objects.filter(room=elverhoej_room).count() == 1
         page = client.post(reverse("screening-list"), body).content.decode()
         assert f"Bien har allerede en screeningsrunde i 1. halvår {TODAY.year}." in page
+
+    def test_a_round_opened_twice_at_the_same_moment_is_refused_in_danish(self, cast):
+        """Carl's double click: both requests look first and find no round; the database's
+        constraint lets one open it, and the other gets the message a late opener gets."""
+        room = Room.objects.create(municipality=cast.ishoj, institution=cast.elverhoej, name="Bien")
+        opened = False
+
+        def the_other_click_opens_it_just_after_the_look_up(execute, sql, params, many, context):
+            nonlocal opened
+            result = execute(sql, params, many, context)
+            if not opened and sql.startswith("SELECT") and '"screening_screeninground"' in sql:
+                opened = True
+                ScreeningRound.objects.create(
+                    municipality=cast.ishoj,
+                    institution=cast.elverhoej,
+                    room=room,
+                    year=TODAY.year,
+                    half=1,
+                    opened_on=TODAY,
+                    opened_by=cast.carl,
+                )
+            return result
+
+        with (
+            connection.execute_wrapper(the_other_click_opens_it_just_after_the_look_up),
+            pytest.raises(services.ScreeningRuleBroken) as refused,
+        ):
+            services.screening_round_open(actor=cast.carl, room=room, year=TODAY.year, half=1)
+        assert (
+            str(refused.value) == f"Bien har allerede en screeningsrunde i 1. halvår {TODAY.year}."
+        )
+        assert ScreeningRound.objects.filter(room=room).count() == 1
 
     def test_a_closed_round_can_no_longer_be_changed(self, cast, client):
         ScreeningRound.objects.filter(pk=cast.screening_boegely.pk).update(closed_on=TODAY)

@@ -193,10 +193,13 @@ class TestShareWithConsent:
 
     def test_shared_with_consent_the_receiver_gets_access(self, cast, client_for):
         handover = unshared(cast.handover_mia)
-        response = client_for(cast.alice).post(
-            share_url(handover), {"consent": handover_consent(cast).pk}
-        )
+        with new_audit_rows(writes_only=True) as rows:
+            response = client_for(cast.alice).post(
+                share_url(handover), {"consent": handover_consent(cast).pk}
+            )
         assert response.status_code == 302
+        (row,) = rows
+        assert row.changes == {"shared_on": {"before": None, "after": TODAY.isoformat()}}
         handover.refresh_from_db()
         assert handover.shared_on == TODAY and handover.consent == handover_consent(cast)
         assert client_for(cast.carl).get(detail(handover)).status_code == 200
@@ -363,10 +366,25 @@ class TestHandoverMeeting:
         meeting = HandoverMeeting.objects.get(handover=cast.handover_mia)
         assert meeting.participants == "Carl, Gert og Bøgelys leder"
         assert meeting.recorded_by == cast.carl
-        assert [(r.action, r.object_type) for r in rows] == [
-            (AuditAction.CREATE, "handovermeeting")
+        assert [(r.action, r.object_type, r.changes) for r in rows] == [
+            (
+                AuditAction.CREATE,
+                "handovermeeting",
+                {"date": {"before": None, "after": TODAY.isoformat()}},
+            )
         ]
         assert "To besøg aftalt" in client.get(detail(cast.handover_mia)).content.decode()
+
+    def test_a_receiver_whose_access_ended_is_refused_in_danish(self, cast):
+        from inklusio.transitions import services
+
+        meeting_services.consent_withdraw(actor=cast.gert, consent=handover_consent(cast))
+        with pytest.raises(services.HandoverRuleBroken) as refused:
+            services.handover_meeting_record(
+                actor=cast.carl, handover=cast.handover_mia, date=TODAY, participants="Carl"
+            )
+        assert str(refused.value) == "Du kan ikke registrere møder for denne overgang."
+        assert not HandoverMeeting.objects.exists()
 
     def test_without_participants_the_form_comes_back_with_what_was_typed(self, cast, client_for):
         response = client_for(cast.alice).post(
