@@ -12,7 +12,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.children import services as child_services
 from inklusio.children.models import Child, Guardian
+from inklusio.core.errors import DomainError
 from inklusio.imports import services
 from inklusio.imports.models import ImportRun
 from inklusio.imports.parsers import CHILD_COLUMNS
@@ -76,6 +78,25 @@ def actions(run: ImportRun) -> list[tuple[int, str]]:
 def run_pending_job(kind: str) -> Job:
     job = Job.objects.get(kind=kind, status=Job.Status.QUEUED)
     return job_services.job_run(job_pk=job.pk)
+
+
+# --- The upload ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "size", "message"),
+    [
+        ("elefanter", 10, "Vælg, hvad filen indeholder."),
+        ("children", services.MAX_UPLOAD_BYTES + 1, "Filen er større end 20 MB."),
+    ],
+)
+def test_an_upload_of_an_unknown_kind_or_over_20_mb_is_refused(cast, kind, size, message):
+    with pytest.raises(DomainError) as refused:
+        services.import_upload(
+            actor=cast.alice, kind=kind, file_name="afvist.csv", data=b"x" * size
+        )
+    assert str(refused.value) == message
+    assert not ImportRun.objects.filter(file_name="afvist.csv").exists()
 
 
 # --- Templates -----------------------------------------------------------------------------
@@ -206,6 +227,10 @@ def test_a_failed_job_is_shown_and_the_page_stops_refreshing(cast, client):
             row(cpr_born(700), **{"Forælder 1 e-mail": "gert@x.dk"}),
             "Forælder 1 har ikke noget navn.",
         ),
+        (
+            row(cpr_born(700), **{"Forælder 1 telefon": "12345678"}),
+            "Forælder 1 har ikke noget navn.",
+        ),
     ],
 )
 def test_a_bad_row_is_refused_with_its_reason(cast, values, reason):
@@ -310,6 +335,23 @@ def test_a_row_that_became_bad_after_the_dry_run_leaves_everything_unimported(ca
     assert actions(run) == [(2, "create"), (3, "refused")]
     assert run.rows[1]["reasons"] == ["Daginstitutionen «Elverhøj» findes ikke i kommunen."]
     assert Child.objects.count() == children_before
+
+
+def test_an_import_stopped_by_a_service_shows_why_and_imports_nothing(cast, settings):
+    # Alice has tried a registered CPR number as often as the hour allows: registering
+    # children stops for her, and so does her import, with the reason shown.
+    settings.CHILD_DUPLICATE_CPR_LIMIT = 1
+    run = dry_run(cast, csv_file([row(cpr_born(700))]))
+    data = {"cpr": cast.mia.cpr, "first_name": "Mia", "last_name": "T", "institution": cast.boegely}
+    with pytest.raises(child_services.DuplicateChild):
+        child_services.child_create(actor=cast.alice, data=data)
+    run = services.import_execute(actor=cast.alice, run=run)
+    assert run.status == ImportRun.Status.REFUSED
+    assert run.file_error == (
+        "Importen blev afbrudt: Du har for mange gange indtastet et CPR-nummer, der allerede er "
+        "registreret. Prøv igen senere; forvaltningen er underrettet."
+    )
+    assert not Child.objects.filter(first_name="Ida").exists()
 
 
 def test_an_import_is_carried_out_once(cast):

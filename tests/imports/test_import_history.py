@@ -484,6 +484,31 @@ def test_a_later_file_completes_a_known_course(cast, history_children):
         ("create", "session"): 1,
         ("change", "course"): 1,
     }
+    # The child's own log (who changed what about me) has the new place in the course.
+    joined = AuditEntry.objects.get(id__gt=last, object_type="participant")
+    assert list(joined.children.values_list("child_id", flat=True)) == [
+        history_children[1].public_id
+    ]
+
+
+def test_a_planned_session_the_old_records_say_was_held_is_recorded_as_held(cast):
+    known = cast.course_boegely
+    planned = Session.objects.create(
+        municipality=cast.ishoj, course=known, date=TODAY - datetime.timedelta(days=7)
+    )
+    row = course(
+        known.title,
+        kind=known.get_kind_display(),
+        Start=f"{known.start:%d-%m-%Y}",
+        **{"Gennemførte samlinger": f"{planned.date:%d-%m-%Y}"},
+    )
+    last = AuditEntry.objects.order_by("-id").first().id
+    run = imported(cast, "courses", csv_file(COURSE_COLUMNS, [row]))
+    assert actions(run) == [(2, "update")]
+    planned.refresh_from_db()
+    assert (planned.status, planned.recorded_by) == (Session.Status.HELD, cast.alice)
+    recorded = AuditEntry.objects.get(id__gt=last, object_type="session")
+    assert recorded.changes == {"status": {"before": "planned", "after": "held"}, "cause": ""}
 
 
 # --- Access and the command --------------------------------------------------------------------

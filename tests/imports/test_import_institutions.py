@@ -87,6 +87,14 @@ def test_new_institutions_with_rooms_and_a_known_one_updated(cast):
     }
 
 
+def test_a_file_without_the_rooms_column_creates_the_institution_without_rooms(cast):
+    data = "Navn;Type;Antal børn\r\nRegnbuen;Vuggestue;32\r\n".encode("utf-8-sig")
+    run = imported(cast, data)
+    assert run.status == ImportRun.Status.IMPORTED, run.rows
+    regnbuen = Institution.objects.get(municipality=cast.ishoj, name="Regnbuen")
+    assert list(regnbuen.rooms.values_list("name", flat=True)) == []
+
+
 def test_running_the_same_file_again_changes_nothing(cast):
     data = csv_file([place("Regnbuen", Stuer="Bien"), place("Ørnebo", "Integreret", "60,0")])
     imported(cast, data)

@@ -74,6 +74,11 @@ def test_a_new_pedagogue_gets_account_attachments_and_contract(cast):
         ("create", "contract"): 1,
         ("change", "contract"): 1,
     }
+    attached = AuditEntry.objects.filter(id__gt=last, object_type="pedagogueattachment")
+    assert sorted((entry.changes for entry in attached), key=lambda c: c["institution"]) == [
+        {"institution": "Bøgely", "function": "resource"},
+        {"institution": "Elverhøj", "function": "support"},
+    ]
 
 
 def test_running_the_same_file_again_changes_nothing(cast):
@@ -95,6 +100,7 @@ def test_running_the_same_file_again_changes_nothing(cast):
             "Timerne går ikke op: 37 timer fordelt, men ugen har 40 timer.",
         ),
         (person("lise", **{"Andet": "halvanden"}), "«halvanden» er ikke et tal."),
+        (person("lise", Fornavn=""), "Fornavn mangler."),
         (person("alice"), "Brugernavnet «alice» er allerede i brug af en anden bruger."),
         (person("dora-pedagog"), ""),
     ],
