@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "absent": _("fraværende"),
     "addendum": _("tilføjelse"),
     "adjustment": _("justering"),
+    "adjustment_status": _("justering"),
     "attachment": _("bilag"),
     "course": _("forløb"),
     "created_at": _("lavet"),
@@ -100,10 +101,16 @@ def _models() -> dict[str, type[Model]]:
     return {str(model._meta.model_name): model for model in apps.get_models()}
 
 
+# A plan's entry about one of its proposals names the proposal's field: its values are the
+# proposal's statuses, shown in Danish, under the label in FIELD_LABELS.
+RELATED_FIELDS = {("actionplan", "adjustment_status"): ("adjustment", "status")}
+
+
 def _field(object_type: str, name: str) -> Field[Any, Any] | None:
+    object_type, field_name = RELATED_FIELDS.get((object_type, name), (object_type, name))
     model = _models().get(object_type)
     try:
-        field = model._meta.get_field(name) if model else None
+        field = model._meta.get_field(field_name) if model else None
     except FieldDoesNotExist:
         return None
     return field if isinstance(field, Field) else None
@@ -136,7 +143,8 @@ def change_rows(object_type: str, changes: dict[str, Any]) -> list[tuple[str, st
             continue
         field = _field(object_type, name)
         before, after = _value(field, change.get("before")), _value(field, change.get("after"))
-        rows.append((_field_label(field, name), before, after))
+        label = FIELD_LABELS[name] if (object_type, name) in RELATED_FIELDS else None
+        rows.append((str(label or _field_label(field, name)), before, after))
     return rows
 
 

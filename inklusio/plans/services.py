@@ -514,7 +514,9 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, accept: bool) -> A
             actor,
             AuditAction.CHANGE,
             plan,
-            {"adjustment": {"before": "proposed", "after": current.status}},
+            # Not "adjustment": that name carries the proposal's free-text reason and is
+            # redacted, which hid whether the proposal was accepted or rejected.
+            {"adjustment_status": {"before": Adjustment.Status.PROPOSED, "after": current.status}},
         )
     return current
 

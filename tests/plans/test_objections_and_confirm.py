@@ -53,9 +53,9 @@ class TestAdjustmentKinds:
             )
         assert response.status_code == 302
         [row] = written
-        # "adjustment" is a redacted name (a proposal is created with its free-text reason
-        # under it): the log shows that the proposal was decided, not the values.
-        assert row.changes == {"adjustment": {"before": "•••", "after": "•••"}}
+        # The log shows the decision, in Danish on the plan's log.
+        assert row.changes == {"adjustment_status": {"before": "proposed", "after": "accepted"}}
+        assert row.change_rows == [("justering", "Foreslået", "Godkendt")]
         shown = _agreements_on_page(owner, cast.plan_mia)
         assert "Dagsprogram kl. 10.15" in shown and "Laver dagsprogram" not in shown
         versions = owner.get(reverse("plan-versions", args=[cast.plan_mia.public_id]))
@@ -125,9 +125,12 @@ class TestAdjustmentKinds:
         proposal.refresh_from_db()
         assert proposal.status == "proposed"
         assert list(cast.plan_mia.agreements.values_list("text", flat=True)) == ["Kl. 9.30"]
-        owner.post(url, {"accept": "0"})
+        with new_audit_rows(writes_only=True) as written:
+            owner.post(url, {"accept": "0"})
         proposal.refresh_from_db()
         assert proposal.status == "rejected"
+        [row] = written
+        assert row.change_rows == [("justering", "Foreslået", "Afvist")]
 
 
 def _object(client, meeting, comment="Samlingen er for lang for Mia"):
