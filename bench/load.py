@@ -320,6 +320,7 @@ def run_level(
     base: str, plan: dict[str, Any], users: int, seconds: int, pause: float = 0.0
 ) -> tuple[Any, float]:
     import gevent
+    import gevent.lock
     from django_otp.oath import TOTP
     from locust import HttpUser, between, constant, task
     from locust.clients import HttpSession
@@ -333,6 +334,7 @@ def run_level(
     counter = {"next": 0, "ready": 0}
     totp_keys = {user["username"]: user["totp_key"] for user in plan["users"]}
     last_step = LAST_TOTP_STEP
+    step_locks: dict[str, Any] = {}
 
     def sign_in(client: HttpSession, username: str) -> None:
         """Production cookies are Secure; the proxy would speak https. The client speaks http
@@ -356,9 +358,15 @@ def run_level(
         accepted once (django-otp keeps the last time step used), so users signing in as the
         same account take turns, one per 30-second step."""
         totp = TOTP(bytes.fromhex(totp_keys[username]))
-        while totp.t() <= last_step.get(username, -1):
-            gevent.sleep(1)
-        last_step[username] = totp.t()
+        # One at a time per account, each answered before the next starts: a later step's code
+        # that reached the server first would make the earlier one refused.
+        with step_locks.setdefault(username, gevent.lock.Semaphore()):
+            while totp.t() <= last_step.get(username, -1):
+                gevent.sleep(1)
+            last_step[username] = totp.t()
+            _enter_code(client, username, totp)
+
+    def _enter_code(client: HttpSession, username: str, totp: Any) -> None:
         page = client.get("/login/kode/", headers=headers, name="sign-in")
         token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
         response = client.post(
