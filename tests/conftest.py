@@ -700,10 +700,44 @@ def browser():
         chromium.close()
 
 
+def _then_wait_for_load(action, page_of):
+    def act_and_wait(self, *args, **kwargs):
+        result = action(self, *args, **kwargs)
+        page_of(self).wait_for_load_state("load")
+        return result
+
+    return act_and_wait
+
+
 @pytest.fixture
-def page(browser, request):
+def page(browser, monkeypatch):
+    """A page whose clicks and key presses return once the page they lead to has loaded.
+
+    Playwright's click returns when a navigation it starts has committed, while the new document
+    may still be arriving; a test reading the page at that moment saw it empty or half-parsed
+    (on CI's slower machine, not here). Waiting for the load event after every click makes each
+    test read the page a user would see.
+    """
+    from playwright.sync_api import Locator, Page
+
+    for name in ("click", "press"):
+        monkeypatch.setattr(Page, name, _then_wait_for_load(getattr(Page, name), lambda p: p))
+        monkeypatch.setattr(
+            Locator, name, _then_wait_for_load(getattr(Locator, name), lambda loc: loc.page)
+        )
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
     page = context.new_page()
+    if throughput := int(os.environ.get("BROWSER_BYTES_PER_SECOND", "0")):
+        # A slow line makes every page arrive in pieces: a test that reads a page too early fails.
+        context.new_cdp_session(page).send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": 20,
+                "downloadThroughput": throughput,
+                "uploadThroughput": throughput,
+            },
+        )
     yield page
     context.close()
 

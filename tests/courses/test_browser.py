@@ -1,6 +1,7 @@
 """A course from the leader's task to the closing evaluation, in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from inklusio.courses.models import Course, Session
 from inklusio.people.models import Role
@@ -84,7 +85,7 @@ def test_a_group_course_from_task_to_closing(cast, live_server, page, screenshot
     page.fill("#id_evaluation", "Mia leger nu med Ali og Bo uden voksenstøtte.")
     page.screenshot(path=str(screenshot_dir / "closing.png"), full_page=True)
     page.get_by_role("button", name="Afslut forløbet").click()
-    assert "Afsluttet" in page.content()
+    expect(page.locator("body")).to_contain_text("Afsluttet")
     assert "2 → 4 (+2)" in page.get_by_test_id("effects").inner_text()
     page.screenshot(path=str(screenshot_dir / "course.png"), full_page=True)
 

@@ -2,6 +2,7 @@
 withdraws a consent and writes to the staff (issue 18)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from inklusio.family.models import Message
 from inklusio.meetings.models import DiscussionConsent
@@ -47,7 +48,7 @@ def test_guardian_reads_acknowledges_withdraws_and_writes_on_a_phone(
         # The consent to discussion with a psychologist (Mia also has one to her handover).
         withdraw = f"/samtykke/{cast.consent_mia.public_id}/"
         page.locator(f"form[action*='{withdraw}'] [data-testid=withdraw-consent]").click()
-    assert "barnet er fjernet fra kommende dagsordener" in page.content()
+    expect(page.locator("body")).to_contain_text("barnet er fjernet fra kommende dagsordener")
     assert "Trukket tilbage" in page.get_by_test_id("family-consents").inner_text()
     assert DiscussionConsent.objects.get(pk=cast.consent_mia.pk).withdrawn_by == cast.gert
     _no_sideways_scroll(page)

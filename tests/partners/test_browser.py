@@ -4,6 +4,7 @@ plan; Quinn signs in and sees that plan on her start page, and not Mia's case.""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from inklusio.children.models import PartnerInvitation
 from inklusio.people.models import Role
@@ -32,7 +33,7 @@ def test_a_leader_invites_a_partner_to_a_plan(cast, live_server, browser, screen
     with page.expect_navigation():
         page.get_by_role("button", name="Invitér").click()
     # No end date: refused in Danish, with what was typed kept.
-    assert "Angiv hvornår invitationen slutter" in page.content()
+    expect(page.locator("body")).to_contain_text("Angiv hvornår invitationen slutter")
     assert page.get_by_label("Formål").input_value() == "Sprogvurdering"
     page.get_by_label("Gælder til og med").fill(until.isoformat())
     page.screenshot(path=screenshot_dir / "invite-form.png", full_page=True)

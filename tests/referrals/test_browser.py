@@ -1,6 +1,7 @@
 """The chain in a real browser: a leader refers, the committee decides and writes the letter."""
 
 import pytest
+from playwright.sync_api import expect
 
 from inklusio.referrals.models import Decision, Referral
 from tests.conftest import login
@@ -18,7 +19,7 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     page.fill("#id_description", "Emil taler kun i korte sætninger.")
     page.get_by_role("button", name="Gem kladde").click()
     # Emil (the cast) already has an open draft of this kind: the form asks why, text kept.
-    assert "allerede en åben indstilling" in page.content()
+    expect(page.locator("body")).to_contain_text("allerede en åben indstilling")
     assert page.input_value("#id_description") == "Emil taler kun i korte sætninger."
     page.fill("#id_duplicate_reason", "Den gamle kladde trækkes tilbage.")
     page.get_by_role("button", name="Gem kladde").click()
@@ -27,7 +28,7 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     # Submitting is confirmed on its own page; without consent the page says so first.
     with page.expect_navigation():
         page.get_by_role("link", name="Indsend til visitationsudvalget").click()
-    assert "uden forældrenes samtykke" in page.content()
+    expect(page.locator("body")).to_contain_text("uden forældrenes samtykke")
     with page.expect_navigation():
         page.get_by_role("link", name="Fortryd").click()
     page.get_by_role("link", name="Ret kladde").click()
