@@ -122,6 +122,8 @@ class TestPasswordReset:
         assert "Hvis adressen hører til en konto i Inklusio" in page
         assert mail.outbox[0].to == ["bob@ishoj.dk"]
         assert mail.outbox[0].subject == "Ny adgangskode til Inklusio"
+        # The mail names the account, so someone with two accounts knows which one it is for.
+        assert "for brugeren bob." in mail.outbox[0].body
         form = client.get(link_in_mail(), follow=True)
         assert "Vælg ny adgangskode" in form.content.decode()
         short = client.post(
