@@ -165,6 +165,10 @@ class TestProgress:
         plans = services._plan(run, lambda done, total: reported.append((done, total)))
         assert len(plans) == 1001
         assert reported == [(500, 1001), (1000, 1001), (1001, 1001)]
+        single = upload(cast, "institutions", [place("Regnbuen")])
+        reported.clear()
+        services._plan(single, lambda done, total: reported.append((done, total)))
+        assert reported == [(1, 1)]
 
     def test_the_progress_is_written_where_the_page_reads_it(self, cast):
         run = upload(cast, "institutions", [place("Regnbuen")])

@@ -626,16 +626,6 @@ class TestTheInvitationEmail:
             "https://inklusio.ishoj.invalid" + reverse("start")
         )
 
-    def test_a_partner_without_an_email_gets_none(
-        self, cast, quinn, django_capture_on_commit_callbacks
-    ):
-        User.objects.filter(pk=quinn.pk).update(email="")
-        quinn.refresh_from_db()
-        with django_capture_on_commit_callbacks(execute=True):
-            invite(cast, quinn, cast.plan_mia)
-        assert mail.outbox == []
-        assert PartnerInvitation.objects.filter(partner=quinn).count() == 1
-
     def test_the_invitation_stands_when_the_mail_server_is_down(
         self, cast, quinn, settings, django_capture_on_commit_callbacks
     ):
