@@ -246,6 +246,8 @@ class TestWhatADecisionIsStoredWith:
         )
 
     def test_another_decision_on_a_decided_referral_keeps_the_cases_number(self, cast):
+        # A new case first, so a new number for the referral could not equal its case's by chance.
+        record(cast, new_child(cast), outcome=Decision.Outcome.REFUSED, start=None)
         # An older record on the same referral without a journal number (from before numbering)
         # is not the case's number, however recent it is.
         Decision.objects.create(
