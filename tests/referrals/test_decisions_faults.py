@@ -354,7 +354,11 @@ class TestCapacityCountsEachChildOnce:
             start=TODAY,
             end=TODAY + datetime.timedelta(days=90),
         )
-        assert (changed.period, changed.start) == (cast.period, TODAY)
+        assert (changed.period, changed.start, changed.end) == (
+            cast.period,
+            TODAY,
+            TODAY + datetime.timedelta(days=90),  # the end chosen, not a year
+        )
 
     def test_a_changed_group_place_in_a_full_group_keeps_its_own_place(self, cast):
         ResourceGroup.objects.filter(pk=cast.group_boegely.pk).update(places=1)

@@ -97,6 +97,21 @@ class TestJoiningTheLine:
             "Der er en ledig plads: bevil den i stedet for at sætte barnet på venteliste."
         )
 
+    def test_a_child_holding_the_periods_last_place_is_not_queued_for_it(self, cast):
+        # Mia holds the period's one place: a new referral of hers would keep it, as a decision
+        # would, so it is granted rather than queued.
+        full_period(cast)
+        with pytest.raises(services.NotAllowedNow) as refused:
+            services.waiting_list_add(
+                actor=cast.alice,
+                referral=submitted_referral(cast, cast.mia, Offer.SUPPORT_PEDAGOGUE),
+                offer=Offer.SUPPORT_PEDAGOGUE,
+                period=cast.period,
+            )
+        assert str(refused.value) == (
+            "Der er en ledig plads: bevil den i stedet for at sætte barnet på venteliste."
+        )
+
     def test_a_draft_referral_cannot_wait(self, cast):
         full_period(cast)
         with pytest.raises(services.NotAllowedNow) as refused:
