@@ -19,9 +19,11 @@ from inklusio.jobs.models import Job
 from inklusio.people.models import Role
 from tests.audit_rows import new_audit_rows
 from tests.conftest import make_user
-from tests.jobs.test_jobs import flaky_kind  # noqa: F401 - the fixture
+from tests.jobs import test_jobs
 
 pytestmark = pytest.mark.django_db
+
+flaky_kind = test_jobs.flaky_kind  # the fixture: a kind that fails as often as told
 
 
 def tasks_for(job: Job) -> list[DBTaskResult]:
@@ -51,7 +53,7 @@ class TestRequestingAFile:
             services.job_request(actor=cast.alice, kind="no-such-file", params={})
         assert list(Job.objects.all()) == [cast.job_cora]
 
-    def test_a_user_outside_every_municipality_cannot_order_a_file(self, cast, flaky_kind):  # noqa: F811
+    def test_a_user_outside_every_municipality_cannot_order_a_file(self, cast, flaky_kind):
         operator = make_user("otto", None, Role.ADMINISTRATOR)
         with pytest.raises(services.JobNotAllowed):
             services.job_request(actor=operator, kind="test-flaky", params={})
@@ -96,7 +98,7 @@ class TestRunningAJob:
     def test_a_finished_run_stores_the_file_and_logs_running_to_done_for_the_requester(
         self,
         cast,
-        flaky_kind,  # noqa: F811
+        flaky_kind,
     ):
         flaky_kind["failures"] = 0
         job = services.job_request(actor=cast.cora, kind="test-flaky", params={})
@@ -128,7 +130,7 @@ class TestRunningAJob:
     def test_a_first_failure_is_queued_again_and_logged_running_to_queued(
         self,
         cast,
-        flaky_kind,  # noqa: F811
+        flaky_kind,
     ):
         job = services.job_request(actor=cast.cora, kind="test-flaky", params={})
         with new_audit_rows() as rows:
@@ -147,7 +149,7 @@ class TestRunningAJob:
     def test_the_last_attempt_fails_the_job_and_is_logged_running_to_failed(
         self,
         cast,
-        flaky_kind,  # noqa: F811
+        flaky_kind,
     ):
         flaky_kind["failures"] = 99
         job = services.job_request(actor=cast.cora, kind="test-flaky", params={})
@@ -166,7 +168,7 @@ class TestRunningAJob:
         self,
         cast,
         flaky_kind,
-        django_capture_on_commit_callbacks,  # noqa: F811
+        django_capture_on_commit_callbacks,
     ):
         flaky_kind["failures"] = 99
         job = services.job_request(actor=cast.cora, kind="test-flaky", params={})
@@ -183,7 +185,7 @@ class TestRunningAJob:
         self,
         cast,
         flaky_kind,
-        django_capture_on_commit_callbacks,  # noqa: F811
+        django_capture_on_commit_callbacks,
     ):
         flaky_kind["failures"] = 0
         job = services.job_request(actor=cast.cora, kind="test-flaky", params={})

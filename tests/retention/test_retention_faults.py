@@ -17,7 +17,7 @@ from inklusio.core.errors import EditConflict
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.referrals.models import Appeal, Decision, Referral
 from inklusio.retention import rules, services
-from inklusio.retention.models import DeletionRecord, RetentionPolicy, Rule
+from inklusio.retention.models import DeletionRecord, RetentionPolicy
 from tests.audit_rows import new_audit_rows
 from tests.conftest import TODAY, make_child
 from tests.retention.test_retention import DUE, _run_and_commit, closed_case, on  # noqa: F401
