@@ -227,6 +227,17 @@ class TestSweepingLostJobs:
         assert Job.objects.get(pk=old.pk).status == "queued"
         assert Job.objects.get(pk=fresh.pk).status == "running"
 
+    def test_a_job_asked_for_long_ago_but_taken_just_now_is_left_to_its_worker(
+        self, cast, settings
+    ):
+        settings.JOB_STALE_MINUTES = 30
+        busy = running(cast, started=timezone.now() - datetime.timedelta(minutes=5))
+        Job.objects.filter(pk=busy.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=2)
+        )
+        assert services.job_sweep_stale() == (0, 0)
+        assert Job.objects.get(pk=busy.pk).status == "running"
+
     def test_the_sweep_counts_what_it_queued_and_what_it_failed(self, cast):
         hours_ago = timezone.now() - datetime.timedelta(hours=2)
         running(cast, started=hours_ago, attempts=1)

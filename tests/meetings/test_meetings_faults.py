@@ -500,3 +500,12 @@ class TestRules:
             "Jeg giver samtykke til, at Mia Testesen drøftes med navn på institutionens "
             "konsultative møder med disse faggrupper: Psykolog."
         )  # fmt: skip
+
+    def test_a_discussion_wording_stays_a_discussion_wording_whatever_else_is_given(self, cast):
+        assert consent_wording(
+            child=cast.mia, scope="discussion", professions=["psychologist"],
+            referral=cast.referral_mia, partner=cast.pia,
+        ) == (
+            "Jeg giver samtykke til, at Mia Testesen drøftes med navn på institutionens "
+            "konsultative møder med disse faggrupper: Psykolog."
+        )  # fmt: skip

@@ -265,6 +265,34 @@ class TestWhenACaseEnds:
             assert rules.case_ends(cast.ishoj.pk, TODAY) == {noah.pk: expected}
 
 
+class TestWhatKeepsAClosedCaseOpen:
+    """Mia's case in `closed_case` ended the day she left; one thing reopened keeps it open."""
+
+    def test_a_plan_not_closed_keeps_it_open_and_a_later_closing_moves_its_end(
+        self,
+        closed_case,  # noqa: F811
+    ):
+        cast = closed_case
+        left = TODAY - 10 * DAY
+        assert rules.case_ends(cast.ishoj.pk, TODAY) == {cast.mia.pk: left}
+        plans = cast.plan_mia.__class__.objects.filter(pk=cast.plan_mia.pk)
+        plans.update(status="active")
+        assert rules.case_ends(cast.ishoj.pk, TODAY) == {}
+        plans.update(status="closed", closed_on=TODAY - 2 * DAY)
+        assert rules.case_ends(cast.ishoj.pk, TODAY) == {cast.mia.pk: TODAY - 2 * DAY}
+
+    def test_a_course_still_running_keeps_it_open_and_its_closing_moves_its_end(
+        self,
+        closed_case,  # noqa: F811
+    ):
+        cast = closed_case
+        courses = cast.course_boegely.__class__.objects.filter(pk=cast.course_boegely.pk)
+        courses.update(closed_on=None)
+        assert rules.case_ends(cast.ishoj.pk, TODAY) == {}
+        courses.update(closed_on=TODAY - 3 * DAY)
+        assert rules.case_ends(cast.ishoj.pk, TODAY) == {cast.mia.pk: TODAY - 3 * DAY}
+
+
 class TestDueReferralsAndMeetings:
     def test_a_draft_never_submitted_is_due_its_period_after_it_was_made(self, cast, noah):
         Child.objects.filter(pk=noah.pk).update(left_on=None)
@@ -307,6 +335,35 @@ class TestDueReferralsAndMeetings:
         due = TODAY - 70 * DAY + relativedelta(months=60)
         items = [i for i in rules.due_items(cast.ishoj.pk, due + 400 * DAY) if i.pk == refused.pk]
         assert items == [rules.DueItem("referral_not_granted", Referral, refused.pk, due)]
+
+    @pytest.mark.parametrize(
+        ("reassessed", "forwarded", "last"),
+        [(None, None, 90), (80, None, 80), (None, 70, 70), (60, 70, 60)],
+    )
+    def test_a_refusal_appealed_is_due_from_the_appeals_last_step(
+        self, cast, noah, reassessed, forwarded, last
+    ):
+        Child.objects.filter(pk=noah.pk).update(left_on=None)
+        refused = referral(cast, noah, Referral.Status.DECIDED)
+        refusal = decision(
+            cast, noah, outcome=Decision.Outcome.REFUSED, referral=refused,
+            decided_on=TODAY - 100 * DAY,
+        )  # fmt: skip
+        Appeal.objects.create(
+            municipality=cast.ishoj, decision=refusal, received_on=TODAY - 90 * DAY,
+            owner=cast.alice, status=Appeal.Status.FORWARDED,
+            reassessed_on=reassessed and TODAY - reassessed * DAY,
+            forwarded_on=forwarded and TODAY - forwarded * DAY,
+        )  # fmt: skip
+        due = TODAY - last * DAY + relativedelta(months=60)
+        items = [i for i in rules.due_items(cast.ishoj.pk, due + 400 * DAY) if i.pk == refused.pk]
+        assert items == [rules.DueItem("referral_not_granted", Referral, refused.pk, due)]
+
+    def test_a_decided_referral_without_a_decision_is_not_listed(self, cast, noah):
+        Child.objects.filter(pk=noah.pk).update(left_on=None)
+        odd = referral(cast, noah, Referral.Status.DECIDED)
+        later = TODAY + relativedelta(years=20)
+        assert odd.pk not in {i.pk for i in rules.due_items(cast.ishoj.pk, later)}
 
     def test_a_granted_referral_is_never_due_on_its_own(self, cast, noah):
         Child.objects.filter(pk=noah.pk).update(left_on=None)
