@@ -1,6 +1,8 @@
 """Messages on a child's plan: the refusals word for word, the limit's edge, what is stored, what
 counts as read and what the audit log says (`inklusio/family/services.py`)."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -8,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from inklusio.audit.models import AuditAction
 from inklusio.family import selectors, services
 from inklusio.family.models import MAX_MESSAGE_CHARS, Message, MessageRead
+from inklusio.plans.models import ActionPlan
 from tests.audit_rows import new_audit_rows
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,15 @@ def test_a_sent_message_is_stored_read_by_its_writer_logged_and_handed_to_the_ma
 
 
 def test_marking_as_read_moves_the_mark_to_now_and_is_logged_for_the_child(cast):
+    # Gert has read another plan's thread too (a sibling's): only Mia's mark moves.
+    other = ActionPlan.objects.create(
+        municipality=cast.ishoj, child=cast.emil, institution=cast.elverhoej, owner=cast.carl,
+        title="Emils handleplan", problem="Sprog", strategies="Billeder", duration="Et år",
+    )  # fmt: skip
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    MessageRead.objects.create(
+        municipality=cast.ishoj, plan=other, user=cast.gert, read_until=long_ago
+    )
     services.message_send(actor=cast.gert, plan=cast.plan_mia, text="Hej")
     services.message_send(actor=cast.bob, plan=cast.plan_mia, text="Hej igen")
     assert selectors.unread_count(cast.gert) == 1
@@ -70,3 +82,4 @@ def test_marking_as_read_moves_the_mark_to_now_and_is_logged_for_the_child(cast)
         cast.mia.public_id,
     )  # fmt: skip
     assert row.changes == {"read_until": read.read_until.isoformat()}
+    assert MessageRead.objects.get(plan=other, user=cast.gert).read_until == long_ago

@@ -38,7 +38,8 @@ def test_turning_reminders_off_and_on_is_stored_and_logged(cast):
     ]  # fmt: skip
 
 
-def test_reminders_left_on_explicitly_are_sent(mailable):  # noqa: F811
+def test_reminders_left_on_explicitly_are_sent_whatever_others_chose(mailable):  # noqa: F811
+    reminder_setting_set(actor=mailable.bob, email=False)
     reminder_setting_set(actor=mailable.alice, email=True)
     assert reminder_send(actor=mailable.alice) is not None
     assert len(mail.outbox) == 1
