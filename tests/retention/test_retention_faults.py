@@ -5,15 +5,18 @@ Each test pins what a small fault in `inklusio/retention/services.py` or `rules.
 for the administration (a refusal, a due day, a count) or in the audit log."""
 
 import datetime
+import logging
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from inklusio.audit.models import AuditAction
 from inklusio.children.models import Child
 from inklusio.core.errors import EditConflict
+from inklusio.core.storage import private_storage
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.referrals.models import Appeal, Decision, Referral
 from inklusio.retention import rules, services
@@ -95,11 +98,18 @@ class TestPeriods:
             AuditAction.CREATE, {"version": {"before": 1, "after": 2}}
         )  # fmt: skip
 
-    def test_a_form_older_than_the_last_save_is_refused(self, cast):
+    def test_a_form_older_than_the_last_save_is_refused_with_what_changed_since(self, cast):
         update(cast.alice, child_case_months=48)
-        with pytest.raises(EditConflict):
-            update(cast.alice, expected_version=1, child_case_months=72)
-        assert RetentionPolicy.objects.get().child_case_months == 48
+        update(cast.alice, expected_version=2, child_case_months=72)
+        with pytest.raises(EditConflict) as refused:
+            update(cast.alice, expected_version=2, child_case_months=96)
+        assert refused.value.current == RetentionPolicy.objects.get()
+        changed = refused.value.changed_fields
+        assert list(changed) == ["child_case_months"]
+        assert (changed["child_case_months"]["before"], changed["child_case_months"]["after"]) == (
+            48, 72
+        )  # fmt: skip
+        assert RetentionPolicy.objects.get().child_case_months == 72
 
     def test_automatic_deletion_acts_for_who_turned_it_on_until_it_is_turned_off(self, cast):
         dora_like = cast.alice.__class__.objects.create_user(
@@ -145,11 +155,33 @@ class TestARun:
     def test_a_run_for_a_given_day_deletes_what_is_due_that_day(self, closed_case):  # noqa: F811
         cast = closed_case
         assert services.retention_run(actor=cast.alice, fingerprint=None, today=DUE - DAY) == []
-        with on(DUE):
-            records = services.retention_run(
-                actor=cast.alice, fingerprint=None, trigger="automatic", today=DUE
-            )
-        assert [(r.rule, r.trigger) for r in records] == [("child_case", "automatic")]
+        # Asked today for the day it falls due (the clock is still at TODAY).
+        records = services.retention_run(
+            actor=cast.alice, fingerprint=None, trigger="automatic", today=DUE
+        )
+        assert [(r.rule, r.trigger, r.due_on) for r in records] == [
+            ("child_case", "automatic", DUE)
+        ]
+        assert not Child.objects.filter(pk=cast.mia.pk).exists()
+
+    def test_a_file_that_cannot_be_removed_is_logged_by_name_and_the_run_stands(
+        self,
+        closed_case,  # noqa: F811
+        caplog,
+    ):
+        cast = closed_case
+        name = cast.attachment_mia.stored_name
+        # Something else now sits where the file was (a folder with content): removal fails.
+        private_storage.delete(name)
+        private_storage.save(f"{name}/inside.txt", ContentFile(b"x"))
+        with on(DUE), caplog.at_level(logging.ERROR, logger="inklusio.retention.services"):
+            [record] = _run_and_commit(cast.alice)
+        assert record.files == 1
+        [logged] = [r for r in caplog.records if r.name == "inklusio.retention.services"]
+        assert (logged.getMessage(), logged.file) == (
+            "retention: a file could not be deleted", name
+        )  # fmt: skip
+        assert not Child.objects.filter(pk=cast.mia.pk).exists()
 
     def test_a_changed_list_is_refused_in_danish_and_the_same_list_is_deleted(
         self,
