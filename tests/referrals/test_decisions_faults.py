@@ -89,7 +89,8 @@ class TestWhatADecisionIsStoredWith:
             )
         assert stored(decision) == {
             "municipality": cast.ishoj.pk,
-            "case_number": f"28.09.08-G01-0001-{cast.meeting.date.year}",
+            # 0001 of the year is Mia's case (given outside the counter, as an import would).
+            "case_number": f"28.09.08-G01-0002-{cast.meeting.date.year}",
             "child": cast.emil.pk,
             "referral": cast.waiting_emil.pk,
             "supersedes": None,
@@ -267,6 +268,30 @@ class TestWhatADecisionIsStoredWith:
             cast, cast.mia, referral=cast.referral_mia, outcome=Decision.Outcome.REFUSED, start=None
         )
         assert again.case_number == cast.decision_mia.case_number
+
+    def test_a_new_case_never_takes_a_number_an_imported_case_holds(self, cast):
+        # Mia's case holds 0001 of the year and Carla's 0003: both came in beside the counter,
+        # as the old system's numbers do with an import.
+        year = cast.decision_mia.case_number[-4:]
+        Decision.objects.create(
+            municipality=cast.ishoj,
+            case_number=f"28.09.08-G01-0003-{year}",
+            child=new_child(cast, "Carla", 3),
+            outcome=Decision.Outcome.REFUSED,
+            offer=Offer.SUPPORT_PEDAGOGUE,
+            reasons="Fra det gamle system",
+            legal_basis=cast.legal_basis,
+            decided_by=cast.alice,
+            decided_on=TODAY,
+            contact_person=cast.alice,
+        )
+        refused = {"outcome": Decision.Outcome.REFUSED, "start": None}
+        first = record(cast, new_child(cast, "Anna", 1), **refused)
+        second = record(cast, new_child(cast, "Bo", 2), **refused)
+        assert (first.case_number, second.case_number) == (
+            f"28.09.08-G01-0002-{year}",
+            f"28.09.08-G01-0004-{year}",
+        )
 
 
 class TestRefusedInDanishByTheField:

@@ -62,11 +62,17 @@ def _next_case_number(municipality_id: int, day: datetime.date) -> str:
         municipality_id=municipality_id, year=day.year
     )
     counter = CaseNumberCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
     slug = Municipality.objects.values_list("slug", flat=True).get(pk=municipality_id)
     prefix = settings.CASE_NUMBER_PREFIXES.get(slug, settings.CASE_NUMBER_PREFIX)
-    return f"{prefix}-{counter.last:04d}-{day.year}"
+    taken = Decision.objects.filter(municipality_id=municipality_id)
+    # Imported decisions keep the old system's numbers without moving the counter: skip them.
+    while True:
+        counter.last += 1
+        number = f"{prefix}-{counter.last:04d}-{day.year}"
+        if not taken.filter(case_number=number).exists():
+            break
+    counter.save(update_fields=["last"])
+    return number
 
 
 def _check_capacity(
