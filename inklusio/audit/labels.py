@@ -72,6 +72,7 @@ FIELD_LABELS = {
     "format_version": _("formatversion"),
     "records": _("poster"),
     "deadline": _("frist"),
+    "email_reminders": _("påmindelser på e-mail"),
     "half_days": _("halvdage"),
     "kind": _("slags"),
     "languages": _("sprog"),
@@ -126,6 +127,8 @@ def object_type_label(object_type: str) -> str:
 def _value(field: Field[Any, Any] | None, value: Any) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
     if isinstance(value, list):
         return ", ".join(_value(field, item) for item in value)
     choices = dict(field.flatchoices) if field is not None and field.choices else {}

@@ -33,7 +33,8 @@ def reminder_setting_set(*, actor: User, email: bool) -> ReminderSetting:
             actor=actor,
             action=AuditAction.CHANGE,
             obj=setting,
-            changes={"email": {"before": before, "after": email}},
+            # Not "email": that name is redacted in the log, as it holds addresses elsewhere.
+            changes={"email_reminders": {"before": before, "after": email}},
         )
     return setting
 
