@@ -360,3 +360,43 @@ class TestCourseFigures:
         assert only_first.rows[1] == [str(labels["individual"]), 0, None, None, None, None]
         only_second = build_table("effect-measures", cast.ishoj, year_from=Y - 1, year_to=Y - 1)
         assert only_second.rows[0] == [str(labels["group"]), 0, None, None, None, None]
+
+
+class TestPublishedFigures:
+    def test_quartiles_of_fewer_than_five_closed_courses_are_hidden_and_of_five_shown(self, cast):
+        start = datetime.date(Y - 2, 3, 1)
+        for weeks in (2, 6):
+            _course(cast, cast.elverhoej, "group", start, closed_on=start + weeks * WEEK)
+        later = start.replace(year=Y - 1)
+        for weeks in (1, 2, 3, 4, 5):
+            _course(cast, cast.elverhoej, "group", later, closed_on=later + weeks * WEEK)
+        table = build_table("course-duration", cast.ishoj, year_from=Y - 3, year_to=Y - 1)
+        assert table.suppressed().rows == [
+            [str(Y - 3), 0, None, None, None],
+            [str(Y - 2), 2, "x", "x", "x"],
+            [str(Y - 1), 5, 2.0, 3.0, 4.0],
+        ]
+
+    def test_means_of_fewer_than_five_children_are_hidden_and_the_count_rounded(self, cast):
+        start = datetime.date(Y - 2, 3, 1)
+        group = _course(cast, cast.elverhoej, "group", start)
+        individual = _course(cast, cast.elverhoej, "individual", start)
+        for course, children in ((group, 6), (individual, 2)):
+            for _n in range(children):
+                participant = Participant.objects.create(
+                    municipality=cast.ishoj,
+                    course=course,
+                    child=_child(cast, cast.elverhoej, "Effekt"),
+                    role="case",
+                )
+                for phase, value in (("start", 2), ("end", 3)):
+                    EffectMeasure.objects.create(
+                        municipality=cast.ishoj, participant=participant, phase=phase,
+                        assessed_by=cast.bob, **dict.fromkeys(EffectMeasure.DIMENSIONS, value),
+                    )  # fmt: skip
+        labels = dict(Course.Kind.choices)
+        table = build_table("effect-measures", cast.ishoj, year_from=Y - 2, year_to=Y - 2)
+        assert table.suppressed().rows[:2] == [
+            [str(labels["group"]), 5, 1.0, 1.0, 1.0, 1.0],
+            [str(labels["individual"]), "<5", "x", "x", "x", "x"],
+        ]
