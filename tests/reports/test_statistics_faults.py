@@ -69,7 +69,12 @@ def screened(cast):
         "Myretuen",
         Y,
         1,
-        [("yellow", "yellow", "meeting"), ("green", "red", "room"), ("green", "green", "")],
+        [
+            ("yellow", "yellow", "meeting"),
+            ("green", "red", "room"),
+            ("yellow", "red", "referral"),  # red is worse than yellow, whatever the alphabet
+            ("green", "green", ""),
+        ],
     )
     _screened(cast, cast.boegely, "Abehuset", Y, 1, [("green", "yellow", "meeting")])
     _screened(cast, cast.elverhoej, "Bien", Y, 1, [("green", "green", "")])
@@ -79,7 +84,7 @@ def screened(cast):
 
 BIKUBEN = [f"2. halvår {Y - 1}", "Bøgely", "Bikuben", 0, 0, 2, 2, 2]
 ABEHUSET = [f"1. halvår {Y}", "Bøgely", "Abehuset", 0, 1, 0, 1, 1]
-MYRETUEN = [f"1. halvår {Y}", "Bøgely", "Myretuen", 1, 1, 1, 2, 3]
+MYRETUEN = [f"1. halvår {Y}", "Bøgely", "Myretuen", 1, 1, 2, 3, 4]
 BIEN = [f"1. halvår {Y}", "Elverhøj", "Bien", 1, 0, 0, 0, 1]
 
 
