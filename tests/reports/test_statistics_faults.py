@@ -265,6 +265,13 @@ class TestCourseFigures:
         )
         rows = build_table("children-reached", cast.ishoj, year_to=Y - 2).rows
         assert rows == [[str(Y - 2), 2, 3, 1]]
+        # Four years ago one child without role models; three years ago no course at all.
+        earlier = _course(cast, cast.elverhoej, "group", datetime.date(Y - 4, 3, 1))
+        Participant.objects.create(municipality=cast.ishoj, course=earlier, child=bo, role="case")
+        rows = build_table("children-reached", cast.ishoj, year_from=Y - 3, year_to=Y - 2).rows
+        assert rows == [[str(Y - 3), 0, 0, 0], [str(Y - 2), 2, 3, 1]]
+        rows = build_table("children-reached", cast.ishoj, year_from=Y - 4, year_to=Y - 4).rows
+        assert rows == [[str(Y - 4), 1, 1, 0]]
 
     def test_cancellations_count_their_cause_and_the_rate_to_one_decimal(self, cast):
         course = _course(cast, cast.elverhoej, "group", datetime.date(Y - 2, 3, 1))
