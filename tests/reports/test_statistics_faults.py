@@ -319,6 +319,11 @@ class TestCourseFigures:
         _course(cast, cast.elverhoej, "group", one_year_later, closed_on=one_year_later + 7 * DAY)
         rows = build_table("course-duration", cast.ishoj, year_to=Y - 1).rows
         assert rows == [[str(Y - 2), 2, 3.0, 4.0, 5.0], [str(Y - 1), 1, 1.0, 1.0, 1.0]]
+        _course(cast, cast.boegely, "group", start, closed_on=start + 70 * DAY)
+        at_boegely = build_table(
+            "course-duration", cast.ishoj, year_to=Y - 1, institutions=[cast.boegely]
+        )
+        assert at_boegely.rows == [[str(Y - 2), 1, 10.0, 10.0, 10.0]]
 
     def test_effect_is_the_mean_change_of_children_measured_at_both_ends(self, cast):
         start = datetime.date(Y - 2, 3, 1)
