@@ -367,17 +367,30 @@ class TestRefusedInDanishByTheField:
         assert (refused.value.capacity, refused.value.used) == (1, 1)
 
 
+def change(cast, decision, reasons, **extra):
+    return services.reassessment_record(
+        actor=cast.alice,
+        decision=decision,
+        outcome=Decision.Outcome.CHANGED,
+        reasons=reasons,
+        legal_basis=cast.legal_basis,
+        start=TODAY,
+        **extra,
+    )
+
+
+def group_place_since_last_week(cast):
+    return record(
+        cast, new_child(cast), offer=Offer.RESOURCE_GROUP_PLACE,
+        resource_group=cast.group_boegely, start=TODAY - datetime.timedelta(days=7),
+    )  # fmt: skip
+
+
 class TestCapacityCountsEachChildOnce:
     def test_a_changed_grant_in_a_full_period_keeps_the_childs_own_place(self, cast):
         VisitationPeriod.objects.filter(pk=cast.period.pk).update(support_places=1)  # Mia's
-        changed = services.reassessment_record(
-            actor=cast.alice,
-            decision=cast.decision_mia,
-            outcome=Decision.Outcome.CHANGED,
-            reasons="Flere timer",
-            legal_basis=cast.legal_basis,
-            start=TODAY,
-            end=TODAY + datetime.timedelta(days=90),
+        changed = change(
+            cast, cast.decision_mia, "Flere timer", end=TODAY + datetime.timedelta(days=90)
         )
         assert (changed.period, changed.start, changed.end) == (
             cast.period,
@@ -387,18 +400,7 @@ class TestCapacityCountsEachChildOnce:
 
     def test_a_changed_group_place_in_a_full_group_keeps_its_own_place(self, cast):
         ResourceGroup.objects.filter(pk=cast.group_boegely.pk).update(places=1)
-        place = record(
-            cast, new_child(cast), offer=Offer.RESOURCE_GROUP_PLACE,
-            resource_group=cast.group_boegely, start=TODAY - datetime.timedelta(days=7),
-        )  # fmt: skip
-        changed = services.reassessment_record(
-            actor=cast.alice,
-            decision=place,
-            outcome=Decision.Outcome.CHANGED,
-            reasons="Kortere dage",
-            legal_basis=cast.legal_basis,
-            start=TODAY,
-        )
+        changed = change(cast, group_place_since_last_week(cast), "Kortere dage")
         assert (changed.offer, changed.resource_group) == (
             Offer.RESOURCE_GROUP_PLACE,
             cast.group_boegely,
@@ -412,18 +414,8 @@ class TestCapacityCountsEachChildOnce:
             kind=ResourceGroup.Kind.MINI_GROUP,
             places=4,
         )
-        place = record(
-            cast, new_child(cast), offer=Offer.RESOURCE_GROUP_PLACE,
-            resource_group=cast.group_boegely, start=TODAY - datetime.timedelta(days=7),
-        )  # fmt: skip
-        changed = services.reassessment_record(
-            actor=cast.alice,
-            decision=place,
-            outcome=Decision.Outcome.CHANGED,
-            reasons="Tættere på hjemmet",
-            legal_basis=cast.legal_basis,
-            start=TODAY,
-            resource_group=other,
+        changed = change(
+            cast, group_place_since_last_week(cast), "Tættere på hjemmet", resource_group=other
         )
         assert Decision.objects.get(pk=changed.pk).resource_group == other
 
