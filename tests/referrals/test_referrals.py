@@ -170,7 +170,7 @@ class TestAttachments:
     def test_a_file_over_10_mb_is_refused(self, cast, client_for):
         big = b"%PDF-1.7" + b"0" * (10 * 1024 * 1024)
         response = self.upload(client_for(cast.carl), cast.waiting_emil, "stor.pdf", big)
-        assert "Filen fylder 10.0 MB; den må højst fylde 10 MB." in response.content.decode()
+        assert "Filen fylder 10,1 MB; den må højst fylde 10 MB." in response.content.decode()
         assert not cast.waiting_emil.attachments.exists()
 
     def test_someone_without_access_to_the_referral_cannot_fetch_its_attachment(

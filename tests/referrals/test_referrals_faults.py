@@ -70,11 +70,11 @@ class TestTheAttachedFile:
         assert sniff_upload(upload) == ("application/pdf", "pdf")
 
     def test_a_file_over_10_mb_is_refused_with_its_size_to_one_decimal(self):
-        # 10.96 MB: rounds to 11.0, while a size counted wrongly by a little would not.
+        # 10.96 MB: rounds up to 11,0, while a size counted wrongly by a little would not.
         upload = _upload(b"%PDF-1.7 stor", size=11_492_393)
         with pytest.raises(AttachmentRejected) as refused:
             sniff_upload(upload, field="bilag")
-        assert str(refused.value) == "Filen fylder 11.0 MB; den må højst fylde 10 MB."
+        assert str(refused.value) == "Filen fylder 11,0 MB; den må højst fylde 10 MB."
         assert refused.value.field == "bilag"
 
     def test_an_unknown_file_is_refused_by_the_field_it_was_chosen_in(self):

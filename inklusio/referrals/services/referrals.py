@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from inklusio.audit.models import AuditAction
@@ -45,9 +45,11 @@ def sniff_upload(upload: Upload, *, field: str = "attachment") -> tuple[str, str
     """The real type of an uploaded file from its first bytes; refuses anything else."""
     size = upload.size or 0
     if size > MAX_ATTACHMENT_BYTES:
+        # Rounded up, so a file just over the limit never reads as "10,0 MB".
+        tenths_of_mb = -(-size * 10 // (1024 * 1024))
         raise AttachmentRejected(
-            _("Filen fylder %(size).1f MB; den må højst fylde 10 MB.")
-            % {"size": size / 1024 / 1024},
+            _("Filen fylder %(size)s MB; den må højst fylde 10 MB.")
+            % {"size": number_format(tenths_of_mb / 10, 1)},
             field=field,
         )
     head = upload.read(16)
