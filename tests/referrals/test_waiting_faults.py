@@ -15,30 +15,14 @@ from inklusio.referrals import data_export, services
 from inklusio.referrals.models import (
     Decision,
     Offer,
-    Referral,
     VisitationPeriod,
     WaitingListEntry,
 )
 from tests.audit_rows import new_audit_rows
 from tests.conftest import TODAY, make_child
+from tests.referrals.test_waiting_list import submitted_referral
 
 pytestmark = pytest.mark.django_db
-
-
-def submitted_referral(cast, child, offer=Offer.RESOURCE_GROUP_PLACE):
-    return Referral.objects.create(
-        municipality=cast.ishoj,
-        child=child,
-        offer=offer,
-        category="speech_language",
-        description="Har brug for støtte.",
-        consent_by="Mor",
-        consent_date=TODAY - datetime.timedelta(days=30),
-        consent_method=Referral.ConsentMethod.WRITTEN,
-        status=Referral.Status.SUBMITTED,
-        submitted_at=cast.referral_mia.created_at,
-        referred_by=cast.carl,
-    )
 
 
 def child(cast, name, number):
