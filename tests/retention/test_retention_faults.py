@@ -352,25 +352,9 @@ class TestDueReferralsAndMeetings:
             due - DAY,
         )
 
-    def test_a_refused_referral_is_due_from_its_appeals_last_date(self, cast, noah):
-        Child.objects.filter(pk=noah.pk).update(left_on=None)
-        refused = referral(cast, noah, Referral.Status.DECIDED)
-        refusal = decision(
-            cast, noah, outcome=Decision.Outcome.REFUSED, referral=refused,
-            decided_on=TODAY - 100 * DAY,
-        )  # fmt: skip
-        Appeal.objects.create(
-            municipality=cast.ishoj, decision=refusal, received_on=TODAY - 90 * DAY,
-            owner=cast.alice, status=Appeal.Status.FORWARDED, reassessed_on=TODAY - 80 * DAY,
-            forwarded_on=TODAY - 70 * DAY,
-        )  # fmt: skip
-        due = TODAY - 70 * DAY + relativedelta(months=60)
-        items = [i for i in rules.due_items(cast.ishoj.pk, due + 400 * DAY) if i.pk == refused.pk]
-        assert items == [rules.DueItem("referral_not_granted", Referral, refused.pk, due)]
-
     @pytest.mark.parametrize(
         ("reassessed", "forwarded", "last"),
-        [(None, None, 90), (80, None, 80), (None, 70, 70), (60, 70, 60)],
+        [(None, None, 90), (80, None, 80), (None, 70, 70), (80, 70, 70), (60, 70, 60)],
     )
     def test_a_refusal_appealed_is_due_from_the_appeals_last_step(
         self, cast, noah, reassessed, forwarded, last
