@@ -10,21 +10,24 @@ What it does:
    objects they may see (through `inklusio.access`, in a separate process).
 2. Migrates (as `make serve` does), collects static files and starts gunicorn
    (`deploy/gunicorn.conf.py`) with production settings on 127.0.0.1 and a free port, with
-   `INKLUSIO_BENCH_VIEWS=true` for two floor views: `/bench/bare` (no database) and
-   `/bench/one-query` (one small query). Requests carry `X-Forwarded-Proto: https` as the
-   documented reverse proxy sends it.
+   `INKLUSIO_BENCH_VIEWS=true` for three floor views: `/bench/bare` (no database),
+   `/bench/one-query` (one small query) and `/bench/signed-in` (an empty page of the
+   application for the signed-in user: session, user, second-factor check, menu and page
+   frame). Requests carry `X-Forwarded-Proto: https` as the documented reverse proxy sends it.
 3. Level "1 user": one user signed in as every role walks every page in turn, each page
-   preceded by the bare and the one-query view. Level "N users": N users, each signed in as one
-   role (weighted: more pedagogues and staff than leaders), request their role's pages by
-   weight without pause (closed loop), beside a few users that request the floor views; with
-   `--pause S` each reads a page for S seconds on average (uniform, S/2 to 3S/2) before the next.
+   preceded by the three floor views (the empty page as the role walking). Level "N users":
+   N users, each signed in as one role (weighted: more pedagogues and staff than leaders),
+   request their role's pages by weight without pause (closed loop), beside a few users that
+   request the anonymous floor views; with `--pause S` each reads a page for S seconds on
+   average (uniform, S/2 to 3S/2) before the next.
    Without a pause, N users keep N requests in the server at every moment, so by Little's law
    the mean response time is N divided by the throughput: 50 users and a p95 under 250 ms need
    well over 200 requests/s. With a pause the level shows response times at the load that many
    people at work make.
    Sign-ins happen before the clock starts; each level is measured for `--seconds`.
 4. Prints per page: requests, failures, p50/p95/p99 (ms, locust's rounding: two significant
-   digits above 100 ms), throughput, and p50 as a multiple of the one-query and the bare view.
+   digits above 100 ms), throughput, and p50 as a multiple of the one-query, the bare and (1 user)
+   the empty signed-in page.
 
 Prints figures; asserts nothing about time. Stops the server it started.
 """
@@ -161,6 +164,8 @@ PAGES: dict[str, list[tuple[str, str, int]]] = {
     ],
 }
 FLOOR = [("floor: bare view", "/bench/bare"), ("floor: one-query view", "/bench/one-query")]
+# In the 1-user level only, as the role walking the pages: an empty page of the application.
+SIGNED_IN_FLOOR = ("floor: signed-in empty page", "/bench/signed-in")
 
 
 # 1. What each user may see (run in its own process: Django, no gevent) -----------------------
@@ -225,6 +230,8 @@ def discover(database: str, slug: str | None) -> dict[str, Any]:
                         "role": role,
                         "pages": pages,
                         "totp_key": device.key if device else None,
+                        # A code is accepted once: an earlier run's last step is used up.
+                        "totp_last_step": device.last_t if device else -1,
                     }
                 )
             if len(chosen) == USERS_PER_ROLE:
@@ -334,6 +341,8 @@ def run_level(
     counter = {"next": 0, "ready": 0}
     totp_keys = {user["username"]: user["totp_key"] for user in plan["users"]}
     last_step = LAST_TOTP_STEP
+    for user in plan["users"]:
+        last_step.setdefault(user["username"], user.get("totp_last_step", -1))
     step_locks: dict[str, Any] = {}
 
     def sign_in(client: HttpSession, username: str) -> None:
@@ -363,6 +372,8 @@ def run_level(
         with step_locks.setdefault(username, gevent.lock.Semaphore()):
             while totp.t() <= last_step.get(username, -1):
                 gevent.sleep(1)
+            # The code is the one of the step recorded, even if the step ends meanwhile.
+            totp.time = time.time()
             last_step[username] = totp.t()
             _enter_code(client, username, totp)
 
@@ -455,6 +466,7 @@ def run_level(
             self.position += 1
             for floor_name, floor_url in FLOOR:
                 self.client.get(floor_url, headers=headers, name=floor_name)
+            get_page(session, SIGNED_IN_FLOOR[1], SIGNED_IN_FLOOR[0])
             get_page(session, url, name)
 
     classes = (
@@ -489,6 +501,7 @@ def report(stats: Any, elapsed: float, users: int, pause: float = 0.0) -> None:
     floors = {e.name: e for e in entries if e.name.startswith("floor")}
     bare = floors.get(FLOOR[0][0])
     one = floors.get(FLOOR[1][0])
+    empty = floors.get(SIGNED_IN_FLOOR[0])
     print(
         f"\n== {users} user{'s' if users > 1 else ''}"
         + (f", pausing {pause / 2:g}-{pause * 3 / 2:g} s between pages" if pause else "")
@@ -497,7 +510,7 @@ def report(stats: Any, elapsed: float, users: int, pause: float = 0.0) -> None:
     )
     header = (
         f"{'page':<42} {'reqs':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7}"
-        f" {'×1q':>6} {'×bare':>6}"
+        f" {'×1q':>6} {'×bare':>6} {'×empty':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -507,10 +520,11 @@ def report(stats: Any, elapsed: float, users: int, pause: float = 0.0) -> None:
         p50 = p(entry, 0.5)
         ratio_one = f"{p50 / p(one, 0.5):.1f}" if one and p(one, 0.5) else "-"
         ratio_bare = f"{p50 / p(bare, 0.5):.1f}" if bare and p(bare, 0.5) else "-"
+        ratio_empty = f"{p50 / p(empty, 0.5):.1f}" if empty and p(empty, 0.5) else "-"
         print(
             f"{entry.name[:42]:<42} {entry.num_requests:>6} {entry.num_failures:>5}"
             f" {p50:>6.0f} {p(entry, 0.95):>6.0f} {p(entry, 0.99):>6.0f}"
-            f" {entry.num_requests / elapsed:>7.1f} {ratio_one:>6} {ratio_bare:>6}"
+            f" {entry.num_requests / elapsed:>7.1f} {ratio_one:>6} {ratio_bare:>6} {ratio_empty:>6}"
         )
     mix = [e for e in entries if e.name != "sign-in" and not e.name.startswith("floor")]
     total = stats.total

@@ -15,7 +15,8 @@ machine; 10 ms ticks, hence the mean) and the Python function calls of one reque
 count: the same for the same code and data however busy the machine is). CPU times are what to
 compare on a machine shared with other work: wall times there stretch with the load; the calls
 column does not move with it at all. `--slowest N` prints each page's N slowest
-queries, `--profile N` its N costliest functions (cProfile, cumulative). Asserts nothing;
+queries, `--profile N` its N costliest functions (cProfile, cumulative; PROFILE_SORT=tottime
+sorts otherwise, PROFILE_DUMP=/tmp/prof/p keeps each profile as a pstats file). Asserts nothing;
 writes read entries to the audit log like the pages do.
 """
 
@@ -174,6 +175,8 @@ def _profile(client: Any, url: str, top: int) -> None:
     profiler.enable()
     client.get(url)
     profiler.disable()
+    if dump := os.environ.get("PROFILE_DUMP"):
+        profiler.dump_stats(f"{dump}-{time.monotonic_ns()}.prof")  # for pstats / snakeviz
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats(
         os.environ.get("PROFILE_SORT", "cumulative")
