@@ -86,10 +86,14 @@ def _read_once(kind: str, user: User, model: type[M], build: Callable[[], QueryS
         return build()
     key = (kind, user.pk)
     if key not in sets:
-        sets[key] = list(build().order_by().values_list("pk", flat=True))
-    return model._default_manager.in_municipality_of(user).filter(  # type: ignore[attr-defined]
-        pk__in=sets[key]
+        sets[key] = frozenset(build().order_by().values_list("pk", flat=True))
+    rows = model._default_manager.in_municipality_of(user).filter(  # type: ignore[attr-defined]
+        pk__one_of=sets[key]
     )
+    # `_visible` and `_any` answer from the ids; a filtered copy of `rows` loses them and asks
+    # the database, as its answer is no longer the set itself.
+    rows.read_once_ids = sets[key]
+    return rows
 
 
 def read_once_per_page(kind: str, user: User, read: Callable[[], T]) -> T:
@@ -113,7 +117,17 @@ def _active(user: User) -> bool:
 
 
 def _visible(queryset: QuerySet[Any], obj: Model) -> bool:
+    ids = getattr(queryset, "read_once_ids", None)
+    if ids is not None:
+        return obj.pk in ids
     return queryset.filter(pk=obj.pk).exists()
+
+
+def _any(queryset: QuerySet[Any]) -> bool:
+    ids = getattr(queryset, "read_once_ids", None)
+    if ids is not None:
+        return bool(ids)
+    return queryset.exists()
 
 
 # --- Relations with time ---------------------------------------------------------------------
@@ -785,6 +799,18 @@ def plans_for_messages(user: User) -> QuerySet[ActionPlan]:
     """Child plans whose messages a user may read and write: the child's guardians (while the
     guardianship lasts) and the staff on the plan, its owner and those who took part in its
     meetings, as long as the plan rules let them see it."""
+    from inklusio.plans.models import ActionPlan
+
+    if not _active(user):
+        return ActionPlan.objects.none()
+    # Asked by the menu and again by a plan's page.
+    message_plans: QuerySet[ActionPlan] = _read_once(
+        "message-plans", user, ActionPlan, lambda: _plans_for_messages(user)
+    )
+    return message_plans
+
+
+def _plans_for_messages(user: User) -> QuerySet[ActionPlan]:
     plans = plans_visible_to(user).filter(child__isnull=False)
     if not _active(user) or user.role == Role.PARTNER:
         return plans.none()
@@ -806,7 +832,7 @@ def can_send_message(user: User, plan: ActionPlan) -> bool:
 
 
 def can_use_messages(user: User) -> bool:
-    return _active(user) and plans_for_messages(user).exists()
+    return _active(user) and _any(plans_for_messages(user))
 
 
 def can_use_family_page(user: User, child: Child | None = None) -> bool:
@@ -916,7 +942,7 @@ def can_record_consent(user: User, child: Child) -> bool:
 
 def can_use_plans(user: User) -> bool:
     """The plans list: for those who see a plan or may make one (for a child or a course)."""
-    return (_active(user) and plans_visible_to(user).exists()) or can_create_plans(user)
+    return (_active(user) and _any(plans_visible_to(user))) or can_create_plans(user)
 
 
 def can_edit_goal_bank(user: User) -> bool:

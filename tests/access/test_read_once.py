@@ -97,3 +97,28 @@ def test_outside_a_page_each_reading_is_read_afresh(cast):
         overdue_follow_ups(cast.bob, log=False)
         overdue_follow_ups(cast.bob, log=False)
     assert overdue_readings(queries) == 2
+
+
+def test_within_a_page_questions_about_a_read_set_ask_no_query(cast):
+    """Whether a child or plan is in a set read already, and whether the set is empty, are
+    answered from its ids; the answers are those asked of the database outside a page."""
+
+    def answers(user):
+        return (
+            access.can_view_child(user, cast.mia),
+            access.can_view_plan(user, cast.plan_mia),
+            access.can_message_on_plan(user, cast.plan_mia),
+            access.can_use_messages(user),
+        )
+
+    seen = set()
+    for user in (cast.bob, cast.gert, cast.sara, cast.pia, cast.carl):
+        outside = answers(user)
+        seen.add(outside)
+        with access.sets_read_once():
+            access.children_visible_to(user).count()
+            access.plans_for_messages(user).count()
+            with CaptureQueriesContext(connection) as queries:
+                assert answers(user) == outside, user.username
+        assert queries.captured_queries == [], user.username
+    assert (True, True, True, True) in seen and (False, False, False, False) in seen
