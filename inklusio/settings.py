@@ -223,6 +223,9 @@ if PRODUCTION and not REQUIRE_2FA:
 OTP_TOTP_ISSUER = "Inklusio"
 # A signed-in session ends after this many minutes without a request (shared municipal PCs).
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("INKLUSIO_IDLE_TIMEOUT_MINUTES", "30"))
+# How long a session keeps its menu entries before asking the access rules again
+# (inklusio/core/context_processors.py); 0 asks them on every page.
+MENU_SECONDS = int(os.environ.get("INKLUSIO_MENU_SECONDS", "60"))
 # A password-reset link works once and for this long.
 PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("INKLUSIO_PASSWORD_RESET_MINUTES", "60"))
 
