@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,31 @@ from inklusio.audit.services import audit_record
 from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 
 _SEARCH_KIND = "auditlog"
+PER_PAGE = 50
+MAX_PAGES = 100
+
+
+class CountedUpToPaginator(Paginator):
+    """Pages of which at most `max_pages` are reached: counting every entry of a log that grows
+    with each page anybody reads costs more every year, and nobody pages through thousands;
+    an older entry is found by searching a period. `capped` says there are more."""
+
+    def __init__(self, object_list, per_page: int, max_pages: int) -> None:
+        super().__init__(object_list, per_page)
+        self.max_pages = max_pages
+
+    @cached_property
+    def count(self) -> int:
+        limit = self.max_pages * self.per_page
+        return self.object_list[: limit + 1].count()
+
+    @cached_property
+    def capped(self) -> bool:
+        return self.count > self.max_pages * self.per_page
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, self.max_pages)
 
 
 @login_required
@@ -25,7 +51,7 @@ def audit_log(request):
         return redirect(f"{reverse('audit-log')}?{SEARCH_PARAMETER}={token}")
     saved = recall_search(request.session, _SEARCH_KIND, request.GET.get(SEARCH_PARAMETER))
     entries = selectors.audit_entries_for(request.user, **criteria_from(saved))
-    page = Paginator(entries, 50).get_page(request.GET.get("side"))
+    page = CountedUpToPaginator(entries, PER_PAGE, MAX_PAGES).get_page(request.GET.get("side"))
     # The count and the rows are read before this read is logged, so they agree.
     page.object_list = list(page.object_list)
     # Reading the log is itself a use of personal data: who looked for what, and which
