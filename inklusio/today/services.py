@@ -20,13 +20,16 @@ from inklusio.today.selectors import reminder_items
 
 
 def reminder_setting_set(*, actor: User, email: bool) -> ReminderSetting:
-    """A user turns their own e-mail reminders on or off."""
+    """A user turns their own e-mail reminders on or off; saving the choice unchanged changes
+    nothing and logs nothing."""
     with transaction.atomic():
         setting: ReminderSetting
-        setting, _created = ReminderSetting.objects.select_for_update().get_or_create(
+        setting, created = ReminderSetting.objects.select_for_update().get_or_create(
             user=actor, defaults={"municipality_id": actor.municipality_id}
         )
         before = setting.email
+        if before == email and not created:
+            return setting
         setting.email = email
         setting.save(update_fields=["email"])
         audit_record(

@@ -36,6 +36,13 @@ def test_turning_reminders_off_and_on_is_stored_and_logged(cast):
     ]  # fmt: skip
 
 
+def test_saving_the_choice_unchanged_logs_nothing(cast):
+    reminder_setting_set(actor=cast.bob, email=False)
+    with new_audit_rows() as unchanged:
+        reminder_setting_set(actor=cast.bob, email=False)
+    assert unchanged == [] and ReminderSetting.objects.get(user=cast.bob).email is False
+
+
 def test_reminders_left_on_explicitly_are_sent_whatever_others_chose(mailable):  # noqa: F811
     reminder_setting_set(actor=mailable.bob, email=False)
     reminder_setting_set(actor=mailable.alice, email=True)
