@@ -49,7 +49,8 @@ def _kept_menu(request, user) -> list[str]:
     now = int(time.time())
     kept = session.get(MENU_SESSION_KEY)
     if kept and kept["user"] == user.pk and 0 <= now - kept["at"] < settings.MENU_SECONDS:
-        return list(kept["names"])
+        # A session from before a release may name an entry that is gone.
+        return [name for name in kept["names"] if name in MENU_LABELS]
     names = menu_entries(user)
     session[MENU_SESSION_KEY] = {"user": user.pk, "at": now, "names": names}
     return names

@@ -85,3 +85,16 @@ def _page_queries(client, name: str) -> list[str]:
         response = client.get(reverse(name))
     assert response.status_code == 200
     return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_session_naming_an_entry_that_is_gone_shows_the_others(cast, client_for, settings):
+    """A session kept from before a release that removed a page must not break every page."""
+    settings.MENU_SECONDS = 60
+    client = client_for(cast.sara)
+    client.get(reverse("start"))
+    session = client.session
+    session["menu"]["names"].append("a-page-that-is-gone")
+    session.save()
+    page = client.get(reverse("start"))
+    assert page.status_code == 200
+    assert f'href="{reverse("child-list")}"' in _menu(page.content.decode())
