@@ -812,7 +812,7 @@ def plans_for_messages(user: User) -> QuerySet[ActionPlan]:
 
 def _plans_for_messages(user: User) -> QuerySet[ActionPlan]:
     plans = plans_visible_to(user).filter(child__isnull=False)
-    if not _active(user) or user.role == Role.PARTNER:
+    if user.role == Role.PARTNER:
         return plans.none()
     if user.role == Role.GUARDIAN:
         return plans

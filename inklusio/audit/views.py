@@ -25,15 +25,15 @@ class CountedUpToPaginator(Paginator):
     def __init__(self, object_list, per_page: int, max_pages: int) -> None:
         super().__init__(object_list, per_page)
         self.max_pages = max_pages
+        self.limit = max_pages * per_page
 
     @cached_property
     def count(self) -> int:
-        limit = self.max_pages * self.per_page
-        return self.object_list[: limit + 1].count()
+        return self.object_list[: self.limit + 1].count()
 
     @cached_property
     def capped(self) -> bool:
-        return self.count > self.max_pages * self.per_page
+        return self.count > self.limit
 
     @cached_property
     def num_pages(self) -> int:

@@ -1,18 +1,6 @@
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-
-
-def signed_in_user(backend, user_id):
-    """The session's user with the municipality every page shows beside the name: one query
-    instead of two on every request."""
-    users = get_user_model()._default_manager.select_related("municipality")
-    try:
-        user = users.get(pk=user_id)
-    except get_user_model().DoesNotExist:
-        return None
-    return user if backend.user_can_authenticate(user) else None
+from django.contrib.auth.backends import ModelBackend, UserModel
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -38,4 +26,10 @@ class InklusioBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
     def get_user(self, user_id):
-        return signed_in_user(self, user_id)
+        """ModelBackend's, with the municipality every page shows beside the user's name: one
+        query instead of two on every request."""
+        try:
+            user = UserModel._default_manager.select_related("municipality").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
