@@ -148,22 +148,51 @@ def _current_attachments(user: User) -> QuerySet[PedagogueAttachment]:
     return attachments.none()
 
 
+def _attached_institution_ids(user: User, function: str | None = None) -> frozenset[int]:
+    """The institutions the corps serves today through `_current_attachments` (the pedagogue's
+    own), or only those attached with this function: a handful of ids that several rules filter
+    on, read once per page."""
+    attachments = read_once_per_page(
+        "attachments",
+        user,
+        lambda: frozenset(_current_attachments(user).values_list("institution_id", "function")),
+    )
+    return frozenset(
+        institution_id
+        for institution_id, attached_as in attachments
+        if function is None or attached_as == function
+    )
+
+
+def _work_institution_ids(user: User) -> frozenset[int] | None:
+    """The ids of `_work_institutions`; None for the administration (the whole municipality)."""
+    if not _active(user):
+        return frozenset()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return None
+        case Role.PEDAGOGUE | Role.CORPS_LEADER:
+            return _attached_institution_ids(user)
+        case Role.INSTITUTION_LEADER | Role.STAFF:
+            return frozenset({user.institution_id}) if user.institution_id else frozenset()
+    return frozenset()
+
+
+def _at_work_institutions(user: User, field: str = "institution") -> Q:
+    """`field` (a foreign key to Institution) is one of the user's `_work_institutions`: a
+    filter on the ids themselves, so a rule built on it has no subquery to build and run."""
+    ids = _work_institution_ids(user)
+    lookup = "pk__one_of" if field == "pk" else f"{field}__pk__one_of"
+    return Q() if ids is None else Q(**{lookup: ids})
+
+
 def _work_institutions(user: User) -> QuerySet[Institution]:
     """Where a professional works today: the attached institutions (the corps' for its leader),
     or the leader's or staff member's own institution. Empty for everyone else."""
     institutions = Institution.objects.in_municipality_of(user)
     if not _active(user):
         return institutions.none()
-    match user.role:
-        case Role.ADMINISTRATOR:
-            return institutions
-        case Role.PEDAGOGUE | Role.CORPS_LEADER:
-            return institutions.filter(
-                pk__in=_current_attachments(user).values("institution_id")
-            ).distinct()
-        case Role.INSTITUTION_LEADER | Role.STAFF:
-            return institutions.filter(pk=user.institution_id)
-    return institutions.none()
+    return institutions.filter(_at_work_institutions(user, "pk"))
 
 
 def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
@@ -230,7 +259,7 @@ def _child_rule(user: User) -> Q | None:
             # Need-to-know per case, not per institution: the children of the corps' cases (the
             # pedagogue's own) at institutions the corps serves today.
             return Q(
-                institution_id__in=_current_attachments(user).values("institution_id")
+                institution__pk__one_of=_attached_institution_ids(user)
             ) & _corps_case_children(user)
         case Role.INSTITUTION_LEADER | Role.STAFF:
             return Q(institution_id=user.institution_id) if user.institution_id else None
@@ -278,9 +307,9 @@ def _corps_case_children(user: User) -> Q:
         outcome__in=Decision.GRANTING,
         offer=Offer.SUPPORT_PEDAGOGUE,
         ended_on__isnull=True,
-        child__institution_id__in=_current_attachments(user)
-        .filter(function=PedagogueAttachment.Function.SUPPORT)
-        .values("institution_id"),
+        child__institution__pk__one_of=_attached_institution_ids(
+            user, PedagogueAttachment.Function.SUPPORT
+        ),
     )
     meetings = AgendaItem.objects.in_municipality_of(user).filter(
         attends, meeting__date__gte=since, meeting__municipality_id=user.municipality_id
@@ -608,7 +637,9 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
     courses = Course.objects.in_municipality_of(user)
     if not _active(user):
         return courses.none()
-    courses = courses.filter(institution__in=_course_institutions(user))
+    if user.role in {Role.PARTNER, Role.GUARDIAN}:
+        return courses.none()
+    courses = courses.filter(_at_work_institutions(user))
     if user.role == Role.PEDAGOGUE:
         # Per case: a pedagogue the courses they run, while attached to the course's institution.
         return courses.filter(pedagogue=user)
@@ -660,9 +691,10 @@ def institutions_for_new_courses(user: User) -> QuerySet[Institution]:
 def tasks_visible_to(user: User) -> QuerySet[ResourceTask]:
     from inklusio.courses.models import ResourceTask
 
-    return ResourceTask.objects.in_municipality_of(user).filter(
-        institution__in=_course_institutions(user)
-    )
+    tasks = ResourceTask.objects.in_municipality_of(user)
+    if not _active(user) or user.role in {Role.PARTNER, Role.GUARDIAN}:
+        return tasks.none()
+    return tasks.filter(_at_work_institutions(user))
 
 
 def can_use_courses(user: User) -> bool:
@@ -690,7 +722,7 @@ def _attended_plans(user: User) -> Q:
     rule = Q(pk__in=attended.values("plan_id"))
     if user.role in {Role.GUARDIAN, Role.PARTNER}:
         return rule & (Q(child__isnull=True) | Q(child__in=children_visible_to(user)))
-    return rule & Q(institution__in=_work_institutions(user))
+    return rule & _at_work_institutions(user)
 
 
 def plans_visible_to(user: User) -> QuerySet[ActionPlan]:
@@ -717,7 +749,7 @@ def _plans_visible_to(user: User, plans: QuerySet[ActionPlan]) -> QuerySet[Actio
     own = (
         Q(child__in=children_visible_to(user))
         | _attended_plans(user)
-        | Q(owner=user, institution__in=_work_institutions(user))
+        | (Q(owner=user) & _at_work_institutions(user))
     )
     if user.role not in {Role.GUARDIAN, Role.PARTNER}:
         own |= Q(course__in=courses_visible_to(user))
@@ -859,7 +891,7 @@ def consultative_meetings_visible_to(user: User) -> QuerySet[ConsultativeMeeting
         return meetings.filter(
             Q(pk__in=taking_part.values("pk")) | Q(pk__in=invited.values("meeting_id"))
         )
-    return meetings.filter(institution__in=_course_institutions(user))
+    return meetings.filter(_at_work_institutions(user))
 
 
 def agenda_items_visible_to(

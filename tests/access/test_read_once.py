@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def rule_runs(queries) -> int:
-    """Queries that evaluate the per-case rule for children (the attachments and the courses'
-    participants, asked of the children table; the today panel's sessions query joins the first
-    two without being the rule)."""
+    """Queries that evaluate the per-case rule for children (the courses' participants and the
+    consultative meetings' agenda items, asked of the children table; the today panel's sessions
+    query joins the participants without being the rule)."""
     return sum(
         "courses_participant" in query["sql"]
-        and "people_pedagogueattachment" in query["sql"]
+        and "meetings_agendaitem" in query["sql"]
         and '"children_child"' in query["sql"]
         for query in queries.captured_queries
     )
