@@ -1,6 +1,7 @@
 """gunicorn settings for production (`make serve`). Every value can be overridden from the
 environment with GUNICORN_CMD_ARGS."""
 
+import gc
 import os
 
 bind = os.environ.get("INKLUSIO_BIND", "127.0.0.1:8000")
@@ -20,3 +21,10 @@ access_log_format = (
     '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
     '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}i)s"}'
 )
+
+
+def post_worker_init(worker):
+    """The application's modules, settings and URL patterns live as long as the worker: moved
+    out of the cyclic collector's sight, a full collection scans only what requests leave
+    behind (~230,000 objects otherwise, about 0.1 s of CPU each time; bench/README.md)."""
+    gc.freeze()

@@ -6,9 +6,9 @@ from inklusio.people.models import User
 
 
 def section(user: User, child: Child) -> dict | None:
-    plans = access.plans_visible_to(user).filter(child=child).select_related("owner")
+    plans = list(access.plans_visible_to(user).filter(child=child).select_related("owner"))
     can_create = access.children_for_new_plans(user).filter(pk=child.pk).exists()
-    if not plans.exists() and not can_create:
+    if not plans and not can_create:
         return None
     return {
         "template": "plans/_child_section.html",

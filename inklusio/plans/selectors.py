@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -185,17 +185,19 @@ def overdue_follow_ups(user: User, *, log: bool = True) -> tuple[int, list[Actio
 
 
 def _overdue_follow_ups(user: User) -> tuple[int, list[ActionPlan]]:
-    overdue = _overdue_plans(user)
-    count = overdue.count()
+    # The count comes with the rows shown (a window over the whole set, taken before the
+    # limit): one query, not two. No row, no plan overdue.
     shown = list(
-        overdue.select_related("child", "course", "institution", "owner").order_by(
-            F("last_start").asc(), "pk"
-        )[:OVERDUE_SHOWN]
+        _overdue_plans(user)
+        .annotate(overdue_count=Window(Count("pk")))
+        .select_related("child", "course", "institution", "owner")
+        .order_by(F("last_start").asc(), "pk")[:OVERDUE_SHOWN]
     )
     for plan in shown:
         last_start: datetime.date = vars(plan)["last_start"]  # annotated by _overdue_plans
         plan.next_follow_up = follow_up_due(plan.created_at, plan.follow_up_weeks, last_start)
         plan.follow_up_overdue = True
+    count: int = vars(shown[0])["overdue_count"] if shown else 0
     return count, shown
 
 
