@@ -86,13 +86,18 @@ def _read_once(kind: str, user: User, model: type[M], build: Callable[[], QueryS
         return build()
     key = (kind, user.pk)
     if key not in sets:
-        sets[key] = frozenset(build().order_by().values_list("pk", flat=True))
-    rows = model._default_manager.in_municipality_of(user).filter(  # type: ignore[attr-defined]
-        pk__one_of=sets[key]
-    )
-    # `_visible` and `_any` answer from the ids; a filtered copy of `rows` loses them and asks
-    # the database, as its answer is no longer the set itself.
-    rows.read_once_ids = sets[key]
+        ids = frozenset(build().order_by().values_list("pk", flat=True))
+        sets[key] = (
+            ids,
+            model._default_manager.in_municipality_of(user).filter(  # type: ignore[attr-defined]
+                pk__one_of=ids
+            ),
+        )
+    ids, rows = sets[key]
+    # A copy for the caller to filter further. `_visible` and `_any` answer from the ids; a
+    # filtered copy of it loses them and asks the database, as its answer is no longer the set.
+    rows = rows.all()
+    rows.read_once_ids = ids
     return rows
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio import access
-from inklusio.courses.models import Session
+from inklusio.courses.models import Course, Participant, Session
+from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.people.models import Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting
 from inklusio.plans.selectors import overdue_follow_ups
@@ -113,20 +114,18 @@ def today_for(user: User) -> TodayList:
 
 
 def _sessions(user: User, window: tuple[datetime.date, datetime.date]) -> list[Item]:
-    sessions = (
-        Session.objects.filter(
-            Q(course__pedagogue=user)
-            | Q(course__staff=user)
-            | Q(course__coordinator_staff=user)
-            # A member of staff taking part in a reflection or action-learning course.
-            | Q(course__participants__staff_member=user),
-            course__in=access.courses_visible_to(user),
-            status=Session.Status.PLANNED,
-            date__range=window,
-        )
-        .select_related("course__institution")
-        .distinct()
+    # The user's own courses first, each role as a subquery: joining the staff and the
+    # participants would repeat every session once per person and need a DISTINCT over them.
+    own_courses = access.courses_visible_to(user).filter(
+        Q(pedagogue=user)
+        | Q(coordinator_staff=user)
+        | Q(pk__in=Course.objects.filter(staff=user).values("pk"))
+        # A member of staff taking part in a reflection or action-learning course.
+        | Q(pk__in=Participant.objects.filter(staff_member=user).values("course_id"))
     )
+    sessions = Session.objects.filter(
+        course__in=own_courses, status=Session.Status.PLANNED, date__range=window
+    ).select_related("course__institution")
     return [
         Item(
             kind="session",
@@ -163,14 +162,18 @@ def _plan_meetings(user: User, window: tuple[datetime.date, datetime.date]) -> l
 
 
 def _consultative_meetings(user: User, window: tuple[datetime.date, datetime.date]) -> list[Item]:
-    own = Q(resource_pedagogue=user) | Q(partners=user) | Q(created_by=user)
+    # The partners as a subquery: a join would repeat the meeting once per partner.
+    own = (
+        Q(resource_pedagogue=user)
+        | Q(created_by=user)
+        | Q(pk__in=ConsultativeMeeting.objects.filter(partners=user).values("pk"))
+    )
     if user.role == Role.INSTITUTION_LEADER:
         own |= Q(institution_id=user.institution_id)
     meetings = (
         access.consultative_meetings_visible_to(user)
         .filter(own, date__range=window)
         .select_related("institution")
-        .distinct()
     )
     return [
         Item(

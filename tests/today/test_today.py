@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.courses.models import Session
+from inklusio.people.models import Role
 from inklusio.plans.models import ActionPlan
 from inklusio.referrals.models import Decision
 from inklusio.today import schedule
@@ -20,7 +21,7 @@ from inklusio.today.models import Reminder, ReminderRun, ReminderSetting
 from inklusio.today.selectors import NOTICE_DAYS, today_for
 from inklusio.today.services import reminder_send, reminder_setting_set
 from inklusio.today.tasks import reminders_daily
-from tests.conftest import TODAY
+from tests.conftest import TODAY, make_user
 
 SENTINEL = "Sentinelbarnet"
 
@@ -113,6 +114,32 @@ class TestOtherRoles:
         session = Session.objects.create(municipality=cast.ishoj, course=course, date=TODAY)
         assert f"session:{session.pk}" in _keys(cast.sara)
         assert f"session:{week['session_today'].pk}" not in _keys(cast.sara)
+
+    def test_a_session_shows_once_however_many_ways_staff_take_part(self, cast, week):
+        from inklusio.courses.models import Course, Participant
+
+        course = Course.objects.create(
+            municipality=cast.ishoj,
+            institution=cast.boegely,
+            kind=Course.Kind.REFLECTION,
+            title="Refleksion om leg",
+            goals="Fælles sprog",
+            start=TODAY - datetime.timedelta(days=30),
+            planned_end=TODAY + datetime.timedelta(days=60),
+            pedagogue=cast.bob,
+            coordinator_staff=cast.sara,
+            created_by=cast.bob,
+        )
+        colleague = make_user("sofie", cast.ishoj, Role.STAFF, institution=cast.boegely)
+        course.staff.add(cast.sara, colleague)
+        Participant.objects.create(
+            municipality=cast.ishoj, course=course, staff_member=cast.sara, role="staff"
+        )
+        session = Session.objects.create(municipality=cast.ishoj, course=course, date=TODAY)
+        sessions = [item.key for item in _kinds(cast.sara)["session"]]
+        assert sessions == [f"session:{session.pk}"]
+        # On the course's staff only, without coordinating or taking part.
+        assert [item.key for item in _kinds(colleague)["session"]] == [f"session:{session.pk}"]
 
     def test_the_corps_leader_sees_the_meeting_she_attends_and_not_bobs_sessions(self, cast, week):
         keys = _keys(cast.cora)
