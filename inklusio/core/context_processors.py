@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from inklusio import access
@@ -32,11 +33,19 @@ MENU_SESSION_KEY = "menu"
 
 
 def navigation(request):
-    """Main menu entries the signed-in user may use."""
+    """Main menu entries the signed-in user may use: address, label and whether it is the page
+    shown, worked out once for the two menus of the page frame (wide and compact)."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return {"nav_items": []}
-    return {"nav_items": [(name, MENU_LABELS[name]) for name in _kept_menu(request, user)]}
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match else None
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": MENU_LABELS[name], "current": name == current}
+            for name in _kept_menu(request, user)
+        ]
+    }
 
 
 def _kept_menu(request, user) -> list[str]:

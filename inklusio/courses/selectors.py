@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Field, Q, QuerySet
+from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inklusio import access
@@ -26,12 +27,24 @@ def courses_list_for(user: User, *, status: str = "active") -> QuerySet[Course]:
     elif status == "closed":
         courses = courses.filter(closed_on__isnull=False)
     annotated: QuerySet[Course] = courses.annotate(
-        case_count=Count("participants", filter=Q(participants__role=Participant.Role.CASE)),
-        role_model_count=Count(
-            "participants", filter=Q(participants__role=Participant.Role.ROLE_MODEL)
-        ),
+        case_count=_participants(Participant.Role.CASE),
+        role_model_count=_participants(Participant.Role.ROLE_MODEL),
     )
     return annotated
+
+
+def _participants(role: str) -> Coalesce:
+    """A course's participants in `role`, counted per course shown: a join with every
+    participant and a GROUP BY would count them for all the user's courses before the page
+    takes its share."""
+    counted = (
+        Participant.objects.filter(course=OuterRef("pk"), role=role)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def course_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True) -> Course:
@@ -110,13 +123,13 @@ class SessionFigures:
     def cancellation_rate(self) -> int | None:
         return round(100 * self.cancelled / self.planned) if self.planned else None
 
-    def add(self, status: str, cause: str) -> None:
-        self.planned += 1
+    def add(self, status: str, cause: str, sessions: int = 1) -> None:
+        self.planned += sessions
         if status == Session.Status.HELD:
-            self.held += 1
+            self.held += sessions
         elif status == Session.Status.CANCELLED:
-            self.cancelled += 1
-            self.causes[cause] += 1
+            self.cancelled += sessions
+            self.causes[cause] += sessions
 
 
 def _due_sessions(courses: Iterable[Course]) -> QuerySet[Session]:
@@ -136,11 +149,15 @@ def session_figures(course: Course) -> SessionFigures:
 def cancellation_rates(user: User) -> list[tuple[str, SessionFigures]]:
     """Per institution, over the courses the user may see: what the leaders follow."""
     by_institution: dict[str, SessionFigures] = defaultdict(SessionFigures)
-    rows = _due_sessions(access.courses_visible_to(user)).values_list(
-        "course__institution__name", "status", "cause"
+    # Counted by the database: a municipality's courses have tens of thousands of sessions.
+    rows = (
+        _due_sessions(access.courses_visible_to(user))
+        .order_by()
+        .values_list("course__institution__name", "status", "cause")
+        .annotate(sessions=Count("pk"))
     )
-    for institution, status, cause in rows:
-        by_institution[institution].add(status, cause)
+    for institution, status, cause, sessions in rows:
+        by_institution[institution].add(status, cause, sessions)
     return sorted(by_institution.items())
 
 

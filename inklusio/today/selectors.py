@@ -114,17 +114,24 @@ def today_for(user: User) -> TodayList:
 
 
 def _sessions(user: User, window: tuple[datetime.date, datetime.date]) -> list[Item]:
-    # The user's own courses first, each role as a subquery: joining the staff and the
-    # participants would repeat every session once per person and need a DISTINCT over them.
-    own_courses = access.courses_visible_to(user).filter(
-        Q(pedagogue=user)
-        | Q(coordinator_staff=user)
-        | Q(pk__in=Course.objects.filter(staff=user).values("pk"))
-        # A member of staff taking part in a reflection or action-learning course.
-        | Q(pk__in=Participant.objects.filter(staff_member=user).values("course_id"))
+    # The user's own courses first, as ids, each role as a subquery: joining the staff and the
+    # participants would repeat every session once per person, and joined to the sessions the
+    # planner misjudges the few own courses among the municipality's thousands.
+    own_courses = frozenset(
+        access.courses_visible_to(user)
+        .filter(
+            Q(pedagogue=user)
+            | Q(coordinator_staff=user)
+            | Q(pk__in=Course.objects.filter(staff=user).values("pk"))
+            # A member of staff taking part in a reflection or action-learning course.
+            | Q(pk__in=Participant.objects.filter(staff_member=user).values("course_id"))
+        )
+        .values_list("pk", flat=True)
     )
+    if not own_courses:
+        return []
     sessions = Session.objects.filter(
-        course__in=own_courses, status=Session.Status.PLANNED, date__range=window
+        course__pk__one_of=own_courses, status=Session.Status.PLANNED, date__range=window
     ).select_related("course__institution")
     return [
         Item(
