@@ -202,9 +202,12 @@ def _overdue_follow_ups(user: User) -> tuple[int, list[ActionPlan]]:
 
 
 def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
-    """Held meetings where the user took part and has not yet acknowledged the agreements."""
+    """Held meetings where the user took part and has not yet acknowledged the agreements, of
+    plans the user still may see: taking part ends with the access it gave (a move, an ended
+    attachment, the grace period past), and so does the reminder naming the plan."""
     return list(
         PlanMeeting.objects.filter(
+            plan__in=access.plans_visible_to(user),
             participants=user,
             held=True,
             plan__status__in=ActionPlan.IN_FORCE,

@@ -139,6 +139,19 @@ class TestMeetingsAndAcknowledgements:
         page = client_for(cast.gert).get(reverse("start")).content.decode()
         assert "Kvittér for aftaler" in page and cast.plan_meeting.get_absolute_url() in page
 
+    def test_a_participant_whose_access_ended_is_no_longer_asked_to_acknowledge(
+        self, cast, ended, client_for
+    ):
+        """Mads moved to Elverhøj and Petra's attachment to Bøgely ended: both took part in
+        the meeting, neither may see Mia's plan, so neither start page names it."""
+        for user in (ended.mads, ended.petra):
+            assert cast.plan_meeting.participants.filter(pk=user.pk).exists()
+            assert not selectors.waiting_acknowledgements(user)
+            page = client_for(user).get(reverse("start")).content.decode()
+            assert "Kvittér for aftaler" not in page and cast.plan_mia.title not in page
+            plan_list = client_for(user).get(reverse("plan-list"))
+            assert cast.plan_mia.title not in plan_list.content.decode()
+
     def test_the_next_follow_up_follows_the_rule_and_overdue_shows(self, cast, client_for):
         assert selectors.next_follow_up(cast.plan_mia) == datetime.date(
             2026, 10, 1
