@@ -26,5 +26,5 @@ access_log_format = (
 def post_worker_init(worker):
     """The application's modules, settings and URL patterns live as long as the worker: moved
     out of the cyclic collector's sight, a full collection scans only what requests leave
-    behind (~230,000 objects otherwise, about 0.1 s of CPU each time; bench/README.md)."""
+    behind (~230,000 objects otherwise, 0.13–0.16 s of CPU each time; bench/README.md)."""
     gc.freeze()
