@@ -187,7 +187,7 @@ def overdue_follow_ups(user: User, *, log: bool = True) -> tuple[int, list[Actio
 def _overdue_follow_ups(user: User) -> tuple[int, list[ActionPlan]]:
     # The count comes with the rows shown (a window over the whole set, taken before the
     # limit): one query, not two. No row, no plan overdue.
-    shown = list(
+    shown: list[ActionPlan] = list(
         _overdue_plans(user)
         .annotate(overdue_count=Window(Count("pk")))
         .select_related("child", "course", "institution", "owner")
