@@ -39,6 +39,27 @@ def _keys(user) -> set[str]:
     return {item.key for item in listing.events + listing.deadlines}
 
 
+def _session_today_of_reflection_course_with(cast, staff_member) -> Session:
+    """Today's session of a reflection course at Bøgely that `staff_member` takes part in."""
+    from inklusio.courses.models import Course, Participant
+
+    course = Course.objects.create(
+        municipality=cast.ishoj,
+        institution=cast.boegely,
+        kind=Course.Kind.REFLECTION,
+        title="Refleksion om overgange",
+        goals="Fælles sprog",
+        start=TODAY - datetime.timedelta(days=30),
+        planned_end=TODAY + datetime.timedelta(days=60),
+        pedagogue=cast.bob,
+        created_by=cast.bob,
+    )
+    Participant.objects.create(
+        municipality=cast.ishoj, course=course, staff_member=staff_member, role="staff"
+    )
+    return Session.objects.create(municipality=cast.ishoj, course=course, date=TODAY)
+
+
 class TestThePedagoguesWeek:
     def test_bob_sees_his_sessions_meetings_and_the_proposal_waiting_for_him(
         self, cast, week, client
@@ -95,47 +116,16 @@ class TestOtherRoles:
         assert not any(k.startswith("session:") for k in keys)
 
     def test_staff_taking_part_in_a_reflection_course_sees_its_sessions(self, cast, week):
-        from inklusio.courses.models import Course, Participant
-
-        course = Course.objects.create(
-            municipality=cast.ishoj,
-            institution=cast.boegely,
-            kind=Course.Kind.REFLECTION,
-            title="Refleksion om overgange",
-            goals="Fælles sprog",
-            start=TODAY - datetime.timedelta(days=30),
-            planned_end=TODAY + datetime.timedelta(days=60),
-            pedagogue=cast.bob,
-            created_by=cast.bob,
-        )
-        Participant.objects.create(
-            municipality=cast.ishoj, course=course, staff_member=cast.sara, role="staff"
-        )
-        session = Session.objects.create(municipality=cast.ishoj, course=course, date=TODAY)
+        session = _session_today_of_reflection_course_with(cast, cast.sara)
         assert f"session:{session.pk}" in _keys(cast.sara)
         assert f"session:{week['session_today'].pk}" not in _keys(cast.sara)
 
     def test_a_session_shows_once_however_many_ways_staff_take_part(self, cast, week):
-        from inklusio.courses.models import Course, Participant
-
-        course = Course.objects.create(
-            municipality=cast.ishoj,
-            institution=cast.boegely,
-            kind=Course.Kind.REFLECTION,
-            title="Refleksion om leg",
-            goals="Fælles sprog",
-            start=TODAY - datetime.timedelta(days=30),
-            planned_end=TODAY + datetime.timedelta(days=60),
-            pedagogue=cast.bob,
-            coordinator_staff=cast.sara,
-            created_by=cast.bob,
-        )
+        session = _session_today_of_reflection_course_with(cast, cast.sara)
         colleague = make_user("sofie", cast.ishoj, Role.STAFF, institution=cast.boegely)
-        course.staff.add(cast.sara, colleague)
-        Participant.objects.create(
-            municipality=cast.ishoj, course=course, staff_member=cast.sara, role="staff"
-        )
-        session = Session.objects.create(municipality=cast.ishoj, course=course, date=TODAY)
+        session.course.staff.add(cast.sara, colleague)
+        session.course.coordinator_staff = cast.sara
+        session.course.save(update_fields=["coordinator_staff"])
         sessions = [item.key for item in _kinds(cast.sara)["session"]]
         assert sessions == [f"session:{session.pk}"]
         # On the course's staff only, without coordinating or taking part.
