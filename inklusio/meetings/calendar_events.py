@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from icalendar import Event
 
+from inklusio import access
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.planning.calendar import calendar_event, feed_since, local
 
@@ -22,7 +23,10 @@ def meeting_event(meeting: ConsultativeMeeting) -> Event:
 
 
 def events(user) -> list[Event]:
-    meetings = ConsultativeMeeting.objects.filter(
-        Q(partners=user) | Q(resource_pedagogue=user), date__gte=feed_since()
-    ).select_related("institution")
+    """The meetings the user takes part in, as long as the meetings' rule lets them see them."""
+    meetings = (
+        access.consultative_meetings_visible_to(user)
+        .filter(Q(partners=user) | Q(resource_pedagogue=user), date__gte=feed_since())
+        .select_related("institution")
+    )
     return [meeting_event(meeting) for meeting in meetings.distinct()]

@@ -5,6 +5,7 @@ import datetime
 from django.utils.translation import gettext as _
 from icalendar import Event
 
+from inklusio import access
 from inklusio.planning.calendar import calendar_event, feed_since, local
 from inklusio.plans.models import PlanMeeting
 
@@ -21,7 +22,9 @@ def meeting_event(meeting: PlanMeeting) -> Event:
 
 
 def events(user) -> list[Event]:
-    meetings = PlanMeeting.objects.filter(participants=user, date__gte=feed_since()).select_related(
-        "plan__institution"
-    )
+    """The meetings the user takes part in, of plans the user may still see: taking part ends
+    with the access it gave (a move, an ended attachment or guardianship)."""
+    meetings = PlanMeeting.objects.filter(
+        plan__in=access.plans_visible_to(user), participants=user, date__gte=feed_since()
+    ).select_related("plan__institution")
     return [meeting_event(meeting) for meeting in meetings]

@@ -404,6 +404,40 @@ class TestCalendarFeed:
         assert client.get(reverse("planning-feed", args=["wrong-token"])).status_code == 404
 
 
+class TestCalendarFeedEndsWithAccess:
+    def test_a_meeting_of_a_plan_the_participant_no_longer_sees_leaves_the_feed(
+        self, cast, ended, client
+    ):
+        """Mads moved from Bøgely to Elverhøj and Petra's attachment to Bøgely ended; both were
+        put on a coming meeting of Mia's plan. Bob's feed has it, theirs do not."""
+        from inklusio.plans import services as plan_services
+        from tests.conftest import TODAY
+
+        plan_services.plan_meeting_schedule(
+            actor=cast.bob,
+            plan=cast.plan_mia,
+            kind="follow_up",
+            date=TODAY + datetime.timedelta(days=7),
+            start_time=datetime.time(9),
+            place="Bøgely",
+            participants=[cast.bob, ended.mads, ended.petra],
+        )
+
+        def plan_meetings_in_feed(user) -> int:
+            feed = CalendarFeed.objects.create(municipality=cast.ishoj, user=user)
+            response = client.get(feed.get_absolute_url())
+            assert response.status_code == 200
+            summaries = [
+                str(event["SUMMARY"])
+                for event in Calendar.from_ical(response.content).walk("VEVENT")
+            ]
+            return sum("(handleplan)" in summary for summary in summaries)
+
+        assert plan_meetings_in_feed(cast.bob) == 1
+        assert plan_meetings_in_feed(ended.mads) == 0
+        assert plan_meetings_in_feed(ended.petra) == 0
+
+
 class TestCalendarAddress:
     def test_showing_the_pages_makes_no_address_asking_for_one_does_once(self, cast, client_for):
         client = client_for(cast.bob)
