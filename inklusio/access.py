@@ -183,21 +183,19 @@ def _work_institution_ids(user: User) -> frozenset[int] | None:
     return frozenset()
 
 
-def _at_work_institutions(user: User, field: str = "institution") -> Q:
-    """`field` (a foreign key to Institution) is one of the user's `_work_institutions`: a
-    filter on the ids themselves, so a rule built on it has no subquery to build and run."""
+def _at_work_institutions(user: User) -> Q:
+    """The record's institution is one of the user's `_work_institutions`: a filter on the ids
+    themselves, so a rule built on it has no subquery to build and run."""
     ids = _work_institution_ids(user)
-    lookup = "pk__one_of" if field == "pk" else f"{field}__pk__one_of"
-    return Q() if ids is None else Q(**{lookup: ids})
+    return Q() if ids is None else Q(institution__pk__one_of=ids)
 
 
 def _work_institutions(user: User) -> QuerySet[Institution]:
     """Where a professional works today: the attached institutions (the corps' for its leader),
     or the leader's or staff member's own institution. Empty for everyone else."""
     institutions = Institution.objects.in_municipality_of(user)
-    if not _active(user):
-        return institutions.none()
-    return institutions.filter(_at_work_institutions(user, "pk"))
+    ids = _work_institution_ids(user)
+    return institutions if ids is None else institutions.filter(pk__one_of=ids)
 
 
 def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
@@ -642,8 +640,7 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
     courses = Course.objects.in_municipality_of(user)
     if not _active(user):
         return courses.none()
-    if user.role in {Role.PARTNER, Role.GUARDIAN}:
-        return courses.none()
+    # Partners and guardians work at no institution: the filter leaves them none.
     courses = courses.filter(_at_work_institutions(user))
     if user.role == Role.PEDAGOGUE:
         # Per case: a pedagogue the courses they run, while attached to the course's institution.
@@ -696,10 +693,7 @@ def institutions_for_new_courses(user: User) -> QuerySet[Institution]:
 def tasks_visible_to(user: User) -> QuerySet[ResourceTask]:
     from inklusio.courses.models import ResourceTask
 
-    tasks = ResourceTask.objects.in_municipality_of(user)
-    if not _active(user) or user.role in {Role.PARTNER, Role.GUARDIAN}:
-        return tasks.none()
-    return tasks.filter(_at_work_institutions(user))
+    return ResourceTask.objects.in_municipality_of(user).filter(_at_work_institutions(user))
 
 
 def can_use_courses(user: User) -> bool:
