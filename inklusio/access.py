@@ -203,6 +203,14 @@ def _current_invitations(user: User) -> QuerySet[PartnerInvitation]:
     consent no longer covers: once a consent naming the partner is withdrawn (and none is in
     force), the invitations about that child stop, whatever their scope. A deactivated partner
     has none: `_active` fails first."""
+    # Every partner rule starts here (children, plans, meetings, the start page's list).
+    invitations: QuerySet[PartnerInvitation] = _read_once(
+        "invitations", user, PartnerInvitation, lambda: _invitations_in_force(user)
+    )
+    return invitations
+
+
+def _invitations_in_force(user: User) -> QuerySet[PartnerInvitation]:
     from inklusio.meetings.models import DiscussionConsent
 
     invitations = PartnerInvitation.objects.in_municipality_of(user).current().filter(partner=user)

@@ -5,15 +5,19 @@ the data-subject export with `data_export.py`; the shared page never imports the
 the foundation does not depend on the parts built on it.
 """
 
+import functools
 import importlib
-from collections.abc import Iterator
 from types import ModuleType
 
 from django.apps import apps
 
 
-def app_modules(module_name: str) -> Iterator[tuple[str, ModuleType]]:
-    """(app label, module) for every Inklusio app that has `<app>/<module_name>.py`."""
+@functools.cache
+def app_modules(module_name: str) -> tuple[tuple[str, ModuleType], ...]:
+    """(app label, module) for every Inklusio app that has `<app>/<module_name>.py`. Found once
+    per process: the import system does not remember a module it did not find, so asking again
+    would search the file system on every page that shows the sections."""
+    found = []
     for app in apps.get_app_configs():
         if not app.name.startswith("inklusio."):
             continue
@@ -23,7 +27,8 @@ def app_modules(module_name: str) -> Iterator[tuple[str, ModuleType]]:
             if missing.name != f"{app.name}.{module_name}":
                 raise
             continue
-        yield app.label, module
+        found.append((app.label, module))
+    return tuple(found)
 
 
 def page_sections(module_name: str, *args) -> list[dict]:

@@ -22,17 +22,17 @@ def section(user: User) -> dict | None:
         .order_by("date")
     )
     if user.role == Role.PEDAGOGUE:
-        upcoming = upcoming.filter(resource_pedagogue=user)
-    rows = attendance_advice_for(upcoming)
+        # Only the pedagogue is told whether to come (and which children they know).
+        rows = attendance_advice_for(upcoming.filter(resource_pedagogue=user))
+    else:
+        rows = [{"meeting": meeting} for meeting in upcoming]
     if not rows:
         return None
     return {
         "template": "meetings/_start_panel.html",
         "rows": rows,
         # A pedagogue is shown the children they know on each agenda.
-        "children": [
-            child for row in rows for child in row["advice"]["known"] if user.role == Role.PEDAGOGUE
-        ],
+        "children": [child for row in rows for child in row.get("advice", {}).get("known", ())],
         "cards": [
             {
                 "figure": len(rows),
