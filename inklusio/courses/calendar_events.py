@@ -8,6 +8,7 @@ import datetime
 from django.utils.translation import gettext as _
 from icalendar import Event
 
+from inklusio import access
 from inklusio.courses.models import Session
 from inklusio.planning.calendar import HALF_DAY_TIMES, calendar_event, feed_since, local
 
@@ -30,7 +31,10 @@ def session_event(session: Session) -> Event:
 
 
 def events(user) -> list[Event]:
+    # Running the course gives the sessions while the rules let the pedagogue see the course:
+    # not after the attachment to its institution ended.
     sessions = Session.objects.filter(
+        course__in=access.courses_visible_to(user),
         course__pedagogue=user,
         course__closed_on__isnull=True,
         status=Session.Status.PLANNED,

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inklusio.courses.models import Course, Session
+from inklusio import access
+from inklusio.courses.models import Session
 from inklusio.people.models import Role, User
 
 
@@ -14,7 +15,8 @@ def section(user: User) -> dict | None:
         return None
     today = timezone.localdate()
     courses = (
-        Course.objects.filter(pedagogue=user, closed_on__isnull=True)
+        access.courses_visible_to(user)
+        .filter(pedagogue=user, closed_on__isnull=True)
         .select_related("institution")
         .annotate(
             next_session=Min(

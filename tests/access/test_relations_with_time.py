@@ -146,6 +146,24 @@ class TestEndedAttachment:
         assert not Adjustment.objects.filter(reason=ADJUSTMENT["reason"]).exists()
         assert cast.course_boegely.sessions.count() == 1
 
+    def test_the_start_page_and_the_calendar_feed_drop_the_course_with_the_attachment(
+        self, cast, client_for, client
+    ):
+        """Bob runs Bøgely's course: its title on his start page and its sessions in his
+        calendar feed go when his attachment to Bøgely ends, like the course page."""
+        from inklusio.planning.services import calendar_feed_create
+
+        feed = reverse("planning-feed", args=[calendar_feed_create(actor=cast.bob).token])
+        session = f"session-{cast.session_boegely.public_id}"
+        start = client_for(cast.bob).get(reverse("start")).content.decode()
+        assert cast.course_boegely.title in start
+        assert session in client.get(feed).content.decode()
+
+        PedagogueAttachment.objects.filter(pedagogue=cast.bob).update(ended_on=YESTERDAY)
+        start = client_for(cast.bob).get(reverse("start")).content.decode()
+        assert cast.course_boegely.title not in start
+        assert session not in client.get(feed).content.decode()
+
     def test_petra_whose_attachment_ended_yesterday_reaches_nothing(self, cast, ended, client_for):
         assert cast.plan_meeting.participants.filter(pk=ended.petra.pk).exists()
         assert set(statuses(client_for(ended.petra), mia_case_urls(cast)).values()) == {404}
