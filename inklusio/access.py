@@ -547,7 +547,9 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
         case Role.ADMINISTRATOR:
             return referrals
         case Role.INSTITUTION_LEADER:
-            return referrals.filter(child__institution_id=user.institution_id)
+            # The institution's children as the children's rule has them: a child who left
+            # long ago is the administration's alone, referrals included.
+            return referrals.filter(child__in=children_visible_to(user))
         case Role.PARTNER:
             return referrals.filter(referred_by=user, child__in=children_visible_to(user))
     return referrals.none()
@@ -593,9 +595,7 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
     match user.role:
         case Role.ADMINISTRATOR:
             return decisions
-        case Role.INSTITUTION_LEADER:
-            return decisions.filter(child__institution_id=user.institution_id)
-        case Role.PEDAGOGUE | Role.CORPS_LEADER | Role.GUARDIAN:
+        case Role.INSTITUTION_LEADER | Role.PEDAGOGUE | Role.CORPS_LEADER | Role.GUARDIAN:
             return decisions.filter(child__in=children_visible_to(user))
         case Role.PARTNER:
             # The referring partner, and only while invited to the child's case.
@@ -1030,7 +1030,9 @@ def _handover_senders(user: User) -> Q | None:
         case Role.ADMINISTRATOR:
             return Q()
         case Role.INSTITUTION_LEADER if user.institution_id:
-            return Q(child__institution_id=user.institution_id)
+            # The sending institution's children while the children's rule has them (a child
+            # who left long ago is the administration's alone).
+            return Q(child__in=children_visible_to(user))
     return None
 
 
@@ -1349,8 +1351,8 @@ def _invitations_of_institution(institution_id: int) -> Q:
 
 def invitations_visible_to(user: User) -> QuerySet[PartnerInvitation]:
     """The invitation list: the administration all of the municipality's, a leader those to
-    the own institution's children, plans and meetings and those they made; a partner their
-    own (the start page shows the current ones)."""
+    the own institution's children, plans and meetings; a partner their own (the start page
+    shows the current ones)."""
     invitations = PartnerInvitation.objects.in_municipality_of(user)
     if not _active(user):
         return invitations.none()
@@ -1358,8 +1360,11 @@ def invitations_visible_to(user: User) -> QuerySet[PartnerInvitation]:
         case Role.ADMINISTRATOR:
             return invitations
         case Role.INSTITUTION_LEADER if user.institution_id:
+            # Not "those they made": a leader who moves leaves the old institution's
+            # invitations behind, and a child who left long ago is the administration's alone.
             return invitations.filter(
-                _invitations_of_institution(user.institution_id) | Q(invited_by=user)
+                _invitations_of_institution(user.institution_id),
+                Q(child__isnull=True) | Q(child__in=children_visible_to(user)),
             )
         case Role.PARTNER:
             return _current_invitations(user)
@@ -1392,7 +1397,7 @@ def may_end_listed_invitation(user: User, invitation: PartnerInvitation) -> bool
         return False
     if invitation.status() in {"ended", "expired"}:
         return False
-    if user.role == Role.ADMINISTRATOR or invitation.invited_by_id == user.pk:
+    if user.role == Role.ADMINISTRATOR:
         return True
     return (
         user.role == Role.INSTITUTION_LEADER
@@ -1402,8 +1407,8 @@ def may_end_listed_invitation(user: User, invitation: PartnerInvitation) -> bool
 
 
 def can_end_invitation(user: User, invitation: PartnerInvitation) -> bool:
-    """The inviter, the institution's leader or the administration may end an invitation
-    early, while it has not ended (by itself or early)."""
+    """The institution's leader (the inviter, or who leads it after them) or the administration
+    may end an invitation early, while it has not ended (by itself or early)."""
     return _visible(invitations_visible_to(user), invitation) and may_end_listed_invitation(
         user, invitation
     )

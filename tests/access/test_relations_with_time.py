@@ -186,3 +186,88 @@ class TestPlanMeetingGracePeriod:
         response = client.post(reverse("plan-adjust", args=[cast.plan_mia.public_id]), ADJUSTMENT)
         assert response.status_code == 302
         assert Adjustment.objects.filter(reason=ADJUSTMENT["reason"]).exists()
+
+
+class TestMovedLeader:
+    def test_a_leader_leaves_the_invitations_made_at_the_old_institution_behind(
+        self, cast, client_for
+    ):
+        """Carl invited Pia to Emil's case at Elverhøj and now leads Bøgely: the invitation is
+        Elverhøj's leader's and the administration's, not his — not listed, not his to end."""
+        from inklusio import access
+
+        invitation = PartnerInvitation.objects.create(
+            municipality=cast.ishoj,
+            child=cast.emil,
+            partner=cast.pia,
+            invited_by=cast.carl,
+            reason="Sprogvurdering",
+        )
+        invitations = reverse("partner-invitations")
+        assert "Sprogvurdering" in client_for(cast.carl).get(invitations).content.decode()
+        assert access.can_end_invitation(cast.carl, invitation)
+
+        cast.carl.institution = cast.boegely
+        cast.carl.save()
+        assert "Sprogvurdering" not in client_for(cast.carl).get(invitations).content.decode()
+        assert not access.can_end_invitation(cast.carl, invitation)
+        response = client_for(cast.carl).post(
+            reverse("partner-invitation-end", args=[invitation.public_id])
+        )
+        assert response.status_code == 404
+        invitation.refresh_from_db()
+        assert invitation.ended_on is None
+
+
+class TestChildWhoLeftLongAgo:
+    """A child who left daycare more than LEFT_CHILD_ACCESS_DAYS ago is the administration's
+    alone: the leader of the child's institution loses the case's referrals, decisions and
+    handovers with the child."""
+
+    def test_the_leader_loses_the_referrals_decisions_and_handovers(
+        self, cast, client_for, settings
+    ):
+        from inklusio import access
+        from inklusio.children.models import Child
+        from inklusio.transitions.models import Handover
+
+        settings.LEFT_CHILD_ACCESS_DAYS = 90
+        # Mia's case at Carl's institution, and a handover to school Carl has not shared.
+        Child.objects.filter(pk=cast.mia.pk).update(institution=cast.elverhoej)
+        handover = Handover.objects.create(
+            municipality=cast.ishoj,
+            child=cast.emil,
+            kind=Handover.Kind.SCHOOL,
+            school_name="Strandskolen",
+            receiver=cast.pia,
+            what_works="Faste pladser",
+            next_steps="Besøg i skolen",
+            handover_date=TODAY + datetime.timedelta(days=30),
+            access_until=TODAY + datetime.timedelta(days=90),
+            created_by=cast.carl,
+        )
+        client = client_for(cast.carl)
+        pages = {
+            "referral": cast.waiting_emil.get_absolute_url(),
+            "decision": cast.decision_mia.get_absolute_url(),
+            "handover": handover.get_absolute_url(),
+        }
+
+        def referrals_in_api() -> int:
+            return len(client.get(reverse("api_v1:list_referrals")).json()["items"])
+
+        assert statuses(client, pages) == dict.fromkeys(pages, 200)
+        assert referrals_in_api() == 3  # Emil's draft and waiting referral, Mia's referral
+
+        for child in (cast.mia, cast.emil):
+            Child.objects.filter(pk=child.pk).update(left_on=TODAY - datetime.timedelta(days=89))
+        assert statuses(client, pages) == dict.fromkeys(pages, 200)  # within the 90 days
+
+        for child in (cast.mia, cast.emil):
+            Child.objects.filter(pk=child.pk).update(left_on=TODAY - datetime.timedelta(days=91))
+        assert statuses(client, pages) == dict.fromkeys(pages, 404)
+        assert referrals_in_api() == 0
+        assert not access.decisions_visible_to(cast.carl).exists()
+        assert not access.handovers_visible_to(cast.carl).filter(child=cast.emil).exists()
+        # The administration keeps the case.
+        assert set(statuses(client_for(cast.alice), pages).values()) == {200}
