@@ -484,6 +484,11 @@ EVERYONE = ("alice", "cora", "bob", "carl", "sara", "pia", "gert", "dora")
 # Each page with the users whose view of it differs (role, institution, case relation).
 GUARDED = [
     page("start", None, *EVERYONE),
+    # Files that list a case's records: its goals, meetings, adjustments, letters, hand-over
+    # meetings (and in the export everything else about the child).
+    page("child-export", "mia", "alice"),
+    page("plan-pdf", "plan_mia", "alice", "bob", "gert"),
+    page("handover-pdf", "handover_mia", "alice", "carl"),
     # The empty search page here; its results in test_search_results_do_not_grow_with_rows.
     page("search", None, "alice", "gert"),
     page("child-list", None, "alice", "bob", "sara", "pia", "gert"),
@@ -676,14 +681,11 @@ NOT_GUARDED = {
         "POST-only form action",
     ),
     # Files: one object (or one table) rendered to PDF/CSV/XLSX/iCalendar.
-    "child-export": "a file download (the data-subject export), one child",
     "attachment-download": "a file download, one attachment",
     "letter-download": "a file download, one letter",
     "appeal-bundle": "a file download, one appeal's case file",
     "participant-letter": "a PDF, one participant's parent letter",
     "family-course-letter": "a PDF, one participant's parent letter (for the guardian)",
-    "plan-pdf": "a PDF, one plan",
-    "handover-pdf": "a PDF, one handover packet",
     "plan-reopen": "a confirm form of one closed plan; lists nothing (tests/plans opens it)",
     "referral-submit": "a confirm page of one referral; lists nothing",
     "referral-withdraw": "a confirm page of one referral; lists nothing",
