@@ -89,6 +89,28 @@ def adjustment_for_user(user: User, public_id: uuid.UUID | str) -> Adjustment:
     return adjustment
 
 
+def plan_page(plan: ActionPlan) -> dict[str, Any]:
+    """The plan page's meetings (each with its acknowledgements), the adjustments proposed and
+    those accepted since the last meeting held, and the next follow-up: the meetings read once
+    give the last meeting held that the other two count from."""
+    meetings = meetings_with_status(plan)
+    last_held = max((row["meeting"].date for row in meetings if row["meeting"].held), default=None)
+    accepted = Q(status=Adjustment.Status.ACCEPTED)
+    if last_held is not None:
+        accepted &= Q(decided_at__date__gte=last_held)
+    adjustments = list(
+        plan.adjustments.filter(Q(status=Adjustment.Status.PROPOSED) | accepted).select_related(
+            "proposed_by", "decided_by"
+        )
+    )
+    return {
+        "meetings": meetings,
+        "proposals": [a for a in adjustments if a.status == Adjustment.Status.PROPOSED],
+        "for_next_meeting": [a for a in adjustments if a.status == Adjustment.Status.ACCEPTED],
+        "next_follow_up": follow_up_due(plan.created_at, plan.follow_up_weeks, last_held),
+    }
+
+
 def meetings_with_status(plan: ActionPlan) -> list[dict[str, Any]]:
     return [
         {"meeting": meeting, "status": acknowledgement_status(meeting)}

@@ -264,11 +264,8 @@ def plan_detail(request, public_id):
         {
             "plan": plan,
             "goals": latest,
-            "meetings": selectors.meetings_with_status(plan),
-            "proposals": plan.adjustments.filter(status="proposed").select_related("proposed_by"),
-            "for_next_meeting": selectors.adjustments_for_next_meeting(plan),
+            **selectors.plan_page(plan),
             "versions": selectors.versions(plan),
-            "next_follow_up": selectors.next_follow_up(plan),
             "can_manage": can_manage,
             "can_reopen": access.can_reopen_plan(request.user, plan),
             "objections": selectors.open_objections(plan),

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -220,6 +221,50 @@ class TestAdjustments:
             "text", flat=True
         )
         assert proposal in selectors.adjustments_for_next_meeting(cast.plan_mia)
+
+    def test_the_plan_page_shows_what_the_follow_up_will_go_through(self, cast, client_for):
+        """The page reads the meetings once and counts from the last one held: what it shows
+        is what `next_follow_up` and `adjustments_for_next_meeting` say on their own."""
+        Adjustment.objects.create(
+            municipality=cast.ishoj, plan=cast.plan_mia, proposed_by=cast.sara, reason="Åben"
+        )
+        before_meeting = Adjustment.objects.create(
+            municipality=cast.ishoj,
+            plan=cast.plan_mia,
+            proposed_by=cast.gert,
+            reason="Godkendt før mødet",
+            status=Adjustment.Status.ACCEPTED,
+            decided_by=cast.bob,
+            decided_at=timezone.now() - datetime.timedelta(days=90),
+        )
+        since_meeting = Adjustment.objects.create(
+            municipality=cast.ishoj,
+            plan=cast.plan_mia,
+            proposed_by=cast.gert,
+            reason="Godkendt siden mødet",
+            status=Adjustment.Status.ACCEPTED,
+            decided_by=cast.bob,
+            decided_at=timezone.now(),
+        )
+        held = list(cast.plan_mia.meetings.filter(held=True).values_list("date", flat=True))
+        assert held and max(held) < TODAY  # the fixture's held meeting lies between the two
+
+        context = client_for(cast.bob).get(cast.plan_mia.get_absolute_url()).context
+        proposed = Adjustment.objects.filter(plan=cast.plan_mia, status="proposed")
+        assert set(context["proposals"]) == set(proposed) and "Åben" in {
+            a.reason for a in context["proposals"]
+        }
+        assert context["for_next_meeting"] == list(
+            selectors.adjustments_for_next_meeting(cast.plan_mia)
+        )
+        assert context["for_next_meeting"] == [since_meeting]
+        assert before_meeting not in context["for_next_meeting"]
+        assert context["next_follow_up"] == selectors.next_follow_up(cast.plan_mia)
+
+        cast.plan_mia.meetings.update(held=False)
+        context = client_for(cast.bob).get(cast.plan_mia.get_absolute_url()).context
+        assert set(context["for_next_meeting"]) == {before_meeting, since_meeting}
+        assert context["next_follow_up"] == selectors.next_follow_up(cast.plan_mia)
 
     def test_a_proposal_must_change_something(self, cast):
         with pytest.raises(services.PlanRuleBroken, match="Foreslå nye strategier"):
