@@ -555,15 +555,25 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return referrals.none()
 
 
+REFERRING_ROLES = {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.PARTNER}
+
+
 def children_user_may_refer(user: User) -> ChildQuerySet:
-    if not _active(user) or user.role not in {
-        Role.ADMINISTRATOR,
-        Role.INSTITUTION_LEADER,
-        Role.PARTNER,
-    }:
+    if not _active(user) or user.role not in REFERRING_ROLES:
         return Child.objects.none()
     # Only children in daycare and of daycare age can be referred (referrals.services checks too).
     return children_visible_to(user).in_daycare().of_daycare_age()
+
+
+def can_refer_child(user: User, child: Child) -> bool:
+    """`child` is one of `children_user_may_refer(user)`, for a child already read."""
+    return (
+        _active(user)
+        and user.role in REFERRING_ROLES
+        and child.is_in_daycare()
+        and child.is_of_daycare_age()
+        and can_view_child(user, child)
+    )
 
 
 def can_edit_referral(user: User, referral: Referral) -> bool:
@@ -819,14 +829,27 @@ def can_create_plans(user: User) -> bool:
     return children_for_new_plans(user).exists() or courses_for_new_plans(user).exists()
 
 
+NON_PLANNING_ROLES = {Role.GUARDIAN, Role.PARTNER, Role.STAFF}
+
+
 def children_for_new_plans(user: User) -> ChildQuerySet:
-    if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
+    if not _active(user) or user.role in NON_PLANNING_ROLES:
         return Child.objects.none()
     return children_visible_to(user).in_daycare()
 
 
+def can_create_plan_for(user: User, child: Child) -> bool:
+    """`child` is one of `children_for_new_plans(user)`, for a child already read."""
+    return (
+        _active(user)
+        and user.role not in NON_PLANNING_ROLES
+        and child.is_in_daycare()
+        and can_view_child(user, child)
+    )
+
+
 def courses_for_new_plans(user: User) -> QuerySet[Course]:
-    if not _active(user) or user.role in {Role.GUARDIAN, Role.PARTNER, Role.STAFF}:
+    if not _active(user) or user.role in NON_PLANNING_ROLES:
         return courses_visible_to(user).none()
     return courses_visible_to(user).filter(closed_on__isnull=True)
 

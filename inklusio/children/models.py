@@ -36,12 +36,13 @@ def daycare_age_limit(on: datetime.date) -> datetime.date:
 class ChildQuerySet(TenantQuerySet):
     def in_daycare(self) -> "ChildQuerySet":
         """Children still in daycare: those who have left keep their history but leave the
-        everyday lists, forms and counts."""
+        everyday lists, forms and counts (`Child.is_in_daycare` for one child)."""
         today = timezone.localdate()
         return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=today))
 
     def of_daycare_age(self, on: datetime.date | None = None) -> "ChildQuerySet":
-        """Children aged 0–6 on a day (today by default): not yet 7."""
+        """Children aged 0–6 on a day (today by default): not yet 7 (`Child.is_of_daycare_age`
+        for one child)."""
         return self.filter(birth_date__gt=daycare_age_limit(on or timezone.localdate()))
 
     def with_cpr(self, cpr: str) -> "ChildQuerySet":
@@ -154,6 +155,14 @@ class Child(TenantModel):
     @property
     def formatted_cpr(self) -> str:
         return f"{self.cpr[:6]}-{self.cpr[6:]}"
+
+    def is_in_daycare(self) -> bool:
+        """`ChildQuerySet.in_daycare` for a child already read."""
+        return self.left_on is None or self.left_on > timezone.localdate()
+
+    def is_of_daycare_age(self) -> bool:
+        """`ChildQuerySet.of_daycare_age` (today) for a child already read."""
+        return self.birth_date > daycare_age_limit(timezone.localdate())
 
     def age_on(self, day) -> int:
         years = day.year - self.birth_date.year

@@ -7,7 +7,7 @@ from inklusio.people.models import User
 
 def section(user: User, child: Child) -> dict | None:
     plans = list(access.plans_visible_to(user).filter(child=child).select_related("owner"))
-    can_create = access.children_for_new_plans(user).filter(pk=child.pk).exists()
+    can_create = access.can_create_plan_for(user, child)
     if not plans and not can_create:
         return None
     return {

@@ -286,11 +286,6 @@ def child_to_refer(user: User, public_id: str | None) -> Child | None:
     return child
 
 
-def can_refer_child(user: User, child: Child) -> bool:
-    may: bool = access.children_user_may_refer(user).filter(pk=child.pk).exists()
-    return may
-
-
 def submitted_count(user: User) -> int:
     count: int = access.referrals_visible_to(user).filter(status=Referral.Status.SUBMITTED).count()
     return count
