@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
@@ -13,7 +14,7 @@ from django.utils import timezone
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
-from inklusio.children.models import Guardianship, PartnerInvitation
+from inklusio.children.models import Child, Guardianship, PartnerInvitation
 from inklusio.core.listing import Listing
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.plans.models import (
@@ -29,10 +30,16 @@ from inklusio.plans.services import snapshot
 
 
 def plans_for(
-    user: User, *, status: str = "open", log: bool = True, listing: Listing | None = None
+    user: User,
+    *,
+    status: str = "open",
+    log: bool = True,
+    listing: Listing | None = None,
+    also_shown: Iterable[Child | None] = (),
 ) -> list[ActionPlan]:
     """The plan list (one page of it, filtered and sorted, when a `listing` is given); logged
-    as a list read unless the caller logs what it shows itself."""
+    as a list read, with `also_shown` (the children the page names beside the list), unless
+    the caller logs what it shows itself."""
     plans = access.plans_visible_to(user).select_related("child", "course", "institution", "owner")
     plans = plans.prefetch_related("meetings")
     if listing is not None:
@@ -50,7 +57,11 @@ def plans_for(
             actor=user,
             object_type="actionplan",
             search_term=f"handleplaner {criterion}",
-            children=[plan.child for plan in rows if plan.child is not None],
+            children=[
+                child
+                for child in [*(plan.child for plan in rows), *also_shown]
+                if child is not None
+            ],
         )
     today = timezone.localdate()
     for plan in rows:

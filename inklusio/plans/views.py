@@ -61,16 +61,20 @@ def plan_list(request):
         user=request.user,
     )
     listing = Listing(request, form=form, columns=PLAN_COLUMNS, default_sort="-created")
+    # The notices above the list name plans too, whatever the list's filter or page shows.
+    waiting = selectors.waiting_acknowledgements(request.user)
+    objected = selectors.objected_plans(request.user)
+    noticed = [meeting.plan.child for meeting in waiting] + [plan.child for plan in objected]
     return render(
         request,
         "plans/plan_list.html",
         {
-            "plans": selectors.plans_for(request.user, listing=listing),
+            "plans": selectors.plans_for(request.user, listing=listing, also_shown=noticed),
             "listing": listing,
             "can_create": access.can_create_plans(request.user),
             "can_read_bank": access.can_read_goal_bank(request.user),
-            "waiting": selectors.waiting_acknowledgements(request.user),
-            "objected": selectors.objected_plans(request.user),
+            "waiting": waiting,
+            "objected": objected,
             "feed": calendar_feed_of(request.user),
         },
     )
@@ -277,7 +281,7 @@ def plan_detail(request, public_id):
 
 @login_required
 def plan_versions(request, public_id):
-    plan = selectors.plan_for_user(request.user, public_id)
+    plan = selectors.plan_for_user(request.user, public_id, log=False)
     versions = list(selectors.versions(plan))
     by_number = {v.number: v for v in versions}
     try:
@@ -285,6 +289,8 @@ def plan_versions(request, public_id):
         older = by_number[int(request.GET.get("fra", max(newer.number - 1, 1)))]
     except (KeyError, ValueError) as missing:
         raise Http404 from missing
+    # Logged once the versions asked for exist: a refused address shows nothing.
+    audit_record(actor=request.user, action=AuditAction.READ, obj=plan, child=plan.child)
     return render(
         request,
         "plans/versions.html",
@@ -339,13 +345,7 @@ def adjustment_propose(request, public_id):
         else:
             messages.success(request, _("Forslaget er sendt til planens ansvarlige."))
             return redirect(plan)
-    # Logged once allowed and rendered: the form shows the plan's strategies.
-    audit_shown(actor=request.user, obj=plan, children=[plan.child])
-    return render(
-        request,
-        "plans/simple_form.html",
-        {"form": form, "plan": plan, "title": _("Foreslå en justering")},
-    )
+    return _plan_form_page(request, plan, form, _("Foreslå en justering"))
 
 
 @login_required
@@ -406,11 +406,7 @@ def meeting_create(request, public_id):
         )
         if scheduled:
             return scheduled
-    return render(
-        request,
-        "plans/simple_form.html",
-        {"form": form, "plan": plan, "title": _("Indkald til møde")},
-    )
+    return _plan_form_page(request, plan, form, _("Indkald til møde"))
 
 
 def _hold_forms(request, meeting):
@@ -533,10 +529,13 @@ def plan_close(request, public_id):
         "Når planen afsluttes, kan den ikke længere rettes, justeres eller få flere møder. "
         "Den kan genåbnes senere med en begrundelse."
     )
-    return _confirm_page(request, plan, form, _("Afslut handleplanen"), intro)
+    return _plan_form_page(request, plan, form, _("Afslut handleplanen"), intro)
 
 
-def _confirm_page(request, plan, form, title, intro):
+def _plan_form_page(request, plan, form, title, intro=""):
+    """A form or confirm page about one plan, opened or shown again with its errors: it names
+    the plan (and so the child), a read logged each time it is rendered."""
+    audit_shown(actor=request.user, obj=plan, children=[plan.child])
     return render(
         request,
         "plans/simple_form.html",
@@ -562,12 +561,11 @@ def plan_reopen(request, public_id):
         )
         if reopened:
             return reopened
-    audit_shown(actor=request.user, obj=plan, children=[plan.child])
     intro = _(
         "Planen bliver aftalt igen og får en ny version med din begrundelse. Evalueringen "
         "bevares i historikken; når planen afsluttes igen, skrives en ny."
     )
-    return _confirm_page(request, plan, form, _("Genåbn handleplanen"), intro)
+    return _plan_form_page(request, plan, form, _("Genåbn handleplanen"), intro)
 
 
 @login_required

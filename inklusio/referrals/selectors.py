@@ -386,8 +386,9 @@ def reassessments(
     return found
 
 
-def granted_not_started(user: User) -> list[Decision]:
-    """Granted but not yet placed, ordered by decision date."""
+def granted_not_started(user: User, *, log: bool = True) -> list[Decision]:
+    """Granted but not yet placed, ordered by decision date; logged as a list read unless the
+    caller shows no child of it."""
     if not access.can_decide(user):
         return []
     waiting = list(
@@ -399,12 +400,13 @@ def granted_not_started(user: User) -> list[Decision]:
         .select_related("child__institution", "resource_group")
         .order_by("decided_on", "pk")
     )
-    audit_listing(
-        actor=user,
-        object_type="decision",
-        search_term="bevilget-ikke-startet",
-        children=[d.child for d in waiting],
-    )
+    if log:
+        audit_listing(
+            actor=user,
+            object_type="decision",
+            search_term="bevilget-ikke-startet",
+            children=[d.child for d in waiting],
+        )
     return waiting
 
 
@@ -468,9 +470,9 @@ def committee_overview(user: User) -> dict[str, Any]:
         "periods": periods_with_capacity(user),
         "groups": group_capacity(user),
         "meetings": meetings_for(user)[:12],
-        "reassessments": reassessments(user),
-        "waiting": granted_not_started(user),
-        # Only the queues' labels and counts are shown there, no child: nothing to log.
+        # Only counts (and the queues' labels) are shown of these, no child: nothing to log.
+        "reassessments": reassessments(user, log=False),
+        "waiting": granted_not_started(user, log=False),
         "queues": waiting_queues(user, log=False),
     }
 
