@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from inklusio.archive.export import FILES, FORMAT, FORMAT_VERSION, MANIFEST, migration_state
@@ -221,9 +222,59 @@ def import_archive(
     return result
 
 
+def _is_tenant_model(model: type[Model]) -> bool:
+    """A municipality's own rows: the municipality itself and every model that names one."""
+    if model._meta.label == "organisation.Municipality":
+        return True
+    return any(f.name == "municipality" and f.is_relation for f in model._meta.concrete_fields)
+
+
+def _archived_keys(archive: zipfile.ZipFile, members: list) -> dict[str, set[Any]]:
+    return {label: {record["pk"] for record in _records(archive, name)} for label, name in members}
+
+
+def _check_owned(
+    loaded: Any, municipality_id: int, archived: dict[str, set[Any]], label: str
+) -> None:
+    """A record of the archive belongs to the archive's municipality (its `municipality` is a
+    link like the others), and every link it has to a municipality's rows points into the
+    archive: the municipality is new here (checked first), so a link to a row outside the
+    archive is a link into another municipality."""
+    obj = loaded.object
+    links = [
+        (f, [getattr(obj, f.attname)])
+        for f in obj._meta.concrete_fields
+        if f.is_relation and f.related_model is not None
+    ]
+    links += [
+        (f, loaded.m2m_data.get(f.name, []))
+        for f in obj._meta.many_to_many
+        if f.related_model is not None
+    ]
+    for link, targets in links:
+        target_model = link.related_model
+        if not _is_tenant_model(target_model):
+            continue  # shared rows (content types and the like)
+        if not link.many_to_many and not link.target_field.primary_key:
+            targets = []  # links by another key are checked by the database (check_constraints)
+        own = archived.get(target_model._meta.label, set())
+        if target_model._meta.label == "organisation.Municipality":
+            own = {municipality_id}
+        if any(target is not None and target not in own for target in targets):
+            raise _refuse(
+                _(
+                    "Arkivets %(model)s henviser til poster uden for arkivets kommune. Et arkiv "
+                    "kan kun indeholde én kommunes poster."
+                )
+                % {"model": apps.get_model(label)._meta.verbose_name_plural}
+            )
+
+
 def _load(archive: zipfile.ZipFile, manifest: dict[str, Any], members: list) -> ImportResult:
     models = []
     result = ImportResult(municipality=None)
+    municipality_id = manifest["municipality"]["id"]
+    archived = _archived_keys(archive, members)
     for label, name in members:
         model = apps.get_model(label)
         models.append(model)
@@ -233,6 +284,7 @@ def _load(archive: zipfile.ZipFile, manifest: dict[str, Any], members: list) -> 
             cpr = fields.pop("cpr", None)
             raw = {"model": label, "pk": record["pk"], "fields": fields}
             for loaded in serializers.deserialize("python", [raw]):
+                _check_owned(loaded, municipality_id, archived, label)
                 if cpr is not None:
                     loaded.object.cpr = cpr  # encrypted and hashed with this installation's keys
                 loaded.save(force_insert=True)

@@ -242,3 +242,55 @@ def test_audit_seals_made_with_another_key_refuse_the_import(cast, settings):
         import_archive(source=io.BytesIO(data), storage=private_storage)
     assert not Municipality.objects.filter(pk=cast.ishoj.pk).exists()
     assert _files() == {}  # nothing written to the store either
+
+
+def _children_changed(**fields):
+    """The archive's children with `fields` changed, its checksum in the manifest made to agree
+    (as an archive written by hand, consistent with itself, would be)."""
+    member = "records/children.Child.jsonl"
+    changed: dict[str, bytes] = {}
+
+    def change(name: str, content: bytes) -> bytes:
+        if name != member:
+            return content
+        records = [json.loads(line) for line in content.splitlines()]
+        for record in records:
+            record["fields"].update(fields)
+        changed[name] = b"".join(
+            (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode()
+            for record in records
+        )
+        return changed[name]
+
+    def reseal(name: str, content: bytes) -> bytes:
+        if name != MANIFEST:
+            return content
+        manifest = json.loads(content)
+        manifest["members"][member]["sha256"] = hashlib.sha256(changed[member]).hexdigest()
+        return json.dumps(manifest, ensure_ascii=False).encode()
+
+    return lambda data: _rewritten(_rewritten(data, change), reseal)
+
+
+@pytest.mark.parametrize("into", ["municipality", "institution"])
+def test_an_archive_cannot_put_records_into_another_municipality(cast, client_for, into):
+    """Dragør's archive, its children made Ishøj's (or placed at Ishøj's Bøgely): refused
+    whole, and Ishøj's lists show no stranger."""
+    fields = {"municipality": cast.ishoj.pk} if into == "municipality" else {}
+    if into == "institution":
+        fields["institution"] = cast.boegely.pk
+    original = _archive(cast.dragoer)
+    data = _children_changed(**fields)(original)
+    _wipe(cast.dragoer.pk)
+    ishoj = _counts(cast.ishoj.pk)
+    with pytest.raises(ArchiveRefused, match="uden for arkivets kommune"):
+        import_archive(source=io.BytesIO(data), storage=private_storage)
+    assert not Municipality.objects.filter(pk=cast.dragoer.pk).exists()
+    assert _counts(cast.ishoj.pk) == ishoj
+    listed = client_for(cast.alice).get(reverse("child-list")).content.decode()
+    assert "Xenia" not in listed
+    # The control: the archive as written imports, and its children stay Dragør's.
+    import_archive(source=io.BytesIO(original), storage=private_storage)
+    assert set(Child.objects.filter(first_name="Xenia").values_list("municipality", flat=True)) == {
+        cast.dragoer.pk
+    }
