@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from inklusio.audit.services import SENSITIVE_FIELDS
+from inklusio.core.dates import EARLIEST_DATE, LATEST_DATE
 from inklusio.core.errors import EditConflict
 
 
@@ -30,8 +32,12 @@ _WIDGET_CLASSES = (
 )
 
 
+_DATE_RANGE_MESSAGE = gettext_lazy("Angiv en dato mellem 1950 og 2099.")
+
+
 class DkfdsWidgets:
-    """Mixin that adds the design system's CSS classes to every widget of a form."""
+    """Mixin that adds the design system's CSS classes to every widget of a form, and keeps
+    every date within EARLIEST_DATE..LATEST_DATE."""
 
     # What another person changed, when this form's save was refused as outdated
     # (`show_edit_conflict`); the form template shows it above the fields.
@@ -50,6 +56,11 @@ class DkfdsWidgets:
                 "form-input",
             )
             field.widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.DateField):
+                field.validators += [
+                    MinValueValidator(EARLIEST_DATE, _DATE_RANGE_MESSAGE),
+                    MaxValueValidator(LATEST_DATE, _DATE_RANGE_MESSAGE),
+                ]
 
 
 class DkfdsForm(DkfdsWidgets, forms.Form):
