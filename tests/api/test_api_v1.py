@@ -392,6 +392,27 @@ class TestWrites:
         assert response.status_code == 422
         assert response.json()["errors"] == [{"field": "cause", "message": "Feltet skal udfyldes."}]
 
+    @pytest.mark.parametrize("body", ["[1, 2]", "[]", "123", '"held"', "true", "null"])
+    def test_a_body_that_is_not_a_json_object_is_refused(self, cast, client_for, body):
+        """ninja read such a body as an object with every field at its default: the session
+        was registered as held, with nobody."""
+        url = f"{V1}/sessions/{cast.session_boegely.public_id}/held"
+        response = client_for(cast.bob).post(url, body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["detail"] == "Forespørgslen kan ikke forstås."
+        cast.session_boegely.refresh_from_db()
+        assert cast.session_boegely.status == Session.Status.PLANNED
+
+    def test_a_value_outside_the_choices_is_refused_in_danish(self, cast, client_for):
+        url = f"{V1}/sessions/{cast.session_boegely.public_id}/cancel"
+        response = client_for(cast.bob).post(
+            url, {"cause": "sygdom"}, content_type="application/json"
+        )
+        assert response.status_code == 422
+        message = response.json()["errors"][0]["message"]
+        assert message.startswith("Ugyldig værdi; vælg en af: ")
+        assert " eller " in message and " or " not in message
+
     def test_an_absence_through_the_planners_service(self, cast, client_for):
         client = client_for(cast.cora)
         later = TODAY + datetime.timedelta(days=7)

@@ -17,7 +17,7 @@ from inklusio.api.v1 import (
     statistics,
 )
 from inklusio.api.v1.auth import BrowserSessionAuth, TokenAuth
-from inklusio.api.v1.common import VersionedApi, install_error_handlers
+from inklusio.api.v1.common import JsonObjectParser, VersionedApi, install_error_handlers
 
 api_v1 = VersionedApi(
     title="Inklusio API",
@@ -28,6 +28,7 @@ api_v1 = VersionedApi(
         "Min konto → API-nøgler, eller med browserens session (skrivning kræver da CSRF)."
     ),
     auth=[TokenAuth(), BrowserSessionAuth()],
+    parser=JsonObjectParser(),
     urls_namespace="api_v1",
     # The schema and its docs are for the municipality's own integrators: signed in only.
     docs_decorator=login_required,

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.core.errors import DomainError, EditConflict
@@ -99,7 +102,9 @@ _MESSAGES = {
 def _danish(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind in {"enum", "literal_error"}:
+        # pydantic lists the values as "'a', 'b' or 'c'": the last joiner in Danish.
         expected = (error.get("ctx") or {}).get("expected", "")
+        expected = re.sub(r" or (?=[^,]*$)", " eller ", expected)
         return _("Ugyldig værdi; vælg en af: %(values)s.") % {"values": expected}
     return _(_MESSAGES.get(kind, N_("Ugyldig værdi.")))
 
@@ -191,6 +196,18 @@ _ERRORS = {
     "409": "Nogen har ændret det samme imens.",
     "422": "Der er fejl i det sendte; errors nævner feltet.",
 }
+
+
+class JsonObjectParser(Parser):
+    """Every write takes a JSON object: an array, a number or a bare string is refused like a
+    body that is no JSON at all (400), where ninja would read it as an object with every field
+    left at its default."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = json.loads(request.body)
+        if not isinstance(body, dict):
+            raise ValueError("the body is not a JSON object")
+        return body
 
 
 class VersionedApi(NinjaAPI):
