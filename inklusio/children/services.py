@@ -50,7 +50,12 @@ class DuplicateChild(DomainError):
 
 
 class ImplausibleAge(DomainError):
-    """The CPR number's birth date makes the child too old for daycare (0–6 years)."""
+    """The CPR number's birth date makes the child too old for daycare (0–6 years), or the day
+    the child left daycare lies before its birth (`field` says which the form should mark)."""
+
+    def __init__(self, message: str, field: str = "cpr"):
+        self.field = field
+        super().__init__(message)
 
 
 # Daycare is for children aged 0–6; a child may stay until school starts, a little after 6.
@@ -176,12 +181,17 @@ def child_update(
         if not data.get("cpr"):
             # An edit form left the number empty: it stays as it is (the form never shows it).
             data = {name: value for name, value in data.items() if name != "cpr"}
+        left_on = data.get("left_on", current.left_on)
         if data.get("cpr", current.cpr) != current.cpr:
-            _check_plausible_age(data["cpr"], data.get("left_on", current.left_on))
+            _check_plausible_age(data["cpr"], left_on)  # the new birth date, and the leaving day
             clash = Child.objects.filter(municipality_id=current.municipality_id)
             existing = clash.with_cpr(data["cpr"]).exclude(pk=current.pk).first()
             if existing is not None:
                 raise DuplicateChild(existing)
+        elif left_on is not None and left_on != current.left_on and left_on < current.birth_date:
+            raise ImplausibleAge(
+                _("Barnet kan ikke have forladt dagtilbuddet før sin fødsel."), field="left_on"
+            )
         _assign(current, data)
         after = snapshot(current, CHILD_FIELDS)
         changes = diff(before, after)

@@ -166,7 +166,7 @@ def child_edit(request, public_id):
         except EditConflict as error:
             show_edit_conflict(form, error)
         except services.ImplausibleAge as refused:
-            form.add_error("cpr", str(refused))
+            form.add_error(refused.field, str(refused))
         except services.DuplicateChild as duplicate:
             form.add_error("cpr", _duplicate_message(request.user, duplicate.existing))
             if access.can_view_child(request.user, duplicate.existing):

@@ -6,6 +6,7 @@ log says about a new guardian."""
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from inklusio.audit.models import AuditAction
 from inklusio.children import services
@@ -164,6 +165,23 @@ class TestCorrectingAChild:
         )
         child.refresh_from_db()
         assert (child.birth_date, child.left_on) == (born, left)
+
+    def test_a_leaving_day_before_the_birth_is_refused_on_the_edit_form(self, cast, client_for):
+        """As when the child is registered: a slip in the year would have made the child leave
+        daycare at once, and vanish from the institution's lists."""
+        url = reverse("child-edit", args=[cast.emil.public_id])
+        page = client_for(cast.alice).get(url).context["form"]
+        typed = {**page.initial, "institution": cast.emil.institution_id, "cpr": ""}
+        typed["left_on"] = (cast.emil.birth_date - datetime.timedelta(days=1)).isoformat()
+        response = client_for(cast.alice).post(
+            url, {k: v for k, v in typed.items() if v is not None}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["left_on"] == [
+            "Barnet kan ikke have forladt dagtilbuddet før sin fødsel."
+        ]
+        cast.emil.refresh_from_db()
+        assert cast.emil.left_on is None
 
     def test_a_corrected_number_that_is_too_old_is_refused_and_not_saved(self, cast):
         born = _years_before(TODAY, 8)
