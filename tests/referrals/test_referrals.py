@@ -122,6 +122,22 @@ def test_a_submitted_referral_is_locked_and_grows_only_by_additions(cast, client
     assert "Emil er nu også udredt af talepædagogen." in page
 
 
+def test_an_addition_that_is_too_long_is_refused_and_the_typing_kept(cast, client_for):
+    client = client_for(cast.carl)
+    typed = "Ny udtalelse fra psykologen. " + "x" * 5000
+    response = client.post(
+        reverse("referral-addendum", args=[cast.waiting_emil.public_id]),
+        {"text": typed},
+        follow=True,
+    )
+    form = response.context["addendum_form"]
+    assert form.data["text"] == typed
+    assert "5000 tegn" in form.errors["text"][0]
+    assert not cast.waiting_emil.addenda.exists()
+    # Opened again, the form is empty: the typing is kept for the one page it was refused on.
+    assert client.get(cast.waiting_emil.get_absolute_url()).context["addendum_form"].data == {}
+
+
 def test_a_stale_draft_edit_is_refused_and_the_typing_kept(cast, client_for):
     referral = cast.draft_emil
     opened_version = referral.version

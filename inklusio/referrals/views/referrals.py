@@ -28,7 +28,7 @@ from inklusio.referrals.forms import (
 )
 from inklusio.referrals.models import Referral
 from inklusio.referrals.services import referrals as services
-from inklusio.referrals.views.common import restore_refused, show_refusal
+from inklusio.referrals.views.common import keep_refused, restore_refused, show_refusal
 
 
 @login_required
@@ -132,7 +132,7 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "can_edit": access.can_edit_referral(request.user, referral),
             "can_withdraw": access.can_withdraw_referral(request.user, referral),
             "can_add": access.can_add_to_referral(request.user, referral),
-            "addendum_form": AddendumForm(),
+            "addendum_form": restore_refused(request, _addendum_kept(referral), AddendumForm),
             "attachment_form": AttachmentForm(),
             "decisions": selectors.decisions_on_referral(request.user, referral),
         },
@@ -234,14 +234,23 @@ def referral_addendum(request: HttpRequest, public_id: str) -> HttpResponse:
     if not access.can_add_to_referral(request.user, referral):
         raise Http404
     form = AddendumForm(request.POST)
+    if not form.is_valid():
+        # Back on the referral's page with what was typed and why it was refused.
+        keep_refused(request, _addendum_kept(referral))
+        return redirect(referral)
     try:
-        text = form.cleaned_data["text"] if form.is_valid() else ""
-        services.referral_add_addendum(actor=request.user, referral=referral, text=text)
+        services.referral_add_addendum(
+            actor=request.user, referral=referral, text=form.cleaned_data["text"]
+        )
     except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Tilføjelsen er gemt."))
+        keep_refused(request, _addendum_kept(referral), error)
+        return redirect(referral)
+    messages.success(request, _("Tilføjelsen er gemt."))
     return redirect(referral)
+
+
+def _addendum_kept(referral: Referral) -> str:
+    return f"addendum-{referral.public_id}"
 
 
 @login_required
