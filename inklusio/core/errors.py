@@ -1,5 +1,13 @@
 """Domain errors: raised by services, turned into clear Danish messages by views."""
 
+from django.utils.translation import gettext_lazy
+
+# One wording for every edit conflict (optimistic locking), whatever is being edited.
+EDIT_CONFLICT_MESSAGE = gettext_lazy(
+    "Nogen har gemt ændringer, mens du redigerede. Det, du har skrevet, er bevaret herunder, "
+    "og deres ændringer står over formularen. Gemmer du igen, erstatter din udgave deres."
+)
+
 
 class DomainError(Exception):
     """Base for rule violations a user can understand and correct."""

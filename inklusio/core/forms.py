@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from inklusio.audit.services import SENSITIVE_FIELDS
 from inklusio.core.dates import EARLIEST_DATE, LATEST_DATE
-from inklusio.core.errors import EditConflict
+from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, EditConflict
 
 
 class DkfdsFormRenderer(TemplatesSetting):
@@ -70,12 +70,6 @@ class DkfdsForm(DkfdsWidgets, forms.Form):
 class DkfdsModelForm(DkfdsWidgets, forms.ModelForm):
     pass
 
-
-# One wording for every edit conflict (optimistic locking), whatever is being edited.
-EDIT_CONFLICT_MESSAGE = gettext_lazy(
-    "Nogen har gemt ændringer, mens du redigerede. Det, du har skrevet, er bevaret herunder, "
-    "og deres ændringer står over formularen. Gemmer du igen, erstatter din udgave deres."
-)
 
 # Free text is never repeated in the conflict summary (art. 9 data, and it can be long): the
 # summary says that it changed and who changed it. The audit trail redacts the same fields.

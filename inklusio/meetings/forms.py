@@ -102,6 +102,9 @@ class MinutesForm(DkfdsForm):
     minutes = forms.CharField(
         label=_("Referat"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
+    # The version of the minutes the writer started from (0: none yet): a save on top of a
+    # version someone else saved meanwhile is refused, not made current unseen.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RecommendationForm(DkfdsForm):

@@ -83,7 +83,10 @@ def _meeting_forms(request, meeting, current_minutes):
     )
     minutes_form = MinutesForm(
         request.POST if action == "minutes" else None,
-        initial={"minutes": current_minutes.text if current_minutes else ""},
+        initial={
+            "minutes": current_minutes.text if current_minutes else "",
+            "version": current_minutes.number if current_minutes else 0,
+        },
     )
     return item_form, minutes_form
 
@@ -155,6 +158,12 @@ def _saved(form, service, actor, meeting) -> bool:
     """Run a meeting service with the form's data; a broken rule goes back onto the form."""
     try:
         service(actor=actor, meeting=meeting, **form.cleaned_data)
+    except services.MinutesOutdated as outdated:
+        # What was typed stays; saving again is a deliberate save over the newer version.
+        form.add_error(None, str(outdated))
+        form.data = form.data.copy()
+        form.data["version"] = outdated.current_version
+        return False
     except DomainError as error:
         form.add_error(None, str(error))
         return False

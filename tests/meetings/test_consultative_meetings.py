@@ -192,6 +192,33 @@ def test_minutes_are_versioned_never_overwritten(cast, meeting, client_for):
     assert entries.count() == 2
 
 
+def test_minutes_saved_meanwhile_by_another_are_not_replaced_unseen(cast, meeting):
+    """Alice and Bob open the minutes at version 1; Alice saves. Bob's save, started from
+    version 1, is refused with the conflict wording and his text kept; saving again (now from
+    Alice's version) is his deliberate choice."""
+    from django.test import Client
+    from django.utils.html import escape
+
+    from inklusio.core.errors import EDIT_CONFLICT_MESSAGE
+
+    services.consultative_minutes_save(actor=cast.alice, meeting=meeting, minutes="Punkt 1")
+    alice, bob = Client(), Client()
+    alice.force_login(cast.alice)
+    bob.force_login(cast.bob)
+    url = meeting.get_absolute_url()
+    assert bob.get(url).context["minutes_form"].initial["version"] == 1
+    alice.post(url, {"action": "minutes", "minutes": "Punkt 1. Aftalt: ro", "version": 1})
+    refused = bob.post(url, {"action": "minutes", "minutes": "Punkt 1. Pia deltog", "version": 1})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert escape(str(EDIT_CONFLICT_MESSAGE)) in page and "Punkt 1. Pia deltog" in page
+    assert meeting.current_minutes.text == "Punkt 1. Aftalt: ro"
+    again = refused.context["minutes_form"].data
+    assert again["version"] == 2
+    assert bob.post(url, dict(again.items())).status_code == 302
+    assert meeting.current_minutes.text == "Punkt 1. Pia deltog"
+
+
 def test_an_invited_partner_keeps_the_meeting_for_the_grace_period_only(
     cast, meeting, client_for, settings
 ):
