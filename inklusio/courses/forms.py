@@ -191,6 +191,11 @@ def add_correction_reason(form: forms.Form, session: Session) -> None:
             error_messages={"required": _("Skriv, hvorfor registreringen rettes.")},
             help_text=_("Den tidligere registrering bevares som historik med din begrundelse."),
         )
+        # The registration the correction starts from: one saved meanwhile is not replaced
+        # unseen (courses.services.SessionOutdated).
+        form.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=len(session.corrections)
+        )
 
 
 class ObservationForm(DkfdsModelForm):

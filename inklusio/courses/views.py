@@ -307,9 +307,11 @@ def session_plan(request, public_id):
 
 def _register(request, session, outcome: str, data: dict):
     """A planned session is registered; a registered one is corrected (versioned)."""
+    data = dict(data)
+    version = data.pop("version", None)
     if session.is_registered:
         return services.session_correct(
-            actor=request.user, session=session, outcome=outcome, **data
+            actor=request.user, session=session, outcome=outcome, version=version, **data
         )
     if outcome == "held":
         return services.session_held(actor=request.user, session=session, **data)
@@ -334,6 +336,11 @@ def session_record(request, public_id):
             _register(
                 request, session, "held" if form is held_form else "cancelled", form.cleaned_data
             )
+        except services.SessionOutdated as outdated:
+            # What was chosen stays; saving again is a deliberate save over the newer one.
+            form.add_error(None, str(outdated))
+            form.data = form.data.copy()
+            form.data["version"] = outdated.current_version
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -72,6 +72,42 @@ class TestCorrecting:
         session = Session.objects.get(pk=cast.session_boegely.pk)
         assert session.status == Session.Status.HELD and session.corrections == []
 
+    def test_a_correction_made_meanwhile_is_not_replaced_unseen(self, cast, held):
+        """Bob and Alice open the registered session; Bob corrects it to cancelled. Alice's
+        correction, started from the registration before Bob's, is refused with the conflict
+        wording and her choices kept; saving again is her deliberate choice."""
+        from django.test import Client
+        from django.utils.html import escape
+
+        from inklusio.core.errors import EDIT_CONFLICT_MESSAGE
+
+        bob, alice = Client(), Client()
+        bob.force_login(cast.bob)
+        alice.force_login(cast.alice)
+        opened = alice.get(_url(cast)).context["held_form"].fields["version"].initial
+        assert opened == 0
+        bob.post(
+            _url(cast),
+            {"outcome": "cancelled", "cause": "illness", "reason": "Aflyst", "version": opened},
+        )
+        theirs = {
+            "outcome": "held",
+            "attendees": [cast.participant_mia.pk],
+            "note": "Alice var der",
+            "reason": "Den blev holdt",
+            "version": opened,
+        }
+        refused = alice.post(_url(cast), theirs)
+        assert refused.status_code == 200
+        page = refused.content.decode()
+        assert escape(str(EDIT_CONFLICT_MESSAGE)) in page and "Alice var der" in page
+        session = Session.objects.get(pk=cast.session_boegely.pk)
+        assert session.status == Session.Status.CANCELLED and len(session.corrections) == 1
+        assert refused.context["held_form"].data["version"] == 1  # now Bob's correction's
+        assert alice.post(_url(cast), {**theirs, "version": 1}).status_code == 302
+        session.refresh_from_db()
+        assert session.status == Session.Status.HELD and len(session.corrections) == 2
+
     def test_the_earlier_registration_is_kept_as_history_and_logged(self, cast, held, client_for):
         with new_audit_rows(writes_only=True) as written:
             response = client_for(cast.sara).post(
