@@ -338,7 +338,7 @@ def consultative_minutes_save(
             raise MinutesOutdated(previous)
         if previous is not None and previous.text == minutes:
             raise MeetingRuleBroken(_("Referatet er uændret."))
-        version = MinutesVersion.objects.create(
+        saved = MinutesVersion.objects.create(
             municipality_id=locked.municipality_id,
             meeting=locked,
             number=(previous.number if previous else 0) + 1,
@@ -349,9 +349,9 @@ def consultative_minutes_save(
             actor=actor,
             action=AuditAction.CHANGE,
             obj=locked,
-            changes={"minutes_version": version.number, "minutes_length": len(minutes)},
+            changes={"minutes_version": saved.number, "minutes_length": len(minutes)},
         )
-    return version
+    return saved
 
 
 def recommendation_add(*, actor: User, item: AgendaItem, text: str) -> Recommendation:
