@@ -228,24 +228,20 @@ class TestAdjustments:
         Adjustment.objects.create(
             municipality=cast.ishoj, plan=cast.plan_mia, proposed_by=cast.sara, reason="Åben"
         )
-        before_meeting = Adjustment.objects.create(
-            municipality=cast.ishoj,
-            plan=cast.plan_mia,
-            proposed_by=cast.gert,
-            reason="Godkendt før mødet",
-            status=Adjustment.Status.ACCEPTED,
-            decided_by=cast.bob,
-            decided_at=timezone.now() - datetime.timedelta(days=90),
-        )
-        since_meeting = Adjustment.objects.create(
-            municipality=cast.ishoj,
-            plan=cast.plan_mia,
-            proposed_by=cast.gert,
-            reason="Godkendt siden mødet",
-            status=Adjustment.Status.ACCEPTED,
-            decided_by=cast.bob,
-            decided_at=timezone.now(),
-        )
+
+        def accepted(reason: str, days_ago: int) -> Adjustment:
+            return Adjustment.objects.create(
+                municipality=cast.ishoj,
+                plan=cast.plan_mia,
+                proposed_by=cast.gert,
+                reason=reason,
+                status=Adjustment.Status.ACCEPTED,
+                decided_by=cast.bob,
+                decided_at=timezone.now() - datetime.timedelta(days=days_ago),
+            )
+
+        before_meeting = accepted("Godkendt før mødet", days_ago=90)
+        since_meeting = accepted("Godkendt siden mødet", days_ago=0)
         held = list(cast.plan_mia.meetings.filter(held=True).values_list("date", flat=True))
         assert held and max(held) < TODAY  # the fixture's held meeting lies between the two
 
