@@ -74,9 +74,14 @@ class GuardianConsentForm(DkfdsForm):
         help_text=_("Ved en navngiven samarbejdspartner."),
     )
 
-    def __init__(self, *args, child, **kwargs):
+    def __init__(self, *args, child, referrals=None, **kwargs):
+        """`referrals`: the referrals the person recording may see (staff); a guardian is
+        offered the child's own."""
         super().__init__(*args, **kwargs)
-        self.fields["referral"].queryset = child.referrals.filter(status__in=Referral.OPEN_STATUSES)
+        open_referrals = child.referrals.filter(status__in=Referral.OPEN_STATUSES)
+        if referrals is not None:
+            open_referrals = open_referrals.filter(pk__in=referrals.values("pk"))
+        self.fields["referral"].queryset = open_referrals
         self.fields["referral"].label_from_instance = lambda referral: (
             f"{referral.get_offer_display()} ({referral.created_at:%d.%m.%Y})"
         )

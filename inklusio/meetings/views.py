@@ -224,7 +224,13 @@ def consents(request, public_id):
     child = child_for_user(request.user, public_id, log=False)
     if not access.can_record_consent(request.user, child):
         raise Http404
-    form = ConsentForm(request.POST or None, child=child, initial={"scope": "discussion"})
+    form = ConsentForm(
+        request.POST or None,
+        child=child,
+        # Only the referrals the recorder may see are offered (a pedagogue sees none).
+        referrals=access.referrals_visible_to(request.user),
+        initial={"scope": "discussion"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, child=child, **form.cleaned_data)

@@ -509,3 +509,38 @@ class TestRules:
             "Jeg giver samtykke til, at Mia Testesen drøftes med navn på institutionens "
             "konsultative møder med disse faggrupper: Psykolog."
         )  # fmt: skip
+
+
+def test_the_consent_form_offers_only_the_referrals_the_recorder_may_see(cast, client_for):
+    """Pia's referral of Mia waits for the committee. The administration records a consent
+    to it; Bob, who may record Mia's consents but sees no referrals, is not shown it (its
+    offer and date) and cannot name it."""
+    from django.urls import reverse
+
+    from inklusio.referrals.models import Offer, Referral
+
+    waiting = Referral.objects.create(
+        municipality=cast.ishoj,
+        child=cast.mia,
+        offer=Offer.RESOURCE_GROUP_PLACE,
+        category="speech_language",
+        description="Har brug for en lille gruppe.",
+        status=Referral.Status.SUBMITTED,
+        referred_by=cast.pia,
+    )
+    url = reverse("consents", args=[cast.mia.public_id])
+    offered = client_for(cast.alice).get(url).context["form"].fields["referral"].queryset
+    assert list(offered) == [waiting]
+    bob = client_for(cast.bob)
+    assert list(bob.get(url).context["form"].fields["referral"].queryset) == []
+    response = bob.post(
+        url,
+        {
+            "scope": "referral",
+            "referral": waiting.pk,
+            "given_by": "Gert Testesen",
+            "given_on": TODAY.isoformat(),
+        },
+    )
+    assert response.status_code == 200 and "referral" in response.context["form"].errors
+    assert not DiscussionConsent.objects.filter(referral=waiting).exists()
