@@ -35,6 +35,13 @@ def replica(transactional_db, cast):
     name = f"{primary}_replica"
     connections.close_all()  # a template database must have no other sessions
     with _admin_connection() as admin:
+        # Nor may another thread of this test process hold one (a live server's, a concurrency
+        # test's): closing is per thread, so those are ended here (Django reconnects them).
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [primary],
+        )
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{primary}"')
     connections.settings[REPLICA] = {**connections.settings["default"], "NAME": name}
