@@ -13,6 +13,7 @@ files written into the storage (removed again if the transaction fails).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zipfile
@@ -155,9 +156,7 @@ def _records(archive: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
-def _check_empty(
-    archive: zipfile.ZipFile, manifest: dict[str, Any], storage: Storage, members: list
-) -> None:
+def _check_empty(manifest: dict[str, Any], storage: Storage, archived: dict[str, set[Any]]) -> None:
     """Refuse when any record (same model, same key) or file of the archive is here already."""
     municipality = apps.get_model("organisation", "Municipality")
     place = manifest["municipality"]
@@ -171,9 +170,9 @@ def _check_empty(
             )
             % {"name": place.get("name")}
         )
-    for label, name in members:
+    for label, keyset in archived.items():
         model = apps.get_model(label)
-        keys = [record["pk"] for record in _records(archive, name)]
+        keys = list(keyset)
         for start in range(0, len(keys), CHECK_BATCH):
             chunk = keys[start : start + CHECK_BATCH]
             if model._base_manager.filter(pk__in=chunk).exists():
@@ -200,11 +199,12 @@ def import_archive(
     """Check the archive, then load it whole or not at all (see the module's docstring)."""
     archive, manifest = open_archive(source)
     members = _record_members(manifest)
-    _check_empty(archive, manifest, storage, members)
+    archived = _archived_keys(archive, members)
+    _check_empty(manifest, storage, archived)
     written: list[str] = []
     try:
         with transaction.atomic():
-            result = _load(archive, manifest, members)
+            result = _load(archive, manifest, members, archived)
             _verify_chain(manifest, result)
             _record_import(manifest, result, username)
             for name in _file_members(manifest):
@@ -222,6 +222,7 @@ def import_archive(
     return result
 
 
+@functools.cache
 def _is_tenant_model(model: type[Model]) -> bool:
     """A municipality's own rows: the municipality itself and every model that names one."""
     if model._meta.label == "organisation.Municipality":
@@ -270,11 +271,12 @@ def _check_owned(
             )
 
 
-def _load(archive: zipfile.ZipFile, manifest: dict[str, Any], members: list) -> ImportResult:
+def _load(
+    archive: zipfile.ZipFile, manifest: dict[str, Any], members: list, archived: dict[str, set[Any]]
+) -> ImportResult:
     models = []
     result = ImportResult(municipality=None)
     municipality_id = manifest["municipality"]["id"]
-    archived = _archived_keys(archive, members)
     for label, name in members:
         model = apps.get_model(label)
         models.append(model)

@@ -3,8 +3,13 @@ weeks and deadlines worked out from it would leave the calendar's range."""
 
 import datetime
 
+from django.utils.translation import gettext_lazy
+
 EARLIEST_DATE = datetime.date(1950, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
+
+
+DATE_RANGE_MESSAGE = gettext_lazy("Angiv en dato mellem 1950 og 2099.")
 
 
 def within_range(day: datetime.date) -> bool:

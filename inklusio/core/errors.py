@@ -13,6 +13,16 @@ class DomainError(Exception):
     """Base for rule violations a user can understand and correct."""
 
 
+class OutdatedSave(DomainError):
+    """A save started from an older version than the one saved meanwhile by someone else, for
+    records versioned by a number of their own (minutes, session corrections) rather than by
+    the audited `version` of EditConflict."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(str(EDIT_CONFLICT_MESSAGE))
+
+
 class EditConflict(DomainError):
     """Someone else saved the object after this form was opened (optimistic locking)."""
 

@@ -13,8 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from inklusio.audit.services import SENSITIVE_FIELDS
-from inklusio.core.dates import EARLIEST_DATE, LATEST_DATE
-from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, EditConflict
+from inklusio.core.dates import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
+from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, EditConflict, OutdatedSave
 
 
 class DkfdsFormRenderer(TemplatesSetting):
@@ -30,9 +30,6 @@ _WIDGET_CLASSES = (
     (forms.CheckboxInput, "form-checkbox"),
     (forms.Select, "form-select"),
 )
-
-
-_DATE_RANGE_MESSAGE = gettext_lazy("Angiv en dato mellem 1950 og 2099.")
 
 
 class DkfdsWidgets:
@@ -58,8 +55,8 @@ class DkfdsWidgets:
             field.widget.attrs.setdefault("class", css)
             if isinstance(field, forms.DateField):
                 field.validators += [
-                    MinValueValidator(EARLIEST_DATE, _DATE_RANGE_MESSAGE),
-                    MaxValueValidator(LATEST_DATE, _DATE_RANGE_MESSAGE),
+                    MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
+                    MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
                 ]
 
 
@@ -106,6 +103,14 @@ def show_edit_conflict(
             for name, change in error.changed_fields.items()
         ]
     )
+
+
+def show_outdated_save(form: forms.BaseForm, error: OutdatedSave) -> None:
+    """`show_edit_conflict` for a record versioned by its own number: the one conflict message,
+    what was typed kept, and the hidden `version` moved on, so saving again is deliberate."""
+    form.add_error(None, str(error))
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = error.current_version
 
 
 def _field_label(form: forms.BaseForm, obj: Any, name: str, labels: Mapping[str, str]) -> str:

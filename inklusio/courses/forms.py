@@ -192,7 +192,7 @@ def add_correction_reason(form: forms.Form, session: Session) -> None:
             help_text=_("Den tidligere registrering bevares som historik med din begrundelse."),
         )
         # The registration the correction starts from: one saved meanwhile is not replaced
-        # unseen (courses.services.SessionOutdated).
+        # unseen (core.errors.OutdatedSave).
         form.fields["version"] = forms.IntegerField(
             widget=forms.HiddenInput, required=False, initial=len(session.corrections)
         )

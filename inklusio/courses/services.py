@@ -14,7 +14,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
-from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
 from inklusio.core.pdf import render_pdf
 from inklusio.courses.models import (
     Course,
@@ -344,14 +344,6 @@ def session_cancel(*, actor: User, session: Session, cause: str, note: str = "")
     return current
 
 
-class SessionOutdated(CourseRuleBroken):
-    """The session's registration was corrected by someone else after this form was opened."""
-
-    def __init__(self, current: Session):
-        self.current_version = len(current.corrections)
-        super().__init__(str(EDIT_CONFLICT_MESSAGE))
-
-
 def session_correct(
     *,
     actor: User,
@@ -367,7 +359,7 @@ def session_correct(
     registration it replaces is kept on the session with who, when and why it was corrected,
     and shown as its history; the course's figures use the corrected one. A reason is required
     and a closed course's sessions are history. `version` is the number of corrections the
-    form was opened on: a correction made meanwhile refuses the save (SessionOutdated)."""
+    form was opened on: a correction made meanwhile refuses the save (OutdatedSave)."""
     reason = reason.strip()
     if not reason:
         raise CourseRuleBroken(_("Skriv, hvorfor registreringen rettes."))
@@ -382,7 +374,7 @@ def session_correct(
         if not current.is_registered:
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
         if version is not None and len(current.corrections) != version:
-            raise SessionOutdated(current)
+            raise OutdatedSave(len(current.corrections))
         if any(p.course_id != current.course_id for p in attendees):
             raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))
         earlier = list(current.attendees.select_related("child", "staff_member"))

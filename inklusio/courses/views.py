@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
-from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
+from inklusio.core.forms import show_edit_conflict, show_outdated_save
 from inklusio.core.http import PDF, file_response
 from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
@@ -336,11 +336,8 @@ def session_record(request, public_id):
             _register(
                 request, session, "held" if form is held_form else "cancelled", form.cleaned_data
             )
-        except services.SessionOutdated as outdated:
-            # What was chosen stays; saving again is a deliberate save over the newer one.
-            form.add_error(None, str(outdated))
-            form.data = form.data.copy()
-            form.data["version"] = outdated.current_version
+        except OutdatedSave as outdated:
+            show_outdated_save(form, outdated)
         except DomainError as error:
             form.add_error(None, str(error))
         else:

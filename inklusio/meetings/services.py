@@ -12,7 +12,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
-from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, DomainError
+from inklusio.core.errors import DomainError, OutdatedSave
 from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
@@ -316,26 +316,18 @@ def agenda_item_add(
     return item
 
 
-class MinutesOutdated(MeetingRuleBroken):
-    """The minutes were saved by someone else after this writer opened them."""
-
-    def __init__(self, current: MinutesVersion):
-        self.current_version = current.number
-        super().__init__(str(EDIT_CONFLICT_MESSAGE))
-
-
 def consultative_minutes_save(
     *, actor: User, meeting: ConsultativeMeeting, minutes: str, version: int | None = None
 ) -> MinutesVersion:
     """Minutes are kept by those who arrange the meeting; every save is a new version with its
     author and time, so what was written is never lost. `version` is the one the writer
-    started from: a save on top of a newer one is refused (MinutesOutdated)."""
+    started from: a save on top of a newer one is refused (OutdatedSave)."""
     _require_arranger(actor, meeting)
     with transaction.atomic():
         locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
         previous = locked.minutes_versions.order_by("-number").first()
         if version is not None and previous is not None and previous.number != version:
-            raise MinutesOutdated(previous)
+            raise OutdatedSave(previous.number)
         if previous is not None and previous.text == minutes:
             raise MeetingRuleBroken(_("Referatet er uændret."))
         saved = MinutesVersion.objects.create(

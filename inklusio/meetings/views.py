@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.children.selectors import child_for_user
-from inklusio.core.errors import DomainError
+from inklusio.core.errors import DomainError, OutdatedSave
+from inklusio.core.forms import show_outdated_save
 from inklusio.core.http import ICS, file_response
 from inklusio.core.listing import Listing
 from inklusio.meetings import selectors, services
@@ -158,11 +159,8 @@ def _saved(form, service, actor, meeting) -> bool:
     """Run a meeting service with the form's data; a broken rule goes back onto the form."""
     try:
         service(actor=actor, meeting=meeting, **form.cleaned_data)
-    except services.MinutesOutdated as outdated:
-        # What was typed stays; saving again is a deliberate save over the newer version.
-        form.add_error(None, str(outdated))
-        form.data = form.data.copy()
-        form.data["version"] = outdated.current_version
+    except OutdatedSave as outdated:
+        show_outdated_save(form, outdated)
         return False
     except DomainError as error:
         form.add_error(None, str(error))

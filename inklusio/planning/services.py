@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
-from inklusio.core.dates import within_range
+from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
@@ -501,7 +501,7 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
     if end < start:
         raise PlanningError(_("Slutdatoen ligger før startdatoen."))
     if not (within_range(start) and within_range(end)):
-        raise PlanningError(_("Angiv en dato mellem 1950 og 2099."))
+        raise PlanningError(str(DATE_RANGE_MESSAGE))
     with transaction.atomic():
         locked = User.objects.select_for_update(no_key=True).get(pk=pedagogue.pk)
         if locked.role != Role.PEDAGOGUE or locked.municipality_id != actor.municipality_id:

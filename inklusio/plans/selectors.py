@@ -106,13 +106,10 @@ def plan_page(plan: ActionPlan) -> dict[str, Any]:
     give the last meeting held that the other two count from."""
     meetings = meetings_with_status(plan)
     last_held = max((row["meeting"].date for row in meetings if row["meeting"].held), default=None)
-    accepted = Q(status=Adjustment.Status.ACCEPTED)
-    if last_held is not None:
-        accepted &= Q(decided_at__date__gte=last_held)
     adjustments = list(
-        plan.adjustments.filter(Q(status=Adjustment.Status.PROPOSED) | accepted).select_related(
-            "proposed_by", "decided_by"
-        )
+        plan.adjustments.filter(
+            Q(status=Adjustment.Status.PROPOSED) | _accepted_since(last_held)
+        ).select_related("proposed_by", "decided_by")
     )
     return {
         "meetings": meetings,
@@ -267,13 +264,18 @@ def acknowledgement_status(meeting: PlanMeeting) -> list[dict[str, Any]]:
 
 def adjustments_for_next_meeting(plan: ActionPlan) -> QuerySet[Adjustment]:
     """Accepted since the last meeting held: to be gone through at the next follow-up."""
-    last = plan.meetings.filter(held=True).order_by("-date").first()
-    accepted = plan.adjustments.filter(status=Adjustment.Status.ACCEPTED).select_related(
+    last_held = (
+        plan.meetings.filter(held=True).order_by("-date").values_list("date", flat=True).first()
+    )
+    return plan.adjustments.filter(_accepted_since(last_held)).select_related(
         "proposed_by", "decided_by"
     )
-    if last is not None:
-        accepted = accepted.filter(decided_at__date__gte=last.date)
-    return accepted
+
+
+def _accepted_since(last_held: datetime.date | None) -> Q:
+    """Adjustments accepted since the last meeting held (all accepted ones before the first)."""
+    accepted = Q(status=Adjustment.Status.ACCEPTED)
+    return accepted if last_held is None else accepted & Q(decided_at__date__gte=last_held)
 
 
 def objected_plans(user: User) -> list[ActionPlan]:
