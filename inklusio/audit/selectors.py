@@ -72,10 +72,13 @@ def children_named_in(entries: Iterable[AuditEntry]) -> list[NamedChild]:
     return named
 
 
-def access_log_of_child(child_public_id: uuid.UUID | str) -> QuerySet[AuditEntry]:
-    """Every entry that concerns one child (data-subject export), oldest first."""
+def access_log_of_child(child: Any) -> QuerySet[AuditEntry]:
+    """Every entry of the child's municipality that concerns the child (a `Child`: the log does
+    not import the children app), oldest first, for the data-subject export. Another
+    municipality's log is not the child's record, whatever it names."""
     return AuditEntry.objects.filter(
-        Exists(AuditEntryChild.objects.filter(entry=OuterRef("pk"), child_id=child_public_id))
+        Exists(AuditEntryChild.objects.filter(entry=OuterRef("pk"), child_id=child.public_id)),
+        municipality_id=child.municipality_id,
     ).order_by("at", "id")
 
 

@@ -186,7 +186,7 @@ def _log_row(entry: AuditEntry, names: dict[str, str], staff_roles: bool) -> dic
 def access_log_part(child: Child, *, staff_roles: bool = False) -> list[dict[str, Any]]:
     """When, what kind of access and to which object; who only as a role, and only if asked."""
     names = _object_names()
-    entries = access_log_of_child(child.public_id)
+    entries = access_log_of_child(child)
     if staff_roles:
         entries = entries.select_related("actor")
     return [_log_row(entry, names, staff_roles) for entry in entries]

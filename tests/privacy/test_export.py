@@ -11,6 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.audit.selectors import access_log_of_child
+from inklusio.audit.services import audit_record
 from inklusio.children import export
 from inklusio.jobs.models import Job
 from inklusio.privacy.models import DataRequest
@@ -198,3 +200,14 @@ def test_an_address_under_protection_is_not_exported(
     assert "Gert Testesen" in archive.read("export.json").decode()
     assert "Vejlebrovej" not in archive.read("export.json").decode()
     assert "Vejlebrovej" not in pdf_text(archive)
+
+
+def test_the_access_log_is_the_childs_municipalitys_only(cast):
+    """An entry of another municipality's log that names the child (by its id) is not part of
+    the child's record: the export reads the child's municipality's log alone."""
+    before = len(export.access_log_part(cast.mia))
+    audit_record(actor=cast.dora, action=AuditAction.READ, obj=cast.xenia, children=[cast.mia])
+    assert len(export.access_log_part(cast.mia)) == before
+    audit_record(actor=cast.alice, action=AuditAction.READ, obj=cast.mia, child=cast.mia)
+    assert len(export.access_log_part(cast.mia)) == before + 1
+    assert access_log_of_child(cast.mia).last().actor == cast.alice
