@@ -289,6 +289,30 @@ def _lock_chain(municipality_id: int | None) -> None:
             )
 
 
+def _lock_chain_and_read_head(municipality_id: int | None) -> str | None:
+    """`_lock_chain`, then the seal of the chain's newest entry. On PostgreSQL both go in one
+    round trip, as every round trip under the lock keeps the municipality's
+    other readers waiting: in READ COMMITTED each statement of a multi-statement query takes
+    its own snapshot, so the head is read after the lock is granted and sees the entry the
+    writer before committed (tests/audit/test_verify.py, writers at once)."""
+    head = (
+        AuditEntry.objects.filter(municipality_id=municipality_id)
+        .order_by("-id")
+        .values_list("entry_hash", flat=True)[:1]
+    )
+    if connection.vendor != "postgresql":
+        return head.first()
+    sql, params = head.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock(%s, %s); {sql}",
+            [_CHAIN_LOCK_CLASS, municipality_id or 0, *params],
+        )
+        cursor.nextset()
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _append(
     *,
     municipality_id: int | None,
@@ -310,13 +334,7 @@ def _append(
     # Stored exactly as sealed: JSON as the database gives it back, the address normalised.
     stored_changes = json.loads(json.dumps(_capped(redact(changes or {})), default=str))
     with transaction.atomic():
-        _lock_chain(municipality_id)
-        previous = (
-            AuditEntry.objects.filter(municipality_id=municipality_id)
-            .order_by("-id")
-            .values_list("entry_hash", flat=True)
-            .first()
-        )
+        previous = _lock_chain_and_read_head(municipality_id)
         entry = AuditEntry(
             municipality_id=municipality_id,
             actor=actor,
