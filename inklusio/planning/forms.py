@@ -1,11 +1,15 @@
 import datetime
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm
 from inklusio.core.listing import Column, ListFilterForm, period_fields
-from inklusio.planning.models import DAYS, HALVES, Absence, Contract, WeeklyPlan
+from inklusio.organisation.models import Institution
+from inklusio.people.models import User
+from inklusio.planning.models import DAYS, FUNCTIONS, HALVES, Absence, Contract, WeeklyPlan
 
 HALF_DAY_CHOICES = [
     (f"{day}-{half}", f"{DAYS[day]} {HALVES[half]}") for day in range(5) for half in range(2)
@@ -83,15 +87,23 @@ class SlotEditForm(DkfdsForm):
     institution = forms.ModelChoiceField(
         label=_("Institution"), queryset=None, required=False, empty_label=_("Ingen (fri)")
     )
-    function = forms.ChoiceField(
-        label=_("Funktion"),
-        choices=[("resource", _("Ressourcefunktion")), ("support", _("Støttefunktion"))],
-    )
+    function = forms.ChoiceField(label=_("Funktion"), choices=list(FUNCTIONS.items()))
+    # The plan's version the form was opened on (`WeeklyPlan.version`): a save after another
+    # edit or a new calculation of the week is refused (core.errors.OutdatedSave).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, pedagogues, institutions, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        pedagogues: QuerySet[User],
+        institutions: QuerySet[Institution],
+        plan: WeeklyPlan,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pedagogue"].queryset = pedagogues
         self.fields["institution"].queryset = institutions
+        self.fields["version"].initial = plan.version
 
     def day_half(self) -> tuple[int, int]:
         day, half = self.cleaned_data["slot"].split("-")

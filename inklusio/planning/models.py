@@ -15,6 +15,8 @@ from inklusio.core.models import TenantModel
 
 DAYS = [_("Mandag"), _("Tirsdag"), _("Onsdag"), _("Torsdag"), _("Fredag")]
 HALVES = [_("formiddag"), _("eftermiddag")]
+# A half-day's function (PlanSlot.function), as the corps leader's slot form names it.
+FUNCTIONS = {"resource": _("Ressourcefunktion"), "support": _("Støttefunktion")}
 
 
 class Contract(TenantModel):
@@ -220,6 +222,9 @@ class WeeklyPlan(TenantModel):
     # its course, day, half and why, so the corps leader moves or cancels them in time.
     broken_sessions = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    # Optimistic locking of the manual edits: raised by every change of the plan's half-days
+    # (`slot_set`) and by its replacement (a new calculation, a re-plan, another publication).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-week_start", "-created_at"]
@@ -247,6 +252,26 @@ class WeeklyPlan(TenantModel):
 
     def day(self, index: int) -> datetime.date:
         return self.week_start + datetime.timedelta(days=index)
+
+    def newest_version(self) -> "WeeklyPlan":
+        """The plan that took this one's place, if it has been replaced: the revision made from
+        it (a new calculation, a re-plan), or else the week's plan published after it; itself
+        while it is current, or when nothing newer can be found."""
+        plan = self
+        seen = {plan.pk}
+        while plan.status == WeeklyPlan.Status.REPLACED:
+            successor = plan.revisions.order_by("-created_at").first() or (
+                WeeklyPlan.objects.filter(
+                    municipality_id=plan.municipality_id,
+                    week_start=plan.week_start,
+                    status=WeeklyPlan.Status.PUBLISHED,
+                ).first()
+            )
+            if successor is None or successor.pk in seen:
+                break
+            seen.add(successor.pk)
+            plan = successor
+        return plan
 
 
 class PlanSlot(TenantModel):

@@ -19,6 +19,8 @@ from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments
 from inklusio.planning.models import (
     DAYS,
+    FUNCTIONS,
+    HALVES,
     Absence,
     CalendarFeed,
     Contract,
@@ -64,6 +66,28 @@ def plan_for_user(user: User, public_id: uuid.UUID | str) -> WeeklyPlan:
         access.weekly_plans_visible_to(user), public_id=public_id
     )
     return plan
+
+
+def newest_version(user: User, plan: WeeklyPlan) -> WeeklyPlan:
+    """The plan that holds the week now in `plan`'s place (itself while it is current), read
+    afresh: where a refused, outdated edit is shown again."""
+    return plan_for_user(user, plan_for_user(user, plan.public_id).newest_version().public_id)
+
+
+def slot_saved_now(user: User, plan: WeeklyPlan, pedagogue: User, day: int, half: int) -> str:
+    """What the plan holds now for one pedagogue's half-day, shown beside a refused edit of it."""
+    slot = (
+        access.plan_slots_visible_to(user, plan)
+        .filter(pedagogue=pedagogue, day=day, half=half)
+        .first()
+    )
+    return _("Gemt nu for %(name)s, %(slot)s: %(where)s") % {
+        "name": pedagogue,
+        "slot": f"{DAYS[day]} {HALVES[half]}",
+        "where": _("Ingen (fri)")
+        if slot is None
+        else f"{slot.institution.name} ({FUNCTIONS.get(slot.function, slot.function)})",
+    }
 
 
 def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[User]) -> list[User]:

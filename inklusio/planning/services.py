@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
@@ -123,13 +123,24 @@ def _unmet(result: solver.PlanResult, lookups: Lookups) -> dict[str, float]:
     return unmet
 
 
-def _locked_plan(plan: WeeklyPlan) -> WeeklyPlan:
+def _locked_plan(plan: WeeklyPlan, version: int | None = None) -> WeeklyPlan:
     """The plan row under lock, refused once a newer version has replaced it: every change
-    goes to the newest version, so two leaders cannot fork the week."""
+    goes to the newest version, so two leaders cannot fork the week. `version` is the one a
+    form was opened on: a save on top of a newer one is refused (OutdatedSave) with the version
+    of the plan that holds the week now, so saving again there is deliberate."""
     current: WeeklyPlan = WeeklyPlan.objects.select_for_update().get(pk=plan.pk)
+    if version is not None and current.version != version:
+        newest = current.newest_version()
+        if newest.status != WeeklyPlan.Status.REPLACED:
+            raise OutdatedSave(newest.version)
     if current.status == WeeklyPlan.Status.REPLACED:
         raise PlanningError(_("Planen er allerede erstattet af en nyere udgave."))
     return current
+
+
+def _replace(plans: QuerySet[WeeklyPlan]) -> None:
+    """Mark plans replaced; their version moves on, so a form opened on them is refused."""
+    plans.update(status=WeeklyPlan.Status.REPLACED, version=F("version") + 1)
 
 
 def plan_week(
@@ -178,7 +189,7 @@ def plan_week(
         if sessions.broken:
             changes["sessions_not_kept"] = {"before": None, "after": len(sessions.broken)}
         if earlier is not None:
-            WeeklyPlan.objects.filter(pk=earlier.pk).update(status=WeeklyPlan.Status.REPLACED)
+            _replace(WeeklyPlan.objects.filter(pk=earlier.pk))
             changes["replaces"] = {"before": None, "after": str(earlier.public_id)}
         audit_record(actor=actor, action=AuditAction.CREATE, obj=plan, changes=changes)
     return plan
@@ -269,7 +280,7 @@ def replan_absence(
         locked = {(str(pk), day, half) for pk, day, half, _session in kept}
         for_sessions = {(str(pk), day, half) for pk, day, half, session in kept if session}
         _store_slots(revision, result.assignments, lookups, locked, for_sessions)
-        WeeklyPlan.objects.filter(pk=current.pk).update(status=WeeklyPlan.Status.REPLACED)
+        _replace(WeeklyPlan.objects.filter(pk=current.pk))
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -305,13 +316,16 @@ def slot_set(
     half: int,
     institution: Institution | None,
     function: str,
+    version: int | None = None,
 ) -> PlanSlot | None:
     """A manual edit by the corps leader; it is locked so a later re-plan keeps it. The hard
     rules hold for manual edits too: one function per institution, at most three institutions.
     A half-day that holds one of the pedagogue's course sessions stays at the session's
-    institution: the session is moved or cancelled on the course first."""
+    institution: the session is moved or cancelled on the course first. `version` is the plan's
+    version the form was opened on: an edit or a new calculation of the week since then
+    refuses the save (OutdatedSave), never overwritten unseen."""
     with transaction.atomic():
-        current = _locked_plan(plan)
+        current = _locked_plan(plan, version)
         _check_sessions_kept(current, pedagogue, day, half, institution, function)
         here = PlanSlot.objects.filter(plan=current, pedagogue=pedagogue, day=day, half=half)
         before = _slot_label(here.select_related("institution").first())
@@ -350,6 +364,7 @@ def slot_set(
                 function=function,
                 locked=True,
             )
+        WeeklyPlan.objects.filter(pk=current.pk).update(version=F("version") + 1)
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -413,7 +428,7 @@ def plan_publish(*, actor: User, plan: WeeklyPlan) -> WeeklyPlan:
             status=WeeklyPlan.Status.PUBLISHED,
         )
         replaced = [str(p.public_id) for p in earlier]
-        earlier.update(status=WeeklyPlan.Status.REPLACED)
+        _replace(earlier)
         changes: dict[str, Any] = {
             "status": {"before": current.status, "after": WeeklyPlan.Status.PUBLISHED.value}
         }

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.core.confirm import confirm_page, confirmed
-from inklusio.core.errors import EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.errors import EditConflict, OutdatedSave
+from inklusio.core.forms import show_edit_conflict, show_outdated_save
 from inklusio.core.listing import Listing
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
@@ -89,11 +89,22 @@ def overview(request):
 
 @login_required
 def plan_detail(request, public_id):
-    plan = selectors.plan_for_user(request.user, public_id)
+    return _plan_page(request, selectors.plan_for_user(request.user, public_id))
+
+
+def _plan_page(request, plan, slot_form=None, slot_saved_now=""):
+    """The plan's page; `slot_form` is a refused manual edit, shown again with what was typed
+    (the plan's grid holds no child's data, so the page logs no read, shown or re-rendered)."""
     can_manage = (
         access.can_manage_planning(request.user) and plan.status != WeeklyPlan.Status.REPLACED
     )
     institutions = access.institutions_visible_to(request.user)
+    if slot_form is None and can_manage:
+        slot_form = SlotEditForm(
+            pedagogues=selectors.corps_pedagogues(request.user),
+            institutions=institutions,
+            plan=plan,
+        )
     return render(
         request,
         "planning/plan_detail.html",
@@ -107,11 +118,8 @@ def plan_detail(request, public_id):
             "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user))
             if can_manage
             else None,
-            "slot_form": SlotEditForm(
-                pedagogues=selectors.corps_pedagogues(request.user), institutions=institutions
-            )
-            if can_manage
-            else None,
+            "slot_form": slot_form,
+            "slot_saved_now": slot_saved_now,
         },
     )
 
@@ -152,35 +160,43 @@ def plan_replan(request, public_id):
 @login_required
 @require_POST
 def plan_slot_edit(request, public_id):
+    """A manual edit of one half-day. A refused one comes back on the plan's page with what was
+    typed; one made on an outdated plan comes back on the plan that holds the week now, with
+    what that half-day holds there, so saving again is deliberate."""
     plan = _managed_plan(request, public_id)
     form = SlotEditForm(
         request.POST,
         pedagogues=selectors.corps_pedagogues(request.user),
         institutions=access.institutions_visible_to(request.user),
+        plan=plan,
     )
+    saved_now = ""
     if form.is_valid():
         day, half = form.day_half()
+        pedagogue = form.cleaned_data["pedagogue"]
         try:
             services.slot_set(
                 actor=request.user,
                 plan=plan,
-                pedagogue=form.cleaned_data["pedagogue"],
+                pedagogue=pedagogue,
                 day=day,
                 half=half,
                 institution=form.cleaned_data["institution"],
                 function=form.cleaned_data["function"],
+                version=form.cleaned_data["version"],
             )
+        except OutdatedSave as outdated:
+            show_outdated_save(form, outdated)
+            plan = selectors.newest_version(request.user, plan)
+            saved_now = selectors.slot_saved_now(request.user, plan, pedagogue, day, half)
         except services.PlanningError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request, _("Ændringen er gemt og låst, så en ny beregning beholder den.")
             )
-    else:
-        messages.error(
-            request, _("Ændringen kunne ikke gemmes: udfyld pædagog, halv dag og funktion.")
-        )
-    return redirect(plan)
+            return redirect(plan)
+    return _plan_page(request, plan, form, saved_now)
 
 
 @login_required

@@ -177,7 +177,8 @@ MATRIX = [
     case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
     case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
     post("planning-replan", "plan", {"cora"}),
-    post("planning-slot-edit", "plan", {"cora"}),
+    # A refused manual edit (here: the empty form) comes back with what was typed (200).
+    post_to_page("planning-slot-edit", "plan", {"cora"}),
     # Publishing is a confirm page: a POST without "Bekræft" shows it again (200).
     case("planning-publish", "plan", {"cora"}),
     post_to_page("planning-publish", "plan", {"cora"}),

@@ -127,3 +127,36 @@ def test_printed_on_a4_landscape_all_five_days_fit_the_page(
         float(n) for n in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups()
     )
     assert (round(width), round(height)) == (842, 595)
+
+
+def test_two_tabs_editing_one_half_day_the_later_save_is_refused(
+    corps, live_server, page, screenshot_dir
+):
+    """Two tabs opened on the same plan: the later save does not replace the earlier one; it
+    comes back scrolled to the form, with the conflict message, the choices made and what the
+    half-day holds now."""
+    login(page, live_server, "cora")
+    url = f"{live_server.url}{corps.plan.get_absolute_url()}"
+    first, second = page, page.context.new_page()
+    first.goto(url)
+    second.goto(url)
+
+    def edit(tab, institution):
+        # The re-plan form beside it has a "pedagogue" field too: pick within this form.
+        form = tab.locator("#ret-halv-dag form")
+        form.locator("select[name=pedagogue]").select_option(label="Pete Testesen")
+        form.locator("select[name=slot]").select_option(label="Fredag eftermiddag")
+        form.locator("select[name=institution]").select_option(label=institution)
+        form.get_by_role("button", name="Gem og lås").click()
+
+    edit(first, "Elverhøj")
+    assert "Ændringen er gemt og låst" in first.content()
+    edit(second, "Bøgely")
+    second.screenshot(path=str(screenshot_dir / "plan-slot-conflict.png"))
+    alert = second.locator("#ret-halv-dag .alert-error")
+    assert "Nogen har gemt ændringer, mens du redigerede." in alert.inner_text()
+    assert alert.is_visible() and alert.bounding_box()["y"] < second.viewport_size["height"]
+    assert "Elverhøj (Ressourcefunktion)" in second.get_by_test_id("slot-saved-now").inner_text()
+    chosen = second.locator("#ret-halv-dag select[name=institution] option:checked")
+    assert chosen.inner_text() == "Bøgely"
+    assert "Elverhøj (R) – låst" in second.get_by_test_id("pedagogue-grid").inner_text()
