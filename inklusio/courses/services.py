@@ -372,8 +372,9 @@ def session_correct(
     registration it replaces is kept on the session with who, when and why it was corrected,
     and shown as its history; the course's figures use the corrected one. A reason is required,
     a closed course's sessions are history, and a session still to come is not corrected to
-    held (cancelled in advance, it stays cancelled until its day). `version` is the number of corrections the
-    form was opened on: a correction made meanwhile refuses the save (OutdatedSave)."""
+    held (cancelled in advance, it stays cancelled until its day). `version` is the number of
+    corrections the form was opened on: a correction made meanwhile refuses the save
+    (OutdatedSave)."""
     reason = reason.strip()
     if not reason:
         raise CourseRuleBroken(_("Skriv, hvorfor registreringen rettes."))
