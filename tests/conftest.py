@@ -110,7 +110,7 @@ class Cast:
     task_boegely: ResourceTask
     course_boegely: Course
     participant_mia: Participant
-    session_boegely: Session
+    session_boegely: Session  # next Wednesday (2 December); last week's: session_boegely_past
     plan_mia: ActionPlan
     plan_meeting: PlanMeeting
     adjustment_mia: Adjustment
@@ -517,8 +517,10 @@ def _courses(ishoj, boegely, bob, alice, mia) -> dict:
     participant = Participant.objects.create(
         municipality=ishoj, course=course, child=mia, role=Participant.Role.CASE
     )
+    # The next session, a week ahead in the planned week (a locked half-day in Bob's plan): it
+    # can be cancelled, not yet recorded as held (last_weeks_session can).
     session = Session.objects.create(
-        municipality=ishoj, course=course, date=datetime.date(2026, 12, 2)
+        municipality=ishoj, course=course, date=TODAY + datetime.timedelta(days=7)
     )
     return {
         "task_boegely": task,
@@ -526,6 +528,24 @@ def _courses(ishoj, boegely, bob, alice, mia) -> dict:
         "participant_mia": participant,
         "session_boegely": session,
     }
+
+
+def last_weeks_session(cast: Cast) -> Session:
+    """Bob's session at Bøgely a week ago, not yet registered: one whose day has come, so it can
+    be recorded as held. Not in the cast, whose course figures, pages and feeds count sessions;
+    made when a test asks for it."""
+    session, _ = Session.objects.get_or_create(
+        municipality=cast.ishoj,
+        course=cast.course_boegely,
+        date=TODAY - datetime.timedelta(days=7),
+        start_time=datetime.time(9),
+    )
+    return session
+
+
+@pytest.fixture
+def session_boegely_past(cast) -> Session:
+    return last_weeks_session(cast)
 
 
 def _blank_pdf() -> bytes:

@@ -285,6 +285,12 @@ class Session(TenantModel):
         return self.status != self.Status.PLANNED
 
     @property
+    def can_be_held(self) -> bool:
+        """A session is recorded as held (with who took part) from its day on; before that it
+        can only be cancelled, which a planned session may be in advance."""
+        return self.date <= timezone.localdate()
+
+    @property
     def history(self) -> list[dict]:
         """The earlier registrations, newest first, with their Danish status and cause."""
         statuses, causes = dict(self.Status.choices), dict(self.Cause.choices)

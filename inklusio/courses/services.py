@@ -300,12 +300,25 @@ def _lock_planned(session: Session) -> Session:
     return current
 
 
+def _refuse_held_before_its_day(session: Session) -> None:
+    if not session.can_be_held:
+        raise CourseRuleBroken(
+            _(
+                "Samlingen er planlagt til %(day)s og kan først registreres som gennemført "
+                "fra den dag."
+            )
+            % {"day": f"{session.date:%d.%m.%Y}"}
+        )
+
+
 def session_held(
     *, actor: User, session: Session, attendees: list[Participant], note: str = ""
 ) -> Session:
-    """Record a session as held, with who took part; a session is recorded once."""
+    """Record a session as held, with who took part; a session is recorded once, and not
+    before its day (attendance at a session still to come would be made up)."""
     with transaction.atomic():
         current = _lock_planned(session)
+        _refuse_held_before_its_day(current)
         strangers = [p for p in attendees if p.course_id != current.course_id]
         if strangers:
             raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))
@@ -357,9 +370,11 @@ def session_correct(
 ) -> Session:
     """Correct a registered session (held or cancelled, either way round). Versioned: the
     registration it replaces is kept on the session with who, when and why it was corrected,
-    and shown as its history; the course's figures use the corrected one. A reason is required
-    and a closed course's sessions are history. `version` is the number of corrections the
-    form was opened on: a correction made meanwhile refuses the save (OutdatedSave)."""
+    and shown as its history; the course's figures use the corrected one. A reason is required,
+    a closed course's sessions are history, and a session still to come is not corrected to
+    held (cancelled in advance, it stays cancelled until its day). `version` is the number of
+    corrections the form was opened on: a correction made meanwhile refuses the save
+    (OutdatedSave)."""
     reason = reason.strip()
     if not reason:
         raise CourseRuleBroken(_("Skriv, hvorfor registreringen rettes."))
@@ -373,6 +388,8 @@ def session_correct(
         current: Session = Session.objects.select_for_update().get(pk=session.pk)
         if not current.is_registered:
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
+        if outcome == Session.Status.HELD:
+            _refuse_held_before_its_day(current)
         if version is not None and len(current.corrections) != version:
             raise OutdatedSave(len(current.corrections))
         if any(p.course_id != current.course_id for p in attendees):

@@ -352,7 +352,13 @@ def session_record(request, public_id):
     return render(
         request,
         "courses/session_record.html",
-        {"session": session, "held_form": held_form, "cancel_form": cancel_form},
+        {
+            "session": session,
+            "held_form": held_form,
+            "cancel_form": cancel_form,
+            # Held only from its day on; a refused post still shows what was typed, with why.
+            "offer_held": session.can_be_held or held_form.is_bound,
+        },
     )
 
 

@@ -368,8 +368,8 @@ class TestWrites:
             {"field": "consent_date", "message": "Samtykket kan ikke være givet i fremtiden."}
         ]
 
-    def test_a_session_held_with_who_took_part(self, cast, client_for):
-        url = f"{V1}/sessions/{cast.session_boegely.public_id}/held"
+    def test_a_session_held_with_who_took_part(self, cast, session_boegely_past, client_for):
+        url = f"{V1}/sessions/{session_boegely_past.public_id}/held"
         client = client_for(cast.bob)
         stranger = client.post(
             url, {"attendees": [str(cast.emil.public_id)]}, content_type="application/json"
@@ -386,6 +386,32 @@ class TestWrites:
         assert again.status_code == 422
         assert "allerede registreret som gennemført" in again.json()["detail"]
 
+    def test_a_session_still_to_come_is_cancelled_not_held(self, cast, client_for):
+        """The service's rule, with the page's message: 422 like every refused rule."""
+        session = cast.session_boegely  # a week ahead
+        client = client_for(cast.bob)
+        with new_audit_rows(writes_only=True) as rows:
+            refused = client.post(
+                f"{V1}/sessions/{session.public_id}/held",
+                {"attendees": [str(cast.mia.public_id)], "note": "Sang"},
+                content_type="application/json",
+            )
+        assert refused.status_code == 422
+        assert refused.json()["detail"] == (
+            f"Samlingen er planlagt til {session.date:%d.%m.%Y} og kan først registreres som "
+            "gennemført fra den dag."
+        )
+        assert rows == []
+        session.refresh_from_db()
+        assert (session.status, session.note) == (Session.Status.PLANNED, "")
+        assert not session.attendees.exists()
+        cancelled = client.post(
+            f"{V1}/sessions/{session.public_id}/cancel",
+            {"cause": "illness"},
+            content_type="application/json",
+        )
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
     def test_a_cancellation_needs_its_cause(self, cast, client_for):
         url = f"{V1}/sessions/{cast.session_boegely.public_id}/cancel"
         response = client_for(cast.bob).post(url, {}, content_type="application/json")
@@ -393,15 +419,18 @@ class TestWrites:
         assert response.json()["errors"] == [{"field": "cause", "message": "Feltet skal udfyldes."}]
 
     @pytest.mark.parametrize("body", ["[1, 2]", "[]", "123", '"held"', "true", "null"])
-    def test_a_body_that_is_not_a_json_object_is_refused(self, cast, client_for, body):
+    def test_a_body_that_is_not_a_json_object_is_refused(
+        self, cast, session_boegely_past, client_for, body
+    ):
         """ninja read such a body as an object with every field at its default: the session
         was registered as held, with nobody."""
-        url = f"{V1}/sessions/{cast.session_boegely.public_id}/held"
+        session = session_boegely_past
+        url = f"{V1}/sessions/{session.public_id}/held"
         response = client_for(cast.bob).post(url, body, content_type="application/json")
         assert response.status_code == 400
         assert response.json()["detail"] == "Forespørgslen kan ikke forstås."
-        cast.session_boegely.refresh_from_db()
-        assert cast.session_boegely.status == Session.Status.PLANNED
+        session.refresh_from_db()
+        assert session.status == Session.Status.PLANNED
 
     def test_a_value_outside_the_choices_is_refused_in_danish(self, cast, client_for):
         url = f"{V1}/sessions/{cast.session_boegely.public_id}/cancel"

@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, last_weeks_session
 from tests.partners.directory import PARTNER_TARGETS, partner_target
 
 # Views anyone may open (or that only redirect), kept out of the matrix on purpose.
@@ -157,7 +157,10 @@ MATRIX = [
     case("api_v1:get_action_plan", "plan_mia", {"alice", "cora", "bob", "sara", "pia", "gert"}),
     case("api_v1:get_course", "course_boegely", {"alice", "cora", "bob", "sara"}),
     api_post(
-        "api_v1:record_session_held", "session_boegely", {"alice", "cora", "bob", "sara"}, 200
+        "api_v1:record_session_held",
+        "session_boegely_past",
+        {"alice", "cora", "bob", "sara"},
+        200,
     ),
     api_post(
         "api_v1:record_session_cancelled", "session_boegely", {"alice", "cora", "bob", "sara"}, 200
@@ -434,7 +437,8 @@ def _url_names(resolver=None, namespace=""):
 
 
 def _lazy_target(cast, name: str):
-    """Targets not in the cast (other tests count its absences and goals), made on first use."""
+    """Targets not in the cast (other tests count its absences, goals and sessions), made on
+    first use."""
     from inklusio.children.models import PartnerInvitation
     from inklusio.planning.models import Absence
     from inklusio.plans.models import GoalBankEntry
@@ -443,6 +447,8 @@ def _lazy_target(cast, name: str):
         return partner_target(cast, name)
     if name == "invitation_pia":
         return PartnerInvitation.objects.get(partner=cast.pia, child=cast.mia)
+    if name == "session_boegely_past":
+        return last_weeks_session(cast)
 
     if name == "absence_bob":
         absence, _ = Absence.objects.get_or_create(
@@ -466,7 +472,13 @@ def _lazy_target(cast, name: str):
     return entry
 
 
-LAZY_TARGETS = {"absence_bob", "goal_bank_ishoj", "invitation_pia", *PARTNER_TARGETS}
+LAZY_TARGETS = {
+    "absence_bob",
+    "goal_bank_ishoj",
+    "invitation_pia",
+    "session_boegely_past",
+    *PARTNER_TARGETS,
+}
 
 
 def _url(cast, item: Case) -> str:
@@ -691,6 +703,7 @@ MIA_CASE = {
     "course_boegely",
     "participant_mia",
     "session_boegely",
+    "session_boegely_past",
     "plan_mia",
     "plan_meeting",
     "adjustment_mia",

@@ -32,7 +32,7 @@ from inklusio.courses.models import Participant, Session
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import Acknowledgement, ActionPlan, PlanMeeting
 from tests.audit_rows import new_audit_rows
-from tests.conftest import TODAY, Cast
+from tests.conftest import TODAY, Cast, last_weeks_session
 
 pytestmark = pytest.mark.django_db
 
@@ -356,7 +356,7 @@ def _session_plan(cast: Cast) -> Expect:
 @scenario("courses.session_held")
 def _session_held(cast: Cast) -> Expect:
     session = course_services.session_held(
-        actor=cast.bob, session=cast.session_boegely, attendees=[cast.participant_mia]
+        actor=cast.bob, session=last_weeks_session(cast), attendees=[cast.participant_mia]
     )
     return Expect(AuditAction.CHANGE, session)
 
@@ -371,10 +371,11 @@ def _session_cancel(cast: Cast) -> Expect:
 
 @scenario("courses.session_correct")
 def _session_correct(cast: Cast) -> Expect:
-    Session.objects.filter(pk=cast.session_boegely.pk).update(status=Session.Status.HELD)
+    held = last_weeks_session(cast)
+    Session.objects.filter(pk=held.pk).update(status=Session.Status.HELD)
     session = course_services.session_correct(
         actor=cast.bob,
-        session=cast.session_boegely,
+        session=held,
         outcome=Session.Status.CANCELLED,
         cause=Session.Cause.ILLNESS,
         reason="Registreret på den forkerte dag",

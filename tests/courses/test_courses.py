@@ -13,11 +13,14 @@ from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.reports.registry import build_table
 from tests.audit_rows import new_audit_rows
-from tests.conftest import TODAY, make_child
+from tests.conftest import TODAY, last_weeks_session, make_child
 
 pytestmark = pytest.mark.django_db
 
 NEEDS_EVALUATION = "Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."
+HELD_FROM_ITS_DAY = (
+    "Samlingen er planlagt til {day:%d.%m.%Y} og kan først registreres som gennemført fra den dag."
+)
 
 
 def pdf_text(data: bytes) -> str:
@@ -189,20 +192,69 @@ class TestParticipants:
 
 
 class TestSessions:
-    def test_a_session_is_planned_once_and_recorded_once(self, cast, client_for):
+    def test_a_session_is_planned_once_and_recorded_once(
+        self, cast, session_boegely_past, client_for
+    ):
         client = client_for(cast.bob)
+        session, day = session_boegely_past, session_boegely_past.date
         url = reverse("session-plan", args=[cast.course_boegely.public_id])
-        response = client.post(url, {"date": "2026-12-02", "start_time": "09:00"}, follow=True)
-        assert "Der er allerede en samling 02.12.2026 kl. 09:00." in response.content.decode()
-        record = reverse("session-record", args=[cast.session_boegely.public_id])
+        response = client.post(url, {"date": str(day), "start_time": "09:00"}, follow=True)
+        assert f"Der er allerede en samling {day:%d.%m.%Y} kl. 09:00." in response.content.decode()
+        record = reverse("session-record", args=[session.public_id])
         client.post(record, {"outcome": "held", "attendees": [cast.participant_mia.pk]})
         # Reopened, the registered session is corrected, not registered again: without a
         # reason nothing changes (tests/courses/test_undo.py covers the correction).
         response = client.post(record, {"outcome": "cancelled", "cause": "illness"})
         assert "Skriv, hvorfor registreringen rettes." in response.content.decode()
-        cast.session_boegely.refresh_from_db()
-        assert cast.session_boegely.status == Session.Status.HELD
-        assert list(cast.session_boegely.attendees.all()) == [cast.participant_mia]
+        session.refresh_from_db()
+        assert session.status == Session.Status.HELD
+        assert list(session.attendees.all()) == [cast.participant_mia]
+
+    def test_a_session_still_to_come_is_offered_for_cancelling_only(
+        self, cast, session_boegely_past, client_for
+    ):
+        client = client_for(cast.bob)
+        ahead, past = cast.session_boegely, session_boegely_past
+        course_page = client.get(cast.course_boegely.get_absolute_url()).content.decode()
+        rows = [r.split("</tr>", 1)[0] for r in course_page.split('data-testid="session"')[1:]]
+        [ahead_row] = [row for row in rows if str(ahead.public_id) in row]
+        [past_row] = [row for row in rows if str(past.public_id) in row]
+        assert ">Aflys</a>" in ahead_row and ">Registrér</a>" not in ahead_row
+        assert ">Registrér</a>" in past_row
+        page = client.get(reverse("session-record", args=[ahead.public_id])).content.decode()
+        assert "Registrér som gennemført" not in page and 'value="held"' not in page
+        assert HELD_FROM_ITS_DAY.format(day=ahead.date) in page
+        assert "Registrér som aflyst" in page
+        page = client.get(reverse("session-record", args=[past.public_id])).content.decode()
+        assert "Registrér som gennemført" in page and "Registrér som aflyst" in page
+
+    def test_a_session_still_to_come_is_not_recorded_as_held_and_the_form_is_kept(
+        self, cast, client_for
+    ):
+        session = cast.session_boegely  # a week ahead
+        bo = services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="role_model",
+            child=make_child(cast.ishoj, cast.boegely, "Bo", "0101224001"),
+        )  # fmt: skip
+        client = client_for(cast.bob)
+        with new_audit_rows() as written:
+            response = client.post(
+                reverse("session-record", args=[session.public_id]),
+                {"outcome": "held", "attendees": [bo.pk], "note": "Vi sang om efteråret"},
+            )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert HELD_FROM_ITS_DAY.format(day=session.date) in page
+        assert "Vi sang om efteråret</textarea>" in page
+        bo_box = page.split(f'value="{bo.pk}"', 1)[1].split(">", 1)[0]
+        mia_box = page.split(f'value="{cast.participant_mia.pk}"', 1)[1].split(">", 1)[0]
+        # As Bob ticked them, not the fresh form's "everyone took part".
+        assert "checked" in bo_box and "checked" not in mia_box
+        session.refresh_from_db()
+        assert (session.status, session.note, session.recorded_by) == ("planned", "", None)
+        assert not session.attendees.exists()
+        # Nothing written; the page shown again logs that it showed Mia and Bo.
+        assert [(e.action, e.object_type) for e in written] == [("read", "session")]
 
     def test_held_share_and_cancellations_by_cause(self, cast, client_for):
         course = cast.course_boegely
@@ -517,7 +569,7 @@ COURSE_PAGE_CHANGES = {
         "create", "session", None,
     ),
     "held": lambda cast: (
-        cast.bob, reverse("session-record", args=[cast.session_boegely.public_id]),
+        cast.bob, reverse("session-record", args=[last_weeks_session(cast).public_id]),
         {"outcome": "held", "attendees": [cast.participant_mia.pk]},
         "change", "session", None,
     ),
@@ -754,10 +806,10 @@ class TestParticipantsInTheService:
 
 
 class TestSessionsInTheService:
-    def test_a_held_session_records_who_when_and_what(self, cast):
+    def test_a_held_session_records_who_when_and_what(self, cast, session_boegely_past):
         with new_audit_rows() as written:
             session = services.session_held(
-                actor=cast.bob, session=cast.session_boegely,
+                actor=cast.bob, session=session_boegely_past,
                 attendees=[cast.participant_mia], note="God stemning",
             )  # fmt: skip
         session.refresh_from_db()
@@ -770,7 +822,7 @@ class TestSessionsInTheService:
         [entry] = written
         assert entry.changes == {"status": {"before": "planned", "after": "held"}, "attendees": 1}
 
-    def test_only_the_courses_participants_attend(self, cast, kids):
+    def test_only_the_courses_participants_attend(self, cast, kids, session_boegely_past):
         other = services.course_create(
             actor=cast.bob,
             data={"institution": cast.boegely, "kind": "group", "title": "Anden gruppe",
@@ -781,12 +833,36 @@ class TestSessionsInTheService:
         )
         with pytest.raises(services.CourseRuleBroken) as refused:
             services.session_held(
-                actor=cast.bob, session=cast.session_boegely, attendees=[stranger]
+                actor=cast.bob, session=session_boegely_past, attendees=[stranger]
             )
         assert str(refused.value) == "Kun forløbets deltagere kan være med i samlingen."
-        assert Session.objects.get(pk=cast.session_boegely.pk).status == "planned"
+        assert Session.objects.get(pk=session_boegely_past.pk).status == "planned"
+
+    def test_a_session_still_to_come_is_not_recorded_as_held(self, cast):
+        session = cast.session_boegely  # a week ahead
+        with new_audit_rows() as written, pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_held(
+                actor=cast.bob, session=session, attendees=[cast.participant_mia], note="Sang"
+            )
+        assert str(refused.value) == HELD_FROM_ITS_DAY.format(day=session.date)
+        session.refresh_from_db()
+        assert (session.status, session.note, session.recorded_at) == ("planned", "", None)
+        assert not session.attendees.exists()
+        assert written == []
+
+    def test_a_session_is_recorded_as_held_on_its_day(self, cast):
+        today = Session.objects.create(
+            municipality=cast.ishoj, course=cast.course_boegely, date=TODAY,
+            start_time=datetime.time(13),
+        )  # fmt: skip
+        session = services.session_held(
+            actor=cast.bob, session=today, attendees=[cast.participant_mia]
+        )
+        assert session.status == "held"
+        assert list(session.attendees.all()) == [cast.participant_mia]
 
     def test_a_cancelled_session_records_who_and_why_once(self, cast):
+        """A week ahead: a planned session is cancelled in advance."""
         with new_audit_rows() as written:
             session = services.session_cancel(
                 actor=cast.sara, session=cast.session_boegely, cause="institution", note="Tur"

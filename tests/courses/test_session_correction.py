@@ -11,24 +11,24 @@ from inklusio.audit.models import AuditAction
 from inklusio.courses import services
 from inklusio.courses.models import Course, Session
 from tests.audit_rows import new_audit_rows
-from tests.conftest import make_child
+from tests.conftest import last_weeks_session, make_child
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def held(cast):
-    """Bob registered the session as held with Mia and a note."""
+def held(cast, session_boegely_past):
+    """Bob registered last week's session as held with Mia and a note."""
     return services.session_held(
         actor=cast.bob,
-        session=cast.session_boegely,
+        session=session_boegely_past,
         attendees=[cast.participant_mia],
         note="Mia ledte sangen",
     )
 
 
 def _url(cast) -> str:
-    return reverse("session-record", args=[cast.session_boegely.public_id])
+    return reverse("session-record", args=[last_weeks_session(cast).public_id])
 
 
 class TestReopening:
@@ -47,9 +47,9 @@ class TestReopening:
         assert "checked" not in bo_box  # Bo did not take part, so his box stays empty
         assert "Hvorfor rettes registreringen?" in page
 
-    def test_a_cancelled_session_shows_its_cause(self, cast, client_for):
+    def test_a_cancelled_session_shows_its_cause(self, cast, session_boegely_past, client_for):
         services.session_cancel(
-            actor=cast.bob, session=cast.session_boegely, cause="illness", note="Pædagogen syg"
+            actor=cast.bob, session=session_boegely_past, cause="illness", note="Pædagogen syg"
         )
         page = client_for(cast.bob).get(_url(cast)).content.decode()
         illness = page.split('value="illness"', 1)[1].split(">", 1)[0]
@@ -69,7 +69,7 @@ class TestCorrecting:
             )
         assert "Skriv, hvorfor registreringen rettes." in response.content.decode()
         assert written == []
-        session = Session.objects.get(pk=cast.session_boegely.pk)
+        session = Session.objects.get(pk=held.pk)
         assert session.status == Session.Status.HELD and session.corrections == []
 
     def test_a_correction_made_meanwhile_is_not_replaced_unseen(self, cast, held):
@@ -101,7 +101,7 @@ class TestCorrecting:
         assert refused.status_code == 200
         page = refused.content.decode()
         assert escape(str(EDIT_CONFLICT_MESSAGE)) in page and "Alice var der" in page
-        session = Session.objects.get(pk=cast.session_boegely.pk)
+        session = Session.objects.get(pk=held.pk)
         assert session.status == Session.Status.CANCELLED and len(session.corrections) == 1
         assert refused.context["held_form"].data["version"] == 1  # now Bob's correction's
         assert alice.post(_url(cast), {**theirs, "version": 1}).status_code == 302
@@ -120,7 +120,7 @@ class TestCorrecting:
                 },
             )
         assert response.status_code == 302
-        session = Session.objects.get(pk=cast.session_boegely.pk)
+        session = Session.objects.get(pk=held.pk)
         assert session.status == Session.Status.CANCELLED
         assert session.cause == "institution" and session.recorded_by == cast.sara
         assert list(session.attendees.all()) == []
@@ -186,3 +186,64 @@ class TestCorrecting:
             response = client_for(user).post(_url(cast), data)
             assert response.status_code == 404, user
         assert Session.objects.get(pk=held.pk).status == Session.Status.HELD
+
+
+class TestASessionStillToCome:
+    """Cancelled in advance, a session is corrected like any other, but not to held before its
+    day (attendance at a session still to come would be made up)."""
+
+    HELD_FROM_ITS_DAY = (
+        "Samlingen er planlagt til {day:%d.%m.%Y} og kan først registreres som gennemført "
+        "fra den dag."
+    )
+
+    @pytest.fixture
+    def cancelled(self, cast):
+        return services.session_cancel(actor=cast.bob, session=cast.session_boegely, cause="other")
+
+    def test_its_cancellation_is_corrected(self, cast, cancelled):
+        services.session_correct(
+            actor=cast.bob, session=cancelled, outcome="cancelled", cause="illness", reason="Syg"
+        )
+        session = Session.objects.get(pk=cancelled.pk)
+        assert (session.status, session.cause) == ("cancelled", "illness")
+
+    def test_it_is_not_corrected_to_held(self, cast, cancelled):
+        with new_audit_rows() as written, pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_correct(
+                actor=cast.bob, session=cancelled, outcome="held",
+                attendees=[cast.participant_mia], reason="Den blev alligevel holdt",
+            )  # fmt: skip
+        assert str(refused.value) == self.HELD_FROM_ITS_DAY.format(day=cancelled.date)
+        session = Session.objects.get(pk=cancelled.pk)
+        assert (session.status, session.cause, session.corrections) == ("cancelled", "other", [])
+        assert not session.attendees.exists()
+        assert written == []
+
+    def test_the_page_offers_no_held_and_refuses_it_keeping_what_was_typed(
+        self, cast, cancelled, client_for
+    ):
+        url = reverse("session-record", args=[cancelled.public_id])
+        client = client_for(cast.bob)
+        page = client.get(url).content.decode()
+        assert "Ret til gennemført" not in page and "Ret til aflyst" in page
+        assert self.HELD_FROM_ITS_DAY.format(day=cancelled.date) in page
+        typed = {
+            "outcome": "held",
+            "attendees": [cast.participant_mia.pk],
+            "note": "Mia ledte sangen",
+            "reason": "Den blev alligevel holdt",
+            "version": 0,
+        }
+        with new_audit_rows(writes_only=True) as written:
+            response = client.post(url, typed)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert self.HELD_FROM_ITS_DAY.format(day=cancelled.date) in page
+        assert "Mia ledte sangen</textarea>" in page
+        assert 'value="Den blev alligevel holdt"' in page
+        mia_box = page.split(f'value="{cast.participant_mia.pk}"', 1)[1].split(">", 1)[0]
+        assert "checked" in mia_box  # ticked by Bob; the cancelled session's form has none
+        assert written == []
+        session = Session.objects.get(pk=cancelled.pk)
+        assert (session.status, session.corrections) == ("cancelled", [])
