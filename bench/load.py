@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/inklusio_scale"
 PASSWORD = "inklusio-bench"  # noqa: S105 - generate_scale's documented benchmark password
 # A fixed key for the benchmark server only (production refuses a short or missing one).
@@ -288,8 +287,10 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
             [sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True
         )
     with log.open("wb") as out:
-        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [str(BIN / "gunicorn"), "inklusio.wsgi", "-c", "deploy/gunicorn.conf.py"],
+        # gunicorn on this interpreter, not its script's shebang: a run from another venv
+        # compares interpreters on the same code.
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "inklusio.wsgi", "-c", "deploy/gunicorn.conf.py"],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -606,7 +607,8 @@ def main() -> None:
     try:
         print(
             f"gunicorn: {args.workers} sync workers, production settings, 127.0.0.1:{port}; "
-            f"{os.cpu_count()} CPU cores shared with locust"
+            f"{os.cpu_count()} CPU cores shared with locust; Python {sys.version.split()[0]} "
+            f"({os.path.realpath(sys.executable)})"
         )
         for users in (int(level) for level in args.levels.split(",")):
             pause = args.pause if users > 1 else 0.0
