@@ -240,7 +240,7 @@ MATRIX = [
     post_to_page("session-plan", "course_boegely", {"alice", "cora", "bob", "sara"}),
     post_to_page("observation-add", "course_boegely", {"alice", "cora", "bob", "sara"}),
     case("participant-letter", "participant_mia", {"alice", "cora", "bob", "sara"}),
-    post("participant-letter-given", "participant_mia", {"alice", "cora", "bob", "sara"}),
+    post_to_page("participant-letter-given", "participant_mia", {"alice", "cora", "bob", "sara"}),
     case("measure-record", "participant_mia", {"alice", "cora", "bob", "sara"}),
     case("session-record", "session_boegely", {"alice", "cora", "bob", "sara"}),
     # Action plans. Bob owns Mia's plan; Bob, Sara and Gert took part in its meeting.
