@@ -89,11 +89,27 @@ def overview(request):
 
 @login_required
 def plan_detail(request, public_id):
-    plan = selectors.plan_for_user(request.user, public_id)
+    return _plan_page(request, selectors.plan_for_user(request.user, public_id))
+
+
+def _plan_page(request, plan, **bound_forms):
+    """The weekly plan's page; a refused form of it comes back bound, with its errors by the
+    fields and what was chosen kept. The plan shows no child: no read to log."""
     can_manage = (
         access.can_manage_planning(request.user) and plan.status != WeeklyPlan.Status.REPLACED
     )
     institutions = access.institutions_visible_to(request.user)
+    forms = (
+        {
+            "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user)),
+            "slot_form": SlotEditForm(
+                pedagogues=selectors.corps_pedagogues(request.user), institutions=institutions
+            ),
+            **bound_forms,
+        }
+        if can_manage
+        else {"replan_form": None, "slot_form": None}
+    )
     return render(
         request,
         "planning/plan_detail.html",
@@ -104,14 +120,7 @@ def plan_detail(request, public_id):
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,
-            "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user))
-            if can_manage
-            else None,
-            "slot_form": SlotEditForm(
-                pedagogues=selectors.corps_pedagogues(request.user), institutions=institutions
-            )
-            if can_manage
-            else None,
+            **forms,
         },
     )
 
@@ -138,15 +147,13 @@ def plan_replan(request, public_id):
                 kind=form.cleaned_data["kind"],
             )
         except services.PlanningError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request, _("Fraværet er dækket så godt som muligt; se ændringerne nedenfor.")
             )
             return redirect(revision)
-    else:
-        messages.error(request, _("Vælg pædagog, årsag og mindst én halv dag."))
-    return redirect(plan)
+    return _plan_page(request, plan, replan_form=form)
 
 
 @login_required

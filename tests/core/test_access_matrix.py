@@ -176,7 +176,7 @@ MATRIX = [
     post("api-token-revoke", "token_bob", {"alice", "bob"}),
     case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
     case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
-    post("planning-replan", "plan", {"cora"}),
+    post_to_page("planning-replan", "plan", {"cora"}),
     post("planning-slot-edit", "plan", {"cora"}),
     # Publishing is a confirm page: a POST without "Bekræft" shows it again (200).
     case("planning-publish", "plan", {"cora"}),
