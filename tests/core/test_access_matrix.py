@@ -219,7 +219,7 @@ MATRIX = [
     case("waiting-offer", "queued_emil", {"alice"}),
     case("decision-detail", "decision_mia", {"alice", "cora", "bob", "pia", "gert"}),
     post("letter-issue", "decision_mia", {"alice"}),
-    post("decision-placed", "decision_mia", {"alice"}),
+    post_to_page("decision-placed", "decision_mia", {"alice"}),
     case("decision-end", "decision_mia", {"alice"}),
     case("decision-reassess", "decision_mia", {"alice"}),
     case("appeal-create", "decision_mia", {"alice"}),
