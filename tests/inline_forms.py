@@ -13,6 +13,7 @@ class ShownForm:
     values: dict[str, list[str]] = field(default_factory=dict)  # by field name
     errors: dict[str, str] = field(default_factory=dict)  # by field name
     alerts: list[str] = field(default_factory=list)  # the errors above the fields
+    focused: set[str] = field(default_factory=set)  # fields the page focuses as it loads
 
     def value(self, name: str) -> str:
         (only,) = self.values.get(name, [""]) or [""]
@@ -50,6 +51,8 @@ class _FormParser(HTMLParser):
             self._text_for, self._depth, self._text = ("alert", ""), 1, ""
         elif tag in {"input", "textarea", "select"} and a.get("name"):
             self._names[a.get("id", "")] = a["name"]
+            if "autofocus" in a:
+                self.form.focused.add(a["name"])
             if tag == "input":
                 kind = a.get("type", "text")
                 if kind in {"checkbox", "radio"} and "checked" not in a:

@@ -11,7 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
-from inklusio.core.forms import show_edit_conflict, show_outdated_save
+from inklusio.core.forms import focus_first_error, show_edit_conflict, show_outdated_save
 from inklusio.core.http import PDF, file_response
 from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
@@ -260,6 +260,7 @@ def _inline_action(request, course, form, form_name: str, action, success: str, 
             if message:
                 messages.success(request, message)
             return redirect(course)
+    focus_first_error(form)
     return _course_page(request, course, **page, **{form_name: form})
 
 

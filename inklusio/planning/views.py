@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import focus_first_error, show_edit_conflict
 from inklusio.core.listing import Listing
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
@@ -153,6 +153,7 @@ def plan_replan(request, public_id):
                 request, _("Fraværet er dækket så godt som muligt; se ændringerne nedenfor.")
             )
             return redirect(revision)
+    focus_first_error(form)
     return _plan_page(request, plan, replan_form=form)
 
 

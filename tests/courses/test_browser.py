@@ -61,6 +61,7 @@ def test_a_group_course_from_task_to_closing(cast, live_server, page, screenshot
         "Angiv en dato mellem 1950 og 2099."
     )
     assert date.locator("input[name=on]").input_value() == "0001-01-01"
+    expect(date.locator("input[name=on]")).to_be_focused()
     assert page.locator(".form-error-message").count() == 1
     page.screenshot(path=str(screenshot_dir / "letter-refused.png"), full_page=True)
     mia.locator("input[name=on]").fill("2026-10-02")

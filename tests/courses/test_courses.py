@@ -213,6 +213,7 @@ class TestLetterGiven:
         assert form.errors == {"on": message}
         assert form.value("on") == typed
         assert form.value("delivery") == "post"
+        assert form.focused == {"on"}  # brought into view, low on the page
         cast.participant_mia.refresh_from_db()
         assert cast.participant_mia.letter_sent_on is None
 

@@ -135,7 +135,8 @@ class TestReplan:
         url, response = self.post(cast, {"pedagogue": cast.bob.pk, "kind": "illness"})
         assert response.status_code == 200
         form = shown_form(response.content.decode(), url)
-        assert form.errors == {"slots": "Dette felt er påkrævet."}
+        assert form.errors == {"slots": "Vælg mindst én halv dag."}
+        assert form.focused == {"slots"}  # brought into view, below the grids
         assert form.values["pedagogue"] == [str(cast.bob.pk)]
         assert form.values["kind"] == ["illness"]
         assert not Absence.objects.exists()
@@ -154,6 +155,7 @@ class TestReplan:
         assert response.status_code == 200
         form = shown_form(response.content.decode(), url)
         assert form.alerts == ["Planen er allerede erstattet af en nyere udgave."]
+        assert form.focused == {"pedagogue"}  # the form's first field, below the grids
         assert form.values["slots"] == ["0-0", "2-1"]
         assert form.values["kind"] == ["course"]
 

@@ -112,6 +112,7 @@ def test_a_refused_start_date_and_move_come_back_by_their_fields(
         "Angiv en dato mellem 1950 og 2099."
     )
     assert page.input_value("#id_placed_on") == "0001-01-01"
+    expect(page.locator("#id_placed_on")).to_be_focused()
     page.screenshot(path=str(screenshot_dir / "placed-refused.png"), full_page=True)
     page.fill("#id_placed_on", "2026-11-02")
     page.get_by_role("button", name="Barnet er startet").click()
@@ -130,5 +131,6 @@ def test_a_refused_start_date_and_move_come_back_by_their_fields(
     expect(place.locator(".form-error-message")).to_be_visible()
     expect(place.locator(".form-error-message")).to_contain_text("Vælg en plads mellem 1 og 1.")
     assert move.get_by_label("Ny plads i køen").input_value() == "2"
+    expect(move.get_by_label("Ny plads i køen")).to_be_focused()
     assert move.get_by_label("Begrundelse").input_value() == "Akut behov efter udredning"
     page.screenshot(path=str(screenshot_dir / "move-refused.png"), full_page=True)

@@ -560,6 +560,7 @@ class TestMarkedAsStarted:
         form = shown_form(response.content.decode(), self.url)
         assert form.errors == {"on": message}
         assert form.value("on") == typed
+        assert form.focused == {"on"}
         cast.decision_mia.refresh_from_db()
         assert cast.decision_mia.placed_on is None
 

@@ -286,6 +286,7 @@ class TestFormsOnTheList:
         url, response = self.move({"position": "3", "reason": "Akut behov"})
         form = shown_form(response.content.decode(), url)
         assert form.errors == {"position": "Vælg en plads mellem 1 og 2."}
+        assert form.focused == {"position"}
         assert form.value("position") == "3"
         assert form.value("reason") == "Akut behov"
         assert positions(cast) == [("Emil", 1), ("Anna", 2)]
@@ -311,6 +312,7 @@ class TestFormsOnTheList:
         page = response.content.decode()
         emil = shown_form(page, reverse("waiting-move", args=[self.emil.public_id]))
         assert emil.errors == {} and emil.value("reason") == ""
+        assert emil.focused == set()
         assert page.count(f'id="id_move_{self.anna.pk}_reason"') == 1
         assert page.count(f'id="id_remove_{self.anna.pk}_reason"') == 1
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inklusio.audit.services import audit_shown
+from inklusio.core.forms import focus_first_error
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DateForm, EndForm, ReassessmentForm
 from inklusio.referrals.models import Decision
@@ -59,7 +60,10 @@ def decision_placed(request: HttpRequest, public_id: str) -> HttpResponse:
         ),
         _("Barnet er registreret som startet og er taget af ventelisten."),
     )
-    return done or _decision_page(request, decision, placed_form=form)
+    if done:
+        return done
+    focus_first_error(form)
+    return _decision_page(request, decision, placed_form=form)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
+from inklusio.core.forms import focus_first_error
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import (
     DecisionForm,
@@ -102,6 +103,7 @@ def _entry_action(
         else:
             messages.success(request, success)
             return redirect("waiting-list")
+    focus_first_error(form)
     return _waiting_page(request, entry, **{form_name: form})
 
 
