@@ -1,5 +1,7 @@
 """Resource course pages: thin views over inklusio.access, selectors and services."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -29,7 +31,7 @@ from inklusio.courses.forms import (
     SessionPlanForm,
     TaskForm,
 )
-from inklusio.courses.models import Course, EffectMeasure
+from inklusio.courses.models import Course, EffectMeasure, Participant
 
 
 @login_required
@@ -182,13 +184,18 @@ def _work_forms(request, course) -> dict:
     }
 
 
-def _letter_form(participant, data=None) -> LetterGivenForm:
+def _letter_form(participant: Participant, data: Any = None) -> LetterGivenForm:
     # One form in each participant's row: ids of its own, so every label and error message
     # points at the field in that row.
     return LetterGivenForm(data, auto_id=f"id_letter_{participant.pk}_%s")
 
 
-def _participant_rows(participants, can_work: bool, letter_for, letter_form) -> list:
+def _participant_rows(
+    participants: list[Participant],
+    can_work: bool,
+    letter_for: Participant | None,
+    letter_form: LetterGivenForm | None,
+) -> list[tuple[Participant, LetterGivenForm | None]]:
     """Each participant with the form that registers its letter as given (a child's letter not
     yet given, for those who work on the course); a refused one stays in its own row."""
     return [
@@ -197,7 +204,12 @@ def _participant_rows(participants, can_work: bool, letter_for, letter_form) -> 
     ]
 
 
-def _row_letter_form(participant, can_work: bool, letter_for, letter_form):
+def _row_letter_form(
+    participant: Participant,
+    can_work: bool,
+    letter_for: Participant | None,
+    letter_form: LetterGivenForm | None,
+) -> LetterGivenForm | None:
     if letter_for is not None and participant.pk == letter_for.pk:
         return letter_form
     if can_work and participant.child_id and not participant.letter_sent_on:

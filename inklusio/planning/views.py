@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -92,7 +93,7 @@ def plan_detail(request, public_id):
     return _plan_page(request, selectors.plan_for_user(request.user, public_id))
 
 
-def _plan_page(request, plan, **bound_forms):
+def _plan_page(request, plan: WeeklyPlan, **bound_forms: forms.BaseForm) -> HttpResponse:
     """The weekly plan's page; a refused form of it comes back bound, with its errors by the
     fields and what was chosen kept. The plan shows no child: no read to log."""
     can_manage = (

@@ -66,7 +66,7 @@ def _waiting_page(
         # Taken off the list meanwhile: with its row gone, the refusal is said above the list.
         for form in refused_form.values():
             for error in form.non_field_errors():
-                messages.error(request, error)
+                messages.error(request, str(error))
     return render(request, "referrals/waiting_list.html", {"queues": queues})
 
 
