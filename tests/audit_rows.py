@@ -19,3 +19,17 @@ def new_audit_rows(*, writes_only: bool = False) -> Iterator[list[AuditEntry]]:
     if writes_only:
         written = written.filter(action__in=WRITES)
     rows.extend(written)
+
+
+def children_read(rows: list[AuditEntry]) -> list[str]:
+    """The children the reads (and listings) among `rows` name, one item per entry and child:
+    a child shown twice by one page would appear twice."""
+    from inklusio.audit.models import AuditEntryChild
+
+    reads = [row.pk for row in rows if row.action in (AuditAction.READ, AuditAction.SEARCH)]
+    return sorted(
+        str(child_id)
+        for child_id in AuditEntryChild.objects.filter(entry_id__in=reads).values_list(
+            "child_id", flat=True
+        )
+    )

@@ -113,6 +113,15 @@ def show_outdated_save(form: forms.BaseForm, error: OutdatedSave) -> None:
     form.data[form.add_prefix("version")] = error.current_version
 
 
+def focus_first_error(form: forms.BaseForm) -> None:
+    """Bring a refused inline form into view: its first field in error (its first field, when
+    the error is above the fields) takes the focus as the page loads, so a form low on a long
+    page is scrolled to where its message is, not left below the fold."""
+    names = [name for name in form.fields if name in form.errors] or list(form.fields)[:1]
+    for name in names[:1]:
+        form.fields[name].widget.attrs["autofocus"] = True
+
+
 def _field_label(form: forms.BaseForm, obj: Any, name: str, labels: Mapping[str, str]) -> str:
     if name in labels:
         return str(labels[name])

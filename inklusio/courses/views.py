@@ -1,5 +1,7 @@
 """Resource course pages: thin views over inklusio.access, selectors and services."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +13,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
-from inklusio.core.forms import show_edit_conflict, show_outdated_save
+from inklusio.core.forms import focus_first_error, show_edit_conflict, show_outdated_save
 from inklusio.core.http import PDF, file_response
 from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
@@ -29,7 +31,7 @@ from inklusio.courses.forms import (
     SessionPlanForm,
     TaskForm,
 )
-from inklusio.courses.models import Course, EffectMeasure
+from inklusio.courses.models import Course, EffectMeasure, Participant
 
 
 @login_required
@@ -179,14 +181,47 @@ def _work_forms(request, course) -> dict:
         "participant_form": _participant_form(request, course),
         "session_form": SessionPlanForm(),
         "observation_form": ObservationForm(course=course),
-        "letter_form": LetterGivenForm(),
     }
 
 
-def _course_page(request, course, **bound_forms):
+def _letter_form(participant: Participant, data: Any = None) -> LetterGivenForm:
+    # One form in each participant's row: ids of its own, so every label and error message
+    # points at the field in that row.
+    return LetterGivenForm(data, auto_id=f"id_letter_{participant.pk}_%s")
+
+
+def _participant_rows(
+    participants: list[Participant],
+    can_work: bool,
+    letter_for: Participant | None,
+    letter_form: LetterGivenForm | None,
+) -> list[tuple[Participant, LetterGivenForm | None]]:
+    """Each participant with the form that registers its letter as given (a child's letter not
+    yet given, for those who work on the course); a refused one stays in its own row."""
+    return [
+        (participant, _row_letter_form(participant, can_work, letter_for, letter_form))
+        for participant in participants
+    ]
+
+
+def _row_letter_form(
+    participant: Participant,
+    can_work: bool,
+    letter_for: Participant | None,
+    letter_form: LetterGivenForm | None,
+) -> LetterGivenForm | None:
+    if letter_for is not None and participant.pk == letter_for.pk:
+        return letter_form
+    if can_work and participant.child_id and not participant.letter_sent_on:
+        return _letter_form(participant)
+    return None
+
+
+def _course_page(request, course, letter_for=None, **bound_forms):
     """The course page; a refused inline form comes back bound, with its errors beside the
-    fields and what was typed kept."""
+    fields and what was typed kept (a refused letter form in the row of `letter_for`)."""
     can_work = access.can_work_on_course(request.user, course)
+    letter_form = bound_forms.pop("letter_form", None)
     forms = {**(_work_forms(request, course) if can_work else {}), **bound_forms}
     observations = course.observations.select_related("author", "child")[:50]
     # Rendered here whether opened or re-rendered after a refused inline form: the page shows
@@ -201,7 +236,9 @@ def _course_page(request, course, **bound_forms):
         "courses/course_detail.html",
         {
             "course": course,
-            "participants": selectors.course_participants(course),
+            "participants": _participant_rows(
+                selectors.course_participants(course), can_work, letter_for, letter_form
+            ),
             "sessions": course.sessions.select_related("cancelled_by").prefetch_related(
                 "attendees"
             ),
@@ -222,15 +259,9 @@ def _course_to_work_on(request, public_id) -> Course:
     return course
 
 
-def _show_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def _inline_action(request, course, form, form_name: str, action, success: str):
+def _inline_action(request, course, form, form_name: str, action, success: str, **page):
     """Run an inline form of the course page: back to the page on success, else the page
-    again with the bound form."""
+    again with the bound form (`page`: what else `_course_page` needs to place it)."""
     if form.is_valid():
         try:
             result = action(form.cleaned_data)
@@ -241,7 +272,8 @@ def _inline_action(request, course, form, form_name: str, action, success: str):
             if message:
                 messages.success(request, message)
             return redirect(course)
-    return _course_page(request, course, **{form_name: form})
+    focus_first_error(form)
+    return _course_page(request, course, **page, **{form_name: form})
 
 
 @login_required
@@ -282,13 +314,15 @@ def participant_letter_given(request, public_id):
     participant = selectors.participant_for_user(request.user, public_id)
     if not access.can_work_on_course(request.user, participant.course):
         raise Http404
-    form = LetterGivenForm(request.POST)
-    if form.is_valid():
-        services.letter_given(actor=request.user, participant=participant, **form.cleaned_data)
-        messages.success(request, _("Det er registreret, at forældrene har fået brevet."))
-    else:
-        _show_errors(request, form)
-    return redirect(participant.course)
+    return _inline_action(
+        request,
+        participant.course,
+        _letter_form(participant, request.POST),
+        "letter_form",
+        lambda data: services.letter_given(actor=request.user, participant=participant, **data),
+        _("Det er registreret, at forældrene har fået brevet."),
+        letter_for=participant,
+    )
 
 
 @login_required

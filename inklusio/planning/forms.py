@@ -68,6 +68,7 @@ class ReplanForm(DkfdsForm):
         label=_("Fraværende halve dage"),
         choices=HALF_DAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Vælg mindst én halv dag.")},
     )
     kind = forms.ChoiceField(label=_("Årsag"), choices=Absence.Kind.choices)
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import EditConflict, OutdatedSave
-from inklusio.core.forms import show_edit_conflict, show_outdated_save
+from inklusio.core.forms import focus_first_error, show_edit_conflict, show_outdated_save
 from inklusio.core.listing import Listing
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
@@ -92,19 +93,29 @@ def plan_detail(request, public_id):
     return _plan_page(request, selectors.plan_for_user(request.user, public_id))
 
 
-def _plan_page(request, plan, slot_form=None, slot_saved_now=""):
-    """The plan's page; `slot_form` is a refused manual edit, shown again with what was typed
-    (the plan's grid holds no child's data, so the page logs no read, shown or re-rendered)."""
+def _plan_page(
+    request, plan: WeeklyPlan, slot_saved_now: str = "", **bound_forms: forms.BaseForm
+) -> HttpResponse:
+    """The weekly plan's page; a refused form of it comes back bound, with its errors by the
+    fields and what was chosen kept (`slot_saved_now`: what a refused half-day edit's half-day
+    holds now). The plan shows no child: no read to log, shown or re-rendered."""
     can_manage = (
         access.can_manage_planning(request.user) and plan.status != WeeklyPlan.Status.REPLACED
     )
     institutions = access.institutions_visible_to(request.user)
-    if slot_form is None and can_manage:
-        slot_form = SlotEditForm(
-            pedagogues=selectors.corps_pedagogues(request.user),
-            institutions=institutions,
-            plan=plan,
-        )
+    forms = (
+        {
+            "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user)),
+            "slot_form": SlotEditForm(
+                pedagogues=selectors.corps_pedagogues(request.user),
+                institutions=institutions,
+                plan=plan,
+            ),
+            **bound_forms,
+        }
+        if can_manage
+        else {"replan_form": None, "slot_form": None}
+    )
     return render(
         request,
         "planning/plan_detail.html",
@@ -115,10 +126,7 @@ def _plan_page(request, plan, slot_form=None, slot_saved_now=""):
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,
-            "replan_form": ReplanForm(pedagogues=selectors.corps_pedagogues(request.user))
-            if can_manage
-            else None,
-            "slot_form": slot_form,
+            **forms,
             "slot_saved_now": slot_saved_now,
         },
     )
@@ -146,15 +154,14 @@ def plan_replan(request, public_id):
                 kind=form.cleaned_data["kind"],
             )
         except services.PlanningError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request, _("Fraværet er dækket så godt som muligt; se ændringerne nedenfor.")
             )
             return redirect(revision)
-    else:
-        messages.error(request, _("Vælg pædagog, årsag og mindst én halv dag."))
-    return redirect(plan)
+    focus_first_error(form)
+    return _plan_page(request, plan, replan_form=form)
 
 
 @login_required
@@ -196,7 +203,8 @@ def plan_slot_edit(request, public_id):
                 request, _("Ændringen er gemt og låst, så en ny beregning beholder den.")
             )
             return redirect(plan)
-    return _plan_page(request, plan, form, saved_now)
+    focus_first_error(form)
+    return _plan_page(request, plan, slot_saved_now=saved_now, slot_form=form)
 
 
 @login_required

@@ -253,12 +253,17 @@ class WaitingAddForm(DkfdsForm):
 
 class WaitingMoveForm(DkfdsForm):
     position = forms.IntegerField(label=_("Ny plads i køen"), min_value=1)
-    reason = forms.CharField(label=_("Begrundelse"))
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        error_messages={"required": _("Skriv, hvorfor barnet flyttes i køen.")},
+    )
 
 
 class WaitingRemoveForm(DkfdsForm):
     reason = forms.CharField(
-        label=_("Begrundelse"), help_text=_("Fx trukket tilbage eller bevilget andet tilbud.")
+        label=_("Begrundelse"),
+        help_text=_("Fx trukket tilbage eller bevilget andet tilbud."),
+        error_messages={"required": _("Skriv, hvorfor barnet tages af ventelisten.")},
     )
 
 

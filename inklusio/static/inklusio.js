@@ -39,6 +39,14 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { wrapTables(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    wrapTables(document);
+    // Moving a table into its region takes the focus off a field in it that the page gave the
+    // focus (a refused inline form's field in error, marked autofocus): give it back.
+    var wanted = document.querySelector("main [autofocus]");
+    if (wanted && document.activeElement !== wanted) {
+      wanted.focus();
+    }
+  });
   document.addEventListener("htmx:load", function (event) { wrapTables(event.target); });
 })();

@@ -179,8 +179,8 @@ MATRIX = [
     post("api-token-revoke", "token_bob", {"alice", "bob"}),
     case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
     case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
-    post("planning-replan", "plan", {"cora"}),
-    # A refused manual edit (here: the empty form) comes back with what was typed (200).
+    # A refused re-plan or manual edit (here: the empty form) comes back with what was typed (200).
+    post_to_page("planning-replan", "plan", {"cora"}),
     post_to_page("planning-slot-edit", "plan", {"cora"}),
     # Publishing is a confirm page: a POST without "Bekræft" shows it again (200).
     case("planning-publish", "plan", {"cora"}),
@@ -218,12 +218,12 @@ MATRIX = [
     case("waiting-list", None, {"alice", "dora"}),
     case("granted-not-started", None, {"alice", "dora"}),
     post("waiting-add", "waiting_emil", {"alice"}),
-    post("waiting-move", "queued_emil", {"alice"}),
-    post("waiting-remove", "queued_emil", {"alice"}),
+    post_to_page("waiting-move", "queued_emil", {"alice"}),
+    post_to_page("waiting-remove", "queued_emil", {"alice"}),
     case("waiting-offer", "queued_emil", {"alice"}),
     case("decision-detail", "decision_mia", {"alice", "cora", "bob", "pia", "gert"}),
     post("letter-issue", "decision_mia", {"alice"}),
-    post("decision-placed", "decision_mia", {"alice"}),
+    post_to_page("decision-placed", "decision_mia", {"alice"}),
     case("decision-end", "decision_mia", {"alice"}),
     case("decision-reassess", "decision_mia", {"alice"}),
     case("appeal-create", "decision_mia", {"alice"}),
@@ -244,7 +244,7 @@ MATRIX = [
     post_to_page("session-plan", "course_boegely", {"alice", "cora", "bob", "sara"}),
     post_to_page("observation-add", "course_boegely", {"alice", "cora", "bob", "sara"}),
     case("participant-letter", "participant_mia", {"alice", "cora", "bob", "sara"}),
-    post("participant-letter-given", "participant_mia", {"alice", "cora", "bob", "sara"}),
+    post_to_page("participant-letter-given", "participant_mia", {"alice", "cora", "bob", "sara"}),
     case("measure-record", "participant_mia", {"alice", "cora", "bob", "sara"}),
     case("session-record", "session_boegely", {"alice", "cora", "bob", "sara"}),
     # Action plans. Bob owns Mia's plan; Bob, Sara and Gert took part in its meeting.

@@ -51,6 +51,23 @@ def test_a_group_course_from_task_to_closing(cast, live_server, page, screenshot
     assert page.get_by_test_id("participant").count() == 3
     assert page.get_by_test_id("participant").filter(has_text="Rollemodel").count() == 2
 
+    # The parents' letter given: a date the form refuses comes back by the date in Mia's row,
+    # as typed; Ali's and Bo's rows keep their empty forms.
+    mia = page.get_by_test_id("participant").filter(has_text="Mia Testesen")
+    mia.locator("input[name=on]").fill("0001-01-01")
+    mia.get_by_role("button", name="Registrér").click()
+    date = mia.locator(".form-group", has=page.locator("input[name=on]"))
+    expect(date.locator(".form-error-message")).to_contain_text(
+        "Angiv en dato mellem 1950 og 2099."
+    )
+    assert date.locator("input[name=on]").input_value() == "0001-01-01"
+    expect(date.locator("input[name=on]")).to_be_focused()
+    assert page.locator(".form-error-message").count() == 1
+    page.screenshot(path=str(screenshot_dir / "letter-refused.png"), full_page=True)
+    mia.locator("input[name=on]").fill("2026-10-02")
+    mia.get_by_role("button", name="Registrér").click()
+    expect(mia).to_contain_text("givet 2.10.2026")
+
     page.get_by_role("link", name="Vurdér ved start").click()
     for name in ("participation", "play", "conflicts", "wellbeing"):
         rate(page, name, "2")

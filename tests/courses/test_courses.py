@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.reports.registry import build_table
-from tests.audit_rows import new_audit_rows
+from tests.audit_rows import children_read, new_audit_rows
 from tests.conftest import TODAY, last_weeks_session, make_child
+from tests.inline_forms import shown_form
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +190,67 @@ class TestParticipants:
         )
         cast.participant_mia.refresh_from_db()
         assert cast.participant_mia.letter_sent_on == datetime.date(2026, 10, 2)
+
+
+class TestLetterGiven:
+    """'Forældrebrev givet' is an inline form in the participant's row of the course page."""
+
+    def post(self, cast, client, data):
+        url = reverse("participant-letter-given", args=[cast.participant_mia.public_id])
+        return url, client.post(url, data)
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            ("2026-13-45", "Indtast en gyldig dato."),
+            ("0001-01-01", "Angiv en dato mellem 1950 og 2099."),
+            ("", "Dette felt er påkrævet."),
+        ],
+    )
+    def test_a_bad_date_comes_back_by_the_field_with_the_typing_kept(
+        self, cast, client_for, typed, message
+    ):
+        url, response = self.post(cast, client_for(cast.bob), {"on": typed, "delivery": "post"})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {"on": message}
+        assert form.value("on") == typed
+        assert form.value("delivery") == "post"
+        assert form.focused == {"on"}  # brought into view, low on the page
+        cast.participant_mia.refresh_from_db()
+        assert cast.participant_mia.letter_sent_on is None
+
+    def test_the_refused_form_stays_in_its_own_row(self, cast, kids, client_for):
+        services.participant_add(
+            actor=cast.bob, course=cast.course_boegely, role="role_model", child=kids[0]
+        )
+        _url, response = self.post(cast, client_for(cast.bob), {"on": "2026-13-45"})
+        page = response.content.decode()
+        # Ali's row keeps an empty form of its own, its ids not those of Mia's.
+        ali = Participant.objects.get(child=kids[0])
+        other = shown_form(page, reverse("participant-letter-given", args=[ali.public_id]))
+        assert other.errors == {}
+        assert other.value("on") == TODAY.isoformat()
+        assert page.count('id="id_on"') == 0
+        assert page.count(f'id="id_letter_{ali.pk}_on"') == 1
+
+    def test_the_page_shown_again_logs_the_reads_of_the_page(self, cast, kids, client_for):
+        client = client_for(cast.bob)
+        with new_audit_rows() as opened:
+            client.get(cast.course_boegely.get_absolute_url())
+        with new_audit_rows() as refused:
+            self.post(cast, client, {"on": "2026-13-45"})
+        assert children_read(refused) == children_read(opened)
+        assert str(cast.mia.public_id) in children_read(refused)
+
+    def test_a_good_date_is_saved_and_goes_back_to_the_course(self, cast, client_for):
+        _url, response = self.post(
+            cast, client_for(cast.bob), {"on": TODAY.isoformat(), "delivery": "handed"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == cast.course_boegely.get_absolute_url()
+        cast.participant_mia.refresh_from_db()
+        assert cast.participant_mia.letter_sent_on == TODAY
 
 
 class TestSessions:

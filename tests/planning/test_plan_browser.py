@@ -6,6 +6,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role
@@ -160,3 +161,19 @@ def test_two_tabs_editing_one_half_day_the_later_save_is_refused(
     chosen = second.locator("#ret-halv-dag select[name=institution] option:checked")
     assert chosen.inner_text() == "Bøgely"
     assert "Elverhøj (R) – låst" in second.get_by_test_id("pedagogue-grid").inner_text()
+
+
+def test_a_refused_absence_is_brought_into_view_by_its_field(cast, live_server, page):
+    """The absence form sits below both grids: shown again, it is scrolled to, its error by
+    the half-days and the pedagogue and reason still chosen."""
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{cast.plan.get_absolute_url()}")
+    form = page.locator("form[action$='/fravaer/']")
+    form.get_by_label("Pædagog").select_option(label="Bob Testesen")
+    form.get_by_label("Årsag").select_option(label="Sygdom")
+    form.get_by_role("button", name="Omplanlæg").click()
+    half_days = form.locator(".form-group", has=page.locator("input[name=slots]"))
+    expect(half_days.locator(".form-error-message")).to_contain_text("Vælg mindst én halv dag.")
+    expect(half_days.locator(".form-error-message")).to_be_in_viewport()
+    assert form.get_by_label("Pædagog").input_value() == str(cast.bob.pk)
+    assert form.get_by_label("Årsag").input_value() == "illness"

@@ -11,6 +11,7 @@ from inklusio.organisation.models import Institution
 from inklusio.people.models import Role, User
 from inklusio.planning import problem, services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
+from tests.inline_forms import shown_form
 from tests.planning.conftest import MONDAY
 
 
@@ -97,6 +98,16 @@ class TestPlanWeek:
 
 
 class TestReplan:
+    """The absence form of the weekly plan's page."""
+
+    def post(self, cast, data):
+        url = reverse("planning-replan", args=[cast.plan.public_id])
+        return url, self.client.post(url, data)
+
+    @pytest.fixture(autouse=True)
+    def signed_in(self, cast, client_for):
+        self.client = client_for(cast.cora)
+
     def test_an_absence_is_covered_by_the_smallest_change_or_listed_as_lost(self, corps):
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
         bob_monday = [s for s in slots_of(plan, pedagogue=corps.bob) if s.day == 0]
@@ -119,6 +130,42 @@ class TestReplan:
         assert covered + len(revision.lost) == len(bob_monday)
         assert revision.pairs_changed == 0
         assert Absence.objects.filter(pedagogue=corps.bob, kind="illness").count() == len(absent)
+
+    def test_no_half_day_chosen_comes_back_by_the_field_with_the_choices_kept(self, cast):
+        url, response = self.post(cast, {"pedagogue": cast.bob.pk, "kind": "illness"})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {"slots": "Vælg mindst én halv dag."}
+        assert form.focused == {"slots"}  # brought into view, below the grids
+        assert form.values["pedagogue"] == [str(cast.bob.pk)]
+        assert form.values["kind"] == ["illness"]
+        assert not Absence.objects.exists()
+        assert WeeklyPlan.objects.get(pk=cast.plan.pk).status != WeeklyPlan.Status.REPLACED
+
+    def test_a_refusal_of_the_service_is_shown_above_the_form_with_the_choices_kept(
+        self, cast, monkeypatch
+    ):
+        def refuse(**_kwargs):
+            raise services.PlanningError("Planen er allerede erstattet af en nyere udgave.")
+
+        monkeypatch.setattr(services, "replan_absence", refuse)
+        url, response = self.post(
+            cast, {"pedagogue": cast.bob.pk, "kind": "course", "slots": ["0-0", "2-1"]}
+        )
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), url)
+        assert form.alerts == ["Planen er allerede erstattet af en nyere udgave."]
+        assert form.focused == {"pedagogue"}  # the form's first field, below the grids
+        assert form.values["slots"] == ["0-0", "2-1"]
+        assert form.values["kind"] == ["course"]
+
+    def test_a_chosen_absence_is_replanned_and_goes_to_the_new_version(self, cast):
+        _url, response = self.post(
+            cast, {"pedagogue": cast.bob.pk, "kind": "illness", "slots": ["0-0"]}
+        )
+        revision = WeeklyPlan.objects.get(based_on=cast.plan)
+        assert response.status_code == 302
+        assert response["Location"] == revision.get_absolute_url()
 
 
 class TestManualEdits:

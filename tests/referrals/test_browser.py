@@ -1,6 +1,7 @@
 """The chain in a real browser: a leader refers, the committee decides and writes the letter."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from inklusio.referrals.models import Decision, Referral
@@ -95,3 +96,41 @@ def test_withdrawing_is_confirmed_on_a_phone(cast, live_server, page, screenshot
         confirm.click()
     assert "Trukket tilbage" in page.get_by_test_id("referral-status").inner_text()
     assert Referral.objects.get(pk=cast.waiting_emil.pk).status == Referral.Status.WITHDRAWN
+
+
+def test_a_refused_start_date_and_move_come_back_by_their_fields(
+    cast, live_server, page, screenshot_dir
+):
+    """The decision page's 'Barnet er startet' and the waiting list's 'Flyt i køen' are small
+    forms on a page: a value they refuse comes back by its field, as typed."""
+    login(page, live_server, "alice")
+    page.goto(f"{live_server.url}{cast.decision_mia.get_absolute_url()}")
+    page.fill("#id_placed_on", "0001-01-01")
+    page.get_by_role("button", name="Barnet er startet").click()
+    date = page.locator(".form-group", has=page.locator("#id_placed_on"))
+    expect(date.locator(".form-error-message")).to_contain_text(
+        "Angiv en dato mellem 1950 og 2099."
+    )
+    assert page.input_value("#id_placed_on") == "0001-01-01"
+    expect(page.locator("#id_placed_on")).to_be_focused()
+    page.screenshot(path=str(screenshot_dir / "placed-refused.png"), full_page=True)
+    page.fill("#id_placed_on", "2026-11-02")
+    page.get_by_role("button", name="Barnet er startet").click()
+    expect(page.locator("body")).to_contain_text("Barnet er registreret som startet")
+    expect(page.locator("dl")).to_contain_text("2.11.2026")
+
+    page.goto(f"{live_server.url}{reverse('waiting-list')}")
+    row = page.locator("tr", has=page.get_by_role("link", name="Emil Testesen"))
+    move = row.locator("form[action$='/flyt/']")
+    row.get_by_text("Flyt i køen").click()
+    move.get_by_label("Ny plads i køen").fill("2")
+    move.get_by_label("Begrundelse").fill("Akut behov efter udredning")
+    move.get_by_role("button", name="Flyt").click()
+    # Shown again open, the place refused by its field and the reason kept.
+    place = move.locator(".form-group", has=page.get_by_label("Ny plads i køen"))
+    expect(place.locator(".form-error-message")).to_be_visible()
+    expect(place.locator(".form-error-message")).to_contain_text("Vælg en plads mellem 1 og 1.")
+    assert move.get_by_label("Ny plads i køen").input_value() == "2"
+    expect(move.get_by_label("Ny plads i køen")).to_be_focused()
+    assert move.get_by_label("Begrundelse").input_value() == "Akut behov efter udredning"
+    page.screenshot(path=str(screenshot_dir / "move-refused.png"), full_page=True)

@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.referrals import selectors, services
 from inklusio.referrals.models import Appeal, Decision, Offer, Referral
+from tests.audit_rows import children_read, new_audit_rows
 from tests.conftest import TODAY, make_child
+from tests.inline_forms import shown_form
 
 pytestmark = pytest.mark.django_db
 
@@ -534,6 +536,59 @@ def test_marking_a_grant_as_started_is_logged_with_the_day(cast, client_for):
         action=AuditAction.CHANGE, object_id=str(cast.decision_mia.public_id)
     )
     assert entry.changes == {"placed_on": {"before": None, "after": TODAY.isoformat()}}
+
+
+class TestMarkedAsStarted:
+    """'Barnet er startet': the inline date form of the decision's page."""
+
+    @pytest.fixture(autouse=True)
+    def signed_in(self, cast, client_for):
+        self.client = client_for(cast.alice)
+        self.url = reverse("decision-placed", args=[cast.decision_mia.public_id])
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            ("10.13.2026", "Indtast en gyldig dato."),
+            ("0001-01-01", "Angiv en dato mellem 1950 og 2099."),
+            ("", "Dette felt er påkrævet."),
+        ],
+    )
+    def test_a_bad_date_comes_back_by_the_field_with_the_typing_kept(self, cast, typed, message):
+        response = self.client.post(self.url, {"on": typed})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), self.url)
+        assert form.errors == {"on": message}
+        assert form.value("on") == typed
+        assert form.focused == {"on"}
+        cast.decision_mia.refresh_from_db()
+        assert cast.decision_mia.placed_on is None
+
+    def test_a_refusal_of_the_service_is_shown_above_the_date_with_the_typing_kept(
+        self, cast, monkeypatch
+    ):
+        def refuse(**_kwargs):
+            raise services.NotAllowedNow("Barnet er allerede registreret som startet den 1.")
+
+        monkeypatch.setattr(services.decisions, "decision_mark_placed", refuse)
+        response = self.client.post(self.url, {"on": TODAY.isoformat()})
+        form = shown_form(response.content.decode(), self.url)
+        assert form.alerts == ["Barnet er allerede registreret som startet den 1."]
+        assert form.value("on") == TODAY.isoformat()
+
+    def test_the_page_shown_again_logs_the_read_of_the_page(self, cast):
+        with new_audit_rows() as opened:
+            self.client.get(cast.decision_mia.get_absolute_url())
+        with new_audit_rows() as refused:
+            self.client.post(self.url, {"on": ""})
+        assert children_read(refused) == children_read(opened) == [str(cast.mia.public_id)]
+
+    def test_a_good_date_is_saved_and_goes_back_to_the_decision(self, cast):
+        response = self.client.post(self.url, {"on": TODAY.isoformat()})
+        assert response.status_code == 302
+        assert response["Location"] == cast.decision_mia.get_absolute_url()
+        cast.decision_mia.refresh_from_db()
+        assert cast.decision_mia.placed_on == TODAY
 
 
 def test_only_a_grant_can_be_marked_as_started(cast):

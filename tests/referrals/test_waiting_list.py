@@ -10,7 +10,9 @@ from django.urls import reverse
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.referrals import services
 from inklusio.referrals.models import Decision, Offer, Referral, WaitingListEntry
+from tests.audit_rows import children_read, new_audit_rows
 from tests.conftest import TODAY, make_child
+from tests.inline_forms import shown_form
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +255,92 @@ class TestPlaceFree:
             end_on=TODAY,
         )
         assert "Plads ledig" in client.get(reverse("waiting-list")).content.decode()
+
+
+class TestFormsOnTheList:
+    """'Flyt i køen' and 'Tag af ventelisten' are inline forms in each child's row."""
+
+    @pytest.fixture(autouse=True)
+    def line(self, cast, client_for):
+        fill_group(cast)
+        self.emil, self.anna = queue(cast, ["Anna"])
+        self.client = client_for(cast.alice)
+
+    def move(self, data):
+        url = reverse("waiting-move", args=[self.anna.public_id])
+        return url, self.client.post(url, data)
+
+    def remove(self, data):
+        url = reverse("waiting-remove", args=[self.anna.public_id])
+        return url, self.client.post(url, data)
+
+    def test_a_move_without_a_reason_comes_back_by_the_field_with_the_place_kept(self, cast):
+        url, response = self.move({"position": "1", "reason": " "})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {"reason": "Skriv, hvorfor barnet flyttes i køen."}
+        assert form.value("position") == "1"
+        assert positions(cast) == [("Emil", 1), ("Anna", 2)]
+
+    def test_a_place_outside_the_line_comes_back_by_the_place_with_the_reason_kept(self, cast):
+        url, response = self.move({"position": "3", "reason": "Akut behov"})
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {"position": "Vælg en plads mellem 1 og 2."}
+        assert form.focused == {"position"}
+        assert form.value("position") == "3"
+        assert form.value("reason") == "Akut behov"
+        assert positions(cast) == [("Emil", 1), ("Anna", 2)]
+        assert "open><summary>Flyt i køen" in response.content.decode()
+
+    def test_a_place_that_is_no_number_is_refused_in_danish(self, cast):
+        url, response = self.move({"position": "først", "reason": "Akut behov"})
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {"position": "Indtast et heltal."}
+        assert form.value("position") == "først"
+        assert form.value("reason") == "Akut behov"
+
+    def test_a_removal_without_a_reason_comes_back_by_the_field(self, cast):
+        url, response = self.remove({"reason": ""})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {"reason": "Skriv, hvorfor barnet tages af ventelisten."}
+        self.anna.refresh_from_db()
+        assert self.anna.status == WaitingListEntry.Status.WAITING
+
+    def test_the_other_rows_keep_empty_forms_of_their_own(self, cast):
+        _url, response = self.move({"position": "3", "reason": "Akut behov"})
+        page = response.content.decode()
+        emil = shown_form(page, reverse("waiting-move", args=[self.emil.public_id]))
+        assert emil.errors == {} and emil.value("reason") == ""
+        assert emil.focused == set()
+        assert page.count(f'id="id_move_{self.anna.pk}_reason"') == 1
+        assert page.count(f'id="id_remove_{self.anna.pk}_reason"') == 1
+
+    def test_a_child_taken_off_meanwhile_is_said_above_the_list(self, cast, monkeypatch):
+        def taken_off_meanwhile(*, entry, **_kwargs):
+            WaitingListEntry.objects.filter(pk=entry.pk).update(
+                status=WaitingListEntry.Status.REMOVED
+            )
+            raise services.NotAllowedNow("Barnet står ikke længere på ventelisten.")
+
+        monkeypatch.setattr(services.waiting, "waiting_list_remove", taken_off_meanwhile)
+        _url, response = self.remove({"reason": "Flyttet"})
+        assert "Barnet står ikke længere på ventelisten." in response.content.decode()
+
+    def test_the_list_shown_again_logs_the_reads_of_the_list(self, cast):
+        with new_audit_rows() as opened:
+            self.client.get(reverse("waiting-list"))
+        with new_audit_rows() as refused:
+            self.move({"position": "3", "reason": "Akut behov"})
+        assert children_read(refused) == children_read(opened)
+        assert len(children_read(refused)) == 2
+
+    def test_good_input_still_goes_back_to_the_list(self, cast):
+        _url, moved = self.move({"position": "1", "reason": "Akut behov"})
+        assert (moved.status_code, moved["Location"]) == (302, reverse("waiting-list"))
+        _url, removed = self.remove({"reason": "Flyttet"})
+        assert (removed.status_code, removed["Location"]) == (302, reverse("waiting-list"))
+        assert positions(cast) == [("Emil", 1)]
 
 
 class TestAccess:

@@ -1,13 +1,15 @@
 """A decision's page and the steps that follow it: started, ended early, re-assessed."""
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inklusio.core.errors import DomainError
+from inklusio.audit.services import audit_shown
+from inklusio.core.forms import focus_first_error
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DateForm, EndForm, ReassessmentForm
 from inklusio.referrals.models import Decision
@@ -17,21 +19,31 @@ from inklusio.referrals.views.common import committee_only, decision_step, recor
 
 @login_required
 def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    decision = selectors.decision_for_user(request.user, public_id)
+    decision = selectors.decision_for_user(request.user, public_id, log=False)
+    return _decision_page(request, decision)
+
+
+def _placed_form(data: Any = None) -> DateForm:
+    # Ids of its own: the letters' "sent" forms on the same page are DateForms too.
+    return DateForm(data, label=_("Startet den"), auto_id="id_placed_%s")
+
+
+def _decision_page(request: HttpRequest, decision: Decision, **bound_forms: Any) -> HttpResponse:
+    """The decision's page, opened or shown again with a refused form of it (its errors by the
+    fields, what was typed kept); logged as rendered."""
+    audit_shown(actor=request.user, obj=decision, children=[decision.child])
     return render(
         request,
         "referrals/decision_detail.html",
         selectors.decision_page(request.user, decision)
-        | {
-            "sent_form": DateForm(label=_("Sendt den")),
-            "placed_form": DateForm(label=_("Startet den")),
-        },
+        | {"sent_form": DateForm(label=_("Sendt den")), "placed_form": _placed_form()}
+        | bound_forms,
     )
 
 
 def decision_for_committee(request: HttpRequest, public_id: str) -> Decision:
     committee_only(request.user)
-    # The form pages log what they show when they render (`decision_step`).
+    # The form pages log what they show when they render (`decision_step`, `_decision_page`).
     return selectors.decision_for_user(request.user, public_id, log=False)
 
 
@@ -39,21 +51,19 @@ def decision_for_committee(request: HttpRequest, public_id: str) -> Decision:
 @require_POST
 def decision_placed(request: HttpRequest, public_id: str) -> HttpResponse:
     decision = decision_for_committee(request, public_id)
-    form = DateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Angiv datoen, barnet startede."))
-        return redirect(decision)
-    try:
-        services.decision_mark_placed(
-            actor=request.user, decision=decision, placed_on=form.cleaned_data["on"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Barnet er registreret som startet og er taget af ventelisten.")
-        )
-    return redirect(decision)
+    form = _placed_form(request.POST)
+    done = record_step(
+        request,
+        form,
+        lambda data: services.decision_mark_placed(
+            actor=request.user, decision=decision, placed_on=data["on"]
+        ),
+        _("Barnet er registreret som startet og er taget af ventelisten."),
+    )
+    if done:
+        return done
+    focus_first_error(form)
+    return _decision_page(request, decision, placed_form=form)
 
 
 @login_required

@@ -1,6 +1,10 @@
 """The waiting list: putting a referral refused for capacity in line, moving it, taking it off,
 and offering a free place to the first in line."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
+from inklusio.core.forms import focus_first_error
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import (
     DecisionForm,
@@ -21,21 +26,85 @@ from inklusio.referrals.forms import (
 from inklusio.referrals.models import Decision, Offer, WaitingListEntry
 from inklusio.referrals.services import waiting as services
 from inklusio.referrals.services.decisions import decision_record
-from inklusio.referrals.views.common import committee_only, record_step
+from inklusio.referrals.views.common import committee_only, record_step, show_refusal
 
 
 @login_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
     committee_only(request.user)
-    return render(
-        request,
-        "referrals/waiting_list.html",
+    return _waiting_page(request)
+
+
+def _move_form(entry: WaitingListEntry, data: Any = None) -> WaitingMoveForm:
+    # Every row has its forms: ids of their own, so each label and error is its own field's.
+    return WaitingMoveForm(data, auto_id=f"id_move_{entry.pk}_%s")
+
+
+def _remove_form(entry: WaitingListEntry, data: Any = None) -> WaitingRemoveForm:
+    return WaitingRemoveForm(data, auto_id=f"id_remove_{entry.pk}_%s")
+
+
+def _waiting_page(
+    request: HttpRequest,
+    refused_entry: WaitingListEntry | None = None,
+    **refused_form: forms.BaseForm,
+) -> HttpResponse:
+    """The waiting list, opened or shown again with a refused move or removal in its entry's
+    row (the error by the field, what was typed kept); logged as rendered."""
+    queues = [
         {
-            "queues": selectors.waiting_queues(request.user),
-            "move_form": WaitingMoveForm(),
-            "remove_form": WaitingRemoveForm(),
-        },
-    )
+            **queue,
+            "rows": [
+                _waiting_row(entry, refused_entry, refused_form) for entry in queue["entries"]
+            ],
+        }
+        for queue in selectors.waiting_queues(request.user)
+    ]
+    if refused_entry is not None and not any(
+        row["entry"].pk == refused_entry.pk for queue in queues for row in queue["rows"]
+    ):
+        # Taken off the list meanwhile: with its row gone, the refusal is said above the list.
+        for form in refused_form.values():
+            for error in form.non_field_errors():
+                messages.error(request, str(error))
+    return render(request, "referrals/waiting_list.html", {"queues": queues})
+
+
+def _waiting_row(
+    entry: WaitingListEntry,
+    refused_entry: WaitingListEntry | None,
+    refused_form: dict[str, forms.BaseForm],
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "entry": entry,
+        "move_form": _move_form(entry),
+        "remove_form": _remove_form(entry),
+    }
+    if refused_entry is not None and entry.pk == refused_entry.pk:
+        row |= refused_form
+    return row
+
+
+def _entry_action(
+    request: HttpRequest,
+    entry: WaitingListEntry,
+    form: forms.BaseForm,
+    form_name: str,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    """A move or removal posted from the list: back to the list on success, else the list again
+    with the form bound in the entry's row."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("waiting-list")
+    focus_first_error(form)
+    return _waiting_page(request, entry, **{form_name: form})
 
 
 @login_required
@@ -71,17 +140,14 @@ def waiting_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def waiting_move(request: HttpRequest, public_id: str) -> HttpResponse:
     committee_only(request.user)
     entry = selectors.waiting_entry_for_committee(request.user, public_id)
-    form = WaitingMoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Angiv den nye plads i køen og en begrundelse."))
-        return redirect("waiting-list")
-    try:
-        services.waiting_list_move(actor=request.user, entry=entry, **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Barnet er flyttet i køen."))
-    return redirect("waiting-list")
+    return _entry_action(
+        request,
+        entry,
+        _move_form(entry, request.POST),
+        "move_form",
+        lambda data: services.waiting_list_move(actor=request.user, entry=entry, **data),
+        _("Barnet er flyttet i køen."),
+    )
 
 
 @login_required
@@ -89,17 +155,14 @@ def waiting_move(request: HttpRequest, public_id: str) -> HttpResponse:
 def waiting_remove(request: HttpRequest, public_id: str) -> HttpResponse:
     committee_only(request.user)
     entry = selectors.waiting_entry_for_committee(request.user, public_id)
-    form = WaitingRemoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Skriv, hvorfor barnet tages af ventelisten."))
-        return redirect("waiting-list")
-    try:
-        services.waiting_list_remove(actor=request.user, entry=entry, **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Barnet er taget af ventelisten."))
-    return redirect("waiting-list")
+    return _entry_action(
+        request,
+        entry,
+        _remove_form(entry, request.POST),
+        "remove_form",
+        lambda data: services.waiting_list_remove(actor=request.user, entry=entry, **data),
+        _("Barnet er taget af ventelisten."),
+    )
 
 
 def _offer_form(request: HttpRequest, entry: WaitingListEntry) -> DecisionForm:
