@@ -101,6 +101,9 @@ class SlotEditForm(DkfdsForm):
         plan: WeeklyPlan,
         **kwargs: Any,
     ) -> None:
+        # Ids of its own: the re-plan form on the same page has a "pedagogue" field too, and
+        # each label must point at its own form's field.
+        kwargs.setdefault("auto_id", "slot_%s")
         super().__init__(*args, **kwargs)
         self.fields["pedagogue"].queryset = pedagogues
         self.fields["institution"].queryset = institutions

@@ -1,6 +1,7 @@
 """Corps planning as the corps leader, a pedagogue and an institution leader meet it."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -499,3 +500,13 @@ class TestCalendarAddress:
         assert feed.get_absolute_url() in client.get(reverse("plan-list")).content.decode()
         client.post(create, {"next": "https://elsewhere.example/"})
         assert CalendarFeed.objects.get(user=cast.bob).token == feed.token  # the same address
+
+
+def test_each_label_of_the_plan_page_points_at_a_field_of_its_own(corps, client_for):
+    """The re-plan and the half-day forms both ask for a pedagogue: each field has an id of its
+    own, so each "Pædagog" label (and a screen reader) reaches its own form's field."""
+    page = client_for(corps.cora).get(corps.plan.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert [name for name in set(ids) if ids.count(name) > 1] == []
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+        assert target in ids, target

@@ -41,6 +41,14 @@ def slot_of(plan, pedagogue, day, half) -> PlanSlot | None:
     return PlanSlot.objects.filter(plan=plan, pedagogue=pedagogue, day=day, half=half).first()
 
 
+def slots_of(*plans) -> dict[int, list[tuple]]:
+    """Every half-day of each plan, as saved."""
+    fields = ("pedagogue", "day", "half", "institution", "function")
+    return {
+        plan.pk: sorted(PlanSlot.objects.filter(plan=plan).values_list(*fields)) for plan in plans
+    }
+
+
 def plan_edits() -> int:
     return AuditEntry.objects.filter(object_type="weeklyplan", action="change").count()
 
@@ -177,13 +185,7 @@ class TestAfterTheWeekWasCalculatedAgain:
         newest = rewrite(corps, other_tab, plan)
         plan.refresh_from_db()
         assert plan.status == WeeklyPlan.Status.REPLACED
-        before = {
-            p.pk: sorted(
-                PlanSlot.objects.filter(plan=p).values_list("pedagogue", "day", "half",
-                                                            "institution", "function")
-            )
-            for p in (plan, newest)
-        }  # fmt: skip
+        before = slots_of(plan, newest)
         edits_before = plan_edits()
 
         refused = edit(
@@ -198,13 +200,7 @@ class TestAfterTheWeekWasCalculatedAgain:
         assert reverse("planning-slot-edit", args=[newest.public_id]) in page
         assert "Gemt nu for Pete Testesen, Fredag eftermiddag:" in page
         assert f'name="version" value="{newest.version}"' in page
-        after = {
-            p.pk: sorted(
-                PlanSlot.objects.filter(plan=p).values_list("pedagogue", "day", "half",
-                                                            "institution", "function")
-            )
-            for p in (plan, newest)
-        }  # fmt: skip
+        after = slots_of(plan, newest)
         assert after == before
         assert plan_edits() == edits_before
 
