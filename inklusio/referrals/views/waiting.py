@@ -26,7 +26,7 @@ from inklusio.referrals.forms import (
 from inklusio.referrals.models import Decision, Offer, WaitingListEntry
 from inklusio.referrals.services import waiting as services
 from inklusio.referrals.services.decisions import decision_record
-from inklusio.referrals.views.common import committee_only, record_step, show_refusal
+from inklusio.referrals.views.common import committee_only, record_step
 
 
 @login_required
@@ -95,14 +95,13 @@ def _entry_action(
 ) -> HttpResponse:
     """A move or removal posted from the list: back to the list on success, else the list again
     with the form bound in the entry's row."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except DomainError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("waiting-list")
+
+    def recorded(data: dict[str, Any]) -> str:
+        action(data)
+        return "waiting-list"
+
+    if done := record_step(request, form, recorded, success):
+        return done
     focus_first_error(form)
     return _waiting_page(request, entry, **{form_name: form})
 
