@@ -8,10 +8,11 @@ reach another municipality even if a role rule is wrong.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from inklusio.transitions.models import Handover
 
 M = TypeVar("M", bound=Model)
+P = ParamSpec("P")
 T = TypeVar("T")
 
 MUNICIPALITY_WIDE_ROLES = {Role.ADMINISTRATOR}
@@ -49,7 +51,7 @@ INSTITUTION_ROLES = {Role.INSTITUTION_LEADER, Role.STAFF}
 # relations (GET and HEAD: pages write only their read entries), a set is read once as ids and
 # later questions filter on those ids. Outside such a request (services, POSTs, tests calling
 # this module) every question reads the relations afresh.
-_request_sets: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar(
+_request_sets: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
     "access_request_sets", default=None
 )
 
@@ -75,6 +77,36 @@ class ReadOnceMiddleware:
             return self.get_response(request)
         with sets_read_once():
             return self.get_response(request)
+
+
+def answered_once_per_page(check: Callable[P, bool]) -> Callable[P, bool]:
+    """A question about a user (and objects) that asks the database gives, when asked again
+    within `sets_read_once`, its first answer: the menu, the view and its template ask the
+    same ones (the administrator's child page asked "may see this child" five times). Objects
+    are told apart by model and primary key; with an unsaved one it is asked afresh."""
+
+    @functools.wraps(check)
+    def answer(*args: P.args, **kwargs: P.kwargs) -> bool:
+        sets = _request_sets.get()
+        user, *objects = args
+        user_id = getattr(user, "pk", None)
+        if sets is None or kwargs or user_id is None:
+            return check(*args, **kwargs)
+        ids: list[tuple[str, Any] | None] = []
+        for obj in objects:
+            if obj is None:
+                ids.append(None)
+            elif isinstance(obj, Model) and obj.pk is not None:
+                ids.append((obj._meta.label, obj.pk))
+            else:
+                return check(*args, **kwargs)
+        key = (f"answer:{check.__name__}", user_id, *ids)
+        if key not in sets:
+            sets[key] = check(*args, **kwargs)
+        answered: bool = sets[key]
+        return answered
+
+    return answer
 
 
 def _read_once(kind: str, user: User, model: type[M], build: Callable[[], QuerySet[M]]) -> Any:
@@ -359,6 +391,7 @@ def _children_visible_to(user: User) -> ChildQuerySet:
     return children.filter(rule)
 
 
+@answered_once_per_page
 def can_view_child(user: User, child: Child) -> bool:
     return _visible(children_visible_to(user), child)
 
@@ -427,6 +460,7 @@ def institutions_where_user_can_add_children(user: User) -> QuerySet[Institution
     return institutions.none()
 
 
+@answered_once_per_page
 def can_add_children(user: User) -> bool:
     return institutions_where_user_can_add_children(user).exists()
 
@@ -517,6 +551,7 @@ def absences_visible_to(user: User) -> QuerySet[Absence]:
     return absences.none()
 
 
+@answered_once_per_page
 def can_delete_absence(user: User, absence: Absence) -> bool:
     """The corps leader, for an absence not yet over: one that has ended explains the weeks
     planned around it and stays (planning.services.absence_delete)."""
@@ -565,6 +600,7 @@ def children_user_may_refer(user: User) -> ChildQuerySet:
     return children_visible_to(user).in_daycare().of_daycare_age()
 
 
+@answered_once_per_page
 def can_refer_child(user: User, child: Child) -> bool:
     """`child` is one of `children_user_may_refer(user)`, for a child already read."""
     return (
@@ -576,6 +612,7 @@ def can_refer_child(user: User, child: Child) -> bool:
     )
 
 
+@answered_once_per_page
 def can_edit_referral(user: User, referral: Referral) -> bool:
     return (
         not referral.is_locked
@@ -584,6 +621,7 @@ def can_edit_referral(user: User, referral: Referral) -> bool:
     )
 
 
+@answered_once_per_page
 def can_withdraw_referral(user: User, referral: Referral) -> bool:
     """The referrer or the administration, while no decision is made (a draft, or submitted
     and not yet decided); see referrals.services.referral_withdraw."""
@@ -621,6 +659,7 @@ def waiting_entries_visible_to(user: User) -> QuerySet[WaitingListEntry]:
     return entries if can_decide(user) else entries.none()
 
 
+@answered_once_per_page
 def can_add_to_referral(user: User, referral: Referral) -> bool:
     """Additions and attachments: those who may see the referral, except the committee's
     decisions are not made here."""
@@ -635,6 +674,7 @@ def decision_owners(user: User) -> QuerySet[User]:
     return users.filter(role=Role.ADMINISTRATOR, is_active=True)
 
 
+@answered_once_per_page
 def can_use_visitation(user: User) -> bool:
     return can_decide(user) or children_user_may_refer(user).exists()
 
@@ -666,6 +706,7 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
     return courses
 
 
+@answered_once_per_page
 def can_work_on_course(user: User, course: Course) -> bool:
     """Record sessions, observations, effect measures and participants while a course runs."""
     return not course.is_closed and _visible(courses_visible_to(user), course)
@@ -714,6 +755,7 @@ def tasks_visible_to(user: User) -> QuerySet[ResourceTask]:
     return ResourceTask.objects.in_municipality_of(user).filter(_at_work_institutions(user))
 
 
+@answered_once_per_page
 def can_use_courses(user: User) -> bool:
     return institutions_for_new_courses(user).exists() or courses_visible_to(user).exists()
 
@@ -776,6 +818,7 @@ def _plans_visible_to(user: User, plans: QuerySet[ActionPlan]) -> QuerySet[Actio
     return plans.filter(own).distinct()
 
 
+@answered_once_per_page
 def can_view_plan(user: User, plan: ActionPlan) -> bool:
     return _visible(plans_visible_to(user), plan)
 
@@ -796,6 +839,7 @@ def plan_meetings_visible_to(user: User) -> QuerySet[PlanMeeting]:
     return meetings.filter(rule)
 
 
+@answered_once_per_page
 def can_manage_plan(user: User, plan: ActionPlan) -> bool:
     """Change the plan directly, accept adjustments, hold meetings, close: the plan's owner,
     the institution's leader and the administration."""
@@ -806,6 +850,7 @@ def can_manage_plan(user: User, plan: ActionPlan) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
 
 
+@answered_once_per_page
 def can_reopen_plan(user: User, plan: ActionPlan) -> bool:
     """Who could manage the plan while it was open may take a closed plan up again."""
     if not plan.is_closed or not _visible(plans_visible_to(user), plan):
@@ -815,6 +860,7 @@ def can_reopen_plan(user: User, plan: ActionPlan) -> bool:
     return user.role == Role.INSTITUTION_LEADER and user.institution_id == plan.institution_id
 
 
+@answered_once_per_page
 def can_propose_adjustment(user: User, plan: ActionPlan) -> bool:
     """Anyone on the plan: its owner and everyone who took part in one of its meetings, and the
     professionals who work with the child."""
@@ -825,6 +871,7 @@ def can_propose_adjustment(user: User, plan: ActionPlan) -> bool:
     return True
 
 
+@answered_once_per_page
 def can_create_plans(user: User) -> bool:
     return children_for_new_plans(user).exists() or courses_for_new_plans(user).exists()
 
@@ -884,6 +931,7 @@ def _plans_for_messages(user: User) -> QuerySet[ActionPlan]:
     return plans.filter(Q(owner=user) | Q(pk__in=attended.values("plan_id")))
 
 
+@answered_once_per_page
 def can_message_on_plan(user: User, plan: ActionPlan) -> bool:
     return _visible(plans_for_messages(user), plan)
 
@@ -893,6 +941,7 @@ def can_send_message(user: User, plan: ActionPlan) -> bool:
     return not plan.is_closed and can_message_on_plan(user, plan)
 
 
+@answered_once_per_page
 def can_use_messages(user: User) -> bool:
     return _active(user) and _any(plans_for_messages(user))
 
@@ -958,10 +1007,12 @@ def agenda_items_visible_to(
     return [item for item in agenda if need_to_know(item)]
 
 
+@answered_once_per_page
 def can_view_agenda_item(user: User, item: AgendaItem) -> bool:
     return item in agenda_items_visible_to(user, item.meeting, [item])
 
 
+@answered_once_per_page
 def can_arrange_consultative_meeting(
     user: User, meeting: ConsultativeMeeting | None = None
 ) -> bool:
@@ -975,6 +1026,7 @@ def can_arrange_consultative_meeting(
     return meeting is None or _visible(consultative_meetings_visible_to(user), meeting)
 
 
+@answered_once_per_page
 def can_use_consultative_meetings(user: User) -> bool:
     return can_arrange_consultative_meeting(user) or consultative_meetings_visible_to(user).exists()
 
@@ -1002,6 +1054,7 @@ def can_record_consent(user: User, child: Child) -> bool:
     return can_view_child(user, child)
 
 
+@answered_once_per_page
 def can_use_plans(user: User) -> bool:
     """The plans list: for those who see a plan or may make one (for a child or a course)."""
     return (_active(user) and _any(plans_visible_to(user))) or can_create_plans(user)
@@ -1094,6 +1147,7 @@ def handovers_visible_to(user: User) -> QuerySet[Handover]:
     return handovers.filter(senders | receivers)
 
 
+@answered_once_per_page
 def can_manage_handover(user: User, handover: Handover) -> bool:
     """Sharing is for the sending side: the administration and the child's institution leader."""
     rule = _handover_senders(user)
@@ -1104,11 +1158,13 @@ def can_manage_handover(user: User, handover: Handover) -> bool:
     return _visible(handovers_visible_to(user).filter(rule), handover)
 
 
+@answered_once_per_page
 def can_record_handover_meeting(user: User, handover: Handover) -> bool:
     """The meeting is recorded by either side: the sending side or the receiver with access."""
     return _visible(handovers_visible_to(user), handover)
 
 
+@answered_once_per_page
 def can_use_transitions(user: User) -> bool:
     return can_create_handovers(user) or handovers_visible_to(user).exists()
 
@@ -1340,6 +1396,7 @@ def can_invite_to_child(user: User, child: Child) -> bool:
     )
 
 
+@answered_once_per_page
 def can_invite_to_plan(user: User, plan: ActionPlan) -> bool:
     """The administration and the leader of the plan's institution, while the plan is open."""
     return (
@@ -1353,6 +1410,7 @@ def can_invite_to_plan_meeting(user: User, meeting: Any) -> bool:
     return can_invite_to_plan(user, meeting.plan)
 
 
+@answered_once_per_page
 def can_invite_to_meeting(user: User, meeting: ConsultativeMeeting) -> bool:
     """The administration and the leader of the meeting's institution."""
     return _may_invite_at(user, meeting.institution_id, meeting.municipality_id) and _visible(
@@ -1429,6 +1487,7 @@ def may_end_listed_invitation(user: User, invitation: PartnerInvitation) -> bool
     )
 
 
+@answered_once_per_page
 def can_end_invitation(user: User, invitation: PartnerInvitation) -> bool:
     """The institution's leader (the inviter, or who leads it after them) or the administration
     may end an invitation early, while it has not ended (by itself or early)."""

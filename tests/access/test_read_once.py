@@ -122,3 +122,39 @@ def test_within_a_page_questions_about_a_read_set_ask_no_query(cast):
                 assert answers(user) == outside, user.username
         assert queries.captured_queries == [], user.username
     assert (True, True, True, True) in seen and (False, False, False, False) in seen
+
+
+def test_within_a_page_a_question_asked_again_gives_its_first_answer(cast):
+    """The menu, the view and the template ask the same questions; within a page each is asked
+    of the database once, per user and object."""
+    with access.sets_read_once(), CaptureQueriesContext(connection) as queries:
+        assert access.can_view_child(cast.alice, cast.mia)
+        assert access.can_view_child(cast.alice, cast.mia)
+        assert not access.can_view_child(cast.alice, cast.xenia)
+    assert len(queries.captured_queries) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert access.can_view_child(cast.alice, cast.mia)
+        assert access.can_view_child(cast.alice, cast.mia)
+    assert len(queries.captured_queries) == 2
+
+
+def test_outside_a_page_an_answer_follows_the_relation_at_once(cast):
+    """A POST or a service asks afresh: the attachment ended between two questions ends the
+    access at the second."""
+    course = cast.course_boegely
+    assert access.can_work_on_course(cast.bob, course)
+    PedagogueAttachment.objects.filter(pedagogue=cast.bob).update(ended_on=TODAY)
+    assert not access.can_work_on_course(cast.bob, course)
+
+
+def test_the_administrators_child_page_asks_once_whether_the_child_is_visible(cast, client_for):
+    client = client_for(cast.alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(cast.mia.get_absolute_url())
+    assert response.status_code == 200
+    visible_questions = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT 1 AS "a" FROM "children_child"')
+    ]
+    assert len(visible_questions) == 1
