@@ -329,8 +329,15 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 # 3. The load -----------------------------------------------------------------------------
 def run_level(
-    base: str, plan: dict[str, Any], users: int, seconds: int, pause: float = 0.0
-) -> tuple[Any, float]:
+    base: str,
+    plan: dict[str, Any],
+    users: int,
+    seconds: int,
+    pause: float = 0.0,
+    sampler: list[str] | None = None,
+) -> tuple[Any, float, str]:
+    """The level's statistics, its measured seconds and, with `sampler` (a `bench/waits.py`
+    command, started when the clock starts), what that printed."""
     import gevent
     import gevent.lock
     from django_otp.oath import TOTP
@@ -494,11 +501,17 @@ def run_level(
     gevent.sleep(5)  # a few requests per page before the clock starts
     env.stats.reset_all()
     begun = time.monotonic()
+    sampling = (
+        subprocess.Popen(sampler, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our script
+        if sampler
+        else None
+    )
     gevent.sleep(seconds)
     elapsed = time.monotonic() - begun
     stats = env.stats
     runner.quit()
-    return stats, elapsed
+    sampled = sampling.communicate()[0] if sampling else ""
+    return stats, elapsed, sampled
 
 
 # 4. The figures --------------------------------------------------------------------------
@@ -586,6 +599,11 @@ def main() -> None:
         default=0.0,
         help="mean seconds a user of the N-user levels reads a page before the next (0: none)",
     )
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="print what the database's connections wait for and CPU by process (bench/waits.py)",
+    )
     parser.add_argument("--discover", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     # A stop (Ctrl-C, timeout) still stops the server: SIGTERM unwinds like SystemExit.
@@ -624,8 +642,24 @@ def main() -> None:
         )
         for users in (int(level) for level in args.levels.split(",")):
             pause = args.pause if users > 1 else 0.0
-            stats, elapsed = run_level(f"http://127.0.0.1:{port}", plan, users, args.seconds, pause)
+            sampler = (
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "waits.py"),
+                    f"--seconds={args.seconds}",
+                    f"--database={args.database}",
+                    f"--server-pid={server.pid}",
+                    f"--load-pid={os.getpid()}",
+                ]
+                if args.sample
+                else None
+            )
+            stats, elapsed, sampled = run_level(
+                f"http://127.0.0.1:{port}", plan, users, args.seconds, pause, sampler
+            )
             report(stats, elapsed, users, pause)
+            if sampled:
+                print(sampled)
     finally:
         stop_server(server)
 
