@@ -228,7 +228,7 @@ MATRIX = [
     case("decision-reassess", "decision_mia", {"alice"}),
     case("appeal-create", "decision_mia", {"alice"}),
     case("letter-download", "letter_mia", {"alice", "cora", "bob", "pia", "gert"}),
-    post("letter-sent", "letter_mia", {"alice"}),
+    post_to_page("letter-sent", "letter_mia", {"alice"}),
     case("appeal-uphold", "appeal_mia", {"alice"}),
     case("appeal-change", "appeal_mia", {"alice"}),
     case("appeal-bundle", "appeal_mia", {"alice"}),

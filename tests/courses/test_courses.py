@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +23,13 @@ NEEDS_EVALUATION = "Udfyld evalueringen: mål, hverdagspraksis og en kort vurder
 HELD_FROM_ITS_DAY = (
     "Samlingen er planlagt til {day:%d.%m.%Y} og kan først registreres som gennemført fra den dag."
 )
+
+
+def page_title(html: str) -> str:
+    """The page's <title>, as the browser's tab shows it."""
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert found, "the page has no <title>"
+    return " ".join(found.group(1).split())
 
 
 def pdf_text(data: bytes) -> str:
@@ -287,8 +295,10 @@ class TestSessions:
         assert "Registrér som gennemført" not in page and 'value="held"' not in page
         assert HELD_FROM_ITS_DAY.format(day=ahead.date) in page
         assert "Registrér som aflyst" in page
+        assert page_title(page) == "Aflys samling – Inklusio"  # what the page offers
         page = client.get(reverse("session-record", args=[past.public_id])).content.decode()
         assert "Registrér som gennemført" in page and "Registrér som aflyst" in page
+        assert page_title(page) == "Registrér samling – Inklusio"
 
     def test_a_session_still_to_come_is_not_recorded_as_held_and_the_form_is_kept(
         self, cast, client_for

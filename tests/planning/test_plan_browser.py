@@ -107,6 +107,21 @@ def test_a_narrow_window_scrolls_the_grid_in_a_focusable_region(busy_week, live_
     assert results.violations_count == 0, results.generate_report()
 
 
+def test_on_a_phone_the_week_scrolls_inside_its_grids_not_the_page(
+    busy_week, live_server, page, screenshot_dir
+):
+    """At 375 px (a phone) the week's grids scroll sideways inside their own regions; the page
+    itself does not, so the forms and the weights below keep the screen's width."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{busy_week.week.get_absolute_url()}")
+    page.screenshot(path=str(screenshot_dir / "plan-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert overflow(page, "[data-testid=pedagogue-grid-region]") > 0, "the grid scrolls"
+    assert overflow(page, "[data-testid=institution-grid-region]") > 0
+    assert page.get_by_role("button", name="Omplanlæg").bounding_box()["x"] < 375
+
+
 def test_printed_on_a4_landscape_all_five_days_fit_the_page(
     busy_week, live_server, page, screenshot_dir
 ):

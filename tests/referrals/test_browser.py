@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from inklusio.referrals.models import Decision, Referral
 from tests.conftest import login
+from tests.referrals.test_waiting_list import fill_group, queue
 
 pytestmark = pytest.mark.e2e
 
@@ -119,18 +120,21 @@ def test_a_refused_start_date_and_move_come_back_by_their_fields(
     expect(page.locator("body")).to_contain_text("Barnet er registreret som startet")
     expect(page.locator("dl")).to_contain_text("2.11.2026")
 
+    # Emil's queue gets a second child: the only child in a queue is offered no move.
+    fill_group(cast)
+    queue(cast, ["Anna"])
     page.goto(f"{live_server.url}{reverse('waiting-list')}")
     row = page.locator("tr", has=page.get_by_role("link", name="Emil Testesen"))
     move = row.locator("form[action$='/flyt/']")
     row.get_by_text("Flyt i køen").click()
-    move.get_by_label("Ny plads i køen").fill("2")
+    move.get_by_label("Ny plads i køen").fill("3")
     move.get_by_label("Begrundelse").fill("Akut behov efter udredning")
     move.get_by_role("button", name="Flyt").click()
     # Shown again open, the place refused by its field and the reason kept.
     place = move.locator(".form-group", has=page.get_by_label("Ny plads i køen"))
     expect(place.locator(".form-error-message")).to_be_visible()
-    expect(place.locator(".form-error-message")).to_contain_text("Vælg en plads mellem 1 og 1.")
-    assert move.get_by_label("Ny plads i køen").input_value() == "2"
+    expect(place.locator(".form-error-message")).to_contain_text("Vælg en plads mellem 1 og 2.")
+    assert move.get_by_label("Ny plads i køen").input_value() == "3"
     expect(move.get_by_label("Ny plads i køen")).to_be_focused()
     assert move.get_by_label("Begrundelse").input_value() == "Akut behov efter udredning"
     page.screenshot(path=str(screenshot_dir / "move-refused.png"), full_page=True)

@@ -3,6 +3,7 @@ and the waiting list."""
 
 import datetime
 import io
+import re
 import threading
 
 import pytest
@@ -295,6 +296,73 @@ class TestLetters:
         assert letter.appeal_deadline == TODAY + datetime.timedelta(weeks=4)
         sent = AuditEntry.objects.filter(object_id=str(letter.public_id), action=AuditAction.EXPORT)
         assert sent.count() == 1
+
+
+class TestMarkedAsSent:
+    """'Registrér som sendt': each unsent letter's inline date form on the decision's page."""
+
+    @pytest.fixture(autouse=True)
+    def signed_in(self, cast, client_for):
+        self.client = client_for(cast.alice)
+        self.letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        self.url = reverse("letter-sent", args=[self.letter.public_id])
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            ("10.13.2026", "Indtast en gyldig dato."),
+            ("0001-01-01", "Angiv en dato mellem 1950 og 2099."),
+            ("", "Dette felt er påkrævet."),
+        ],
+    )
+    def test_a_bad_date_comes_back_by_the_field_with_the_typing_kept(self, cast, typed, message):
+        response = self.client.post(self.url, {"on": typed})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), self.url)
+        assert form.errors == {"on": message}
+        assert form.value("on") == typed
+        assert form.focused == {"on"}
+        self.letter.refresh_from_db()
+        assert self.letter.sent_on is None
+        assert not AuditEntry.objects.filter(
+            object_id=str(self.letter.public_id), action=AuditAction.EXPORT
+        ).exists()
+
+    def test_only_the_refused_letters_form_shows_the_typing_and_the_error(self, cast):
+        other = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        response = self.client.post(self.url, {"on": "10.13.2026"})
+        page = response.content.decode()
+        other_form = shown_form(page, reverse("letter-sent", args=[other.public_id]))
+        assert other_form.errors == {} and other_form.focused == set()
+        assert other_form.value("on") == TODAY.isoformat()
+        # Each letter's date input has an id of its own (a label points at one input).
+        inputs = re.findall(r'<input[^>]* id="(id_sent_[^"]*)"', page)
+        assert sorted(inputs) == [
+            f"id_sent_v{self.letter.version}_on",
+            f"id_sent_v{other.version}_on",
+        ]
+
+    def test_the_page_shown_again_logs_the_read_of_the_child_once(self, cast):
+        with new_audit_rows() as opened:
+            self.client.get(cast.decision_mia.get_absolute_url())
+        with new_audit_rows() as refused:
+            self.client.post(self.url, {"on": ""})
+        assert children_read(refused) == children_read(opened) == [str(cast.mia.public_id)]
+
+    def test_a_letter_sent_meanwhile_says_so_above_the_page(self, cast):
+        services.letter_mark_sent(actor=cast.alice, letter=self.letter, sent_on=TODAY)
+        response = self.client.post(self.url, {"on": TODAY.isoformat()})
+        assert response.status_code == 200
+        assert [str(m) for m in response.context["messages"]] == [
+            "Brevet er allerede registreret som sendt."
+        ]
+
+    def test_a_good_date_is_saved_and_goes_back_to_the_decision(self, cast):
+        response = self.client.post(self.url, {"on": TODAY.isoformat()})
+        assert response.status_code == 302
+        assert response["Location"] == cast.decision_mia.get_absolute_url()
+        self.letter.refresh_from_db()
+        assert self.letter.sent_on == TODAY
 
 
 class TestAppeals:

@@ -99,6 +99,13 @@ class TestQueue:
             services.waiting_list_move(actor=cast.alice, entry=anna, position=3, reason="Fejl")
         assert str(refused.value) == "Vælg en plads mellem 1 og 2."
 
+    def test_the_only_child_in_its_queue_is_told_its_place_can_only_be_1(self, cast):
+        (emil,) = queue(cast, [])
+        with pytest.raises(services.InvalidInput) as refused:
+            services.waiting_list_move(actor=cast.alice, entry=emil, position=2, reason="Fejl")
+        assert str(refused.value) == "Barnet er det eneste i køen, så pladsen kan kun være 1."
+        assert refused.value.field == "position"
+
     def test_taking_a_child_off_closes_the_gap_and_keeps_the_reason(self, cast, client_for):
         fill_group(cast)
         _, anna, _ = queue(cast, ["Anna", "Bo"])
@@ -291,6 +298,28 @@ class TestFormsOnTheList:
         assert form.value("reason") == "Akut behov"
         assert positions(cast) == [("Emil", 1), ("Anna", 2)]
         assert "open><summary>Flyt i køen" in response.content.decode()
+
+    def test_the_only_child_in_its_queue_is_offered_no_move(self, cast):
+        """Nowhere to move to: its row offers taking it off the list, not moving it."""
+        page = self.client.get(reverse("waiting-list")).content.decode()
+        assert page.count("Flyt i køen") == 2  # Emil and Anna, two in one queue
+        services.waiting_list_remove(actor=cast.alice, entry=self.emil, reason="Flyttet")
+        page = self.client.get(reverse("waiting-list")).content.decode()
+        assert "Flyt i køen" not in page
+        assert reverse("waiting-move", args=[self.anna.public_id]) not in page
+        assert reverse("waiting-remove", args=[self.anna.public_id]) in page
+
+    def test_a_move_refused_as_the_queue_shrank_meanwhile_comes_back_by_the_place(self, cast):
+        # The list was opened with Emil and Anna in line; Emil is taken off before the move.
+        services.waiting_list_remove(actor=cast.alice, entry=self.emil, reason="Flyttet")
+        url, response = self.move({"position": "2", "reason": "Akut behov"})
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), url)
+        assert form.errors == {
+            "position": "Barnet er det eneste i køen, så pladsen kan kun være 1."
+        }
+        assert (form.value("position"), form.value("reason")) == ("2", "Akut behov")
+        assert positions(cast) == [("Anna", 1)]
 
     def test_a_place_that_is_no_number_is_refused_in_danish(self, cast):
         url, response = self.move({"position": "først", "reason": "Akut behov"})

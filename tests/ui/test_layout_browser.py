@@ -8,6 +8,7 @@ widths by resizing the window (the layout is recomputed without a new request)."
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
 from tests.conftest import login
 
@@ -131,3 +132,34 @@ def test_search_results_swapped_in_by_htmx_scroll_in_their_own_region(
     assert page.evaluate(LOOSE_TABLES) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
     page.screenshot(path=screenshot_dir / "search-375.png")
+
+
+def test_without_scripts_no_page_scrolls_sideways_on_a_phone(
+    cast, live_server, browser, screenshot_dir
+):
+    """Before inklusio.js has put the tables in their regions, or where scripts do not run, a
+    wide table scrolls by itself instead of widening the page: the pedagogue's daily pages and
+    the corps leader's weekly plan and its overview at 375 px."""
+    context = browser.new_context(
+        viewport={"width": PHONE, "height": 800}, locale="da-DK", java_script_enabled=False
+    )
+    page = context.new_page()
+    pages = {
+        "bob": ["/", *(getattr(cast, name).get_absolute_url() for name in DEEP_PAGES["bob"])],
+        "cora": [cast.plan.get_absolute_url(), reverse("planning-overview")],
+    }
+    try:
+        for username, addresses in pages.items():
+            context.clear_cookies()
+            login(page, live_server, username)
+            page.wait_for_url(lambda url: "/login/" not in url)
+            for address in addresses:
+                response = page.goto(live_server.url + address)
+                assert response is not None and response.status == 200, address
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, (
+                    address,
+                    page.evaluate(STICKING_OUT, PHONE),
+                )
+        page.screenshot(path=screenshot_dir / "no-scripts-375.png", full_page=True)
+    finally:
+        context.close()

@@ -130,7 +130,10 @@ def waiting_list_move(
         queue = _queue(locked)
         if not 1 <= position <= len(queue):
             raise InvalidInput(
-                _("Vælg en plads mellem 1 og %(last)s.") % {"last": len(queue)}, field="position"
+                _("Barnet er det eneste i køen, så pladsen kan kun være 1.")
+                if len(queue) == 1
+                else _("Vælg en plads mellem 1 og %(last)s.") % {"last": len(queue)},
+                field="position",
             )
         before = locked.position
         locked.moves = [

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +13,7 @@ from inklusio.audit.services import audit_shown
 from inklusio.core.forms import focus_first_error
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DateForm, EndForm, ReassessmentForm
-from inklusio.referrals.models import Decision
+from inklusio.referrals.models import Decision, DecisionLetter
 from inklusio.referrals.services import decisions as services
 from inklusio.referrals.views.common import committee_only, decision_step, record_step
 
@@ -20,7 +21,7 @@ from inklusio.referrals.views.common import committee_only, decision_step, recor
 @login_required
 def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     decision = selectors.decision_for_user(request.user, public_id, log=False)
-    return _decision_page(request, decision)
+    return show_decision_page(request, decision)
 
 
 def _placed_form(data: Any = None) -> DateForm:
@@ -28,22 +29,53 @@ def _placed_form(data: Any = None) -> DateForm:
     return DateForm(data, label=_("Startet den"), auto_id="id_placed_%s")
 
 
-def _decision_page(request: HttpRequest, decision: Decision, **bound_forms: Any) -> HttpResponse:
+def sent_form(letter: DecisionLetter, data: Any = None) -> DateForm:
+    """The date a letter was sent; each unsent letter's form has ids of its own."""
+    return DateForm(data, label=_("Sendt den"), auto_id=f"id_sent_v{letter.version}_%s")
+
+
+def show_decision_page(
+    request: HttpRequest,
+    decision: Decision,
+    *,
+    refused_sent: tuple[DecisionLetter, DateForm] | None = None,
+    **bound_forms: Any,
+) -> HttpResponse:
     """The decision's page, opened or shown again with a refused form of it (its errors by the
-    fields, what was typed kept); logged as rendered."""
+    fields, what was typed kept); logged as rendered. `refused_sent` is a letter's refused
+    "sent" form, shown in that letter's row."""
     audit_shown(actor=request.user, obj=decision, children=[decision.child])
+    page = selectors.decision_page(request.user, decision)
+    letter_rows = [
+        (letter, _sent_form_of_row(letter, refused_sent, page["can_decide"]))
+        for letter in page["letters"]
+    ]
+    if refused_sent is not None and not any(
+        form is refused_sent[1] for _letter, form in letter_rows
+    ):
+        # Sent meanwhile, so the row shows its date and no form: the refusal is said above.
+        for message in refused_sent[1].non_field_errors():
+            messages.error(request, str(message))
     return render(
         request,
         "referrals/decision_detail.html",
-        selectors.decision_page(request.user, decision)
-        | {"sent_form": DateForm(label=_("Sendt den")), "placed_form": _placed_form()}
-        | bound_forms,
+        page | {"letter_rows": letter_rows, "placed_form": _placed_form()} | bound_forms,
     )
+
+
+def _sent_form_of_row(
+    letter: DecisionLetter, refused: tuple[DecisionLetter, DateForm] | None, can_decide: bool
+) -> DateForm | None:
+    if letter.sent_on or not can_decide:
+        return None
+    if refused is not None and refused[0].pk == letter.pk:
+        return refused[1]
+    return sent_form(letter)
 
 
 def decision_for_committee(request: HttpRequest, public_id: str) -> Decision:
     committee_only(request.user)
-    # The form pages log what they show when they render (`decision_step`, `_decision_page`).
+    # The form pages log what they show when they render (`decision_step`, `show_decision_page`).
     return selectors.decision_for_user(request.user, public_id, log=False)
 
 
@@ -63,7 +95,7 @@ def decision_placed(request: HttpRequest, public_id: str) -> HttpResponse:
     if done:
         return done
     focus_first_error(form)
-    return _decision_page(request, decision, placed_form=form)
+    return show_decision_page(request, decision, placed_form=form)
 
 
 @login_required

@@ -7,13 +7,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inklusio.core.errors import DomainError
+from inklusio.core.forms import focus_first_error
 from inklusio.core.http import PDF, file_response
 from inklusio.referrals import selectors
-from inklusio.referrals.forms import DateForm
 from inklusio.referrals.services import letters as services
-from inklusio.referrals.views.common import committee_only
-from inklusio.referrals.views.decisions import decision_for_committee
+from inklusio.referrals.views.common import committee_only, record_step
+from inklusio.referrals.views.decisions import decision_for_committee, sent_form, show_decision_page
 
 
 @login_required
@@ -38,14 +37,18 @@ def letter_download(request: HttpRequest, public_id: str) -> HttpResponse:
 def letter_sent(request: HttpRequest, public_id: str) -> HttpResponse:
     committee_only(request.user)
     letter = selectors.letter_for_user(request.user, public_id)
-    form = DateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Angiv datoen, brevet blev sendt."))
-        return redirect(letter.decision)
-    try:
-        services.letter_mark_sent(
-            actor=request.user, letter=letter, sent_on=form.cleaned_data["on"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    return redirect(letter.decision)
+    form = sent_form(letter, request.POST)
+    done = record_step(
+        request,
+        form,
+        lambda data: (
+            services.letter_mark_sent(
+                actor=request.user, letter=letter, sent_on=data["on"]
+            ).decision
+        ),
+        _("Brevet er registreret som sendt."),
+    )
+    if done:
+        return done
+    focus_first_error(form)
+    return show_decision_page(request, letter.decision, refused_sent=(letter, form))

@@ -55,7 +55,8 @@ def _waiting_page(
         {
             **queue,
             "rows": [
-                _waiting_row(entry, refused_entry, refused_form) for entry in queue["entries"]
+                _waiting_row(entry, refused_entry, refused_form, alone=len(queue["entries"]) == 1)
+                for entry in queue["entries"]
             ],
         }
         for queue in selectors.waiting_queues(request.user)
@@ -74,6 +75,8 @@ def _waiting_row(
     entry: WaitingListEntry,
     refused_entry: WaitingListEntry | None,
     refused_form: dict[str, forms.BaseForm],
+    *,
+    alone: bool,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
         "entry": entry,
@@ -82,6 +85,9 @@ def _waiting_row(
     }
     if refused_entry is not None and entry.pk == refused_entry.pk:
         row |= refused_form
+    # The only child in its queue has no other place to move to; a move refused because the
+    # queue shrank meanwhile is still shown, with its message.
+    row["offer_move"] = not alone or row["move_form"].is_bound
     return row
 
 
