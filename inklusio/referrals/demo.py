@@ -3,6 +3,8 @@ a meeting coming up, a waiting list, re-assessments due and an appeal under way.
 
 import datetime
 
+from django.utils import timezone
+
 from inklusio.children.models import DifficultyCategory
 from inklusio.core.demo import DemoContext, former_child
 from inklusio.referrals import services
@@ -135,6 +137,11 @@ def _letter(admin, decision):
     return letter
 
 
+def _sent_on(decided_on: datetime.date) -> datetime.date:
+    """Letters go out two days after the meeting, or today if that day has not come yet."""
+    return min(decided_on + datetime.timedelta(days=2), timezone.localdate())
+
+
 def _reasons(outcome) -> str:
     if outcome == Decision.Outcome.GRANTED:
         return (
@@ -204,9 +211,7 @@ def _current(demo: DemoContext, admin, bases) -> None:
     ]
     for decision in [decisions[0], *decisions[-2:]]:
         letter = _letter(admin, decision)
-        services.letter_mark_sent(
-            actor=admin, letter=letter, sent_on=decision.decided_on + datetime.timedelta(days=2)
-        )
+        services.letter_mark_sent(actor=admin, letter=letter, sent_on=_sent_on(decision.decided_on))
     # A refusal the parents have appealed; the municipality is reassessing it.
     refused_child = supported[5]
     referral = _referral(
@@ -229,9 +234,7 @@ def _current(demo: DemoContext, admin, bases) -> None:
         legal_basis=bases[2],
     )
     letter = _letter(admin, refusal)
-    services.letter_mark_sent(
-        actor=admin, letter=letter, sent_on=this_meeting.date + datetime.timedelta(days=2)
-    )
+    services.letter_mark_sent(actor=admin, letter=letter, sent_on=_sent_on(this_meeting.date))
     services.appeal_register(
         actor=admin,
         decision=refusal,

@@ -110,6 +110,25 @@ class TestLetterAndAppealAuditRows:
         cast.letter_mia.refresh_from_db()
         assert cast.letter_mia.sent_on == datetime.date(2026, 9, 2)
 
+    @pytest.mark.parametrize(
+        ("days", "message"),
+        [
+            (1, "Et brev kan ikke være sendt på en dag, der ikke er kommet."),
+            (-1, f"Brevet blev dannet den {TODAY:%d.%m.%Y} og kan ikke være sendt før."),
+        ],
+    )
+    def test_a_letter_is_sent_between_the_day_it_was_made_and_today(self, cast, days, message):
+        """The appeal deadline runs from the day the letter was sent."""
+        letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        with new_audit_rows() as rows, pytest.raises(InvalidInput) as refused:
+            services.letter_mark_sent(
+                actor=cast.alice, letter=letter, sent_on=TODAY + datetime.timedelta(days=days)
+            )
+        assert (str(refused.value), refused.value.field) == (message, "on")
+        letter.refresh_from_db()
+        assert letter.sent_on is None
+        assert rows == []
+
     def test_registering_an_appeal_logs_the_day_it_arrived(self, cast):
         received = TODAY - datetime.timedelta(days=2)
         with new_audit_rows() as rows:

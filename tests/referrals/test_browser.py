@@ -1,11 +1,13 @@
 """The chain in a real browser: a leader refers, the committee decides and writes the letter."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from inklusio.referrals.models import Decision, Referral
-from tests.conftest import login
+from tests.conftest import TODAY, login
 from tests.referrals.test_waiting_list import fill_group, queue
 
 pytestmark = pytest.mark.e2e
@@ -66,9 +68,13 @@ def test_from_referral_to_decision_letter(cast, live_server, page, screenshot_di
     assert decision.end.isoformat() == "2027-11-30"
     page.get_by_role("button", name="Dan afgørelsesbrev").click()
     assert page.get_by_role("link", name="Brev v1 (PDF)").is_visible()
-    page.fill("input[name=on]", "2026-12-02")
+    # Sent today (a day to come is refused): the family may appeal for four weeks.
+    page.fill("input[name=on]", TODAY.isoformat())
     page.get_by_role("button", name="Registrér som sendt").click()
-    assert page.get_by_test_id("appeal-deadline").first.inner_text() == "30.12.2026"
+    deadline = TODAY + datetime.timedelta(weeks=4)
+    expect(page.get_by_test_id("appeal-deadline").first).to_have_text(
+        f"{deadline.day}.{deadline.month}.{deadline.year}"
+    )
     page.screenshot(path=str(screenshot_dir / "decision.png"), full_page=True)
     href = page.get_by_role("link", name="Brev v1 (PDF)").get_attribute("href")
     letter = page.request.get(f"{live_server.url}{href}")

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.referrals import selectors, services
-from inklusio.referrals.models import Appeal, Decision, Offer, Referral
+from inklusio.referrals.models import Appeal, Decision, DecisionLetter, Offer, Referral
 from tests.audit_rows import children_read, new_audit_rows
 from tests.conftest import TODAY, make_child
 from tests.inline_forms import shown_form
@@ -267,13 +267,18 @@ class TestLetters:
 
     def test_the_appeal_deadline_is_four_weeks_after_sending(self, cast, client_for):
         letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        sent = TODAY - datetime.timedelta(days=10)
+        DecisionLetter.objects.filter(pk=letter.pk).update(
+            created_at=letter.created_at - datetime.timedelta(days=12)
+        )
         client_for(cast.alice).post(
-            reverse("letter-sent", args=[letter.public_id]), {"on": "2026-09-03"}
+            reverse("letter-sent", args=[letter.public_id]), {"on": sent.isoformat()}
         )
         letter.refresh_from_db()
-        assert letter.appeal_deadline == datetime.date(2026, 10, 1)
+        deadline = sent + datetime.timedelta(weeks=4)
+        assert letter.appeal_deadline == deadline
         page = client_for(cast.alice).get(cast.decision_mia.get_absolute_url()).content.decode()
-        assert "1.10.2026" in page
+        assert f"{deadline.day}.{deadline.month}.{deadline.year}" in page
 
     def test_the_guardian_can_open_their_letter(self, cast, client_for):
         response = client_for(cast.gert).get(
@@ -316,6 +321,16 @@ class TestMarkedAsSent:
         ],
     )
     def test_a_bad_date_comes_back_by_the_field_with_the_typing_kept(self, cast, typed, message):
+        self._a_refused_date_comes_back(typed, message)
+
+    def test_a_day_to_come_is_refused_by_the_field_with_the_typing_kept(self, cast):
+        """The appeal deadline runs from the day sent: tomorrow would give a wrong one."""
+        tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+        self._a_refused_date_comes_back(
+            tomorrow, "Et brev kan ikke være sendt på en dag, der ikke er kommet."
+        )
+
+    def _a_refused_date_comes_back(self, typed, message):
         response = self.client.post(self.url, {"on": typed})
         assert response.status_code == 200
         form = shown_form(response.content.decode(), self.url)

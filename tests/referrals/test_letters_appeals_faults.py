@@ -122,6 +122,9 @@ class TestTheLetter:
 
     def test_the_day_a_letter_was_sent_is_kept(self, cast):
         letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
+        DecisionLetter.objects.filter(pk=letter.pk).update(
+            created_at=letter.created_at - datetime.timedelta(days=3)
+        )
         sent = TODAY - datetime.timedelta(days=2)
         marked = services.letter_mark_sent(actor=cast.alice, letter=letter, sent_on=sent)
         assert marked.sent_on == sent

@@ -14,7 +14,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.pdf import render_pdf
 from inklusio.people.models import User
-from inklusio.referrals.errors import NotAllowedNow
+from inklusio.referrals.errors import InvalidInput, NotAllowedNow
 from inklusio.referrals.models import APPEAL_WEEKS, Decision, DecisionLetter
 
 
@@ -105,6 +105,19 @@ def letter_mark_sent(
         locked: DecisionLetter = DecisionLetter.objects.select_for_update().get(pk=letter.pk)
         if locked.sent_on:
             raise NotAllowedNow(_("Brevet er allerede registreret som sendt."))
+        # The appeal deadline runs from this day: a day to come or before the letter existed
+        # would give the family a deadline that is not theirs.
+        if sent_on > timezone.localdate():
+            raise InvalidInput(
+                _("Et brev kan ikke være sendt på en dag, der ikke er kommet."), field="on"
+            )
+        issued_on = timezone.localdate(locked.created_at)
+        if sent_on < issued_on:
+            raise InvalidInput(
+                _("Brevet blev dannet den %(day)s og kan ikke være sendt før.")
+                % {"day": f"{issued_on:%d.%m.%Y}"},
+                field="on",
+            )
         locked.sent_on = sent_on
         locked.save(update_fields=["sent_on"])
         audit_record(
