@@ -172,6 +172,7 @@ class TestCorrectingAChild:
         url = reverse("child-edit", args=[cast.emil.public_id])
         page = client_for(cast.alice).get(url).context["form"]
         typed = {**page.initial, "institution": cast.emil.institution_id, "cpr": ""}
+        typed["version"] = cast.emil.version
         typed["left_on"] = (cast.emil.birth_date - datetime.timedelta(days=1)).isoformat()
         response = client_for(cast.alice).post(
             url, {k: v for k, v in typed.items() if v is not None}

@@ -65,7 +65,8 @@ class TestCorrecting:
     def test_a_reason_is_required_and_nothing_changes_without_it(self, cast, held, client_for):
         with new_audit_rows(writes_only=True) as written:
             response = client_for(cast.bob).post(
-                _url(cast), {"outcome": "cancelled", "cause": "institution", "reason": ""}
+                _url(cast),
+                {"outcome": "cancelled", "cause": "institution", "reason": "", "version": 0},
             )
         assert "Skriv, hvorfor registreringen rettes." in response.content.decode()
         assert written == []
@@ -117,6 +118,7 @@ class TestCorrecting:
                     "cause": "institution",
                     "note": "Stuen var på tur",
                     "reason": "Registreret på den forkerte samling",
+                    "version": 0,
                 },
             )
         assert response.status_code == 302

@@ -436,6 +436,7 @@ class TestPeriods:
             "referral_not_granted_months": "48",
             "consultative_meeting_months": "60",
             "audit_log_months": "60",
+            "version": "1",
         }
         page = client.post(reverse("retention-settings"), form).content.decode()
         assert "Slettefristen skal være mellem 36 og 120 måneder." in page
