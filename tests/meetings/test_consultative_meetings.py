@@ -167,7 +167,7 @@ class TestOnlyTheArrangerKeepsAgendaAndMinutes:
         assert not MinutesVersion.objects.filter(meeting=meeting).exists()
         with pytest.raises(services.NotArranger):
             services.consultative_minutes_save(
-                actor=getattr(cast, username), meeting=meeting, minutes="Overskrevet"
+                actor=getattr(cast, username), meeting=meeting, minutes="Overskrevet", version=0
             )
 
     def test_the_page_offers_the_forms_only_to_the_arranger(self, cast, meeting, client_for):
@@ -206,7 +206,9 @@ def test_minutes_saved_meanwhile_by_another_are_not_replaced_unseen(cast, meetin
 
     from inklusio.core.errors import EDIT_CONFLICT_MESSAGE
 
-    services.consultative_minutes_save(actor=cast.alice, meeting=meeting, minutes="Punkt 1")
+    services.consultative_minutes_save(
+        actor=cast.alice, meeting=meeting, minutes="Punkt 1", version=0
+    )
     alice, bob = Client(), Client()
     alice.force_login(cast.alice)
     bob.force_login(cast.bob)
