@@ -530,6 +530,11 @@ def _courses(ishoj, boegely, bob, alice, mia) -> dict:
     }
 
 
+def saved_version(obj) -> int:
+    """The version of `obj` as saved now: what an edit form opened now would carry."""
+    return type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).get()
+
+
 def last_weeks_session(cast: Cast) -> Session:
     """Bob's session at Bøgely a week ago, not yet registered: one whose day has come, so it can
     be recorded as held. Not in the cast, whose course figures, pages and feeds count sessions;

@@ -25,13 +25,15 @@ def update_versioned(
     obj: Versioned,
     fields: list[str],
     data: dict[str, Any],
-    expected_version: int | None,
+    expected_version: int,
 ) -> Versioned:
-    """Copy `fields` from `data` (a field left out keeps its value) onto the locked row."""
+    """Copy `fields` from `data` (a field left out keeps its value) onto the locked row.
+    `expected_version` is the version the edit started from: always required, since an edit
+    that cannot say what it saw cannot be checked against what was saved meanwhile."""
     with transaction.atomic():
         current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         version: int = current.version  # type: ignore[attr-defined]
-        if expected_version is not None and version != expected_version:
+        if version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
             )

@@ -4,7 +4,7 @@ from stdnum.dk import cpr as cpr_number
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from inklusio.children.models import Child, DifficultyCategory, Guardian
-from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field
 from inklusio.organisation.models import ResourceGroup, Room
 
@@ -32,7 +32,7 @@ def clean_cpr_number(value: str) -> str:
         raise forms.ValidationError(_("CPR-nummeret er ikke gyldigt."), code="invalid") from error
 
 
-class ChildForm(DkfdsModelForm):
+class ChildForm(VersionedEdit, DkfdsModelForm):
     cpr = forms.CharField(
         label=_("CPR-nummer"),
         max_length=11,
@@ -75,7 +75,7 @@ class ChildForm(DkfdsModelForm):
             self.fields["cpr"].help_text = _(
                 "Nu: %(masked)s. Udfyld kun feltet, hvis nummeret skal rettes."
             ) % {"masked": self.instance.masked_cpr}
-            self.fields["version"].initial = self.instance.version
+            self.expect_version(self.instance.version)
 
     def clean_cpr(self) -> str:
         value = self.cleaned_data["cpr"]

@@ -168,13 +168,13 @@ def child_create(*, actor: User, data: dict[str, Any]) -> Child:
 
 
 def child_update(
-    *, actor: User, child: Child, data: dict[str, Any], expected_version: int | None
+    *, actor: User, child: Child, data: dict[str, Any], expected_version: int
 ) -> Child:
     """Change a child's master data, refusing a save based on an outdated version."""
     with transaction.atomic():
         current: Child = Child.objects.select_for_update().get(pk=child.pk)
         before = snapshot(current, CHILD_FIELDS)
-        if expected_version is not None and current.version != expected_version:
+        if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
             )

@@ -161,7 +161,7 @@ def child_edit(request, public_id):
                 actor=request.user,
                 child=child,
                 data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data["version"],
             )
         except EditConflict as error:
             show_edit_conflict(form, error)

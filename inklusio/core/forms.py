@@ -105,6 +105,47 @@ def show_edit_conflict(
     )
 
 
+# A save of an existing record that does not say which version of it the user saw cannot be
+# checked against what was saved meanwhile (EditConflict, OutdatedSave): it is refused, never let
+# through to overwrite unseen (a stale or hand-made request). Nothing is lost: what was typed
+# stays, and the hidden version moves on to the current one, as after an edit conflict, so
+# saving again is a deliberate choice.
+VERSION_MISSING_MESSAGE = gettext_lazy(
+    "Vi kunne ikke se, hvilken udgave du har rettet i, så intet er gemt: ellers kunne du komme "
+    "til at overskrive andres ændringer uden at vide det. Det, du har skrevet, er bevaret "
+    "herunder. Gemmer du igen, erstatter din udgave den, der er gemt nu."
+)
+
+
+class VersionedEdit(forms.BaseForm):
+    """Mixin (listed before the form class) for a form with a hidden `version` field: when it
+    edits an existing record (`expect_version`), a post must carry the version it was opened
+    on. One without it, or with one that is not a number, is refused above the fields with
+    VERSION_MISSING_MESSAGE. Creating a record needs no version: `expect_version` is not
+    called, and the field stays optional."""
+
+    # The record's version as saved now, when the form edits one; None while creating.
+    current_version: int | None = None
+
+    def expect_version(self, current: int) -> None:
+        """This form edits a record whose version is `current` now: it opens on that version,
+        and a save must say which version it started from."""
+        self.current_version = current
+        self.fields["version"].initial = current
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or self.current_version is None:
+            return
+        name = "version"
+        if name in self.errors or self.cleaned_data.get(name) is None:
+            self.errors.pop(name, None)
+            self.cleaned_data.pop(name, None)
+            self.add_error(None, VERSION_MISSING_MESSAGE)
+            self.data = self.data.copy()
+            self.data[self.add_prefix(name)] = self.current_version
+
+
 def show_outdated_save(form: forms.BaseForm, error: OutdatedSave) -> None:
     """`show_edit_conflict` for a record versioned by its own number: the one conflict message,
     what was typed kept, and the hidden `version` moved on, so saving again is deliberate."""

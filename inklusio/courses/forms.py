@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.courses.models import (
     Course,
@@ -45,7 +45,7 @@ class TaskForm(DkfdsModelForm):
         return cleaned
 
 
-class CourseForm(DkfdsModelForm):
+class CourseForm(VersionedEdit, DkfdsModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -79,8 +79,8 @@ class CourseForm(DkfdsModelForm):
         self.fields["pedagogue"].queryset = pedagogues
         self.fields["coordinator_staff"].queryset = staff
         self.fields["staff"].queryset = staff
-        self.fields["version"].initial = self.instance.version
         if self.instance.pk:
+            self.expect_version(self.instance.version)
             del self.fields["institution"]
 
     def clean(self):
@@ -143,7 +143,7 @@ class SessionPlanForm(DkfdsForm):
     )
 
 
-class SessionHeldForm(DkfdsForm):
+class SessionHeldForm(VersionedEdit, DkfdsForm):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Deltog"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -166,7 +166,7 @@ class SessionHeldForm(DkfdsForm):
         add_correction_reason(self, session)
 
 
-class SessionCancelForm(DkfdsForm):
+class SessionCancelForm(VersionedEdit, DkfdsForm):
     cause = forms.ChoiceField(
         label=_("Årsag"), choices=Session.Cause.choices, widget=forms.RadioSelect
     )
@@ -180,7 +180,7 @@ class SessionCancelForm(DkfdsForm):
         add_correction_reason(self, session)
 
 
-def add_correction_reason(form: forms.Form, session: Session) -> None:
+def add_correction_reason(form: VersionedEdit, session: Session) -> None:
     """A registered session is corrected, not registered again: the form asks why (the service
     requires it and keeps it with the earlier registration)."""
     if session.is_registered:
@@ -191,11 +191,11 @@ def add_correction_reason(form: forms.Form, session: Session) -> None:
             error_messages={"required": _("Skriv, hvorfor registreringen rettes.")},
             help_text=_("Den tidligere registrering bevares som historik med din begrundelse."),
         )
-        # The registration the correction starts from: one saved meanwhile is not replaced
-        # unseen (core.errors.OutdatedSave).
-        form.fields["version"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, initial=len(session.corrections)
-        )
+        # The registration the correction starts from (its number of corrections): one saved
+        # meanwhile is not replaced unseen (core.errors.OutdatedSave), and a correction that
+        # does not say which registration it corrects is refused.
+        form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        form.expect_version(len(session.corrections))
 
 
 class ObservationForm(DkfdsModelForm):

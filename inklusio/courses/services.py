@@ -76,7 +76,7 @@ def course_create(*, actor: User, data: dict[str, Any]) -> Course:
 
 
 def course_update(
-    *, actor: User, course: Course, data: dict[str, Any], expected_version: int | None
+    *, actor: User, course: Course, data: dict[str, Any], expected_version: int
 ) -> Course:
     data = dict(data)
     staff = data.pop("staff", None)
@@ -84,7 +84,7 @@ def course_update(
         current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
-        if expected_version is not None and current.version != expected_version:
+        if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
             )
@@ -366,7 +366,7 @@ def session_correct(
     attendees: list[Participant] | None = None,
     cause: str = "",
     note: str = "",
-    version: int | None = None,
+    version: int,
 ) -> Session:
     """Correct a registered session (held or cancelled, either way round). Versioned: the
     registration it replaces is kept on the session with who, when and why it was corrected,
@@ -390,7 +390,7 @@ def session_correct(
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
         if outcome == Session.Status.HELD:
             _refuse_held_before_its_day(current)
-        if version is not None and len(current.corrections) != version:
+        if len(current.corrections) != version:
             raise OutdatedSave(len(current.corrections))
         if any(p.course_id != current.course_id for p in attendees):
             raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))

@@ -147,7 +147,7 @@ def course_edit(request, public_id):
                 actor=request.user,
                 course=course,
                 data=data,
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data["version"],
             )
         except EditConflict as error:
             show_edit_conflict(form, error)
@@ -340,12 +340,11 @@ def session_plan(request, public_id):
 
 
 def _register(request, session, outcome: str, data: dict):
-    """A planned session is registered; a registered one is corrected (versioned)."""
-    data = dict(data)
-    version = data.pop("version", None)
+    """A planned session is registered; a registered one is corrected (versioned: the form's
+    `version` and `reason` come with the correction)."""
     if session.is_registered:
         return services.session_correct(
-            actor=request.user, session=session, outcome=outcome, version=version, **data
+            actor=request.user, session=session, outcome=outcome, **data
         )
     if outcome == "held":
         return services.session_held(actor=request.user, session=session, **data)

@@ -323,8 +323,13 @@ def _apply_pedagogue(actor: User, plan: rules.RowPlan) -> None:
         )
     if plan.contract_changed:
         contract = planning_services.contract_open(actor=actor, pedagogue=pedagogue)
+        # The import file is the source of the hours, applied onto the contract as it is now
+        # (the version just read): not an edit from someone's view of the contract.
         planning_services.contract_update(
-            actor=actor, contract=contract, data=plan.contract_data, expected_version=None
+            actor=actor,
+            contract=contract,
+            data=plan.contract_data,
+            expected_version=contract.version,
         )
 
 

@@ -42,7 +42,10 @@ def build(demo: DemoContext) -> None:
         text="Giv barnet en fast rolle i samlingen, fx at dele frugt ud.",
     )
     services.consultative_minutes_save(
-        actor=leader, meeting=last, minutes="Drøftet samling og overgange. Opfølgning næste møde."
+        actor=leader,
+        meeting=last,
+        minutes="Drøftet samling og overgange. Opfølgning næste møde.",
+        version=0,  # the meeting's first minutes
     )
     upcoming = services.consultative_meeting_create(
         actor=leader,

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.forms import DkfdsForm
+from inklusio.core.forms import DkfdsForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.meetings.models import AgendaItem, DiscussionConsent
 from inklusio.people.models import Profession, Role, User
@@ -103,13 +103,20 @@ class ConsentForm(GuardianConsentForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class MinutesForm(DkfdsForm):
+class MinutesForm(VersionedEdit, DkfdsForm):
     minutes = forms.CharField(
         label=_("Referat"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     # The version of the minutes the writer started from (0: none yet): a save on top of a
-    # version someone else saved meanwhile is refused, not made current unseen.
+    # version someone else saved meanwhile is refused, not made current unseen; one that does
+    # not say which it started from is refused too (the first minutes included: two writers
+    # may start on none at once).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, version: int, **kwargs):
+        """`version`: the number of the minutes saved now (0: none yet)."""
+        super().__init__(*args, **kwargs)
+        self.expect_version(version)
 
 
 class RecommendationForm(DkfdsForm):

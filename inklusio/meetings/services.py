@@ -317,16 +317,16 @@ def agenda_item_add(
 
 
 def consultative_minutes_save(
-    *, actor: User, meeting: ConsultativeMeeting, minutes: str, version: int | None = None
+    *, actor: User, meeting: ConsultativeMeeting, minutes: str, version: int
 ) -> MinutesVersion:
     """Minutes are kept by those who arrange the meeting; every save is a new version with its
     author and time, so what was written is never lost. `version` is the one the writer
-    started from: a save on top of a newer one is refused (OutdatedSave)."""
+    started from (0: none yet): a save on top of a newer one is refused (OutdatedSave)."""
     _require_arranger(actor, meeting)
     with transaction.atomic():
         locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
         previous = locked.minutes_versions.order_by("-number").first()
-        if version is not None and previous is not None and previous.number != version:
+        if previous is not None and previous.number != version:
             raise OutdatedSave(previous.number)
         if previous is not None and previous.text == minutes:
             raise MeetingRuleBroken(_("Referatet er uændret."))

@@ -84,10 +84,8 @@ def _meeting_forms(request, meeting, current_minutes):
     )
     minutes_form = MinutesForm(
         request.POST if action == "minutes" else None,
-        initial={
-            "minutes": current_minutes.text if current_minutes else "",
-            "version": current_minutes.number if current_minutes else 0,
-        },
+        initial={"minutes": current_minutes.text if current_minutes else ""},
+        version=current_minutes.number if current_minutes else 0,
     )
     return item_form, minutes_form
 

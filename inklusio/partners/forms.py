@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.children.models import PartnerInvitation
-from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm
 from inklusio.partners.models import OrganisationKind, PartnerOrganisation
 from inklusio.people.models import Profession
@@ -15,7 +15,7 @@ from inklusio.people.models import Profession
 DATE = {"type": "date"}
 
 
-class OrganisationForm(DkfdsModelForm):
+class OrganisationForm(VersionedEdit, DkfdsModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -24,11 +24,12 @@ class OrganisationForm(DkfdsModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            self.expect_version(self.instance.version)
         self.fields["kind"].choices = OrganisationKind.choices
 
 
-class PersonForm(DkfdsForm):
+class PersonForm(VersionedEdit, DkfdsForm):
     first_name = forms.CharField(label=_("Fornavn"), max_length=150)
     last_name = forms.CharField(label=_("Efternavn"), max_length=150)
     email = forms.EmailField(
@@ -42,9 +43,12 @@ class PersonForm(DkfdsForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, version: int | None = None, **kwargs):
+        """`version`: the partner's, when the form edits one (None: a new partner)."""
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if version is not None:
+            self.expect_version(version)
 
 
 class InvitationForm(DkfdsForm):

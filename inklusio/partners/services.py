@@ -88,7 +88,7 @@ def organisation_update(
     actor: User,
     organisation: PartnerOrganisation,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> PartnerOrganisation:
     """Change an organisation; a save based on an outdated version is refused."""
     _require_directory(actor)
@@ -228,7 +228,7 @@ def partner_update(
     actor: User,
     profile: PartnerProfile,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> PartnerProfile:
     """Change a partner's name, contact, profession or organisation; an outdated save is
     refused with what the other person changed."""
@@ -242,7 +242,7 @@ def partner_update(
         )
         if not current.is_active:
             raise PartnerRuleBroken(_("Samarbejdspartneren er deaktiveret og kan ikke rettes."))
-        if expected_version is not None and current.version != expected_version:
+        if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
             )

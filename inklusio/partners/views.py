@@ -57,7 +57,7 @@ def _save_organisation(request, form, organisation=None):
                 actor=request.user,
                 organisation=organisation,
                 data=data,
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data["version"],
             )
     except EditConflict as error:
         show_edit_conflict(form, error)
@@ -164,16 +164,20 @@ def person_edit(request, public_id):
         "phone": user.phone,
         "profession": user.profession,
         "organisation": profile.organisation,
-        "version": profile.version,
     }
-    form = PersonForm(request.POST or None, initial=initial, organisations=organisations)
+    form = PersonForm(
+        request.POST or None,
+        initial=initial,
+        organisations=organisations,
+        version=profile.version,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_update(
                 actor=request.user,
                 profile=profile,
                 data=_person_data(form),
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data["version"],
             )
         except EditConflict as error:
             show_edit_conflict(form, error)

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, period_fields
 from inklusio.organisation.models import Institution
 from inklusio.people.models import User
@@ -29,7 +29,7 @@ class PlanWeekForm(DkfdsForm):
         return day - datetime.timedelta(days=day.weekday())
 
 
-class ContractForm(DkfdsModelForm):
+class ContractForm(VersionedEdit, DkfdsModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -45,7 +45,7 @@ class ContractForm(DkfdsModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self.expect_version(self.instance.version)
 
 
 class AbsenceForm(DkfdsModelForm):
@@ -82,7 +82,7 @@ class ReplanForm(DkfdsForm):
         )
 
 
-class SlotEditForm(DkfdsForm):
+class SlotEditForm(VersionedEdit, DkfdsForm):
     pedagogue = forms.ModelChoiceField(label=_("Pædagog"), queryset=None)
     slot = forms.ChoiceField(label=_("Halv dag"), choices=HALF_DAY_CHOICES)
     institution = forms.ModelChoiceField(
@@ -107,7 +107,7 @@ class SlotEditForm(DkfdsForm):
         super().__init__(*args, **kwargs)
         self.fields["pedagogue"].queryset = pedagogues
         self.fields["institution"].queryset = institutions
-        self.fields["version"].initial = plan.version
+        self.expect_version(plan.version)
 
     def day_half(self) -> tuple[int, int]:
         day, half = self.cleaned_data["slot"].split("-")

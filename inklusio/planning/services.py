@@ -127,7 +127,10 @@ def _locked_plan(plan: WeeklyPlan, version: int | None = None) -> WeeklyPlan:
     """The plan row under lock, refused once a newer version has replaced it: every change
     goes to the newest version, so two leaders cannot fork the week. `version` is the one a
     form was opened on: a save on top of a newer one is refused (OutdatedSave) with the version
-    of the plan that holds the week now, so saving again there is deliberate."""
+    of the plan that holds the week now, so saving again there is deliberate. None only for
+    what makes a new revision of the week from the plan as it is (a re-plan for an absence, a
+    new calculation keeping the locked half-days): it overwrites nothing, and the plan it
+    replaces is kept. An edit of a half-day (`slot_set`) always passes its version."""
     current: WeeklyPlan = WeeklyPlan.objects.select_for_update().get(pk=plan.pk)
     if version is not None and current.version != version:
         newest = current.newest_version()
@@ -316,7 +319,7 @@ def slot_set(
     half: int,
     institution: Institution | None,
     function: str,
-    version: int | None = None,
+    version: int,
 ) -> PlanSlot | None:
     """A manual edit by the corps leader; it is locked so a later re-plan keeps it. The hard
     rules hold for manual edits too: one function per institution, at most three institutions.
@@ -484,13 +487,13 @@ def contract_open(*, actor: User, pedagogue: User) -> Contract:
 
 
 def contract_update(
-    *, actor: User, contract: Contract, data: dict[str, Any], expected_version: int | None
+    *, actor: User, contract: Contract, data: dict[str, Any], expected_version: int
 ) -> Contract:
     """Change a pedagogue's contract; the hours must add up, and a save based on an outdated
     version is refused with what the other person changed."""
     with transaction.atomic():
         current: Contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        if expected_version is not None and current.version != expected_version:
+        if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
             )

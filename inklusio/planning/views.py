@@ -260,7 +260,7 @@ def _contract_save(request, contract, form) -> bool:
             actor=request.user,
             contract=contract,
             data=form.cleaned_data,
-            expected_version=form.cleaned_data.get("version"),
+            expected_version=form.cleaned_data["version"],
         )
     except EditConflict as error:
         show_edit_conflict(form, error)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.plans.models import (
     Acknowledgement,
@@ -16,7 +16,7 @@ from inklusio.plans.rules import PLAN_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PlanForm(DkfdsModelForm):
+class PlanForm(VersionedEdit, DkfdsModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("Hvorfor ændres planen?"), required=False, max_length=300)
 
@@ -31,8 +31,8 @@ class PlanForm(DkfdsModelForm):
 
     def __init__(self, *args, children, courses, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         if self.instance.pk:
+            self.expect_version(self.instance.version)
             del self.fields["child"], self.fields["course"], self.fields["owner"]
         else:
             del self.fields["reason"]
@@ -194,7 +194,7 @@ class CloseForm(DkfdsForm):
     )
 
 
-class GoalBankForm(DkfdsModelForm):
+class GoalBankForm(VersionedEdit, DkfdsModelForm):
     """A goal bank entry; only parses (plans.services checks the goal and its criterion)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -206,7 +206,8 @@ class GoalBankForm(DkfdsModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            self.expect_version(self.instance.version)
 
 
 class PlanFilterForm(ListFilterForm):

@@ -49,7 +49,7 @@ def _save(request, form, entry=None):
                 actor=request.user,
                 entry=entry,
                 data=data,
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data["version"],
             )
     except EditConflict as error:
         show_edit_conflict(form, error)

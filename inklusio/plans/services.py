@@ -152,7 +152,7 @@ def plan_update(
     data: dict[str, Any],
     goals: list[ItemData],
     agreements: list[ItemData],
-    expected_version: int | None,
+    expected_version: int,
     reason: str = "",
 ) -> ActionPlan:
     """A direct change by the plan's owner: refused if someone else saved in between."""
@@ -161,7 +161,7 @@ def plan_update(
         current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if current.is_closed:
             raise PlanRuleBroken(_("Planen er afsluttet og kan ikke ændres."))
-        if expected_version is not None and current.version != expected_version:
+        if current.version != expected_version:
             latest = current.versions.order_by("-number").first()
             raise EditConflict(
                 current=current, changed_fields=_changed_since(current, expected_version, latest)
@@ -610,7 +610,7 @@ def goal_bank_update(
     actor: User,
     entry: GoalBankEntry,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> GoalBankEntry:
     """Change a bank entry; plans that started from it keep their own copy. A save based on
     an outdated version is refused with what the other person changed."""

@@ -219,7 +219,7 @@ def _plan_save(request, plan, form, goals, agreements):
             data=form.cleaned_data,
             goals=_goal_rows(plan, goals),
             agreements=filled(agreements),
-            expected_version=form.cleaned_data.get("version"),
+            expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data.get("reason", ""),
         )
     except EditConflict as error:

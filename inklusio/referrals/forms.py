@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.children.models import DifficultyCategory
-from inklusio.core.forms import DkfdsForm, DkfdsModelForm
+from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.people.models import User
 from inklusio.referrals import selectors
@@ -20,7 +20,7 @@ def _date_field(label, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, widget=DATE_WIDGET, **kwargs)
 
 
-class ReferralForm(DkfdsModelForm):
+class ReferralForm(VersionedEdit, DkfdsModelForm):
     """Draft fields; consent may wait until submitting, which then requires it. An attachment
     can come with the draft; a refused file is reported on its field and the rest is kept."""
 
@@ -53,8 +53,8 @@ class ReferralForm(DkfdsModelForm):
         self.fields["child"].label = _("Barn")
         self.fields["resource_group"].queryset = resource_groups
         self.fields["resource_group"].required = False
-        self.fields["version"].initial = self.instance.version
         if self.instance.pk:
+            self.expect_version(self.instance.version)
             # The child of a referral is fixed once it exists.
             del self.fields["child"]
         if not (self.data.get("duplicate_reason") or self.instance.duplicate_reason):

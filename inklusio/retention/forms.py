@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.core.forms import VersionedEdit
 from inklusio.retention.models import RetentionPolicy
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(VersionedEdit, forms.ModelForm):
     """Parses the periods; their bounds are the service's rule (rules.BOUNDS)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -24,6 +25,13 @@ class PolicyForm(forms.ModelForm):
                 "Slået til: det, der er forfaldent, slettes hver nat i dit navn."
             )
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Saved or still the defaults (unsaved, version 1), the periods are one record per
+        # municipality that every save edits: two administrators opening the page on the
+        # defaults are told about each other, as on a saved policy.
+        self.expect_version(self.instance.version)
 
 
 class ConfirmForm(forms.Form):

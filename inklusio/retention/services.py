@@ -55,7 +55,7 @@ class DueListChanged(DomainError):
 
 
 def retention_policy_update(
-    *, actor: User, data: dict[str, Any], expected_version: int | None
+    *, actor: User, data: dict[str, Any], expected_version: int
 ) -> RetentionPolicy:
     """Set the municipality's retention periods, each within `rules.BOUNDS`; turning on
     automatic deletion makes the actor the one automatic runs act for."""
@@ -71,7 +71,7 @@ def retention_policy_update(
         policy, created = RetentionPolicy.objects.select_for_update().get_or_create(
             municipality_id=municipality_id
         )
-        if expected_version is not None and policy.version != expected_version:
+        if policy.version != expected_version:
             raise EditConflict(
                 current=policy, changed_fields=changes_since(policy, expected_version)
             )

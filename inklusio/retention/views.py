@@ -60,13 +60,13 @@ def retention_run(request):
 def retention_settings(request):
     _require_manager(request)
     policy = selectors.policy_for(request.user)
-    form = PolicyForm(request.POST or None, instance=policy, initial={"version": policy.version})
+    form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         try:
             services.retention_policy_update(
                 actor=request.user,
                 data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version"),
+                expected_version=form.cleaned_data["version"],
             )
         except EditConflict as error:
             show_edit_conflict(form, error)

@@ -58,7 +58,8 @@ def build(demo: DemoContext) -> None:
                     actor=staff,
                     screening_round=screening_round,
                     ratings=[_rating(demo, line.child, i) for i, line in enumerate(rated)],
-                    expected_version=None,
+                    # The round was opened just above: the demo fills it as it is.
+                    expected_version=screening_round.version,
                 )
             if not current and rated:
                 services.screening_round_close(actor=leader, screening_round=screening_round)

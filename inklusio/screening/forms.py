@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.core.forms import DkfdsForm
+from inklusio.core.forms import DkfdsForm, VersionedEdit
 from inklusio.screening.models import FollowUp, Half, Light
 from inklusio.screening.selectors import RoundLine
 from inklusio.screening.services import Problem, RatingInput
@@ -29,15 +29,17 @@ class OpenRoundForm(DkfdsForm):
         self.fields["room"].label_from_instance = lambda room: room.name
 
 
-class RoundForm(DkfdsForm):
+class RoundForm(VersionedEdit, DkfdsForm):
     """One fieldset per child: a light for well-being and for development, and for yellow or
     red the follow-up. Fields are named by the child's public id, so a child who joins the room
     while the form is open cannot shift another child's answers."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, lines: Sequence[RoundLine], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lines: Sequence[RoundLine], version: int, **kwargs: Any) -> None:
+        """`version`: the round's, as saved now."""
         super().__init__(*args, **kwargs)
+        self.expect_version(version)
         self.lines = list(lines)
         for line in self.lines:
             rating, key = line.rating, line.child.public_id.hex

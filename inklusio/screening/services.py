@@ -176,7 +176,7 @@ def screening_round_fill(
     actor: User,
     screening_round: ScreeningRound,
     ratings: Sequence[RatingInput],
-    expected_version: int | None,
+    expected_version: int,
 ) -> ScreeningRound:
     """The staff who know the children give each a light for well-being and development
     (TOPI-like); yellow or red needs a follow-up. All or nothing: an incomplete child refuses
@@ -192,7 +192,7 @@ def screening_round_fill(
         )
         if locked.is_closed:
             raise ScreeningRuleBroken(_("Runden er afsluttet og kan ikke længere ændres."))
-        if expected_version is not None and locked.version != expected_version:
+        if locked.version != expected_version:
             raise EditConflict(
                 current=locked, changed_fields=changes_since(locked, expected_version)
             )

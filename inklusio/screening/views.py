@@ -61,7 +61,7 @@ def _fill(request, screening_round, form) -> bool:
             actor=request.user,
             screening_round=screening_round,
             ratings=form.ratings(),
-            expected_version=form.cleaned_data.get("version"),
+            expected_version=form.cleaned_data["version"],
         )
     except EditConflict as error:
         show_edit_conflict(form, error, CONFLICT_LABELS)
@@ -85,7 +85,7 @@ def round_detail(request, public_id):
     form = RoundForm(
         request.POST if request.method == "POST" else None,
         lines=lines,
-        initial={"version": screening_round.version},
+        version=screening_round.version,
     )
     if request.method == "POST" and _fill(request, screening_round, form):
         messages.success(request, _("Vurderingerne er gemt."))

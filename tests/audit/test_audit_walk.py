@@ -330,7 +330,7 @@ class TestReadsTheOracleCannotSee:
         client.force_login(cast.bob)
         before = _last_entry_id()
         url = reverse("plan-edit", args=[cast.plan_mia.public_id])
-        response = client.post(url, {"title": ""})
+        response = client.post(url, {"title": "", "version": cast.plan_mia.version})
         assert response.status_code == 200 and response.context["form"].errors
         reads = _reads_since(before)
         assert [(e.object_type, e.child_id) for e in reads] == [("actionplan", cast.mia.public_id)]

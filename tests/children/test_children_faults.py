@@ -107,7 +107,7 @@ class TestCorrectingAChild:
             actor=cast.carl,
             child=cast.emil,
             data={"cpr": cast.emil.cpr, "first_name": "Emilio", "languages": "dansk"},
-            expected_version=None,
+            expected_version=cast.emil.version,
         )
         child.refresh_from_db()
         assert (child.cpr, child.first_name, child.languages) == ("0201234567", "Emilio", "dansk")
@@ -118,7 +118,7 @@ class TestCorrectingAChild:
                 actor=cast.carl,
                 child=cast.emil,
                 data={"cpr": "", "first_name": "Emilio"},
-                expected_version=None,
+                expected_version=cast.emil.version,
             )
         child.refresh_from_db()
         assert (child.cpr, child.first_name) == ("0201234567", "Emilio")
@@ -131,7 +131,10 @@ class TestCorrectingAChild:
     def test_a_corrected_number_changes_the_birth_date(self, cast):
         born = _years_before(TODAY, 3) - datetime.timedelta(days=261)
         child = services.child_update(
-            actor=cast.alice, child=cast.emil, data={"cpr": _cpr(born)}, expected_version=None
+            actor=cast.alice,
+            child=cast.emil,
+            data={"cpr": _cpr(born)},
+            expected_version=cast.emil.version,
         )
         child.refresh_from_db()
         assert (child.cpr, child.birth_date) == (_cpr(born), born)
@@ -144,13 +147,19 @@ class TestCorrectingAChild:
         )
         corrected = _years_before(left, 6)
         changed = services.child_update(
-            actor=cast.alice, child=child, data={"cpr": _cpr(corrected)}, expected_version=None
+            actor=cast.alice,
+            child=child,
+            data={"cpr": _cpr(corrected)},
+            expected_version=child.version,
         )
         assert changed.birth_date == corrected
         too_old = _years_before(left, 7) - datetime.timedelta(days=1)
         with pytest.raises(services.ImplausibleAge) as refused:
             services.child_update(
-                actor=cast.alice, child=child, data={"cpr": _cpr(too_old)}, expected_version=None
+                actor=cast.alice,
+                child=child,
+                data={"cpr": _cpr(too_old)},
+                expected_version=changed.version,
             )
         assert str(refused.value) == _too_old(too_old)
 
@@ -161,7 +170,7 @@ class TestCorrectingAChild:
             actor=cast.alice,
             child=cast.emil,
             data={"cpr": _cpr(born), "left_on": left},
-            expected_version=None,
+            expected_version=cast.emil.version,
         )
         child.refresh_from_db()
         assert (child.birth_date, child.left_on) == (born, left)
@@ -172,6 +181,7 @@ class TestCorrectingAChild:
         url = reverse("child-edit", args=[cast.emil.public_id])
         page = client_for(cast.alice).get(url).context["form"]
         typed = {**page.initial, "institution": cast.emil.institution_id, "cpr": ""}
+        typed["version"] = cast.emil.version
         typed["left_on"] = (cast.emil.birth_date - datetime.timedelta(days=1)).isoformat()
         response = client_for(cast.alice).post(
             url, {k: v for k, v in typed.items() if v is not None}
@@ -187,7 +197,10 @@ class TestCorrectingAChild:
         born = _years_before(TODAY, 8)
         with pytest.raises(services.ImplausibleAge) as refused:
             services.child_update(
-                actor=cast.alice, child=cast.emil, data={"cpr": _cpr(born)}, expected_version=None
+                actor=cast.alice,
+                child=cast.emil,
+                data={"cpr": _cpr(born)},
+                expected_version=cast.emil.version,
             )
         assert str(refused.value) == _too_old(born)
         cast.emil.refresh_from_db()

@@ -75,7 +75,10 @@ class TestTheLogOfAChild:
     def test_a_cpr_number_changed_to_another_childs_is_refused(self, cast):
         with pytest.raises(services.DuplicateChild) as refused:
             services.child_update(
-                actor=cast.alice, child=cast.emil, data={"cpr": cast.mia.cpr}, expected_version=None
+                actor=cast.alice,
+                child=cast.emil,
+                data={"cpr": cast.mia.cpr},
+                expected_version=cast.emil.version,
             )
         assert refused.value.existing == cast.mia
         cast.emil.refresh_from_db()
@@ -107,7 +110,10 @@ class TestTheLogOfAChild:
 
     def test_a_cpr_number_known_only_in_another_municipality_may_be_taken(self, cast):
         child = services.child_update(
-            actor=cast.alice, child=cast.emil, data={"cpr": cast.xenia.cpr}, expected_version=None
+            actor=cast.alice,
+            child=cast.emil,
+            data={"cpr": cast.xenia.cpr},
+            expected_version=cast.emil.version,
         )
         assert child.cpr == cast.xenia.cpr
 

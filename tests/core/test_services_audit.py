@@ -136,7 +136,10 @@ def _child_create(cast: Cast) -> Expect:
 @scenario("children.child_update")
 def _child_update(cast: Cast) -> Expect:
     child = child_services.child_update(
-        actor=cast.alice, child=cast.emil, data={"languages": "dansk"}, expected_version=None
+        actor=cast.alice,
+        child=cast.emil,
+        data={"languages": "dansk"},
+        expected_version=cast.emil.version,
     )
     return Expect(AuditAction.CHANGE, child, child=child)
 
@@ -379,6 +382,7 @@ def _session_correct(cast: Cast) -> Expect:
         outcome=Session.Status.CANCELLED,
         cause=Session.Cause.ILLNESS,
         reason="Registreret på den forkerte dag",
+        version=0,  # no correction yet
     )
     return Expect(AuditAction.CHANGE, session)
 
@@ -544,7 +548,10 @@ def _consultative_minutes_save(cast: Cast) -> Expect:
     from inklusio.meetings import services as meeting_services
 
     meeting_services.consultative_minutes_save(
-        actor=cast.bob, meeting=cast.consultative_boegely, minutes="Vi talte om samling."
+        actor=cast.bob,
+        meeting=cast.consultative_boegely,
+        minutes="Vi talte om samling.",
+        version=0,  # the first minutes
     )
     return Expect(AuditAction.CHANGE, cast.consultative_boegely)
 
@@ -630,7 +637,7 @@ def _slot_set(cast: Cast) -> Expect:
 
     planning_services.slot_set(
         actor=cast.cora, plan=cast.plan, pedagogue=cast.bob, day=1, half=0,
-        institution=cast.boegely, function="resource",
+        institution=cast.boegely, function="resource", version=cast.plan.version,
     )  # fmt: skip
     return Expect(AuditAction.CHANGE, cast.plan)
 
@@ -1091,10 +1098,13 @@ def _reminder_send(cast: Cast) -> Expect:
 
 @scenario("retention.retention_policy_update")
 def _retention_policy_update(cast: Cast) -> Expect:
+    from inklusio.retention import selectors as retention_selectors
     from inklusio.retention import services as retention_services
 
     policy = retention_services.retention_policy_update(
-        actor=cast.alice, data={"child_case_months": 72}, expected_version=None
+        actor=cast.alice,
+        data={"child_case_months": 72},
+        expected_version=retention_selectors.policy_for(cast.alice).version,
     )
     return Expect(AuditAction.CREATE, policy)
 

@@ -774,7 +774,7 @@ class TestCourseChangesInTheService:
         assert course.planned_end == TODAY
         with pytest.raises(services.CourseRuleBroken) as refused:
             services.course_update(
-                actor=cast.bob, course=course, expected_version=None,
+                actor=cast.bob, course=course, expected_version=course.version,
                 data={"planned_end": TODAY - datetime.timedelta(days=1)},
             )  # fmt: skip
         assert str(refused.value) == "Forløbet kan ikke slutte, før det starter."
@@ -801,7 +801,10 @@ class TestCourseChangesInTheService:
         )  # fmt: skip
         with pytest.raises(services.CourseRuleBroken) as refused:
             services.course_update(
-                actor=cast.bob, course=course, data={"title": "Sent"}, expected_version=None
+                actor=cast.bob,
+                course=course,
+                data={"title": "Sent"},
+                expected_version=course.version,
             )
         assert str(refused.value) == "Forløbet er afsluttet og kan ikke længere ændres."
 

@@ -65,7 +65,8 @@ class TestCorrecting:
     def test_a_reason_is_required_and_nothing_changes_without_it(self, cast, held, client_for):
         with new_audit_rows(writes_only=True) as written:
             response = client_for(cast.bob).post(
-                _url(cast), {"outcome": "cancelled", "cause": "institution", "reason": ""}
+                _url(cast),
+                {"outcome": "cancelled", "cause": "institution", "reason": "", "version": 0},
             )
         assert "Skriv, hvorfor registreringen rettes." in response.content.decode()
         assert written == []
@@ -117,6 +118,7 @@ class TestCorrecting:
                     "cause": "institution",
                     "note": "Stuen var på tur",
                     "reason": "Registreret på den forkerte samling",
+                    "version": 0,
                 },
             )
         assert response.status_code == 302
@@ -146,14 +148,24 @@ class TestCorrecting:
 
     def test_a_session_corrected_to_cancelled_names_who_cancelled_it(self, cast, held, client_for):
         services.session_correct(
-            actor=cast.sara, session=held, outcome="cancelled", cause="illness", reason="Fejl"
+            actor=cast.sara,
+            session=held,
+            outcome="cancelled",
+            cause="illness",
+            reason="Fejl",
+            version=0,
         )
         page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url()).content.decode()
         assert f"Sygdom ({cast.sara.get_full_name()})" in page
 
     def test_corrections_stack_newest_first(self, cast, held):
         services.session_correct(
-            actor=cast.bob, session=held, outcome="cancelled", cause="illness", reason="Først"
+            actor=cast.bob,
+            session=held,
+            outcome="cancelled",
+            cause="illness",
+            reason="Først",
+            version=0,
         )
         services.session_correct(
             actor=cast.bob,
@@ -161,6 +173,7 @@ class TestCorrecting:
             outcome="held",
             attendees=[cast.participant_mia],
             reason="Alligevel",
+            version=1,
         )
         session = Session.objects.get(pk=held.pk)
         assert [e["reason"] for e in session.history] == ["Alligevel", "Først"]
@@ -177,7 +190,12 @@ class TestCorrecting:
         assert response.status_code == 404
         with pytest.raises(services.CourseRuleBroken, match="afsluttet"):
             services.session_correct(
-                actor=cast.bob, session=held, outcome="cancelled", cause="illness", reason="x"
+                actor=cast.bob,
+                session=held,
+                outcome="cancelled",
+                cause="illness",
+                reason="x",
+                version=0,
             )
 
     def test_ended_and_other_users_cannot_correct(self, cast, ended, held, client_for):
@@ -203,7 +221,12 @@ class TestASessionStillToCome:
 
     def test_its_cancellation_is_corrected(self, cast, cancelled):
         services.session_correct(
-            actor=cast.bob, session=cancelled, outcome="cancelled", cause="illness", reason="Syg"
+            actor=cast.bob,
+            session=cancelled,
+            outcome="cancelled",
+            cause="illness",
+            reason="Syg",
+            version=0,
         )
         session = Session.objects.get(pk=cancelled.pk)
         assert (session.status, session.cause) == ("cancelled", "illness")
@@ -213,6 +236,7 @@ class TestASessionStillToCome:
             services.session_correct(
                 actor=cast.bob, session=cancelled, outcome="held",
                 attendees=[cast.participant_mia], reason="Den blev alligevel holdt",
+                version=0,
             )  # fmt: skip
         assert str(refused.value) == self.HELD_FROM_ITS_DAY.format(day=cancelled.date)
         session = Session.objects.get(pk=cancelled.pk)

@@ -22,7 +22,7 @@ from inklusio.plans.models import ActionPlan, PlanMeeting
 from inklusio.referrals import services as referral_services
 from inklusio.referrals.errors import ConsentMissing
 from inklusio.referrals.models import Offer, Referral
-from tests.conftest import TODAY, make_child
+from tests.conftest import TODAY, make_child, saved_version
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,11 @@ class TestConsentInTheGuardiansHands:
     ):
         paper = {"consent_by": "Emils mor", "consent_date": TODAY, "consent_method": "written"}
         draft = referral_services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=paper
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=paper,
+            expected_version=saved_version(cast.draft_emil),
         )
         consent = DiscussionConsent.objects.get(referral=draft)
         assert (consent.scope, consent.source) == ("referral", "staff")
@@ -210,7 +214,11 @@ class TestConsentInTheGuardiansHands:
         assert not draft.has_consent
         # Saving the draft again with the same form does not bring the consent back.
         referral_services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=draft, data=paper
+            actor=cast.carl,
+            child=cast.emil,
+            referral=draft,
+            data=paper,
+            expected_version=saved_version(draft),
         )
         assert not draft.has_consent
         with pytest.raises(ConsentMissing):

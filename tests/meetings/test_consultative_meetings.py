@@ -160,13 +160,14 @@ class TestOnlyTheArrangerKeepsAgendaAndMinutes:
     @pytest.mark.parametrize("username", ["sara", "pia"])
     def test_staff_and_partners_cannot_write_the_minutes(self, cast, meeting, client_for, username):
         response = client_for(getattr(cast, username)).post(
-            meeting.get_absolute_url(), {"action": "minutes", "minutes": "Overskrevet"}
+            meeting.get_absolute_url(),
+            {"action": "minutes", "minutes": "Overskrevet", "version": 0},
         )
         assert response.status_code == 404
         assert not MinutesVersion.objects.filter(meeting=meeting).exists()
         with pytest.raises(services.NotArranger):
             services.consultative_minutes_save(
-                actor=getattr(cast, username), meeting=meeting, minutes="Overskrevet"
+                actor=getattr(cast, username), meeting=meeting, minutes="Overskrevet", version=0
             )
 
     def test_the_page_offers_the_forms_only_to_the_arranger(self, cast, meeting, client_for):
@@ -176,9 +177,13 @@ class TestOnlyTheArrangerKeepsAgendaAndMinutes:
 
 def test_minutes_are_versioned_never_overwritten(cast, meeting, client_for):
     client = client_for(cast.bob)
-    client.post(meeting.get_absolute_url(), {"action": "minutes", "minutes": "Første udkast"})
+    client.post(
+        meeting.get_absolute_url(),
+        {"action": "minutes", "minutes": "Første udkast", "version": 0},
+    )
     client_for(cast.alice).post(
-        meeting.get_absolute_url(), {"action": "minutes", "minutes": "Rettet referat"}
+        meeting.get_absolute_url(),
+        {"action": "minutes", "minutes": "Rettet referat", "version": 1},
     )
     versions = list(meeting.minutes_versions.order_by("number"))
     assert [(v.number, v.text, v.author) for v in versions] == [
@@ -201,12 +206,14 @@ def test_minutes_saved_meanwhile_by_another_are_not_replaced_unseen(cast, meetin
 
     from inklusio.core.errors import EDIT_CONFLICT_MESSAGE
 
-    services.consultative_minutes_save(actor=cast.alice, meeting=meeting, minutes="Punkt 1")
+    services.consultative_minutes_save(
+        actor=cast.alice, meeting=meeting, minutes="Punkt 1", version=0
+    )
     alice, bob = Client(), Client()
     alice.force_login(cast.alice)
     bob.force_login(cast.bob)
     url = meeting.get_absolute_url()
-    assert bob.get(url).context["minutes_form"].initial["version"] == 1
+    assert bob.get(url).context["minutes_form"]["version"].value() == 1
     alice.post(url, {"action": "minutes", "minutes": "Punkt 1. Aftalt: ro", "version": 1})
     refused = bob.post(url, {"action": "minutes", "minutes": "Punkt 1. Pia deltog", "version": 1})
     assert refused.status_code == 200

@@ -402,14 +402,18 @@ class TestTheAgenda:
             services.agenda_item_add(actor=cast.sara, meeting=meeting, kind="group", topic="Uro")
         assert str(item.value) == message
         with pytest.raises(services.NotArranger) as minutes:
-            services.consultative_minutes_save(actor=cast.pia, meeting=meeting, minutes="Nyt")
+            services.consultative_minutes_save(
+                actor=cast.pia, meeting=meeting, minutes="Nyt", version=0
+            )
         assert str(minutes.value) == message
 
     def test_a_leader_of_another_institution_cannot_add_to_bogelys_agenda(self, cast, meeting):
         with pytest.raises(services.NotArranger):
             services.agenda_item_add(actor=cast.carl, meeting=meeting, kind="group", topic="Uro")
         with pytest.raises(services.NotArranger):
-            services.consultative_minutes_save(actor=cast.carl, meeting=meeting, minutes="Nyt")
+            services.consultative_minutes_save(
+                actor=cast.carl, meeting=meeting, minutes="Nyt", version=0
+            )
         assert list(meeting.items.values_list("topic", flat=True)) == ["Samling"]
 
 
@@ -417,11 +421,11 @@ class TestMinutesAndRecommendations:
     def test_each_save_is_a_numbered_version_logged_with_its_number_and_length(self, cast, meeting):
         with new_audit_rows() as first:
             one = services.consultative_minutes_save(
-                actor=cast.bob, meeting=meeting, minutes="Vi talte om samling."
+                actor=cast.bob, meeting=meeting, minutes="Vi talte om samling.", version=0
             )
         with new_audit_rows() as second:
             two = services.consultative_minutes_save(
-                actor=cast.alice, meeting=meeting, minutes="Rettet."
+                actor=cast.alice, meeting=meeting, minutes="Rettet.", version=1
             )
         assert [(v.number, v.text, v.author, v.municipality_id) for v in (one, two)] == [
             (1, "Vi talte om samling.", cast.bob, cast.ishoj.pk),
@@ -436,9 +440,13 @@ class TestMinutesAndRecommendations:
         ]  # fmt: skip
 
     def test_unchanged_minutes_are_refused_and_no_version_is_added(self, cast, meeting):
-        services.consultative_minutes_save(actor=cast.bob, meeting=meeting, minutes="Samme")
+        services.consultative_minutes_save(
+            actor=cast.bob, meeting=meeting, minutes="Samme", version=0
+        )
         with pytest.raises(services.MeetingRuleBroken) as refused:
-            services.consultative_minutes_save(actor=cast.alice, meeting=meeting, minutes="Samme")
+            services.consultative_minutes_save(
+                actor=cast.alice, meeting=meeting, minutes="Samme", version=1
+            )
         assert str(refused.value) == "Referatet er uændret."
         assert meeting.minutes_versions.count() == 1
 

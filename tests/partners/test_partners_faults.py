@@ -83,10 +83,16 @@ class TestOnlyTheAdministrationKeepsTheDirectory:
         person = quinn.partner_profile
         calls = [
             (services.organisation_create, {"data": {"name": "Ny", "kind": "ppr"}}),
-            (services.organisation_update, {"organisation": found, "data": {"name": "Ny"}}),
+            (
+                services.organisation_update,
+                {"organisation": found, "data": {"name": "Ny"}, "expected_version": 1},
+            ),
             (services.organisation_deactivate, {"organisation": found}),
             (services.partner_create, {"data": rikke(cast)}),
-            (services.partner_update, {"profile": person, "data": rikke(cast)}),
+            (
+                services.partner_update,
+                {"profile": person, "data": rikke(cast), "expected_version": 1},
+            ),
             (services.partner_deactivate, {"profile": person}),
         ]
         for call, kwargs in calls:
@@ -128,6 +134,7 @@ class TestOrganisations:
             actor=cast.alice,
             organisation=other,
             data={"name": "PPR Ishøj", "kind": "therapists"},
+            expected_version=other.version,
         )
         assert message == "Der findes allerede en organisation med det navn."
         other.refresh_from_db()
@@ -140,6 +147,7 @@ class TestOrganisations:
                 actor=cast.alice,
                 organisation=found,
                 data={"name": "PPR Ishøj", "kind": "ppr", "email": "", "phone": "43 57 00 00"},
+                expected_version=found.version,
             )
         assert (updated.name, updated.phone, updated.email, updated.version) == (
             "PPR Ishøj",
@@ -356,7 +364,9 @@ class TestEditingAPartner:
 
     def test_a_partner_keeps_their_own_email_and_a_phone_left_out(self, cast, quinn):
         data = quinns_data(quinn, last_name="Psykolog", phone=...)
-        services.partner_update(actor=cast.alice, profile=quinn.partner_profile, data=data)
+        services.partner_update(
+            actor=cast.alice, profile=quinn.partner_profile, data=data, expected_version=1
+        )
         user = User.objects.get(pk=quinn.pk)
         assert (user.last_name, user.email, user.phone) == (
             "Psykolog",
@@ -370,21 +380,18 @@ class TestEditingAPartner:
             actor=cast.alice,
             profile=quinn.partner_profile,
             data=quinns_data(quinn, email="BOB"),
+            expected_version=1,
         )
         assert message == "Der findes allerede en bruger med den e-mailadresse."
 
-    def test_an_edit_without_a_version_is_saved(self, cast, quinn):
-        services.partner_update(
-            actor=cast.alice, profile=quinn.partner_profile, data=quinns_data(quinn)
-        )
-        services.partner_update(
-            actor=cast.alice,
-            profile=quinn.partner_profile,
-            data=quinns_data(quinn, last_name="Psykolog"),
-            expected_version=None,
-        )
-        assert PartnerProfile.objects.get().version == 3
-        assert User.objects.get(pk=quinn.pk).last_name == "Psykolog"
+    def test_an_edit_must_say_which_version_it_started_from(self, cast, quinn):
+        """Without it the edit could not be checked against one saved meanwhile: no caller may
+        leave it out (the forms refuse a post without it before the service is asked)."""
+        with pytest.raises(TypeError, match="expected_version"):
+            services.partner_update(  # type: ignore[call-arg]
+                actor=cast.alice, profile=quinn.partner_profile, data=quinns_data(quinn)
+            )
+        assert PartnerProfile.objects.get().version == 1
 
     def test_an_outdated_edit_is_refused_with_what_changed(self, cast, quinn):
         services.partner_update(
@@ -412,6 +419,7 @@ class TestEditingAPartner:
             actor=cast.alice,
             profile=quinn.partner_profile,
             data=quinns_data(quinn, last_name="Psykolog"),
+            expected_version=quinn.partner_profile.version,
         )
         assert message == "Samarbejdspartneren er deaktiveret og kan ikke rettes."
         assert User.objects.get(pk=quinn.pk).last_name == "Testesen"

@@ -117,6 +117,7 @@ class TestSlotSet:
             half=1,
             institution=corps.elverhoej,
             function="resource",
+            version=corps.plan.version,
         )
         assert slot is not None and slot.locked
         entry = only_audit_row(object_type="weeklyplan")
@@ -138,6 +139,7 @@ class TestSlotSet:
             half=0,
             institution=corps.boegely,
             function="resource",
+            version=corps.plan.version,
         )
         with pytest.raises(services.PlanningError, match="begge funktioner"):
             services.slot_set(
@@ -148,6 +150,7 @@ class TestSlotSet:
                 half=0,
                 institution=corps.boegely,
                 function="support",
+                version=WeeklyPlan.objects.get(pk=corps.plan.pk).version,
             )
         assert AuditEntry.objects.filter(object_type="weeklyplan").count() == 1
         kept = PlanSlot.objects.get(plan=corps.plan, pedagogue=corps.bob, day=0, half=0)

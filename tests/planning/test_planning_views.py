@@ -180,6 +180,7 @@ class TestManualEdits:
                 "slot": "4-1",
                 "institution": corps.elverhoej.pk,
                 "function": "resource",
+                "version": plan.version,
             },
         )
         assert response.status_code == 302
@@ -200,6 +201,7 @@ class TestManualEdits:
                 "slot": "0-0",
                 "institution": corps.boegely.pk,
                 "function": "support",
+                "version": plan.version,
             },
             follow=True,
         )
@@ -225,6 +227,7 @@ class TestManualEdits:
                     "slot": slot,
                     "institution": institution.pk,
                     "function": "resource",
+                    "version": WeeklyPlan.objects.get(pk=corps.plan.pk).version,
                 },
                 follow=True,
             )

@@ -227,6 +227,7 @@ class TestSessionsInTheWeeklyPlan:
                 "slot": "2-0",
                 "institution": corps.elverhoej.pk,
                 "function": "resource",
+                "version": plan.version,
             },
             follow=True,
         )

@@ -207,6 +207,7 @@ class TestStartingAPlanFromTheBank:
             actor=cast.alice,
             entry=entry,
             data={**SPEECH, "goal": "Et helt andet mål", "strategies": "Noget andet"},
+            expected_version=entry.version,
         )
         plan.refresh_from_db()
         assert [g.text for g in plan.goals.all()] == [SPEECH["goal"] + " ved frokost"]

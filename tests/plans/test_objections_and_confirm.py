@@ -111,7 +111,7 @@ class TestAdjustmentKinds:
             data={},
             goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
             agreements=[{"text": "Kl. 9.30", "owner": "Stuen"}],
-            expected_version=None,
+            expected_version=cast.plan_mia.version,
         )
         owner = client_for(cast.bob)
         url = reverse("adjustment-decide", args=[proposal.public_id])

@@ -76,7 +76,13 @@ def test_consent_in_the_future_is_refused(cast, client_for):
     tomorrow = datetime.date.today() + datetime.timedelta(days=2)
     response = client_for(cast.carl).post(
         reverse("referral-edit", args=[cast.draft_emil.public_id]),
-        {**DRAFT, "consent_by": "Mor", "consent_date": tomorrow, "consent_method": "written"},
+        {
+            **DRAFT,
+            "consent_by": "Mor",
+            "consent_date": tomorrow,
+            "consent_method": "written",
+            "version": cast.draft_emil.version,
+        },
     )
     assert response.context["form"].errors["consent_date"] == [
         "Samtykket kan ikke være givet i fremtiden."

@@ -32,7 +32,7 @@ from inklusio.referrals.models import (
 from inklusio.referrals.services.referrals import MAX_ATTACHMENT_BYTES, sniff_upload
 from inklusio.reports.registry import build_table
 from tests.audit_rows import new_audit_rows
-from tests.conftest import TODAY, make_child
+from tests.conftest import TODAY, make_child, saved_version
 
 pytestmark = pytest.mark.django_db
 
@@ -145,13 +145,21 @@ class TestTheAttachedFile:
 class TestWhatAReferralMaySay:
     def test_consent_given_today_is_accepted_tomorrow_is_refused(self, cast):
         saved = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         assert saved.consent_date == TODAY
         tomorrow = {**PAPER, "consent_date": TODAY + datetime.timedelta(days=1)}
         with pytest.raises(InvalidInput) as refused:
             services.referral_save(
-                actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=tomorrow
+                actor=cast.carl,
+                child=cast.emil,
+                referral=cast.draft_emil,
+                data=tomorrow,
+                expected_version=saved_version(cast.draft_emil),
             )
         assert str(refused.value) == "Samtykket kan ikke være givet i fremtiden."
         assert refused.value.field == "consent_date"
@@ -163,6 +171,7 @@ class TestWhatAReferralMaySay:
                 child=cast.emil,
                 referral=cast.draft_emil,
                 data={"offer": Offer.RESOURCE_GROUP_PLACE},
+                expected_version=saved_version(cast.draft_emil),
             )
         assert str(refused.value) == "Vælg den ressourcegruppe, der indstilles til."
         assert refused.value.field == "resource_group"
@@ -170,7 +179,11 @@ class TestWhatAReferralMaySay:
     def test_a_group_place_keeps_its_group_and_another_offer_drops_it(self, cast):
         place = {"offer": Offer.RESOURCE_GROUP_PLACE, "resource_group": cast.group_boegely}
         saved = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=place
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=place,
+            expected_version=saved_version(cast.draft_emil),
         )
         assert saved.resource_group == cast.group_boegely
         saved = services.referral_save(
@@ -178,6 +191,7 @@ class TestWhatAReferralMaySay:
             child=cast.emil,
             referral=saved,
             data={"offer": Offer.RESOURCE_COURSE, "resource_group": cast.group_boegely},
+            expected_version=saved_version(saved),
         )
         assert saved.resource_group is None
         assert Referral.objects.get(pk=saved.pk).resource_group is None
@@ -268,6 +282,20 @@ class TestSavingADraft:
             "tried": {"before": None, "after": ""},
         }
 
+    def test_a_change_must_say_which_version_it_started_from(self, cast):
+        """Without it the change could not be checked against one saved meanwhile: no caller
+        may leave it out (the edit page refuses a post without it before the service is asked);
+        a new referral needs none."""
+        with new_audit_rows() as written, pytest.raises(TypeError, match="expected_version"):
+            services.referral_save(  # type: ignore[call-overload]
+                actor=cast.carl,
+                child=cast.emil,
+                referral=cast.draft_emil,
+                data={"category": "contact_behaviour"},
+            )
+        assert written == []
+        assert Referral.objects.get(pk=cast.draft_emil.pk).category == "speech_language"
+
     def test_a_change_is_logged_with_the_field_and_the_next_version(self, cast):
         with new_audit_rows() as written:
             referral = services.referral_save(
@@ -319,6 +347,7 @@ class TestSavingADraft:
                 child=cast.emil,
                 referral=cast.waiting_emil,
                 data={"description": "Ændret"},
+                expected_version=saved_version(cast.waiting_emil),
             )
         assert str(refused.value) == (
             "Indstillingen er indsendt og kan ikke længere ændres; skriv en tilføjelse."
@@ -331,7 +360,11 @@ class TestTheConsentTheFormKeeps:
 
     def test_the_forms_fields_record_one_referral_consent_in_plain_words(self, cast):
         draft = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         [consent] = self._consents(draft)
         assert consent.given_by == "Emils mor"
@@ -348,10 +381,20 @@ class TestTheConsentTheFormKeeps:
 
     def test_saving_again_keeps_the_one_record_and_a_new_giver_corrects_it(self, cast):
         draft = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         [first] = self._consents(draft)
-        services.referral_save(actor=cast.carl, child=cast.emil, referral=draft, data=PAPER)
+        services.referral_save(
+            actor=cast.carl,
+            child=cast.emil,
+            referral=draft,
+            data=PAPER,
+            expected_version=saved_version(draft),
+        )
         assert self._consents(draft) == [first]
         yesterday = TODAY - datetime.timedelta(days=1)
         services.referral_save(
@@ -359,6 +402,7 @@ class TestTheConsentTheFormKeeps:
             child=cast.emil,
             referral=draft,
             data={"consent_by": "Emils far", "consent_date": yesterday, "consent_method": "oral"},
+            expected_version=saved_version(draft),
         )
         [corrected] = self._consents(draft)
         assert corrected.pk == first.pk
@@ -371,20 +415,29 @@ class TestTheConsentTheFormKeeps:
 
     def test_emptying_the_fields_removes_the_mistaken_record(self, cast):
         draft = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         services.referral_save(
             actor=cast.carl,
             child=cast.emil,
             referral=draft,
             data={"consent_by": "", "consent_date": None, "consent_method": ""},
+            expected_version=saved_version(draft),
         )
         assert self._consents(draft) == []
         assert not draft.has_consent
 
     def test_after_a_withdrawal_a_new_giver_records_a_new_consent_in_force(self, cast):
         draft = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         [withdrawn] = self._consents(draft)
         meeting_services.consent_withdraw(actor=cast.alice, consent=withdrawn)
@@ -393,6 +446,7 @@ class TestTheConsentTheFormKeeps:
             child=cast.emil,
             referral=draft,
             data={**PAPER, "consent_by": "Emils far"},
+            expected_version=saved_version(draft),
         )
         old, new = self._consents(draft)
         assert old.pk == withdrawn.pk
@@ -405,12 +459,17 @@ class TestTheConsentTheFormKeeps:
             child=cast.emil,
             referral=draft,
             data={"consent_by": "", "consent_date": None, "consent_method": ""},
+            expected_version=saved_version(draft),
         )
         assert self._consents(draft) == [old]
 
     def test_one_referrals_consent_is_never_another_referrals(self, cast):
         emils = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         mias = services.referral_save(
             actor=cast.alice,
@@ -430,7 +489,11 @@ class TestTheConsentTheFormKeeps:
             actor=cast.gert, child=cast.mia, scope="referral", referral=draft
         )
         services.referral_save(
-            actor=cast.alice, child=cast.mia, referral=draft, data={"tried": "Billedstøtte"}
+            actor=cast.alice,
+            child=cast.mia,
+            referral=draft,
+            data={"tried": "Billedstøtte"},
+            expected_version=saved_version(draft),
         )
         [consent] = self._consents(draft)
         assert consent.source == DiscussionConsent.Source.GUARDIAN
@@ -440,7 +503,11 @@ class TestTheConsentTheFormKeeps:
 class TestSubmitting:
     def test_submitting_records_the_moment_and_logs_draft_to_submitted(self, cast):
         draft = services.referral_save(
-            actor=cast.carl, child=cast.emil, referral=cast.draft_emil, data=PAPER
+            actor=cast.carl,
+            child=cast.emil,
+            referral=cast.draft_emil,
+            data=PAPER,
+            expected_version=saved_version(cast.draft_emil),
         )
         with new_audit_rows() as written:
             services.referral_submit(actor=cast.carl, referral=draft)

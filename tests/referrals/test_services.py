@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from inklusio.audit.models import AuditEntry
 from inklusio.referrals import services
 from inklusio.referrals.models import Decision, Offer
-from tests.conftest import TODAY
+from tests.conftest import TODAY, saved_version
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,7 @@ STEPS = {
         child=cast.emil,
         referral=cast.draft_emil,
         data={"description": "Taler nu lidt mere."},
+        expected_version=saved_version(cast.draft_emil),
     ),
     "referral_submit": lambda cast: services.referral_submit(
         actor=cast.carl,
@@ -52,6 +53,7 @@ STEPS = {
             child=cast.emil,
             referral=cast.draft_emil,
             data={"consent_by": "Mor", "consent_date": TODAY, "consent_method": "written"},
+            expected_version=saved_version(cast.draft_emil),
         ),
     ),
     "referral_add_addendum": lambda cast: services.referral_add_addendum(

@@ -62,10 +62,12 @@ def test_an_old_entry_after_a_recent_one_is_kept_so_the_chain_has_no_hole(cast):
 
 
 def test_the_municipality_s_period_decides(cast):
-    from inklusio.retention import services
+    from inklusio.retention import selectors, services
 
     services.retention_policy_update(
-        actor=cast.alice, data={"audit_log_months": 120}, expected_version=None
+        actor=cast.alice,
+        data={"audit_log_months": 120},
+        expected_version=selectors.policy_for(cast.alice).version,
     )
     with on(SIX_YEARS_AGO):
         old = _reads(cast, cast.alice, 2)

@@ -25,7 +25,7 @@ from inklusio.meetings.models import ConsultativeMeeting, MinutesVersion
 from inklusio.people.models import User
 from inklusio.planning.models import PlanSlot
 from inklusio.referrals.models import Appeal, Decision, Referral, WaitingListEntry
-from inklusio.retention import graph, rules, schedule, services
+from inklusio.retention import graph, rules, schedule, selectors, services
 from inklusio.retention.models import DailyRun, DeletionRecord, RetentionPolicy, Rule
 from tests.audit_rows import new_audit_rows
 from tests.conftest import TODAY
@@ -436,6 +436,7 @@ class TestPeriods:
             "referral_not_granted_months": "48",
             "consultative_meeting_months": "60",
             "audit_log_months": "60",
+            "version": "1",
         }
         page = client.post(reverse("retention-settings"), form).content.decode()
         assert "Slettefristen skal være mellem 36 og 120 måneder." in page
@@ -445,10 +446,14 @@ class TestPeriods:
     def test_an_outdated_form_is_refused(self, cast, client):
         client.force_login(cast.alice)
         services.retention_policy_update(
-            actor=cast.alice, data={"child_case_months": 72}, expected_version=None
+            actor=cast.alice,
+            data={"child_case_months": 72},
+            expected_version=selectors.policy_for(cast.alice).version,
         )
         services.retention_policy_update(
-            actor=cast.alice, data={"child_case_months": 84}, expected_version=None
+            actor=cast.alice,
+            data={"child_case_months": 84},
+            expected_version=selectors.policy_for(cast.alice).version,
         )
         form = {
             "child_case_months": "48",
@@ -494,7 +499,9 @@ class TestDailyRun:
     def test_automatic_deletion_deletes_once_in_the_name_of_who_turned_it_on(self, closed_case):
         cast = closed_case
         services.retention_policy_update(
-            actor=cast.alice, data={"automatic": True}, expected_version=None
+            actor=cast.alice,
+            data={"automatic": True},
+            expected_version=selectors.policy_for(cast.alice).version,
         )
         with on(DUE):
             from django.test import TestCase
@@ -510,7 +517,9 @@ class TestDailyRun:
     def test_automatic_deletion_stops_when_who_turned_it_on_leaves(self, closed_case):
         cast = closed_case
         services.retention_policy_update(
-            actor=cast.alice, data={"automatic": True}, expected_version=None
+            actor=cast.alice,
+            data={"automatic": True},
+            expected_version=selectors.policy_for(cast.alice).version,
         )
         User.objects.filter(pk=cast.alice.pk).update(is_active=False)
         with on(DUE):

@@ -31,6 +31,10 @@ DAY = datetime.timedelta(days=1)
 
 
 def update(actor, expected_version=None, **data):
+    """The periods saved from a form opened just before (`expected_version`: one opened
+    earlier)."""
+    if expected_version is None:
+        expected_version = rules.policy_for(actor.municipality_id).version
     return services.retention_policy_update(
         actor=actor, data=data, expected_version=expected_version
     )

@@ -44,9 +44,13 @@ def lise(cast):
 
 
 def fill(cast, *ratings, actor=None, version=None, screening_round=None):
+    """The ratings saved from a form opened just before (`version`: one opened earlier)."""
+    screening_round = screening_round or cast.screening_boegely
+    if version is None:
+        version = ScreeningRound.objects.get(pk=screening_round.pk).version
     return services.screening_round_fill(
         actor=actor or cast.sara,
-        screening_round=screening_round or cast.screening_boegely,
+        screening_round=screening_round,
         ratings=list(ratings),
         expected_version=version,
     )
@@ -277,7 +281,7 @@ class TestFillRefusals:
         assert str(refused.value) == CLOSED
         assert not ScreeningRating.objects.filter(child=noah).exists()
 
-    def test_without_a_version_the_save_goes_through_and_with_an_old_one_it_is_refused(
+    def test_with_an_old_version_the_save_is_refused_and_with_the_current_one_it_goes_through(
         self, cast, noah
     ):
         ScreeningRound.objects.filter(pk=cast.screening_boegely.pk).update(version=3)
@@ -285,7 +289,7 @@ class TestFillRefusals:
             fill(cast, RatingInput(noah, "green", "green"), version=2)
         assert conflict.value.current.version == 3
         assert not ScreeningRating.objects.filter(child=noah).exists()
-        assert fill(cast, RatingInput(noah, "green", "green"), version=None).version == 4
+        assert fill(cast, RatingInput(noah, "green", "green"), version=3).version == 4
         assert fill(cast, RatingInput(noah, "red", "red", "meeting"), version=4).version == 5
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import transaction
 from django.db.models import F
@@ -105,6 +105,30 @@ def _check_child_may_be_referred(child: Child, data: dict[str, Any]) -> None:
         )
 
 
+@overload
+def referral_save(
+    *,
+    actor: User,
+    child: Child,
+    data: dict[str, Any],
+    referral: None = None,
+    expected_version: None = None,
+    upload: Upload | None = None,
+) -> Referral: ...
+
+
+@overload
+def referral_save(
+    *,
+    actor: User,
+    child: Child,
+    data: dict[str, Any],
+    referral: Referral,
+    expected_version: int,
+    upload: Upload | None = None,
+) -> Referral: ...
+
+
 def referral_save(
     *,
     actor: User,
@@ -115,7 +139,9 @@ def referral_save(
     upload: Upload | None = None,
 ) -> Referral:
     """Create or change a draft referral (with an optional attachment); a submitted one is
-    locked. Consent cannot lie in the future; a group place names the group."""
+    locked. Consent cannot lie in the future; a group place names the group. A change says
+    which version of the referral it started from (`expected_version`): one saved meanwhile
+    refuses it (EditConflict); a new referral has none."""
     _check_referral(data)
     kind = sniff_upload(upload) if upload is not None else None
     with transaction.atomic():
@@ -127,12 +153,15 @@ def referral_save(
             )
             before: dict[str, Any] = {}
         else:
+            if expected_version is None:
+                # Without it the change could not be checked against one saved meanwhile.
+                raise TypeError("referral_save() changing a referral needs its expected_version")
             referral = Referral.objects.select_for_update().get(pk=referral.pk)
             if referral.is_locked:
                 raise NotAllowedNow(
                     _("Indstillingen er indsendt og kan ikke længere ændres; skriv en tilføjelse.")
                 )
-            if expected_version is not None and referral.version != expected_version:
+            if referral.version != expected_version:
                 raise EditConflict(
                     current=referral, changed_fields=changes_since(referral, expected_version)
                 )

@@ -105,7 +105,7 @@ def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 child=referral.child,
                 referral=referral,
                 data=data,
-                expected_version=data.get("version"),
+                expected_version=data["version"],
                 upload=data.get("attachment"),
             )
         except EditConflict as error:
