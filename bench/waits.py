@@ -31,15 +31,17 @@ INTERVAL = 0.1
 
 
 def _processes() -> dict[int, tuple[int, str, float]]:
-    """Every process: its parent, its command line and the CPU seconds it has used, with those
-    of its children that ended (a recycled server worker's go to the server's count)."""
+    """Every process: its parent, its executable's name and the CPU seconds it has used, with
+    those of its children that ended (a recycled server worker's go to the server's, a closed
+    connection's backend to PostgreSQL's postmaster)."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            # The executable's name: PostgreSQL's processes retitle their command lines.
+            command = (entry / "comm").read_text().strip()
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
@@ -54,7 +56,7 @@ def _cpu_by_group(server_pid: int, load_pid: int) -> Counter[str]:
     for pid, (parent, command, seconds) in processes.items():
         if server_pid and server_pid in (pid, parent):
             group = "application server"
-        elif command.startswith("postgres"):
+        elif command == "postgres":
             group = "PostgreSQL"
         elif load_pid and pid == load_pid:
             group = "load tool"
