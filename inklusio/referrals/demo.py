@@ -232,13 +232,17 @@ def _current(demo: DemoContext, admin, bases) -> None:
     services.letter_mark_sent(
         actor=admin, letter=letter, sent_on=this_meeting.date + datetime.timedelta(days=2)
     )
-    services.appeal_register(
-        actor=admin,
-        decision=refusal,
-        received_on=this_meeting.date + datetime.timedelta(days=16),
-        text="Forældrene mener, at barnet har brug for fast støtte hele dagen.",
-        owner=admin,
-    )
+    # Received about two weeks after the meeting; a demo loaded before that has no appeal yet
+    # (an appeal cannot arrive before its decision, nor on a day still to come).
+    received = min(this_meeting.date + datetime.timedelta(days=16), today)
+    if received >= refusal.decided_on:
+        services.appeal_register(
+            actor=admin,
+            decision=refusal,
+            received_on=received,
+            text="Forældrene mener, at barnet har brug for fast støtte hele dagen.",
+            owner=admin,
+        )
     # Waiting for the next meeting: two from the leader of Bøgely, one from the psychologist.
     taken = {child.pk for child in supported}
     from_boegely = [c for c in free if c.institution == leader.institution and c.pk not in taken][
