@@ -14,7 +14,7 @@ from inklusio.audit.services import audit_shown
 from inklusio.children.selectors import child_for_user
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.core.listing import Listing
 from inklusio.meetings.selectors import consultative_meeting_for_user
 from inklusio.partners import selectors, services
@@ -262,7 +262,7 @@ def _invite(request, target, *, allowed: bool, back: str, child=None):
                 valid_until=form.cleaned_data["valid_until"],
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Samarbejdspartneren er inviteret og har fået besked pr. e-mail.")
