@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown
+from inklusio.children.models import PartnerInvitation
 from inklusio.children.selectors import child_for_user
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import DomainError, EditConflict
@@ -241,7 +242,7 @@ def invitation_list(request):
     )
 
 
-def _invite(request, target, *, allowed: bool, back: str, child=None):
+def _invite(request, target, *, scope: str, allowed: bool, back: str, child=None):
     """The invite form for one child, plan or meeting: the service checks who may invite,
     whom, for how long and why; a refusal is shown on the form with what was typed."""
     if not allowed:
@@ -272,7 +273,7 @@ def _invite(request, target, *, allowed: bool, back: str, child=None):
     return render(
         request,
         "partners/invite_form.html",
-        {"form": form, "target": target, "child": child, "back": back},
+        {"form": form, "what": selectors.invitation_label(scope, target, child), "back": back},
     )
 
 
@@ -282,6 +283,7 @@ def invite_to_child(request, public_id):
     return _invite(
         request,
         child,
+        scope=PartnerInvitation.Scope.CHILD,
         allowed=access.can_invite_to_child(request.user, child),
         back=child.get_absolute_url(),
         child=child,
@@ -294,6 +296,7 @@ def invite_to_plan(request, public_id):
     return _invite(
         request,
         plan,
+        scope=PartnerInvitation.Scope.PLAN,
         allowed=access.can_invite_to_plan(request.user, plan),
         back=plan.get_absolute_url(),
         child=plan.child,
@@ -306,6 +309,7 @@ def invite_to_plan_meeting(request, public_id):
     return _invite(
         request,
         meeting,
+        scope=PartnerInvitation.Scope.PLAN_MEETING,
         allowed=access.can_invite_to_plan_meeting(request.user, meeting),
         back=meeting.get_absolute_url(),
         child=meeting.plan.child,
@@ -318,6 +322,7 @@ def invite_to_meeting(request, public_id):
     return _invite(
         request,
         meeting,
+        scope=PartnerInvitation.Scope.MEETING,
         allowed=access.can_invite_to_meeting(request.user, meeting),
         back=meeting.get_absolute_url(),
     )

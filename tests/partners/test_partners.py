@@ -360,6 +360,26 @@ class TestInviting:
         assert 'value="Motorik"' in response.content.decode()
         assert not PartnerInvitation.objects.filter(partner=quinn).exists()
 
+    def test_the_invite_form_says_once_what_the_invitation_is_to(self, cast, client):
+        """Named as on the partner's start page: the child's case names the child once (it said
+        «Mia Hansen». Barn: Mia Hansen.), a plan its child and a meeting its own name."""
+        client.force_login(cast.alice)
+
+        def said(name, obj):
+            response = client.get(reverse(name, args=[obj.public_id]))
+            return response.content.decode().split('data-testid="invite-target">')[1].split("<")[0]
+
+        mia = cast.mia.full_name
+        assert said("partner-invite-child", cast.mia) == (
+            f"Invitationen gælder kun «Barnets sag: {mia}»."
+        )
+        assert said("partner-invite-plan", cast.plan_mia) == (
+            f"Invitationen gælder kun «Handleplan: {cast.plan_mia} ({mia})»."
+        )
+        assert said("partner-invite-meeting", cast.consultative_boegely) == (
+            f"Invitationen gælder kun «Konsultativt møde: {cast.consultative_boegely}»."
+        )
+
     def test_ending_early_needs_a_reason_and_confirmation(self, cast, client, quinn):
         invitation = invite(cast, quinn, cast.plan_mia)
         client.force_login(cast.alice)
