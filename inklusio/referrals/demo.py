@@ -67,6 +67,9 @@ def _meeting(demo, period, day) -> CommitteeMeeting:
 
 
 def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> Referral:
+    # Written and sent the same morning: a referral begun at loading time would be dated after
+    # the committee's decision on it (the child's page dates a draft by when it was begun).
+    sent = datetime.datetime.combine(submitted_on, datetime.time(10), tzinfo=datetime.UTC)
     return Referral.objects.create(
         municipality=demo.municipality,
         public_id=demo.uuid(),
@@ -82,9 +85,8 @@ def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> 
         consent_method=Referral.ConsentMethod.WRITTEN,
         status=Referral.Status.SUBMITTED,
         referred_by=by,
-        submitted_at=datetime.datetime.combine(
-            submitted_on, datetime.time(10), tzinfo=datetime.UTC
-        ),
+        created_at=sent,
+        submitted_at=sent,
     )
 
 

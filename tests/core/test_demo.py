@@ -7,7 +7,7 @@ from django.core.management import call_command
 from inklusio.children.models import Child
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.referrals.models import Appeal
+from inklusio.referrals.models import Appeal, Referral
 from tests.conftest import TODAY
 
 ISHOJ_INSTITUTIONS = {
@@ -82,3 +82,10 @@ def test_the_demo_appeal_arrived_after_its_decision_and_by_today(db):
     call_command("load_demo")
     [appeal] = Appeal.objects.all()
     assert appeal.decision.decided_on <= appeal.received_on <= TODAY
+
+
+def test_every_demo_referral_was_written_by_the_day_it_was_sent(db):
+    call_command("load_demo")
+    sent = Referral.objects.exclude(submitted_at=None)
+    assert sent.exists()
+    assert all(referral.created_at <= referral.submitted_at for referral in sent)
