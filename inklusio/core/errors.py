@@ -10,7 +10,17 @@ EDIT_CONFLICT_MESSAGE = gettext_lazy(
 
 
 class DomainError(Exception):
-    """Base for rule violations a user can understand and correct."""
+    """Base for rule violations a user can understand and correct.
+
+    `field` names the form field the message belongs by (None: the form as a whole), so a view
+    shows the service's own message where the user typed the value (`core.forms.show_refusal`)."""
+
+    field: str | None = None
+
+    def __init__(self, *args: object, field: str | None = None):
+        super().__init__(*args)
+        if field is not None:
+            self.field = field
 
 
 class OutdatedSave(DomainError):

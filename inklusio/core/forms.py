@@ -14,7 +14,12 @@ from django.utils.translation import gettext, gettext_lazy
 
 from inklusio.audit.services import SENSITIVE_FIELDS
 from inklusio.core.dates import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
-from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, EditConflict, OutdatedSave
+from inklusio.core.errors import (
+    EDIT_CONFLICT_MESSAGE,
+    DomainError,
+    EditConflict,
+    OutdatedSave,
+)
 
 
 class DkfdsFormRenderer(TemplatesSetting):
@@ -152,6 +157,13 @@ def show_outdated_save(form: forms.BaseForm, error: OutdatedSave) -> None:
     form.add_error(None, str(error))
     form.data = form.data.copy()
     form.data[form.add_prefix("version")] = error.current_version
+
+
+def show_refusal(form: forms.BaseForm, error: DomainError) -> None:
+    """A service's refusal on the form: its own Danish message by the field it concerns (else
+    above the fields), with what was typed kept."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error))
 
 
 def focus_first_error(form: forms.BaseForm) -> None:

@@ -261,12 +261,14 @@ def session_plan(
         if date < course.start:
             raise CourseRuleBroken(
                 _("Samlingen ligger før forløbets start (%(day)s).")
-                % {"day": f"{course.start:%d.%m.%Y}"}
+                % {"day": f"{course.start:%d.%m.%Y}"},
+                field="date",
             )
         if course.sessions.filter(date=date, start_time=start_time).exists():
             raise CourseRuleBroken(
                 _("Der er allerede en samling %(day)s kl. %(time)s.")
-                % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"}
+                % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"},
+                field="date",
             )
         clashes = session_clashes(course=course, date=date, start_time=start_time)
         if clashes and not clash_reason:

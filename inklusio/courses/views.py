@@ -13,7 +13,12 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
-from inklusio.core.forms import focus_first_error, show_edit_conflict, show_outdated_save
+from inklusio.core.forms import (
+    focus_first_error,
+    show_edit_conflict,
+    show_outdated_save,
+    show_refusal,
+)
 from inklusio.core.http import PDF, file_response
 from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
@@ -266,7 +271,7 @@ def _inline_action(request, course, form, form_name: str, action, success: str, 
         try:
             result = action(form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             message = success(result) if callable(success) else success
             if message:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inklusio import access
 from inklusio.audit.services import audit_listing
-from inklusio.children.models import PartnerInvitation
+from inklusio.children.models import Child, PartnerInvitation
 from inklusio.core.listing import Listing
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import User
@@ -24,6 +24,16 @@ INVITATION_RELATIONS = (
     "meeting__institution",
     "plan_meeting__plan__institution",
 )
+
+
+def invitation_label(scope: str, target: object, child: Child | None) -> str:
+    """What an invitation is to, as the partner's start page and the invite form say it:
+    its scope and target, and the child when the target is not the child itself ("Barnets sag:
+    Aya Madsen", "Handleplan: Handleplan for Aya (Aya Madsen)")."""
+    label = f"{PartnerInvitation.Scope(scope).label}: {target}"
+    if child is not None and target != child:
+        label += f" ({child.full_name})"
+    return label
 
 
 def organisations_for(user: User) -> QuerySet[PartnerOrganisation]:

@@ -344,19 +344,24 @@ def latest_end(today: datetime.date | None = None) -> datetime.date:
 def _check_period(valid_from: datetime.date | None, valid_until: datetime.date | None) -> None:
     today = timezone.localdate()
     if valid_until is None:
-        raise PartnerRuleBroken(_("Angiv hvornår invitationen slutter."))
+        raise PartnerRuleBroken(_("Angiv hvornår invitationen slutter."), field="valid_until")
     if valid_until < today:
-        raise PartnerRuleBroken(_("Slutdatoen er overskredet; vælg en dato fra i dag."))
+        raise PartnerRuleBroken(
+            _("Slutdatoen er overskredet; vælg en dato fra i dag."), field="valid_until"
+        )
     if valid_until > latest_end(today):
         raise PartnerRuleBroken(
             _("En invitation kan højst gælde %(months)d måneder frem (til %(day)s).")
             % {
                 "months": settings.PARTNER_INVITATION_MAX_MONTHS,
                 "day": latest_end(today).strftime("%d.%m.%Y"),
-            }
+            },
+            field="valid_until",
         )
     if valid_from is not None and valid_from > valid_until:
-        raise PartnerRuleBroken(_("Invitationen kan ikke starte efter den slutter."))
+        raise PartnerRuleBroken(
+            _("Invitationen kan ikke starte efter den slutter."), field="valid_until"
+        )
 
 
 def _notify_invited(email: str) -> None:

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown
+from inklusio.children.models import PartnerInvitation
 from inklusio.children.selectors import child_for_user
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.core.listing import Listing
 from inklusio.meetings.selectors import consultative_meeting_for_user
 from inklusio.partners import selectors, services
@@ -245,7 +246,7 @@ def invitation_list(request):
     )
 
 
-def _invite(request, target, *, allowed: bool, back: str, child=None):
+def _invite(request, target, *, scope: str, allowed: bool, back: str, child=None):
     """The invite form for one child, plan or meeting: the service checks who may invite,
     whom, for how long and why; a refusal is shown on the form with what was typed."""
     if not allowed:
@@ -266,7 +267,7 @@ def _invite(request, target, *, allowed: bool, back: str, child=None):
                 valid_until=form.cleaned_data["valid_until"],
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Samarbejdspartneren er inviteret og har fået besked pr. e-mail.")
@@ -276,7 +277,7 @@ def _invite(request, target, *, allowed: bool, back: str, child=None):
     return render(
         request,
         "partners/invite_form.html",
-        {"form": form, "target": target, "child": child, "back": back},
+        {"form": form, "what": selectors.invitation_label(scope, target, child), "back": back},
     )
 
 
@@ -286,6 +287,7 @@ def invite_to_child(request, public_id):
     return _invite(
         request,
         child,
+        scope=PartnerInvitation.Scope.CHILD,
         allowed=access.can_invite_to_child(request.user, child),
         back=child.get_absolute_url(),
         child=child,
@@ -298,6 +300,7 @@ def invite_to_plan(request, public_id):
     return _invite(
         request,
         plan,
+        scope=PartnerInvitation.Scope.PLAN,
         allowed=access.can_invite_to_plan(request.user, plan),
         back=plan.get_absolute_url(),
         child=plan.child,
@@ -310,6 +313,7 @@ def invite_to_plan_meeting(request, public_id):
     return _invite(
         request,
         meeting,
+        scope=PartnerInvitation.Scope.PLAN_MEETING,
         allowed=access.can_invite_to_plan_meeting(request.user, meeting),
         back=meeting.get_absolute_url(),
         child=meeting.plan.child,
@@ -322,6 +326,7 @@ def invite_to_meeting(request, public_id):
     return _invite(
         request,
         meeting,
+        scope=PartnerInvitation.Scope.MEETING,
         allowed=access.can_invite_to_meeting(request.user, meeting),
         back=meeting.get_absolute_url(),
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
@@ -14,6 +15,7 @@ from inklusio.plans.models import (
 from inklusio.plans.rules import PLAN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FOLLOW_UP_WEEKS_MESSAGE = _("Skriv, hvor mange uger der går mellem opfølgningerne (mindst 1).")
 
 
 class PlanForm(VersionedEdit, DkfdsModelForm):
@@ -31,6 +33,11 @@ class PlanForm(VersionedEdit, DkfdsModelForm):
 
     def __init__(self, *args, children, courses, owners, **kwargs):
         super().__init__(*args, **kwargs)
+        # The table's check constraints are a backstop; the form says each rule by its field
+        # (a field in error is left out of the constraint check, whose message names the rule).
+        weeks = self.fields["follow_up_weeks"]
+        weeks.validators.append(MinValueValidator(1, FOLLOW_UP_WEEKS_MESSAGE))
+        weeks.widget.attrs["min"] = 1
         if self.instance.pk:
             self.expect_version(self.instance.version)
             del self.fields["child"], self.fields["course"], self.fields["owner"]
@@ -45,7 +52,7 @@ class PlanForm(VersionedEdit, DkfdsModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk and bool(cleaned.get("child")) == bool(cleaned.get("course")):
-            raise forms.ValidationError(_("Vælg enten et barn eller et forløb, som planen gælder."))
+            self.add_error("child", _("Vælg enten et barn eller et forløb, som planen gælder."))
         return cleaned
 
 

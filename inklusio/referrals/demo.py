@@ -69,6 +69,9 @@ def _meeting(demo, period, day) -> CommitteeMeeting:
 
 
 def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> Referral:
+    # Written and sent the same morning: a referral begun at loading time would be dated after
+    # the committee's decision on it (the child's page dates a draft by when it was begun).
+    sent = datetime.datetime.combine(submitted_on, datetime.time(10), tzinfo=datetime.UTC)
     return Referral.objects.create(
         municipality=demo.municipality,
         public_id=demo.uuid(),
@@ -84,9 +87,8 @@ def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> 
         consent_method=Referral.ConsentMethod.WRITTEN,
         status=Referral.Status.SUBMITTED,
         referred_by=by,
-        submitted_at=datetime.datetime.combine(
-            submitted_on, datetime.time(10), tzinfo=datetime.UTC
-        ),
+        created_at=sent,
+        submitted_at=sent,
     )
 
 
@@ -235,13 +237,17 @@ def _current(demo: DemoContext, admin, bases) -> None:
     )
     letter = _letter(admin, refusal)
     services.letter_mark_sent(actor=admin, letter=letter, sent_on=_sent_on(this_meeting.date))
-    services.appeal_register(
-        actor=admin,
-        decision=refusal,
-        received_on=this_meeting.date + datetime.timedelta(days=16),
-        text="Forældrene mener, at barnet har brug for fast støtte hele dagen.",
-        owner=admin,
-    )
+    # Received about two weeks after the meeting; a demo loaded before that has no appeal yet
+    # (an appeal cannot arrive before its decision, nor on a day still to come).
+    received = min(this_meeting.date + datetime.timedelta(days=16), today)
+    if received >= refusal.decided_on:
+        services.appeal_register(
+            actor=admin,
+            decision=refusal,
+            received_on=received,
+            text="Forældrene mener, at barnet har brug for fast støtte hele dagen.",
+            owner=admin,
+        )
     # Waiting for the next meeting: two from the leader of Bøgely, one from the psychologist.
     taken = {child.pk for child in supported}
     from_boegely = [c for c in free if c.institution == leader.institution and c.pk not in taken][

@@ -17,12 +17,8 @@ if TYPE_CHECKING:
 
 
 class ReferralRuleError(DomainError):
-    field: str | None = None
-
     def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        if field is not None:
-            self.field = field
+        super().__init__(message, field=field)
 
 
 class InvalidInput(ReferralRuleError):

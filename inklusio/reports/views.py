@@ -35,7 +35,7 @@ def _table(request, name: str, form: StatisticsFilterForm):
 
 
 def _index(request, report_form: ReportForm, status: int = 200):
-    titles = [(name, TITLES[name]) for name in sorted(TABLES)]
+    titles = sorted(((name, str(TITLES[name])) for name in TABLES), key=lambda t: t[1].casefold())
     context = {"tables": titles, "report_form": report_form, "query": request.GET.urlencode()}
     return render(request, "reports/index.html", context, status=status)
 

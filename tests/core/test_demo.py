@@ -1,8 +1,14 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
 from django.core.management import call_command
 
 from inklusio.children.models import Child
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role, User
+from inklusio.referrals.models import Appeal, Referral
+from tests.conftest import TODAY
 
 ISHOJ_INSTITUTIONS = {
     "Bøgely", "Elverhøj", "Femkanten", "Firkløveren", "Piletræet",
@@ -60,3 +66,26 @@ def test_load_demo_if_empty_does_nothing_when_data_exists(db):
     Municipality.objects.create(name="Anden Kommune", slug="anden")
     call_command("load_demo", if_empty=True)
     assert not Municipality.objects.filter(slug="ishoj").exists()
+
+
+def test_demo_loads_in_the_days_after_a_periods_first_meeting(db):
+    """Loaded a week after the period's first committee meeting, the demo's appeal against one
+    of its decisions arrived today at the latest, never on a day still to come (refused)."""
+    early = datetime.datetime.combine(TODAY.replace(month=4, day=30), datetime.time(10))
+    with time_machine.travel(early.replace(tzinfo=ZoneInfo("Europe/Copenhagen")), tick=False):
+        call_command("load_demo")
+        [appeal] = Appeal.objects.all()
+        assert appeal.decision.decided_on <= appeal.received_on == early.date()
+
+
+def test_the_demo_appeal_arrived_after_its_decision_and_by_today(db):
+    call_command("load_demo")
+    [appeal] = Appeal.objects.all()
+    assert appeal.decision.decided_on <= appeal.received_on <= TODAY
+
+
+def test_every_demo_referral_was_written_by_the_day_it_was_sent(db):
+    call_command("load_demo")
+    sent = Referral.objects.exclude(submitted_at=None)
+    assert sent.exists()
+    assert all(referral.created_at <= referral.submitted_at for referral in sent)

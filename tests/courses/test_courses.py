@@ -280,6 +280,23 @@ class TestSessions:
         assert session.status == Session.Status.HELD
         assert list(session.attendees.all()) == [cast.participant_mia]
 
+    def test_a_day_before_the_course_starts_is_refused_by_the_date_field(self, cast, client_for):
+        """Said by the date the pedagogue typed, which is kept with the time, not only above the
+        course page's form."""
+        day = cast.course_boegely.start - datetime.timedelta(days=1)
+        response = client_for(cast.bob).post(
+            reverse("session-plan", args=[cast.course_boegely.public_id]),
+            {"date": str(day), "start_time": "10:15"},
+        )
+        assert response.status_code == 200
+        form = response.context["session_form"]
+        start = cast.course_boegely.start
+        assert form.errors == {
+            "date": [f"Samlingen ligger før forløbets start ({start:%d.%m.%Y})."]
+        }
+        page = response.content.decode()
+        assert f'value="{day}"' in page and 'value="10:15"' in page
+
     def test_a_session_still_to_come_is_offered_for_cancelling_only(
         self, cast, session_boegely_past, client_for
     ):

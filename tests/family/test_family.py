@@ -61,6 +61,11 @@ class TestTheGuardiansPage:
         assert "Drøftelse på konsultative møder" in page  # his consent, with a withdraw button
         assert 'data-testid="withdraw-consent"' in page
 
+    def test_names_the_childs_institution_and_room_once_each(self, cast, client):
+        response = _page(client, cast.gert, cast.mia)
+        lead = response.content.decode().split('<p class="font-lead">')[1].split("</p>")[0]
+        assert lead == f"{cast.boegely.name}, {cast.mia.room.name}"  # not "Bøgely, Bøgely – …"
+
     def test_names_no_other_child_not_even_in_the_group_course(self, cast, client):
         noah = make_child(cast.ishoj, cast.boegely, "Noah", "0102224321")
         Participant.objects.create(

@@ -322,6 +322,64 @@ class TestInviting:
         assert PartnerInvitation.objects.filter(partner=quinn).count() == 1
         assert PartnerInvitation.objects.get(partner=quinn).ended_on is None
 
+    @pytest.mark.parametrize(
+        ("valid_from", "valid_until", "field", "message"),
+        [
+            (
+                IN_A_MONTH,
+                TOMORROW,
+                "valid_until",
+                "Invitationen kan ikke starte efter den slutter.",
+            ),
+            (None, YESTERDAY, "valid_until", "Slutdatoen er overskredet; vælg en dato fra i dag."),
+            (
+                None,
+                TODAY + datetime.timedelta(days=800),
+                "valid_until",
+                "En invitation kan højst gælde 12 måneder frem",
+            ),
+        ],
+    )
+    def test_a_period_that_cannot_be_is_refused_by_its_date_field(
+        self, cast, client, quinn, valid_from, valid_until, field, message
+    ):
+        """The leader sees what is wrong next to the date they typed, not only above the form,
+        and nothing they typed is lost."""
+        client.force_login(cast.carl)
+        body = {
+            "partner": quinn.pk,
+            "reason": "Motorik",
+            "valid_from": valid_from.isoformat() if valid_from else "",
+            "valid_until": valid_until.isoformat(),
+        }
+        response = client.post(reverse("partner-invite-child", args=[cast.emil.public_id]), body)
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert list(errors) == [field]
+        assert errors[field][0].startswith(message)
+        assert 'value="Motorik"' in response.content.decode()
+        assert not PartnerInvitation.objects.filter(partner=quinn).exists()
+
+    def test_the_invite_form_says_once_what_the_invitation_is_to(self, cast, client):
+        """Named as on the partner's start page: the child's case names the child once (it said
+        «Mia Hansen». Barn: Mia Hansen.), a plan its child and a meeting its own name."""
+        client.force_login(cast.alice)
+
+        def said(name, obj):
+            response = client.get(reverse(name, args=[obj.public_id]))
+            return response.content.decode().split('data-testid="invite-target">')[1].split("<")[0]
+
+        mia = cast.mia.full_name
+        assert said("partner-invite-child", cast.mia) == (
+            f"Invitationen gælder kun «Barnets sag: {mia}»."
+        )
+        assert said("partner-invite-plan", cast.plan_mia) == (
+            f"Invitationen gælder kun «Handleplan: {cast.plan_mia} ({mia})»."
+        )
+        assert said("partner-invite-meeting", cast.consultative_boegely) == (
+            f"Invitationen gælder kun «Konsultativt møde: {cast.consultative_boegely}»."
+        )
+
     def test_ending_early_needs_a_reason_and_confirmation(self, cast, client, quinn):
         invitation = invite(cast, quinn, cast.plan_mia)
         client.force_login(cast.alice)

@@ -56,6 +56,37 @@ class TestWritingAPlan:
         assert "Et mål skal have et succeskriterium." in response.content.decode()
         assert not ActionPlan.objects.filter(title="Ny plan").exists()
 
+    def test_a_plan_for_no_one_is_refused_by_its_fields_in_danish(self, cast, client_for):
+        """No child or course chosen and no weeks between follow-ups: each is said by its field,
+        in words; the database's rule names ("plan_for_child_or_course") never reach the page."""
+        response = client_for(cast.bob).post(
+            reverse("plan-create"),
+            {**plan_post(cast.plan_mia, follow_up_weeks=0), "owner": cast.bob.pk, "title": "Ny"},
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Begrænsning" not in page and "plan_for_child_or_course" not in page
+        assert "plan_follow_up_at_least_weekly_unit" not in page
+        errors = response.context["form"].errors
+        assert errors["child"] == ["Vælg enten et barn eller et forløb, som planen gælder."]
+        assert errors["follow_up_weeks"] == [
+            "Skriv, hvor mange uger der går mellem opfølgningerne (mindst 1)."
+        ]
+        assert "__all__" not in errors
+        assert 'value="Deltager i samling"' in page  # what was typed is kept
+        assert not ActionPlan.objects.filter(title="Ny").exists()
+
+    def test_an_edit_with_no_weeks_between_follow_ups_is_refused_by_the_field(
+        self, cast, client_for
+    ):
+        response = client_for(cast.bob).post(
+            reverse("plan-edit", args=[cast.plan_mia.public_id]),
+            plan_post(cast.plan_mia, follow_up_weeks=0),
+        )
+        assert response.status_code == 200
+        assert "Begrænsning" not in response.content.decode()
+        assert list(response.context["form"].errors) == ["follow_up_weeks"]
+
     def test_every_agreement_has_an_owner(self, cast, client_for):
         response = client_for(cast.bob).post(
             reverse("plan-edit", args=[cast.plan_mia.public_id]),

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from inklusio.audit.models import AuditAction
@@ -226,6 +227,48 @@ class TestLetterAndAppealAuditRows:
             alternative="Et ressourceforløb",
         )
         assert new.alternative == "Et ressourceforløb"
+
+
+class TestRegisteringAnAppeal:
+    """The day an appeal arrived starts the municipality's reassessment deadline: a mistyped
+    year (a day to come, or one before the decision existed) is refused by the field, with
+    what was typed kept, instead of registering an appeal that is due in the wrong week."""
+
+    def post(self, cast, client_for, received):
+        return client_for(cast.alice).post(
+            reverse("appeal-create", args=[cast.decision_mia.public_id]),
+            {"received_on": received.isoformat(), "text": "Vi er uenige", "owner": cast.alice.pk},
+        )
+
+    @pytest.mark.parametrize(
+        ("received", "message"),
+        [
+            (
+                lambda decided: TODAY + datetime.timedelta(days=1),
+                "Klagen kan ikke være modtaget i fremtiden.",
+            ),
+            (
+                lambda decided: decided - datetime.timedelta(days=1),
+                "Klagen kan ikke være modtaget før afgørelsen ({day}).",
+            ),
+        ],
+    )
+    def test_a_day_that_cannot_be_is_refused_by_the_field(
+        self, cast, client_for, received, message
+    ):
+        decided = cast.decision_mia.decided_on
+        response = self.post(cast, client_for, received(decided))
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "received_on": [message.format(day=decided.strftime("%d.%m.%Y"))]
+        }
+        assert "Vi er uenige" in response.content.decode()
+        assert not Appeal.objects.filter(text="Vi er uenige").exists()
+
+    def test_an_appeal_received_today_is_registered(self, cast, client_for):
+        response = self.post(cast, client_for, TODAY)
+        assert response.status_code == 302
+        assert Appeal.objects.get(text="Vi er uenige").received_on == TODAY
 
 
 class TestLetterVersions:

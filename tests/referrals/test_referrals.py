@@ -10,6 +10,7 @@ from django.urls import reverse
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.core.storage import private_storage
 from inklusio.referrals.models import Offer, Referral
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +211,27 @@ def test_the_childs_page_shows_the_case_history_to_those_who_may_see_it(cast, cl
     assert cast.referral_mia.get_absolute_url() not in page
     page = client_for(cast.alice).get(cast.mia.get_absolute_url()).content.decode()
     assert cast.referral_mia.get_absolute_url() in page
+
+
+def test_the_childs_page_dates_a_referral_by_the_day_it_was_sent(cast, client_for):
+    """As the committee's list ("Indsendt") and the search do; a draft by the day it was
+    begun. The page showed the day the draft was begun even for a referral sent long after."""
+    sent = TODAY - datetime.timedelta(days=90)
+    Referral.objects.filter(pk=cast.referral_mia.pk).update(
+        created_at=datetime.datetime.combine(
+            sent - datetime.timedelta(days=30), datetime.time(10), tzinfo=datetime.UTC
+        ),
+        submitted_at=datetime.datetime.combine(sent, datetime.time(10), tzinfo=datetime.UTC),
+    )
+
+    def line(child, referral):
+        page = client_for(cast.alice).get(child.get_absolute_url()).content.decode()
+        start = page.index(f'<li><a href="{referral.get_absolute_url()}">')
+        return page[start : page.index("</li>", start)]
+
+    assert line(cast.mia, cast.referral_mia).endswith(f" · {sent.day}.{sent.month}.{sent.year}")
+    begun = cast.draft_emil.created_at.date()
+    assert line(cast.emil, cast.draft_emil).endswith(f" · {begun.day}.{begun.month}.{begun.year}")
 
 
 def test_a_wrong_attachment_with_the_draft_is_refused_and_the_rest_kept(cast, client_for):

@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -200,3 +201,13 @@ def test_without_a_finished_year_the_report_form_offers_this_year_when_it_has_co
 def test_a_municipality_without_courses_is_offered_last_year(cast, client_for):
     Course.objects.filter(municipality=cast.ishoj).delete()
     assert _offered_year(client_for(cast.alice)) == timezone.localdate().year - 1
+
+
+def test_the_statistics_page_lists_the_tables_by_their_danish_titles(cast, client_for):
+    """In the order a Danish reader looks for them, and without the command line's English
+    names ("(cancellations)", "(children-reached)") beside them."""
+    page = client_for(cast.alice).get(reverse("statistics-index")).content.decode()
+    listed = re.findall(r'<li><a href="/statistik/[^"]+">([^<]+)</a></li>', page)
+    assert len(listed) == len(TABLES)
+    assert listed == sorted(listed, key=str.casefold)
+    assert not any(f"({name})" in page for name in TABLES)

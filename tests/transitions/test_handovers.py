@@ -454,3 +454,18 @@ def test_the_list_logs_each_child_shown_once(cast, client_for):
     assert len(rows) == 1
     entry = AuditEntry.objects.get(pk=rows[0].pk)
     assert entry.action == AuditAction.READ
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        lambda cast: reverse("handover-list"),
+        lambda cast: cast.handover_mia.get_absolute_url(),
+    ],
+)
+def test_a_tables_name_is_not_shown_again_under_its_heading(cast, client_for, address):
+    """The heading names each table; its caption is for screen readers only, as on every other
+    list (the page showed "Overgange" twice, the second time centred over the table)."""
+    page = client_for(cast.alice).get(address(cast)).content.decode()
+    captions = re.findall(r"<caption([^>]*)>", page)
+    assert captions and all('class="sr-only"' in attributes for attributes in captions)

@@ -163,3 +163,27 @@ def test_without_scripts_no_page_scrolls_sideways_on_a_phone(
         page.screenshot(path=screenshot_dir / "no-scripts-375.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_start_pages_figures_take_one_short_row_each_on_a_phone(
+    cast, live_server, page, screenshot_dir
+):
+    """On a phone each figure sits beside its label, so the administrator's many figures end
+    within a screen or so and the lists under them (overdue re-assessments, follow-ups) can be
+    reached; each card stood 130 px tall, and the lists began three screens down."""
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    login(page, live_server, "alice")
+    cards = page.locator(".summary-cards .card")
+    assert cards.count() >= 8
+    boxes = [cards.nth(i).bounding_box() for i in range(cards.count())]
+    assert all(box["height"] <= 72 for box in boxes), [box["height"] for box in boxes]
+    figure, label = (cards.first.locator(s).bounding_box() for s in (".figure", "a"))
+    assert figure["x"] + figure["width"] <= label["x"]  # beside, not above
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    page.screenshot(path=screenshot_dir / "start-375.png", full_page=True)
+    page.set_viewport_size({"width": LAPTOP, "height": 800})  # wide screens keep their tiles
+    assert cards.first.locator(".figure").bounding_box()["y"] < label_top(cards.first)
+
+
+def label_top(card) -> float:
+    return card.locator("a").bounding_box()["y"]

@@ -34,7 +34,16 @@ from inklusio.referrals.services.letters import letter_context
 def appeal_register(
     *, actor: User, decision: Decision, received_on: datetime.date, text: str, owner: User
 ) -> Appeal:
-    """A received appeal is registered with a case officer who reassesses it."""
+    """A received appeal is registered with a case officer who reassesses it. The day it
+    arrived starts the reassessment deadline, so it lies between the decision and today."""
+    if received_on > timezone.localdate():
+        raise InvalidInput(_("Klagen kan ikke være modtaget i fremtiden."), field="received_on")
+    if received_on < decision.decided_on:
+        raise InvalidInput(
+            _("Klagen kan ikke være modtaget før afgørelsen (%(day)s).")
+            % {"day": decision.decided_on.strftime("%d.%m.%Y")},
+            field="received_on",
+        )
     with transaction.atomic():
         appeal = Appeal.objects.create(
             municipality_id=decision.municipality_id,

@@ -1,9 +1,8 @@
 """Appeals: register one, uphold the decision (the case file goes to Ankestyrelsen) or change it."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from inklusio import access
@@ -21,12 +20,16 @@ from inklusio.referrals.views.decisions import decision_for_committee
 def appeal_create(request: HttpRequest, public_id: str) -> HttpResponse:
     decision = decision_for_committee(request, public_id)
     form = AppealForm(request.POST or None, owners=access.decision_owners(request.user))
-    if request.method == "POST" and form.is_valid():
-        services.appeal_register(actor=request.user, decision=decision, **form.cleaned_data)
-        messages.success(
-            request, _("Klagen er registreret. Kommunen genvurderer afgørelsen først.")
-        )
-        return redirect(decision)
+    done = record_step(
+        request,
+        form,
+        lambda data: (
+            services.appeal_register(actor=request.user, decision=decision, **data).decision
+        ),
+        _("Klagen er registreret. Kommunen genvurderer afgørelsen først."),
+    )
+    if done:
+        return done
     return decision_step(request, decision, form, "appeal", _("Registrér klage"))
 
 

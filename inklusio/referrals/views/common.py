@@ -14,18 +14,13 @@ from django.shortcuts import redirect, render
 from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
+from inklusio.core.forms import show_refusal
 from inklusio.referrals.models import Decision
 
 
 def committee_only(user: Any) -> None:
     if not access.can_decide(user):
         raise Http404
-
-
-def show_refusal(form: forms.BaseForm, error: DomainError) -> None:
-    """The service's own Danish message, by the field it concerns (else above the form)."""
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, str(error))
 
 
 def record_step(
