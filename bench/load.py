@@ -3,7 +3,7 @@ in a weighted mix, driven by locust headless against 127.0.0.1 only.
 
     .venv/bin/python manage.py generate_scale            # once, on an empty PostgreSQL database
     .venv/bin/python bench/load.py [--database postgres://postgres@127.0.0.1:5432/inklusio_scale]
-                                   [--seconds 60] [--levels 1,50] [--workers 4]
+                                   [--seconds 60] [--levels 1,50] [--workers 4] [--sample]
 
 What it does:
 1. Picks the largest municipality of the dataset and, for each role, a few of its users and the
@@ -28,6 +28,10 @@ What it does:
 4. Prints per page: requests, failures, p50/p95/p99 (ms, locust's rounding: two significant
    digits above 100 ms), throughput, and p50 as a multiple of the one-query, the bare and (1 user)
    the empty signed-in page.
+
+5. With `--sample`, after each level: what the database's busy connections were doing (running,
+   or waiting, and for what: the audit log's chain lock shows as `Lock advisory`) and the CPU
+   seconds of the server, PostgreSQL, locust and everything else (`bench/waits.py`).
 
 Prints figures; asserts nothing about time. Stops the server it started.
 """
