@@ -303,6 +303,14 @@ class TestLetters:
         assert sent.count() == 1
 
 
+# A date field's refusals: not a date, outside the years a date may lie in, left empty.
+BAD_DATES = [
+    ("10.13.2026", "Indtast en gyldig dato."),
+    ("0001-01-01", "Angiv en dato mellem 1950 og 2099."),
+    ("", "Dette felt er påkrævet."),
+]
+
+
 class TestMarkedAsSent:
     """'Registrér som sendt': each unsent letter's inline date form on the decision's page."""
 
@@ -312,14 +320,7 @@ class TestMarkedAsSent:
         self.letter = services.letter_issue(actor=cast.alice, decision=cast.decision_mia)
         self.url = reverse("letter-sent", args=[self.letter.public_id])
 
-    @pytest.mark.parametrize(
-        ("typed", "message"),
-        [
-            ("10.13.2026", "Indtast en gyldig dato."),
-            ("0001-01-01", "Angiv en dato mellem 1950 og 2099."),
-            ("", "Dette felt er påkrævet."),
-        ],
-    )
+    @pytest.mark.parametrize(("typed", "message"), BAD_DATES)
     def test_a_bad_date_comes_back_by_the_field_with_the_typing_kept(self, cast, typed, message):
         self._a_refused_date_comes_back(typed, message)
 
@@ -629,14 +630,7 @@ class TestMarkedAsStarted:
         self.client = client_for(cast.alice)
         self.url = reverse("decision-placed", args=[cast.decision_mia.public_id])
 
-    @pytest.mark.parametrize(
-        ("typed", "message"),
-        [
-            ("10.13.2026", "Indtast en gyldig dato."),
-            ("0001-01-01", "Angiv en dato mellem 1950 og 2099."),
-            ("", "Dette felt er påkrævet."),
-        ],
-    )
+    @pytest.mark.parametrize(("typed", "message"), BAD_DATES)
     def test_a_bad_date_comes_back_by_the_field_with_the_typing_kept(self, cast, typed, message):
         response = self.client.post(self.url, {"on": typed})
         assert response.status_code == 200
