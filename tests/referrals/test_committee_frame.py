@@ -21,11 +21,11 @@ def created(object_type: str) -> list[AuditEntry]:
 class TestPeriodCreate:
     def test_an_administrator_opens_next_years_period_and_it_is_logged(self, cast, client_for):
         response = client_for(cast.alice).post(
-            reverse("period-create"), {"start_year": 2027, "support_places": 9}
+            reverse("period-create"), {"start_year": TODAY.year + 1, "support_places": 9}
         )
         assert response.status_code == 302
-        period = VisitationPeriod.objects.get(municipality=cast.ishoj, start__year=2027)
-        assert (period.end, period.support_places) == (datetime.date(2028, 3, 31), 9)
+        period = VisitationPeriod.objects.get(municipality=cast.ishoj, start__year=TODAY.year + 1)
+        assert (period.end, period.support_places) == (datetime.date(TODAY.year + 2, 3, 31), 9)
         [entry] = created("visitationperiod")
         assert entry.actor == cast.alice and entry.object_id == str(period.public_id)
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from inklusio.referrals import services
 from inklusio.referrals.models import Decision, Offer, Referral
 from inklusio.reports.registry import build_table
-from tests.conftest import make_child
+from tests.conftest import TODAY, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_support_categories_count_each_granted_child_once_per_period(cast):
             offer=Offer.SUPPORT_PEDAGOGUE,
             reasons="r",
             legal_basis=cast.legal_basis,
-            start=datetime.date(2026, 10, 1),
+            start=TODAY - datetime.timedelta(days=55),
         )
     # A refusal and a withdrawn grant are not children granted a support pedagogue.
     services.decision_record(
@@ -45,7 +45,7 @@ def test_support_categories_count_each_granted_child_once_per_period(cast):
         kind=Decision.Kind.WITHDRAWAL,
         reasons="r",
         legal_basis=cast.legal_basis,
-        end_on=datetime.date(2026, 10, 1),
+        end_on=TODAY - datetime.timedelta(days=55),
     )
     table = build_table("support-categories", cast.ishoj)
     assert table.columns == [
