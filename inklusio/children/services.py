@@ -54,8 +54,7 @@ class ImplausibleAge(DomainError):
     the child left daycare lies before its birth (`field` says which the form should mark)."""
 
     def __init__(self, message: str, field: str = "cpr"):
-        self.field = field
-        super().__init__(message)
+        super().__init__(message, field=field)
 
 
 # Daycare is for children aged 0–6; a child may stay until school starts, a little after 6.

@@ -273,8 +273,7 @@ class ApiTokenRefused(DomainError):
 
     def __init__(self, message: str, field: str = ""):
         self.message = message
-        self.field = field
-        super().__init__(message)
+        super().__init__(message, field=field)
 
 
 def api_token_create(

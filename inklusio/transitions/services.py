@@ -25,8 +25,7 @@ class HandoverRuleBroken(DomainError):
     """A rule of the handover is broken; `field` names the form field it concerns."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def _check_receiver(
