@@ -3,7 +3,7 @@ sees the page, without a server or concurrency in the way.
 
     INKLUSIO_AUDIT_HASH_KEY=… .venv/bin/python bench/pages.py [--database postgres://…]
         [--repeat 5] [--plan /tmp/plan.json] [--only "pedagogue: start page"] [--slowest 5]
-        [--profile 25]
+        [--profile 25] [--gc-threshold 50000,20,10]
 
 (The key `generate_scale` sealed the log with: the pages append read entries to it.)
 
@@ -17,13 +17,15 @@ compare on a machine shared with other work: wall times there stretch with the l
 column does not move with it at all. `--slowest N` prints each page's N slowest
 queries, `--profile N` its N costliest functions (cProfile, cumulative; PROFILE_SORT=tottime
 sorts otherwise, PROFILE_DUMP=/tmp/prof/p keeps each profile as a pstats file). Asserts nothing;
-writes read entries to the audit log like the pages do.
+writes read entries to the audit log like the pages do. The last line: how often and how long the cyclic
+garbage collector ran; `--gc-threshold` sets it up as `deploy/gunicorn.conf.py` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import os
@@ -51,6 +53,12 @@ def main() -> None:
     parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries")
     parser.add_argument("--width", type=int, default=300, help="characters of each query shown")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument(
+        "--gc-threshold",
+        default="",
+        help="as the gunicorn workers do: freeze what set-up left, then this threshold (e.g."
+        " 50000,20,10; 700,10,10 is Python's default)",
+    )
     args = parser.parse_args()
 
     os.environ["DJANGO_DEBUG"] = "false"
@@ -63,6 +71,13 @@ def main() -> None:
         plan = load.discover(args.database, args.municipality)
         if cache:
             cache.write_text(json.dumps(plan))
+
+    collector = _CollectorTime()
+    if args.gc_threshold:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*(int(part) for part in args.gc_threshold.split(",")))
+    gc.callbacks.append(collector)
 
     from django.db import connection
     from django.test import Client
@@ -77,6 +92,7 @@ def main() -> None:
         f"{'page':<42} {'queries':>7} {'wall ms':>8} {'sql ms':>7} {'cpu ms':>9} {'db cpu ms':>9}"
         f" {'calls':>8}"
     )
+    requests = 0
     for role, account in first_of_role.items():
         client = Client()
         user = User.objects.get(username=account["username"])
@@ -114,6 +130,12 @@ def main() -> None:
                 print(f"    {spent * 1000:7.1f} ms  {sql[: args.width]}")
             if args.profile:
                 _profile(client, urls[0], args.profile)
+            requests += args.repeat + 1 + bool(args.profile)
+    print(
+        f"cyclic collector {gc.get_threshold()}: {requests} requests, {collector.runs} collections"
+        f" (generations 0/1/2: {'/'.join(map(str, collector.by_generation))}),"
+        f" {collector.seconds * 1000:.0f} ms in all (wall, profiled requests included)"
+    )
 
 
 def _backend_cpu(connection: Any) -> float:
@@ -132,6 +154,26 @@ def _setup(database: str) -> None:
     import django
 
     django.setup()
+
+
+class _CollectorTime:
+    """Time the cyclic garbage collector runs while the pages are asked for (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.by_generation = [0, 0, 0]
+        self._started = 0.0
+
+    @property
+    def runs(self) -> int:
+        return sum(self.by_generation)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.by_generation[info["generation"]] += 1
 
 
 class _timed_sql:
