@@ -642,7 +642,8 @@ def main() -> None:
         print(
             f"gunicorn: {args.workers} sync workers, production settings, 127.0.0.1:{port}; "
             f"{os.cpu_count()} CPU cores shared with locust; Python {sys.version.split()[0]} "
-            f"({os.path.realpath(sys.executable)})"
+            f"({os.path.realpath(sys.executable)}); the workers' cyclic collector threshold "
+            f"{os.environ.get('INKLUSIO_GC_THRESHOLD', 'as deploy/gunicorn.conf.py sets it')}"
         )
         for users in (int(level) for level in args.levels.split(",")):
             pause = args.pause if users > 1 else 0.0

@@ -4,7 +4,7 @@
 import statistics
 from collections import Counter, defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -203,26 +203,36 @@ def effect_measures(
         measures = measures.filter(participant__course__start__year__gte=year_from)
     if year_to is not None:
         measures = measures.filter(participant__course__start__year__lte=year_to)
-    by_participant: dict[int, dict] = defaultdict(dict)
-    kinds: dict[int, str] = {}
-    for participant_id, kind, phase, *scores in measures.values_list(
-        "participant_id", "participant__course__kind", "phase", *EffectMeasure.DIMENSIONS
-    ):
-        by_participant[participant_id][phase] = scores
-        kinds[participant_id] = kind
-    changes: dict[str, list[list[int]]] = defaultdict(list)
-    for participant_id, phases in by_participant.items():
-        if "start" in phases and "end" in phases:
-            changes[kinds[participant_id]].append(
-                [e - s for s, e in zip(phases["start"], phases["end"], strict=True)]
+    # Summed by the database: each end measure joined to the same child's start measure (one
+    # per participant and phase), so only the few course types come back, not every measure.
+    dimensions = EffectMeasure.DIMENSIONS
+    # The participants by their own municipality too: joined only through the measures, the
+    # planner reads every municipality's participants to find the few it needs.
+    summed = (
+        measures.filter(phase=EffectMeasure.Phase.END, participant__municipality=municipality)
+        .annotate(
+            start=FilteredRelation(
+                "participant__measures",
+                condition=Q(participant__measures__phase=EffectMeasure.Phase.START),
             )
+        )
+        .filter(start__isnull=False)
+        .values("participant__course__kind")
+        .annotate(
+            children=Count("pk"),
+            **{f"change_{name}": Sum(F(name) - F(f"start__{name}")) for name in dimensions},
+        )
+        .order_by()
+    )
+    changes = {row["participant__course__kind"]: row for row in summed}
     rows = []
     for kind, label in Course.Kind.choices:
-        found = changes.get(kind, [])
+        found = changes.get(kind)
+        children = found["children"] if found else 0
         means = [
-            round(sum(c[i] for c in found) / len(found), 2) if found else None for i in range(4)
+            round(found[f"change_{name}"] / children, 2) if found else None for name in dimensions
         ]
-        rows.append([str(label), len(found), *means])
+        rows.append([str(label), children, *means])
     return Table(
         title=_("Effektmål: gennemsnitlig ændring fra start til slut"),
         columns=[
