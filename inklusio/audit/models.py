@@ -99,7 +99,9 @@ class AuditEntry(AppendOnlyModel):
         verbose_name = _("logpost")
         verbose_name_plural = _("logposter")
         indexes = [
-            models.Index(fields=["municipality_id", "-at"], name="audit_municipality_at"),
+            # The access log's pages in their order (newest first, id breaking ties): with `at`
+            # alone the planner walked the whole country's entries by time.
+            models.Index(fields=["municipality_id", "-at", "-id"], name="audit_municipality_at_id"),
             # The chain head: the newest entry of a municipality, read under the chain lock.
             models.Index(fields=["municipality_id", "-id"], name="audit_chain_head"),
             # changes_since (edit conflicts) reads one object's change entries.
