@@ -19,6 +19,17 @@ HALVES = [_("formiddag"), _("eftermiddag")]
 FUNCTIONS = {"resource": _("Ressourcefunktion"), "support": _("Støttefunktion")}
 
 
+def half_day_label(day: int, half: int) -> str:
+    """A half-day of the week as the pages and the log name it: "Fredag eftermiddag"."""
+    return f"{DAYS[day]} {HALVES[half]}"
+
+
+def place_label(institution_name: str, function: str) -> str:
+    """Where a half-day is spent, "Bøgely (…)": the log gives the function's code, the pages
+    its name."""
+    return f"{institution_name} ({function})"
+
+
 class Contract(TenantModel):
     """A pedagogue's week (footnote 27 of the Ishøj evaluation): 37 hours, 32 of them in
     institutions, 2.5 meetings at the centre, 1 action learning, 1.5 other."""

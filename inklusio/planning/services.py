@@ -23,13 +23,13 @@ from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
 from inklusio.planning.models import (
-    DAYS,
-    HALVES,
     Absence,
     CalendarFeed,
     Contract,
     PlanSlot,
     WeeklyPlan,
+    half_day_label,
+    place_label,
 )
 from inklusio.planning.problem import (
     HALF_DAY_HOURS,
@@ -301,13 +301,13 @@ def replan_absence(
 
 
 def _slot_labels(slots: Iterable[tuple[int, int]]) -> list[str]:
-    return [f"{DAYS[day]} {HALVES[half]}" for day, half in sorted(slots)]
+    return [half_day_label(day, half) for day, half in sorted(slots)]
 
 
 def _slot_label(slot: PlanSlot | None) -> str | None:
     if slot is None:
         return None
-    return f"{slot.institution.name} ({slot.function})"
+    return place_label(slot.institution.name, slot.function)
 
 
 def slot_set(
@@ -373,7 +373,7 @@ def slot_set(
             action=AuditAction.CHANGE,
             obj=current,
             changes={
-                f"{pedagogue} {_slot_labels([(day, half)])[0]}": {
+                f"{pedagogue} {half_day_label(day, half)}": {
                     "before": before,
                     "after": _slot_label(created),
                 }
