@@ -241,6 +241,15 @@ class WeeklyPlan(TenantModel):
         ordering = ["-week_start", "-created_at"]
         verbose_name = _("ugeplan")
         verbose_name_plural = _("ugeplaner")
+        constraints = [
+            # One open proposal a week: a second calculation of the week replaces it or is
+            # refused (planning.services.plan_week), even when two are stored at once.
+            models.UniqueConstraint(
+                fields=["municipality", "week_start"],
+                condition=models.Q(status="proposed"),
+                name="one_open_proposal_per_week",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{_('Uge')} {self.week_start.isocalendar().week} ({self.week_start:%d.%m.%Y})"
