@@ -195,6 +195,9 @@ class Guardian(TenantModel):
         help_text=_("Forælderens egen login, hvis forælderen bruger Inklusio."),
     )
     children = models.ManyToManyField(Child, through="Guardianship", related_name="guardians")
+    # Optimistic locking: a change of the contact data (or of the relation to a child) says
+    # which version it started from; one made from an outdated version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -236,3 +236,42 @@ def guardian_add(
             changes=diff({}, {**snapshot(guardian, fields), "relation": relation}),
         )
     return guardian
+
+
+def guardian_update(
+    *,
+    actor: User,
+    child: Child,
+    guardian: Guardian,
+    data: dict[str, Any],
+    relation: str,
+    expected_version: int,
+) -> Guardian:
+    """New contact data for a guardian of the child, or a new relation to it (a field left out
+    of `data` keeps its value), refusing a change based on an outdated version with what the
+    other person changed (EditConflict)."""
+    fields = list(Guardian.EDITABLE_FIELDS)
+    with transaction.atomic():
+        current: Guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
+        if current.version != expected_version:
+            raise EditConflict(
+                current=current, changed_fields=changes_since(current, expected_version)
+            )
+        link = Guardianship.objects.select_for_update().get(child=child, guardian=current)
+        before = {**snapshot(current, fields), "relation": link.relation}
+        for name in fields:
+            setattr(current, name, data.get(name, getattr(current, name)))
+        changes = diff(before, {**snapshot(current, fields), "relation": relation})
+        if not changes:
+            return current
+        if link.relation != relation:
+            link.relation = relation
+            link.save(update_fields=["relation"])
+        changes["version"] = {"before": current.version, "after": current.version + 1}
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=current, child=child, changes=changes
+        )
+    return current

@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children import services as child_services
-from inklusio.children.models import Guardian, Guardianship
-from inklusio.core.errors import DomainError
+from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.models import municipality_id_of
 from inklusio.core.storage import private_storage
 from inklusio.imports import history, rules
@@ -173,12 +172,22 @@ def import_execute(*, actor: User, run: ImportRun) -> ImportRun:
     except DomainError as error:
         # Someone changed or registered one of the children meanwhile: the file is refused as
         # a whole and the reason shown, with the rows as the dry run found them.
+        reason = _changed_meanwhile(error) if isinstance(error, EditConflict) else str(error)
         with transaction.atomic():
             run = ImportRun.objects.select_for_update().get(pk=run.pk)
             if run.status != ImportRun.Status.IMPORTING:
                 return run
-            _finish(actor, run, plans, _("Importen blev afbrudt: %(reason)s") % {"reason": error})
+            _finish(actor, run, plans, _("Importen blev afbrudt: %(reason)s") % {"reason": reason})
     return run
+
+
+def _changed_meanwhile(conflict: EditConflict) -> str:
+    """A child or guardian the file changes was saved by someone else after the real run read
+    it: the run is refused rather than overwriting that change unseen."""
+    return _(
+        "%(name)s blev ændret af en anden, mens importen kørte, så intet er importeret. Upload "
+        "filen igen: prøvekørslen viser så, hvad den ændrer nu."
+    ) % {"name": conflict.current}
 
 
 def _finish(actor: User, run: ImportRun, plans: list[rules.RowPlan], file_error: str) -> None:
@@ -228,24 +237,16 @@ def _apply(
                 actor=actor, child=child, data=guardian.data, relation=guardian.relation
             )
         elif guardian.changed:
-            _guardian_update(actor, child, guardian.existing.pk, guardian)
-
-
-def _guardian_update(actor: User, child: Any, guardian_pk: int, plan: rules.GuardianPlan) -> None:
-    """New contact data or relation for a guardian the child already has."""
-    guardian = Guardian.objects.select_for_update().get(pk=guardian_pk)
-    link = Guardianship.objects.select_for_update().get(child=child, guardian=guardian)
-    changes: dict[str, Any] = {}
-    for key, value in plan.data.items():
-        if getattr(guardian, key) != value:
-            changes[key] = {"before": getattr(guardian, key), "after": value}
-            setattr(guardian, key, value)
-    if link.relation != plan.relation:
-        changes["relation"] = {"before": link.relation, "after": plan.relation}
-        link.relation = plan.relation
-        link.save(update_fields=["relation"])
-    guardian.save()
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=guardian, child=child, changes=changes)
+            # The file is applied onto the guardian as the real run's plan read it: a change
+            # saved since (another import) refuses the import rather than being overwritten.
+            child_services.guardian_update(
+                actor=actor,
+                child=child,
+                guardian=guardian.existing,
+                data=guardian.data,
+                relation=guardian.relation,
+                expected_version=guardian.existing.version,
+            )
 
 
 def _apply_institution(actor: User, plan: rules.RowPlan) -> None:

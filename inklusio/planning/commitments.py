@@ -18,12 +18,8 @@ from inklusio.courses.models import Course, Session, session_half
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, User
 from inklusio.planning import solver
-from inklusio.planning.models import DAYS, HALVES, Absence, PlanSlot, WeeklyPlan
+from inklusio.planning.models import Absence, PlanSlot, WeeklyPlan, half_day_label
 from inklusio.planning.problem import demand_rule_for, monday_of, public_holiday_days
-
-
-def half_day_label(day: int, half: int) -> str:
-    return f"{DAYS[day]} {HALVES[half]}"
 
 
 def week_sessions(municipality_id: int, week_start: datetime.date) -> QuerySet[Session]:

@@ -9,10 +9,10 @@ from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, period_fields
 from inklusio.organisation.models import Institution
 from inklusio.people.models import User
-from inklusio.planning.models import DAYS, FUNCTIONS, HALVES, Absence, Contract, WeeklyPlan
+from inklusio.planning.models import FUNCTIONS, Absence, Contract, WeeklyPlan, half_day_label
 
 HALF_DAY_CHOICES = [
-    (f"{day}-{half}", f"{DAYS[day]} {HALVES[half]}") for day in range(5) for half in range(2)
+    (f"{day}-{half}", half_day_label(day, half)) for day in range(5) for half in range(2)
 ]
 
 

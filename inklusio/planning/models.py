@@ -19,6 +19,17 @@ HALVES = [_("formiddag"), _("eftermiddag")]
 FUNCTIONS = {"resource": _("Ressourcefunktion"), "support": _("Støttefunktion")}
 
 
+def half_day_label(day: int, half: int) -> str:
+    """A half-day of the week as the pages and the log name it: "Fredag eftermiddag"."""
+    return f"{DAYS[day]} {HALVES[half]}"
+
+
+def place_label(institution_name: str, function: str) -> str:
+    """Where a half-day is spent, "Bøgely (…)": the log gives the function's code, the pages
+    its name."""
+    return f"{institution_name} ({function})"
+
+
 class Contract(TenantModel):
     """A pedagogue's week (footnote 27 of the Ishøj evaluation): 37 hours, 32 of them in
     institutions, 2.5 meetings at the centre, 1 action learning, 1.5 other."""
@@ -230,6 +241,15 @@ class WeeklyPlan(TenantModel):
         ordering = ["-week_start", "-created_at"]
         verbose_name = _("ugeplan")
         verbose_name_plural = _("ugeplaner")
+        constraints = [
+            # One open proposal a week: a second calculation of the week replaces it or is
+            # refused (planning.services.plan_week), even when two are stored at once.
+            models.UniqueConstraint(
+                fields=["municipality", "week_start"],
+                condition=models.Q(status="proposed"),
+                name="one_open_proposal_per_week",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{_('Uge')} {self.week_start.isocalendar().week} ({self.week_start:%d.%m.%Y})"

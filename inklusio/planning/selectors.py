@@ -20,12 +20,13 @@ from inklusio.planning import commitments
 from inklusio.planning.models import (
     DAYS,
     FUNCTIONS,
-    HALVES,
     Absence,
     CalendarFeed,
     Contract,
     PlanSlot,
     WeeklyPlan,
+    half_day_label,
+    place_label,
 )
 from inklusio.planning.problem import (
     HALF_DAY_HOURS,
@@ -83,10 +84,10 @@ def slot_saved_now(user: User, plan: WeeklyPlan, pedagogue: User, day: int, half
     )
     return _("Gemt nu for %(name)s, %(slot)s: %(where)s") % {
         "name": pedagogue,
-        "slot": f"{DAYS[day]} {HALVES[half]}",
+        "slot": half_day_label(day, half),
         "where": _("Ingen (fri)")
         if slot is None
-        else f"{slot.institution.name} ({FUNCTIONS.get(slot.function, slot.function)})",
+        else place_label(slot.institution.name, str(FUNCTIONS.get(slot.function, slot.function))),
     }
 
 

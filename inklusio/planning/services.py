@@ -8,11 +8,12 @@ from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
@@ -23,13 +24,13 @@ from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
 from inklusio.planning.models import (
-    DAYS,
-    HALVES,
     Absence,
     CalendarFeed,
     Contract,
     PlanSlot,
     WeeklyPlan,
+    half_day_label,
+    place_label,
 )
 from inklusio.planning.problem import (
     HALF_DAY_HOURS,
@@ -42,6 +43,36 @@ from inklusio.planning.problem import (
 
 class PlanningError(DomainError):
     pass
+
+
+class WeekAlreadyProposed(PlanningError):
+    """A week has one open proposal at a time (the constraint one_open_proposal_per_week): a
+    calculation or re-plan that would add a second one beside the proposal someone else (or
+    the same leader, pressing twice) has made is refused and names that proposal, so no leader
+    edits or publishes one version of the week unaware of another."""
+
+    def __init__(self, proposal: WeeklyPlan):
+        self.proposal = proposal
+        made = timezone.localtime(proposal.created_at)
+        super().__init__(
+            _(
+                "Uge %(week)s har allerede et forslag, beregnet af %(name)s %(when)s. Ugen har "
+                "kun ét forslag ad gangen: ret i det, eller beregn det igen dér."
+            )
+            % {
+                "week": proposal.week_number,
+                "name": proposal.created_by,
+                "when": f"{made:%d.%m.} {_('kl.')} {made:%H:%M}",
+            }
+        )
+
+
+# A new calculation keeps the locked half-days it read from the plan before the solver ran: an
+# edit of that plan while the solver ran would be lost in the new plan, so it is refused.
+CHANGED_WHILE_SOLVING = gettext_lazy(
+    "Planen blev ændret, mens ugen blev beregnet, så beregningen er ikke gemt: ellers var "
+    "ændringen gået tabt. Beregn ugen igen."
+)
 
 
 CONTRACT_FIELDS = [
@@ -142,8 +173,48 @@ def _locked_plan(plan: WeeklyPlan, version: int | None = None) -> WeeklyPlan:
 
 
 def _replace(plans: QuerySet[WeeklyPlan]) -> None:
-    """Mark plans replaced; their version moves on, so a form opened on them is refused."""
+    """Mark plans replaced; their version moves on, so a form opened on them is refused. Done
+    before the replacing plan is stored: the week has one open proposal at a time."""
     plans.update(status=WeeklyPlan.Status.REPLACED, version=F("version") + 1)
+
+
+def _open_proposal(
+    municipality_id: int, week_start: datetime.date, besides: WeeklyPlan | None = None
+) -> WeeklyPlan | None:
+    """The week's open proposal, other than `besides` (the plan being replaced)."""
+    proposals = WeeklyPlan.objects.filter(
+        municipality_id=municipality_id,
+        week_start=week_start,
+        status=WeeklyPlan.Status.PROPOSED,
+    ).select_related("created_by")
+    if besides is not None:
+        proposals = proposals.exclude(pk=besides.pk)
+    return proposals.first()
+
+
+def _refuse_a_second_proposal(
+    municipality_id: int, week_start: datetime.date, besides: WeeklyPlan | None = None
+) -> None:
+    """Refuse a new proposal next to the week's open one; the unique constraint settles two
+    made at the same moment (`_store_proposal`)."""
+    existing = _open_proposal(municipality_id, week_start, besides)
+    if existing is not None:
+        raise WeekAlreadyProposed(existing)
+
+
+def _store_proposal(**fields: Any) -> WeeklyPlan:
+    """Create a proposal. Two leaders (or one pressing twice) calculating the same week at once
+    both find no open proposal before solving; the constraint one_open_proposal_per_week lets
+    the first one in, and the other is refused with the proposal it made."""
+    try:
+        with transaction.atomic():
+            return WeeklyPlan.objects.create(**fields)
+    except IntegrityError:
+        plan = WeeklyPlan(**fields)
+        existing = _open_proposal(plan.municipality_id, plan.week_start)
+        if existing is None:
+            raise
+        raise WeekAlreadyProposed(existing) from None
 
 
 def plan_week(
@@ -154,10 +225,23 @@ def plan_week(
     keep_locked_from: WeeklyPlan | None = None,
 ) -> WeeklyPlan:
     """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept
-    and that plan is replaced."""
+    and that plan is replaced. A week has one open proposal: calculating a week that has one
+    calculates that proposal again (its locked half-days kept, the proposal replaced, as
+    "Beregn igen" on it does); one that would stand beside it is refused (WeekAlreadyProposed).
+    """
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
     municipality = _municipality(actor)
+    asked_for = keep_locked_from
+    if keep_locked_from is None:
+        keep_locked_from = _open_proposal(municipality.pk, week_start)
+    # The locked half-days are read now, after the plan's version: a change of the plan while
+    # the solver runs is not in the result, so the version is checked again before storing.
+    seen_version = (
+        WeeklyPlan.objects.values_list("version", flat=True).get(pk=keep_locked_from.pk)
+        if keep_locked_from is not None
+        else None
+    )
     problem, lookups = build_problem(municipality, week_start, locked_from=keep_locked_from)
     problem, sessions = commitments.add_session_locks(problem, municipality.pk, week_start)
     if not problem.pedagogues:
@@ -166,8 +250,21 @@ def plan_week(
     # checked again under lock before its replacement is stored.
     result = solver.solve(problem, time_limit_s=time_limit_s)
     with transaction.atomic():
-        earlier = _locked_plan(keep_locked_from) if keep_locked_from is not None else None
-        plan = WeeklyPlan.objects.create(
+        earlier = None
+        if keep_locked_from is not None:
+            if asked_for is None:
+                # The week's proposal was replaced while the solver ran (by someone else's
+                # calculation, most likely): the week's proposal now is theirs.
+                found = WeeklyPlan.objects.select_for_update().get(pk=keep_locked_from.pk)
+                if found.status == WeeklyPlan.Status.REPLACED:
+                    _refuse_a_second_proposal(municipality.pk, week_start)
+                    raise PlanningError(str(CHANGED_WHILE_SOLVING))
+            earlier = _locked_plan(keep_locked_from)
+            if earlier.version != seen_version:
+                raise PlanningError(str(CHANGED_WHILE_SOLVING))
+            _replace(WeeklyPlan.objects.filter(pk=earlier.pk))
+        _refuse_a_second_proposal(municipality.pk, week_start, besides=earlier)
+        plan = _store_proposal(
             municipality=municipality,
             week_start=week_start,
             created_by=actor,
@@ -192,13 +289,13 @@ def plan_week(
         if sessions.broken:
             changes["sessions_not_kept"] = {"before": None, "after": len(sessions.broken)}
         if earlier is not None:
-            _replace(WeeklyPlan.objects.filter(pk=earlier.pk))
             changes["replaces"] = {"before": None, "after": str(earlier.public_id)}
         audit_record(actor=actor, action=AuditAction.CREATE, obj=plan, changes=changes)
     return plan
 
 
 def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str) -> WeeklyPlan:
+    """A new proposal of `plan`'s week made from it (already marked replaced)."""
     fields = [
         "solver_status",
         "objective",
@@ -208,7 +305,7 @@ def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str) -> WeeklyPlan:
         "shortage",
         "unmet",
     ]
-    return WeeklyPlan.objects.create(
+    return _store_proposal(
         municipality_id=plan.municipality_id,
         week_start=plan.week_start,
         created_by=actor,
@@ -227,6 +324,9 @@ def replan_absence(
     pedagogue's own sessions in those half-days are listed as not kept."""
     with transaction.atomic():
         current = _locked_plan(plan)
+        # A published week with a proposal beside it: the absence is covered in the proposal,
+        # which is to replace the published plan, not in a second one.
+        _refuse_a_second_proposal(current.municipality_id, current.week_start, besides=current)
         problem, lookups = build_problem(
             current.municipality, current.week_start, locked_from=current
         )
@@ -260,6 +360,7 @@ def replan_absence(
                 kind=kind,
                 created_by=actor,
             )
+        _replace(WeeklyPlan.objects.filter(pk=current.pk))
         revision = _copy_plan(
             current,
             actor=actor,
@@ -283,7 +384,6 @@ def replan_absence(
         locked = {(str(pk), day, half) for pk, day, half, _session in kept}
         for_sessions = {(str(pk), day, half) for pk, day, half, session in kept if session}
         _store_slots(revision, result.assignments, lookups, locked, for_sessions)
-        _replace(WeeklyPlan.objects.filter(pk=current.pk))
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -301,13 +401,13 @@ def replan_absence(
 
 
 def _slot_labels(slots: Iterable[tuple[int, int]]) -> list[str]:
-    return [f"{DAYS[day]} {HALVES[half]}" for day, half in sorted(slots)]
+    return [half_day_label(day, half) for day, half in sorted(slots)]
 
 
 def _slot_label(slot: PlanSlot | None) -> str | None:
     if slot is None:
         return None
-    return f"{slot.institution.name} ({slot.function})"
+    return place_label(slot.institution.name, slot.function)
 
 
 def slot_set(
@@ -373,7 +473,7 @@ def slot_set(
             action=AuditAction.CHANGE,
             obj=current,
             changes={
-                f"{pedagogue} {_slot_labels([(day, half)])[0]}": {
+                f"{pedagogue} {half_day_label(day, half)}": {
                     "before": before,
                     "after": _slot_label(created),
                 }

@@ -52,7 +52,16 @@ def _plan_week(request, form):
     except services.PlanningError as error:
         form.add_error(None, str(error))
         return None
-    messages.success(request, _("Ugeplanen er beregnet."))
+    if plan.based_on_id is None:
+        messages.success(request, _("Ugeplanen er beregnet."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Ugen er beregnet igen. Det forslag, der lå, er erstattet; de halve dage, der "
+                "var rettet i hånden, er beholdt."
+            ),
+        )
     return redirect(plan)
 
 
@@ -243,6 +252,9 @@ def plan_resolve(request, public_id):
         revision = services.plan_week(
             actor=request.user, week_start=plan.week_start, keep_locked_from=plan
         )
+    except services.WeekAlreadyProposed as error:
+        messages.error(request, str(error))
+        return redirect(error.proposal)
     except services.PlanningError as error:
         messages.error(request, str(error))
         return redirect(plan)

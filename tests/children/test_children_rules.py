@@ -9,8 +9,10 @@ import time_machine
 from django.core.cache import cache
 
 from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.audit.services import REDACTED
 from inklusio.children import services
-from inklusio.children.models import Child
+from inklusio.children.models import Child, Guardian
+from inklusio.core.errors import EditConflict
 from tests.audit_rows import new_audit_rows
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +125,61 @@ class TestTheLogOfAChild:
         )
         guardianship = guardian.guardianships.get()
         assert (guardianship.relation, guardianship.has_custody) == ("", True)
+
+
+class TestAGuardiansChange:
+    """A guardian's contact data or relation changes only from the version the change started
+    from (today the import's real run, which passes the version it read)."""
+
+    def gert(self, cast) -> Guardian:
+        return Guardian.objects.get(name="Gert Testesen")
+
+    def change(self, cast, version: int, relation: str = "far", **data) -> Guardian:
+        return services.guardian_update(
+            actor=cast.alice, child=cast.mia, guardian=self.gert(cast), data=data,
+            relation=relation, expected_version=version,
+        )  # fmt: skip
+
+    def test_a_change_is_logged_with_the_new_version(self, cast):
+        with new_audit_rows() as rows:
+            gert = self.change(cast, 1, relation="bonusfar", phone="12 34 56 78")
+        [row] = rows
+        assert (row.action, row.object_id, row.child_id) == (
+            AuditAction.CHANGE,
+            str(gert.public_id),
+            cast.mia.public_id,
+        )
+        assert row.changes == {
+            "phone": {"before": "", "after": REDACTED},  # contact data is not repeated
+            "relation": {"before": "far", "after": "bonusfar"},
+            "version": {"before": 1, "after": 2},
+        }
+        assert (gert.phone, gert.version) == ("12 34 56 78", 2)
+        assert gert.guardianships.get(child=cast.mia).relation == "bonusfar"
+
+    def test_a_change_that_changes_nothing_leaves_no_trace(self, cast):
+        with new_audit_rows() as rows:
+            gert = self.change(cast, 1, name="Gert Testesen")
+        assert rows == [] and gert.version == 1
+
+    def test_of_two_changes_from_the_same_version_the_second_is_refused_and_the_first_kept(
+        self, cast
+    ):
+        seen = self.gert(cast).version
+        self.change(cast, seen, phone="12 34 56 78")
+        with new_audit_rows() as rows, pytest.raises(EditConflict) as refused:
+            self.change(cast, seen, phone="87 65 43 21", email="gert@example.invalid")
+        # Refused with what the other person changed, and by whom; nothing else written.
+        assert refused.value.changed_fields == {
+            "phone": {"before": "", "after": REDACTED, "by": "Alice Testesen"}
+        }
+        assert rows == []
+        gert = self.gert(cast)
+        assert (gert.phone, gert.email, gert.version) == ("12 34 56 78", "", seen + 1)
+
+        # From the version saved now, the change is made on purpose.
+        gert = self.change(cast, refused.value.current.version, phone="87 65 43 21")
+        assert (gert.phone, gert.version) == ("87 65 43 21", seen + 2)
 
 
 class TestTheCprRateLimit:

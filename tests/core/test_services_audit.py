@@ -152,6 +152,16 @@ def _guardian_add(cast: Cast) -> Expect:
     return Expect(AuditAction.CREATE, guardian, child=cast.emil)
 
 
+@scenario("children.guardian_update")
+def _guardian_update(cast: Cast) -> Expect:
+    guardian = cast.mia.guardians.get()
+    guardian = child_services.guardian_update(
+        actor=cast.alice, child=cast.mia, guardian=guardian, data={"phone": "12 34 56 78"},
+        relation="far", expected_version=guardian.version,
+    )  # fmt: skip
+    return Expect(AuditAction.CHANGE, guardian, child=cast.mia)
+
+
 # --- Action plans -----------------------------------------------------------------------------
 
 

@@ -416,6 +416,73 @@ def test_a_guardians_new_phone_number_is_an_update_of_that_guardian(cast):
     )
 
 
+def _changed_after_the_real_run_read_it(monkeypatch, change) -> None:
+    """`change()` runs after the real run has planned its rows, before it applies them: another
+    person's save in the moment between."""
+    plan = services._plan
+
+    def planned_then_changed(run, on_progress=None):
+        plans = plan(run, on_progress)
+        change()
+        return plans
+
+    monkeypatch.setattr(services, "_plan", planned_then_changed)
+
+
+def test_a_guardian_changed_while_the_import_ran_is_not_overwritten(cast, monkeypatch):
+    gert = Guardian.objects.get(name="Gert Testesen")
+    data = csv_file(
+        [
+            row(
+                cast.mia.cpr, first="Mia", last="Testesen", Stue="Solsikken",
+                **{"Forælder 1 navn": "Gert Testesen", "Forælder 1 telefon": "11 11 11 11",
+                   "Forælder 1 relation": "far"},
+            ),
+            row(cpr_born(700)),
+        ]
+    )  # fmt: skip
+    run = dry_run(cast, data)
+    assert actions(run) == [(2, "update"), (3, "create")]
+    _changed_after_the_real_run_read_it(
+        monkeypatch,
+        lambda: child_services.guardian_update(
+            actor=cast.carl, child=cast.mia, guardian=gert, data={"phone": "22 22 22 22"},
+            relation="far", expected_version=gert.version,
+        ),
+    )  # fmt: skip
+
+    run = services.import_execute(actor=cast.alice, run=run)
+    assert run.status == ImportRun.Status.REFUSED
+    assert run.file_error == (
+        "Importen blev afbrudt: Gert Testesen blev ændret af en anden, mens importen kørte, så "
+        "intet er importeret. Upload filen igen: prøvekørslen viser så, hvad den ændrer nu."
+    )
+    gert.refresh_from_db()
+    assert gert.phone == "22 22 22 22"  # the other person's change stands
+    assert not Child.objects.filter(first_name="Ida").exists()  # nothing of the file
+
+
+def test_a_child_changed_while_the_import_ran_is_named_in_danish(cast, monkeypatch):
+    emil = cast.emil
+    run = dry_run(cast, csv_file([row(emil.cpr, first="Emil", last="Testesen", Sprog="dansk")]))
+    assert actions(run) == [(2, "update")]
+    _changed_after_the_real_run_read_it(
+        monkeypatch,
+        lambda: child_services.child_update(
+            actor=cast.carl, child=emil, data={"languages": "arabisk"},
+            expected_version=emil.version,
+        ),
+    )  # fmt: skip
+
+    run = services.import_execute(actor=cast.alice, run=run)
+    assert run.status == ImportRun.Status.REFUSED
+    assert run.file_error.startswith(
+        "Importen blev afbrudt: Emil Testesen blev ændret af en anden, mens importen kørte"
+    )
+    emil.refresh_from_db()
+    assert emil.languages == "arabisk"
+
+
 # --- The command ---------------------------------------------------------------------------
 
 

@@ -346,6 +346,7 @@ class TestGuardians:
         assert row.changes == {
             "email": {"before": "", "after": "•••"},
             "relation": {"before": "mor", "after": "plejemor"},
+            "version": {"before": 1, "after": 2},
         }
         assert audit_since(last, object_type="child") == []
 
