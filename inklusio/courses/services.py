@@ -158,7 +158,9 @@ def _participant_add(
         and role == Participant.Role.CASE
         and course.participants.filter(role=Participant.Role.CASE).exists()
     ):
-        raise CourseRuleBroken(_("Et individuelt forløb har ét barn i udsat position."))
+        raise CourseRuleBroken(
+            _("Et individuelt forløb har ét barn i udsat position."), field="role"
+        )
     existing = course.participants.filter(child=child).first() if child else None
     if child is not None and existing is not None:
         raise CourseRuleBroken(
@@ -439,7 +441,7 @@ def observation_add(*, actor: User, course: Course, data: dict[str, Any]) -> Obs
     if child is not None and not course.participants.filter(child=child).exists():
         raise CourseRuleBroken(_("Barnet deltager ikke i forløbet."))
     if data.get("date", timezone.localdate()) > timezone.localdate():
-        raise CourseRuleBroken(_("Observationen kan ikke have en dato i fremtiden."))
+        raise CourseRuleBroken(_("Observationen kan ikke have en dato i fremtiden."), field="date")
     with transaction.atomic():
         observation: Observation = Observation.objects.create(
             municipality_id=course.municipality_id, course=course, author=actor, **data
@@ -507,7 +509,9 @@ def course_close(
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er allerede afsluttet."))
         if closed_on < current.start:
-            raise CourseRuleBroken(_("Forløbet kan ikke slutte, før det starter."))
+            raise CourseRuleBroken(
+                _("Forløbet kan ikke slutte, før det starter."), field="closed_on"
+            )
         current.closed_on = closed_on
         current.goals_reached = goals_reached
         current.methods_in_practice = methods_in_practice

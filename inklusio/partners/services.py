@@ -62,7 +62,9 @@ def _check_organisation(actor: User, data: dict[str, Any], exclude: int | None =
         raise PartnerRuleBroken(_("Skriv organisationens navn."))
     same = PartnerOrganisation.objects.in_municipality_of(actor).filter(name__iexact=name)
     if same.exclude(pk=exclude).exists():
-        raise PartnerRuleBroken(_("Der findes allerede en organisation med det navn."))
+        raise PartnerRuleBroken(
+            _("Der findes allerede en organisation med det navn."), field="name"
+        )
 
 
 def organisation_create(*, actor: User, data: dict[str, Any]) -> PartnerOrganisation:
@@ -145,7 +147,9 @@ def _check_person(
         )
     taken = User.objects.filter(email__iexact=email) | User.objects.filter(username__iexact=email)
     if taken.exclude(pk=exclude_user).exists():
-        raise PartnerRuleBroken(_("Der findes allerede en bruger med den e-mailadresse."))
+        raise PartnerRuleBroken(
+            _("Der findes allerede en bruger med den e-mailadresse."), field="email"
+        )
     if data.get("profession") not in Profession.values:
         raise PartnerRuleBroken(_("Vælg samarbejdspartnerens faggruppe."))
     organisation = data.get("organisation")

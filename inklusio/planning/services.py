@@ -350,13 +350,17 @@ def slot_set(
                         "name": pedagogue,
                         "institution": institution,
                         "function": other.get_function_display().lower(),
-                    }
+                    },
+                    field="function",
                 )
             places = set(
                 current.slots.filter(pedagogue=pedagogue).values_list("institution_id", flat=True)
             )
             if institution.pk not in places and len(places) >= 3:
-                raise PlanningError(_("En pædagog kan højst være i tre institutioner om ugen."))
+                raise PlanningError(
+                    _("En pædagog kan højst være i tre institutioner om ugen."),
+                    field="institution",
+                )
             created = PlanSlot.objects.create(
                 municipality_id=current.municipality_id,
                 plan=current,
@@ -407,7 +411,8 @@ def _check_sessions_kept(
                 "course": session.course.title,
                 "institution": session.course.institution.name,
                 "when": commitments.session_when(session),
-            }
+            },
+            field="slot",
         )
 
 
@@ -461,7 +466,7 @@ def _check_contract_hours(values: dict[str, Any]) -> None:
             % {"parts": number_format(parts), "total": number_format(total)}
         )
     if values["support_share_percent"] > 100:
-        raise PlanningError(_("En andel kan højst være 100 %."))
+        raise PlanningError(_("En andel kan højst være 100 %."), field="support_share_percent")
 
 
 def contract_open(*, actor: User, pedagogue: User) -> Contract:
@@ -517,7 +522,7 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
     """Register a pedagogue's absence; the planner leaves those half-days free."""
     start, end = data["start"], data["end"]
     if end < start:
-        raise PlanningError(_("Slutdatoen ligger før startdatoen."))
+        raise PlanningError(_("Slutdatoen ligger før startdatoen."), field="end")
     if not (within_range(start) and within_range(end)):
         raise PlanningError(str(DATE_RANGE_MESSAGE))
     with transaction.atomic():

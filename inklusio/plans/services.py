@@ -322,7 +322,7 @@ def plan_meeting_acknowledge(
 ) -> Acknowledgement:
     """Each participant states explicitly that they agree – or records an objection with a comment."""
     if answer == Acknowledgement.Answer.OBJECTED and not comment.strip():
-        raise PlanRuleBroken(_("Skriv, hvad du ikke er enig i."))
+        raise PlanRuleBroken(_("Skriv, hvad du ikke er enig i."), field="comment")
     try:
         with transaction.atomic():
             meeting = (
@@ -379,7 +379,7 @@ def plan_objection_resolve(*, actor: User, plan: ActionPlan, note: str) -> Actio
     """The owner has talked the objection through without changing the plan: back to "Aftalt",
     with a note on each open objection."""
     if not note.strip():
-        raise PlanRuleBroken(_("Skriv, hvordan indsigelsen er afklaret."))
+        raise PlanRuleBroken(_("Skriv, hvordan indsigelsen er afklaret."), field="note")
     with transaction.atomic():
         current = _lock_open(plan)
         if current.status != ActionPlan.Status.OBJECTED:
@@ -442,13 +442,19 @@ def _check_proposal(
     if kind not in Adjustment.Kind.values:
         raise PlanRuleBroken(_("Vælg, hvad forslaget gør."))
     if kind != Adjustment.Kind.ADD and target is None:
-        raise PlanRuleBroken(_("Vælg den aftale, forslaget erstatter eller afslutter."))
+        raise PlanRuleBroken(
+            _("Vælg den aftale, forslaget erstatter eller afslutter."), field="target"
+        )
     if kind == Adjustment.Kind.REPLACE and not text.strip():
-        raise PlanRuleBroken(_("Skriv den nye aftale, der skal erstatte den gamle."))
+        raise PlanRuleBroken(
+            _("Skriv den nye aftale, der skal erstatte den gamle."), field="agreement_text"
+        )
     if kind == Adjustment.Kind.ADD and not strategies.strip() and not text.strip():
         raise PlanRuleBroken(_("Foreslå nye strategier eller en ny aftale."))
     if kind != Adjustment.Kind.END and text.strip() and not owner.strip():
-        raise PlanRuleBroken(_("En aftale skal have en ansvarlig: hvem gør det?"))
+        raise PlanRuleBroken(
+            _("En aftale skal have en ansvarlig: hvem gør det?"), field="agreement_owner"
+        )
 
 
 def _apply_agreement(plan: ActionPlan, adjustment: Adjustment) -> None:
@@ -552,7 +558,7 @@ def plan_close(
 def plan_reopen(*, actor: User, plan: ActionPlan, reason: str) -> ActionPlan:
     """A closed plan taken up again (the child needs it after all): a new version, with why."""
     if not reason.strip():
-        raise PlanRuleBroken(_("Skriv, hvorfor planen genåbnes."))
+        raise PlanRuleBroken(_("Skriv, hvorfor planen genåbnes."), field="reason")
     with transaction.atomic():
         current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if not current.is_closed:

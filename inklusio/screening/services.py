@@ -79,7 +79,8 @@ def screening_round_open(*, actor: User, room: Room, year: int, half: int) -> Sc
     if ScreeningRound.objects.filter(room=room, year=year, half=half).exists():
         raise ScreeningRuleBroken(
             _("%(room)s har allerede en screeningsrunde i %(period)s.")
-            % {"room": room.name, "period": label}
+            % {"room": room.name, "period": label},
+            field="room",
         )
     try:
         with transaction.atomic():
@@ -101,7 +102,8 @@ def screening_round_open(*, actor: User, room: Room, year: int, half: int) -> Sc
     except IntegrityError as race:  # opened by someone else at the same moment
         raise ScreeningRuleBroken(
             _("%(room)s har allerede en screeningsrunde i %(period)s.")
-            % {"room": room.name, "period": label}
+            % {"room": room.name, "period": label},
+            field="room",
         ) from race
     return screening_round
 
