@@ -236,9 +236,17 @@ def plan_meeting_schedule(
     participants: list[User],
     others: str = "",
 ) -> PlanMeeting:
-    """A plan meeting (start or follow-up) with its participants; a closed plan has no more."""
+    """A plan meeting (start or follow-up) with its participants; a closed plan has no more,
+    and none is dated before the plan was made (the meeting is about the plan)."""
     with transaction.atomic():
         plan = _lock_open(plan)
+        created = timezone.localdate(plan.created_at)
+        if date < created:
+            raise PlanRuleBroken(
+                _("Mødet kan ikke ligge før handleplanen blev oprettet (%(day)s).")
+                % {"day": f"{created:%d.%m.%Y}"},
+                field="date",
+            )
         meeting: PlanMeeting = PlanMeeting.objects.create(
             municipality_id=plan.municipality_id,
             plan=plan,
