@@ -248,7 +248,8 @@ def session_plan(
     start_time: datetime.time,
     clash_reason: str = "",
 ) -> Session:
-    """A session on or after the course's start, one per day and time. A session is a
+    """A session within the course's dates (from its start to its planned end, which is never
+    empty: course_create fills it in), one per day and time. A session is a
     commitment in the pedagogue's week (issue 19): one that clashes with their other sessions,
     absence, the centre meeting or the weekly plan is refused unless a reason is given, and
     the reason is kept on the session and the clash in the log."""
@@ -264,6 +265,17 @@ def session_plan(
             raise CourseRuleBroken(
                 _("Samlingen ligger før forløbets start (%(day)s).")
                 % {"day": f"{course.start:%d.%m.%Y}"},
+                field="date",
+            )
+        if date > course.planned_end:
+            # Planned silently, such a session ran the course on past its end in the figures
+            # and the pedagogue's week; the course's end is moved on its own form.
+            raise CourseRuleBroken(
+                _(
+                    "Samlingen ligger efter forløbets planlagte afslutning (%(day)s). Skal "
+                    "forløbet vare længere, så ret først forløbets planlagte afslutning."
+                )
+                % {"day": f"{course.planned_end:%d.%m.%Y}"},
                 field="date",
             )
         if course.sessions.filter(date=date, start_time=start_time).exists():

@@ -297,6 +297,26 @@ class TestSessions:
         page = response.content.decode()
         assert f'value="{day}"' in page and 'value="10:15"' in page
 
+    def test_a_day_after_the_planned_end_is_refused_by_the_date_field(self, cast, client_for):
+        """A session after the course's planned end was planned silently; it is said by the
+        date, naming the end, with the time kept."""
+        end = cast.course_boegely.planned_end
+        day = end + datetime.timedelta(days=1)
+        response = client_for(cast.bob).post(
+            reverse("session-plan", args=[cast.course_boegely.public_id]),
+            {"date": str(day), "start_time": "10:15"},
+        )
+        assert response.status_code == 200
+        assert response.context["session_form"].errors == {
+            "date": [
+                f"Samlingen ligger efter forløbets planlagte afslutning ({end:%d.%m.%Y}). Skal "
+                "forløbet vare længere, så ret først forløbets planlagte afslutning."
+            ]
+        }
+        page = response.content.decode()
+        assert f'value="{day}"' in page and 'value="10:15"' in page
+        assert not cast.course_boegely.sessions.filter(date=day).exists()
+
     def test_a_session_still_to_come_is_offered_for_cancelling_only(
         self, cast, session_boegely_past, client_for
     ):
@@ -849,6 +869,20 @@ class TestCourseChangesInTheService:
                 start_time=datetime.time(9),
             )  # fmt: skip
         assert str(refused.value) == "Samlingen ligger før forløbets start (01.10.2026)."
+
+    def test_a_session_may_be_on_the_planned_last_day_but_not_after(self, cast):
+        course = cast.course_boegely
+        session = services.session_plan(
+            actor=cast.bob, course=course, date=course.planned_end, start_time=datetime.time(9)
+        )
+        assert session.date == course.planned_end
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=course, date=course.planned_end + datetime.timedelta(days=1),
+                start_time=datetime.time(9),
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        assert f"planlagte afslutning ({course.planned_end:%d.%m.%Y})" in str(refused.value)
 
 
 class TestParticipantsInTheService:
