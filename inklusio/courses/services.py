@@ -135,7 +135,10 @@ def participant_add(
                 joined_on=joined_on,
             )
     except IntegrityError as clash:
-        raise CourseRuleBroken(_("Deltageren er allerede med i forløbet.")) from clash
+        raise CourseRuleBroken(
+            _("Deltageren er allerede med i forløbet."),
+            field="staff_member" if staff_member is not None else "child",
+        ) from clash
 
 
 def _participant_add(
@@ -167,7 +170,8 @@ def _participant_add(
             _(
                 "%(name)s deltager allerede i forløbet som %(role)s; et barn har kun én rolle i et forløb."
             )
-            % {"name": child.full_name, "role": existing.get_role_display().lower()}
+            % {"name": child.full_name, "role": existing.get_role_display().lower()},
+            field="child",
         )
     participant: Participant = Participant.objects.create(
         municipality_id=course.municipality_id,

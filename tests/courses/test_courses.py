@@ -138,16 +138,38 @@ class TestParticipants:
         roles = sorted(course.participants.values_list("role", flat=True))
         assert roles == ["case", "role_model", "role_model"]
 
-    def test_a_child_is_never_both_case_and_role_model_in_one_course(self, cast, client_for):
+    def test_tilfoej_deltager_offers_only_children_not_yet_in_the_course(
+        self, cast, kids, client_for
+    ):
+        response = client_for(cast.bob).get(cast.course_boegely.get_absolute_url())
+        picker = response.context["participant_form"]["child"]
+        offered = {str(value) for value, _label in picker.field.choices if value}
+        assert offered == {str(kid.pk) for kid in kids}  # Mia takes part already
+        shown = str(picker)
+        assert shown in response.content.decode()
+        assert "Ali Testesen" in shown and "Mia Testesen" not in shown
+
+    def test_a_child_already_in_the_course_is_refused_by_the_child_field(
+        self, cast, kids, client_for
+    ):
+        """Posted anyway (a page opened before Mia joined): said by the child picker, in the
+        words of the rule, with the role chosen kept; a child is never both case and role
+        model in one course."""
         response = client_for(cast.bob).post(
             reverse("participant-add", args=[cast.course_boegely.public_id]),
             {"child": cast.mia.pk, "role": "role_model"},
-            follow=True,
         )
-        assert (
-            "Mia Testesen deltager allerede i forløbet som barn i udsat position"
-            in response.content.decode()
-        )
+        assert response.status_code == 200
+        form = response.context["participant_form"]
+        assert form.errors == {
+            "child": [
+                "Mia Testesen deltager allerede i forløbet som barn i udsat position; "
+                "et barn har kun én rolle i et forløb."
+            ]
+        }
+        page = response.content.decode()
+        assert str(form["child"]) in page and str(form["role"]) in page
+        assert form["role"].value() == "role_model"
         assert cast.course_boegely.participants.count() == 1
 
     def test_role_models_get_no_effect_measures_and_no_case(self, cast, kids):
