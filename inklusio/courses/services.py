@@ -14,7 +14,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave, refuse_unknown_version
 from inklusio.core.pdf import render_pdf
 from inklusio.courses.models import (
     Course,
@@ -84,6 +84,7 @@ def course_update(
         current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
@@ -410,6 +411,7 @@ def session_correct(
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
         if outcome == Session.Status.HELD:
             _refuse_held_before_its_day(current)
+        refuse_unknown_version(sent=version, current=len(current.corrections))
         if len(current.corrections) != version:
             raise OutdatedSave(len(current.corrections))
         if any(p.course_id != current.course_id for p in attendees):

@@ -12,7 +12,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, OutdatedSave
+from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
@@ -334,6 +334,7 @@ def consultative_minutes_save(
     with transaction.atomic():
         locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
         previous = locked.minutes_versions.order_by("-number").first()
+        refuse_unknown_version(sent=version, current=previous.number if previous else 0)
         if previous is not None and previous.number != version:
             raise OutdatedSave(previous.number)
         if previous is not None and previous.text == minutes:

@@ -26,7 +26,7 @@ from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.children.models import Child, PartnerInvitation
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
 from inklusio.core.models import municipality_id_of
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
@@ -246,6 +246,7 @@ def partner_update(
         )
         if not current.is_active:
             raise PartnerRuleBroken(_("Samarbejdspartneren er deaktiveret og kan ikke rettes."))
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)

@@ -18,7 +18,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave, refuse_unknown_version
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
@@ -132,6 +132,8 @@ def _locked_plan(plan: WeeklyPlan, version: int | None = None) -> WeeklyPlan:
     new calculation keeping the locked half-days): it overwrites nothing, and the plan it
     replaces is kept. An edit of a half-day (`slot_set`) always passes its version."""
     current: WeeklyPlan = WeeklyPlan.objects.select_for_update().get(pk=plan.pk)
+    if version is not None:
+        refuse_unknown_version(sent=version, current=current.version)
     if version is not None and current.version != version:
         newest = current.newest_version()
         if newest.status != WeeklyPlan.Status.REPLACED:
@@ -498,6 +500,7 @@ def contract_update(
     version is refused with what the other person changed."""
     with transaction.atomic():
         current: Contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)

@@ -16,7 +16,7 @@ from inklusio.audit.edits import update_versioned
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
 from inklusio.people.models import User
 from inklusio.plans.models import (
     Acknowledgement,
@@ -161,6 +161,7 @@ def plan_update(
         current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if current.is_closed:
             raise PlanRuleBroken(_("Planen er afsluttet og kan ikke ændres."))
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             latest = current.versions.order_by("-number").first()
             raise EditConflict(
