@@ -436,6 +436,7 @@ def _plans(ishoj, boegely, bob, sara, gert, pia, alice, mia) -> dict:
         goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
         agreements=[{"text": "Laver dagsprogram", "owner": "Stuens pædagoger", "due": None}],
     )
+    backdate_plan(plan, TODAY - datetime.timedelta(days=70))  # before its meeting on 1 October
     meeting = plan_services.plan_meeting_schedule(
         actor=bob,
         plan=plan,
@@ -528,6 +529,17 @@ def _courses(ishoj, boegely, bob, alice, mia) -> dict:
         "participant_mia": participant,
         "session_boegely": session,
     }
+
+
+def backdate_plan(plan: ActionPlan, day: datetime.date) -> None:
+    """`plan` (and its versions) as written on `day`: a plan meeting is never dated before its
+    plan was written, so a plan whose meetings lie behind was written before them."""
+    written = datetime.datetime.combine(
+        day, datetime.time(10), tzinfo=ZoneInfo("Europe/Copenhagen")
+    )
+    ActionPlan.objects.filter(pk=plan.pk).update(created_at=written)
+    plan.versions.update(created_at=written)
+    plan.refresh_from_db()
 
 
 def saved_version(obj) -> int:

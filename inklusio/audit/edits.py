@@ -11,7 +11,7 @@ from django.db.models import F
 from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
-from inklusio.core.errors import EditConflict
+from inklusio.core.errors import EditConflict, refuse_unknown_version
 
 if TYPE_CHECKING:
     from inklusio.people.models import User
@@ -33,6 +33,7 @@ def update_versioned(
     with transaction.atomic():
         current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         version: int = current.version  # type: ignore[attr-defined]
+        refuse_unknown_version(sent=expected_version, current=version)
         if version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)

@@ -444,7 +444,11 @@ def children_in_forms(*forms: Any) -> list[ChildLike]:
         if form is None:
             continue
         for field in form.fields.values():
-            queryset = getattr(field, "queryset", None)
+            # A picker that lists fewer than it accepts (courses.forms.OfferedChoiceField)
+            # shows its `offered`.
+            queryset = getattr(field, "offered", None)
+            if queryset is None:
+                queryset = getattr(field, "queryset", None)
             if queryset is not None and queryset.model is child_model:
                 shown += list(queryset.only("public_id", "first_name", "last_name"))
     return shown

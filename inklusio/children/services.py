@@ -23,7 +23,7 @@ from inklusio.children.models import (
     Guardianship,
     daycare_age_limit,
 )
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
 from inklusio.core.models import municipality_id_of
 from inklusio.people.models import User
 
@@ -173,6 +173,7 @@ def child_update(
     with transaction.atomic():
         current: Child = Child.objects.select_for_update().get(pk=child.pk)
         before = snapshot(current, CHILD_FIELDS)
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)

@@ -1,6 +1,6 @@
 """Domain errors: raised by services, turned into clear Danish messages by views."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 # One wording for every edit conflict (optimistic locking), whatever is being edited.
 EDIT_CONFLICT_MESSAGE = gettext_lazy(
@@ -31,6 +31,30 @@ class OutdatedSave(DomainError):
     def __init__(self, current_version: int):
         self.current_version = current_version
         super().__init__(str(EDIT_CONFLICT_MESSAGE))
+
+
+class UnknownVersion(DomainError):
+    """An edit that says it started from a version the record has not reached (a hand-made
+    request, a page from another copy of the database): there is nothing to compare it with,
+    so it is refused on its own terms, not as an edit conflict in which nothing changed."""
+
+    def __init__(self, *, sent: int, current: int):
+        self.sent = sent
+        self.current_version = current
+        super().__init__(
+            gettext(
+                "Udgave %(sent)s findes ikke; den gemte er udgave %(current)s. Intet er gemt: "
+                "hent den gemte udgave, og send dens nummer med ændringen."
+            )
+            % {"sent": sent, "current": current}
+        )
+
+
+def refuse_unknown_version(*, sent: int, current: int) -> None:
+    """Refuse an edit started from a version the record has not reached (UnknownVersion);
+    called beside each service's edit-conflict check, before it."""
+    if sent > current:
+        raise UnknownVersion(sent=sent, current=current)
 
 
 class EditConflict(DomainError):

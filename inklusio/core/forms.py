@@ -122,11 +122,23 @@ VERSION_MISSING_MESSAGE = gettext_lazy(
 )
 
 
+# A save that says it started from a version the record has not reached (a hand-made request,
+# a page from another copy of the database) cannot be compared with what is saved either: it
+# was shown as an edit conflict in which nobody had changed anything. It is refused on its own
+# terms, and what was typed is kept as after a missing version.
+VERSION_UNKNOWN_MESSAGE = gettext_lazy(
+    "Den udgave, du har rettet i, findes ikke (den er nyere end den gemte), så intet er gemt. "
+    "Det, du har skrevet, er bevaret herunder. Gemmer du igen, erstatter din udgave den, der "
+    "er gemt nu. Vil du først se den gemte udgave, så åbn siden igen."
+)
+
+
 class VersionedEdit(forms.BaseForm):
     """Mixin (listed before the form class) for a form with a hidden `version` field: when it
     edits an existing record (`expect_version`), a post must carry the version it was opened
     on. One without it, or with one that is not a number, is refused above the fields with
-    VERSION_MISSING_MESSAGE. Creating a record needs no version: `expect_version` is not
+    VERSION_MISSING_MESSAGE; one later than the record's version now, with
+    VERSION_UNKNOWN_MESSAGE. Creating a record needs no version: `expect_version` is not
     called, and the field stays optional."""
 
     # The record's version as saved now, when the form edits one; None while creating.
@@ -144,11 +156,16 @@ class VersionedEdit(forms.BaseForm):
             return
         name = "version"
         if name in self.errors or self.cleaned_data.get(name) is None:
-            self.errors.pop(name, None)
-            self.cleaned_data.pop(name, None)
-            self.add_error(None, VERSION_MISSING_MESSAGE)
-            self.data = self.data.copy()
-            self.data[self.add_prefix(name)] = self.current_version
+            message = VERSION_MISSING_MESSAGE
+        elif self.cleaned_data[name] > self.current_version:
+            message = VERSION_UNKNOWN_MESSAGE
+        else:
+            return
+        self.errors.pop(name, None)
+        self.cleaned_data.pop(name, None)
+        self.add_error(None, message)
+        self.data = self.data.copy()
+        self.data[self.add_prefix(name)] = self.current_version
 
 
 def show_outdated_save(form: forms.BaseForm, error: OutdatedSave) -> None:

@@ -1,7 +1,12 @@
+from typing import cast
+
 from django import forms
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.children.models import Child
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.courses.models import (
@@ -95,8 +100,25 @@ class CourseForm(VersionedEdit, DkfdsModelForm):
         return cleaned
 
 
+class _OfferedChoices(ModelChoiceIterator[Child]):
+    def __init__(self, field: "OfferedChoiceField") -> None:
+        super().__init__(field)
+        if field.offered is not None:
+            self.queryset = field.offered
+
+
+class OfferedChoiceField(forms.ModelChoiceField[Child]):
+    """A picker that lists fewer choices than it accepts: it lists `offered` and accepts
+    `queryset` (set `offered` first). A choice no longer listed (a child who has joined the
+    course since the page was opened) then reaches the service, whose refusal says why by the
+    field, where Django's own would only call it an invalid choice."""
+
+    iterator = _OfferedChoices
+    offered: QuerySet[Child] | None = None
+
+
 class ParticipantForm(DkfdsForm):
-    child = forms.ModelChoiceField(label=_("Barn"), queryset=None, required=False)
+    child = OfferedChoiceField(label=_("Barn"), queryset=None, required=False)
     staff_member = forms.ModelChoiceField(label=_("Medarbejder"), queryset=None, required=False)
     role = forms.ChoiceField(
         label=_("Deltager som"),
@@ -109,7 +131,9 @@ class ParticipantForm(DkfdsForm):
         required=False,
     )
 
-    def __init__(self, *args, course, children, staff, **kwargs):
+    def __init__(self, *args, course, children, offered, staff, **kwargs):
+        """`children`: those who may join the course; `offered`: those the picker lists (not
+        those already in it)."""
         super().__init__(*args, **kwargs)
         if course.for_staff:
             del self.fields["child"], self.fields["role"]
@@ -117,7 +141,9 @@ class ParticipantForm(DkfdsForm):
             self.fields["staff_member"].required = True
         else:
             del self.fields["staff_member"]
-            self.fields["child"].queryset = children
+            picker = cast(OfferedChoiceField, self.fields["child"])
+            picker.offered = offered
+            picker.queryset = children
             self.fields["child"].required = True
             self.fields["role"].required = True
 

@@ -101,6 +101,12 @@ def children_for_course(user: User, course: Course) -> QuerySet[Child]:
     return access.children_for_course(user, course)
 
 
+def children_to_add(user: User, course: Course) -> QuerySet[Child]:
+    """The children "Tilføj deltager" offers: those who can join, less those already in the
+    course (a child takes part once, in one role)."""
+    return children_for_course(user, course).exclude(course_participations__course=course)
+
+
 def pedagogues(user: User) -> QuerySet[User]:
     found: QuerySet[User] = User.objects.in_municipality_of(user).filter(
         role=Role.PEDAGOGUE, is_active=True

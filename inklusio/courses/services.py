@@ -14,7 +14,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave, refuse_unknown_version
 from inklusio.core.pdf import render_pdf
 from inklusio.courses.models import (
     Course,
@@ -84,6 +84,7 @@ def course_update(
         current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
@@ -135,7 +136,10 @@ def participant_add(
                 joined_on=joined_on,
             )
     except IntegrityError as clash:
-        raise CourseRuleBroken(_("Deltageren er allerede med i forløbet.")) from clash
+        raise CourseRuleBroken(
+            _("Deltageren er allerede med i forløbet."),
+            field="staff_member" if staff_member is not None else "child",
+        ) from clash
 
 
 def _participant_add(
@@ -158,14 +162,17 @@ def _participant_add(
         and role == Participant.Role.CASE
         and course.participants.filter(role=Participant.Role.CASE).exists()
     ):
-        raise CourseRuleBroken(_("Et individuelt forløb har ét barn i udsat position."))
+        raise CourseRuleBroken(
+            _("Et individuelt forløb har ét barn i udsat position."), field="role"
+        )
     existing = course.participants.filter(child=child).first() if child else None
     if child is not None and existing is not None:
         raise CourseRuleBroken(
             _(
                 "%(name)s deltager allerede i forløbet som %(role)s; et barn har kun én rolle i et forløb."
             )
-            % {"name": child.full_name, "role": existing.get_role_display().lower()}
+            % {"name": child.full_name, "role": existing.get_role_display().lower()},
+            field="child",
         )
     participant: Participant = Participant.objects.create(
         municipality_id=course.municipality_id,
@@ -246,7 +253,8 @@ def session_plan(
     start_time: datetime.time,
     clash_reason: str = "",
 ) -> Session:
-    """A session on or after the course's start, one per day and time. A session is a
+    """A session within the course's dates (from its start to its planned end, which is never
+    empty: course_create fills it in), one per day and time. A session is a
     commitment in the pedagogue's week (issue 19): one that clashes with their other sessions,
     absence, the centre meeting or the weekly plan is refused unless a reason is given, and
     the reason is kept on the session and the clash in the log."""
@@ -262,6 +270,17 @@ def session_plan(
             raise CourseRuleBroken(
                 _("Samlingen ligger før forløbets start (%(day)s).")
                 % {"day": f"{course.start:%d.%m.%Y}"},
+                field="date",
+            )
+        if date > course.planned_end:
+            # Planned silently, such a session ran the course on past its end in the figures
+            # and the pedagogue's week; the course's end is moved on its own form.
+            raise CourseRuleBroken(
+                _(
+                    "Samlingen ligger efter forløbets planlagte afslutning (%(day)s). Skal "
+                    "forløbet vare længere, så ret først forløbets planlagte afslutning."
+                )
+                % {"day": f"{course.planned_end:%d.%m.%Y}"},
                 field="date",
             )
         if course.sessions.filter(date=date, start_time=start_time).exists():
@@ -392,6 +411,7 @@ def session_correct(
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
         if outcome == Session.Status.HELD:
             _refuse_held_before_its_day(current)
+        refuse_unknown_version(sent=version, current=len(current.corrections))
         if len(current.corrections) != version:
             raise OutdatedSave(len(current.corrections))
         if any(p.course_id != current.course_id for p in attendees):
@@ -439,7 +459,7 @@ def observation_add(*, actor: User, course: Course, data: dict[str, Any]) -> Obs
     if child is not None and not course.participants.filter(child=child).exists():
         raise CourseRuleBroken(_("Barnet deltager ikke i forløbet."))
     if data.get("date", timezone.localdate()) > timezone.localdate():
-        raise CourseRuleBroken(_("Observationen kan ikke have en dato i fremtiden."))
+        raise CourseRuleBroken(_("Observationen kan ikke have en dato i fremtiden."), field="date")
     with transaction.atomic():
         observation: Observation = Observation.objects.create(
             municipality_id=course.municipality_id, course=course, author=actor, **data
@@ -507,7 +527,9 @@ def course_close(
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er allerede afsluttet."))
         if closed_on < current.start:
-            raise CourseRuleBroken(_("Forløbet kan ikke slutte, før det starter."))
+            raise CourseRuleBroken(
+                _("Forløbet kan ikke slutte, før det starter."), field="closed_on"
+            )
         current.closed_on = closed_on
         current.goals_reached = goals_reached
         current.methods_in_practice = methods_in_practice

@@ -120,7 +120,7 @@ def course_create(request):
                 actor=request.user, data={**form.cleaned_data, "task": task}
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Forløbet er oprettet. Tilføj deltagere og planlæg samlinger.")
@@ -157,7 +157,7 @@ def course_edit(request, public_id):
         except EditConflict as error:
             show_edit_conflict(form, error)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect(course)
@@ -176,6 +176,7 @@ def _participant_form(request, course, data=None) -> ParticipantForm:
         data,
         course=course,
         children=selectors.children_for_course(request.user, course),
+        offered=selectors.children_to_add(request.user, course),
         staff=selectors.staff_in([course.institution]),
     )
 
@@ -377,7 +378,7 @@ def session_record(request, public_id):
         except OutdatedSave as outdated:
             show_outdated_save(form, outdated)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -428,7 +429,7 @@ def measure_record(request, public_id, phase):
                 actor=request.user, participant=participant, phase=phase, data=form.cleaned_data
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Vurderingen er gemt."))
             return redirect(participant.course)
@@ -452,7 +453,7 @@ def course_close(request, public_id):
         try:
             services.course_close(actor=request.user, course=course, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Forløbet er afsluttet."))
             return redirect(course)

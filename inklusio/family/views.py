@@ -12,6 +12,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown
 from inklusio.core.errors import DomainError
+from inklusio.core.forms import show_refusal
 from inklusio.core.http import PDF, file_response
 from inklusio.courses.services import parent_letter
 from inklusio.family import selectors, services
@@ -54,7 +55,7 @@ def family_consent_give(request, public_id):
         try:
             consent_services.consent_give(actor=request.user, child=child, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Tak – dit samtykke er registreret."))
             return redirect("family-child", public_id=child.public_id)

@@ -12,7 +12,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, OutdatedSave
+from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.meetings.models import (
     AgendaItem,
     ConsultativeMeeting,
@@ -55,16 +55,21 @@ def _consent_target(
     referrals, or a partner invited to the child. Anything else given is dropped."""
     if scope == DiscussionConsent.Scope.DISCUSSION:
         if not professions:
-            raise MeetingRuleBroken(_("Angiv hvilke faggrupper barnet må drøftes med."))
+            raise MeetingRuleBroken(
+                _("Angiv hvilke faggrupper barnet må drøftes med."), field="professions"
+            )
         return sorted(professions), None, None
     if scope == DiscussionConsent.Scope.REFERRAL:
         if referral is None or referral.child_id != child.pk:
-            raise MeetingRuleBroken(_("Vælg den indstilling, samtykket gælder."))
+            raise MeetingRuleBroken(_("Vælg den indstilling, samtykket gælder."), field="referral")
         return [], referral, None
     if scope == DiscussionConsent.Scope.PARTNER:
         if partner is None or not child.invitations.filter(partner=partner).exists():
             raise MeetingRuleBroken(
-                _("Vælg den samarbejdspartner, samtykket gælder (en, der er inviteret til barnet).")
+                _(
+                    "Vælg den samarbejdspartner, samtykket gælder (en, der er inviteret til barnet)."
+                ),
+                field="partner",
             )
         return [], None, partner
     if scope == DiscussionConsent.Scope.HANDOVER:
@@ -138,7 +143,7 @@ def consent_record(
 ) -> DiscussionConsent:
     """Staff record a consent given on paper or in a conversation; it is marked as such."""
     if given_on > timezone.localdate():
-        raise MeetingRuleBroken(_("Samtykket kan ikke være givet i fremtiden."))
+        raise MeetingRuleBroken(_("Samtykket kan ikke være givet i fremtiden."), field="given_on")
     return _consent_create(
         actor=actor,
         child=child,
@@ -234,7 +239,8 @@ def consultative_meeting_create(
         or Profession.SPEECH_CONSULTANT not in professions
     ):
         raise MeetingRuleBroken(
-            _("Et konsultativt møde har en psykolog og en tale-/hørekonsulent med.")
+            _("Et konsultativt møde har en psykolog og en tale-/hørekonsulent med."),
+            field="partners",
         )
     with transaction.atomic():
         meeting = ConsultativeMeeting.objects.create(
@@ -252,7 +258,7 @@ def consultative_meeting_create(
 
 def _consent_for_named_item(child: Child | None, meeting: ConsultativeMeeting) -> DiscussionConsent:
     if child is None:
-        raise MeetingRuleBroken(_("Vælg barnet."))
+        raise MeetingRuleBroken(_("Vælg barnet."), field="child")
     consent = valid_consent(child, meeting)
     if consent is None:
         raise ConsentRequired(
@@ -265,7 +271,8 @@ def _consent_for_named_item(child: Child | None, meeting: ConsultativeMeeting) -
                 "professions": ", ".join(
                     sorted(str(Profession(p).label).lower() for p in meeting.professions)
                 ),
-            }
+            },
+            field="child",
         )
     return consent
 
@@ -298,7 +305,8 @@ def agenda_item_add(
                             "på med navn, når forældrene har givet samtykke."
                         ),
                     ]
-                )
+                ),
+                field="topic",
             )
     with transaction.atomic():
         locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -326,10 +334,11 @@ def consultative_minutes_save(
     with transaction.atomic():
         locked = ConsultativeMeeting.objects.select_for_update().get(pk=meeting.pk)
         previous = locked.minutes_versions.order_by("-number").first()
+        refuse_unknown_version(sent=version, current=previous.number if previous else 0)
         if previous is not None and previous.number != version:
             raise OutdatedSave(previous.number)
         if previous is not None and previous.text == minutes:
-            raise MeetingRuleBroken(_("Referatet er uændret."))
+            raise MeetingRuleBroken(_("Referatet er uændret."), field="minutes")
         saved = MinutesVersion.objects.create(
             municipality_id=locked.municipality_id,
             meeting=locked,

@@ -11,7 +11,7 @@ from inklusio import access
 from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError, OutdatedSave
-from inklusio.core.forms import show_outdated_save
+from inklusio.core.forms import show_outdated_save, show_refusal
 from inklusio.core.http import ICS, file_response
 from inklusio.core.listing import Listing
 from inklusio.meetings import selectors, services
@@ -61,7 +61,7 @@ def meeting_list(request):
                     actor=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                show_refusal(form, error)
             else:
                 messages.success(request, _("Mødet er oprettet. Sæt punkter på dagsordenen."))
                 return redirect(meeting)
@@ -161,7 +161,7 @@ def _saved(form, service, actor, meeting) -> bool:
         show_outdated_save(form, outdated)
         return False
     except DomainError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
         return False
     return True
 
@@ -231,7 +231,7 @@ def consents(request, public_id):
         try:
             services.consent_record(actor=request.user, child=child, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Samtykket er registreret."))
             return redirect("consents", public_id=child.public_id)

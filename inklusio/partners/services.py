@@ -26,7 +26,7 @@ from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.children.models import Child, PartnerInvitation
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
 from inklusio.core.models import municipality_id_of
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
@@ -62,7 +62,9 @@ def _check_organisation(actor: User, data: dict[str, Any], exclude: int | None =
         raise PartnerRuleBroken(_("Skriv organisationens navn."))
     same = PartnerOrganisation.objects.in_municipality_of(actor).filter(name__iexact=name)
     if same.exclude(pk=exclude).exists():
-        raise PartnerRuleBroken(_("Der findes allerede en organisation med det navn."))
+        raise PartnerRuleBroken(
+            _("Der findes allerede en organisation med det navn."), field="name"
+        )
 
 
 def organisation_create(*, actor: User, data: dict[str, Any]) -> PartnerOrganisation:
@@ -145,7 +147,9 @@ def _check_person(
         )
     taken = User.objects.filter(email__iexact=email) | User.objects.filter(username__iexact=email)
     if taken.exclude(pk=exclude_user).exists():
-        raise PartnerRuleBroken(_("Der findes allerede en bruger med den e-mailadresse."))
+        raise PartnerRuleBroken(
+            _("Der findes allerede en bruger med den e-mailadresse."), field="email"
+        )
     if data.get("profession") not in Profession.values:
         raise PartnerRuleBroken(_("Vælg samarbejdspartnerens faggruppe."))
     organisation = data.get("organisation")
@@ -242,6 +246,7 @@ def partner_update(
         )
         if not current.is_active:
             raise PartnerRuleBroken(_("Samarbejdspartneren er deaktiveret og kan ikke rettes."))
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)

@@ -63,7 +63,7 @@ def _save_organisation(request, form, organisation=None):
     except EditConflict as error:
         show_edit_conflict(form, error)
     except DomainError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
     else:
         messages.success(request, _("Organisationen er gemt."))
         return redirect("partner-directory")
@@ -141,7 +141,7 @@ def person_create(request):
         try:
             services.partner_create(actor=request.user, data=_person_data(form))
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -183,7 +183,7 @@ def person_edit(request, public_id):
         except EditConflict as error:
             show_edit_conflict(form, error)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Samarbejdspartneren er gemt."))
             return redirect("partner-directory")

@@ -19,7 +19,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
+from inklusio.core.errors import DomainError, EditConflict, OutdatedSave, refuse_unknown_version
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
@@ -163,6 +163,8 @@ def _locked_plan(plan: WeeklyPlan, version: int | None = None) -> WeeklyPlan:
     new calculation keeping the locked half-days): it overwrites nothing, and the plan it
     replaces is kept. An edit of a half-day (`slot_set`) always passes its version."""
     current: WeeklyPlan = WeeklyPlan.objects.select_for_update().get(pk=plan.pk)
+    if version is not None:
+        refuse_unknown_version(sent=version, current=current.version)
     if version is not None and current.version != version:
         newest = current.newest_version()
         if newest.status != WeeklyPlan.Status.REPLACED:
@@ -450,13 +452,17 @@ def slot_set(
                         "name": pedagogue,
                         "institution": institution,
                         "function": other.get_function_display().lower(),
-                    }
+                    },
+                    field="function",
                 )
             places = set(
                 current.slots.filter(pedagogue=pedagogue).values_list("institution_id", flat=True)
             )
             if institution.pk not in places and len(places) >= 3:
-                raise PlanningError(_("En pædagog kan højst være i tre institutioner om ugen."))
+                raise PlanningError(
+                    _("En pædagog kan højst være i tre institutioner om ugen."),
+                    field="institution",
+                )
             created = PlanSlot.objects.create(
                 municipality_id=current.municipality_id,
                 plan=current,
@@ -507,7 +513,8 @@ def _check_sessions_kept(
                 "course": session.course.title,
                 "institution": session.course.institution.name,
                 "when": commitments.session_when(session),
-            }
+            },
+            field="slot",
         )
 
 
@@ -561,7 +568,7 @@ def _check_contract_hours(values: dict[str, Any]) -> None:
             % {"parts": number_format(parts), "total": number_format(total)}
         )
     if values["support_share_percent"] > 100:
-        raise PlanningError(_("En andel kan højst være 100 %."))
+        raise PlanningError(_("En andel kan højst være 100 %."), field="support_share_percent")
 
 
 def contract_open(*, actor: User, pedagogue: User) -> Contract:
@@ -593,6 +600,7 @@ def contract_update(
     version is refused with what the other person changed."""
     with transaction.atomic():
         current: Contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             raise EditConflict(
                 current=current, changed_fields=changes_since(current, expected_version)
@@ -617,7 +625,7 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
     """Register a pedagogue's absence; the planner leaves those half-days free."""
     start, end = data["start"], data["end"]
     if end < start:
-        raise PlanningError(_("Slutdatoen ligger før startdatoen."))
+        raise PlanningError(_("Slutdatoen ligger før startdatoen."), field="end")
     if not (within_range(start) and within_range(end)):
         raise PlanningError(str(DATE_RANGE_MESSAGE))
     with transaction.atomic():

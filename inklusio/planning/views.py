@@ -11,7 +11,12 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import EditConflict, OutdatedSave
-from inklusio.core.forms import focus_first_error, show_edit_conflict, show_outdated_save
+from inklusio.core.forms import (
+    focus_first_error,
+    show_edit_conflict,
+    show_outdated_save,
+    show_refusal,
+)
 from inklusio.core.listing import Listing
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
@@ -50,7 +55,7 @@ def _plan_week(request, form):
             time_limit_s=form.cleaned_data["time_limit"],
         )
     except services.PlanningError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
         return None
     if plan.based_on_id is None:
         messages.success(request, _("Ugeplanen er beregnet."))
@@ -163,7 +168,7 @@ def plan_replan(request, public_id):
                 kind=form.cleaned_data["kind"],
             )
         except services.PlanningError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Fraværet er dækket så godt som muligt; se ændringerne nedenfor.")
@@ -206,7 +211,7 @@ def plan_slot_edit(request, public_id):
             plan = selectors.newest_version(request.user, plan)
             saved_now = selectors.slot_saved_now(request.user, plan, pedagogue, day, half)
         except services.PlanningError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Ændringen er gemt og låst, så en ny beregning beholder den.")
@@ -278,7 +283,7 @@ def _contract_save(request, contract, form) -> bool:
         show_edit_conflict(form, error)
         return False
     except services.PlanningError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
         return False
     messages.success(request, _("Kontrakten er gemt."))
     return True
@@ -292,7 +297,7 @@ def _absence_save(request, contract, absence_form) -> bool:
             actor=request.user, pedagogue=contract.pedagogue, data=absence_form.cleaned_data
         )
     except services.PlanningError as error:
-        absence_form.add_error(None, str(error))
+        show_refusal(absence_form, error)
         return False
     messages.success(request, _("Fraværet er registreret."))
     return True

@@ -12,7 +12,7 @@ from inklusio import access
 from inklusio.children.models import DifficultyCategory
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.plans import selectors, services
 from inklusio.plans.forms import GoalBankForm
 
@@ -54,7 +54,7 @@ def _save(request, form, entry=None):
     except EditConflict as error:
         show_edit_conflict(form, error)
     except DomainError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
     else:
         messages.success(request, _("Målet er gemt i målbanken."))
         return redirect("goal-bank")

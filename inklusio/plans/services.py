@@ -16,7 +16,7 @@ from inklusio.audit.edits import update_versioned
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
 from inklusio.people.models import User
 from inklusio.plans.models import (
     Acknowledgement,
@@ -161,6 +161,7 @@ def plan_update(
         current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if current.is_closed:
             raise PlanRuleBroken(_("Planen er afsluttet og kan ikke ændres."))
+        refuse_unknown_version(sent=expected_version, current=current.version)
         if current.version != expected_version:
             latest = current.versions.order_by("-number").first()
             raise EditConflict(
@@ -236,9 +237,17 @@ def plan_meeting_schedule(
     participants: list[User],
     others: str = "",
 ) -> PlanMeeting:
-    """A plan meeting (start or follow-up) with its participants; a closed plan has no more."""
+    """A plan meeting (start or follow-up) with its participants; a closed plan has no more,
+    and none is dated before the plan was made (the meeting is about the plan)."""
     with transaction.atomic():
         plan = _lock_open(plan)
+        created = timezone.localdate(plan.created_at)
+        if date < created:
+            raise PlanRuleBroken(
+                _("Mødet kan ikke ligge før handleplanen blev oprettet (%(day)s).")
+                % {"day": f"{created:%d.%m.%Y}"},
+                field="date",
+            )
         meeting: PlanMeeting = PlanMeeting.objects.create(
             municipality_id=plan.municipality_id,
             plan=plan,
@@ -322,7 +331,7 @@ def plan_meeting_acknowledge(
 ) -> Acknowledgement:
     """Each participant states explicitly that they agree – or records an objection with a comment."""
     if answer == Acknowledgement.Answer.OBJECTED and not comment.strip():
-        raise PlanRuleBroken(_("Skriv, hvad du ikke er enig i."))
+        raise PlanRuleBroken(_("Skriv, hvad du ikke er enig i."), field="comment")
     try:
         with transaction.atomic():
             meeting = (
@@ -379,7 +388,7 @@ def plan_objection_resolve(*, actor: User, plan: ActionPlan, note: str) -> Actio
     """The owner has talked the objection through without changing the plan: back to "Aftalt",
     with a note on each open objection."""
     if not note.strip():
-        raise PlanRuleBroken(_("Skriv, hvordan indsigelsen er afklaret."))
+        raise PlanRuleBroken(_("Skriv, hvordan indsigelsen er afklaret."), field="note")
     with transaction.atomic():
         current = _lock_open(plan)
         if current.status != ActionPlan.Status.OBJECTED:
@@ -442,13 +451,19 @@ def _check_proposal(
     if kind not in Adjustment.Kind.values:
         raise PlanRuleBroken(_("Vælg, hvad forslaget gør."))
     if kind != Adjustment.Kind.ADD and target is None:
-        raise PlanRuleBroken(_("Vælg den aftale, forslaget erstatter eller afslutter."))
+        raise PlanRuleBroken(
+            _("Vælg den aftale, forslaget erstatter eller afslutter."), field="target"
+        )
     if kind == Adjustment.Kind.REPLACE and not text.strip():
-        raise PlanRuleBroken(_("Skriv den nye aftale, der skal erstatte den gamle."))
+        raise PlanRuleBroken(
+            _("Skriv den nye aftale, der skal erstatte den gamle."), field="agreement_text"
+        )
     if kind == Adjustment.Kind.ADD and not strategies.strip() and not text.strip():
         raise PlanRuleBroken(_("Foreslå nye strategier eller en ny aftale."))
     if kind != Adjustment.Kind.END and text.strip() and not owner.strip():
-        raise PlanRuleBroken(_("En aftale skal have en ansvarlig: hvem gør det?"))
+        raise PlanRuleBroken(
+            _("En aftale skal have en ansvarlig: hvem gør det?"), field="agreement_owner"
+        )
 
 
 def _apply_agreement(plan: ActionPlan, adjustment: Adjustment) -> None:
@@ -552,7 +567,7 @@ def plan_close(
 def plan_reopen(*, actor: User, plan: ActionPlan, reason: str) -> ActionPlan:
     """A closed plan taken up again (the child needs it after all): a new version, with why."""
     if not reason.strip():
-        raise PlanRuleBroken(_("Skriv, hvorfor planen genåbnes."))
+        raise PlanRuleBroken(_("Skriv, hvorfor planen genåbnes."), field="reason")
     with transaction.atomic():
         current: ActionPlan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if not current.is_closed:

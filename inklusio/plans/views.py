@@ -11,7 +11,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.core.http import ICS, PDF, file_response
 from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
@@ -45,7 +45,7 @@ def _attempt(request, form, save, success, then=None):
     try:
         result = save()
     except DomainError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
         return None
     messages.success(request, success)
     return redirect(then if then is not None else result)
@@ -225,7 +225,7 @@ def _plan_save(request, plan, form, goals, agreements):
     except EditConflict as error:
         show_edit_conflict(form, error, PLAN_ITEM_LABELS)
     except DomainError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
     else:
         messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
         return redirect(plan)
@@ -341,7 +341,7 @@ def adjustment_propose(request, public_id):
         try:
             services.adjustment_propose(actor=request.user, plan=plan, **data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Forslaget er sendt til planens ansvarlige."))
             return redirect(plan)
@@ -521,7 +521,7 @@ def plan_close(request, public_id):
         try:
             services.plan_close(actor=request.user, plan=plan, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Handleplanen er afsluttet."))
             return redirect(plan)

@@ -35,7 +35,9 @@ class RequestNotOpen(DomainError):
 
 class ReasonMissing(DomainError):
     def __init__(self) -> None:
-        super().__init__(_("Skriv begrundelsen; den skal gives til den, der har spurgt."))
+        super().__init__(
+            _("Skriv begrundelsen; den skal gives til den, der har spurgt."), field="reason"
+        )
 
 
 def data_request_register(
@@ -43,7 +45,7 @@ def data_request_register(
 ) -> DataRequest:
     """A request is due one month after it was received (art. 12(3))."""
     if received_on > timezone.localdate():
-        raise DomainError(_("Modtagelsesdatoen kan ikke ligge i fremtiden."))
+        raise DomainError(_("Modtagelsesdatoen kan ikke ligge i fremtiden."), field="received_on")
     with transaction.atomic():
         request = DataRequest.objects.create(
             municipality_id=municipality_id_of(actor),

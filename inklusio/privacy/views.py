@@ -13,6 +13,7 @@ from inklusio import access
 from inklusio.audit.services import audit_listing, audit_shown
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError
+from inklusio.core.forms import show_refusal
 from inklusio.jobs.services import job_request
 from inklusio.privacy import selectors, services
 from inklusio.privacy.forms import DataRequestForm, ExportForm, StatusForm
@@ -52,7 +53,7 @@ def child_requests(request, public_id):
                 actor=request.user, child=child, **form.cleaned_data
             )
         except DomainError as error:
-            form.add_error("received_on", str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Anmodningen er registreret."))
             return redirect("privacy-request", public_id=created.public_id)
@@ -75,7 +76,7 @@ def request_detail(request, public_id):
         try:
             STATUS_SERVICES[action](actor=request.user, request=data_request, **arguments)
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Anmodningens status er gemt."))
             return redirect("privacy-request", public_id=data_request.public_id)

@@ -17,7 +17,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
 from inklusio.organisation.models import Room
 from inklusio.people.models import User
 from inklusio.screening.models import (
@@ -79,7 +79,8 @@ def screening_round_open(*, actor: User, room: Room, year: int, half: int) -> Sc
     if ScreeningRound.objects.filter(room=room, year=year, half=half).exists():
         raise ScreeningRuleBroken(
             _("%(room)s har allerede en screeningsrunde i %(period)s.")
-            % {"room": room.name, "period": label}
+            % {"room": room.name, "period": label},
+            field="room",
         )
     try:
         with transaction.atomic():
@@ -101,7 +102,8 @@ def screening_round_open(*, actor: User, room: Room, year: int, half: int) -> Sc
     except IntegrityError as race:  # opened by someone else at the same moment
         raise ScreeningRuleBroken(
             _("%(room)s har allerede en screeningsrunde i %(period)s.")
-            % {"room": room.name, "period": label}
+            % {"room": room.name, "period": label},
+            field="room",
         ) from race
     return screening_round
 
@@ -192,6 +194,7 @@ def screening_round_fill(
         )
         if locked.is_closed:
             raise ScreeningRuleBroken(_("Runden er afsluttet og kan ikke længere ændres."))
+        refuse_unknown_version(sent=expected_version, current=locked.version)
         if locked.version != expected_version:
             raise EditConflict(
                 current=locked, changed_fields=changes_since(locked, expected_version)

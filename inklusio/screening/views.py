@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.screening import selectors, services
 from inklusio.screening.forms import OpenRoundForm, RoundForm
 
@@ -37,7 +37,7 @@ def round_list(request):
                     actor=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                show_refusal(form, error)
             else:
                 messages.success(request, _("Runden er åbnet. Giv hvert barn sine farver."))
                 return redirect(screening_round)
@@ -66,10 +66,10 @@ def _fill(request, screening_round, form) -> bool:
     except EditConflict as error:
         show_edit_conflict(form, error, CONFLICT_LABELS)
     except services.RatingsIncomplete as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
         form.show_problems(error.problems)
     except DomainError as error:
-        form.add_error(None, str(error))
+        show_refusal(form, error)
     else:
         return True
     return False

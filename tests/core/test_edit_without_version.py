@@ -6,6 +6,8 @@ A post without that version (a stale page, a hand-made request), or with one tha
 number, could not be checked: it is refused with one Danish message above the fields, nothing
 is saved and nothing written to the audit trail, what was typed stays in the form, and the
 form's version moves on to the current one, so pressing Gem again is a deliberate save.
+A post with a version the record has not reached is refused the same way, with its own message
+(it is no edit conflict: nobody changed anything), and so is such a call of the services.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from inklusio.children.models import Child
-from inklusio.core.forms import VERSION_MISSING_MESSAGE
+from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, EditConflict, UnknownVersion
+from inklusio.core.forms import VERSION_MISSING_MESSAGE, VERSION_UNKNOWN_MESSAGE
 from inklusio.courses import services as course_services
 from inklusio.courses.models import Course, Session
+from inklusio.meetings import services as meeting_services
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.people.models import User
+from inklusio.planning import services as planning_services
 from inklusio.planning.models import Contract, PlanSlot, WeeklyPlan
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import ActionPlan, GoalBankEntry
@@ -321,6 +326,94 @@ def test_an_edit_without_its_version_is_refused_kept_and_can_then_be_saved(cast,
     value, version = case.stored()
     assert str(value) == (case.saved or case.typed[case.kept])
     assert version == before[1] + 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_edit_from_a_version_not_yet_saved_is_refused_on_its_own_terms(cast, page):
+    """A version later than the record's (a hand-made request, a page of another copy of the
+    database) was refused as an edit conflict in which nobody had changed anything. It is
+    refused with its own message; the rest is as for a missing version."""
+    case = PAGES[page](cast)
+    client = signed_in(case.user)
+    opened = form_on(client.get(case.url).content.decode())
+    before = case.stored()
+    posted = {**opened, **case.typed, "version": str(before[1] + 1)}
+
+    with new_audit_rows(writes_only=True) as written:
+        refused = client.post(case.post_url or case.url, posted)
+    assert refused.status_code == 200
+    page_html = refused.content.decode()
+    assert escape(str(VERSION_UNKNOWN_MESSAGE)) in page_html
+    assert escape(str(EDIT_CONFLICT_MESSAGE)) not in page_html
+    shown = form_on(page_html)
+    assert shown[case.kept] == case.typed[case.kept]  # what was typed is kept
+    assert case.stored() == before  # nothing saved …
+    assert written == []  # … and nothing logged as changed
+    assert shown["version"] == str(before[1])  # the form moved on to the version saved now
+
+    assert client.post(case.post_url or case.url, shown).status_code == 302
+    assert case.stored()[1] == before[1] + 1
+
+
+def _course_update(cast, version):
+    course_services.course_update(
+        actor=cast.bob, course=cast.course_boegely, data={}, expected_version=version
+    )
+    return Course.objects.get(pk=cast.course_boegely.pk).version
+
+
+def _plan_update(cast, version):
+    plan_services.plan_update(
+        actor=cast.bob,
+        plan=cast.plan_mia,
+        data={},
+        goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
+        agreements=[],
+        expected_version=version,
+    )
+    return ActionPlan.objects.get(pk=cast.plan_mia.pk).version
+
+
+def _contract_update(cast, version):
+    planning_services.contract_update(
+        actor=cast.cora,
+        contract=cast.contract_bob,
+        data={"support_share_percent": 40},
+        expected_version=version,
+    )
+    return Contract.objects.get(pk=cast.contract_bob.pk).version
+
+
+def _minutes_save(cast, version):
+    meeting_services.consultative_minutes_save(
+        actor=cast.alice, meeting=cast.consultative_boegely, minutes="Drøftet.", version=version
+    )
+    minutes = ConsultativeMeeting.objects.get(pk=cast.consultative_boegely.pk).current_minutes
+    return minutes.number if minutes else 0
+
+
+SERVICES = {
+    "course": (_course_update, lambda cast: cast.course_boegely.version),
+    "plan": (_plan_update, lambda cast: cast.plan_mia.version),
+    "contract": (_contract_update, lambda cast: cast.contract_bob.version),
+    "minutes": (_minutes_save, lambda cast: 0),
+}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_refuses_a_version_not_yet_saved_in_danish(cast, service):
+    """Every caller (the pages, an API endpoint to come) gets the same refusal: not an edit
+    conflict with an empty list of changes, nothing saved."""
+    save, current = SERVICES[service]
+    version = current(cast)
+    with pytest.raises(UnknownVersion) as refused:
+        save(cast, version + 1)
+    assert not isinstance(refused.value, EditConflict)
+    assert str(refused.value) == (
+        f"Udgave {version + 1} findes ikke; den gemte er udgave {version}. Intet er gemt: "
+        "hent den gemte udgave, og send dens nummer med ændringen."
+    )
+    assert save(cast, version) == version + 1  # the version saved now still saves
 
 
 def test_a_refused_edit_of_a_child_still_logs_the_child_it_shows(cast):

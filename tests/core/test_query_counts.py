@@ -60,7 +60,7 @@ from inklusio.referrals.models import (
 from inklusio.retention.models import DeletionRecord
 from inklusio.screening.models import ScreeningRating, ScreeningRound
 from inklusio.transitions.models import Handover, HandoverMeeting
-from tests.conftest import TODAY, make_child, make_user
+from tests.conftest import TODAY, backdate_plan, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
 FEW, MANY = 5, 50
@@ -186,6 +186,7 @@ def grow(cast, start: int, stop: int) -> None:
             goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
             agreements=[{"text": "Dagsprogram", "owner": "Stuen", "due": None}],
         )
+        backdate_plan(plan, TODAY - datetime.timedelta(days=210))
         held = plan_services.plan_meeting_schedule(
             actor=cast.bob,
             plan=plan,

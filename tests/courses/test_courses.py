@@ -138,16 +138,38 @@ class TestParticipants:
         roles = sorted(course.participants.values_list("role", flat=True))
         assert roles == ["case", "role_model", "role_model"]
 
-    def test_a_child_is_never_both_case_and_role_model_in_one_course(self, cast, client_for):
+    def test_tilfoej_deltager_offers_only_children_not_yet_in_the_course(
+        self, cast, kids, client_for
+    ):
+        response = client_for(cast.bob).get(cast.course_boegely.get_absolute_url())
+        picker = response.context["participant_form"]["child"]
+        offered = {str(value) for value, _label in picker.field.choices if value}
+        assert offered == {str(kid.pk) for kid in kids}  # Mia takes part already
+        shown = str(picker)
+        assert shown in response.content.decode()
+        assert "Ali Testesen" in shown and "Mia Testesen" not in shown
+
+    def test_a_child_already_in_the_course_is_refused_by_the_child_field(
+        self, cast, kids, client_for
+    ):
+        """Posted anyway (a page opened before Mia joined): said by the child picker, in the
+        words of the rule, with the role chosen kept; a child is never both case and role
+        model in one course."""
         response = client_for(cast.bob).post(
             reverse("participant-add", args=[cast.course_boegely.public_id]),
             {"child": cast.mia.pk, "role": "role_model"},
-            follow=True,
         )
-        assert (
-            "Mia Testesen deltager allerede i forløbet som barn i udsat position"
-            in response.content.decode()
-        )
+        assert response.status_code == 200
+        form = response.context["participant_form"]
+        assert form.errors == {
+            "child": [
+                "Mia Testesen deltager allerede i forløbet som barn i udsat position; "
+                "et barn har kun én rolle i et forløb."
+            ]
+        }
+        page = response.content.decode()
+        assert str(form["child"]) in page and str(form["role"]) in page
+        assert form["role"].value() == "role_model"
         assert cast.course_boegely.participants.count() == 1
 
     def test_role_models_get_no_effect_measures_and_no_case(self, cast, kids):
@@ -296,6 +318,26 @@ class TestSessions:
         }
         page = response.content.decode()
         assert f'value="{day}"' in page and 'value="10:15"' in page
+
+    def test_a_day_after_the_planned_end_is_refused_by_the_date_field(self, cast, client_for):
+        """A session after the course's planned end was planned silently; it is said by the
+        date, naming the end, with the time kept."""
+        end = cast.course_boegely.planned_end
+        day = end + datetime.timedelta(days=1)
+        response = client_for(cast.bob).post(
+            reverse("session-plan", args=[cast.course_boegely.public_id]),
+            {"date": str(day), "start_time": "10:15"},
+        )
+        assert response.status_code == 200
+        assert response.context["session_form"].errors == {
+            "date": [
+                f"Samlingen ligger efter forløbets planlagte afslutning ({end:%d.%m.%Y}). Skal "
+                "forløbet vare længere, så ret først forløbets planlagte afslutning."
+            ]
+        }
+        page = response.content.decode()
+        assert f'value="{day}"' in page and 'value="10:15"' in page
+        assert not cast.course_boegely.sessions.filter(date=day).exists()
 
     def test_a_session_still_to_come_is_offered_for_cancelling_only(
         self, cast, session_boegely_past, client_for
@@ -849,6 +891,20 @@ class TestCourseChangesInTheService:
                 start_time=datetime.time(9),
             )  # fmt: skip
         assert str(refused.value) == "Samlingen ligger før forløbets start (01.10.2026)."
+
+    def test_a_session_may_be_on_the_planned_last_day_but_not_after(self, cast):
+        course = cast.course_boegely
+        session = services.session_plan(
+            actor=cast.bob, course=course, date=course.planned_end, start_time=datetime.time(9)
+        )
+        assert session.date == course.planned_end
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=course, date=course.planned_end + datetime.timedelta(days=1),
+                start_time=datetime.time(9),
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        assert f"planlagte afslutning ({course.planned_end:%d.%m.%Y})" in str(refused.value)
 
 
 class TestParticipantsInTheService:

@@ -470,9 +470,11 @@ class TestDirectory:
             reverse("partner-organisation-create"),
             {"name": "ppr ishøj", "kind": "ppr", "email": "", "phone": ""},
         )
-        assert response.context["form"].non_field_errors() == [
-            "Der findes allerede en organisation med det navn."
-        ]
+        # Said by the name typed, which is kept.
+        assert response.context["form"].errors == {
+            "name": ["Der findes allerede en organisation med det navn."]
+        }
+        assert 'value="ppr ishøj"' in response.content.decode()
         assert PartnerOrganisation.objects.filter(municipality=cast.ishoj).count() == 1
 
     def test_deactivating_an_organisation_is_logged(self, cast):

@@ -224,6 +224,40 @@ class TestMeetingsAndAcknowledgements:
             2026, 12, 10
         ) + datetime.timedelta(weeks=10)
 
+    @pytest.mark.parametrize("days_before", [1, 30])
+    def test_a_meeting_dated_before_the_plan_was_written_is_refused_by_the_date(
+        self, cast, client_for, days_before
+    ):
+        written = timezone.localdate(cast.plan_mia.created_at)
+        day = written - datetime.timedelta(days=days_before)
+        url = reverse("plan-meeting-create", args=[cast.plan_mia.public_id])
+        response = client_for(cast.bob).post(
+            url,
+            {
+                "kind": "follow_up",
+                "date": str(day),
+                "start_time": "09:30",
+                "place": "Bøgely, personalestuen",
+                "participants": [cast.bob.pk, cast.sara.pk],
+            },
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors == {
+            "date": [f"Mødet kan ikke ligge før handleplanen blev oprettet ({written:%d.%m.%Y})."]
+        }
+        page = response.content.decode()
+        assert f'value="{day}"' in page and 'value="Bøgely, personalestuen"' in page
+        assert cast.plan_mia.meetings.count() == 1  # the cast's first meeting only
+
+    def test_a_meeting_on_the_day_the_plan_was_written_is_accepted(self, cast):
+        written = timezone.localdate(cast.plan_mia.created_at)
+        meeting = services.plan_meeting_schedule(
+            actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=written,
+            start_time=datetime.time(9), place="", participants=[cast.bob],
+        )  # fmt: skip
+        assert meeting.date == written
+
 
 class TestAdjustments:
     def test_a_participant_proposes_and_the_owner_accepts_without_a_meeting(self, cast, client_for):

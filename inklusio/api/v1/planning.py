@@ -138,8 +138,7 @@ def create_absence(request: HttpRequest, payload: AbsenceIn):
     try:
         absence = services.absence_add(actor=request.user, pedagogue=pedagogue, data=data)
     except services.PlanningError as error:
-        field = "end" if payload.end < payload.start else None
-        raise ApiRefusal(422, str(error), field) from error
+        raise ApiRefusal(422, str(error), error.field) from error
     return Status(
         201,
         AbsenceOut(
