@@ -27,7 +27,7 @@ access_log_format = (
 # request still holds (querysets, model instances, template contexts) into the older
 # generations, which later full collections scan again. At 50,000 most of a request's objects
 # are gone before a collection looks at them: on the national dataset's pages the collector's
-# time per request fell from 5–6 ms to about 1 ms (bench/README.md, "The cyclic collector").
+# time per request fell from 2.0–2.4 ms to 0.4–0.5 ms (bench/README.md, "The cyclic collector").
 # "700,10,10" restores Python's default, for comparing.
 GC_THRESHOLD = tuple(
     int(part) for part in os.environ.get("INKLUSIO_GC_THRESHOLD", "50000,20,10").split(",")
