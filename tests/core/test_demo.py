@@ -7,7 +7,8 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from inklusio.children.models import Child
+from inklusio.children.models import Child, Guardianship
+from inklusio.core.demo import FATHERS, MOTHERS
 from inklusio.courses.models import Session
 from inklusio.family.models import Message
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup
@@ -154,3 +155,22 @@ def test_every_demo_referral_was_written_by_the_day_it_was_sent(db):
     sent = Referral.objects.exclude(submitted_at=None)
     assert sent.exists()
     assert all(referral.created_at <= referral.submitted_at for referral in sent)
+
+
+def test_every_demo_guardian_has_a_name_that_fits_mor_or_far(db):
+    call_command("load_demo")
+    named = [
+        (g.relation, g.guardian.name.split()[0])
+        for g in Guardianship.objects.select_related("guardian")
+    ]
+    assert {relation for relation, _first in named} == {"mor", "far"}
+    for relation, first in named:
+        assert first in ([*MOTHERS, "Gitte"] if relation == "mor" else FATHERS), (relation, first)
+
+
+def test_the_demo_parents_child_has_her_as_its_one_mother(db):
+    call_command("load_demo")
+    parent = User.objects.get(username="demo-foraelder").guardian_profile
+    child = parent.children.get()
+    mothers = Guardianship.objects.filter(child=child, relation="mor")
+    assert [g.guardian for g in mothers] == [parent]
