@@ -174,3 +174,13 @@ def test_the_demo_parents_child_has_her_as_its_one_mother(db):
     child = parent.children.get()
     mothers = Guardianship.objects.filter(child=child, relation="mor")
     assert [g.guardian for g in mothers] == [parent]
+
+
+def test_demo_acknowledgements_were_given_after_their_meeting_not_when_the_demo_was_loaded(db):
+    call_command("load_demo")
+    acknowledgements = Acknowledgement.objects.select_related("meeting")
+    assert acknowledgements.exists()
+    for acknowledgement in acknowledgements:
+        meeting = acknowledgement.meeting
+        began = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=COPENHAGEN)
+        assert began < acknowledgement.at <= began + datetime.timedelta(days=3), meeting
