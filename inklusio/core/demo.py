@@ -187,6 +187,12 @@ class DemoContext:
         return cpr
 
 
+def weekday(day: datetime.date) -> datetime.date:
+    """Meetings are held on weekdays: a Saturday or Sunday moves back to the Friday before (a
+    page that spells out the day would otherwise show a meeting on a "lørdag")."""
+    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
+
+
 def former_child(
     demo: DemoContext, institution: Institution, birth_date: datetime.date, category: str
 ) -> Child:

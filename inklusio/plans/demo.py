@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from inklusio.core.demo import DemoContext
+from inklusio.core.demo import DemoContext, weekday
 from inklusio.courses.models import Course
 from inklusio.people.models import User
 from inklusio.plans import selectors, services
@@ -111,7 +111,7 @@ def build(demo: DemoContext) -> None:
         actor=pedagogue,
         plan=plan,
         kind=PlanMeeting.Kind.INITIAL,
-        date=today - datetime.timedelta(weeks=6),
+        date=weekday(today - datetime.timedelta(weeks=6)),
         start_time=datetime.time(14, 0),
         place="Bøgely, personalestuen",
         participants=[leader, staff, pedagogue, parent],
@@ -174,7 +174,7 @@ def build(demo: DemoContext) -> None:
             actor=course.pedagogue,
             plan=course_plan,
             kind=PlanMeeting.Kind.INITIAL,
-            date=today - datetime.timedelta(weeks=13),
+            date=weekday(today - datetime.timedelta(weeks=13)),
             start_time=datetime.time(13, 0),
             place="",
             participants=[leader, staff, course.pedagogue],

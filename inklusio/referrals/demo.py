@@ -4,7 +4,7 @@ a meeting coming up, a waiting list, re-assessments due and an appeal under way.
 import datetime
 
 from inklusio.children.models import DifficultyCategory
-from inklusio.core.demo import DemoContext, former_child
+from inklusio.core.demo import DemoContext, former_child, weekday
 from inklusio.referrals import services
 from inklusio.referrals.models import (
     CommitteeMeeting,
@@ -72,27 +72,22 @@ def _meeting(admin, day: datetime.date) -> CommitteeMeeting:
     return services.committee_meeting_create(actor=admin, date=day)
 
 
-def _weekday(day: datetime.date) -> datetime.date:
-    """The committee meets on weekdays: a Saturday or Sunday moves back to the Friday."""
-    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
-
-
 def _settled_meeting_day(today: datetime.date) -> datetime.date:
     """The meeting whose decisions the demo shows with letters, starts and an appeal: the
     period's first (three weeks into April) once it is three weeks past, before that the one
     four weeks ago (in the last days of the period before, or the first of this one). A meeting
     still to come has no decisions, and one just held none of what follows them."""
-    first = _weekday(period_start_for(today) + datetime.timedelta(days=20))
+    first = weekday(period_start_for(today) + datetime.timedelta(days=20))
     if first <= today - SETTLED:
         return first
-    return _weekday(today - datetime.timedelta(weeks=4))
+    return weekday(today - datetime.timedelta(weeks=4))
 
 
 def _last_years_meeting_day(today: datetime.date) -> datetime.date:
     """About a year ago, in the period before this one, so the group places granted there are
     due for their yearly re-assessment (or overdue)."""
     start = period_start_for(today)
-    return _weekday(min(today - datetime.timedelta(days=345), start - datetime.timedelta(days=14)))
+    return weekday(min(today - datetime.timedelta(days=345), start - datetime.timedelta(days=14)))
 
 
 def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> Referral:
@@ -121,7 +116,7 @@ def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> 
 
 def _history_period(demo, admin, bases, year, places, referral_count, granted) -> None:
     services.period_create(actor=admin, start_year=year, support_places=places)
-    meeting = _meeting(admin, datetime.date(year, 4, 20))
+    meeting = _meeting(admin, weekday(datetime.date(year, 4, 20)))
     institutions = list(demo.institutions.values())
     categories = [
         category for category, count in zip(CATEGORIES, granted, strict=True) for _ in range(count)
@@ -191,7 +186,7 @@ def _current(demo: DemoContext, admin, bases) -> None:
     this_start = period_start_for(today)
     services.period_create(actor=admin, start_year=this_start.year - 1, support_places=7)
     services.period_create(actor=admin, start_year=this_start.year, support_places=7)
-    next_day = _weekday(today + datetime.timedelta(days=8))
+    next_day = weekday(today + datetime.timedelta(days=8))
     if next_day > period_end_for(today):
         # Late in March the next meeting opens the coming period, made ahead of it.
         services.period_create(actor=admin, start_year=this_start.year + 1, support_places=7)

@@ -11,9 +11,10 @@ from inklusio.children.models import Child, Guardianship
 from inklusio.core.demo import FATHERS, MOTHERS
 from inklusio.courses.models import Session
 from inklusio.family.models import Message
+from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup
 from inklusio.people.models import PedagogueAttachment, Role, User
-from inklusio.plans.models import Acknowledgement
+from inklusio.plans.models import Acknowledgement, PlanMeeting
 from inklusio.referrals.models import (
     Appeal,
     CommitteeMeeting,
@@ -22,6 +23,7 @@ from inklusio.referrals.models import (
     Referral,
 )
 from inklusio.referrals.selectors import current_grants
+from inklusio.transitions.models import Handover, HandoverMeeting
 from tests.conftest import TODAY
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -142,6 +144,23 @@ def test_the_demo_loads_on_any_day_of_the_year_with_nothing_dated_ahead(db, day)
         assert [m.date for m in meetings if not m.period.contains(m.date)] == []
         assert meetings.filter(date__gt=day).exists()
         assert Referral.objects.filter(status=Referral.Status.SUBMITTED).exists()
+        assert _meetings_at_the_weekend(day) == []
+
+
+def _meetings_at_the_weekend(today: datetime.date) -> list[str]:
+    """Meetings the demo made around the day it was loaded (the evaluation's years apart)."""
+    recent = {"date__gte": today - datetime.timedelta(days=400)}
+    dates = [
+        *(
+            ("committee", d)
+            for d in CommitteeMeeting.objects.filter(**recent).values_list("date", flat=True)
+        ),
+        *(("plan", d) for d in PlanMeeting.objects.values_list("date", flat=True)),
+        *(("consultative", d) for d in ConsultativeMeeting.objects.values_list("date", flat=True)),
+        *(("handover", d) for d in HandoverMeeting.objects.values_list("date", flat=True)),
+        *(("school start", d) for d in Handover.objects.values_list("handover_date", flat=True)),
+    ]
+    return [f"{kind} {day:%A %d.%m.%Y}" for kind, day in dates if day.weekday() >= 5]
 
 
 def test_the_demo_appeal_arrived_after_its_decision_and_by_today(db):
@@ -184,3 +203,10 @@ def test_demo_acknowledgements_were_given_after_their_meeting_not_when_the_demo_
         meeting = acknowledgement.meeting
         began = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=COPENHAGEN)
         assert began < acknowledgement.at <= began + datetime.timedelta(days=3), meeting
+
+
+def test_the_demo_hands_a_child_of_school_age_over_to_school(db):
+    call_command("load_demo")
+    [handover] = Handover.objects.select_related("child")
+    assert handover.kind == Handover.Kind.SCHOOL
+    assert handover.child.age_on(handover.handover_date) >= 5
