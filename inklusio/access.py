@@ -879,6 +879,13 @@ def can_create_plans(user: User) -> bool:
 NON_PLANNING_ROLES = {Role.GUARDIAN, Role.PARTNER, Role.STAFF}
 
 
+def follows_up_plans(user: User) -> bool:
+    """Following plans up is the municipality's staff's work (the plans' owners and those who
+    oversee them, as on the today list): a guardian or a partner answers for no plan's
+    follow-up, so is shown no count of overdue ones."""
+    return _active(user) and user.role in STAFF_ROLES
+
+
 def children_for_new_plans(user: User) -> ChildQuerySet:
     if not _active(user) or user.role in NON_PLANNING_ROLES:
         return Child.objects.none()

@@ -83,6 +83,10 @@ FIRST_NAMES = [
     "Anton",
     "Lea",
 ]
+# The children's guardians: a mother's name for "mor", a father's for "far" (as many of each,
+# so a seed draws the same as before they were told apart).
+MOTHERS = ["Anja", "Fatima", "Mette", "Sara", "Katrine", "Hanne", "Amina", "Louise"]
+FATHERS = ["Peter", "Jesper", "Ahmet", "Rune", "Thomas", "Kasper", "Omar", "Michael"]
 LAST_NAMES = [
     "Jensen",
     "Nielsen",
@@ -181,6 +185,12 @@ class DemoContext:
         while (cpr := self.fake_cpr(birth_date)) in taken:
             pass
         return cpr
+
+
+def weekday(day: datetime.date) -> datetime.date:
+    """Meetings are held on weekdays: a Saturday or Sunday moves back to the Friday before (a
+    page that spells out the day would otherwise show a meeting on a "lørdag")."""
+    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
 
 
 def former_child(
@@ -315,9 +325,8 @@ def _children(demo: DemoContext) -> None:
         )
         demo.children.append(child)
         for parent_index in range(rng.choice([1, 2, 2])):
-            first = rng.choice(
-                ["Anja", "Peter", "Fatima", "Jesper", "Mette", "Ahmet", "Sara", "Rune"]
-            )
+            relation = "mor" if parent_index == 0 else "far"
+            first = rng.choice(MOTHERS if relation == "mor" else FATHERS)
             guardian = Guardian.objects.create(
                 municipality=demo.municipality,
                 public_id=demo.uuid(),
@@ -329,10 +338,12 @@ def _children(demo: DemoContext) -> None:
                 municipality=demo.municipality,
                 child=child,
                 guardian=guardian,
-                relation="mor" if parent_index == 0 else "far",
+                relation=relation,
             )
-    # The demo parent is the guardian of the first child at Bøgely.
+    # The demo parent is the mother of the first child at Bøgely, in the invented mother's place
+    # (the child has one mother, not two).
     own_child = next(c for c in demo.children if c.institution.name == "Bøgely")
+    Guardian.objects.filter(guardianships__child=own_child, guardianships__relation="mor").delete()
     parent = Guardian.objects.create(
         municipality=demo.municipality,
         public_id=demo.uuid(),

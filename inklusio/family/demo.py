@@ -24,6 +24,11 @@ def build(demo: DemoContext) -> None:
         author=pedagogue,
         text="Hej! Billedkortene til morgenrutinen ligger i garderoben, hvis I vil prøve dem "
         "derhjemme.",
-        # From the demo's day, so the same seed gives the same data.
-        created_at=timezone.make_aware(datetime.datetime.combine(demo.today, datetime.time(8, 15))),
+        # Yesterday afternoon, from the demo's day so the same seed gives the same data (this
+        # morning's would lie ahead of a demo loaded before the pedagogue wrote it).
+        created_at=timezone.make_aware(
+            datetime.datetime.combine(
+                demo.today - datetime.timedelta(days=1), datetime.time(15, 30)
+            )
+        ),
     )

@@ -3,7 +3,7 @@ week's with a named child (with consent) and an anonymous case."""
 
 import datetime
 
-from inklusio.core.demo import DemoContext
+from inklusio.core.demo import DemoContext, weekday
 from inklusio.meetings import services
 from inklusio.people.models import Profession
 
@@ -25,7 +25,7 @@ def build(demo: DemoContext) -> None:
     last = services.consultative_meeting_create(
         actor=leader,
         institution=boegely,
-        date=today - datetime.timedelta(days=28),
+        date=weekday(today - datetime.timedelta(days=28)),
         start_time=datetime.time(13, 0),
         partners=partners,
     )
@@ -50,7 +50,7 @@ def build(demo: DemoContext) -> None:
     upcoming = services.consultative_meeting_create(
         actor=leader,
         institution=boegely,
-        date=today + datetime.timedelta(days=6),
+        date=weekday(today + datetime.timedelta(days=6)),
         start_time=datetime.time(13, 0),
         partners=partners,
     )

@@ -5,10 +5,11 @@ import datetime
 
 from django.utils import timezone
 
-from inklusio.core.demo import DemoContext
+from inklusio.core.demo import DemoContext, weekday
 from inklusio.courses.models import Course
+from inklusio.people.models import User
 from inklusio.plans import selectors, services
-from inklusio.plans.models import ActionPlan, PlanMeeting
+from inklusio.plans.models import Acknowledgement, ActionPlan, PlanMeeting
 
 GOALS = [
     {
@@ -110,14 +111,15 @@ def build(demo: DemoContext) -> None:
         actor=pedagogue,
         plan=plan,
         kind=PlanMeeting.Kind.INITIAL,
-        date=today - datetime.timedelta(weeks=6),
+        date=weekday(today - datetime.timedelta(weeks=6)),
         start_time=datetime.time(14, 0),
         place="Bøgely, personalestuen",
         participants=[leader, staff, pedagogue, parent],
     )
     services.plan_meeting_hold(actor=pedagogue, meeting=meeting, note="Alle var enige om planen.")
-    services.plan_meeting_acknowledge(actor=leader, meeting=meeting, answer="agreed")
-    services.plan_meeting_acknowledge(actor=pedagogue, meeting=meeting, answer="agreed")
+    # The parent has not acknowledged yet: the demo parent's start page asks for it.
+    _acknowledge(pedagogue, meeting, hours=2)
+    _acknowledge(leader, meeting, hours=20)
     accepted = services.adjustment_propose(
         actor=staff,
         plan=plan,
@@ -172,14 +174,25 @@ def build(demo: DemoContext) -> None:
             actor=course.pedagogue,
             plan=course_plan,
             kind=PlanMeeting.Kind.INITIAL,
-            date=today - datetime.timedelta(weeks=13),
+            date=weekday(today - datetime.timedelta(weeks=13)),
             start_time=datetime.time(13, 0),
             place="",
             participants=[leader, staff, course.pedagogue],
         )
         services.plan_meeting_hold(actor=course.pedagogue, meeting=kickoff, note="")
-        for person in (leader, staff, course.pedagogue):
-            services.plan_meeting_acknowledge(actor=person, meeting=kickoff, answer="agreed")
+        for hours, person in enumerate((course.pedagogue, staff, leader), start=1):
+            _acknowledge(person, kickoff, hours=hours * 22)
+
+
+def _acknowledge(person: User, meeting: PlanMeeting, *, hours: int) -> None:
+    """Agreed some hours after the meeting began (never later than now), not at the moment the
+    demo was loaded, weeks after the meeting."""
+    acknowledgement = services.plan_meeting_acknowledge(
+        actor=person, meeting=meeting, answer=Acknowledgement.Answer.AGREED
+    )
+    began = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.start_time))
+    answered = min(began + datetime.timedelta(hours=hours), timezone.now())
+    Acknowledgement.objects.filter(pk=acknowledgement.pk).update(at=answered)
 
 
 def _backdate(plan: ActionPlan, day: datetime.date) -> None:

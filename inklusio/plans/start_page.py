@@ -12,12 +12,32 @@ from inklusio.plans import selectors
 def section(user: User) -> dict | None:
     if not access.can_use_plans(user):
         return None
+    follows_up = access.follows_up_plans(user)
     # The start page logs the children of all its panels at once (core.selectors).
-    overdue_count, overdue = selectors.overdue_follow_ups(user, log=False)
+    overdue_count, overdue = (
+        selectors.overdue_follow_ups(user, log=False) if follows_up else (0, [])
+    )
     waiting = selectors.waiting_acknowledgements(user)
-    objected = selectors.objected_plans(user)
-    if not overdue_count and not waiting and user.role in {"guardian", "partner"}:
+    objected = selectors.objected_plans(user) if follows_up else []
+    if not follows_up and not waiting:
         return None
+    cards = []
+    if follows_up:
+        cards.append(
+            {
+                "figure": overdue_count,
+                "label": _("Handleplaner med overskredet opfølgning"),
+                "url": reverse("plan-list"),
+                "testid": "overdue-follow-ups",
+            }
+        )
+    cards.append(
+        {
+            "figure": len(waiting),
+            "label": _("Aftaler, du mangler at kvittere for"),
+            "url": reverse("plan-list"),
+        }
+    )
     return {
         "template": "plans/_start_panel.html",
         "overdue": overdue,
@@ -27,17 +47,5 @@ def section(user: User) -> dict | None:
         "children": [plan.child for plan in overdue]
         + [m.plan.child for m in waiting]
         + [plan.child for plan in objected],
-        "cards": [
-            {
-                "figure": overdue_count,
-                "label": _("Handleplaner med overskredet opfølgning"),
-                "url": reverse("plan-list"),
-                "testid": "overdue-follow-ups",
-            },
-            {
-                "figure": len(waiting),
-                "label": _("Aftaler, du mangler at kvittere for"),
-                "url": reverse("plan-list"),
-            },
-        ],
+        "cards": cards,
     }

@@ -3,10 +3,8 @@ a meeting coming up, a waiting list, re-assessments due and an appeal under way.
 
 import datetime
 
-from django.utils import timezone
-
 from inklusio.children.models import DifficultyCategory
-from inklusio.core.demo import DemoContext, former_child
+from inklusio.core.demo import DemoContext, former_child, weekday
 from inklusio.referrals import services
 from inklusio.referrals.models import (
     CommitteeMeeting,
@@ -16,7 +14,7 @@ from inklusio.referrals.models import (
     Offer,
     Referral,
 )
-from inklusio.referrals.periods import period_start_for
+from inklusio.referrals.periods import period_end_for, period_start_for
 
 CATEGORIES = [choice for choice, _label in DifficultyCategory.choices]
 
@@ -64,8 +62,32 @@ def build(demo: DemoContext) -> None:
     _current(demo, admin, bases)
 
 
-def _meeting(demo, period, day) -> CommitteeMeeting:
-    return CommitteeMeeting.objects.create(municipality=demo.municipality, period=period, date=day)
+# Everything that follows a committee meeting has happened three weeks after it: the letters
+# (two days), the children's start (ten days) and an appeal (about two weeks).
+SETTLED = datetime.timedelta(weeks=3)
+
+
+def _meeting(admin, day: datetime.date) -> CommitteeMeeting:
+    """As the administration makes it: in the period its date lies in, which must exist."""
+    return services.committee_meeting_create(actor=admin, date=day)
+
+
+def _settled_meeting_day(today: datetime.date) -> datetime.date:
+    """The meeting whose decisions the demo shows with letters, starts and an appeal: the
+    period's first (three weeks into April) once it is three weeks past, before that the one
+    four weeks ago (in the last days of the period before, or the first of this one). A meeting
+    still to come has no decisions, and one just held none of what follows them."""
+    first = weekday(period_start_for(today) + datetime.timedelta(days=20))
+    if first <= today - SETTLED:
+        return first
+    return weekday(today - datetime.timedelta(weeks=4))
+
+
+def _last_years_meeting_day(today: datetime.date) -> datetime.date:
+    """About a year ago, in the period before this one, so the group places granted there are
+    due for their yearly re-assessment (or overdue)."""
+    start = period_start_for(today)
+    return weekday(min(today - datetime.timedelta(days=345), start - datetime.timedelta(days=14)))
 
 
 def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> Referral:
@@ -93,8 +115,8 @@ def _referral(demo, child, by, offer, category, submitted_on, *, group=None) -> 
 
 
 def _history_period(demo, admin, bases, year, places, referral_count, granted) -> None:
-    period = services.period_create(actor=admin, start_year=year, support_places=places)
-    meeting = _meeting(demo, period, datetime.date(year, 4, 20))
+    services.period_create(actor=admin, start_year=year, support_places=places)
+    meeting = _meeting(admin, weekday(datetime.date(year, 4, 20)))
     institutions = list(demo.institutions.values())
     categories = [
         category for category, count in zip(CATEGORIES, granted, strict=True) for _ in range(count)
@@ -140,8 +162,8 @@ def _letter(admin, decision):
 
 
 def _sent_on(decided_on: datetime.date) -> datetime.date:
-    """Letters go out two days after the meeting, or today if that day has not come yet."""
-    return min(decided_on + datetime.timedelta(days=2), timezone.localdate())
+    """Letters go out two days after the meeting (a settled one: that day has come)."""
+    return decided_on + datetime.timedelta(days=2)
 
 
 def _reasons(outcome) -> str:
@@ -159,17 +181,21 @@ def _reasons(outcome) -> str:
 
 def _current(demo: DemoContext, admin, bases) -> None:
     """This period and the last: grants in force, a waiting list, due re-assessments, an appeal
-    and referrals waiting for the next meeting."""
+    and referrals waiting for the next meeting, on whatever day of the year the demo is loaded."""
     today = demo.today
     this_start = period_start_for(today)
-    last = services.period_create(actor=admin, start_year=this_start.year - 1, support_places=7)
-    current = services.period_create(actor=admin, start_year=this_start.year, support_places=7)
+    services.period_create(actor=admin, start_year=this_start.year - 1, support_places=7)
+    services.period_create(actor=admin, start_year=this_start.year, support_places=7)
+    next_day = weekday(today + datetime.timedelta(days=8))
+    if next_day > period_end_for(today):
+        # Late in March the next meeting opens the coming period, made ahead of it.
+        services.period_create(actor=admin, start_year=this_start.year + 1, support_places=7)
     leader = demo.users["demo-leder"]
     psychologist = demo.users["demo-psykolog"]
     children = demo.children
-    last_meeting = _meeting(demo, last, today - datetime.timedelta(days=345))
-    this_meeting = _meeting(demo, current, this_start + datetime.timedelta(days=20))
-    _meeting(demo, current, today + datetime.timedelta(days=8))
+    last_meeting = _meeting(admin, _last_years_meeting_day(today))
+    this_meeting = _meeting(admin, _settled_meeting_day(today))
+    _meeting(admin, next_day)
 
     def grant(child, meeting, offer=Offer.SUPPORT_PEDAGOGUE, group=None, placed=True):
         category = child.category or demo.rng.choice(CATEGORIES)
@@ -204,7 +230,8 @@ def _current(demo: DemoContext, admin, bases) -> None:
     in_groups = [child for child in children if child.resource_group_id]
     for child in in_groups:
         grant(child, last_meeting, Offer.RESOURCE_GROUP_PLACE, child.resource_group)
-    # Support pedagogue this period: five in force, the last one not started yet.
+    # Support pedagogue from the settled meeting (this period's, or in its first weeks the last
+    # period's): five in force, the last one not started yet.
     free = [child for child in children if not child.resource_group_id]
     own_child = children[0]  # the demo parent's child: the parent sees a decision and its letter
     supported = [own_child, *[child for child in free if child != own_child][:5]]
@@ -237,17 +264,14 @@ def _current(demo: DemoContext, admin, bases) -> None:
     )
     letter = _letter(admin, refusal)
     services.letter_mark_sent(actor=admin, letter=letter, sent_on=_sent_on(this_meeting.date))
-    # Received about two weeks after the meeting; a demo loaded before that has no appeal yet
-    # (an appeal cannot arrive before its decision, nor on a day still to come).
-    received = min(this_meeting.date + datetime.timedelta(days=16), today)
-    if received >= refusal.decided_on:
-        services.appeal_register(
-            actor=admin,
-            decision=refusal,
-            received_on=received,
-            text="Forældrene mener, at barnet har brug for fast støtte hele dagen.",
-            owner=admin,
-        )
+    # Received about two weeks after the meeting, which is three weeks past.
+    services.appeal_register(
+        actor=admin,
+        decision=refusal,
+        received_on=this_meeting.date + datetime.timedelta(days=16),
+        text="Forældrene mener, at barnet har brug for fast støtte hele dagen.",
+        owner=admin,
+    )
     # Waiting for the next meeting: two from the leader of Bøgely, one from the psychologist.
     taken = {child.pk for child in supported}
     from_boegely = [c for c in free if c.institution == leader.institution and c.pk not in taken][

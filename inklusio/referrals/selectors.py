@@ -316,11 +316,13 @@ def meeting_for_user(user: User, public_id: PublicId) -> CommitteeMeeting:
     return meeting
 
 
-def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
-    """Submitted, undecided referrals, oldest first, plus those decided at this meeting."""
-    referrals = access.referrals_visible_to(user).filter(
-        Q(status=Referral.Status.SUBMITTED) | Q(decisions__meeting=meeting)
-    )
+def agenda(user: User, meeting: CommitteeMeeting, *, undecided: bool = True) -> list[Referral]:
+    """Submitted, undecided referrals, oldest first (unless `undecided` is False), plus those
+    decided at this meeting."""
+    rule = Q(decisions__meeting=meeting)
+    if undecided:
+        rule |= Q(status=Referral.Status.SUBMITTED)
+    referrals = access.referrals_visible_to(user).filter(rule)
     # A queued referral stays on the agenda: the committee may still refuse it or offer
     # something else (a decision takes it out of line), so the agenda says where it waits.
     queued = Prefetch(
@@ -348,11 +350,18 @@ def agenda(user: User, meeting: CommitteeMeeting) -> list[Referral]:
 
 
 def meeting_page(user: User, meeting: CommitteeMeeting) -> dict[str, Any]:
+    """A meeting of a period still running is where referrals are decided: the undecided ones
+    and the places free today. One of a period that has ended is history: what was decided at
+    it and how many children the period's support places went to, not today's referrals or
+    today's free places (the groups' places are not kept per day, so they have no figure for
+    the meeting's day)."""
+    period_ended = meeting.period.end < timezone.localdate()
     return {
         "meeting": meeting,
-        "agenda": agenda(user, meeting),
+        "period_ended": period_ended,
+        "agenda": agenda(user, meeting, undecided=not period_ended),
         "capacity": period_capacity(meeting.period),
-        "groups": group_capacity(user),
+        "groups": [] if period_ended else group_capacity(user),
     }
 
 

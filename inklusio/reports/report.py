@@ -112,14 +112,14 @@ def narrative(municipality: Municipality, year: int) -> list[str]:
 
 
 def default_year(municipality: Municipality) -> int:
-    """The year the report form offers: the last finished year with courses, else this year's
-    if it has any, else last year (a new municipality sees an empty year, not an old one)."""
+    """The year the report form offers: last year, the last finished one, when it had courses,
+    else this year when it has any, else last year. Never an older year, though one has
+    courses: staff report on the year just ended (a municipality that began this year, or the
+    demo with its evaluation years, would otherwise be offered a year long past)."""
     this_year = timezone.localdate().year
-    years = [int(row[0]) for row in build_table("courses-by-type", municipality).rows if row[-1]]
-    finished = [year for year in years if year < this_year]
-    if finished:
-        return max(finished)
-    return this_year if this_year in years else this_year - 1
+    recent = build_table("courses-by-type", municipality, year_from=this_year - 1).rows
+    years = {int(row[0]) for row in recent if row[-1]}
+    return this_year if this_year in years and this_year - 1 not in years else this_year - 1
 
 
 def report_context(municipality: Municipality, year: int) -> dict[str, Any]:

@@ -3,7 +3,7 @@ handover meeting held (the PPR psychologist is the school's receiver)."""
 
 import datetime
 
-from inklusio.core.demo import DemoContext
+from inklusio.core.demo import DemoContext, weekday
 from inklusio.meetings import services as meeting_services
 from inklusio.meetings.models import DiscussionConsent
 from inklusio.transitions import services
@@ -11,28 +11,24 @@ from inklusio.transitions import services
 
 def build(demo: DemoContext) -> None:
     leader = demo.users["demo-leder"]
-    discussed = (
-        DiscussionConsent.objects.filter(
-            child__institution=demo.institutions["Bøgely"], withdrawn_on__isnull=True
-        )
-        .select_related("child")
-        .order_by("pk")
-        .first()
-    )
-    if discussed is None:
+    boegely = [c for c in demo.children if c.institution_id == demo.institutions["Bøgely"].pk]
+    if not boegely:
         return
+    # The oldest child at Bøgely starts school, not whichever child was discussed first (a
+    # two-year-old, in the demo of seed 2017).
+    child = min(boegely, key=lambda c: c.birth_date)
     consent = meeting_services.consent_record(
         actor=leader,
-        child=discussed.child,
+        child=child,
         scope=DiscussionConsent.Scope.HANDOVER,
-        given_by=discussed.given_by,
+        given_by="Begge forældre",
         given_on=demo.today - datetime.timedelta(days=7),
         note="Overlevering til Vibeholmskolen, givet ved forældresamtalen.",
     )
-    handover_date = demo.today + datetime.timedelta(days=30)
+    handover_date = weekday(demo.today + datetime.timedelta(days=30))
     handover = services.handover_create(
         actor=leader,
-        child=discussed.child,
+        child=child,
         kind="school",
         school_name="Vibeholmskolen",
         receiver=demo.users["demo-psykolog"],
@@ -51,7 +47,7 @@ def build(demo: DemoContext) -> None:
     services.handover_meeting_record(
         actor=leader,
         handover=handover,
-        date=demo.today - datetime.timedelta(days=3),
+        date=weekday(demo.today - datetime.timedelta(days=3)),
         participants="Camilla Berg (leder), forældrene, Eva Skov (psykolog), skolens indskolingsleder",
         note="Aftalt to besøg i indskolingen og fælles opfølgning.",
     )

@@ -171,6 +171,19 @@ class TestMeetingsAndAcknowledgements:
         page = client_for(cast.gert).get(reverse("start")).content.decode()
         assert "Kvittér for aftaler" in page and cast.plan_meeting.get_absolute_url() in page
 
+    def test_a_parent_is_asked_to_acknowledge_but_shown_no_staff_follow_up_counter(
+        self, cast, client_for
+    ):
+        """Gert is asked to acknowledge, but answers for no plan's follow-up: no "overdue
+        follow-up" figure on his start page, while the staff who follow plans up keep it."""
+        label = "Handleplaner med overskredet opfølgning"
+        page = client_for(cast.gert).get(reverse("start")).content.decode()
+        assert "Kvittér for aftaler" in page
+        assert label not in page and 'data-testid="overdue-follow-ups"' not in page
+        for user in (cast.bob, cast.sara, cast.alice):
+            page = client_for(user).get(reverse("start")).content.decode()
+            assert label in page and 'data-testid="overdue-follow-ups">0<' in page, user
+
     def test_a_participant_whose_access_ended_is_no_longer_asked_to_acknowledge(
         self, cast, ended, client_for
     ):

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.referrals import selectors, services
 from inklusio.referrals.models import Appeal, Decision, DecisionLetter, Offer, Referral
+from inklusio.referrals.periods import period_start_for
 from tests.audit_rows import children_read, new_audit_rows
 from tests.conftest import TODAY, make_child
 from tests.inline_forms import shown_form
@@ -172,6 +173,59 @@ def test_two_members_granting_the_last_place_at_once_exactly_one_wins(cast):
         thread.join()
     assert sorted(outcomes) == ["full", "granted"]
     assert selectors.period_capacity(cast.period)["used"] == 7
+
+
+class TestMeetingOfAnEndedPeriod:
+    """A member opening a meeting of a period that has ended sees that meeting: the children
+    decided at it and how many children the period's places went to, not today's undecided
+    referrals to decide there, nor the places free in the groups today."""
+
+    @pytest.fixture
+    def old_meeting(self, cast):
+        start_year = period_start_for(TODAY).year - 3
+        period = services.period_create(actor=cast.alice, start_year=start_year, support_places=5)
+        meeting = services.committee_meeting_create(
+            actor=cast.alice, date=period.start + datetime.timedelta(days=20)
+        )
+        birth = meeting.date - datetime.timedelta(days=4 * 365)
+        child = make_child(cast.ishoj, cast.elverhoej, "Asta", birth.strftime("%d%m%y") + "4321")
+        referral = Referral.objects.create(
+            municipality=cast.ishoj, child=child, offer=Offer.SUPPORT_PEDAGOGUE,
+            category="speech_language", description="Taler kun få ord.", consent_by="Mor",
+            consent_date=meeting.date - datetime.timedelta(days=30),
+            consent_method=Referral.ConsentMethod.WRITTEN, status=Referral.Status.SUBMITTED,
+            referred_by=cast.carl,
+        )  # fmt: skip
+        grant(cast, child, start=meeting.date, meeting=meeting, referral=referral)
+        return meeting, referral
+
+    def test_the_agenda_holds_only_what_was_decided_there(self, cast, old_meeting, client_for):
+        meeting, referral = old_meeting
+        response = client_for(cast.alice).get(meeting.get_absolute_url())
+        assert [r.pk for r in response.context["agenda"]] == [referral.pk]
+        page = response.content.decode()
+        assert cast.waiting_emil.child.full_name not in page
+        assert (
+            reverse("meeting-decide", args=[meeting.public_id, cast.waiting_emil.public_id])
+            not in page
+        )
+
+    def test_the_figures_are_the_periods_grants_not_todays_free_places(
+        self, cast, old_meeting, client_for
+    ):
+        meeting, _referral = old_meeting
+        page = client_for(cast.alice).get(meeting.get_absolute_url()).content.decode()
+        label = f"barn fik støttepædagog i {meeting.period.label} (af 5 pladser)"
+        assert 'data-testid="granted-support-places">1<' in page and label in page
+        assert "free-support-places" not in page and "ledig" not in page
+        assert cast.group_boegely.name not in page
+
+    def test_a_meeting_of_the_running_period_still_shows_the_places_free_today(
+        self, cast, old_meeting, client_for
+    ):
+        page = client_for(cast.alice).get(cast.meeting.get_absolute_url()).content.decode()
+        assert 'data-testid="free-support-places">6<' in page
+        assert f"ledige af {cast.group_boegely.places} i {cast.group_boegely.name}" in page
 
 
 class TestDecisionAtTheMeeting:

@@ -198,6 +198,37 @@ def test_without_a_finished_year_the_report_form_offers_this_year_when_it_has_co
     assert _offered_year(client_for(cast.alice)) == this_year
 
 
+def _course_in(cast, year: int) -> None:
+    start = timezone.localdate().replace(year=year, month=3, day=1)
+    Course.objects.create(
+        municipality=cast.ishoj, institution=cast.boegely, kind="group", title="Gruppe",
+        goals="-", start=start, planned_end=start + datetime.timedelta(weeks=16),
+        pedagogue=cast.bob, created_by=cast.bob,
+    )  # fmt: skip
+
+
+def test_a_year_long_past_is_not_offered_over_this_years_courses(cast, client_for):
+    """As in the demo: courses of the evaluation years long ago and this year's, none last
+    year: the form offers this year, not the last finished year with courses ten years back."""
+    this_year = timezone.localdate().year
+    _course_in(cast, this_year - 10)
+    assert Course.objects.filter(municipality=cast.ishoj, start__year=this_year).exists()
+    assert _offered_year(client_for(cast.alice)) == this_year
+
+
+def test_only_courses_long_ago_offer_last_year(cast, client_for):
+    this_year = timezone.localdate().year
+    Course.objects.filter(municipality=cast.ishoj).delete()
+    _course_in(cast, this_year - 10)
+    assert _offered_year(client_for(cast.alice)) == this_year - 1
+
+
+def test_last_years_courses_are_offered_over_this_years(cast, client_for):
+    this_year = timezone.localdate().year
+    _course_in(cast, this_year - 1)
+    assert _offered_year(client_for(cast.alice)) == this_year - 1
+
+
 def test_a_municipality_without_courses_is_offered_last_year(cast, client_for):
     Course.objects.filter(municipality=cast.ishoj).delete()
     assert _offered_year(client_for(cast.alice)) == timezone.localdate().year - 1
