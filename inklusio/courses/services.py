@@ -94,6 +94,7 @@ def course_update(
             if name in data:
                 setattr(current, name, data[name])
         _check_dates(current.start, current.planned_end)
+        _refuse_sessions_after_end(current)
         changes = diff(before, snapshot(current, COURSE_FIELDS))
         changes["version"] = {"before": current.version, "after": current.version + 1}
         current.version = F("version") + 1
@@ -103,6 +104,29 @@ def course_update(
             current.staff.set(staff)
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
     return current
+
+
+def _refuse_sessions_after_end(course: Course) -> None:
+    """A planned end moved to before a session the course still has (planned or held) would
+    leave that session outside the course, in the pedagogue's week and the figures; the session
+    is moved or cancelled first. A cancelled session does not take place and does not hold the
+    end back."""
+    last = (
+        course.sessions.filter(date__gt=course.planned_end)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last is not None:
+        raise CourseRuleBroken(
+            _(
+                "Forløbet har en samling d. %(day)s efter den nye afslutning. Flyt eller aflys "
+                "samlingen først, eller vælg en senere afslutning."
+            )
+            % {"day": f"{last:%d.%m.%Y}"},
+            field="planned_end",
+        )
 
 
 def _lock_open(course: Course) -> Course:

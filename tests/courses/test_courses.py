@@ -339,6 +339,32 @@ class TestSessions:
         assert f'value="{day}"' in page and 'value="10:15"' in page
         assert not cast.course_boegely.sessions.filter(date=day).exists()
 
+    def test_an_end_moved_before_a_session_is_refused_by_the_end_field(self, cast, client_for):
+        """Moving the planned end to before next week's session left the session outside the
+        course; the end field names the session's day, and what was typed is kept."""
+        course = cast.course_boegely
+        session_day = cast.session_boegely.date
+        new_end = session_day - datetime.timedelta(days=1)
+        response = client_for(cast.bob).post(
+            reverse("course-edit", args=[course.public_id]),
+            {
+                "kind": "group", "title": "Legegruppen", "goals": "Flere børn med i legen",
+                "start": str(course.start), "planned_end": str(new_end),
+                "pedagogue": cast.bob.pk, "coordinator": "pedagogue", "version": course.version,
+            },
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "planned_end": [
+                f"Forløbet har en samling d. {session_day:%d.%m.%Y} efter den nye afslutning. "
+                "Flyt eller aflys samlingen først, eller vælg en senere afslutning."
+            ]
+        }
+        page = response.content.decode()
+        assert f'value="{new_end}"' in page and 'value="Legegruppen"' in page
+        course.refresh_from_db()
+        assert course.title == "Legegruppe" and course.planned_end > session_day
+
     def test_a_session_still_to_come_is_offered_for_cancelling_only(
         self, cast, session_boegely_past, client_for
     ):
@@ -905,6 +931,42 @@ class TestCourseChangesInTheService:
             )  # fmt: skip
         assert refused.value.field == "date"
         assert f"planlagte afslutning ({course.planned_end:%d.%m.%Y})" in str(refused.value)
+
+    def test_an_end_before_a_session_still_to_be_held_or_held_is_refused(self, cast):
+        """Planned and held sessions after the new end hold it back, named by the last of them;
+        a cancelled one does not take place and does not."""
+        course = cast.course_boegely
+        planned = cast.session_boegely
+        cancelled = services.session_plan(
+            actor=cast.bob, course=course, date=planned.date + datetime.timedelta(days=14),
+            start_time=datetime.time(9),
+        )  # fmt: skip
+        services.session_cancel(actor=cast.bob, session=cancelled, cause="illness")
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=course.version,
+                data={"planned_end": planned.date - datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert refused.value.field == "planned_end"
+        assert f"samling d. {planned.date:%d.%m.%Y} efter" in str(refused.value)
+        # The end may fall on the session's own day, with only the cancelled one after it.
+        course = services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"planned_end": planned.date},
+        )  # fmt: skip
+        assert course.planned_end == planned.date
+        # A held session counts like a planned one.
+        held = last_weeks_session(cast)
+        services.session_held(actor=cast.bob, session=held, attendees=[cast.participant_mia])
+        services.session_cancel(actor=cast.bob, session=planned, cause="illness")
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=course.version,
+                data={"planned_end": held.date - datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert f"samling d. {held.date:%d.%m.%Y} efter" in str(refused.value)
+        course.refresh_from_db()
+        assert course.planned_end == planned.date
 
 
 class TestParticipantsInTheService:
