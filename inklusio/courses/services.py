@@ -189,6 +189,13 @@ def _participant_add(
         raise CourseRuleBroken(
             _("Et individuelt forløb har ét barn i udsat position."), field="role"
         )
+    if staff_member is not None and course.participants.filter(staff_member=staff_member).exists():
+        # Said by the picker, naming the person (one posted from a page opened before they
+        # joined); the constraint behind it still catches two at once.
+        raise CourseRuleBroken(
+            _("%(name)s deltager allerede i forløbet.") % {"name": staff_member},
+            field="staff_member",
+        )
     existing = course.participants.filter(child=child).first() if child else None
     if child is not None and existing is not None:
         raise CourseRuleBroken(

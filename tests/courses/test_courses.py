@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
+from inklusio.people.models import Role, User
 from inklusio.reports.registry import build_table
 from tests.audit_rows import children_read, new_audit_rows
-from tests.conftest import TODAY, last_weeks_session, make_child
+from tests.conftest import TODAY, last_weeks_session, make_child, make_user
 from tests.inline_forms import shown_form
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,47 @@ class TestParticipants:
         shown = str(picker)
         assert shown in response.content.decode()
         assert "Ali Testesen" in shown and "Mia Testesen" not in shown
+
+    @pytest.fixture
+    def reflection(self, cast):
+        """A reflection course at Bøgely with Sara in it; Tove, also staff there, is not."""
+        course = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "reflection", "title": "Refleksion",
+                  "goals": "Fælles sprog", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        services.participant_add(
+            actor=cast.bob, course=course, role="staff", staff_member=cast.sara
+        )
+        make_user("tove", cast.ishoj, Role.STAFF, institution=cast.boegely)
+        return course
+
+    def test_tilfoej_deltager_offers_only_staff_not_yet_in_the_course(
+        self, cast, reflection, client_for
+    ):
+        response = client_for(cast.bob).get(reflection.get_absolute_url())
+        picker = response.context["participant_form"]["staff_member"]
+        shown = str(picker)
+        assert shown in response.content.decode()
+        assert "Tove Testesen" in shown and "Sara Testesen" not in shown
+
+    def test_staff_already_in_the_course_is_refused_by_the_staff_field(
+        self, cast, reflection, client_for
+    ):
+        """Posted anyway (a page opened before Sara joined): said by the picker, naming her,
+        not as Django's "invalid choice"."""
+        url = reverse("participant-add", args=[reflection.public_id])
+        response = client_for(cast.bob).post(url, {"staff_member": cast.sara.pk})
+        assert response.status_code == 200
+        form = response.context["participant_form"]
+        assert form.errors == {"staff_member": ["Sara Testesen deltager allerede i forløbet."]}
+        assert str(form["staff_member"]) in response.content.decode()
+        assert reflection.participants.count() == 1
+        # One not yet in it joins, as staff (the page has no role to choose).
+        tove = User.objects.get(username="tove")
+        response = client_for(cast.bob).post(url, {"staff_member": tove.pk})
+        assert response["Location"] == reflection.get_absolute_url()
+        assert reflection.participants.get(staff_member=tove).role == Participant.Role.STAFF
 
     def test_a_child_already_in_the_course_is_refused_by_the_child_field(
         self, cast, kids, client_for
