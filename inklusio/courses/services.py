@@ -93,6 +93,10 @@ def course_update(
         for name in COURSE_FIELDS:
             if name in data:
                 setattr(current, name, data[name])
+        if not current.planned_end:
+            # Emptied on the form: about half a year from the start, as when the course was
+            # created (the field's help text says so).
+            current.planned_end = Course.default_end(current.start)
         _check_dates(current.start, current.planned_end)
         _refuse_sessions_after_end(current)
         changes = diff(before, snapshot(current, COURSE_FIELDS))

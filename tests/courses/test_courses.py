@@ -407,6 +407,22 @@ class TestSessions:
         course.refresh_from_db()
         assert course.title == "Legegruppe" and course.planned_end > session_day
 
+    def test_an_emptied_end_is_about_half_a_year_from_the_start(self, cast, client_for):
+        """As the field's help text says, and as when the course was made (it was a server
+        error)."""
+        course = cast.course_boegely
+        response = client_for(cast.bob).post(
+            reverse("course-edit", args=[course.public_id]),
+            {
+                "kind": "group", "title": "Legegruppe", "goals": "Flere børn med i legen",
+                "start": str(course.start), "planned_end": "", "pedagogue": cast.bob.pk,
+                "coordinator": "pedagogue", "version": course.version,
+            },
+        )  # fmt: skip
+        assert response["Location"] == course.get_absolute_url()
+        course.refresh_from_db()
+        assert course.planned_end == Course.default_end(course.start)
+
     def test_a_session_still_to_come_is_offered_for_cancelling_only(
         self, cast, session_boegely_past, client_for
     ):
