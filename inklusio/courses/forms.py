@@ -1,7 +1,7 @@
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,9 @@ from inklusio.courses.models import (
     ResourceTask,
     Session,
 )
+from inklusio.people.models import User
+
+_M = TypeVar("_M", bound=Model)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -100,26 +103,26 @@ class CourseForm(VersionedEdit, DkfdsModelForm):
         return cleaned
 
 
-class _OfferedChoices(ModelChoiceIterator[Child]):
-    def __init__(self, field: "OfferedChoiceField") -> None:
+class _OfferedChoices(ModelChoiceIterator[Any]):
+    def __init__(self, field: "OfferedChoiceField[Any]") -> None:
         super().__init__(field)
         if field.offered is not None:
             self.queryset = field.offered
 
 
-class OfferedChoiceField(forms.ModelChoiceField[Child]):
+class OfferedChoiceField(forms.ModelChoiceField[_M]):
     """A picker that lists fewer choices than it accepts: it lists `offered` and accepts
-    `queryset` (set `offered` first). A choice no longer listed (a child who has joined the
-    course since the page was opened) then reaches the service, whose refusal says why by the
-    field, where Django's own would only call it an invalid choice."""
+    `queryset` (set `offered` first). A choice no longer listed (a child or a staff member who
+    has joined the course since the page was opened) then reaches the service, whose refusal
+    says why by the field, where Django's own would only call it an invalid choice."""
 
     iterator = _OfferedChoices
-    offered: QuerySet[Child] | None = None
+    offered: QuerySet[_M] | None = None
 
 
 class ParticipantForm(DkfdsForm):
-    child = OfferedChoiceField(label=_("Barn"), queryset=None, required=False)
-    staff_member = forms.ModelChoiceField(label=_("Medarbejder"), queryset=None, required=False)
+    child = OfferedChoiceField[Child](label=_("Barn"), queryset=None, required=False)
+    staff_member = OfferedChoiceField[User](label=_("Medarbejder"), queryset=None, required=False)
     role = forms.ChoiceField(
         label=_("Deltager som"),
         widget=forms.RadioSelect,
@@ -131,21 +134,31 @@ class ParticipantForm(DkfdsForm):
         required=False,
     )
 
-    def __init__(self, *args, course, children, offered, staff, **kwargs):
-        """`children`: those who may join the course; `offered`: those the picker lists (not
-        those already in it)."""
+    def __init__(self, *args, course, children, offered, staff, offered_staff, **kwargs):
+        """`children`, `staff`: those who may join the course; `offered`, `offered_staff`:
+        those the pickers list (not those already in it)."""
         super().__init__(*args, **kwargs)
         if course.for_staff:
             del self.fields["child"], self.fields["role"]
-            self.fields["staff_member"].queryset = staff
+            staff_picker = cast(OfferedChoiceField[User], self.fields["staff_member"])
+            staff_picker.offered = offered_staff
+            staff_picker.queryset = staff
             self.fields["staff_member"].required = True
         else:
             del self.fields["staff_member"]
-            picker = cast(OfferedChoiceField, self.fields["child"])
+            picker = cast(OfferedChoiceField[Child], self.fields["child"])
             picker.offered = offered
             picker.queryset = children
             self.fields["child"].required = True
             self.fields["role"].required = True
+        self.for_staff = course.for_staff
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.for_staff:
+            # No role to choose on a staff course: a staff member takes part as staff.
+            cleaned["role"] = Participant.Role.STAFF
+        return cleaned
 
 
 class LetterGivenForm(DkfdsForm):

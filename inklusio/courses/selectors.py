@@ -245,6 +245,13 @@ def staff_in(institutions: Iterable[Institution]) -> QuerySet[User]:
     return staff
 
 
+def staff_to_add(course: Course) -> QuerySet[User]:
+    """The staff "Tilføj deltager" offers on a staff course: the institution's staff, less those
+    already in the course (a staff member takes part once)."""
+    taking_part = course.participants.filter(staff_member__isnull=False).values("staff_member")
+    return staff_in([course.institution]).exclude(pk__in=taking_part)
+
+
 def course_initial(user: User, task: ResourceTask | None) -> dict[str, Any]:
     initial: dict[str, Any] = {"start": timezone.localdate()}
     if user.role == Role.PEDAGOGUE:

@@ -93,7 +93,12 @@ def course_update(
         for name in COURSE_FIELDS:
             if name in data:
                 setattr(current, name, data[name])
+        if not current.planned_end:
+            # Emptied on the form: about half a year from the start, as when the course was
+            # created (the field's help text says so).
+            current.planned_end = Course.default_end(current.start)
         _check_dates(current.start, current.planned_end)
+        _refuse_sessions_after_end(current)
         changes = diff(before, snapshot(current, COURSE_FIELDS))
         changes["version"] = {"before": current.version, "after": current.version + 1}
         current.version = F("version") + 1
@@ -103,6 +108,29 @@ def course_update(
             current.staff.set(staff)
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
     return current
+
+
+def _refuse_sessions_after_end(course: Course) -> None:
+    """A planned end moved to before a session the course still has (planned or held) would
+    leave that session outside the course, in the pedagogue's week and the figures; the session
+    is moved or cancelled first. A cancelled session does not take place and does not hold the
+    end back."""
+    last = (
+        course.sessions.filter(date__gt=course.planned_end)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last is not None:
+        raise CourseRuleBroken(
+            _(
+                "Forløbet har en samling d. %(day)s efter den nye afslutning. Flyt eller aflys "
+                "samlingen først, eller vælg en senere afslutning."
+            )
+            % {"day": f"{last:%d.%m.%Y}"},
+            field="planned_end",
+        )
 
 
 def _lock_open(course: Course) -> Course:
@@ -164,6 +192,13 @@ def _participant_add(
     ):
         raise CourseRuleBroken(
             _("Et individuelt forløb har ét barn i udsat position."), field="role"
+        )
+    if staff_member is not None and course.participants.filter(staff_member=staff_member).exists():
+        # Said by the picker, naming the person (one posted from a page opened before they
+        # joined); the constraint behind it still catches two at once.
+        raise CourseRuleBroken(
+            _("%(name)s deltager allerede i forløbet.") % {"name": staff_member},
+            field="staff_member",
         )
     existing = course.participants.filter(child=child).first() if child else None
     if child is not None and existing is not None:

@@ -178,6 +178,7 @@ def _participant_form(request, course, data=None) -> ParticipantForm:
         children=selectors.children_for_course(request.user, course),
         offered=selectors.children_to_add(request.user, course),
         staff=selectors.staff_in([course.institution]),
+        offered_staff=selectors.staff_to_add(course),
     )
 
 

@@ -11,9 +11,12 @@ from inklusio.organisation.models import Institution
 from inklusio.people.models import User
 from inklusio.planning.models import FUNCTIONS, Absence, Contract, WeeklyPlan, half_day_label
 
-HALF_DAY_CHOICES = [
-    (f"{day}-{half}", half_day_label(day, half)) for day in range(5) for half in range(2)
-]
+
+def half_day_choices() -> list[tuple[str, str]]:
+    """The week's half-days, named in the language of the request showing them: a field given
+    this function asks for them as it renders (built once at import, they stayed Danish on
+    English pages)."""
+    return [(f"{day}-{half}", half_day_label(day, half)) for day in range(5) for half in range(2)]
 
 
 class PlanWeekForm(DkfdsForm):
@@ -66,7 +69,7 @@ class ReplanForm(DkfdsForm):
     pedagogue = forms.ModelChoiceField(label=_("Pædagog"), queryset=None)
     slots = forms.MultipleChoiceField(
         label=_("Fraværende halve dage"),
-        choices=HALF_DAY_CHOICES,
+        choices=half_day_choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Vælg mindst én halv dag.")},
     )
@@ -84,7 +87,7 @@ class ReplanForm(DkfdsForm):
 
 class SlotEditForm(VersionedEdit, DkfdsForm):
     pedagogue = forms.ModelChoiceField(label=_("Pædagog"), queryset=None)
-    slot = forms.ChoiceField(label=_("Halv dag"), choices=HALF_DAY_CHOICES)
+    slot = forms.ChoiceField(label=_("Halv dag"), choices=half_day_choices)
     institution = forms.ModelChoiceField(
         label=_("Institution"), queryset=None, required=False, empty_label=_("Ingen (fri)")
     )

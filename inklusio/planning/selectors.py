@@ -75,6 +75,20 @@ def newest_version(user: User, plan: WeeklyPlan) -> WeeklyPlan:
     return plan_for_user(user, plan_for_user(user, plan.public_id).newest_version().public_id)
 
 
+def proposal_to_replace(user: User, plan: WeeklyPlan) -> WeeklyPlan | None:
+    """The week's open proposal, for a published plan: it takes the published plan's place when
+    it is published; until then the published plan holds the week, and changes go to the
+    proposal."""
+    if plan.status != WeeklyPlan.Status.PUBLISHED:
+        return None
+    proposal: WeeklyPlan | None = (
+        access.weekly_plans_visible_to(user)
+        .filter(week_start=plan.week_start, status=WeeklyPlan.Status.PROPOSED)
+        .first()
+    )
+    return proposal
+
+
 def slot_saved_now(user: User, plan: WeeklyPlan, pedagogue: User, day: int, half: int) -> str:
     """What the plan holds now for one pedagogue's half-day, shown beside a refused edit of it."""
     slot = (

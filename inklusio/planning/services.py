@@ -180,6 +180,22 @@ def _replace(plans: QuerySet[WeeklyPlan]) -> None:
     plans.update(status=WeeklyPlan.Status.REPLACED, version=F("version") + 1)
 
 
+def _replace_proposal(plan: WeeklyPlan) -> None:
+    """A revision made from `plan` (a new calculation, a re-plan) replaces it at once only when
+    it is a proposal. A published plan stays in force, on the pedagogues' pages and in their
+    calendars, until its revision is published (plan_publish replaces it then)."""
+    if plan.status == WeeklyPlan.Status.PROPOSED:
+        _replace(WeeklyPlan.objects.filter(pk=plan.pk))
+
+
+def _refuse_edit_beside_proposal(plan: WeeklyPlan) -> None:
+    """A published plan with a proposal for its week is not edited: the proposal (made from it,
+    most likely) is to take its place, and an edit of the published plan would not be in it.
+    The refusal names the proposal, where the change belongs."""
+    if plan.status == WeeklyPlan.Status.PUBLISHED:
+        _refuse_a_second_proposal(plan.municipality_id, plan.week_start, besides=plan)
+
+
 def _open_proposal(
     municipality_id: int, week_start: datetime.date, besides: WeeklyPlan | None = None
 ) -> WeeklyPlan | None:
@@ -227,9 +243,11 @@ def plan_week(
     keep_locked_from: WeeklyPlan | None = None,
 ) -> WeeklyPlan:
     """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept
-    and that plan is replaced. A week has one open proposal: calculating a week that has one
-    calculates that proposal again (its locked half-days kept, the proposal replaced, as
-    "Beregn igen" on it does); one that would stand beside it is refused (WeekAlreadyProposed).
+    and that plan is replaced: a proposal at once, a published plan when the new one is
+    published (until then it stays in force for the pedagogues). A week has one open
+    proposal: calculating a week that has one calculates that proposal again (its locked
+    half-days kept, the proposal replaced, as "Beregn igen" on it does); one that would stand
+    beside it is refused (WeekAlreadyProposed).
     """
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
@@ -264,7 +282,7 @@ def plan_week(
             earlier = _locked_plan(keep_locked_from)
             if earlier.version != seen_version:
                 raise PlanningError(str(CHANGED_WHILE_SOLVING))
-            _replace(WeeklyPlan.objects.filter(pk=earlier.pk))
+            _replace_proposal(earlier)
         _refuse_a_second_proposal(municipality.pk, week_start, besides=earlier)
         plan = _store_proposal(
             municipality=municipality,
@@ -297,7 +315,8 @@ def plan_week(
 
 
 def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str) -> WeeklyPlan:
-    """A new proposal of `plan`'s week made from it (already marked replaced)."""
+    """A new proposal of `plan`'s week made from it (a proposal already marked replaced; a
+    published plan stays in force until the new one is published)."""
     fields = [
         "solver_status",
         "objective",
@@ -362,7 +381,7 @@ def replan_absence(
                 kind=kind,
                 created_by=actor,
             )
-        _replace(WeeklyPlan.objects.filter(pk=current.pk))
+        _replace_proposal(current)
         revision = _copy_plan(
             current,
             actor=actor,
@@ -431,6 +450,7 @@ def slot_set(
     refuses the save (OutdatedSave), never overwritten unseen."""
     with transaction.atomic():
         current = _locked_plan(plan, version)
+        _refuse_edit_beside_proposal(current)
         _check_sessions_kept(current, pedagogue, day, half, institution, function)
         here = PlanSlot.objects.filter(plan=current, pedagogue=pedagogue, day=day, half=half)
         before = _slot_label(here.select_related("institution").first())

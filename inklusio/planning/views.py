@@ -140,6 +140,7 @@ def _plan_page(
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,
+            "proposal": selectors.proposal_to_replace(request.user, plan) if can_manage else None,
             **forms,
             "slot_saved_now": slot_saved_now,
         },

@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
+from inklusio.people.models import Role, User
 from inklusio.reports.registry import build_table
 from tests.audit_rows import children_read, new_audit_rows
-from tests.conftest import TODAY, last_weeks_session, make_child
+from tests.conftest import TODAY, last_weeks_session, make_child, make_user
 from tests.inline_forms import shown_form
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,47 @@ class TestParticipants:
         shown = str(picker)
         assert shown in response.content.decode()
         assert "Ali Testesen" in shown and "Mia Testesen" not in shown
+
+    @pytest.fixture
+    def reflection(self, cast):
+        """A reflection course at Bøgely with Sara in it; Tove, also staff there, is not."""
+        course = services.course_create(
+            actor=cast.bob,
+            data={"institution": cast.boegely, "kind": "reflection", "title": "Refleksion",
+                  "goals": "Fælles sprog", "start": TODAY, "pedagogue": cast.bob},
+        )  # fmt: skip
+        services.participant_add(
+            actor=cast.bob, course=course, role="staff", staff_member=cast.sara
+        )
+        make_user("tove", cast.ishoj, Role.STAFF, institution=cast.boegely)
+        return course
+
+    def test_tilfoej_deltager_offers_only_staff_not_yet_in_the_course(
+        self, cast, reflection, client_for
+    ):
+        response = client_for(cast.bob).get(reflection.get_absolute_url())
+        picker = response.context["participant_form"]["staff_member"]
+        shown = str(picker)
+        assert shown in response.content.decode()
+        assert "Tove Testesen" in shown and "Sara Testesen" not in shown
+
+    def test_staff_already_in_the_course_is_refused_by_the_staff_field(
+        self, cast, reflection, client_for
+    ):
+        """Posted anyway (a page opened before Sara joined): said by the picker, naming her,
+        not as Django's "invalid choice"."""
+        url = reverse("participant-add", args=[reflection.public_id])
+        response = client_for(cast.bob).post(url, {"staff_member": cast.sara.pk})
+        assert response.status_code == 200
+        form = response.context["participant_form"]
+        assert form.errors == {"staff_member": ["Sara Testesen deltager allerede i forløbet."]}
+        assert str(form["staff_member"]) in response.content.decode()
+        assert reflection.participants.count() == 1
+        # One not yet in it joins, as staff (the page has no role to choose).
+        tove = User.objects.get(username="tove")
+        response = client_for(cast.bob).post(url, {"staff_member": tove.pk})
+        assert response["Location"] == reflection.get_absolute_url()
+        assert reflection.participants.get(staff_member=tove).role == Participant.Role.STAFF
 
     def test_a_child_already_in_the_course_is_refused_by_the_child_field(
         self, cast, kids, client_for
@@ -338,6 +380,48 @@ class TestSessions:
         page = response.content.decode()
         assert f'value="{day}"' in page and 'value="10:15"' in page
         assert not cast.course_boegely.sessions.filter(date=day).exists()
+
+    def test_an_end_moved_before_a_session_is_refused_by_the_end_field(self, cast, client_for):
+        """Moving the planned end to before next week's session left the session outside the
+        course; the end field names the session's day, and what was typed is kept."""
+        course = cast.course_boegely
+        session_day = cast.session_boegely.date
+        new_end = session_day - datetime.timedelta(days=1)
+        response = client_for(cast.bob).post(
+            reverse("course-edit", args=[course.public_id]),
+            {
+                "kind": "group", "title": "Legegruppen", "goals": "Flere børn med i legen",
+                "start": str(course.start), "planned_end": str(new_end),
+                "pedagogue": cast.bob.pk, "coordinator": "pedagogue", "version": course.version,
+            },
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "planned_end": [
+                f"Forløbet har en samling d. {session_day:%d.%m.%Y} efter den nye afslutning. "
+                "Flyt eller aflys samlingen først, eller vælg en senere afslutning."
+            ]
+        }
+        page = response.content.decode()
+        assert f'value="{new_end}"' in page and 'value="Legegruppen"' in page
+        course.refresh_from_db()
+        assert course.title == "Legegruppe" and course.planned_end > session_day
+
+    def test_an_emptied_end_is_about_half_a_year_from_the_start(self, cast, client_for):
+        """As the field's help text says, and as when the course was made (it was a server
+        error)."""
+        course = cast.course_boegely
+        response = client_for(cast.bob).post(
+            reverse("course-edit", args=[course.public_id]),
+            {
+                "kind": "group", "title": "Legegruppe", "goals": "Flere børn med i legen",
+                "start": str(course.start), "planned_end": "", "pedagogue": cast.bob.pk,
+                "coordinator": "pedagogue", "version": course.version,
+            },
+        )  # fmt: skip
+        assert response["Location"] == course.get_absolute_url()
+        course.refresh_from_db()
+        assert course.planned_end == Course.default_end(course.start)
 
     def test_a_session_still_to_come_is_offered_for_cancelling_only(
         self, cast, session_boegely_past, client_for
@@ -905,6 +989,42 @@ class TestCourseChangesInTheService:
             )  # fmt: skip
         assert refused.value.field == "date"
         assert f"planlagte afslutning ({course.planned_end:%d.%m.%Y})" in str(refused.value)
+
+    def test_an_end_before_a_session_still_to_be_held_or_held_is_refused(self, cast):
+        """Planned and held sessions after the new end hold it back, named by the last of them;
+        a cancelled one does not take place and does not."""
+        course = cast.course_boegely
+        planned = cast.session_boegely
+        cancelled = services.session_plan(
+            actor=cast.bob, course=course, date=planned.date + datetime.timedelta(days=14),
+            start_time=datetime.time(9),
+        )  # fmt: skip
+        services.session_cancel(actor=cast.bob, session=cancelled, cause="illness")
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=course.version,
+                data={"planned_end": planned.date - datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert refused.value.field == "planned_end"
+        assert f"samling d. {planned.date:%d.%m.%Y} efter" in str(refused.value)
+        # The end may fall on the session's own day, with only the cancelled one after it.
+        course = services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"planned_end": planned.date},
+        )  # fmt: skip
+        assert course.planned_end == planned.date
+        # A held session counts like a planned one.
+        held = last_weeks_session(cast)
+        services.session_held(actor=cast.bob, session=held, attendees=[cast.participant_mia])
+        services.session_cancel(actor=cast.bob, session=planned, cause="illness")
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=course.version,
+                data={"planned_end": held.date - datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert f"samling d. {held.date:%d.%m.%Y} efter" in str(refused.value)
+        course.refresh_from_db()
+        assert course.planned_end == planned.date
 
 
 class TestParticipantsInTheService:

@@ -513,3 +513,27 @@ def test_each_label_of_the_plan_page_points_at_a_field_of_its_own(corps, client_
     assert [name for name in set(ids) if ids.count(name) > 1] == []
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
         assert target in ids, target
+
+
+@pytest.mark.parametrize(
+    ("language", "monday_morning", "friday_afternoon"),
+    [
+        ("en", "Monday morning", "Friday afternoon"),
+        ("da", "Mandag formiddag", "Fredag eftermiddag"),
+    ],
+)
+def test_the_half_day_choices_follow_the_chosen_language(
+    corps, client_for, language, monday_morning, friday_afternoon
+):
+    """The absence form's boxes and the half-day form's list name the half-days in the language
+    the user chose (they were named once, in Danish, when the app started)."""
+    client = client_for(corps.cora)
+    client.cookies["django_language"] = language
+    page = client.get(corps.plan.get_absolute_url()).content.decode()
+    boxes = dict(re.findall(r'name="slots" value="(\d-\d)"[^>]*>\s*([^<]+?)\s*</label>', page))
+    slot_list = re.search(r'<select name="slot".*?</select>', page, re.S)
+    assert slot_list, "the half-day form has no list of half-days"
+    options = dict(re.findall(r'<option value="(\d-\d)"[^>]*>([^<]+)</option>', slot_list[0]))
+    for shown in (boxes, options):
+        assert len(shown) == 10
+        assert (shown["0-0"], shown["4-1"]) == (monday_morning, friday_afternoon)
