@@ -4,10 +4,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The new index first: the access log is never without one while the old is dropped.
-
-
 class Migration(migrations.Migration):
+    # The new index first: the access log is never without one while the old is dropped.
     dependencies = [
         ("audit", "0007_audit_checkpoints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
