@@ -146,6 +146,28 @@ def make_user(username, municipality, role, **extra) -> User:
     )
 
 
+def migrate_to(targets):
+    """Migrate the test database to `targets` (as `migrate app name` would) and return the
+    models of that state: for tests of a migration's data step."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Leave the schema as the other tests expect it: going back to an older state also
+    unapplied every later migration of other apps that depends on it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
 def make_child(municipality, institution, first_name, cpr, **extra) -> Child:
     from stdnum.dk import cpr as cpr_number
 

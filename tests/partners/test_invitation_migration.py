@@ -2,24 +2,16 @@
 invitation to the child's case with its own opaque id, and still grants what it granted."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.conftest import migrate_to, migrate_to_latest
 
 BEFORE = [("children", "0006_child_cpr_plain_removed")]
 AFTER = [("children", "0007_partner_invitation_scopes")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_invitations_become_child_scope_invitations():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Municipality = old.get_model("organisation", "Municipality")
     Institution = old.get_model("organisation", "Institution")
     Child = old.get_model("children", "Child")
@@ -43,7 +35,7 @@ def test_existing_invitations_become_child_scope_invitations():
             municipality=town, child=child, partner=partner, invited_by=admin, reason="Møde"
         )
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     rows = list(
         new.get_model("children", "PartnerInvitation").objects.values(
             "scope", "child_id", "public_id", "ended_on", "reason"
@@ -54,5 +46,4 @@ def test_existing_invitations_become_child_scope_invitations():
     ] * 2
     assert len({r["public_id"] for r in rows}) == 2 and all(r["public_id"] for r in rows)
 
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()

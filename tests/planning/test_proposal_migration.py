@@ -4,26 +4,16 @@ stays the proposal, the older ones are kept as replaced, and other weeks and pla
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, migrate_to, migrate_to_latest
 
 BEFORE = [("planning", "0003_weekly_plan_version")]
 AFTER = [("planning", "0004_one_open_proposal_per_week")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_parallel_proposals_of_a_week_leave_the_newest_open():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Municipality = old.get_model("organisation", "Municipality")
     User = old.get_model("people", "User")
     WeeklyPlan = old.get_model("planning", "WeeklyPlan")
@@ -48,7 +38,7 @@ def test_parallel_proposals_of_a_week_leave_the_newest_open():
     published = plan(monday, "published", -60)
     alone = plan(next_monday, "proposed", 0)
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     rows = {
         row["pk"]: (row["status"], row["version"])
         for row in new.get_model("planning", "WeeklyPlan").objects.values("pk", "status", "version")
@@ -60,5 +50,4 @@ def test_parallel_proposals_of_a_week_leave_the_newest_open():
         alone.pk: ("proposed", 1),
     }
 
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
