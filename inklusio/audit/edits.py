@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 Versioned = TypeVar("Versioned", bound=models.Model)
 
 
+def refuse_outdated(current: Any, expected_version: int) -> None:
+    """Refuse an edit of the locked row `current` that started from another version than its
+    own: one not reached yet (UnknownVersion), or an older one, with what was changed since
+    (EditConflict)."""
+    version: int = current.version
+    refuse_unknown_version(sent=expected_version, current=version)
+    if version != expected_version:
+        raise EditConflict(current=current, changed_fields=changes_since(current, expected_version))
+
+
 def update_versioned(
     *,
     actor: User,
@@ -32,12 +42,8 @@ def update_versioned(
     that cannot say what it saw cannot be checked against what was saved meanwhile."""
     with transaction.atomic():
         current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        refuse_outdated(current, expected_version)
         version: int = current.version  # type: ignore[attr-defined]
-        refuse_unknown_version(sent=expected_version, current=version)
-        if version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
         before = snapshot(current, fields)
         for name in fields:
             setattr(current, name, data.get(name, getattr(current, name)))

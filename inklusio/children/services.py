@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.dk import cpr as cpr_number
 
+from inklusio.audit.edits import refuse_outdated
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import (
     DAYCARE_LEAVING_AGE,
@@ -23,7 +23,7 @@ from inklusio.children.models import (
     Guardianship,
     daycare_age_limit,
 )
-from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
+from inklusio.core.errors import DomainError
 from inklusio.core.models import municipality_id_of
 from inklusio.people.models import User
 
@@ -173,11 +173,7 @@ def child_update(
     with transaction.atomic():
         current: Child = Child.objects.select_for_update().get(pk=child.pk)
         before = snapshot(current, CHILD_FIELDS)
-        refuse_unknown_version(sent=expected_version, current=current.version)
-        if current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
+        refuse_outdated(current, expected_version)
         if not data.get("cpr"):
             # An edit form left the number empty: it stays as it is (the form never shows it).
             data = {name: value for name, value in data.items() if name != "cpr"}
@@ -254,10 +250,7 @@ def guardian_update(
     fields = list(Guardian.EDITABLE_FIELDS)
     with transaction.atomic():
         current: Guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
-        if current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
+        refuse_outdated(current, expected_version)
         link = Guardianship.objects.select_for_update().get(child=child, guardian=current)
         before = {**snapshot(current, fields), "relation": link.relation}
         for name in fields:

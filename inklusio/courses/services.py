@@ -10,11 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inklusio.audit.edits import refuse_outdated
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave, refuse_unknown_version
+from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.core.pdf import render_pdf
 from inklusio.courses.models import (
     Course,
@@ -84,11 +84,7 @@ def course_update(
         current: Course = Course.objects.select_for_update().get(pk=course.pk)
         if current.is_closed:
             raise CourseRuleBroken(_("Forløbet er afsluttet og kan ikke længere ændres."))
-        refuse_unknown_version(sent=expected_version, current=current.version)
-        if current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
+        refuse_outdated(current, expected_version)
         before = snapshot(current, COURSE_FIELDS)
         for name in COURSE_FIELDS:
             if name in data:

@@ -20,13 +20,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from inklusio import access
-from inklusio.audit.edits import update_versioned
+from inklusio.audit.edits import refuse_outdated, update_versioned
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.children.models import Child, PartnerInvitation
-from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
+from inklusio.core.errors import DomainError
 from inklusio.core.models import municipality_id_of
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
@@ -246,11 +245,7 @@ def partner_update(
         )
         if not current.is_active:
             raise PartnerRuleBroken(_("Samarbejdspartneren er deaktiveret og kan ikke rettes."))
-        refuse_unknown_version(sent=expected_version, current=current.version)
-        if current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
+        refuse_outdated(current, expected_version)
         before = _person_snapshot(current)
         user = current.user
         for name in ("first_name", "last_name", "email", "phone"):

@@ -15,11 +15,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inklusio.audit.edits import refuse_outdated
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave, refuse_unknown_version
+from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
@@ -620,11 +620,7 @@ def contract_update(
     version is refused with what the other person changed."""
     with transaction.atomic():
         current: Contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        refuse_unknown_version(sent=expected_version, current=current.version)
-        if current.version != expected_version:
-            raise EditConflict(
-                current=current, changed_fields=changes_since(current, expected_version)
-            )
+        refuse_outdated(current, expected_version)
         before = snapshot(current, CONTRACT_FIELDS)
         values = {name: data.get(name, getattr(current, name)) for name in CONTRACT_FIELDS}
         _check_contract_hours(values)

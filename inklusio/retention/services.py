@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.audit.edits import refuse_outdated
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
-from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
+from inklusio.core.errors import DomainError
 from inklusio.core.models import municipality_id_of
 from inklusio.core.storage import private_storage
 from inklusio.people.models import User
@@ -71,11 +71,7 @@ def retention_policy_update(
         policy, created = RetentionPolicy.objects.select_for_update().get_or_create(
             municipality_id=municipality_id
         )
-        refuse_unknown_version(sent=expected_version, current=policy.version)
-        if policy.version != expected_version:
-            raise EditConflict(
-                current=policy, changed_fields=changes_since(policy, expected_version)
-            )
+        refuse_outdated(policy, expected_version)
         before = snapshot(policy, POLICY_FIELDS)
         for name in POLICY_FIELDS:
             if data.get(name) is not None:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inklusio import access
+from inklusio.audit.edits import refuse_outdated
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Child
-from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
+from inklusio.core.errors import DomainError
 from inklusio.organisation.models import Room
 from inklusio.people.models import User
 from inklusio.screening.models import (
@@ -194,11 +194,7 @@ def screening_round_fill(
         )
         if locked.is_closed:
             raise ScreeningRuleBroken(_("Runden er afsluttet og kan ikke længere ændres."))
-        refuse_unknown_version(sent=expected_version, current=locked.version)
-        if locked.version != expected_version:
-            raise EditConflict(
-                current=locked, changed_fields=changes_since(locked, expected_version)
-            )
+        refuse_outdated(locked, expected_version)
         existing = {r.child_id: r for r in locked.ratings.all()}
         changed = [item for item in ratings if _changed(item, existing.get(item.child.pk))]
         if not changed:

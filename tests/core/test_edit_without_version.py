@@ -20,7 +20,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from inklusio.children.models import Child
+from inklusio.children import services as child_services
+from inklusio.children.models import Child, Guardian
 from inklusio.core.errors import EDIT_CONFLICT_MESSAGE, EditConflict, UnknownVersion
 from inklusio.core.forms import VERSION_MISSING_MESSAGE, VERSION_UNKNOWN_MESSAGE
 from inklusio.courses import services as course_services
@@ -392,8 +393,22 @@ def _minutes_save(cast, version):
     return minutes.number if minutes else 0
 
 
+def _guardian_update(cast, version):
+    gert = Guardian.objects.get(name="Gert Testesen")
+    child_services.guardian_update(
+        actor=cast.alice,
+        child=cast.mia,
+        guardian=gert,
+        data={"phone": f"12 34 56 {version:02d}"},
+        relation="far",
+        expected_version=version,
+    )
+    return Guardian.objects.get(pk=gert.pk).version
+
+
 SERVICES = {
     "course": (_course_update, lambda cast: cast.course_boegely.version),
+    "guardian": (_guardian_update, lambda cast: Guardian.objects.get(name="Gert Testesen").version),
     "plan": (_plan_update, lambda cast: cast.plan_mia.version),
     "contract": (_contract_update, lambda cast: cast.contract_bob.version),
     "minutes": (_minutes_save, lambda cast: 0),

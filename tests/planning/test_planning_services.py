@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.core.errors import EditConflict
 from inklusio.planning import services
 from inklusio.planning.models import Absence, Contract, PlanSlot, WeeklyPlan
 from tests.planning.conftest import MONDAY
@@ -240,7 +241,7 @@ class TestContracts:
         services.contract_update(
             actor=corps.cora, contract=corps.contract_bob, data=CONTRACT, expected_version=1
         )
-        with pytest.raises(services.EditConflict) as conflict:
+        with pytest.raises(EditConflict) as conflict:
             services.contract_update(
                 actor=corps.alice,
                 contract=corps.contract_bob,

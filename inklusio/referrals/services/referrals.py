@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from inklusio.audit.edits import refuse_outdated
 from inklusio.audit.models import AuditAction
-from inklusio.audit.selectors import changes_since
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import DAYCARE_LEAVING_AGE, Child
-from inklusio.core.errors import EditConflict, refuse_unknown_version
 from inklusio.core.storage import private_storage
 from inklusio.people.models import User
 from inklusio.referrals.errors import (
@@ -161,11 +160,7 @@ def referral_save(
                 raise NotAllowedNow(
                     _("Indstillingen er indsendt og kan ikke længere ændres; skriv en tilføjelse.")
                 )
-            refuse_unknown_version(sent=expected_version, current=referral.version)
-            if referral.version != expected_version:
-                raise EditConflict(
-                    current=referral, changed_fields=changes_since(referral, expected_version)
-                )
+            refuse_outdated(referral, expected_version)
             before = snapshot(referral, REFERRAL_FIELDS)
             referral.version = F("version") + 1
         for name in REFERRAL_FIELDS:
