@@ -98,6 +98,7 @@ def course_update(
             # created (the field's help text says so).
             current.planned_end = Course.default_end(current.start)
         _check_dates(current.start, current.planned_end)
+        _refuse_sessions_before_start(current)
         _refuse_sessions_after_end(current)
         changes = diff(before, snapshot(current, COURSE_FIELDS))
         changes["version"] = {"before": current.version, "after": current.version + 1}
@@ -108,6 +109,28 @@ def course_update(
             current.staff.set(staff)
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
     return current
+
+
+def _refuse_sessions_before_start(course: Course) -> None:
+    """A start moved to after a session the course has (planned or held) would leave that
+    session outside the course, as an end moved before it would; named by the first of them. A
+    cancelled session does not take place and does not hold the start back."""
+    first = (
+        course.sessions.filter(date__lt=course.start)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if first is not None:
+        raise CourseRuleBroken(
+            _(
+                "Forløbet har en samling d. %(day)s før den nye start. Flyt eller aflys "
+                "samlingen først, eller vælg en tidligere start."
+            )
+            % {"day": f"{first:%d.%m.%Y}"},
+            field="start",
+        )
 
 
 def _refuse_sessions_after_end(course: Course) -> None:
