@@ -390,6 +390,21 @@ def _refuse_held_before_its_day(session: Session) -> None:
         )
 
 
+def _refuse_held_after_planned_end(course: Course, session: Session) -> None:
+    """A session after the planned end is not planned (session_plan), and one cancelled there
+    is not turned into a held one by a correction either: held, it would run the course on
+    past its end in the figures without anyone deciding to extend it."""
+    if session.date > course.planned_end:
+        raise CourseRuleBroken(
+            _(
+                "Samlingen ligger efter forløbets planlagte afslutning (%(day)s). Skal den "
+                "registreres som gennemført, så ret først forløbets planlagte afslutning."
+            )
+            % {"day": f"{course.planned_end:%d.%m.%Y}"},
+            field="date",
+        )
+
+
 def session_held(
     *, actor: User, session: Session, attendees: list[Participant], note: str = ""
 ) -> Session:
@@ -398,6 +413,7 @@ def session_held(
     with transaction.atomic():
         current = _lock_planned(session)
         _refuse_held_before_its_day(current)
+        _refuse_held_after_planned_end(current.course, current)
         strangers = [p for p in attendees if p.course_id != current.course_id]
         if strangers:
             raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))
@@ -463,12 +479,13 @@ def session_correct(
         raise CourseRuleBroken(_("Vælg årsagen til aflysningen."))
     attendees = list(attendees or []) if outcome == Session.Status.HELD else []
     with transaction.atomic():
-        _lock_open(session.course)
+        course = _lock_open(session.course)
         current: Session = Session.objects.select_for_update().get(pk=session.pk)
         if not current.is_registered:
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
         if outcome == Session.Status.HELD:
             _refuse_held_before_its_day(current)
+            _refuse_held_after_planned_end(course, current)
         refuse_unknown_version(sent=version, current=len(current.corrections))
         if len(current.corrections) != version:
             raise OutdatedSave(len(current.corrections))

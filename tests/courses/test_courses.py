@@ -469,6 +469,54 @@ class TestSessions:
         assert "Registrér som gennemført" in page and "Registrér som aflyst" in page
         assert page_title(page) == "Registrér samling – Inklusio"
 
+    def test_a_cancelled_session_after_the_planned_end_is_not_corrected_to_held(
+        self, cast, client_for
+    ):
+        """Cancelled last week, then the end moved to before it (a cancelled session does not
+        hold the end back): corrected to held it would run the course on past its end, so it is
+        refused as planning a session there is, with what was typed kept."""
+        course = cast.course_boegely
+        session = last_weeks_session(cast)
+        services.session_cancel(actor=cast.bob, session=session, cause="illness")
+        services.session_cancel(actor=cast.bob, session=cast.session_boegely, cause="illness")
+        end = session.date - datetime.timedelta(days=1)
+        services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"planned_end": end},
+        )  # fmt: skip
+        response = client_for(cast.bob).post(
+            reverse("session-record", args=[session.public_id]),
+            {
+                "outcome": "held", "attendees": [cast.participant_mia.pk],
+                "reason": "Samlingen blev holdt alligevel", "version": 0,
+            },
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert response.context["held_form"].non_field_errors() == [
+            f"Samlingen ligger efter forløbets planlagte afslutning ({end:%d.%m.%Y}). Skal den "
+            "registreres som gennemført, så ret først forløbets planlagte afslutning."
+        ]
+        assert 'value="Samlingen blev holdt alligevel"' in response.content.decode()
+        session.refresh_from_db()
+        assert session.status == Session.Status.CANCELLED and not session.corrections
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_correct(
+                actor=cast.bob, session=session, outcome="held", reason="Holdt alligevel",
+                attendees=[cast.participant_mia], version=0,
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        # With the end moved back to cover it, the correction goes through.
+        course.refresh_from_db()
+        services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"planned_end": session.date},
+        )  # fmt: skip
+        corrected = services.session_correct(
+            actor=cast.bob, session=session, outcome="held", reason="Holdt alligevel",
+            attendees=[cast.participant_mia], version=0,
+        )  # fmt: skip
+        assert corrected.status == Session.Status.HELD
+
     def test_a_session_still_to_come_is_not_recorded_as_held_and_the_form_is_kept(
         self, cast, client_for
     ):
