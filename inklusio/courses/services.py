@@ -94,6 +94,7 @@ def course_update(
             # created (the field's help text says so).
             current.planned_end = Course.default_end(current.start)
         _check_dates(current.start, current.planned_end)
+        _refuse_sessions_before_start(current)
         _refuse_sessions_after_end(current)
         changes = diff(before, snapshot(current, COURSE_FIELDS))
         changes["version"] = {"before": current.version, "after": current.version + 1}
@@ -104,6 +105,28 @@ def course_update(
             current.staff.set(staff)
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
     return current
+
+
+def _refuse_sessions_before_start(course: Course) -> None:
+    """A start moved to after a session the course has (planned or held) would leave that
+    session outside the course, as an end moved before it would; named by the first of them. A
+    cancelled session does not take place and does not hold the start back."""
+    first = (
+        course.sessions.filter(date__lt=course.start)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if first is not None:
+        raise CourseRuleBroken(
+            _(
+                "Forløbet har en samling d. %(day)s før den nye start. Flyt eller aflys "
+                "samlingen først, eller vælg en tidligere start."
+            )
+            % {"day": f"{first:%d.%m.%Y}"},
+            field="start",
+        )
 
 
 def _refuse_sessions_after_end(course: Course) -> None:
@@ -363,6 +386,21 @@ def _refuse_held_before_its_day(session: Session) -> None:
         )
 
 
+def _refuse_held_after_planned_end(course: Course, session: Session) -> None:
+    """A session after the planned end is not planned (session_plan), and one cancelled there
+    is not turned into a held one by a correction either: held, it would run the course on
+    past its end in the figures without anyone deciding to extend it."""
+    if session.date > course.planned_end:
+        raise CourseRuleBroken(
+            _(
+                "Samlingen ligger efter forløbets planlagte afslutning (%(day)s). Skal den "
+                "registreres som gennemført, så ret først forløbets planlagte afslutning."
+            )
+            % {"day": f"{course.planned_end:%d.%m.%Y}"},
+            field="date",
+        )
+
+
 def session_held(
     *, actor: User, session: Session, attendees: list[Participant], note: str = ""
 ) -> Session:
@@ -371,6 +409,7 @@ def session_held(
     with transaction.atomic():
         current = _lock_planned(session)
         _refuse_held_before_its_day(current)
+        _refuse_held_after_planned_end(current.course, current)
         strangers = [p for p in attendees if p.course_id != current.course_id]
         if strangers:
             raise CourseRuleBroken(_("Kun forløbets deltagere kan være med i samlingen."))
@@ -436,12 +475,13 @@ def session_correct(
         raise CourseRuleBroken(_("Vælg årsagen til aflysningen."))
     attendees = list(attendees or []) if outcome == Session.Status.HELD else []
     with transaction.atomic():
-        _lock_open(session.course)
+        course = _lock_open(session.course)
         current: Session = Session.objects.select_for_update().get(pk=session.pk)
         if not current.is_registered:
             raise CourseRuleBroken(_("Samlingen er ikke registreret endnu; registrér den først."))
         if outcome == Session.Status.HELD:
             _refuse_held_before_its_day(current)
+            _refuse_held_after_planned_end(course, current)
         refuse_unknown_version(sent=version, current=len(current.corrections))
         if len(current.corrections) != version:
             raise OutdatedSave(len(current.corrections))

@@ -102,7 +102,7 @@ class DiscussionConsent(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.child}: {self.subject}"
+        return f"{self.child}: {self.subject or self.get_scope_display()}"
 
     @property
     def profession_labels(self) -> list[str]:
@@ -110,13 +110,15 @@ class DiscussionConsent(TenantModel):
 
     @property
     def subject(self) -> str:
-        """What the consent covers, in a few words (the wording has the whole text)."""
+        """What the consent covers beyond its scope, in a few words (the wording has the whole
+        text), shown after the scope's label. A handover consent names nothing more (the wording
+        says to which place): its subject is empty, not the scope's label a second time."""
         if self.scope == self.Scope.DISCUSSION:
             return ", ".join(self.profession_labels)
         if self.scope == self.Scope.PARTNER:
             return str(self.partner)
         if self.scope == self.Scope.HANDOVER:
-            return str(self.Scope.HANDOVER.label)
+            return ""
         return str(self.referral.get_offer_display()) if self.referral else ""
 
     @property

@@ -116,6 +116,11 @@ def _plan_page(
     can_manage = (
         access.can_manage_planning(request.user) and plan.status != WeeklyPlan.Status.REPLACED
     )
+    proposal = selectors.proposal_to_replace(request.user, plan) if can_manage else None
+    # A published plan with an open proposal is not edited (changes go to the proposal, which
+    # the page links to): no re-plan, calculation or half-day edit is offered, as each would be
+    # refused. A refused post still comes back with its form and why.
+    can_edit = can_manage and proposal is None
     institutions = access.institutions_visible_to(request.user)
     forms = (
         {
@@ -127,8 +132,8 @@ def _plan_page(
             ),
             **bound_forms,
         }
-        if can_manage
-        else {"replan_form": None, "slot_form": None}
+        if can_edit
+        else {"replan_form": None, "slot_form": None, **(bound_forms if can_manage else {})}
     )
     return render(
         request,
@@ -140,7 +145,8 @@ def _plan_page(
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_manage": can_manage,
-            "proposal": selectors.proposal_to_replace(request.user, plan) if can_manage else None,
+            "can_edit": can_edit,
+            "proposal": proposal,
             **forms,
             "slot_saved_now": slot_saved_now,
         },

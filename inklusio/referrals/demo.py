@@ -2,6 +2,7 @@
 a meeting coming up, a waiting list, re-assessments due and an appeal under way."""
 
 import datetime
+from typing import Any
 
 from inklusio.children.models import DifficultyCategory
 from inklusio.core.demo import DemoContext, former_child, weekday
@@ -72,6 +73,20 @@ def _meeting(admin, day: datetime.date) -> CommitteeMeeting:
     return services.committee_meeting_create(actor=admin, date=day)
 
 
+def _decide_as_then(*, meeting: CommitteeMeeting, **data: Any) -> Decision:
+    """A decision recorded as on the meeting's day, while its period ran. The service refuses
+    decisions at a meeting of a period that has ended (they belong to a meeting of the running
+    period); the demo writes history, so the meeting's period is held open in memory, never in
+    the database, while the decision is recorded."""
+    period = meeting.period
+    ended_on = period.end
+    period.end = datetime.date.max
+    try:
+        return services.decision_record(meeting=meeting, **data)
+    finally:
+        period.end = ended_on
+
+
 def _settled_meeting_day(today: datetime.date) -> datetime.date:
     """The meeting whose decisions the demo shows with letters, starts and an appeal: the
     period's first (three weeks into April) once it is three weeks past, before that the one
@@ -133,7 +148,7 @@ def _history_period(demo, admin, bases, year, places, referral_count, granted) -
         referral = _referral(
             demo, child, admin, Offer.SUPPORT_PEDAGOGUE, category, datetime.date(year, 4, 5)
         )
-        decision = services.decision_record(
+        decision = _decide_as_then(
             actor=admin,
             child=child,
             referral=referral,
@@ -208,7 +223,7 @@ def _current(demo: DemoContext, admin, bases) -> None:
             meeting.date - datetime.timedelta(days=20),
             group=group,
         )
-        decision = services.decision_record(
+        decision = _decide_as_then(
             actor=admin,
             child=child,
             referral=referral,
@@ -251,7 +266,7 @@ def _current(demo: DemoContext, admin, bases) -> None:
         CATEGORIES[1],
         this_meeting.date - datetime.timedelta(days=15),
     )
-    refusal = services.decision_record(
+    refusal = _decide_as_then(
         actor=admin,
         child=refused_child,
         referral=referral,

@@ -381,6 +381,32 @@ class TestSessions:
         assert f'value="{day}"' in page and 'value="10:15"' in page
         assert not cast.course_boegely.sessions.filter(date=day).exists()
 
+    def test_a_start_moved_after_a_session_is_refused_by_the_start_field(self, cast, client_for):
+        """Moving the start to after next week's session left the session outside the course;
+        the start field names the session's day, and what was typed is kept."""
+        course = cast.course_boegely
+        session_day = cast.session_boegely.date
+        new_start = session_day + datetime.timedelta(days=1)
+        response = client_for(cast.bob).post(
+            reverse("course-edit", args=[course.public_id]),
+            {
+                "kind": "group", "title": "Legegruppen", "goals": "Flere børn med i legen",
+                "start": str(new_start), "planned_end": str(course.planned_end),
+                "pedagogue": cast.bob.pk, "coordinator": "pedagogue", "version": course.version,
+            },
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "start": [
+                f"Forløbet har en samling d. {session_day:%d.%m.%Y} før den nye start. "
+                "Flyt eller aflys samlingen først, eller vælg en tidligere start."
+            ]
+        }
+        page = response.content.decode()
+        assert f'value="{new_start}"' in page and 'value="Legegruppen"' in page
+        course.refresh_from_db()
+        assert course.title == "Legegruppe" and course.start < session_day
+
     def test_an_end_moved_before_a_session_is_refused_by_the_end_field(self, cast, client_for):
         """Moving the planned end to before next week's session left the session outside the
         course; the end field names the session's day, and what was typed is kept."""
@@ -442,6 +468,54 @@ class TestSessions:
         page = client.get(reverse("session-record", args=[past.public_id])).content.decode()
         assert "Registrér som gennemført" in page and "Registrér som aflyst" in page
         assert page_title(page) == "Registrér samling – Inklusio"
+
+    def test_a_cancelled_session_after_the_planned_end_is_not_corrected_to_held(
+        self, cast, client_for
+    ):
+        """Cancelled last week, then the end moved to before it (a cancelled session does not
+        hold the end back): corrected to held it would run the course on past its end, so it is
+        refused as planning a session there is, with what was typed kept."""
+        course = cast.course_boegely
+        session = last_weeks_session(cast)
+        services.session_cancel(actor=cast.bob, session=session, cause="illness")
+        services.session_cancel(actor=cast.bob, session=cast.session_boegely, cause="illness")
+        end = session.date - datetime.timedelta(days=1)
+        services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"planned_end": end},
+        )  # fmt: skip
+        response = client_for(cast.bob).post(
+            reverse("session-record", args=[session.public_id]),
+            {
+                "outcome": "held", "attendees": [cast.participant_mia.pk],
+                "reason": "Samlingen blev holdt alligevel", "version": 0,
+            },
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert response.context["held_form"].non_field_errors() == [
+            f"Samlingen ligger efter forløbets planlagte afslutning ({end:%d.%m.%Y}). Skal den "
+            "registreres som gennemført, så ret først forløbets planlagte afslutning."
+        ]
+        assert 'value="Samlingen blev holdt alligevel"' in response.content.decode()
+        session.refresh_from_db()
+        assert session.status == Session.Status.CANCELLED and not session.corrections
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_correct(
+                actor=cast.bob, session=session, outcome="held", reason="Holdt alligevel",
+                attendees=[cast.participant_mia], version=0,
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        # With the end moved back to cover it, the correction goes through.
+        course.refresh_from_db()
+        services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"planned_end": session.date},
+        )  # fmt: skip
+        corrected = services.session_correct(
+            actor=cast.bob, session=session, outcome="held", reason="Holdt alligevel",
+            attendees=[cast.participant_mia], version=0,
+        )  # fmt: skip
+        assert corrected.status == Session.Status.HELD
 
     def test_a_session_still_to_come_is_not_recorded_as_held_and_the_form_is_kept(
         self, cast, client_for
@@ -989,6 +1063,30 @@ class TestCourseChangesInTheService:
             )  # fmt: skip
         assert refused.value.field == "date"
         assert f"planlagte afslutning ({course.planned_end:%d.%m.%Y})" in str(refused.value)
+
+    def test_a_start_after_a_held_or_planned_session_is_refused(self, cast):
+        """Held and planned sessions before the new start hold it back, named by the first of
+        them; a cancelled one does not take place and does not."""
+        course = cast.course_boegely
+        held = last_weeks_session(cast)
+        services.session_held(actor=cast.bob, session=held, attendees=[cast.participant_mia])
+        Session.objects.create(
+            municipality=cast.ishoj, course=course, date=held.date - datetime.timedelta(days=7),
+            start_time=datetime.time(9), status=Session.Status.CANCELLED,
+        )  # fmt: skip
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.course_update(
+                actor=cast.bob, course=course, expected_version=course.version,
+                data={"start": cast.session_boegely.date + datetime.timedelta(days=1)},
+            )  # fmt: skip
+        assert refused.value.field == "start"
+        assert f"samling d. {held.date:%d.%m.%Y} før" in str(refused.value)
+        # The start may fall on the held session's day, with only the cancelled one before it.
+        course = services.course_update(
+            actor=cast.bob, course=course, expected_version=course.version,
+            data={"start": held.date},
+        )  # fmt: skip
+        assert course.start == held.date
 
     def test_an_end_before_a_session_still_to_be_held_or_held_is_refused(self, cast):
         """Planned and held sessions after the new end hold it back, named by the last of them;

@@ -127,3 +127,25 @@ def test_a_half_day_edit_of_the_published_plan_beside_its_revision_is_refused(
     before = PlanSlot.objects.filter(plan=published, pedagogue=corps.pete, day=4, half=1)
     assert not before.filter(locked=True).exists()  # the published plan is unchanged
     assert revision.status == WeeklyPlan.Status.PROPOSED
+
+
+def test_the_published_plan_offers_no_edits_while_its_proposal_is_open(
+    corps, published, client_for
+):
+    """Every edit of the published plan is refused while a proposal takes its place: its page
+    offers none (no re-plan, calculation or half-day edit), only the way to the proposal."""
+    edits = [
+        reverse(name, args=[published.public_id])
+        for name in ("planning-replan", "planning-resolve", "planning-slot-edit")
+    ]
+    client = client_for(corps.cora)
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert all(f'action="{url}' in page for url in edits)  # none open: all offered
+
+    revision = calculate_again(corps, client_for, published)
+    response = client.get(published.get_absolute_url())
+    page = response.content.decode()
+    assert not any(f'action="{url}' in page for url in edits)
+    assert response.context["replan_form"] is None and response.context["slot_form"] is None
+    assert PROPOSAL_NOTICE in page
+    assert f'<a href="{revision.get_absolute_url()}">Gå til forslaget</a>' in page

@@ -7,6 +7,7 @@ import re
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
@@ -196,7 +197,8 @@ class TestMeetingOfAnEndedPeriod:
             consent_method=Referral.ConsentMethod.WRITTEN, status=Referral.Status.SUBMITTED,
             referred_by=cast.carl,
         )  # fmt: skip
-        grant(cast, child, start=meeting.date, meeting=meeting, referral=referral)
+        with time_machine.travel(meeting.date, tick=False):  # decided while the period ran
+            grant(cast, child, start=meeting.date, meeting=meeting, referral=referral)
         return meeting, referral
 
     def test_the_agenda_holds_only_what_was_decided_there(self, cast, old_meeting, client_for):

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from inklusio.referrals import services
 from inklusio.referrals.errors import InvalidInput
-from inklusio.referrals.models import CommitteeMeeting, Decision, Offer, Referral
+from inklusio.referrals.models import (
+    CommitteeMeeting,
+    Decision,
+    Offer,
+    Referral,
+    VisitationPeriod,
+)
 from tests.conftest import TODAY, make_child
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +154,36 @@ def test_a_decision_cannot_be_dated_ahead(cast):
             legal_basis=cast.legal_basis,
             decided_on=TODAY + datetime.timedelta(days=1),
         )
+
+
+def test_a_meeting_of_an_ended_period_takes_no_more_decisions(cast, client_for):
+    """Its page no longer offers "Afgør"; posting to the decide address anyway is refused."""
+    last_year = VisitationPeriod.objects.create(
+        municipality=cast.ishoj,
+        start=cast.period.start.replace(year=cast.period.start.year - 1),
+        end=cast.period.end.replace(year=cast.period.end.year - 1),
+        support_places=5,
+    )
+    old_meeting = CommitteeMeeting.objects.create(
+        municipality=cast.ishoj,
+        period=last_year,
+        date=last_year.start + datetime.timedelta(days=60),
+    )
+    url = reverse("meeting-decide", args=[old_meeting.public_id, cast.waiting_emil.public_id])
+    response = client_for(cast.alice).post(
+        url,
+        {
+            "outcome": "refused",
+            "offer": Offer.RESOURCE_GROUP_PLACE,
+            "reasons": "Behovet dækkes i institutionen.",
+            "legal_basis": cast.legal_basis.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        f"Visitationsperioden {last_year.label} er afsluttet; afgørelser træffes på et møde "
+        "i den løbende periode."
+    ]
+    assert not Decision.objects.filter(child=cast.emil).exists()
+    cast.waiting_emil.refresh_from_db()
+    assert cast.waiting_emil.status == Referral.Status.SUBMITTED

@@ -469,3 +469,16 @@ def test_a_tables_name_is_not_shown_again_under_its_heading(cast, client_for, ad
     page = client_for(cast.alice).get(address(cast)).content.decode()
     captions = re.findall(r"<caption([^>]*)>", page)
     assert captions and all('class="sr-only"' in attributes for attributes in captions)
+
+
+def test_the_child_page_names_a_handover_consent_once(cast, client_for):
+    """Mia's father consented to her handover (the cast): her page's consent list says what the
+    consent is for once, not the scope's label and then the same label as its subject."""
+    label = "Overlevering til barnets næste sted (overgang)"
+    page = client_for(cast.bob).get(reverse("child-detail", args=[cast.mia.public_id]))
+    consents = page.content.decode().split('data-testid="child-consents">', 1)[1]
+    consents = consents.split("</ul>", 1)[0]
+    assert consents.count(label) == 1
+    assert f"{label}: " not in consents
+    consent = cast.handover_mia.consent
+    assert str(consent) == f"{cast.mia}: {label}"

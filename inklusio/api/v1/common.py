@@ -160,14 +160,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
         field = getattr(exc, "field", None)
         message = getattr(exc, "message", None) or str(exc)
         errors = [{"field": field, "message": message}] if field else []
-        status = 409 if isinstance(exc, EditConflict) else 422
-        return error_response(api, request, status, message, errors)
+        return error_response(api, request, 422, message, errors)
+
+    def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+        """Saved meanwhile by someone else: in Danish, as the forms say it, with the fields they
+        changed (the exception's own text is for developers)."""
+        errors = [
+            {
+                "field": name,
+                "message": _("Ændret af %(by)s imens.") % {"by": change["by"]}
+                if isinstance(change, dict) and change.get("by")
+                else _("Ændret af en anden imens."),
+            }
+            for name, change in (exc.changed_fields or {}).items()
+        ]
+        message = _(
+            "Nogen har gemt ændringer, mens du redigerede. Intet er gemt: hent den gemte udgave, "
+            "og send din ændring igen med dens versionsnummer."
+        )
+        return error_response(api, request, 409, message, errors)
 
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(ValidationError, _validation_error(api))
     api.add_exception_handler(ApiRefusal, refusal)
     api.add_exception_handler(DomainError, domain)
+    api.add_exception_handler(EditConflict, edit_conflict)
 
 
 # --- ETags ---------------------------------------------------------------------------------------

@@ -129,8 +129,18 @@ def _check_decision_input(
 
 
 def _check_decided_by_now(meeting: CommitteeMeeting | None, decided_on: datetime.date) -> None:
-    """A decision is recorded when it has been made: a meeting's from its date on, never ahead."""
+    """A decision is recorded when it has been made: a meeting's from its date on, never ahead,
+    and at a meeting of a period still running (an ended period's meetings are history)."""
     today = timezone.localdate()
+    if meeting is not None and meeting.period.end < today:
+        raise NotAllowedNow(
+            _(
+                "Visitationsperioden %(label)s er afsluttet; afgørelser træffes på et møde "
+                "i den løbende periode."
+            )
+            % {"label": meeting.period.label},
+            field="meeting",
+        )
     if meeting is not None and meeting.date > today:
         raise InvalidInput(
             _("Mødet holdes den %(day)s; dets afgørelser registreres fra mødedagen.")
