@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,8 +94,7 @@ def course_update(
             # created (the field's help text says so).
             current.planned_end = Course.default_end(current.start)
         _check_dates(current.start, current.planned_end)
-        _refuse_sessions_before_start(current)
-        _refuse_sessions_after_end(current)
+        _refuse_sessions_outside(current)
         changes = diff(before, snapshot(current, COURSE_FIELDS))
         changes["version"] = {"before": current.version, "after": current.version + 1}
         current.version = F("version") + 1
@@ -107,47 +106,29 @@ def course_update(
     return current
 
 
-def _refuse_sessions_before_start(course: Course) -> None:
-    """A start moved to after a session the course has (planned or held) would leave that
-    session outside the course, as an end moved before it would; named by the first of them. A
-    cancelled session does not take place and does not hold the start back."""
-    first = (
-        course.sessions.filter(date__lt=course.start)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    if first is not None:
+def _refuse_sessions_outside(course: Course) -> None:
+    """A start moved to after a session the course has (planned or held), or a planned end moved
+    before one, would leave that session outside the course, in the pedagogue's week and the
+    figures; the session is moved or cancelled first, and the refusal names the nearest one. A
+    cancelled session does not take place and holds neither back."""
+    held_or_planned = course.sessions.exclude(status=Session.Status.CANCELLED)
+    span = held_or_planned.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is not None and span["first"] < course.start:
         raise CourseRuleBroken(
             _(
                 "Forløbet har en samling d. %(day)s før den nye start. Flyt eller aflys "
                 "samlingen først, eller vælg en tidligere start."
             )
-            % {"day": f"{first:%d.%m.%Y}"},
+            % {"day": f"{span['first']:%d.%m.%Y}"},
             field="start",
         )
-
-
-def _refuse_sessions_after_end(course: Course) -> None:
-    """A planned end moved to before a session the course still has (planned or held) would
-    leave that session outside the course, in the pedagogue's week and the figures; the session
-    is moved or cancelled first. A cancelled session does not take place and does not hold the
-    end back."""
-    last = (
-        course.sessions.filter(date__gt=course.planned_end)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    if last is not None:
+    if span["last"] is not None and span["last"] > course.planned_end:
         raise CourseRuleBroken(
             _(
                 "Forløbet har en samling d. %(day)s efter den nye afslutning. Flyt eller aflys "
                 "samlingen først, eller vælg en senere afslutning."
             )
-            % {"day": f"{last:%d.%m.%Y}"},
+            % {"day": f"{span['last']:%d.%m.%Y}"},
             field="planned_end",
         )
 
