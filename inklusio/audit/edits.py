@@ -43,14 +43,23 @@ def update_versioned(
     with transaction.atomic():
         current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         refuse_outdated(current, expected_version)
-        version: int = current.version  # type: ignore[attr-defined]
         before = snapshot(current, fields)
         for name in fields:
             setattr(current, name, data.get(name, getattr(current, name)))
-        changes = diff(before, snapshot(current, fields))
-        changes["version"] = {"before": version, "after": version + 1}
-        current.version = F("version") + 1  # type: ignore[attr-defined]
-        current.save()
-        current.refresh_from_db()
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, changes=changes)
+        save_next_version(
+            actor=actor, current=current, changes=diff(before, snapshot(current, fields))
+        )
     return current
+
+
+def save_next_version(
+    *, actor: User, current: Any, changes: dict[str, Any], child: Any = None
+) -> None:
+    """Save the locked row `current` as its next version and log `changes` with the version
+    step, as one audit row (naming `child` where the record belongs to one)."""
+    version: int = current.version
+    changes["version"] = {"before": version, "after": version + 1}
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, child=child, changes=changes)

@@ -8,12 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.dk import cpr as cpr_number
 
-from inklusio.audit.edits import refuse_outdated
+from inklusio.audit.edits import refuse_outdated, save_next_version
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import (
@@ -193,13 +192,7 @@ def child_update(
         changes = diff(before, after)
         if not changes:
             return current
-        changes["version"] = {"before": current.version, "after": current.version + 1}
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        audit_record(
-            actor=actor, action=AuditAction.CHANGE, obj=current, child=current, changes=changes
-        )
+        save_next_version(actor=actor, current=current, changes=changes, child=current)
     return current
 
 
@@ -261,11 +254,5 @@ def guardian_update(
         if link.relation != relation:
             link.relation = relation
             link.save(update_fields=["relation"])
-        changes["version"] = {"before": current.version, "after": current.version + 1}
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        audit_record(
-            actor=actor, action=AuditAction.CHANGE, obj=current, child=child, changes=changes
-        )
+        save_next_version(actor=actor, current=current, changes=changes, child=child)
     return current
