@@ -144,7 +144,6 @@ def _plan_page(
             "days": selectors.week_days(plan),
             "split": selectors.hours_split(plan),
             "weights": explained_weights(),
-            "can_manage": can_manage,
             "can_edit": can_edit,
             "proposal": proposal,
             **forms,
