@@ -174,7 +174,14 @@ class Listing:
                 continue
             is_current = column.key == current
             next_sort = f"-{column.key}" if is_current and not descending else column.key
-            state = ("descending" if descending else "ascending") if is_current else ""
+            # The arrow shows the order the rows are in: a column whose first field sorts
+            # newest first ("-start") is descending unreversed, and ascending reversed.
+            reversed_first = column.sort[0].startswith("-")
+            state = (
+                ("descending" if descending != reversed_first else "ascending")
+                if is_current
+                else ""
+            )
             url = self.url(**{SORT_PARAMETER: next_sort, PAGE_PARAMETER: None})
             headings.append(Heading(column.label, url, state, column.numeric))
         return headings

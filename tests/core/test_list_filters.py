@@ -3,6 +3,8 @@
 going to the next page."""
 
 import datetime
+import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -153,3 +155,45 @@ class TestJobs:
         assert "Ingen filer matcher filteret." in page(
             client, "job-list", status=Job.Status.RUNNING
         )
+
+
+class TestSortArrow:
+    """The arrow beside the sorted heading (and its aria-sort) says which way the rows run,
+    also for columns whose first click sorts newest first."""
+
+    def _two_courses(self, cast):
+        later = Course.objects.get(pk=cast.course_boegely.pk)
+        later.pk = None
+        later.public_id = uuid.uuid4()
+        later.title = "Senere gruppe"
+        later.start = cast.course_boegely.start + datetime.timedelta(days=14)
+        later.save()
+        return cast.course_boegely.title, later.title
+
+    def test_the_course_list_by_default_and_reversed(self, cast, client_for):
+        earlier, later = self._two_courses(cast)
+        client = client_for(cast.alice)
+        default = page(client, "course-overview")
+        heading = default.split('aria-sort="')[1].split("</th>")[0]
+        arrow = heading.split('"')[0]
+        shown = order(default, earlier, later)
+        assert "Periode<span" in heading
+        assert arrow == ("ascending" if shown == [earlier, later] else "descending")
+        swapped = page(client, "course-overview", sort=heading.split("sort=")[1].split('"')[0])
+        assert order(swapped, earlier, later) == shown[::-1]
+        assert swapped.split('aria-sort="')[1].split('"')[0] != arrow
+
+    @pytest.mark.parametrize("sort", ["week", "-week"])
+    def test_the_weekly_plans_newest_first_point_down(self, cast, client_for, sort):
+        WeeklyPlan.objects.create(
+            municipality=cast.ishoj,
+            week_start=cast.plan.week_start + datetime.timedelta(days=7),
+            status=cast.plan.status,
+            created_by=cast.cora,
+        )
+        text = page(client_for(cast.cora), "planning-overview", sort=sort)
+        arrow = text.split('aria-sort="')[1].split('"')[0]
+        weeks = [int(number) for number in re.findall(r">Uge (\d+) \(", text)]
+        assert len(weeks) == 2
+        assert arrow == ("descending" if weeks[0] > weeks[1] else "ascending")
+        assert arrow == ("descending" if sort == "week" else "ascending")
