@@ -48,7 +48,7 @@ def overview(request):
         institutions=access.institutions_visible_to(request.user),
         user=request.user,
     )
-    listing = Listing(request, form=form, columns=COURSE_COLUMNS, default_sort="-start")
+    listing = Listing(request, form=form, columns=COURSE_COLUMNS, default_sort="start")
     return render(
         request,
         "courses/overview.html",

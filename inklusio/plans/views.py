@@ -60,7 +60,7 @@ def plan_list(request):
         institutions=access.institutions_visible_to(request.user),
         user=request.user,
     )
-    listing = Listing(request, form=form, columns=PLAN_COLUMNS, default_sort="-created")
+    listing = Listing(request, form=form, columns=PLAN_COLUMNS, default_sort="created")
     # The notices above the list name plans too, whatever the list's filter or page shows.
     waiting = selectors.waiting_acknowledgements(request.user)
     objected = selectors.objected_plans(request.user)

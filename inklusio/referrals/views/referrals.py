@@ -38,7 +38,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not can_refer and not can_decide:
         raise Http404
     form = ReferralFilterForm(request.GET, institutions=access.institutions_visible_to(user))
-    listing = Listing(request, form=form, columns=REFERRAL_COLUMNS, default_sort="-submitted")
+    listing = Listing(request, form=form, columns=REFERRAL_COLUMNS, default_sort="submitted")
     context = {
         "listing": listing,
         "referrals": selectors.referrals_list_for(user, listing=listing),
