@@ -122,6 +122,15 @@ class Absence(TenantModel):
     def halves(self) -> tuple[int, ...]:
         return {"day": (0, 1), "am": (0,), "pm": (1,)}[self.part]
 
+    def half_days(self, week_start: datetime.date) -> set[tuple[int, int]]:
+        """The (weekday, half) pairs of the week starting `week_start` that the absence covers."""
+        return {
+            (index, half)
+            for index in range(5)
+            if self.start <= week_start + datetime.timedelta(days=index) <= self.end
+            for half in self.halves()
+        }
+
     @property
     def is_over(self) -> bool:
         return self.end < timezone.localdate()
