@@ -276,6 +276,12 @@ class WeeklyPlan(TenantModel):
         return None if self.gap is None else round(100 * self.gap, 1)
 
     @property
+    def in_force(self) -> bool:
+        """The week's published plan, not yet replaced: the one the pedagogues, the institutions
+        and the calendars go by."""
+        return self.status == WeeklyPlan.Status.PUBLISHED
+
+    @property
     def week_number(self) -> int:
         return self.week_start.isocalendar().week
 
