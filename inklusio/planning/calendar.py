@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from inklusio.core.plugins import app_modules
-from inklusio.planning.models import PlanSlot, WeeklyPlan
+from inklusio.planning.models import Absence, PlanSlot, WeeklyPlan
 
 TZ = ZoneInfo("Europe/Copenhagen")
 FEED_WEEKS_BACK = 4
@@ -66,17 +66,25 @@ def single_event_ics(event: Event) -> bytes:
 
 
 def _slot_events(user):
-    slots = (
+    """The half-days of the published plans. One the pedagogue has since been recorded absent
+    on is left out, as a cancelled course session is: the plan still holds the visit until its
+    revision is published, but the pedagogue is not going. A subscribed calendar drops an event
+    the feed no longer has, and gets it back (same UID) if the absence is deleted."""
+    since = feed_since()
+    slots = list(
         PlanSlot.objects.filter(
             pedagogue=user,
             plan__status=WeeklyPlan.Status.PUBLISHED,
-            plan__week_start__gte=feed_since(),
+            plan__week_start__gte=since,
         )
         .select_related("plan", "institution")
         .order_by("plan__week_start", "day", "half")
     )
+    absences = list(Absence.objects.filter(pedagogue=user, end__gte=since)) if slots else []
     for slot in slots:
         date = slot.plan.day(slot.day)
+        if any(a.start <= date <= a.end and slot.half in a.halves() for a in absences):
+            continue
         start, end = HALF_DAY_TIMES[slot.half]
         function = "støttefunktion" if slot.function == "support" else "ressourcefunktion"
         yield calendar_event(

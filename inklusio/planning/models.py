@@ -122,6 +122,15 @@ class Absence(TenantModel):
     def halves(self) -> tuple[int, ...]:
         return {"day": (0, 1), "am": (0,), "pm": (1,)}[self.part]
 
+    def half_days(self, week_start: datetime.date) -> set[tuple[int, int]]:
+        """The (weekday, half) pairs of the week starting `week_start` that the absence covers."""
+        return {
+            (index, half)
+            for index in range(5)
+            if self.start <= week_start + datetime.timedelta(days=index) <= self.end
+            for half in self.halves()
+        }
+
     @property
     def is_over(self) -> bool:
         return self.end < timezone.localdate()
@@ -265,6 +274,12 @@ class WeeklyPlan(TenantModel):
     @property
     def gap_percent(self) -> float | None:
         return None if self.gap is None else round(100 * self.gap, 1)
+
+    @property
+    def in_force(self) -> bool:
+        """The week's published plan, not yet replaced: the one the pedagogues, the institutions
+        and the calendars go by."""
+        return self.status == WeeklyPlan.Status.PUBLISHED
 
     @property
     def week_number(self) -> int:

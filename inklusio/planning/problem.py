@@ -68,12 +68,8 @@ def _absent_slots(
 ) -> set[tuple[int, int]]:
     slots: set[tuple[int, int]] = set()
     for absence in absences:
-        if absence.pedagogue_id != pedagogue.pk:
-            continue
-        for index in range(5):
-            day = week_start + datetime.timedelta(days=index)
-            if absence.start <= day <= absence.end:
-                slots.update((index, half) for half in absence.halves())
+        if absence.pedagogue_id == pedagogue.pk:
+            slots |= absence.half_days(week_start)
     return slots
 
 

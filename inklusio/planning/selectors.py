@@ -128,11 +128,35 @@ def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[U
     return sorted(people.values(), key=lambda p: (str(p), p.pk))
 
 
-def _fixed_cells(
+def _absent_cells(
     user: User, plan: WeeklyPlan, pedagogues: list[User]
 ) -> dict[int, dict[tuple[int, int], str]]:
-    """What keeps a pedagogue from the institutions on a half-day: an absence (its reason only
-    for the corps and the pedagogue themself), a public holiday, the centre meeting."""
+    """The week's half-days each pedagogue has a recorded absence, as the grid names them: its
+    reason only for the corps and the pedagogue themself."""
+    absences = Absence.objects.filter(
+        municipality_id=plan.municipality_id,
+        pedagogue__in=[p.pk for p in pedagogues],
+        start__lte=plan.day(4),
+        end__gte=plan.week_start,
+    )
+    sees_reason = user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
+    absent: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
+    for absence in absences:
+        text = (
+            _("Fravær: %(reason)s") % {"reason": absence.get_kind_display()}
+            if sees_reason or absence.pedagogue_id == user.pk
+            else _("Fravær")
+        )
+        for key in absence.half_days(plan.week_start):
+            absent[absence.pedagogue_id][key] = text
+    return absent
+
+
+def _fixed_cells(
+    plan: WeeklyPlan, pedagogues: list[User], absent: dict[int, dict[tuple[int, int], str]]
+) -> dict[int, dict[tuple[int, int], str]]:
+    """What keeps a pedagogue from the institutions on a half-day: an absence (`_absent_cells`),
+    a public holiday, the centre meeting."""
     rule = demand_rule_for(plan.municipality)
     holidays = public_holiday_days(plan.week_start)
     fixed: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
@@ -142,23 +166,7 @@ def _fixed_cells(
                 fixed[pedagogue.pk][(day, half)] = _("Helligdag")
             elif (day, half) == (rule.centre_meeting_day, rule.centre_meeting_half):
                 fixed[pedagogue.pk][(day, half)] = _("Centermøde")
-    absences = Absence.objects.filter(
-        municipality_id=plan.municipality_id,
-        pedagogue__in=[p.pk for p in pedagogues],
-        start__lte=plan.day(4),
-        end__gte=plan.week_start,
-    )
-    sees_reason = user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
-    for absence in absences:
-        text = (
-            _("Fravær: %(reason)s") % {"reason": absence.get_kind_display()}
-            if sees_reason or absence.pedagogue_id == user.pk
-            else _("Fravær")
-        )
-        for day in range(5):
-            if absence.start <= plan.day(day) <= absence.end:
-                for half in absence.halves():
-                    fixed[absence.pedagogue_id][(day, half)] = text
+        fixed[pedagogue.pk].update(absent.get(pedagogue.pk, {}))
     return fixed
 
 
@@ -179,56 +187,74 @@ def _session_text(session: Session) -> str:
 
 
 def sessions_not_kept(
-    plan: WeeklyPlan, sessions: list[Session], slots: list[PlanSlot]
+    plan: WeeklyPlan,
+    sessions: list[Session],
+    slots: list[PlanSlot],
+    absent: dict[int, dict[tuple[int, int], str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The sessions the plan does not hold as a resource half-day at their institution, with
-    the reason the planner gave, or that the plan was made before the session."""
+    """The sessions the plan does not hold as a resource half-day at their institution (`slots`:
+    the half-days the plan holds, without those its pedagogue has since been absent on), with
+    the reason the planner gave, the absence, or that the plan was made before the session."""
     at = {(s.pedagogue_id, s.day, s.half): s for s in slots}
     reasons = {item["session"]: item["reason"] for item in plan.broken_sessions}
     missing = []
     for session in sessions:
-        slot = at.get((session.course.pedagogue_id, session.date.weekday(), session.half))
+        key = (session.date.weekday(), session.half)
+        slot = at.get((session.course.pedagogue_id, *key))
         if (
             slot is not None
             and slot.institution_id == session.course.institution_id
             and slot.function == "resource"
         ):
             continue
-        reason = reasons.get(str(session.public_id)) or (
-            _("ugeplanen har pædagogen et andet sted denne halve dag – beregn ugen igen")
-            if slot is not None
-            else _("samlingen er ikke med i ugeplanen – beregn ugen igen")
-        )
+        if reasons.get(str(session.public_id)):
+            reason = reasons[str(session.public_id)]
+        elif absent and key in absent.get(session.course.pedagogue_id, {}):
+            reason = _("pædagogen er fraværende")
+        elif slot is not None:
+            reason = _("ugeplanen har pædagogen et andet sted denne halve dag – beregn ugen igen")
+        else:
+            reason = _("samlingen er ikke med i ugeplanen – beregn ugen igen")
         missing.append(commitments.broken_session(session, reason))
     return missing
 
 
 def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     """Two week grids, one row per pedagogue and one per institution, and the week's course
-    sessions the plan does not keep."""
+    sessions the plan does not keep. In the plan in force, a half-day its pedagogue has since
+    been recorded absent on shows the absence instead of the visit (the re-planned revision
+    is a proposal until it is published, and the institutions read this plan meanwhile); the
+    visit is back when the absence is deleted, as nothing of it is stored in the plan."""
     slots = list(access.plan_slots_visible_to(user, plan))
     sessions = _visible_sessions(user, plan)
+    pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
+    absent = _absent_cells(user, plan, pedagogues)
     by_pedagogue: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     by_institution: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    held: list[PlanSlot] = []
+    visits: dict[str, int] = defaultdict(int)
     for slot in slots:
         function = "S" if slot.function == "support" else "R"
+        key = (slot.day, slot.half)
+        away = absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
+        name = f"{slot.pedagogue.first_name} ({function})"
+        if away is not None:
+            by_institution[slot.institution.name][key].append(f"{name} – {away}")
+            continue
+        held.append(slot)
+        visits[slot.institution.name] += 1
         # A session's half-day is explained by the session itself, not as a manual lock.
         lock = f" – {_('låst')}" if slot.locked and not slot.for_session else ""
-        by_pedagogue[slot.pedagogue.pk][(slot.day, slot.half)] = (
-            f"{slot.institution.name} ({function}){lock}"
-        )
-        by_institution[slot.institution.name][(slot.day, slot.half)].append(
-            f"{slot.pedagogue.first_name} ({function})"
-        )
+        by_pedagogue[slot.pedagogue.pk][key] = f"{slot.institution.name} ({function}){lock}"
+        by_institution[slot.institution.name][key].append(name)
     rule = demand_rule_for(plan.municipality)
     # The demand override comes along in the same query, not one query per institution.
     institutions: dict[str, Institution] = {
         i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
     }
-    pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
-    fixed = _fixed_cells(user, plan, pedagogues)
+    fixed = _fixed_cells(plan, pedagogues, absent)
     booked: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
         key = (session.date.weekday(), session.half)
@@ -254,13 +280,13 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         set(by_institution)
         | ({*institutions} if user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER} else set())
     ):
-        visits = by_institution.get(name, {})
+        cells_of = by_institution.get(name, {})
         institution = institutions.get(name)
         institution_rows.append(
             GridRow(
                 label=name,
-                cells=[visits.get(key, []) for key in SLOT_KEYS],
-                hours=float(sum(len(v) for v in visits.values()) * HALF_DAY_HOURS),
+                cells=[cells_of.get(key, []) for key in SLOT_KEYS],
+                hours=float(visits[name] * HALF_DAY_HOURS),
                 demand_hours=float(rule.resource_half_days(institution) * HALF_DAY_HOURS)
                 if institution
                 else None,
@@ -269,7 +295,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     return {
         "pedagogues": pedagogue_rows,
         "institutions": institution_rows,
-        "sessions_not_kept": sessions_not_kept(plan, sessions, slots),
+        "sessions_not_kept": sessions_not_kept(plan, sessions, held, absent),
     }
 
 
@@ -380,7 +406,8 @@ def publish_consequences(plan: WeeklyPlan) -> list[str]:
 
 
 def absence_delete_consequences(absence: Absence) -> list[str]:
-    """What deleting an absence does, for its confirm page: the weekly plans are not changed."""
+    """What deleting an absence does, for its confirm page: the weekly plans are not changed,
+    but the published one shows its visits on the absence's half-days again."""
     lines = [
         _("%(name)s: %(kind)s %(start)s–%(end)s (%(part)s) slettes.")
         % {
@@ -392,6 +419,31 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
         },
         _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage."),
     ]
+    # Another absence of the same days keeps hiding the visit.
+    others = list(
+        Absence.objects.filter(
+            pedagogue_id=absence.pedagogue_id, start__lte=absence.end, end__gte=absence.start
+        ).exclude(pk=absence.pk)
+    )
+    back = [
+        f"{half_day_label(slot.day, slot.half)} {slot.plan.day(slot.day):%d.%m.} "
+        f"({slot.institution.name})"
+        for slot in PlanSlot.objects.filter(
+            plan__in=absence.plans_during().filter(status=WeeklyPlan.Status.PUBLISHED),
+            pedagogue_id=absence.pedagogue_id,
+        )
+        .select_related("plan", "institution")
+        .order_by("plan__week_start", "day", "half")
+        if (slot.day, slot.half) in absence.half_days(slot.plan.week_start)
+        and not any((slot.day, slot.half) in o.half_days(slot.plan.week_start) for o in others)
+    ]
+    if back:
+        # The plan in force shows the absence instead of these visits (plan_grids): without it
+        # the institutions see the pedagogue coming again.
+        lines.append(
+            _("Den offentliggjorte ugeplan viser igen %(name)s i institutionen: %(half_days)s.")
+            % {"name": absence.pedagogue, "half_days": ", ".join(back)}
+        )
     if absence.plans_during().exists():
         lines.append(
             _(

@@ -671,8 +671,10 @@ def absence_delete(*, actor: User, absence: Absence) -> Absence:
     """Delete an absence registered by mistake or cancelled. Only one that has not ended: a
     past absence explains the weeks planned around it. Weekly plans are not changed: a
     published plan has been read by the institutions, so the freed half-days stay unplanned
-    until the corps leader plans the week again and publishes the new version. Returns the
-    deleted absence (without its row)."""
+    until the corps leader plans the week again and publishes the new version. A visit the
+    published plan still holds on a freed half-day is shown again, as the absence no longer
+    hides it (selectors.plan_grids, the calendar feed). Returns the deleted absence (without
+    its row)."""
     with transaction.atomic():
         current: Absence = (
             Absence.objects.select_for_update(no_key=True)

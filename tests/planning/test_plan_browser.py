@@ -192,3 +192,34 @@ def test_a_refused_absence_is_brought_into_view_by_its_field(cast, live_server, 
     expect(half_days.locator(".form-error-message")).to_be_in_viewport()
     assert form.get_by_label("Pædagog").input_value() == str(cast.bob.pk)
     assert form.get_by_label("Årsag").input_value() == "illness"
+
+
+def test_the_published_week_tells_the_institution_its_pedagogue_is_absent(
+    corps, live_server, page, screenshot_dir
+):
+    """Cora has re-planned the published week after Pete fell ill on a half-day he is planned
+    at Elverhøj; the revision is still a proposal. Carl, Elverhøj's leader, reads the published
+    plan: Pete is absent that half-day (no reason given), not coming."""
+    published = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+    services.plan_publish(actor=corps.cora, plan=published)
+    slot = published.slots.filter(pedagogue=corps.pete, institution=corps.elverhoej).first()
+    assert slot is not None, "the solver plans Pete at Elverhøj"
+    services.replan_absence(
+        actor=corps.cora,
+        plan=published,
+        pedagogue=corps.pete,
+        slots=frozenset({(slot.day, slot.half)}),
+        kind=Absence.Kind.ILLNESS,
+    )
+
+    login(page, live_server, "carl")
+    page.goto(f"{live_server.url}{published.get_absolute_url()}")
+    page.screenshot(path=str(screenshot_dir / "plan-published-absence.png"), full_page=True)
+
+    assert "Offentliggjort" in page.locator(".font-lead").inner_text()
+    column = 2 * slot.day + slot.half
+    elverhoej = page.get_by_test_id("institution-grid").locator("tr", has_text="Elverhøj")
+    expect(elverhoej.locator("td").nth(column)).to_have_text("Pete (R) – Fravær")
+    pete = page.get_by_test_id("pedagogue-grid").locator("tr", has_text="Pete Testesen")
+    expect(pete.locator("td").nth(column)).to_have_text("Fravær")
+    assert "Sygdom" not in page.content()

@@ -3,18 +3,22 @@ write on reading (an earlier version created a contract per pedagogue on every v
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from icalendar import Calendar
 
 from inklusio.courses.models import Course, Session
 from inklusio.organisation.models import Institution
-from inklusio.people.models import PedagogueAttachment, Role
+from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning.models import (
     Absence,
+    CalendarFeed,
     Contract,
     InstitutionDemandOverride,
     PlanSlot,
+    WeeklyPlan,
 )
 from tests.conftest import make_user
 from tests.planning.conftest import MONDAY
@@ -84,7 +88,23 @@ def count_queries(client, url: str) -> tuple[int, list[str]]:
     return len(context), [query["sql"] for query in context.captured_queries]
 
 
-def queries_with_5_and_50(corps, client, url: str) -> tuple[int, int]:
+def grow_absent(corps, start: int, stop: int) -> None:
+    """As `grow`, and each new pedagogue ill on the half-day the plan has them in their
+    institution: the plan in force shows the absence there instead of the visit."""
+    grow(corps, start, stop)
+    for k in range(start, stop):
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=User.objects.get(username=f"extra{k:02d}"),
+            start=MONDAY + datetime.timedelta(days=k % 5),
+            end=MONDAY + datetime.timedelta(days=k % 5),
+            part=Absence.Part.MORNING,
+            kind=Absence.Kind.ILLNESS,
+            created_by=corps.cora,
+        )
+
+
+def queries_with_5_and_50(corps, client, url: str, grow=grow) -> tuple[int, int]:
     grow(corps, 0, 5)
     client.get(url)  # warm caches that belong to the first request of a session
     few, _sql = count_queries(client, url)
@@ -104,6 +124,56 @@ class TestConstantQueries:
         url = corps.plan.get_absolute_url()
         few, many = queries_with_5_and_50(corps, client_for(corps.bob), url)
         assert few == many
+
+    @pytest.mark.parametrize("viewer", ["cora", "bob", "carl"])
+    def test_the_published_plan_page_with_absences_in_it(self, corps, client_for, viewer):
+        """The absences that hide the published plan's visits are read in the one query that
+        reads the week's absences, not one per half-day."""
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
+        corps.plan.refresh_from_db()
+        url = corps.plan.get_absolute_url()
+        client = client_for(getattr(corps, viewer))
+        few, many = queries_with_5_and_50(corps, client, url, grow=grow_absent)
+        assert few == many
+        shown = client.get(url).context["grids"]["institutions"]
+        if viewer == "cora":
+            [row] = [r for r in shown if r.label == "Institution 49"]
+            assert row.cells[4 * 2] == ["Extra49 (R) – Fravær: Sygdom"] and row.hours == 0
+
+    def test_the_calendar_feed(self, corps, client):
+        """Bob's feed over many published weeks, every other half-day of them absent."""
+        feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
+
+        def weeks(start: int, stop: int) -> None:
+            for k in range(start, stop):
+                week = MONDAY + datetime.timedelta(weeks=k + 1)
+                plan = WeeklyPlan.objects.create(
+                    municipality=corps.ishoj,
+                    week_start=week,
+                    created_by=corps.cora,
+                    status=WeeklyPlan.Status.PUBLISHED,
+                )
+                for day in range(5):
+                    PlanSlot.objects.create(
+                        municipality=corps.ishoj, plan=plan, pedagogue=corps.bob, day=day,
+                        half=0, institution=corps.boegely, function="resource",
+                    )  # fmt: skip
+                    if day % 2:
+                        Absence.objects.create(
+                            municipality=corps.ishoj, pedagogue=corps.bob,
+                            start=week + datetime.timedelta(days=day),
+                            end=week + datetime.timedelta(days=day),
+                            kind=Absence.Kind.COURSE, created_by=corps.cora,
+                        )  # fmt: skip
+
+        url = feed.get_absolute_url()
+        weeks(0, 2)
+        few, _sql = count_queries(client, url)
+        weeks(2, 20)
+        many, _sql = count_queries(client, url)
+        assert few == many
+        events = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+        assert len([e for e in events if "funktion)" in str(e["SUMMARY"])]) == 20 * 3
 
     def test_the_corps_overview(self, corps, client_for):
         few, many = queries_with_5_and_50(
