@@ -105,7 +105,8 @@ class GuardianForm(DkfdsModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone"):
+        if not any(cleaned.get(name) or self.has_error(name) for name in ("email", "phone")):
+            # An address or number typed wrong has its own error at its field.
             raise forms.ValidationError(
                 _("Angiv mindst én måde at kontakte forælderen på: e-mail eller telefon.")
             )
