@@ -113,6 +113,23 @@ class GuardianForm(DkfdsModelForm):
         return cleaned
 
 
+class GuardianEditForm(VersionedEdit, GuardianForm):
+    """A guardian's contact data and relation to one child ("Ret forælder"); custody is not
+    changed here."""
+
+    has_custody = None
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, relation: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].initial = relation
+        self.expect_version(self.instance.version)
+
+    def _post_clean(self):
+        # The service assigns and validates the model; the form only cleans input.
+        pass
+
+
 class ChildSearchForm(DkfdsForm):
     """Sent by POST only, so a CPR number typed here never lands in a URL or an access log."""
 
