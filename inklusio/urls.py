@@ -38,6 +38,11 @@ urlpatterns = [
     path("boern/<uuid:public_id>/cpr/", child_views.child_cpr_reveal, name="child-cpr-reveal"),
     path("boern/<uuid:public_id>/udtraek/", child_views.child_data_export, name="child-export"),
     path("boern/<uuid:public_id>/foraeldre/ny/", child_views.guardian_add, name="guardian-add"),
+    path(
+        "boern/<uuid:public_id>/foraeldre/<uuid:guardian_id>/rediger/",
+        child_views.guardian_edit,
+        name="guardian-edit",
+    ),
     path("adgangslog/", audit_views.audit_log, name="audit-log"),
     path("visitation/", include("inklusio.referrals.urls")),
     path("forloeb/", include("inklusio.courses.urls")),

@@ -105,11 +105,29 @@ class GuardianForm(DkfdsModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone"):
+        if not any(cleaned.get(name) or self.has_error(name) for name in ("email", "phone")):
+            # An address or number typed wrong has its own error at its field.
             raise forms.ValidationError(
                 _("Angiv mindst én måde at kontakte forælderen på: e-mail eller telefon.")
             )
         return cleaned
+
+
+class GuardianEditForm(VersionedEdit, GuardianForm):
+    """A guardian's contact data and relation to one child ("Ret forælder"); custody is not
+    changed here."""
+
+    has_custody = None
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, relation: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].initial = relation
+        self.expect_version(self.instance.version)
+
+    def _post_clean(self):
+        # The service assigns and validates the model; the form only cleans input.
+        pass
 
 
 class ChildSearchForm(DkfdsForm):

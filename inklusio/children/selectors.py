@@ -192,3 +192,12 @@ def child_with_full_cpr(user: User, public_id: uuid.UUID | str) -> Child:
 
 def guardianships_of(child: Child) -> QuerySet[Guardianship]:
     return child.guardianships.select_related("guardian").order_by("guardian__name")
+
+
+def guardianship_for(child: Child, guardian_id: uuid.UUID | str) -> Guardianship:
+    """The child's tie to one of its guardians, as the child page lists them (ended ones
+    included), with the guardian; 404 for a guardian not linked to this child."""
+    guardianship: Guardianship = access.get_visible_or_404(
+        guardianships_of(child), guardian__public_id=guardian_id
+    )
+    return guardianship

@@ -18,6 +18,7 @@ from inklusio.children.forms import (
     ChildFilterForm,
     ChildForm,
     ChildSearchForm,
+    GuardianEditForm,
     GuardianForm,
 )
 from inklusio.core.errors import EditConflict
@@ -214,3 +215,34 @@ def guardian_add(request, public_id):
         return redirect(child)
     audit_shown(actor=request.user, obj=child, children=[child])
     return render(request, "children/guardian_form.html", {"form": form, "child": child})
+
+
+@login_required
+def guardian_edit(request, public_id, guardian_id):
+    """'Ret forælder': the same people who add a guardian to the child correct one of its
+    guardians; a save from an outdated version is refused with what was changed meanwhile."""
+    child = selectors.child_for_user(request.user, public_id, log=False)
+    if not access.can_edit_child(request.user, child):
+        raise Http404
+    guardianship = selectors.guardianship_for(child, guardian_id)
+    guardian = guardianship.guardian
+    form = GuardianEditForm(request.POST or None, instance=guardian, relation=guardianship.relation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_update(
+                actor=request.user,
+                child=child,
+                guardian=guardian,
+                data=form.cleaned_data,
+                relation=form.cleaned_data["relation"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as error:
+            show_edit_conflict(form, error)
+        else:
+            messages.success(request, _("Ændringerne er gemt."))
+            return redirect(child)
+    # The form shows the guardian's data on the child's case, opened or re-rendered.
+    audit_shown(actor=request.user, obj=guardian, children=[child])
+    context = {"form": form, "child": child, "guardian": guardian}
+    return render(request, "children/guardian_form.html", context)

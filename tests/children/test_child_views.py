@@ -144,6 +144,11 @@ class TestGuardians:
         guardianship = Guardianship.objects.get(child=cast.emil)
         assert guardianship.guardian.name == "Hanne Testesen" and guardianship.has_custody
 
+    def test_a_wrong_email_is_told_at_its_field_only(self, cast, client_for):
+        url = reverse("guardian-add", args=[cast.emil.public_id])
+        response = client_for(cast.carl).post(url, {"name": "Hanne Testesen", "email": "hanne@"})
+        assert response.context["form"].errors == {"email": ["Indtast en gyldig e-mail-adresse."]}
+
     def test_guardian_sees_only_their_own_child(self, cast, client_for):
         children = client_for(cast.gert).get(reverse("child-list")).context["children"]
         assert children == [cast.mia]

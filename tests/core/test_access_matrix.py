@@ -102,6 +102,12 @@ MATRIX = [
     case("guardian-add", "mia", {"alice"}),
     case("guardian-add", "emil", {"alice", "carl"}),
     case("guardian-add", "xenia", {"dora"}),
+    # Correcting a guardian (the child's first, one made for Emil and Xenia): as adding one.
+    case("guardian-edit", "mia", {"alice"}),
+    case("guardian-edit", "emil", {"alice", "carl"}),
+    case("guardian-edit", "xenia", {"dora"}),
+    post_to_page("guardian-edit", "mia", {"alice"}),
+    post_to_page("guardian-edit", "emil", {"alice", "carl"}),
     case("institution-list", None, ALL),
     case("institution-detail", "boegely", {"alice", "cora", "bob", "sara", "pia"}),
     case("institution-detail", "elverhoej", {"alice", "cora", "carl"}),
@@ -472,6 +478,23 @@ def _lazy_target(cast, name: str):
     return entry
 
 
+def _guardian_of(child):
+    """The child's first guardian (Mia's father), made on first use for a child without one;
+    it has a phone number, so the matrix's body (no way to contact) is refused at the form."""
+    from inklusio.children.models import Guardian, Guardianship
+
+    guardianship = child.guardianships.select_related("guardian").order_by("pk").first()
+    if guardianship is not None:
+        return guardianship.guardian
+    guardian = Guardian.objects.create(
+        municipality_id=child.municipality_id, name="Hanne Testesen", phone="12345678"
+    )
+    Guardianship.objects.create(
+        municipality_id=child.municipality_id, child=child, guardian=guardian, relation="mor"
+    )
+    return guardian
+
+
 LAZY_TARGETS = {
     "absence_bob",
     "goal_bank_ishoj",
@@ -501,6 +524,8 @@ def _url(cast, item: Case) -> str:
         kwargs["referral_id"] = cast.waiting_emil.public_id
     if item.view == "measure-record":
         kwargs["phase"] = "start"
+    if item.view == "guardian-edit":
+        kwargs["guardian_id"] = _guardian_of(target).public_id
     return reverse(item.view, kwargs=kwargs)
 
 

@@ -497,6 +497,7 @@ GUARDED = [
     page("child-detail", "mia", "alice", "bob", "gert"),
     page("child-edit", "mia", "alice"),
     page("guardian-add", "mia", "alice"),
+    page("guardian-edit", "mia", "alice"),
     page("institution-list", None, "alice", "bob"),
     page("institution-detail", "boegely", "alice", "bob"),
     page("resource-group-list", None, "alice", "bob"),
