@@ -10,13 +10,15 @@ published plan: deleting the absence brings the visit back."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
+from inklusio.people import services as people_services
 from inklusio.people.models import Role
 from inklusio.planning import services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
-from tests.conftest import make_user
+from tests.conftest import TODAY, make_user
 from tests.planning.conftest import MONDAY
 
 HALF_DAY_HOURS = 3.5
@@ -293,3 +295,31 @@ def test_the_half_days_an_absence_covers_in_a_week():
     afternoon = Absence(start=MONDAY, end=MONDAY + datetime.timedelta(days=9), part="pm")
     assert afternoon.half_days(MONDAY) == {(day, 1) for day in range(5)}
     assert afternoon.half_days(MONDAY + datetime.timedelta(weeks=2)) == set()
+
+
+def test_the_api_marks_the_absent_half_day_of_the_plan_in_force(week):
+    """`GET /api/v1/weekly-plans/{id}`: the same answer as the plan page, for an integration
+    (Lene's token): Bob's half-day is `absent` in the published plan until the absence goes;
+    the proposal that covers it marks nothing (its own half-days hold)."""
+    _row, secret = people_services.api_token_create(
+        actor=week.lene,
+        owner=week.lene,
+        name="Test",
+        scope="read",
+        expires_on=TODAY + datetime.timedelta(days=30),
+    )
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def absent_slots(plan):
+        answer = api.get(f"/api/v1/weekly-plans/{plan.public_id}")
+        assert answer.status_code == 200
+        return {
+            (s["pedagogue"], s["day"], s["half"]) for s in answer.json()["slots"] if s["absent"]
+        }
+
+    assert absent_slots(week.published) == set()
+    revision = replan_bob_ill(week)
+    assert absent_slots(week.published) == {(week.bob.username, *week.key)}
+    assert absent_slots(revision) == set()
+    Absence.objects.filter(pedagogue=week.bob).delete()
+    assert absent_slots(week.published) == set()

@@ -32,6 +32,10 @@ class SlotOut(Schema):
     half: int
     institution: UUID
     function: str
+    absent: bool = Field(
+        description="Pædagogen er meldt fraværende den halve dag (kun i en offentliggjort"
+        " plan): besøget bortfalder, til planens revision er offentliggjort."
+    )
 
 
 class WeeklyPlanOut(Schema):
@@ -84,6 +88,7 @@ def list_weekly_plans(
 def get_weekly_plan(request: HttpRequest, public_id: UUID):
     plan = selectors.plan_for_user(request.user, public_id)
     slots = access.plan_slots_visible_to(request.user, plan).order_by("day", "half", "pk")
+    absent = selectors.absent_half_days(plan)
     out = single(plan, _plan)
     return WeeklyPlanDetailOut(
         **out.dict(),
@@ -94,6 +99,7 @@ def get_weekly_plan(request: HttpRequest, public_id: UUID):
                 half=s.half,
                 institution=s.institution.public_id,
                 function=s.function,
+                absent=(s.pedagogue_id, s.day, s.half) in absent,
             )
             for s in slots
         ],
