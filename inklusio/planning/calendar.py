@@ -3,6 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from inklusio.core.plugins import app_modules
@@ -37,7 +38,7 @@ def events(user) -> list[Event]:
 
 def feed_since() -> datetime.date:
     """The feed reaches this far back; everything ahead is in it."""
-    return datetime.date.today() - datetime.timedelta(weeks=FEED_WEEKS_BACK)
+    return timezone.localdate() - datetime.timedelta(weeks=FEED_WEEKS_BACK)
 
 
 def local(day: datetime.date, time: datetime.time) -> datetime.datetime:
