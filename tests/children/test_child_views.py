@@ -149,6 +149,16 @@ class TestGuardians:
         response = client_for(cast.carl).post(url, {"name": "Hanne Testesen", "email": "hanne@"})
         assert response.context["form"].errors == {"email": ["Indtast en gyldig e-mail-adresse."]}
 
+    def test_the_address_protection_box_explains_itself(self, cast, client_for):
+        """The hint a screen reader is pointed to (aria-describedby) is on the page too."""
+        url = reverse("guardian-add", args=[cast.emil.public_id])
+        text = client_for(cast.carl).get(url).content.decode()
+        box = text.split('name="address_protected"')[0].rsplit("<input", 1)[1]
+        box += text.split('name="address_protected"')[1].split(">", 1)[0]
+        hint_id = box.split('aria-describedby="')[1].split('"')[0]
+        hint = text.split(f'id="{hint_id}"')[1].split("</span>")[0]
+        assert "Adressen vises ikke på breve, i udtræk eller for den anden forælder." in hint
+
     def test_guardian_sees_only_their_own_child(self, cast, client_for):
         children = client_for(cast.gert).get(reverse("child-list")).context["children"]
         assert children == [cast.mia]
