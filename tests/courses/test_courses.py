@@ -48,6 +48,22 @@ def kids(cast):
     ]
 
 
+def post_course_edit(client, course, **typed):
+    """The course's edit form sent as it opens (its saved values and version), with `typed`
+    over them."""
+    saved = {
+        "kind": course.kind,
+        "title": course.title,
+        "goals": course.goals,
+        "start": str(course.start),
+        "planned_end": str(course.planned_end),
+        "pedagogue": course.pedagogue_id,
+        "coordinator": "pedagogue",
+        "version": course.version,
+    }
+    return client.post(reverse("course-edit", args=[course.public_id]), {**saved, **typed})
+
+
 def measure(cast, participant, phase, score):
     values = dict.fromkeys(EffectMeasure.DIMENSIONS, score)
     return services.measure_record(
@@ -387,14 +403,9 @@ class TestSessions:
         course = cast.course_boegely
         session_day = cast.session_boegely.date
         new_start = session_day + datetime.timedelta(days=1)
-        response = client_for(cast.bob).post(
-            reverse("course-edit", args=[course.public_id]),
-            {
-                "kind": "group", "title": "Legegruppen", "goals": "Flere børn med i legen",
-                "start": str(new_start), "planned_end": str(course.planned_end),
-                "pedagogue": cast.bob.pk, "coordinator": "pedagogue", "version": course.version,
-            },
-        )  # fmt: skip
+        response = post_course_edit(
+            client_for(cast.bob), course, title="Legegruppen", start=str(new_start)
+        )
         assert response.status_code == 200
         assert response.context["form"].errors == {
             "start": [
@@ -413,14 +424,9 @@ class TestSessions:
         course = cast.course_boegely
         session_day = cast.session_boegely.date
         new_end = session_day - datetime.timedelta(days=1)
-        response = client_for(cast.bob).post(
-            reverse("course-edit", args=[course.public_id]),
-            {
-                "kind": "group", "title": "Legegruppen", "goals": "Flere børn med i legen",
-                "start": str(course.start), "planned_end": str(new_end),
-                "pedagogue": cast.bob.pk, "coordinator": "pedagogue", "version": course.version,
-            },
-        )  # fmt: skip
+        response = post_course_edit(
+            client_for(cast.bob), course, title="Legegruppen", planned_end=str(new_end)
+        )
         assert response.status_code == 200
         assert response.context["form"].errors == {
             "planned_end": [
@@ -437,14 +443,7 @@ class TestSessions:
         """As the field's help text says, and as when the course was made (it was a server
         error)."""
         course = cast.course_boegely
-        response = client_for(cast.bob).post(
-            reverse("course-edit", args=[course.public_id]),
-            {
-                "kind": "group", "title": "Legegruppe", "goals": "Flere børn med i legen",
-                "start": str(course.start), "planned_end": "", "pedagogue": cast.bob.pk,
-                "coordinator": "pedagogue", "version": course.version,
-            },
-        )  # fmt: skip
+        response = post_course_edit(client_for(cast.bob), course, planned_end="")
         assert response["Location"] == course.get_absolute_url()
         course.refresh_from_db()
         assert course.planned_end == Course.default_end(course.start)
