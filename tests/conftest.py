@@ -168,6 +168,16 @@ def migrate_to_latest() -> None:
     migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
+def earlier_period(cast, years_back: int = 1, **extra) -> VisitationPeriod:
+    """The cast's visitation period as it ran `years_back` years before the current one."""
+    return VisitationPeriod.objects.create(
+        municipality=cast.ishoj,
+        start=cast.period.start.replace(year=cast.period.start.year - years_back),
+        end=cast.period.end.replace(year=cast.period.end.year - years_back),
+        **extra,
+    )
+
+
 def make_child(municipality, institution, first_name, cpr, **extra) -> Child:
     from stdnum.dk import cpr as cpr_number
 

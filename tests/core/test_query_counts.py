@@ -54,13 +54,12 @@ from inklusio.referrals.models import (
     DecisionLetter,
     Offer,
     Referral,
-    VisitationPeriod,
     WaitingListEntry,
 )
 from inklusio.retention.models import DeletionRecord
 from inklusio.screening.models import ScreeningRating, ScreeningRound
 from inklusio.transitions.models import Handover, HandoverMeeting
-from tests.conftest import TODAY, backdate_plan, make_child, make_user
+from tests.conftest import TODAY, backdate_plan, earlier_period, make_child, make_user
 from tests.core.test_access_matrix import PUBLIC, _url, _url_names
 
 FEW, MANY = 5, 50
@@ -111,11 +110,7 @@ def grow(cast, start: int, stop: int) -> None:
             created_by=cast.alice,
             retired_on=TODAY if k % 2 else None,
         )
-        VisitationPeriod.objects.create(
-            municipality=ishoj,
-            start=cast.period.start.replace(year=cast.period.start.year - 1 - k),
-            end=cast.period.end.replace(year=cast.period.end.year - 1 - k),
-        )
+        earlier_period(cast, years_back=1 + k)
         ResourceGroup.objects.create(
             municipality=ishoj,
             institution=cast.boegely,

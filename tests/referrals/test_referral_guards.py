@@ -14,9 +14,8 @@ from inklusio.referrals.models import (
     Decision,
     Offer,
     Referral,
-    VisitationPeriod,
 )
-from tests.conftest import TODAY, make_child
+from tests.conftest import TODAY, earlier_period, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -158,12 +157,7 @@ def test_a_decision_cannot_be_dated_ahead(cast):
 
 def test_a_meeting_of_an_ended_period_takes_no_more_decisions(cast, client_for):
     """Its page no longer offers "Afgør"; posting to the decide address anyway is refused."""
-    last_year = VisitationPeriod.objects.create(
-        municipality=cast.ishoj,
-        start=cast.period.start.replace(year=cast.period.start.year - 1),
-        end=cast.period.end.replace(year=cast.period.end.year - 1),
-        support_places=5,
-    )
+    last_year = earlier_period(cast, support_places=5)
     old_meeting = CommitteeMeeting.objects.create(
         municipality=cast.ishoj,
         period=last_year,

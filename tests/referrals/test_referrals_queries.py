@@ -7,8 +7,8 @@ import datetime
 from django.urls import reverse
 
 from inklusio.referrals import selectors
-from inklusio.referrals.models import Decision, Offer, VisitationPeriod
-from tests.conftest import TODAY, make_child
+from inklusio.referrals.models import Decision, Offer
+from tests.conftest import TODAY, earlier_period, make_child
 
 
 def _grant(cast, child, *, period, offer, **extra) -> Decision:
@@ -31,12 +31,7 @@ def _grant(cast, child, *, period, offer, **extra) -> Decision:
 
 
 def test_every_period_and_group_shows_its_own_places(cast, client_for):
-    last_year = VisitationPeriod.objects.create(
-        municipality=cast.ishoj,
-        start=cast.period.start.replace(year=cast.period.start.year - 1),
-        end=cast.period.end.replace(year=cast.period.end.year - 1),
-        support_places=5,
-    )
+    last_year = earlier_period(cast, support_places=5)
     kids = [make_child(cast.ishoj, cast.boegely, f"K{i}", f"0{i + 1}0123{i:04d}") for i in range(3)]
     # Last year: two children with a support pedagogue, one of them granted twice (counts once).
     for child in (kids[0], kids[0], kids[1]):
