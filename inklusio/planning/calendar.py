@@ -83,9 +83,9 @@ def _slot_events(user):
     )
     absences = list(Absence.objects.filter(pedagogue=user, end__gte=since)) if slots else []
     for slot in slots:
-        date = slot.plan.day(slot.day)
-        if any(a.start <= date <= a.end and slot.half in a.halves() for a in absences):
+        if any((slot.day, slot.half) in a.half_days(slot.plan.week_start) for a in absences):
             continue
+        date = slot.plan.day(slot.day)
         start, end = HALF_DAY_TIMES[slot.half]
         function = "støttefunktion" if slot.function == "support" else "ressourcefunktion"
         yield calendar_event(

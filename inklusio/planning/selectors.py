@@ -134,17 +134,21 @@ def absent_half_days(plan: WeeklyPlan) -> set[tuple[int, int, int]]:
     proposal shows the clash instead, so it gets none. One query."""
     if not plan.in_force:
         return set()
-    absences = Absence.objects.filter(
+    return {
+        (absence.pedagogue_id, day, half)
+        for absence in _absences_in_week(plan, plan.slots.values("pedagogue"))
+        for day, half in absence.half_days(plan.week_start)
+    }
+
+
+def _absences_in_week(plan: WeeklyPlan, pedagogues: Any) -> QuerySet[Absence]:
+    """The absences of these pedagogues (ids or a subquery) that touch the plan's week."""
+    return Absence.objects.filter(
         municipality_id=plan.municipality_id,
-        pedagogue__in=plan.slots.values("pedagogue"),
+        pedagogue__in=pedagogues,
         start__lte=plan.day(4),
         end__gte=plan.week_start,
     )
-    return {
-        (absence.pedagogue_id, day, half)
-        for absence in absences
-        for day, half in absence.half_days(plan.week_start)
-    }
 
 
 def _absent_cells(
@@ -152,12 +156,7 @@ def _absent_cells(
 ) -> dict[int, dict[tuple[int, int], str]]:
     """The week's half-days each pedagogue has a recorded absence, as the grid names them: its
     reason only for the corps and the pedagogue themself."""
-    absences = Absence.objects.filter(
-        municipality_id=plan.municipality_id,
-        pedagogue__in=[p.pk for p in pedagogues],
-        start__lte=plan.day(4),
-        end__gte=plan.week_start,
-    )
+    absences = _absences_in_week(plan, [p.pk for p in pedagogues])
     sees_reason = user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
     absent: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     for absence in absences:
