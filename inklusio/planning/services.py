@@ -444,6 +444,8 @@ def slot_set(
 ) -> PlanSlot | None:
     """A manual edit by the corps leader; it is locked so a later re-plan keeps it. The hard
     rules hold for manual edits too: one function per institution, at most three institutions.
+    A half-day the pedagogue has a recorded absence on is not planned: the absence is deleted
+    first, so the plan never promises a visit that will not happen (clearing it is allowed).
     A half-day that holds one of the pedagogue's course sessions stays at the session's
     institution: the session is moved or cancelled on the course first. `version` is the plan's
     version the form was opened on: an edit or a new calculation of the week since then
@@ -451,6 +453,8 @@ def slot_set(
     with transaction.atomic():
         current = _locked_plan(plan, version)
         _refuse_edit_beside_proposal(current)
+        if institution is not None:
+            _refuse_absent_half_day(current, pedagogue, day, half)
         _check_sessions_kept(current, pedagogue, day, half, institution, function)
         here = PlanSlot.objects.filter(plan=current, pedagogue=pedagogue, day=day, half=half)
         before = _slot_label(here.select_related("institution").first())
@@ -506,6 +510,26 @@ def slot_set(
             },
         )
     return created
+
+
+def _refuse_absent_half_day(plan: WeeklyPlan, pedagogue: User, day: int, half: int) -> None:
+    """Refuse planning `pedagogue` on a half-day of the plan's week that they have a recorded
+    absence on (`Absence.half_days`, as the planner and the grid read it). One query."""
+    absences = Absence.objects.filter(
+        municipality_id=plan.municipality_id,
+        pedagogue=pedagogue,
+        start__lte=plan.day(day),
+        end__gte=plan.day(day),
+    )
+    if any((day, half) in absence.half_days(plan.week_start) for absence in absences):
+        raise PlanningError(
+            _(
+                "%(slot)s er %(name)s registreret som fraværende. Slet fraværet først, hvis "
+                "%(name)s alligevel skal planlægges i en institution."
+            )
+            % {"name": pedagogue, "slot": half_day_label(day, half)},
+            field="slot",
+        )
 
 
 def _check_sessions_kept(

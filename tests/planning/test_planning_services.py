@@ -158,6 +158,75 @@ class TestSlotSet:
         assert kept.function == "resource"
 
 
+class TestSlotSetOnAnAbsence:
+    """A half-day the pedagogue has a recorded absence on is not planned by hand: the plan
+    would promise a visit that will not happen. Pete is away Wednesday morning."""
+
+    @pytest.fixture
+    def away(self, corps) -> Absence:
+        wednesday = corps.plan.day(2)
+        return Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.pete,
+            start=wednesday,
+            end=wednesday,
+            part=Absence.Part.MORNING,
+            kind=Absence.Kind.ILLNESS,
+            created_by=corps.cora,
+        )
+
+    def edit(self, corps, half, institution):
+        return services.slot_set(
+            actor=corps.cora,
+            plan=corps.plan,
+            pedagogue=corps.pete,
+            day=2,
+            half=half,
+            institution=institution,
+            function="resource",
+            version=WeeklyPlan.objects.get(pk=corps.plan.pk).version,
+        )
+
+    def test_planning_the_absent_half_day_is_refused_and_nothing_is_saved(self, corps, away):
+        version = corps.plan.version
+        with pytest.raises(services.PlanningError) as refused:
+            self.edit(corps, 0, corps.elverhoej)
+        assert str(refused.value) == (
+            "Onsdag formiddag er Pete Testesen registreret som fraværende. Slet fraværet "
+            "først, hvis Pete Testesen alligevel skal planlægges i en institution."
+        )
+        assert refused.value.field == "slot"
+        assert not PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete).exists()
+        assert not AuditEntry.objects.filter(object_type="weeklyplan").exists()
+        corps.plan.refresh_from_db()
+        assert corps.plan.version == version
+
+    def test_the_other_half_of_the_day_is_planned(self, corps, away):
+        slot = self.edit(corps, 1, corps.elverhoej)
+        assert slot is not None and (slot.day, slot.half) == (2, 1)
+
+    def test_the_half_day_is_planned_once_the_absence_is_deleted(self, corps, away):
+        services.absence_delete(actor=corps.cora, absence=away)
+        slot = self.edit(corps, 0, corps.elverhoej)
+        assert slot is not None and (slot.day, slot.half) == (2, 0)
+
+    def test_a_visit_planned_before_the_absence_can_be_cleared(self, corps, away):
+        PlanSlot.objects.create(
+            municipality=corps.ishoj,
+            plan=corps.plan,
+            pedagogue=corps.pete,
+            day=2,
+            half=0,
+            institution=corps.elverhoej,
+            function="resource",
+        )
+        version = corps.plan.version
+        assert self.edit(corps, 0, None) is None
+        assert not PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete).exists()
+        corps.plan.refresh_from_db()
+        assert corps.plan.version == version + 1
+
+
 class TestPlanPublish:
     def test_publishing_is_recorded_as_a_status_change(self, corps):
         services.plan_publish(actor=corps.cora, plan=corps.plan)

@@ -242,6 +242,43 @@ class TestManualEdits:
         where = PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete)
         assert {s.institution for s in where} == {corps.elverhoej, corps.boegely, fourth}
 
+    def test_an_absent_half_day_is_refused_by_the_half_day_with_what_was_typed(
+        self, corps, client_for
+    ):
+        """Pete is ill all Friday: the form says so by the half-day and keeps his choices."""
+        friday = corps.plan.day(4)
+        Absence.objects.create(
+            municipality=corps.ishoj,
+            pedagogue=corps.pete,
+            start=friday,
+            end=friday,
+            kind=Absence.Kind.ILLNESS,
+            created_by=corps.cora,
+        )
+        url = reverse("planning-slot-edit", args=[corps.plan.public_id])
+        response = client_for(corps.cora).post(
+            url,
+            {
+                "pedagogue": corps.pete.pk,
+                "slot": "4-1",
+                "institution": corps.elverhoej.pk,
+                "function": "resource",
+                "version": corps.plan.version,
+            },
+        )
+        assert response.status_code == 200
+        form = shown_form(response.content.decode(), f"{url}#ret-halv-dag")
+        assert form.errors["slot"] == (
+            "Fredag eftermiddag er Pete Testesen registreret som fraværende. Slet fraværet "
+            "først, hvis Pete Testesen alligevel skal planlægges i en institution."
+        )
+        assert (form.value("pedagogue"), form.value("slot"), form.value("institution")) == (
+            str(corps.pete.pk),
+            "4-1",
+            str(corps.elverhoej.pk),
+        )
+        assert not slots_of(corps.plan, pedagogue=corps.pete)
+
 
 class TestWhoSeesWhat:
     def test_an_institution_leader_sees_only_their_institutions_row(self, corps, client_for):
