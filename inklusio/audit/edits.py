@@ -3,6 +3,7 @@ version is refused with what the other person changed, and the change is one aud
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
@@ -53,13 +54,26 @@ def update_versioned(
 
 
 def save_next_version(
-    *, actor: User, current: Any, changes: dict[str, Any], child: Any = None
+    *,
+    actor: User,
+    current: Any,
+    changes: dict[str, Any],
+    child: Any = None,
+    also_concerns: Iterable[Any] = (),
 ) -> None:
     """Save the locked row `current` as its next version and log `changes` with the version
-    step, as one audit row (naming `child` where the record belongs to one)."""
+    step, as one audit row (naming `child` where the record belongs to one, and linking the
+    children in `also_concerns`, whose record the change is too)."""
     version: int = current.version
     changes["version"] = {"before": version, "after": version + 1}
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=current, child=child, changes=changes)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=current,
+        child=child,
+        changes=changes,
+        children=also_concerns,
+    )

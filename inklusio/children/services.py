@@ -254,5 +254,10 @@ def guardian_update(
         if link.relation != relation:
             link.relation = relation
             link.save(update_fields=["relation"])
-        save_next_version(actor=actor, current=current, changes=changes, child=child)
+        # One guardian record serves all the guardian's children: new contact data is a change
+        # to each child's case, found in each child's access log; a relation is this child's.
+        siblings = current.children.exclude(pk=child.pk) if changes.keys() - {"relation"} else []
+        save_next_version(
+            actor=actor, current=current, changes=changes, child=child, also_concerns=siblings
+        )
     return current

@@ -181,6 +181,28 @@ class TestAGuardiansChange:
         gert = self.change(cast, refused.value.current.version, phone="87 65 43 21")
         assert (gert.phone, gert.version) == ("87 65 43 21", seen + 2)
 
+    def test_new_contact_data_is_logged_on_every_child_of_the_guardian(self, cast):
+        # Gert is Emil's father too: one record, so Emil's access log must show the change.
+        self.gert(cast).guardianships.create(
+            municipality=cast.mia.municipality, child=cast.emil, relation="far"
+        )
+        with new_audit_rows() as rows:
+            self.change(cast, 1, phone="12 34 56 78")
+        [row] = rows
+        assert {link.child_id for link in row.children.all()} == {
+            cast.mia.public_id,
+            cast.emil.public_id,
+        }
+
+    def test_a_new_relation_is_logged_on_this_child_only(self, cast):
+        self.gert(cast).guardianships.create(
+            municipality=cast.mia.municipality, child=cast.emil, relation="far"
+        )
+        with new_audit_rows() as rows:
+            self.change(cast, 1, relation="bonusfar")
+        [row] = rows
+        assert [link.child_id for link in row.children.all()] == [cast.mia.public_id]
+
 
 class TestTheCprRateLimit:
     def test_the_limit_is_reached_at_the_limit_not_before(self, cast, settings):

@@ -63,6 +63,13 @@ class TestWhoMayCorrectAGuardian:
         hanne.refresh_from_db()
         assert (hanne.phone, hanne.version) == ("99 88 77 66", 2)
 
+    def test_the_form_says_the_contact_data_is_the_guardians_for_all_their_children(
+        self, cast, client_for, hanne
+    ):
+        page = client_for(cast.carl).get(edit_url(cast.emil, hanne)).content.decode()
+        assert "ændres også hos forælderens eventuelle andre børn" in page
+        assert "Relationen gælder kun dette barn" in page
+
     def test_a_leader_who_moved_institution_reaches_the_old_childs_guardian_no_more(
         self, cast, client_for, hanne
     ):
