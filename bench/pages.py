@@ -3,7 +3,7 @@ sees the page, without a server or concurrency in the way.
 
     INKLUSIO_AUDIT_HASH_KEY=… .venv/bin/python bench/pages.py [--database postgres://…]
         [--repeat 5] [--plan /tmp/plan.json] [--only "pedagogue: start page"] [--slowest 5]
-        [--profile 25] [--gc-threshold 50000,20,10]
+        [--profile 25] [--gc-threshold 50000,20,10] [--mix-profile 60]
 
 (The key `generate_scale` sealed the log with: the pages append read entries to it.)
 
@@ -16,7 +16,8 @@ count: the same for the same code and data however busy the machine is). CPU tim
 compare on a machine shared with other work: wall times there stretch with the load; the calls
 column does not move with it at all. `--slowest N` prints each page's N slowest
 queries, `--profile N` its N costliest functions (cProfile, cumulative; PROFILE_SORT=tottime
-sorts otherwise, PROFILE_DUMP=/tmp/prof/p keeps each profile as a pstats file). Asserts nothing;
+sorts otherwise, PROFILE_DUMP=/tmp/prof/p keeps each profile as a pstats file); `--mix-profile N`
+profiles the load mix as a whole instead (each page as often as `load.py` opens it). Asserts nothing;
 writes read entries to the audit log like the pages do. The last line: how often and how long the cyclic
 garbage collector ran; `--gc-threshold` sets it up as `deploy/gunicorn.conf.py` does.
 """
@@ -54,6 +55,13 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=300, help="characters of each query shown")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument(
+        "--mix-profile",
+        type=int,
+        default=0,
+        help="instead of the table: profile the load mix (each page as often as load.py opens"
+        " it) and print its N costliest functions",
+    )
+    parser.add_argument(
         "--gc-threshold",
         default="",
         help="as the gunicorn workers do: freeze what set-up left, then this threshold (e.g."
@@ -80,27 +88,20 @@ def main() -> None:
     gc.callbacks.append(collector)
 
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    from inklusio.people import twofactor
-    from inklusio.people.models import User
 
     first_of_role = {account["role"]: account for account in reversed(plan["users"])}
     print(f"municipality {plan['municipality']}: {plan['dataset']}")
+    if args.mix_profile:
+        _profile_mix(first_of_role, args.mix_profile)
+        return
     print(
         f"{'page':<42} {'queries':>7} {'wall ms':>8} {'sql ms':>7} {'cpu ms':>9} {'db cpu ms':>9}"
         f" {'calls':>8}"
     )
     requests = 0
     for role, account in first_of_role.items():
-        client = Client()
-        user = User.objects.get(username=account["username"])
-        client.force_login(user)
-        # The second factor as done (generate_scale gives staff one), as after its step.
-        session = client.session
-        session[twofactor.STATE_KEY] = f"{twofactor.OK}:{user.pk}"
-        session.save()
+        client = _signed_in(account)
         for name, urls, _weight in account["pages"]:
             label = f"{role}: {name}"
             if args.only and args.only not in label:
@@ -136,6 +137,52 @@ def main() -> None:
         f" (generations 0/1/2: {'/'.join(map(str, collector.by_generation))}),"
         f" {collector.seconds * 1000:.0f} ms in all (wall, profiled requests included)"
     )
+
+
+def _signed_in(account: dict[str, Any]) -> Any:
+    """A test client signed in as the account, its second factor done (generate_scale gives
+    staff one), as after its step."""
+    from django.test import Client
+
+    from inklusio.people import twofactor
+    from inklusio.people.models import User
+
+    client = Client()
+    user = User.objects.get(username=account["username"])
+    client.force_login(user)
+    session = client.session
+    session[twofactor.STATE_KEY] = f"{twofactor.OK}:{user.pk}"
+    session.save()
+    return client
+
+
+def _profile_mix(first_of_role: dict[str, dict[str, Any]], top: int) -> None:
+    """The load mix under one profiler: per role, each page as often as `load.py`'s users of
+    that role open it in a round of 12 (ROLE_WEIGHTS users, each page by its weight), every page
+    asked for once before, unprofiled. Shares are of the profiled time, waits for the database
+    included."""
+    import load
+
+    clients = {role: _signed_in(account) for role, account in first_of_role.items()}
+    rounds: list[tuple[Any, str]] = []
+    for role, account in first_of_role.items():
+        total = sum(weight for _name, _urls, weight in account["pages"])
+        for _name, urls, weight in account["pages"]:
+            clients[role].get(urls[0])
+            times = max(1, round(load.ROLE_WEIGHTS[role] * weight / total * 12))
+            rounds += [(clients[role], urls[index % len(urls)]) for index in range(times)]
+    profiler = cProfile.Profile()
+    for client, url in rounds:
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    if dump := os.environ.get("PROFILE_DUMP"):
+        profiler.dump_stats(f"{dump}-mix.prof")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    print(f"the mix: {len(rounds)} requests, {stats.total_tt:.2f} s profiled")  # type: ignore[attr-defined]
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(top)
+    print(out.getvalue())
 
 
 def _backend_cpu(connection: Any) -> float:
