@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -8,8 +9,9 @@ from django.utils.functional import cached_property
 from inklusio import access
 from inklusio.audit import selectors
 from inklusio.audit.forms import AuditSearchForm, criteria_from, form_showing, search_summary
-from inklusio.audit.models import AuditAction
+from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.audit.services import audit_record
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 
 _SEARCH_KIND = "auditlog"
@@ -17,12 +19,14 @@ PER_PAGE = 50
 MAX_PAGES = 100
 
 
-class CountedUpToPaginator(Paginator):
+class CountedUpToPaginator(Paginator[AuditEntry]):
     """Pages of which at most `max_pages` are reached: counting every entry of a log that grows
     with each page anybody reads costs more every year, and nobody pages through thousands;
     an older entry is found by searching a period. `capped` says there are more."""
 
-    def __init__(self, object_list, per_page: int, max_pages: int) -> None:
+    object_list: QuerySet[AuditEntry]
+
+    def __init__(self, object_list: QuerySet[AuditEntry], per_page: int, max_pages: int) -> None:
         super().__init__(object_list, per_page)
         self.max_pages = max_pages
         self.limit = max_pages * per_page
@@ -41,7 +45,7 @@ class CountedUpToPaginator(Paginator):
 
 
 @login_required
-def audit_log(request):
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Searches come by POST and are shown under a session token: a term may be a CPR number."""
     if not access.can_view_audit_log(request.user):
         raise Http404

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
@@ -45,7 +46,7 @@ class DkfdsWidgets:
     # (`show_edit_conflict`); the form template shows it above the fields.
     edit_conflict: "tuple[ChangedField, ...]" = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field.widget, forms.RadioSelect) and not isinstance(
@@ -88,7 +89,7 @@ class ChangedField:
 
 
 def show_edit_conflict(
-    form: forms.BaseForm, error: EditConflict, labels: Mapping[str, str] | None = None
+    form: forms.BaseForm, error: EditConflict, labels: Mapping[str, str | Promise] | None = None
 ) -> None:
     """Turn a refused, outdated save into the one conflict message on `form`.
 
@@ -192,7 +193,9 @@ def focus_first_error(form: forms.BaseForm) -> None:
         form.fields[name].widget.attrs["autofocus"] = True
 
 
-def _field_label(form: forms.BaseForm, obj: Any, name: str, labels: Mapping[str, str]) -> str:
+def _field_label(
+    form: forms.BaseForm, obj: Any, name: str, labels: Mapping[str, str | Promise]
+) -> str:
     if name in labels:
         return str(labels[name])
     if name in form.fields and form.fields[name].label:

@@ -1,7 +1,17 @@
-"""Responses that carry a generated file (PDF, calendar, spreadsheet)."""
+"""Responses that carry a generated file (PDF, calendar, spreadsheet), and the type of a
+signed-in request."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from inklusio.people.models import User
 
 PDF = "application/pdf"
 ICS = "text/calendar; charset=utf-8"
@@ -16,3 +26,12 @@ def file_response(
     response = HttpResponse(bytes(data), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(download, filename)
     return response
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """For annotations only: a request that has passed `login_required` (or the API's auth),
+    so its user is a signed-in `User`, never `AnonymousUser`. Django never builds one. Like
+    every request here it also carries django-htmx's `htmx` (HtmxMiddleware)."""
+
+    user: User
+    htmx: HtmxDetails

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -5,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,13 +17,14 @@ from inklusio.children.selectors import ChildSearch
 from inklusio.core import selectors
 from inklusio.core.forms import DkfdsWidgets, GlobalSearchForm
 from inklusio.core.global_search import LIMIT, global_search
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
 from inklusio.core.storage import private_storage
 
 
 @require_GET
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: the app answers and the database answers a query."""
     try:
         with connection.cursor() as cursor:
@@ -39,7 +42,7 @@ def healthz(request):
 
 @require_GET
 @never_cache
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: this instance may take traffic — the database answers, every migration is
     applied (a new release waits for `migrate`), and the file store takes a write."""
     checks: dict[str, str] = {}
@@ -71,14 +74,18 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.DEMO_LOGINS_ENABLED:
             context["demo_logins"] = selectors.demo_logins()
         return context
 
 
-def locked_out(request, original_response=None, credentials=None):
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' answer (AXES_LOCKOUT_CALLABLE) to a sign-in from a username + address that
     failed too often: the right password is refused too until the cool-off has passed."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
@@ -91,7 +98,7 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 @login_required
-def start(request):
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/start.html", selectors.start_page_for(request.user))
 
 
@@ -99,7 +106,7 @@ _SEARCH_KIND = "global"
 
 
 @login_required
-def search(request):
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header's search: posted, so a CPR number typed never reaches a URL, then shown at
     an address with a session token; results grouped, within the user's access, logged once."""
     form = GlobalSearchForm(request.POST if request.method == "POST" else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,7 +18,7 @@ def imports_for(user: User) -> QuerySet[ImportRun]:
     return access.imports_visible_to(user).select_related("uploaded_by")
 
 
-def children_shown(run: ImportRun, rows: list[dict[str, Any]] | None = None) -> list[Child]:
+def children_shown(run: ImportRun, rows: Iterable[dict[str, Any]] | None = None) -> list[Child]:
     """The registered children the rows name (all of the import's rows unless given); a row
     still to be created names no record yet."""
     ids = {row["child"] for row in (run.rows if rows is None else rows) if row.get("child")}

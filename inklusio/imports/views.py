@@ -1,10 +1,12 @@
 """The administration's imports: upload (with the template files), the dry run page with its
 progress, and the confirmation that starts the real run. The work itself is done by the worker."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,23 +14,23 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
-from inklusio.core.http import CSV, XLSX, file_response
+from inklusio.core.http import CSV, XLSX, AuthenticatedHttpRequest, file_response
 from inklusio.imports import parsers, selectors, services
 from inklusio.imports.forms import UploadForm
-from inklusio.imports.models import ImportKind
+from inklusio.imports.models import ImportKind, ImportRun
 from inklusio.imports.rules import ACTION_LABELS
 from inklusio.jobs import services as job_services
 
 ROWS_PER_PAGE = 500
 
 
-def _require_importer(request) -> None:
+def _require_importer(request: AuthenticatedHttpRequest) -> None:
     if not access.can_import(request.user):
         raise Http404
 
 
 @login_required
-def import_list(request):
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +54,7 @@ def import_list(request):
 
 
 @login_required
-def import_template(request, kind, fmt):
+def import_template(request: AuthenticatedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     _require_importer(request)
     if kind not in ImportKind.values or fmt not in {"xlsx", "csv"}:
         raise Http404
@@ -62,7 +64,7 @@ def import_template(request, kind, fmt):
 
 
 @login_required
-def import_detail(request, public_id):
+def import_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     run = access.get_visible_or_404(selectors.imports_for(request.user), public_id=public_id)
     job = selectors.latest_job(request.user, run)
     page = Paginator(run.rows, ROWS_PER_PAGE).get_page(request.GET.get("side"))
@@ -83,7 +85,7 @@ def import_detail(request, public_id):
 
 @login_required
 @require_POST
-def import_execute(request, public_id):
+def import_execute(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     run = access.get_visible_or_404(selectors.imports_for(request.user), public_id=public_id)
     if not _ready(run):
         messages.error(request, str(services.ImportNotReady()))
@@ -94,5 +96,5 @@ def import_execute(request, public_id):
     return redirect("import-detail", public_id=run.public_id)
 
 
-def _ready(run) -> bool:
+def _ready(run: ImportRun) -> bool:
     return run.status == run.Status.CHECKED and not run.file_error and not run.refused

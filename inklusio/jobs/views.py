@@ -1,9 +1,11 @@
 """A requested file's page (it refreshes itself until the file is ready), its download, and
 the administration's list of failed jobs."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +13,7 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
-from inklusio.core.http import file_response
+from inklusio.core.http import AuthenticatedHttpRequest, file_response
 from inklusio.core.listing import Listing
 from inklusio.core.storage import private_storage
 from inklusio.jobs import selectors, services
@@ -21,7 +23,7 @@ from inklusio.jobs.registry import kinds
 
 
 @login_required
-def job_list(request):
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     titles = _titles()
     listing = Listing(
         request,
@@ -43,7 +45,7 @@ def job_list(request):
 
 
 @login_required
-def job_detail(request, public_id):
+def job_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     job = access.get_visible_or_404(selectors.jobs_requested_by(request.user), public_id=public_id)
     kind = kinds().get(job.kind)
     context = {"job": job, "title": _titles()[job.kind], "notice": kind.notice if kind else ""}
@@ -51,7 +53,7 @@ def job_detail(request, public_id):
 
 
 @login_required
-def job_download(request, public_id):
+def job_download(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     job = access.get_visible_or_404(
         selectors.jobs_requested_by(request.user).filter(status=Job.Status.DONE),
         public_id=public_id,
@@ -74,7 +76,7 @@ def job_download(request, public_id):
 
 @login_required
 @require_POST
-def job_retry(request, public_id):
+def job_retry(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     job = access.get_visible_or_404(
         selectors.failed_jobs_visible_to(request.user), public_id=public_id
     )

@@ -1,12 +1,16 @@
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from inklusio.children.selectors import children_list_for
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.organisation import selectors
 
 
 @login_required
-def institution_list(request):
+def institution_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "organisation/institution_list.html",
@@ -15,7 +19,7 @@ def institution_list(request):
 
 
 @login_required
-def institution_detail(request, public_id):
+def institution_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     institution = selectors.institution_for_user(request.user, public_id)
     return render(
         request,
@@ -33,7 +37,7 @@ def institution_detail(request, public_id):
 
 
 @login_required
-def resource_group_list(request):
+def resource_group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "organisation/resource_group_list.html",
@@ -42,7 +46,7 @@ def resource_group_list(request):
 
 
 @login_required
-def resource_group_detail(request, public_id):
+def resource_group_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     group = selectors.resource_group_for_user(request.user, public_id)
     return render(
         request,

@@ -1,14 +1,19 @@
 """The second-factor step, the account page, password change and reset, and the
 administration's reset of a lost second factor."""
 
+from __future__ import annotations
+
+from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -16,11 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from inklusio import access
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.people import forms, selectors, services, twofactor
+from inklusio.people.models import User
 
 
 @login_required
-def two_factor_verify(request):
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if twofactor.second_factor_state(request) == twofactor.OK:
         return redirect(twofactor.safe_next(request))
     form = forms.VerifyForm(request.POST or None)
@@ -48,7 +55,7 @@ def _recovery_code_message(left: int) -> str:
 
 
 @login_required
-def two_factor_enrol(request):
+def two_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     key = twofactor.pending_key(request)
     form = forms.CodeForm(request.POST or None)
     if form.is_valid():
@@ -76,7 +83,7 @@ def two_factor_enrol(request):
 
 
 @login_required
-def two_factor_recovery_codes(request):
+def two_factor_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The new recovery codes, once: taken out of the session as they are shown."""
     codes = request.session.pop(twofactor.CODES_KEY, None)
     context = {"codes": codes, "next": twofactor.safe_next(request)}
@@ -84,7 +91,7 @@ def two_factor_recovery_codes(request):
 
 
 @login_required
-def account(request):
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "status": selectors.second_factor_status(request.user),
         "can_reset_second_factors": access.can_reset_second_factors(request.user),
@@ -94,7 +101,7 @@ def account(request):
 
 
 @login_required
-def second_factor_users(request):
+def second_factor_users(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_reset_second_factors(request.user):
         raise Http404
     users = selectors.users_for_second_factor_reset(request.user)
@@ -103,7 +110,7 @@ def second_factor_users(request):
 
 @require_POST
 @login_required
-def second_factor_reset(request, username):
+def second_factor_reset(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     target = access.get_visible_or_404(
         access.users_whose_second_factor_may_be_reset(request.user), username=username
     )
@@ -120,8 +127,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("account")
+    request: AuthenticatedHttpRequest  # Django's PasswordChangeView is behind login_required
 
-    def form_valid(self, form):
+    def form_valid(self, form: auth_forms.PasswordChangeForm) -> HttpResponse:
         services.password_change(
             actor=self.request.user, password=form.cleaned_data["new_password1"]
         )
@@ -142,7 +150,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "registration/password_reset_done.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["timeout_minutes"] = settings.PASSWORD_RESET_TIMEOUT // 60
         return context
@@ -153,13 +161,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     success_url = reverse_lazy("password-reset-complete")
 
-    def get_user(self, uidb64):
+    def get_user(self, uidb64: str) -> User | None:
         user = super().get_user(uidb64)
         if user is not None and not settings.DEMO_LOGINS_ENABLED:
             return None if user.username.startswith("demo-") else user
         return user
 
-    def form_valid(self, form):
+    def form_valid(self, form: auth_forms.SetPasswordForm[User]) -> HttpResponse:
         services.password_reset(actor=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.get_success_url())
@@ -171,7 +179,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @never_cache
 @login_required
-def api_tokens(request):
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own API tokens (the administration: the municipality's), and a new one; its
     secret is shown on the answer to the post, once, and is not stored."""
     others = access.can_manage_api_tokens_of_others(request.user)
@@ -206,7 +214,7 @@ def api_tokens(request):
 
 @require_POST
 @login_required
-def api_token_revoke(request, public_id):
+def api_token_revoke(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     token = access.get_visible_or_404(
         access.api_tokens_visible_to(request.user), public_id=public_id
     )

@@ -1,9 +1,12 @@
 """The register of data-subject requests: the overview, a child's requests with the form to
 register one, one request with its answer, and ordering the export for it."""
 
+from collections.abc import Callable
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +17,13 @@ from inklusio.audit.services import audit_listing, audit_shown
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError
 from inklusio.core.forms import show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.jobs.services import job_request
 from inklusio.privacy import selectors, services
 from inklusio.privacy.forms import DataRequestForm, ExportForm, StatusForm
+from inklusio.privacy.models import DataRequest
 
-STATUS_SERVICES = {
+STATUS_SERVICES: dict[str, Callable[..., DataRequest]] = {
     "answer": services.data_request_answer,
     "extend": services.data_request_extend,
     "refuse": services.data_request_refuse,
@@ -26,7 +31,7 @@ STATUS_SERVICES = {
 
 
 @login_required
-def request_list(request):
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_manage_data_requests(request.user):
         raise Http404
     requests = list(selectors.data_requests_for(request.user))
@@ -42,7 +47,7 @@ def request_list(request):
 
 
 @login_required
-def child_requests(request, public_id):
+def child_requests(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for_user(request.user, public_id, log=False)
     if not access.can_export_child_data(request.user, child):
         raise Http404
@@ -67,7 +72,7 @@ def child_requests(request, public_id):
 
 
 @login_required
-def request_detail(request, public_id):
+def request_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     data_request = selectors.data_request_for(request.user, public_id)
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +88,9 @@ def request_detail(request, public_id):
     return _detail(request, data_request, form)
 
 
-def _detail(request, data_request, form):
+def _detail(
+    request: AuthenticatedHttpRequest, data_request: DataRequest, form: StatusForm
+) -> HttpResponse:
     audit_shown(actor=request.user, obj=data_request, children=[data_request.child])
     context = {
         "data_request": data_request,
@@ -96,7 +103,7 @@ def _detail(request, data_request, form):
 
 @login_required
 @require_POST
-def request_export(request, public_id):
+def request_export(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     data_request = selectors.data_request_for(request.user, public_id)
     if not access.can_export_child_data(request.user, data_request.child):
         raise Http404

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm
+from inklusio.organisation.models import Institution
 
 
 class StatisticsFilterForm(DkfdsForm):
@@ -21,7 +25,7 @@ class StatisticsFilterForm(DkfdsForm):
         help_text=_("Ingen valgt: hele kommunen."),
     )
 
-    def __init__(self, *args, institutions, **kwargs):
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institutions"].queryset = institutions
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,7 @@ class PolicyForm(VersionedEdit, forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Saved or still the defaults (unsaved, version 1), the periods are one record per
         # municipality that every save edits: two administrators opening the page on the

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,17 +11,18 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.retention import selectors, services
 from inklusio.retention.forms import ConfirmForm, PolicyForm
 
 
-def _require_manager(request) -> None:
+def _require_manager(request: AuthenticatedHttpRequest) -> None:
     if not access.can_manage_retention(request.user):
         raise Http404
 
 
 @login_required
-def retention_overview(request):
+def retention_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     dry_run = selectors.dry_run_for(request.user)
     context = {
@@ -35,7 +36,7 @@ def retention_overview(request):
 
 @login_required
 @require_POST
-def retention_run(request):
+def retention_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -57,7 +58,7 @@ def retention_run(request):
 
 
 @login_required
-def retention_settings(request):
+def retention_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     policy = selectors.policy_for(request.user)
     form = PolicyForm(request.POST or None, instance=policy)

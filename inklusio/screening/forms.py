@@ -2,10 +2,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, VersionedEdit
+from inklusio.organisation.models import Room
 from inklusio.screening.models import FollowUp, Half, Light
 from inklusio.screening.selectors import RoundLine
 from inklusio.screening.services import Problem, RatingInput
@@ -18,7 +20,7 @@ class OpenRoundForm(DkfdsForm):
     )
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
 
-    def __init__(self, *args, rooms, **kwargs):
+    def __init__(self, *args: Any, rooms: QuerySet[Room], **kwargs: Any) -> None:
         today = timezone.localdate()
         kwargs.setdefault(
             "initial",

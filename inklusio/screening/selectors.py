@@ -1,6 +1,7 @@
 """Reads of screening rounds, scoped by inklusio.access; a round's children are logged where
 the round's page renders them."""
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ def screening_rounds_for(user: User) -> QuerySet[ScreeningRound]:
     )
 
 
-def screening_round_for_user(user: User, public_id: str) -> ScreeningRound:
+def screening_round_for_user(user: User, public_id: uuid.UUID | str) -> ScreeningRound:
     rounds = access.screening_rounds_visible_to(user).select_related("institution", "room")
     screening_round: ScreeningRound = access.get_visible_or_404(rounds, public_id=public_id)
     return screening_round

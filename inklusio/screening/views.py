@@ -1,8 +1,10 @@
 """Screening pages: thin views over inklusio.access, selectors and services."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,8 +14,10 @@ from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.screening import selectors, services
 from inklusio.screening.forms import OpenRoundForm, RoundForm
+from inklusio.screening.models import ScreeningRound
 
 CONFLICT_LABELS = {
     "ratings": gettext_lazy("Antal vurderede børn"),
@@ -23,7 +27,7 @@ CONFLICT_LABELS = {
 
 
 @login_required
-def round_list(request):
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_screening(request.user):
         raise Http404
     can_open = access.can_open_screening_round(request.user)
@@ -52,7 +56,9 @@ def round_list(request):
     )
 
 
-def _fill(request, screening_round, form) -> bool:
+def _fill(
+    request: AuthenticatedHttpRequest, screening_round: ScreeningRound, form: RoundForm
+) -> bool:
     """Save the posted ratings; a refusal goes back onto the form (what was typed is kept)."""
     if not form.is_valid():
         return False
@@ -76,7 +82,7 @@ def _fill(request, screening_round, form) -> bool:
 
 
 @login_required
-def round_detail(request, public_id):
+def round_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     screening_round = selectors.screening_round_for_user(request.user, public_id)
     can_work = access.can_work_on_screening_round(request.user, screening_round)
     if request.method == "POST" and not can_work:
@@ -107,7 +113,7 @@ def round_detail(request, public_id):
 
 @login_required
 @require_POST
-def round_close(request, public_id):
+def round_close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     screening_round = selectors.screening_round_for_user(request.user, public_id)
     if not access.can_work_on_screening_round(request.user, screening_round):
         raise Http404

@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.today import selectors, services
 from inklusio.today.forms import ReminderSettingForm
 
 
 @login_required
-def today(request):
+def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_today(request.user):
         raise Http404
     listing = selectors.today_for(request.user)
@@ -30,7 +31,7 @@ def today(request):
 
 
 @login_required
-def reminder_settings(request):
+def reminder_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_today(request.user):
         raise Http404
     current = selectors.reminder_email_on(request.user)
