@@ -20,7 +20,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 def file_response(
-    data: bytes, filename: str, content_type: str, *, download: bool = True
+    data: bytes | memoryview, filename: str, content_type: str, *, download: bool = True
 ) -> HttpResponse:
     """`download=False` opens the file in the browser (letters to read), else it is saved."""
     response = HttpResponse(bytes(data), content_type=content_type)

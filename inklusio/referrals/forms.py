@@ -1,14 +1,18 @@
 """Forms parse what a user typed; the rules it must meet live in the services, whose Danish
 messages the views show by the field (see `views.common.show_refusal`)."""
 
+from typing import Any
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from inklusio.children.models import DifficultyCategory
+from inklusio.children.models import Child, DifficultyCategory
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
+from inklusio.organisation.models import ResourceGroup
 from inklusio.people.models import User
 from inklusio.referrals import selectors
 from inklusio.referrals.models import Decision, LegalBasis, Offer, Referral
@@ -47,7 +51,13 @@ class ReferralForm(VersionedEdit, DkfdsModelForm):
             "consent_by": _("Navnet på den eller de forældre, der har givet samtykke."),
         }
 
-    def __init__(self, *args, children, resource_groups, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        children: QuerySet[Child],
+        resource_groups: QuerySet[ResourceGroup],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
         self.fields["child"].label = _("Barn")
@@ -153,7 +163,9 @@ class DecisionForm(DkfdsForm):
         help_text=_("Tom: ét år for støttepædagog, indtil revurdering for en plads."),
     )
 
-    def __init__(self, *args, user, resource_groups, **kwargs):
+    def __init__(
+        self, *args: Any, user: User, resource_groups: QuerySet[ResourceGroup], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases(user)
         self.fields["resource_group"].queryset = resource_groups
@@ -172,7 +184,7 @@ class EndForm(DkfdsForm):
     reasons = forms.CharField(label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 4}))
     legal_basis = forms.ModelChoiceField(label=_("Lovgrundlag"), queryset=None)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases(user)
 
@@ -199,7 +211,9 @@ class ReassessmentForm(DkfdsForm):
         label=_("Ressourcegruppe"), queryset=None, required=False
     )
 
-    def __init__(self, *args, user, resource_groups, **kwargs):
+    def __init__(
+        self, *args: Any, user: User, resource_groups: QuerySet[ResourceGroup], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases(user)
         self.fields["resource_group"].queryset = resource_groups
@@ -210,7 +224,7 @@ class DateForm(DkfdsForm):
 
     on = _date_field(_("Dato"))
 
-    def __init__(self, *args, label=None, **kwargs):
+    def __init__(self, *args: Any, label: str | Promise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if label:
             self.fields["on"].label = label
@@ -224,7 +238,7 @@ class AppealForm(DkfdsForm):
     )
     owner = forms.ModelChoiceField(label=_("Sagsbehandler"), queryset=None)
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
 
@@ -246,7 +260,7 @@ class WaitingAddForm(DkfdsForm):
         _("Ønsket start"), help_text=_("Bestemmer visitationsperioden for støttepædagog.")
     )
 
-    def __init__(self, *args, resource_groups, **kwargs):
+    def __init__(self, *args: Any, resource_groups: QuerySet[ResourceGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resource_group"].queryset = resource_groups
 
@@ -277,7 +291,7 @@ class UpholdForm(DkfdsForm):
         help_text=_("Sendes med sagens akter til Ankestyrelsen."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate
 

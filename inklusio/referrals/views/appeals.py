@@ -1,14 +1,16 @@
 """Appeals: register one, uphold the decision (the case file goes to Ankestyrelsen) or change it."""
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.core.confirm import not_confirmed_message, refuse_unconfirmed
-from inklusio.core.http import PDF, file_response
+from inklusio.core.http import PDF, AuthenticatedHttpRequest, file_response
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import AppealForm, DecisionForm, UpholdForm
 from inklusio.referrals.services import appeals as services
@@ -17,7 +19,7 @@ from inklusio.referrals.views.decisions import decision_for_committee
 
 
 @login_required
-def appeal_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def appeal_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     decision = decision_for_committee(request, public_id)
     form = AppealForm(request.POST or None, owners=access.decision_owners(request.user))
     done = record_step(
@@ -34,7 +36,7 @@ def appeal_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def appeal_uphold(request: HttpRequest, public_id: str) -> HttpResponse:
+def appeal_uphold(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page: what forwarding does and that it cannot be undone; the decision is upheld
     and the case file sent on only by a POST with "Bekræft"."""
     appeal = selectors.appeal_for_committee(request.user, public_id)
@@ -79,7 +81,7 @@ def appeal_uphold(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def appeal_change(request: HttpRequest, public_id: str) -> HttpResponse:
+def appeal_change(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     appeal = selectors.appeal_for_committee(request.user, public_id)
     decision = appeal.decision
     form = DecisionForm(
@@ -100,7 +102,7 @@ def appeal_change(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def appeal_bundle(request: HttpRequest, public_id: str) -> HttpResponse:
+def appeal_bundle(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     appeal = selectors.appeal_bundle_for_download(request.user, public_id)
     if not appeal.bundle:
         raise Http404

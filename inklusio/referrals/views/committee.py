@@ -2,10 +2,11 @@
 re-assessments due and the granted children not yet started."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
+from inklusio.core.forms import show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.referrals import selectors
 from inklusio.referrals.errors import CapacityExceeded
 from inklusio.referrals.forms import (
@@ -29,13 +32,12 @@ from inklusio.referrals.views.common import (
     committee_only,
     keep_refused,
     record_step,
-    show_refusal,
 )
 
 
 @login_required
 @require_POST
-def period_create(request: HttpRequest) -> HttpResponse:
+def period_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     committee_only(request.user)
     form = PeriodForm(request.POST)
     if not form.is_valid():
@@ -54,7 +56,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def committee_meeting_create(request: HttpRequest) -> HttpResponse:
+def committee_meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     committee_only(request.user)
     form = MeetingForm(request.POST)
     if not form.is_valid():
@@ -69,7 +71,7 @@ def committee_meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.meeting_for_user(request.user, public_id)
     return render(
         request, "referrals/meeting_detail.html", selectors.meeting_page(request.user, meeting)
@@ -77,7 +79,7 @@ def meeting_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _decision_form(
-    request: HttpRequest, meeting: CommitteeMeeting, referral: Referral
+    request: AuthenticatedHttpRequest, meeting: CommitteeMeeting, referral: Referral
 ) -> DecisionForm:
     """The decision starts from what was referred, from the meeting's day."""
     return DecisionForm(
@@ -93,7 +95,9 @@ def _decision_form(
 
 
 @login_required
-def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> HttpResponse:
+def meeting_decide(
+    request: AuthenticatedHttpRequest, public_id: UUID, referral_id: UUID
+) -> HttpResponse:
     meeting = selectors.meeting_for_user(request.user, public_id)
     referral = selectors.referral_to_decide(request.user, referral_id, log=False)
     form = _decision_form(request, meeting, referral)
@@ -128,7 +132,7 @@ def meeting_decide(request: HttpRequest, public_id: str, referral_id: str) -> Ht
     )
 
 
-def _queue_form(request: HttpRequest, refused: DecisionForm) -> WaitingAddForm:
+def _queue_form(request: AuthenticatedHttpRequest, refused: DecisionForm) -> WaitingAddForm:
     """A grant refused for capacity: the waiting list offered for what was asked for."""
     return WaitingAddForm(
         resource_groups=selectors.all_resource_groups(request.user),
@@ -139,7 +143,7 @@ def _queue_form(request: HttpRequest, refused: DecisionForm) -> WaitingAddForm:
 
 
 @login_required
-def legal_bases(request: HttpRequest) -> HttpResponse:
+def legal_bases(request: AuthenticatedHttpRequest) -> HttpResponse:
     committee_only(request.user)
     form = LegalBasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -155,7 +159,7 @@ def legal_bases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reassessment_list(request: HttpRequest) -> HttpResponse:
+def reassessment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     committee_only(request.user)
     return render(
         request,
@@ -165,7 +169,7 @@ def reassessment_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def granted_not_started(request: HttpRequest) -> HttpResponse:
+def granted_not_started(request: AuthenticatedHttpRequest) -> HttpResponse:
     committee_only(request.user)
     return render(
         request,

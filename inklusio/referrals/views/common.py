@@ -8,13 +8,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.core.forms import show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.referrals.models import Decision
 
 
@@ -24,7 +25,7 @@ def committee_only(user: Any) -> None:
 
 
 def record_step(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: forms.BaseForm,
     record: Callable[[dict[str, Any]], Any],
     success: str,
@@ -43,7 +44,11 @@ def record_step(
 
 
 def decision_step(
-    request: HttpRequest, decision: Decision, form: forms.BaseForm, action: str, title: str
+    request: AuthenticatedHttpRequest,
+    decision: Decision,
+    form: forms.BaseForm,
+    action: str,
+    title: str,
 ) -> HttpResponse:
     """A committee step's form page about a decision: opened, or refused and shown again."""
     audit_shown(actor=request.user, obj=decision, children=[decision.child])
@@ -58,7 +63,9 @@ def _session_key(name: str) -> str:
     return f"referrals-refused-{name}"
 
 
-def keep_refused(request: HttpRequest, name: str, error: DomainError | None = None) -> None:
+def keep_refused(
+    request: AuthenticatedHttpRequest, name: str, error: DomainError | None = None
+) -> None:
     """A form posted from the overview and refused: what was typed, and the service's refusal if
     it got that far, wait in the session for the overview the browser is sent back to."""
     data = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
@@ -66,7 +73,9 @@ def keep_refused(request: HttpRequest, name: str, error: DomainError | None = No
     request.session[_session_key(name)] = {"data": data, "refusal": refusal}
 
 
-def restore_refused(request: HttpRequest, name: str, form_class: type[forms.Form]) -> forms.Form:
+def restore_refused(
+    request: AuthenticatedHttpRequest, name: str, form_class: type[forms.Form]
+) -> forms.Form:
     """The form as it was refused (typed text and messages kept), or a fresh one."""
     kept = request.session.pop(_session_key(name), None)
     if kept is None:

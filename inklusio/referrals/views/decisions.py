@@ -1,16 +1,18 @@
 """A decision's page and the steps that follow it: started, ended early, re-assessed."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inklusio.audit.services import audit_shown
 from inklusio.core.forms import focus_first_error
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import DateForm, EndForm, ReassessmentForm
 from inklusio.referrals.models import Decision, DecisionLetter
@@ -19,7 +21,7 @@ from inklusio.referrals.views.common import committee_only, decision_step, recor
 
 
 @login_required
-def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def decision_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     decision = selectors.decision_for_user(request.user, public_id, log=False)
     return show_decision_page(request, decision)
 
@@ -35,7 +37,7 @@ def sent_form(letter: DecisionLetter, data: Any = None) -> DateForm:
 
 
 def show_decision_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     decision: Decision,
     *,
     refused_sent: tuple[DecisionLetter, DateForm] | None = None,
@@ -73,7 +75,7 @@ def _sent_form_of_row(
     return sent_form(letter)
 
 
-def decision_for_committee(request: HttpRequest, public_id: str) -> Decision:
+def decision_for_committee(request: AuthenticatedHttpRequest, public_id: UUID) -> Decision:
     committee_only(request.user)
     # The form pages log what they show when they render (`decision_step`, `show_decision_page`).
     return selectors.decision_for_user(request.user, public_id, log=False)
@@ -81,7 +83,7 @@ def decision_for_committee(request: HttpRequest, public_id: str) -> Decision:
 
 @login_required
 @require_POST
-def decision_placed(request: HttpRequest, public_id: str) -> HttpResponse:
+def decision_placed(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     decision = decision_for_committee(request, public_id)
     form = _placed_form(request.POST)
     done = record_step(
@@ -99,7 +101,7 @@ def decision_placed(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def decision_end(request: HttpRequest, public_id: str) -> HttpResponse:
+def decision_end(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     decision = decision_for_committee(request, public_id)
     form = EndForm(request.POST or None, user=request.user)
     done = record_step(
@@ -112,7 +114,7 @@ def decision_end(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def decision_reassess(request: HttpRequest, public_id: str) -> HttpResponse:
+def decision_reassess(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     decision = decision_for_committee(request, public_id)
     form = ReassessmentForm(
         request.POST or None,

@@ -1,8 +1,10 @@
 """The visitation overview and referrals: drafts, submitting, additions and attachments."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +14,8 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.core.confirm import confirm_page, confirmed, refuse_unconfirmed
 from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import Listing
 from inklusio.core.storage import private_storage
 from inklusio.referrals import selectors
@@ -28,11 +31,11 @@ from inklusio.referrals.forms import (
 )
 from inklusio.referrals.models import Referral
 from inklusio.referrals.services import referrals as services
-from inklusio.referrals.views.common import keep_refused, restore_refused, show_refusal
+from inklusio.referrals.views.common import keep_refused, restore_refused
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     can_refer, can_decide = selectors.may_refer(user), access.can_decide(user)
     if not can_refer and not can_decide:
@@ -50,7 +53,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/overview.html", context | selectors.committee_overview(user))
 
 
-def _referral_form(request: HttpRequest, **kwargs: object) -> ReferralForm:
+def _referral_form(request: AuthenticatedHttpRequest, **kwargs: object) -> ReferralForm:
     return ReferralForm(
         request.POST or None,
         request.FILES or None,
@@ -61,7 +64,7 @@ def _referral_form(request: HttpRequest, **kwargs: object) -> ReferralForm:
 
 
 @login_required
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.may_refer(request.user):
         raise Http404
     chosen = selectors.child_to_refer(request.user, request.GET.get("barn"))
@@ -92,7 +95,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_edit_referral(request.user, referral):
         raise Http404
@@ -122,7 +125,7 @@ def referral_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.referral_for_user(request.user, public_id)
     return render(
         request,
@@ -140,7 +143,7 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def referral_submit(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_submit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page: GET says what submitting does, POST with "Bekræft" submits."""
     referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_edit_referral(request.user, referral):
@@ -182,7 +185,7 @@ def referral_submit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def referral_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_withdraw(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page: GET says what withdrawing does, POST with "Bekræft" withdraws."""
     referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_withdraw_referral(request.user, referral):
@@ -229,7 +232,7 @@ def referral_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_addendum(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_addendum(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_add_to_referral(request.user, referral):
         raise Http404
@@ -255,7 +258,7 @@ def _addendum_kept(referral: Referral) -> str:
 
 @login_required
 @require_POST
-def referral_attachment(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_attachment(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     referral = selectors.referral_for_user(request.user, public_id, log=False)
     if not access.can_add_to_referral(request.user, referral):
         raise Http404
@@ -275,7 +278,7 @@ def referral_attachment(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, public_id: UUID) -> FileResponse:
     attachment = selectors.attachment_for_download(request.user, public_id)
     return FileResponse(
         private_storage.open(attachment.stored_name, "rb"),

@@ -3,11 +3,12 @@ and offering a free place to the first in line."""
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from inklusio.audit.services import audit_shown
 from inklusio.core.errors import DomainError
 from inklusio.core.forms import focus_first_error
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.referrals import selectors
 from inklusio.referrals.forms import (
     DecisionForm,
@@ -30,7 +32,7 @@ from inklusio.referrals.views.common import committee_only, record_step
 
 
 @login_required
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     committee_only(request.user)
     return _waiting_page(request)
 
@@ -45,7 +47,7 @@ def _remove_form(entry: WaitingListEntry, data: Any = None) -> WaitingRemoveForm
 
 
 def _waiting_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     refused_entry: WaitingListEntry | None = None,
     **refused_form: forms.BaseForm,
 ) -> HttpResponse:
@@ -92,7 +94,7 @@ def _waiting_row(
 
 
 def _entry_action(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     entry: WaitingListEntry,
     form: forms.BaseForm,
     form_name: str,
@@ -114,7 +116,7 @@ def _entry_action(
 
 @login_required
 @require_POST
-def waiting_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def waiting_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     committee_only(request.user)
     referral = selectors.referral_to_decide(request.user, public_id, log=False)
     form = WaitingAddForm(request.POST, resource_groups=selectors.all_resource_groups(request.user))
@@ -142,7 +144,7 @@ def waiting_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def waiting_move(request: HttpRequest, public_id: str) -> HttpResponse:
+def waiting_move(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     committee_only(request.user)
     entry = selectors.waiting_entry_for_committee(request.user, public_id)
     return _entry_action(
@@ -157,7 +159,7 @@ def waiting_move(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def waiting_remove(request: HttpRequest, public_id: str) -> HttpResponse:
+def waiting_remove(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     committee_only(request.user)
     entry = selectors.waiting_entry_for_committee(request.user, public_id)
     return _entry_action(
@@ -170,7 +172,7 @@ def waiting_remove(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _offer_form(request: HttpRequest, entry: WaitingListEntry) -> DecisionForm:
+def _offer_form(request: AuthenticatedHttpRequest, entry: WaitingListEntry) -> DecisionForm:
     """Filled in as a grant of the place the child waits for, from today."""
     return DecisionForm(
         request.POST or None,
@@ -186,7 +188,7 @@ def _offer_form(request: HttpRequest, entry: WaitingListEntry) -> DecisionForm:
 
 
 @login_required
-def waiting_offer(request: HttpRequest, public_id: str) -> HttpResponse:
+def waiting_offer(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """'Tilbyd pladsen': the decision form for a child in line."""
     committee_only(request.user)
     entry = selectors.waiting_entry_for_committee(request.user, public_id)
