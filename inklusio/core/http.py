@@ -4,8 +4,9 @@ signed-in request."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.http import content_disposition_header
 
 if TYPE_CHECKING:
@@ -26,6 +27,15 @@ def file_response(
     response = HttpResponse(bytes(data), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(download, filename)
     return response
+
+
+def public_id_in(query: QueryDict, name: str) -> UUID | None:
+    """The public id a link passes in its query string (`?barn=…`): None when it is missing or
+    not a UUID, so a mangled link opens the page without it instead of failing."""
+    try:
+        return UUID(query.get(name) or "")
+    except ValueError:
+        return None
 
 
 class AuthenticatedHttpRequest(HttpRequest):

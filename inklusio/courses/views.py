@@ -19,7 +19,7 @@ from inklusio.core.forms import (
     show_outdated_save,
     show_refusal,
 )
-from inklusio.core.http import PDF, file_response
+from inklusio.core.http import PDF, file_response, public_id_in
 from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
 from inklusio.courses.forms import (
@@ -96,9 +96,10 @@ def task_detail(request, public_id):
 
 def _task_asked_for(request):
     """The resource task a new course is started from (`?opgave=`), if the user may see it."""
-    if not request.GET.get("opgave"):
+    public_id = public_id_in(request.GET, "opgave")
+    if public_id is None:
         return None
-    return access.tasks_visible_to(request.user).filter(public_id=request.GET["opgave"]).first()
+    return access.tasks_visible_to(request.user).filter(public_id=public_id).first()
 
 
 @login_required

@@ -12,7 +12,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict, show_refusal
-from inklusio.core.http import ICS, PDF, file_response
+from inklusio.core.http import ICS, PDF, file_response, public_id_in
 from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
 from inklusio.partners.sections import invitation_section
@@ -145,16 +145,12 @@ def _plan_form(request, plan=None, chosen=()):
 
 def _initial_subject(request) -> dict:
     initial = {"owner": request.user.pk}
-    if (
-        child := access.children_for_new_plans(request.user)
-        .filter(public_id=request.GET.get("barn") or None)
-        .first()
+    if (child_id := public_id_in(request.GET, "barn")) and (
+        child := access.children_for_new_plans(request.user).filter(public_id=child_id).first()
     ):
         initial["child"] = child.pk
-    if (
-        course := access.courses_for_new_plans(request.user)
-        .filter(public_id=request.GET.get("forloeb") or None)
-        .first()
+    if (course_id := public_id_in(request.GET, "forloeb")) and (
+        course := access.courses_for_new_plans(request.user).filter(public_id=course_id).first()
     ):
         initial["course"] = course.pk
     return initial

@@ -92,6 +92,15 @@ class TestTasksAndCourses:
         )
         assert "institution" in response.context["form"].errors
 
+    def test_a_mangled_task_link_opens_the_form_without_a_task(self, cast, client_for):
+        """`?opgave=` that is no id is ignored: the form opens as "Nyt ressourceforløb"."""
+        bob = client_for(cast.bob)
+        response = bob.get(reverse("course-create") + "?opgave=ikke-et-id")
+        assert response.status_code == 200
+        assert response.context["task"] is None
+        response = bob.get(reverse("course-create") + f"?opgave={cast.task_boegely.public_id}")
+        assert response.context["task"] == cast.task_boegely
+
     def test_a_course_cannot_end_before_it_starts_and_keeps_the_typing(self, cast, client_for):
         response = client_for(cast.bob).post(
             reverse("course-create"),

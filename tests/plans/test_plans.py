@@ -56,6 +56,17 @@ class TestWritingAPlan:
         assert "Et mål skal have et succeskriterium." in response.content.decode()
         assert not ActionPlan.objects.filter(title="Ny plan").exists()
 
+    def test_a_mangled_link_opens_the_form_without_its_child_or_course(self, cast, client_for):
+        """`?barn=`/`?forloeb=` that is no id (a link cut short, typed by hand) is ignored, as
+        the referral form ignores one: the form opens, with nothing chosen from it."""
+        bob = client_for(cast.bob)
+        response = bob.get(reverse("plan-create") + "?barn=ikke-et-id&forloeb=123")
+        assert response.status_code == 200
+        assert response.context["form"].initial == {"owner": cast.bob.pk}
+        # A whole id still chooses the child.
+        response = bob.get(reverse("plan-create") + f"?barn={cast.mia.public_id}")
+        assert response.context["form"].initial["child"] == cast.mia.pk
+
     def test_a_plan_for_no_one_is_refused_by_its_fields_in_danish(self, cast, client_for):
         """No child or course chosen and no weeks between follow-ups: each is said by its field,
         in words; the database's rule names ("plan_for_child_or_course") never reach the page."""
