@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from stdnum.dk import cpr as cpr_number
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -6,7 +9,7 @@ from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, Va
 from inklusio.children.models import Child, DifficultyCategory, Guardian
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field
-from inklusio.organisation.models import ResourceGroup, Room
+from inklusio.organisation.models import Institution, ResourceGroup, Room
 
 
 def clean_cpr_number(value: str) -> str:
@@ -55,7 +58,7 @@ class ChildForm(VersionedEdit, DkfdsModelForm):
         ]
         widgets = {"left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, institutions, **kwargs):
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
         # A room is named with its institution: read them together, not one query per room.
@@ -120,7 +123,7 @@ class GuardianEditForm(VersionedEdit, GuardianForm):
     has_custody = None
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, relation: str, **kwargs):
+    def __init__(self, *args: Any, relation: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["relation"].initial = relation
         self.expect_version(self.instance.version)

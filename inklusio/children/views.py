@@ -1,6 +1,8 @@
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,16 +23,19 @@ from inklusio.children.forms import (
     GuardianEditForm,
     GuardianForm,
 )
+from inklusio.children.models import Child
 from inklusio.core.errors import EditConflict
 from inklusio.core.forms import show_edit_conflict
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import PAGE_PARAMETER, Listing
 from inklusio.core.plugins import page_sections
 from inklusio.core.saved_search import SEARCH_PARAMETER, recall_search, remember_search
+from inklusio.people.models import User
 
 _SEARCH_KIND = "children"
 
 
-def _duplicate_message(user, existing):
+def _duplicate_message(user: User, existing: Child) -> str:
     """Point at the existing child only when the user may see it, so existence does not leak."""
     if access.can_view_child(user, existing):
         return format_html(
@@ -45,7 +50,7 @@ def _duplicate_message(user, existing):
     )
 
 
-def _search_url(request, search: selectors.ChildSearch) -> str:
+def _search_url(request: AuthenticatedHttpRequest, search: selectors.ChildSearch) -> str:
     """The list's address for a search: a token kept in the session, never the typed text; the
     filters and the sort in the address stay, the page starts over."""
     params = request.GET.copy()
@@ -57,13 +62,13 @@ def _search_url(request, search: selectors.ChildSearch) -> str:
     return f"{reverse('child-list')}?{query}" if query else reverse("child-list")
 
 
-def _recalled_search(request) -> selectors.ChildSearch:
+def _recalled_search(request: AuthenticatedHttpRequest) -> selectors.ChildSearch:
     saved = recall_search(request.session, _SEARCH_KIND, request.GET.get(SEARCH_PARAMETER))
     return selectors.ChildSearch.from_dict(saved) if saved else selectors.ChildSearch()
 
 
 @login_required
-def child_list(request):
+def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Searches come by POST, so a CPR number typed never reaches a URL, and are then shown at
     the list's address with a search token (or, typed live, straight into the rows)."""
     form = ChildSearchForm(request.POST if request.method == "POST" else None)
@@ -95,7 +100,9 @@ def child_list(request):
     return response
 
 
-def _detail(request, child, *, full_cpr: bool = False):
+def _detail(
+    request: AuthenticatedHttpRequest, child: Child, *, full_cpr: bool = False
+) -> HttpResponse:
     return render(
         request,
         "children/child_detail.html",
@@ -113,13 +120,13 @@ def _detail(request, child, *, full_cpr: bool = False):
 
 
 @login_required
-def child_detail(request, public_id):
+def child_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _detail(request, selectors.child_for_user(request.user, public_id))
 
 
 @login_required
 @require_POST
-def child_cpr_reveal(request, public_id):
+def child_cpr_reveal(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """'Vis fuldt CPR-nummer': the whole number, for the roles that need it, logged as shown."""
     child = selectors.child_with_full_cpr(request.user, public_id)
     if request.htmx:
@@ -128,7 +135,7 @@ def child_cpr_reveal(request, public_id):
 
 
 @login_required
-def child_create(request):
+def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     institutions = access.institutions_where_user_can_add_children(request.user)
     if not institutions.exists():
         raise Http404
@@ -149,7 +156,7 @@ def child_create(request):
 
 
 @login_required
-def child_edit(request, public_id):
+def child_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     child = selectors.child_for_user(request.user, public_id, log=False)
     if not access.can_edit_child(request.user, child):
         raise Http404
@@ -182,7 +189,7 @@ def child_edit(request, public_id):
 
 
 @login_required
-def child_data_export(request, public_id):
+def child_data_export(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Data-subject access request: the administration exports all data about the child."""
     child = selectors.child_for_user(request.user, public_id, log=False)
     if not access.can_export_child_data(request.user, child):
@@ -198,7 +205,7 @@ def child_data_export(request, public_id):
 
 
 @login_required
-def guardian_add(request, public_id):
+def guardian_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     child = selectors.child_for_user(request.user, public_id, log=False)
     if not access.can_edit_child(request.user, child):
         raise Http404
@@ -218,7 +225,9 @@ def guardian_add(request, public_id):
 
 
 @login_required
-def guardian_edit(request, public_id, guardian_id):
+def guardian_edit(
+    request: AuthenticatedHttpRequest, public_id: UUID, guardian_id: UUID
+) -> HttpResponse:
     """'Ret forælder': the same people who add a guardian to the child correct one of its
     guardians; a save from an outdated version is refused with what was changed meanwhile."""
     child = selectors.child_for_user(request.user, public_id, log=False)

@@ -17,6 +17,7 @@ from inklusio.courses.models import (
     ResourceTask,
     Session,
 )
+from inklusio.organisation.models import Institution
 from inklusio.people.models import User
 
 _M = TypeVar("_M", bound=Model)
@@ -37,7 +38,7 @@ class TaskForm(DkfdsModelForm):
         fields = ["institution", "room", "usage", "problem"]
         widgets = {"usage": forms.RadioSelect, "problem": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, institutions, **kwargs):
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _one_choice_preselected(self.fields["institution"], institutions)
         # A room is named with its institution: read them together, not one query per room.
@@ -80,7 +81,14 @@ class CourseForm(VersionedEdit, DkfdsModelForm):
         }
         help_texts = {"planned_end": _("Tom: om cirka et halvt år.")}
 
-    def __init__(self, *args, institutions, pedagogues, staff, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        pedagogues: QuerySet[User],
+        staff: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["planned_end"].required = False
         _one_choice_preselected(self.fields["institution"], institutions)
@@ -134,7 +142,16 @@ class ParticipantForm(DkfdsForm):
         required=False,
     )
 
-    def __init__(self, *args, course, children, offered, staff, offered_staff, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        course: Course,
+        children: QuerySet[Child],
+        offered: QuerySet[Child],
+        staff: QuerySet[User],
+        offered_staff: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         """`children`, `staff`: those who may join the course; `offered`, `offered_staff`:
         those the pickers list (not those already in it)."""
         super().__init__(*args, **kwargs)
@@ -190,7 +207,7 @@ class SessionHeldForm(VersionedEdit, DkfdsForm):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, session: Session, **kwargs):
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         participants = session.course.participants.select_related("child", "staff_member")
         self.fields["attendees"].queryset = participants
@@ -211,7 +228,7 @@ class SessionCancelForm(VersionedEdit, DkfdsForm):
     )
     note = forms.CharField(label=_("Note"), required=False)
 
-    def __init__(self, *args, session: Session, **kwargs):
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if session.status == Session.Status.CANCELLED:
             self.fields["cause"].initial = session.cause
@@ -243,7 +260,7 @@ class ObservationForm(DkfdsModelForm):
         fields = ["date", "focus", "child", "text"]
         widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, course, **kwargs):
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = self.fields["child"].queryset.filter(
             course_participations__course=course
@@ -285,7 +302,7 @@ class CloseForm(DkfdsForm):
         label=_("Evaluering"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
 
-    def __init__(self, *args, course: Course, **kwargs):
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inklusio import access
-from inklusio.audit.services import audit_shown
+from inklusio.audit.services import ChildLike, audit_shown
 from inklusio.children.models import Child
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.organisation.models import Institution
@@ -60,7 +60,7 @@ def course_for_user(user: User, public_id: uuid.UUID | str, *, log: bool = True)
 
 
 def course_read_log(
-    user: User, course: Course, *, obj: Any = None, also: Iterable[Child | None] = ()
+    user: User, course: Course, *, obj: Any = None, also: Iterable[ChildLike | None] = ()
 ) -> None:
     """A page about the course (or `obj` in it) shows its participants, and `also` the
     children it offers to pick: one read entry for them all."""

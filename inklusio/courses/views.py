@@ -1,10 +1,13 @@
 """Resource course pages: thin views over inklusio.access, selectors and services."""
 
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +22,7 @@ from inklusio.core.forms import (
     show_outdated_save,
     show_refusal,
 )
-from inklusio.core.http import PDF, file_response, public_id_in
+from inklusio.core.http import PDF, AuthenticatedHttpRequest, file_response, public_id_in
 from inklusio.core.listing import Listing
 from inklusio.courses import selectors, services
 from inklusio.courses.forms import (
@@ -36,11 +39,11 @@ from inklusio.courses.forms import (
     SessionPlanForm,
     TaskForm,
 )
-from inklusio.courses.models import Course, EffectMeasure, Participant
+from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 
 
 @login_required
-def overview(request):
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_courses(request.user):
         raise Http404
     form = CourseFilterForm(
@@ -64,7 +67,7 @@ def overview(request):
 
 
 @login_required
-def task_create(request):
+def task_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     institutions = access.institutions_for_new_tasks(request.user)
     if not institutions.exists():
         raise Http404
@@ -79,7 +82,7 @@ def task_create(request):
 
 
 @login_required
-def task_detail(request, public_id):
+def task_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     task = selectors.task_for_user(request.user, public_id)
     return render(
         request,
@@ -94,7 +97,7 @@ def task_detail(request, public_id):
     )
 
 
-def _task_asked_for(request):
+def _task_asked_for(request: AuthenticatedHttpRequest) -> ResourceTask | None:
     """The resource task a new course is started from (`?opgave=`), if the user may see it."""
     public_id = public_id_in(request.GET, "opgave")
     if public_id is None:
@@ -103,7 +106,7 @@ def _task_asked_for(request):
 
 
 @login_required
-def course_create(request):
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     institutions = access.institutions_for_new_courses(request.user)
     if not institutions.exists():
         raise Http404
@@ -135,7 +138,7 @@ def course_create(request):
 
 
 @login_required
-def course_edit(request, public_id):
+def course_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     course = selectors.course_for_user(request.user, public_id, log=False)
     if not access.can_manage_course(request.user, course):
         raise Http404
@@ -168,11 +171,13 @@ def course_edit(request, public_id):
 
 
 @login_required
-def course_detail(request, public_id):
+def course_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _course_page(request, selectors.course_for_user(request.user, public_id, log=False))
 
 
-def _participant_form(request, course, data=None) -> ParticipantForm:
+def _participant_form(
+    request: AuthenticatedHttpRequest, course: Course, data: QueryDict | None = None
+) -> ParticipantForm:
     return ParticipantForm(
         data,
         course=course,
@@ -183,7 +188,7 @@ def _participant_form(request, course, data=None) -> ParticipantForm:
     )
 
 
-def _work_forms(request, course) -> dict:
+def _work_forms(request: AuthenticatedHttpRequest, course: Course) -> dict[str, BaseForm]:
     """The empty forms of the course page for those who work on the course."""
     return {
         "participant_form": _participant_form(request, course),
@@ -202,8 +207,8 @@ def _participant_rows(
     participants: list[Participant],
     can_work: bool,
     letter_for: Participant | None,
-    letter_form: LetterGivenForm | None,
-) -> list[tuple[Participant, LetterGivenForm | None]]:
+    letter_form: BaseForm | None,
+) -> list[tuple[Participant, BaseForm | None]]:
     """Each participant with the form that registers its letter as given (a child's letter not
     yet given, for those who work on the course); a refused one stays in its own row."""
     return [
@@ -216,8 +221,8 @@ def _row_letter_form(
     participant: Participant,
     can_work: bool,
     letter_for: Participant | None,
-    letter_form: LetterGivenForm | None,
-) -> LetterGivenForm | None:
+    letter_form: BaseForm | None,
+) -> BaseForm | None:
     if letter_for is not None and participant.pk == letter_for.pk:
         return letter_form
     if can_work and participant.child_id and not participant.letter_sent_on:
@@ -225,7 +230,12 @@ def _row_letter_form(
     return None
 
 
-def _course_page(request, course, letter_for=None, **bound_forms):
+def _course_page(
+    request: AuthenticatedHttpRequest,
+    course: Course,
+    letter_for: Participant | None = None,
+    **bound_forms: BaseForm,
+) -> HttpResponse:
     """The course page; a refused inline form comes back bound, with its errors beside the
     fields and what was typed kept (a refused letter form in the row of `letter_for`)."""
     can_work = access.can_work_on_course(request.user, course)
@@ -260,14 +270,22 @@ def _course_page(request, course, letter_for=None, **bound_forms):
     )
 
 
-def _course_to_work_on(request, public_id) -> Course:
+def _course_to_work_on(request: AuthenticatedHttpRequest, public_id: UUID) -> Course:
     course = selectors.course_for_user(request.user, public_id, log=False)
     if not access.can_work_on_course(request.user, course):
         raise Http404
     return course
 
 
-def _inline_action(request, course, form, form_name: str, action, success: str, **page):
+def _inline_action(
+    request: AuthenticatedHttpRequest,
+    course: Course,
+    form: BaseForm,
+    form_name: str,
+    action: Callable[[dict[str, Any]], object],
+    success: str | Callable[[Any], str],
+    **page: Any,
+) -> HttpResponse:
     """Run an inline form of the course page: back to the page on success, else the page
     again with the bound form (`page`: what else `_course_page` needs to place it)."""
     if form.is_valid():
@@ -281,12 +299,12 @@ def _inline_action(request, course, form, form_name: str, action, success: str, 
                 messages.success(request, message)
             return redirect(course)
     focus_first_error(form)
-    return _course_page(request, course, **page, **{form_name: form})
+    return _course_page(request, course, **{**page, form_name: form})
 
 
 @login_required
 @require_POST
-def participant_add(request, public_id):
+def participant_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     course = _course_to_work_on(request, public_id)
     return _inline_action(
         request,
@@ -304,7 +322,7 @@ def participant_add(request, public_id):
 
 
 @login_required
-def participant_letter(request, public_id):
+def participant_letter(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     participant = selectors.participant_for_user(request.user, public_id)
     if participant.child is None:
         raise Http404
@@ -318,7 +336,7 @@ def participant_letter(request, public_id):
 
 @login_required
 @require_POST
-def participant_letter_given(request, public_id):
+def participant_letter_given(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     participant = selectors.participant_for_user(request.user, public_id)
     if not access.can_work_on_course(request.user, participant.course):
         raise Http404
@@ -335,7 +353,7 @@ def participant_letter_given(request, public_id):
 
 @login_required
 @require_POST
-def session_plan(request, public_id):
+def session_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     course = _course_to_work_on(request, public_id)
     return _inline_action(
         request,
@@ -347,7 +365,9 @@ def session_plan(request, public_id):
     )
 
 
-def _register(request, session, outcome: str, data: dict):
+def _register(
+    request: AuthenticatedHttpRequest, session: Session, outcome: str, data: dict[str, Any]
+) -> Session:
     """A planned session is registered; a registered one is corrected (versioned: the form's
     `version` and `reason` come with the correction)."""
     if session.is_registered:
@@ -360,7 +380,7 @@ def _register(request, session, outcome: str, data: dict):
 
 
 @login_required
-def session_record(request, public_id):
+def session_record(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Register a session, or reopen a registered one to correct it: the forms show what is
     registered, and the earlier registrations are listed as history."""
     session = selectors.session_for_user(request.user, public_id)
@@ -405,7 +425,7 @@ def session_record(request, public_id):
 
 @login_required
 @require_POST
-def observation_add(request, public_id):
+def observation_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     course = _course_to_work_on(request, public_id)
     return _inline_action(
         request,
@@ -418,7 +438,7 @@ def observation_add(request, public_id):
 
 
 @login_required
-def measure_record(request, public_id, phase):
+def measure_record(request: AuthenticatedHttpRequest, public_id: UUID, phase: str) -> HttpResponse:
     participant = selectors.participant_for_user(request.user, public_id)
     if phase not in EffectMeasure.Phase.values or not access.can_work_on_course(
         request.user, participant.course
@@ -446,7 +466,7 @@ def measure_record(request, public_id, phase):
 
 
 @login_required
-def course_close(request, public_id):
+def course_close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     course = selectors.course_for_user(request.user, public_id, log=False)
     if not access.can_manage_course(request.user, course):
         raise Http404

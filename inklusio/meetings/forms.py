@@ -1,10 +1,15 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.children.models import Child
 from inklusio.core.forms import DkfdsForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
 from inklusio.meetings.models import AgendaItem, DiscussionConsent
+from inklusio.organisation.models import Institution
 from inklusio.people.models import Profession, Role, User
 from inklusio.referrals.models import Referral
 
@@ -23,7 +28,13 @@ class MeetingForm(DkfdsForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, institutions, partners, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        partners: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
         if len(institutions) == 1:
@@ -41,7 +52,7 @@ class ItemForm(DkfdsForm):
     child = forms.ModelChoiceField(label=_("Barn"), queryset=None, required=False)
     topic = forms.CharField(label=_("Det ønskes drøftet"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, children, **kwargs):
+    def __init__(self, *args: Any, children: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
 
@@ -74,7 +85,13 @@ class GuardianConsentForm(DkfdsForm):
         help_text=_("Ved en navngiven samarbejdspartner."),
     )
 
-    def __init__(self, *args, child, referrals=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        child: Child,
+        referrals: QuerySet[Referral] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """`referrals`: the referrals the person recording may see (staff); a guardian is
         offered the child's own."""
         super().__init__(*args, **kwargs)
@@ -113,7 +130,7 @@ class MinutesForm(VersionedEdit, DkfdsForm):
     # may start on none at once).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, version: int, **kwargs):
+    def __init__(self, *args: Any, version: int, **kwargs: Any) -> None:
         """`version`: the number of the minutes saved now (0: none yet)."""
         super().__init__(*args, **kwargs)
         self.expect_version(version)

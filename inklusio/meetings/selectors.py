@@ -1,5 +1,6 @@
 """Reads of consultative meetings, scoped by inklusio.access; an agenda with named children is logged."""
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -8,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from inklusio import access
-from inklusio.audit.services import audit_shown
+from inklusio.audit.services import ChildLike, audit_shown
 from inklusio.children.models import Child
 from inklusio.meetings.models import (
     AgendaItem,
@@ -27,7 +28,7 @@ def consultative_meetings_for(user: User) -> QuerySet[ConsultativeMeeting]:
 
 
 def consultative_meeting_for_user(
-    user: User, public_id: str, *, log: bool = True
+    user: User, public_id: uuid.UUID | str, *, log: bool = True
 ) -> ConsultativeMeeting:
     meeting: ConsultativeMeeting = access.get_visible_or_404(
         consultative_meetings_for(user), public_id=public_id
@@ -63,7 +64,7 @@ def consultative_meeting_read_log(
     meeting: ConsultativeMeeting,
     agenda: list[AgendaItem],
     *,
-    also: Iterable[Child | None] = (),
+    also: Iterable[ChildLike | None] = (),
 ) -> None:
     """The meeting's page shows the children of its agenda (and `also` those a picker offers):
     one read entry for them all."""
@@ -111,7 +112,7 @@ def attendance_advice_for(meetings: Iterable[ConsultativeMeeting]) -> list[dict[
     return rows
 
 
-def item_for_user(user: User, public_id: str) -> AgendaItem:
+def item_for_user(user: User, public_id: uuid.UUID | str) -> AgendaItem:
     items: QuerySet[AgendaItem] = AgendaItem.objects.filter(
         meeting__in=access.consultative_meetings_visible_to(user)
     ).select_related("meeting", "child", "consent")
@@ -121,7 +122,7 @@ def item_for_user(user: User, public_id: str) -> AgendaItem:
     return item
 
 
-def recommendation_for_user(user: User, public_id: str) -> Recommendation:
+def recommendation_for_user(user: User, public_id: uuid.UUID | str) -> Recommendation:
     recommendations: QuerySet[Recommendation] = Recommendation.objects.filter(
         item__meeting__in=access.consultative_meetings_visible_to(user)
     ).select_related("item__child", "item__meeting", "item__consent")
@@ -131,7 +132,7 @@ def recommendation_for_user(user: User, public_id: str) -> Recommendation:
     return recommendation
 
 
-def consent_for_user(user: User, public_id: str) -> DiscussionConsent:
+def consent_for_user(user: User, public_id: uuid.UUID | str) -> DiscussionConsent:
     return access.get_visible_or_404(
         access.consents_visible_to(user).select_related("child"), public_id=public_id
     )

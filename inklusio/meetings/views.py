@@ -1,8 +1,13 @@
 """Consultative meeting pages: thin views over inklusio.access, selectors and services."""
 
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +17,7 @@ from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.children.selectors import child_for_user
 from inklusio.core.errors import DomainError, OutdatedSave
 from inklusio.core.forms import show_outdated_save, show_refusal
-from inklusio.core.http import ICS, file_response
+from inklusio.core.http import ICS, AuthenticatedHttpRequest, file_response
 from inklusio.core.listing import Listing
 from inklusio.meetings import selectors, services
 from inklusio.meetings.calendar_events import meeting_event
@@ -25,16 +30,21 @@ from inklusio.meetings.forms import (
     MinutesForm,
     RecommendationForm,
 )
-from inklusio.meetings.models import DiscussionConsent
+from inklusio.meetings.models import (
+    AgendaItem,
+    ConsultativeMeeting,
+    DiscussionConsent,
+    MinutesVersion,
+)
 from inklusio.partners.sections import invitation_section
-from inklusio.people.models import Role
+from inklusio.people.models import Role, User
 from inklusio.planning.calendar import single_event_ics
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import ActionPlan
 
 
 @login_required
-def meeting_list(request):
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_consultative_meetings(request.user):
         raise Http404
     listing = Listing(
@@ -72,7 +82,11 @@ def meeting_list(request):
     )
 
 
-def _meeting_forms(request, meeting, current_minutes):
+def _meeting_forms(
+    request: AuthenticatedHttpRequest,
+    meeting: ConsultativeMeeting,
+    current_minutes: MinutesVersion | None,
+) -> tuple[ItemForm, MinutesForm]:
     """The agenda-item form (children of the institution the user may see) and the minutes
     form (starting from the current minutes), each bound only when it was the one posted."""
     action = request.POST.get("action")
@@ -90,23 +104,31 @@ def _meeting_forms(request, meeting, current_minutes):
     return item_form, minutes_form
 
 
-def _meeting_post(request, meeting, item_form, minutes_form):
+def _meeting_post(
+    request: AuthenticatedHttpRequest,
+    meeting: ConsultativeMeeting,
+    item_form: ItemForm,
+    minutes_form: MinutesForm,
+) -> HttpResponse | None:
     """The arranger's agenda item or minutes: a redirect when saved, else None."""
-    form, service, done = {
+    posted: dict[str | None, tuple[forms.BaseForm, Callable[..., object], str]] = {
         "item": (item_form, services.agenda_item_add, _("Punktet er sat på dagsordenen.")),
         "minutes": (
             minutes_form,
             services.consultative_minutes_save,
             _("Referatet er gemt som en ny version."),
         ),
-    }.get(request.POST.get("action"), (None, None, ""))
-    if form is not None and form.is_valid() and _saved(form, service, request.user, meeting):
+    }
+    if (chosen := posted.get(request.POST.get("action"))) is None:
+        return None
+    form, service, done = chosen
+    if form.is_valid() and _saved(form, service, request.user, meeting):
         messages.success(request, done)
         return redirect(meeting)
     return None
 
 
-def _agenda_with_plans(user, items):
+def _agenda_with_plans(user: User, items: list[AgendaItem]) -> list[dict[str, Any]]:
     """Each agenda item with its child's action plan in force, where the user may see it."""
     plans = {
         plan.child_id: plan
@@ -118,7 +140,7 @@ def _agenda_with_plans(user, items):
 
 
 @login_required
-def meeting_detail(request, public_id):
+def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.consultative_meeting_for_user(request.user, public_id, log=False)
     can_arrange = access.can_arrange_consultative_meeting(request.user, meeting)
     current_minutes = meeting.current_minutes
@@ -153,7 +175,12 @@ def meeting_detail(request, public_id):
     )
 
 
-def _saved(form, service, actor, meeting) -> bool:
+def _saved(
+    form: forms.BaseForm,
+    service: Callable[..., object],
+    actor: User,
+    meeting: ConsultativeMeeting,
+) -> bool:
     """Run a meeting service with the form's data; a broken rule goes back onto the form."""
     try:
         service(actor=actor, meeting=meeting, **form.cleaned_data)
@@ -168,7 +195,7 @@ def _saved(form, service, actor, meeting) -> bool:
 
 @login_required
 @require_POST
-def recommendation_add(request, public_id):
+def recommendation_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     item = selectors.item_for_user(request.user, public_id)
     form = RecommendationForm(request.POST)
     if form.is_valid():
@@ -181,7 +208,7 @@ def recommendation_add(request, public_id):
 
 @login_required
 @require_POST
-def recommendation_to_plan(request, public_id):
+def recommendation_to_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """One action: the recommendation becomes a change in the child's plan (accepted at once by
     the plan's owner, otherwise proposed to them)."""
     recommendation = selectors.recommendation_for_user(request.user, public_id)
@@ -210,13 +237,13 @@ def recommendation_to_plan(request, public_id):
 
 
 @login_required
-def meeting_ics(request, public_id):
+def meeting_ics(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.consultative_meeting_for_user(request.user, public_id, log=False)
     return file_response(single_event_ics(meeting_event(meeting)), "konsultativt-moede.ics", ICS)
 
 
 @login_required
-def consents(request, public_id):
+def consents(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for_user(request.user, public_id, log=False)
     if not access.can_record_consent(request.user, child):
         raise Http404
@@ -260,7 +287,7 @@ def withdrawn_message(consent: DiscussionConsent) -> str:
 
 @login_required
 @require_POST
-def consent_withdraw(request, public_id):
+def consent_withdraw(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     consent = selectors.consent_for_user(request.user, public_id)
     if not access.can_record_consent(request.user, consent.child):
         raise Http404

@@ -1,8 +1,10 @@
 """Forms of the partner directory and invitations: they parse; partners.services decides."""
 
 import datetime
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ from inklusio.children.models import PartnerInvitation
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm
 from inklusio.partners.models import OrganisationKind, PartnerOrganisation
-from inklusio.people.models import Profession
+from inklusio.people.models import Profession, User
 
 DATE = {"type": "date"}
 
@@ -22,7 +24,7 @@ class OrganisationForm(VersionedEdit, DkfdsModelForm):
         model = PartnerOrganisation
         fields = list(PartnerOrganisation.EDITABLE_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.expect_version(self.instance.version)
@@ -43,7 +45,13 @@ class PersonForm(VersionedEdit, DkfdsForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, organisations, version: int | None = None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[PartnerOrganisation],
+        version: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         """`version`: the partner's, when the form edits one (None: a new partner)."""
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
@@ -75,7 +83,9 @@ class InvitationForm(DkfdsForm):
         error_messages={"required": _("Angiv hvornår invitationen slutter.")},
     )
 
-    def __init__(self, *args, partners, latest: datetime.date, **kwargs):
+    def __init__(
+        self, *args: Any, partners: QuerySet[User], latest: datetime.date, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
         self.fields["partner"].label_from_instance = lambda user: (

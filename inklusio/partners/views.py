@@ -1,9 +1,12 @@
 """Pages of the partner directory (the administration's) and of invitations (the
 administration's and institution leaders'). Thin: parse, call one service or selector, render."""
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,11 +14,12 @@ from django.utils.translation import gettext as _
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown
-from inklusio.children.models import PartnerInvitation
+from inklusio.children.models import Child, PartnerInvitation
 from inklusio.children.selectors import child_for_user
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import Listing
 from inklusio.meetings.selectors import consultative_meeting_for_user
 from inklusio.partners import selectors, services
@@ -27,16 +31,18 @@ from inklusio.partners.forms import (
     OrganisationForm,
     PersonForm,
 )
+from inklusio.partners.models import PartnerOrganisation
+from inklusio.people.models import User
 from inklusio.plans import selectors as plan_selectors
 
 
-def _directory_or_404(user) -> None:
+def _directory_or_404(user: User) -> None:
     if not access.can_manage_partner_directory(user):
         raise Http404
 
 
 @login_required
-def directory(request):
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     _directory_or_404(request.user)
     return render(
         request,
@@ -48,7 +54,11 @@ def directory(request):
     )
 
 
-def _save_organisation(request, form, organisation=None):
+def _save_organisation(
+    request: AuthenticatedHttpRequest,
+    form: OrganisationForm,
+    organisation: PartnerOrganisation | None = None,
+) -> HttpResponse | None:
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
         if organisation is None:
@@ -71,7 +81,7 @@ def _save_organisation(request, form, organisation=None):
 
 
 @login_required
-def organisation_create(request):
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _directory_or_404(request.user)
     form = OrganisationForm(request.POST or None)
     if (
@@ -84,7 +94,7 @@ def organisation_create(request):
 
 
 @login_required
-def organisation_edit(request, public_id):
+def organisation_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     organisation = selectors.organisation_for(request.user, public_id)
     if not organisation.is_active:
         raise Http404
@@ -101,7 +111,7 @@ def organisation_edit(request, public_id):
 
 
 @login_required
-def organisation_deactivate(request, public_id):
+def organisation_deactivate(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     organisation = selectors.organisation_for(request.user, public_id)
     if not organisation.is_active:
         raise Http404
@@ -128,12 +138,12 @@ def organisation_deactivate(request, public_id):
     )
 
 
-def _person_data(form):
+def _person_data(form: PersonForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if k != "version"}
 
 
 @login_required
-def person_create(request):
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _directory_or_404(request.user)
     organisations = selectors.organisations_for(request.user).filter(deactivated_on__isnull=True)
     form = PersonForm(request.POST or None, organisations=organisations)
@@ -152,7 +162,7 @@ def person_create(request):
 
 
 @login_required
-def person_edit(request, public_id):
+def person_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     profile = selectors.person_for(request.user, public_id)
     if not profile.is_active:
         raise Http404
@@ -191,7 +201,7 @@ def person_edit(request, public_id):
 
 
 @login_required
-def person_deactivate(request, public_id):
+def person_deactivate(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     profile = selectors.person_for(request.user, public_id)
     if not profile.is_active:
         raise Http404
@@ -222,7 +232,7 @@ def person_deactivate(request, public_id):
 
 
 @login_required
-def invitation_list(request):
+def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_partner_invitations(request.user):
         raise Http404
     listing = Listing(
@@ -246,7 +256,15 @@ def invitation_list(request):
     )
 
 
-def _invite(request, target, *, scope: str, allowed: bool, back: str, child=None):
+def _invite(
+    request: AuthenticatedHttpRequest,
+    target: services.Target,
+    *,
+    scope: str,
+    allowed: bool,
+    back: str,
+    child: Child | None = None,
+) -> HttpResponse:
     """The invite form for one child, plan or meeting: the service checks who may invite,
     whom, for how long and why; a refusal is shown on the form with what was typed."""
     if not allowed:
@@ -282,7 +300,7 @@ def _invite(request, target, *, scope: str, allowed: bool, back: str, child=None
 
 
 @login_required
-def invite_to_child(request, public_id):
+def invite_to_child(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for_user(request.user, public_id, log=False)
     return _invite(
         request,
@@ -295,7 +313,7 @@ def invite_to_child(request, public_id):
 
 
 @login_required
-def invite_to_plan(request, public_id):
+def invite_to_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = plan_selectors.plan_for_user(request.user, public_id, log=False)
     return _invite(
         request,
@@ -308,7 +326,7 @@ def invite_to_plan(request, public_id):
 
 
 @login_required
-def invite_to_plan_meeting(request, public_id):
+def invite_to_plan_meeting(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = plan_selectors.meeting_for_user(request.user, public_id)
     return _invite(
         request,
@@ -321,7 +339,7 @@ def invite_to_plan_meeting(request, public_id):
 
 
 @login_required
-def invite_to_meeting(request, public_id):
+def invite_to_meeting(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = consultative_meeting_for_user(request.user, public_id, log=False)
     return _invite(
         request,
@@ -333,7 +351,7 @@ def invite_to_meeting(request, public_id):
 
 
 @login_required
-def invitation_end(request, public_id):
+def invitation_end(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page with the reason: ending stops the partner's access at once."""
     invitation = selectors.invitation_for(request.user, public_id)
     if not access.can_end_invitation(request.user, invitation):
@@ -367,7 +385,7 @@ def invitation_end(request, public_id):
     )
 
 
-def _target_text(invitation) -> str:
+def _target_text(invitation: PartnerInvitation) -> str:
     target = invitation.target
     if invitation.child is not None and target is not invitation.child:
         return f"{invitation.get_scope_display().lower()} «{target}» ({invitation.child})"

@@ -1,13 +1,20 @@
+from typing import Any
+
 from django import forms
 from django.core.validators import MinValueValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.children.models import Child
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
+from inklusio.courses.models import Course
+from inklusio.people.models import User
 from inklusio.plans.models import (
     Acknowledgement,
     ActionPlan,
     Adjustment,
+    Agreement,
     GoalBankEntry,
     GoalStatus,
     PlanMeeting,
@@ -31,7 +38,14 @@ class PlanForm(VersionedEdit, DkfdsModelForm):
             "parent_collaboration": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, children, courses, owners, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        children: QuerySet[Child],
+        courses: QuerySet[Course],
+        owners: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         # The table's check constraints are a backstop; the form says each rule by its field
         # (a field in error is left out of the constraint check, whose message names the rule).
@@ -107,7 +121,7 @@ class MeetingForm(DkfdsModelForm):
             "participants": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
 
@@ -159,7 +173,7 @@ class AdjustmentForm(DkfdsModelForm):
             "target": _("Den aftale, der erstattes eller afsluttes."),
         }
 
-    def __init__(self, *args, agreements, **kwargs):
+    def __init__(self, *args: Any, agreements: QuerySet[Agreement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = agreements
         self.fields["kind"].required = False
@@ -211,7 +225,7 @@ class GoalBankForm(VersionedEdit, DkfdsModelForm):
         fields = list(GoalBankEntry.EDITABLE_FIELDS)
         widgets = {"strategies": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.expect_version(self.instance.version)

@@ -1,9 +1,11 @@
 """The goal bank's pages: the administration keeps it (create, edit, retire); plan writers
 read their own municipality's bank and start a plan's goals from it (plans.views)."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,12 +15,14 @@ from inklusio.children.models import DifficultyCategory
 from inklusio.core.confirm import confirm_page, confirmed
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.plans import selectors, services
 from inklusio.plans.forms import GoalBankForm
+from inklusio.plans.models import GoalBankEntry
 
 
 @login_required
-def goal_bank_list(request):
+def goal_bank_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_read_goal_bank(request.user):
         raise Http404
     category = request.GET.get("omraade", "")
@@ -37,7 +41,9 @@ def goal_bank_list(request):
     )
 
 
-def _save(request, form, entry=None):
+def _save(
+    request: AuthenticatedHttpRequest, form: GoalBankForm, entry: GoalBankEntry | None = None
+) -> HttpResponse | None:
     """The posted entry through the service: a redirect to the list, or None with the refusal
     (or the edit conflict) on the form and what was typed kept."""
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -62,7 +68,7 @@ def _save(request, form, entry=None):
 
 
 @login_required
-def goal_bank_create(request):
+def goal_bank_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_edit_goal_bank(request.user):
         raise Http404
     form = GoalBankForm(request.POST or None)
@@ -72,7 +78,7 @@ def goal_bank_create(request):
 
 
 @login_required
-def goal_bank_edit(request, public_id):
+def goal_bank_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     entry = selectors.goal_bank_entry_for(request.user, public_id)
     if not access.can_edit_goal_bank(request.user) or entry.is_retired:
         raise Http404
@@ -83,7 +89,7 @@ def goal_bank_edit(request, public_id):
 
 
 @login_required
-def goal_bank_retire(request, public_id):
+def goal_bank_retire(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page: GET says what retiring does, POST with "Bekræft" retires."""
     entry = selectors.goal_bank_entry_for(request.user, public_id)
     if not access.can_edit_goal_bank(request.user) or entry.is_retired:

@@ -1,8 +1,15 @@
 """Action-plan pages: thin views over inklusio.access, selectors and services."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.forms import BaseForm, BaseFormSet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +19,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
 from inklusio.core.errors import DomainError, EditConflict
 from inklusio.core.forms import show_edit_conflict, show_refusal
-from inklusio.core.http import ICS, PDF, file_response, public_id_in
+from inklusio.core.http import ICS, PDF, AuthenticatedHttpRequest, file_response, public_id_in
 from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
 from inklusio.partners.sections import invitation_section
@@ -24,8 +31,10 @@ from inklusio.plans.forms import (
     PLAN_COLUMNS,
     AcknowledgeForm,
     AdjustmentForm,
+    AgreementForm,
     AgreementFormSet,
     CloseForm,
+    GoalForm,
     GoalFormSet,
     GoalStatusForm,
     HoldForm,
@@ -36,10 +45,19 @@ from inklusio.plans.forms import (
     ResolveForm,
     filled,
 )
-from inklusio.plans.models import PlanMeeting
+from inklusio.plans.models import ActionPlan, Goal, GoalBankEntry, PlanMeeting
+
+# A held meeting's note, and at a follow-up a status form for each current goal.
+HoldForms = tuple[HoldForm, list[tuple[Goal, GoalStatusForm]]]
 
 
-def _attempt(request, form, save, success, then=None):
+def _attempt(
+    request: AuthenticatedHttpRequest,
+    form: BaseForm,
+    save: Callable[[], Any],
+    success: str,
+    then: PlanMeeting | None = None,
+) -> HttpResponse | None:
     """Run a service call for a posted form: a redirect (to `then`, else to what the service
     returned) with `success`, or None with the service's refusal above the form."""
     try:
@@ -52,7 +70,7 @@ def _attempt(request, form, save, success, then=None):
 
 
 @login_required
-def plan_list(request):
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_plans(request.user):
         raise Http404
     form = PlanFilterForm(
@@ -80,14 +98,16 @@ def plan_list(request):
     )
 
 
-def _bank_choice(request) -> list:
+def _bank_choice(request: AuthenticatedHttpRequest) -> list[GoalBankEntry]:
     """The goal bank entries chosen to start from (`?maal=…`, on the opened form only)."""
     if request.method != "GET":
         return []
     return selectors.goal_bank_chosen(request.user, request.GET.getlist("maal"))
 
 
-def _bank_context(request, chosen) -> dict:
+def _bank_context(
+    request: AuthenticatedHttpRequest, chosen: Sequence[GoalBankEntry]
+) -> dict[str, Any]:
     """The "start from the goal bank" picker above the plan form."""
     if request.method != "GET" or not access.can_read_goal_bank(request.user):
         return {}
@@ -100,14 +120,18 @@ def _bank_context(request, chosen) -> dict:
     }
 
 
-def _with_bank_strategies(strategies: str, chosen) -> str:
+def _with_bank_strategies(strategies: str, chosen: Sequence[GoalBankEntry]) -> str:
     """The plan's strategies with those of the chosen bank entries added as copied text."""
     parts = [strategies.strip()] if strategies.strip() else []
     parts += [entry.strategies.strip() for entry in chosen if entry.strategies.strip()]
     return "\n\n".join(parts)
 
 
-def _formsets(request, plan=None, chosen=()):
+def _formsets(
+    request: AuthenticatedHttpRequest,
+    plan: ActionPlan | None = None,
+    chosen: Sequence[GoalBankEntry] = (),
+) -> tuple[BaseFormSet[GoalForm], BaseFormSet[AgreementForm]]:
     goals = (
         [
             {"text": g.text, "success_criterion": g.success_criterion}
@@ -129,7 +153,11 @@ def _formsets(request, plan=None, chosen=()):
     )
 
 
-def _plan_form(request, plan=None, chosen=()):
+def _plan_form(
+    request: AuthenticatedHttpRequest,
+    plan: ActionPlan | None = None,
+    chosen: Sequence[GoalBankEntry] = (),
+) -> PlanForm:
     initial = _initial_subject(request) if plan is None else {}
     if chosen:
         initial["strategies"] = _with_bank_strategies(plan.strategies if plan else "", chosen)
@@ -143,8 +171,8 @@ def _plan_form(request, plan=None, chosen=()):
     )
 
 
-def _initial_subject(request) -> dict:
-    initial = {"owner": request.user.pk}
+def _initial_subject(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    initial: dict[str, Any] = {"owner": request.user.pk}
     if (child_id := public_id_in(request.GET, "barn")) and (
         child := access.children_for_new_plans(request.user).filter(public_id=child_id).first()
     ):
@@ -157,7 +185,7 @@ def _initial_subject(request) -> dict:
 
 
 @login_required
-def plan_create(request):
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_create_plans(request.user):
         raise Http404
     chosen = _bank_choice(request)
@@ -196,7 +224,7 @@ def plan_create(request):
 PLAN_ITEM_LABELS = {"goals": gettext_lazy("Mål"), "agreements": gettext_lazy("Aftaler")}
 
 
-def _goal_rows(plan, goals):
+def _goal_rows(plan: ActionPlan, goals: BaseFormSet[GoalForm]) -> list[dict[str, Any]]:
     """The posted goals; one whose text is unchanged keeps its row (and its statuses)."""
     rows = filled(goals)
     for row, goal in zip(rows, plan.goals.filter(dropped=False), strict=False):
@@ -205,7 +233,13 @@ def _goal_rows(plan, goals):
     return rows
 
 
-def _plan_save(request, plan, form, goals, agreements):
+def _plan_save(
+    request: AuthenticatedHttpRequest,
+    plan: ActionPlan,
+    form: PlanForm,
+    goals: BaseFormSet[GoalForm],
+    agreements: BaseFormSet[AgreementForm],
+) -> HttpResponse | None:
     """The posted plan as a new version: a redirect, or None with the refusal (or the edit
     conflict) on the form and everything typed kept."""
     try:
@@ -229,7 +263,7 @@ def _plan_save(request, plan, form, goals, agreements):
 
 
 @login_required
-def plan_edit(request, public_id):
+def plan_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_manage_plan(request.user, plan):
         raise Http404
@@ -254,7 +288,7 @@ def plan_edit(request, public_id):
 
 
 @login_required
-def plan_detail(request, public_id):
+def plan_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id)
     can_manage = access.can_manage_plan(request.user, plan)
     latest = plan.goals.prefetch_related("statuses__meeting")
@@ -276,7 +310,7 @@ def plan_detail(request, public_id):
 
 
 @login_required
-def plan_versions(request, public_id):
+def plan_versions(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     versions = list(selectors.versions(plan))
     by_number = {v.number: v for v in versions}
@@ -302,7 +336,7 @@ def plan_versions(request, public_id):
 
 
 @login_required
-def plan_pdf(request, public_id):
+def plan_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=plan, child=plan.child)
     pdf = render_pdf(
@@ -321,7 +355,7 @@ def plan_pdf(request, public_id):
 
 
 @login_required
-def adjustment_propose(request, public_id):
+def adjustment_propose(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_propose_adjustment(request.user, plan):
         raise Http404
@@ -345,7 +379,7 @@ def adjustment_propose(request, public_id):
 
 
 @login_required
-def adjustment_decide(request, public_id):
+def adjustment_decide(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page: GET shows the plan as the proposal would change it, POST decides."""
     adjustment = selectors.adjustment_for_user(request.user, public_id)
     plan = adjustment.plan
@@ -374,7 +408,7 @@ def adjustment_decide(request, public_id):
     )
 
 
-def _next_meeting(plan) -> dict:
+def _next_meeting(plan: ActionPlan) -> dict[str, Any]:
     """The first meeting agrees the plan; after that, follow-ups on the plan's rhythm."""
     if plan.meetings.filter(held=True).exists():
         return {"kind": PlanMeeting.Kind.FOLLOW_UP, "date": selectors.next_follow_up(plan)}
@@ -382,7 +416,7 @@ def _next_meeting(plan) -> dict:
 
 
 @login_required
-def meeting_create(request, public_id):
+def meeting_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_manage_plan(request.user, plan):
         raise Http404
@@ -405,7 +439,7 @@ def meeting_create(request, public_id):
     return _plan_form_page(request, plan, form, _("Indkald til møde"))
 
 
-def _hold_forms(request, meeting):
+def _hold_forms(request: AuthenticatedHttpRequest, meeting: PlanMeeting) -> HoldForms:
     """The meeting's note, and at a follow-up a status form for each current goal."""
     goals = (
         list(meeting.plan.goals.filter(dropped=False))
@@ -418,7 +452,12 @@ def _hold_forms(request, meeting):
     return HoldForm(request.POST or None), status_forms
 
 
-def _hold(request, meeting, hold_form, status_forms):
+def _hold(
+    request: AuthenticatedHttpRequest,
+    meeting: PlanMeeting,
+    hold_form: HoldForm,
+    status_forms: list[tuple[Goal, GoalStatusForm]],
+) -> HttpResponse | None:
     if not (hold_form.is_valid() and all(form.is_valid() for _goal, form in status_forms)):
         hold_form.add_error(None, _("Giv hvert mål en status."))
         return None
@@ -440,7 +479,9 @@ def _hold(request, meeting, hold_form, status_forms):
     )
 
 
-def _acknowledge(request, meeting, form):
+def _acknowledge(
+    request: AuthenticatedHttpRequest, meeting: PlanMeeting, form: AcknowledgeForm
+) -> HttpResponse | None:
     if not form.is_valid():
         return None
     return _attempt(
@@ -454,7 +495,13 @@ def _acknowledge(request, meeting, form):
     )
 
 
-def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
+def _meeting_page(
+    request: AuthenticatedHttpRequest,
+    meeting: PlanMeeting,
+    can_manage: bool,
+    hold_forms: HoldForms,
+    acknowledge_form: AcknowledgeForm,
+) -> HttpResponse:
     # The meeting is about the plan's child (its agenda is the plan): logged as rendered, also
     # for a partner invited to this meeting alone (issue 18.3).
     audit_shown(actor=request.user, obj=meeting, children=[meeting.plan.child])
@@ -484,7 +531,7 @@ def _meeting_page(request, meeting, can_manage, hold_forms, acknowledge_form):
 
 
 @login_required
-def meeting_detail(request, public_id):
+def meeting_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Holding the meeting (the plan's manager) and acknowledging its agreements (those who
     took part) are posted to the meeting's page."""
     meeting = selectors.meeting_for_user(request.user, public_id)
@@ -502,13 +549,13 @@ def meeting_detail(request, public_id):
 
 
 @login_required
-def meeting_ics(request, public_id):
+def meeting_ics(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     meeting = selectors.meeting_for_user(request.user, public_id)
     return file_response(single_event_ics(meeting_event(meeting)), "moede.ics", ICS)
 
 
 @login_required
-def plan_close(request, public_id):
+def plan_close(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_manage_plan(request.user, plan):
         raise Http404
@@ -528,7 +575,9 @@ def plan_close(request, public_id):
     return _plan_form_page(request, plan, form, _("Afslut handleplanen"), intro)
 
 
-def _plan_form_page(request, plan, form, title, intro=""):
+def _plan_form_page(
+    request: AuthenticatedHttpRequest, plan: ActionPlan, form: BaseForm, title: str, intro: str = ""
+) -> HttpResponse:
     """A form or confirm page about one plan, opened or shown again with its errors: it names
     the plan (and so the child), a read logged each time it is rendered."""
     audit_shown(actor=request.user, obj=plan, children=[plan.child])
@@ -540,7 +589,7 @@ def _plan_form_page(request, plan, form, title, intro=""):
 
 
 @login_required
-def plan_reopen(request, public_id):
+def plan_reopen(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """A confirm page: GET says what reopening does, POST (with the reason) does it."""
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_reopen_plan(request.user, plan):
@@ -565,7 +614,7 @@ def plan_reopen(request, public_id):
 
 
 @login_required
-def plan_resolve(request, public_id):
+def plan_resolve(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The owner answers an objection with a note (or edits the plan into a new version)."""
     plan = selectors.plan_for_user(request.user, public_id, log=False)
     if not access.can_manage_plan(request.user, plan):

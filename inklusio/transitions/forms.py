@@ -1,7 +1,13 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm
+from inklusio.meetings.models import DiscussionConsent
+from inklusio.organisation.models import Institution
+from inklusio.people.models import User
 from inklusio.transitions.models import Handover
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,7 +44,13 @@ class HandoverForm(DkfdsForm):
         help_text=_("Højst 3 måneder efter overgangsdatoen."),
     )
 
-    def __init__(self, *args, institutions, receivers, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        receivers: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["receiving_institution"].queryset = institutions
         self.fields["receiver"].queryset = receivers
@@ -61,7 +73,7 @@ class ShareForm(DkfdsForm):
         },
     )
 
-    def __init__(self, *args, consents, **kwargs):
+    def __init__(self, *args: Any, consents: QuerySet[DiscussionConsent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"].queryset = consents
         self.fields["consent"].label_from_instance = lambda consent: (

@@ -1,8 +1,10 @@
 """Handover pages: thin views over inklusio.access, the selectors and the services."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.services import audit_shown
 from inklusio.children.selectors import child_for_user
-from inklusio.core.http import PDF, file_response
+from inklusio.core.http import PDF, AuthenticatedHttpRequest, file_response
 from inklusio.core.pdf import render_pdf
 from inklusio.organisation.models import Institution
 from inklusio.transitions import selectors, services
@@ -20,7 +22,7 @@ from inklusio.transitions.rules import consent_in_force
 
 
 @login_required
-def handover_list(request):
+def handover_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_use_transitions(request.user):
         raise Http404
     handovers = list(selectors.handovers_for(request.user)[:200])
@@ -43,7 +45,7 @@ def handover_list(request):
 
 
 @login_required
-def handover_create(request, public_id):
+def handover_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for_user(request.user, public_id, log=False)
     if not access.can_create_handover(request.user, child):
         raise Http404
@@ -72,7 +74,14 @@ def handover_create(request, public_id):
     return render(request, "transitions/handover_form.html", {"child": child, "form": form})
 
 
-def _detail(request, handover, *, share_form=None, meeting_form=None, status=200):
+def _detail(
+    request: AuthenticatedHttpRequest,
+    handover: Handover,
+    *,
+    share_form: ShareForm | None = None,
+    meeting_form: HandoverMeetingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The handover page, opened or re-rendered with a refused form; logged as rendered."""
     can_manage = access.can_manage_handover(request.user, handover)
     if share_form is None and can_manage and handover.shared_on is None:
@@ -96,13 +105,13 @@ def _detail(request, handover, *, share_form=None, meeting_form=None, status=200
 
 
 @login_required
-def handover_detail(request, public_id):
+def handover_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _detail(request, selectors.handover_for_user(request.user, public_id))
 
 
 @login_required
 @require_POST
-def handover_share(request, public_id):
+def handover_share(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     handover = selectors.handover_for_user(request.user, public_id)
     if not access.can_manage_handover(request.user, handover):
         raise Http404
@@ -125,7 +134,7 @@ def handover_share(request, public_id):
 
 @login_required
 @require_POST
-def handover_meeting(request, public_id):
+def handover_meeting(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     handover = selectors.handover_for_user(request.user, public_id)
     if not access.can_record_handover_meeting(request.user, handover):
         raise Http404
@@ -144,7 +153,7 @@ def handover_meeting(request, public_id):
 
 
 @login_required
-def handover_pdf(request, public_id):
+def handover_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The packet, rendered where it is downloaded; its read logged once."""
     handover = selectors.handover_for_user(request.user, public_id)
     plan = selectors.current_plan(handover)
