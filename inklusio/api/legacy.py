@@ -1,6 +1,7 @@
 """The REST API for integrations; the same access rules and audit trail as the pages."""
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,8 @@ from ninja.security import SessionAuth
 from inklusio import access
 from inklusio.audit.services import CPR_SEARCH_PATTERN, audit_listing
 from inklusio.children import selectors as child_selectors
+from inklusio.children.models import Child
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.courses import selectors as course_selectors
 
 api = NinjaAPI(
@@ -41,7 +44,7 @@ class ChildOut(Schema):
     category: str
 
 
-def _child_out(child) -> ChildOut:
+def _child_out(child: Child) -> ChildOut:
     return ChildOut(
         id=child.public_id,
         first_name=child.first_name,
@@ -53,7 +56,7 @@ def _child_out(child) -> ChildOut:
 
 
 @api.get("/institutions", response=list[InstitutionOut])
-def list_institutions(request):
+def list_institutions(request: AuthenticatedHttpRequest) -> list[InstitutionOut]:
     return [
         InstitutionOut(id=i.public_id, name=i.name, kind=i.kind, size=i.size)
         for i in access.institutions_visible_to(request.user).order_by("name")
@@ -61,7 +64,7 @@ def list_institutions(request):
 
 
 @api.get("/children", response=list[ChildOut])
-def list_children(request, q: str = ""):
+def list_children(request: AuthenticatedHttpRequest, q: str = "") -> list[ChildOut]:
     if CPR_SEARCH_PATTERN.search(q):
         # A query string ends up in URLs and access logs: no (part of a) CPR number there.
         raise HttpError(400, _("Søg ikke på CPR-nummer i en adresse; søg på navn."))
@@ -69,7 +72,7 @@ def list_children(request, q: str = ""):
 
 
 @api.get("/children/{child_id}", response=ChildOut)
-def get_child(request, child_id: UUID):
+def get_child(request: AuthenticatedHttpRequest, child_id: UUID) -> ChildOut:
     return _child_out(child_selectors.child_for_user(request.user, child_id))
 
 
@@ -86,7 +89,7 @@ class DecisionOut(Schema):
 
 
 @api.get("/decisions", response=list[DecisionOut])
-def list_decisions(request):
+def list_decisions(request: AuthenticatedHttpRequest) -> list[DecisionOut]:
     """Decisions the user may see (a waiting list or a case system reads these)."""
     decisions = list(access.decisions_visible_to(request.user).select_related("child")[:500])
     audit_listing(
@@ -124,7 +127,7 @@ class CourseOut(Schema):
 
 
 @api.get("/courses", response=list[CourseOut])
-def list_courses(request):
+def list_courses(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     """Courses with counts only: the children's names stay on the course page."""
     # Plain rows: the response is validated against CourseOut once, on the way out; building
     # each row as a CourseOut first would validate every field twice.

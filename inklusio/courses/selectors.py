@@ -6,7 +6,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Field, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,13 +20,26 @@ from inklusio.organisation.models import Institution
 from inklusio.people.models import Role, User
 
 
-def courses_list_for(user: User, *, status: str = "active") -> QuerySet[Course]:
+class ParticipantCounts(TypedDict):
+    """What `courses_list_for` counts on each course."""
+
+    case_count: int
+    role_model_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    CourseWithCounts = WithAnnotations[Course, ParticipantCounts]
+
+
+def courses_list_for(user: User, *, status: str = "active") -> QuerySet[CourseWithCounts]:
     courses = access.courses_visible_to(user).select_related("institution", "pedagogue")
     if status == "active":
         courses = courses.filter(closed_on__isnull=True)
     elif status == "closed":
         courses = courses.filter(closed_on__isnull=False)
-    annotated: QuerySet[Course] = courses.annotate(
+    annotated: QuerySet[CourseWithCounts] = courses.annotate(
         case_count=_participants(Participant.Role.CASE),
         role_model_count=_participants(Participant.Role.ROLE_MODEL),
     )

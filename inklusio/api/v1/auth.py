@@ -23,7 +23,7 @@ def _token_for(key: str) -> ApiToken | None:
     if parts is None:
         return None
     prefix, secret = parts
-    token = ApiToken.objects.select_related("owner").filter(prefix=prefix).first()
+    token: ApiToken | None = ApiToken.objects.select_related("owner").filter(prefix=prefix).first()
     if token is None or not api_tokens.matches(secret, token.secret_hash):
         return None
     owner = token.owner

@@ -3,16 +3,17 @@ answer, the whole number only from `/children/{id}/cpr`, for those who may see i
 Guardians' contact details as on the child's page; a protected address is never given."""
 
 import datetime
+from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from inklusio import access
 from inklusio.api.v1.common import DEFAULT_LIMIT, page_out, single
 from inklusio.audit.services import audit_listing
 from inklusio.children import selectors
-from inklusio.children.models import Guardianship
+from inklusio.children.models import Child, Guardianship
+from inklusio.core.http import AuthenticatedHttpRequest
 
 router = Router(tags=["Børn"])
 
@@ -38,7 +39,7 @@ class ChildPage(Schema):
     next_cursor: str | None
 
 
-def _child(c, updated) -> ChildOut:
+def _child(c: Child, updated: datetime.datetime | None) -> ChildOut:
     return ChildOut(
         id=c.public_id,
         first_name=c.first_name,
@@ -46,8 +47,8 @@ def _child(c, updated) -> ChildOut:
         birth_date=c.birth_date,
         cpr_masked=c.masked_cpr,
         institution=c.institution.public_id,
-        resource_group=c.resource_group.public_id if c.resource_group_id else None,
-        room=c.room.name if c.room_id else "",
+        resource_group=c.resource_group.public_id if c.resource_group is not None else None,
+        room=c.room.name if c.room is not None else "",
         category=c.category,
         languages=c.languages,
         left_on=c.left_on,
@@ -58,12 +59,12 @@ def _child(c, updated) -> ChildOut:
 
 @router.get("/children", response=ChildPage)
 def list_children(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     institution: UUID | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Children in daycare the caller may see; one search entry in the log per page."""
     children = selectors.children_visible_to(request.user).select_related(
         "institution", "room", "resource_group"
@@ -76,7 +77,7 @@ def list_children(
 
 
 @router.get("/children/{public_id}", response=ChildOut)
-def get_child(request: HttpRequest, public_id: UUID):
+def get_child(request: AuthenticatedHttpRequest, public_id: UUID) -> ChildOut:
     return single(selectors.child_for_user(request.user, public_id), _child)
 
 
@@ -86,7 +87,7 @@ class FullCprOut(Schema):
 
 
 @router.get("/children/{public_id}/cpr", response=FullCprOut)
-def get_child_cpr(request: HttpRequest, public_id: UUID):
+def get_child_cpr(request: AuthenticatedHttpRequest, public_id: UUID) -> FullCprOut:
     """The whole CPR number: the administration and the child's institution leader; logged
     as shown, like the page's "Vis CPR-nummer"."""
     child = selectors.child_with_full_cpr(request.user, public_id)
@@ -117,13 +118,13 @@ class GuardianshipPage(Schema):
 
 @router.get("/guardians", response=GuardianshipPage)
 def list_guardians(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     child: UUID | None = None,
     institution: UUID | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Guardianships of the children the caller sees (in force today), with the guardian.
     Phone, e-mail and address only for the municipality's staff; a protected address never."""
     children = selectors.children_visible_to(request.user)
@@ -139,7 +140,7 @@ def list_guardians(
     )
     contacts = access.sees_guardian_contacts(request.user)
 
-    def render(g, _updated) -> GuardianshipOut:
+    def render(g: Guardianship, _updated: datetime.datetime | None) -> GuardianshipOut:
         guardian = g.guardian
         return GuardianshipOut(
             child=g.child.public_id,

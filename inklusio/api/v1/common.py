@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core import signing
 from django.db.models import Max, Model, Q, QuerySet
@@ -62,7 +62,11 @@ class ApiRefusal(Exception):
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
 ) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
@@ -180,12 +184,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
         return error_response(api, request, 409, message, errors)
 
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(ValidationError, _validation_error(api))
-    api.add_exception_handler(ApiRefusal, refusal)
-    api.add_exception_handler(DomainError, domain)
-    api.add_exception_handler(EditConflict, edit_conflict)
+    _handle(api, Http404, not_found)
+    _handle(api, HttpError, http_error)
+    _handle(api, ValidationError, _validation_error(api))
+    _handle(api, ApiRefusal, refusal)
+    _handle(api, DomainError, domain)
+    _handle(api, EditConflict, edit_conflict)
+
+
+_E = TypeVar("_E", bound=Exception)
+
+
+def _handle(
+    api: NinjaAPI, exc_class: type[_E], handler: Callable[[HttpRequest, _E], HttpResponse]
+) -> None:
+    # ninja annotates a handler's exception as `_E | type[_E]`, but it always passes the
+    # instance (NinjaAPI.on_exception): the handlers here take the exception they get.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
 
 
 # --- ETags ---------------------------------------------------------------------------------------
@@ -394,7 +409,10 @@ def require_write(request: HttpRequest) -> None:
         )
 
 
-def single(row: Model, render: Callable[[Any, datetime.datetime | None], Any]) -> Any:
+_Out = TypeVar("_Out")
+
+
+def single(row: Model, render: Callable[[Any, datetime.datetime | None], _Out]) -> _Out:
     """One record rendered with its `updated_at`."""
     return render(row, updated_at(row, last_changes([row])))
 

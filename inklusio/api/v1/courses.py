@@ -2,10 +2,10 @@
 part) or cancelled, through the same services as the session page."""
 
 import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -21,8 +21,12 @@ from inklusio.api.v1.common import (
     single,
 )
 from inklusio.audit.services import audit_shown
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Participant, Session
+
+if TYPE_CHECKING:
+    from inklusio.courses.selectors import CourseWithCounts
 
 router = Router(tags=["Ressourceforløb"])
 
@@ -46,7 +50,7 @@ class CoursePage(Schema):
     next_cursor: str | None
 
 
-def _course(c, updated) -> CourseOut:
+def _course(c: "CourseWithCounts", updated: datetime.datetime | None) -> CourseOut:
     return CourseOut(
         id=c.public_id,
         title=c.title,
@@ -64,7 +68,7 @@ def _course(c, updated) -> CourseOut:
 
 @router.get("/courses", response=CoursePage)
 def list_courses(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     status: Literal["active", "closed"] | None = None,
     institution: UUID | None = None,
     period_from: datetime.date | None = None,
@@ -72,7 +76,7 @@ def list_courses(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Courses with counts only (the children are named on `/courses/{id}`); the period
     filter is on the course's start."""
     courses = selectors.courses_list_for(request.user, status=status or "")
@@ -94,7 +98,7 @@ class CourseDetailOut(CourseOut):
 
 
 @router.get("/courses/{public_id}", response=CourseDetailOut)
-def get_course(request: HttpRequest, public_id: UUID):
+def get_course(request: AuthenticatedHttpRequest, public_id: UUID) -> CourseDetailOut:
     course = selectors.course_for_user(request.user, public_id, log=False)
     counted = selectors.courses_list_for(request.user, status="").get(pk=course.pk)
     participants = list(course.participants.select_related("child").order_by("pk"))
@@ -104,7 +108,9 @@ def get_course(request: HttpRequest, public_id: UUID):
         **out.dict(),
         participants=[
             ParticipantOut(
-                child=p.child.public_id if p.child_id else None, role=p.role, joined_on=p.joined_on
+                child=p.child.public_id if p.child is not None else None,
+                role=p.role,
+                joined_on=p.joined_on,
             )
             for p in participants
         ],
@@ -127,7 +133,7 @@ class SessionPage(Schema):
     next_cursor: str | None
 
 
-def _session(s, updated) -> SessionOut:
+def _session(s: Session, updated: datetime.datetime | None) -> SessionOut:
     return SessionOut(
         id=s.public_id,
         course=s.course.public_id,
@@ -140,7 +146,7 @@ def _session(s, updated) -> SessionOut:
     )
 
 
-def _sessions_visible(request: HttpRequest):
+def _sessions_visible(request: AuthenticatedHttpRequest) -> QuerySet[Session]:
     return (
         Session.objects.in_municipality_of(request.user)
         .filter(course__in=access.courses_visible_to(request.user))
@@ -151,7 +157,7 @@ def _sessions_visible(request: HttpRequest):
 
 @router.get("/sessions", response=SessionPage)
 def list_sessions(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     course: UUID | None = None,
     status: Literal["planned", "held", "cancelled"] | None = None,
     institution: UUID | None = None,
@@ -160,7 +166,7 @@ def list_sessions(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Sessions of the courses the caller sees (how many took part, not who)."""
     sessions = _sessions_visible(request)
     if course is not None:
@@ -176,7 +182,7 @@ def list_sessions(
     return page
 
 
-def _session_to_record(request: HttpRequest, public_id: UUID) -> Session:
+def _session_to_record(request: AuthenticatedHttpRequest, public_id: UUID) -> Session:
     session = selectors.session_for_user(request.user, public_id)
     if not access.can_work_on_course(request.user, session.course):
         raise ApiRefusal(404, _("Findes ikke, eller du har ikke adgang."))
@@ -200,7 +206,9 @@ class SessionCancelIn(Schema):
     "/sessions/{public_id}/held",
     response={200: SessionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def record_session_held(request: HttpRequest, public_id: UUID, payload: SessionHeldIn):
+def record_session_held(
+    request: AuthenticatedHttpRequest, public_id: UUID, payload: SessionHeldIn
+) -> Status[SessionOut]:
     """The session was held, with the children who took part (`courses.session_held`)."""
     session = _session_to_record(request, public_id)
     participants = list(
@@ -218,7 +226,9 @@ def record_session_held(request: HttpRequest, public_id: UUID, payload: SessionH
     "/sessions/{public_id}/cancel",
     response={200: SessionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def record_session_cancelled(request: HttpRequest, public_id: UUID, payload: SessionCancelIn):
+def record_session_cancelled(
+    request: AuthenticatedHttpRequest, public_id: UUID, payload: SessionCancelIn
+) -> Status[SessionOut]:
     """The session was cancelled, and why (`courses.session_cancel`): the leaders follow
     cancellations."""
     session = _session_to_record(request, public_id)

@@ -3,14 +3,16 @@ rules of the page (`access.agenda_items_visible_to`): an item about a child the 
 need to know is left out and only counted."""
 
 import datetime
+from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
 from inklusio.api.v1.common import DEFAULT_LIMIT, page_out, period_filter, single
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.meetings import selectors
+from inklusio.meetings.models import ConsultativeMeeting
 
 router = Router(tags=["Konsultative møder"])
 
@@ -28,7 +30,7 @@ class MeetingPage(Schema):
     next_cursor: str | None
 
 
-def _meeting(m, updated) -> MeetingOut:
+def _meeting(m: ConsultativeMeeting, updated: datetime.datetime | None) -> MeetingOut:
     return MeetingOut(
         id=m.public_id,
         institution=m.institution.public_id,
@@ -40,14 +42,14 @@ def _meeting(m, updated) -> MeetingOut:
 
 @router.get("/consultative-meetings", response=MeetingPage)
 def list_consultative_meetings(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     institution: UUID | None = None,
     period_from: datetime.date | None = None,
     period_to: datetime.date | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     meetings = selectors.consultative_meetings_for(request.user)
     if institution is not None:
         meetings = meetings.filter(institution__public_id=institution)
@@ -71,7 +73,9 @@ class MeetingDetailOut(MeetingOut):
 
 
 @router.get("/consultative-meetings/{public_id}", response=MeetingDetailOut)
-def get_consultative_meeting(request: HttpRequest, public_id: UUID):
+def get_consultative_meeting(
+    request: AuthenticatedHttpRequest, public_id: UUID
+) -> MeetingDetailOut:
     meeting = selectors.consultative_meeting_for_user(request.user, str(public_id), log=False)
     agenda = selectors.agenda_for(request.user, meeting)
     selectors.consultative_meeting_read_log(request.user, meeting, agenda)
@@ -82,7 +86,7 @@ def get_consultative_meeting(request: HttpRequest, public_id: UUID):
             AgendaItemOut(
                 id=item.public_id,
                 kind=item.kind,
-                child=item.child.public_id if item.child_id else None,
+                child=item.child.public_id if item.child is not None else None,
                 topic=item.topic,
             )
             for item in agenda

@@ -1,15 +1,16 @@
 """Institutions, their rooms and resource groups: no child data, so no read entries."""
 
 import datetime
+from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from inklusio import access
 from inklusio.api.v1.common import DEFAULT_LIMIT, page_out, single
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.organisation import selectors
-from inklusio.organisation.models import Room
+from inklusio.organisation.models import Institution, ResourceGroup, Room
 
 router = Router(tags=["Organisation"])
 
@@ -29,7 +30,7 @@ class InstitutionPage(Schema):
     next_cursor: str | None
 
 
-def _institution(i, updated) -> InstitutionOut:
+def _institution(i: Institution, updated: datetime.datetime | None) -> InstitutionOut:
     return InstitutionOut(
         id=i.public_id,
         name=i.name,
@@ -43,11 +44,11 @@ def _institution(i, updated) -> InstitutionOut:
 
 @router.get("/institutions", response=InstitutionPage)
 def list_institutions(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     _rows, page = page_out(
         access.institutions_visible_to(request.user),
         cursor=cursor,
@@ -59,7 +60,7 @@ def list_institutions(
 
 
 @router.get("/institutions/{public_id}", response=InstitutionOut)
-def get_institution(request: HttpRequest, public_id: UUID):
+def get_institution(request: AuthenticatedHttpRequest, public_id: UUID) -> InstitutionOut:
     institution = selectors.institution_for_user(request.user, public_id)
     return single(institution, _institution)
 
@@ -76,12 +77,12 @@ class RoomPage(Schema):
 
 @router.get("/rooms", response=RoomPage)
 def list_rooms(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     institution: UUID | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     rooms = Room.objects.in_municipality_of(request.user).filter(
         institution__in=access.institutions_visible_to(request.user)
     )
@@ -111,7 +112,7 @@ class ResourceGroupPage(Schema):
     next_cursor: str | None
 
 
-def _group(g, updated) -> ResourceGroupOut:
+def _group(g: ResourceGroup, updated: datetime.datetime | None) -> ResourceGroupOut:
     return ResourceGroupOut(
         id=g.public_id,
         institution=g.institution.public_id,
@@ -124,12 +125,12 @@ def _group(g, updated) -> ResourceGroupOut:
 
 @router.get("/resource-groups", response=ResourceGroupPage)
 def list_resource_groups(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     institution: UUID | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     groups = access.resource_groups_visible_to(request.user).select_related("institution")
     if institution is not None:
         groups = groups.filter(institution__public_id=institution)
@@ -138,6 +139,6 @@ def list_resource_groups(
 
 
 @router.get("/resource-groups/{public_id}", response=ResourceGroupOut)
-def get_resource_group(request: HttpRequest, public_id: UUID):
+def get_resource_group(request: AuthenticatedHttpRequest, public_id: UUID) -> ResourceGroupOut:
     group = selectors.resource_group_for_user(request.user, public_id)
     return single(group, _group)

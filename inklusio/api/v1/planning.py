@@ -2,10 +2,9 @@
 and absences, registered through the planner's service."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -20,8 +19,9 @@ from inklusio.api.v1.common import (
     require_write,
     single,
 )
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.planning import selectors, services
-from inklusio.planning.models import Absence
+from inklusio.planning.models import Absence, WeeklyPlan
 
 router = Router(tags=["Korpsets planlægning"])
 
@@ -55,7 +55,7 @@ class WeeklyPlanDetailOut(WeeklyPlanOut):
     slots: list[SlotOut]
 
 
-def _plan(p, updated) -> WeeklyPlanOut:
+def _plan(p: WeeklyPlan, updated: datetime.datetime | None) -> WeeklyPlanOut:
     return WeeklyPlanOut(
         id=p.public_id,
         week_start=p.week_start,
@@ -67,14 +67,14 @@ def _plan(p, updated) -> WeeklyPlanOut:
 
 @router.get("/weekly-plans", response=WeeklyPlanPage)
 def list_weekly_plans(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     status: Literal["proposed", "published", "replaced"] | None = None,
     period_from: datetime.date | None = None,
     period_to: datetime.date | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Weekly plans; the period filter is on the week's Monday."""
     plans = access.weekly_plans_visible_to(request.user)
     if status:
@@ -85,7 +85,7 @@ def list_weekly_plans(
 
 
 @router.get("/weekly-plans/{public_id}", response=WeeklyPlanDetailOut)
-def get_weekly_plan(request: HttpRequest, public_id: UUID):
+def get_weekly_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> WeeklyPlanDetailOut:
     plan = selectors.plan_for_user(request.user, public_id)
     slots = access.plan_slots_visible_to(request.user, plan).order_by("day", "half", "pk")
     absent = selectors.absent_half_days(plan)
@@ -125,7 +125,7 @@ class AbsenceOut(Schema):
 
 
 @router.post("/absences", response={201: AbsenceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def create_absence(request: HttpRequest, payload: AbsenceIn):
+def create_absence(request: AuthenticatedHttpRequest, payload: AbsenceIn) -> Status[AbsenceOut]:
     """A pedagogue's absence, registered by the corps leader as on the contract page
     (`planning.absence_add`); the planner leaves those half-days free."""
     if not access.can_manage_planning(request.user):

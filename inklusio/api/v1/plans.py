@@ -1,18 +1,18 @@
 """Action plans with their goals and agreements, as those on the plan may read them."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.db.models import Prefetch, QuerySet
 from ninja import Router, Schema
 
 from inklusio import access
 from inklusio.api.v1.common import DEFAULT_LIMIT, page_out, single
 from inklusio.audit.services import audit_listing
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.plans import selectors
-from inklusio.plans.models import Agreement, Goal
+from inklusio.plans.models import ActionPlan, Agreement, Goal
 
 router = Router(tags=["Handleplaner"])
 
@@ -54,11 +54,11 @@ class PlanPage(Schema):
     next_cursor: str | None
 
 
-def _plan(p, updated) -> PlanOut:
+def _plan(p: ActionPlan, updated: datetime.datetime | None) -> PlanOut:
     return PlanOut(
         id=p.public_id,
-        child=p.child.public_id if p.child_id else None,
-        course=p.course.public_id if p.course_id else None,
+        child=p.child.public_id if p.child is not None else None,
+        course=p.course.public_id if p.course is not None else None,
         institution=p.institution.public_id,
         title=p.title,
         problem=p.problem,
@@ -81,7 +81,7 @@ def _plan(p, updated) -> PlanOut:
     )
 
 
-def _with_parts(plans):
+def _with_parts(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
     return plans.select_related("child", "course", "institution").prefetch_related(
         Prefetch("goals", queryset=Goal.objects.order_by("position", "pk")),
         Prefetch("agreements", queryset=Agreement.objects.order_by("position", "pk")),
@@ -90,14 +90,14 @@ def _with_parts(plans):
 
 @router.get("/action-plans", response=PlanPage)
 def list_action_plans(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     status: Literal["draft", "active", "objected", "closed"] | None = None,
     institution: UUID | None = None,
     child: UUID | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     plans = access.plans_visible_to(request.user)
     if status:
         plans = plans.filter(status=status)
@@ -118,6 +118,6 @@ def list_action_plans(
 
 
 @router.get("/action-plans/{public_id}", response=PlanOut)
-def get_action_plan(request: HttpRequest, public_id: UUID):
+def get_action_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> PlanOut:
     plan = selectors.plan_for_user(request.user, public_id)
     return single(_with_parts(type(plan).objects.filter(pk=plan.pk)).get(), _plan)

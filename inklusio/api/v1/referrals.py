@@ -1,10 +1,10 @@
 """Referrals (with the one write another system needs: a draft), decisions and their letters."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -21,10 +21,10 @@ from inklusio.api.v1.common import (
 )
 from inklusio.audit.services import audit_listing, audit_shown
 from inklusio.children.models import DifficultyCategory
-from inklusio.core.http import PDF, file_response
+from inklusio.core.http import PDF, AuthenticatedHttpRequest, file_response
 from inklusio.organisation.models import ResourceGroup
 from inklusio.referrals import selectors
-from inklusio.referrals.models import DecisionLetter, Offer, Referral
+from inklusio.referrals.models import Decision, DecisionLetter, Offer, Referral
 from inklusio.referrals.services import referral_save
 
 router = Router(tags=["Visitation"])
@@ -54,13 +54,13 @@ class ReferralPage(Schema):
     next_cursor: str | None
 
 
-def _referral(r, updated) -> ReferralOut:
+def _referral(r: Referral, updated: datetime.datetime | None) -> ReferralOut:
     return ReferralOut(
         id=r.public_id,
         child=r.child.public_id,
         institution=r.child.institution.public_id,
         offer=r.offer,
-        resource_group=r.resource_group.public_id if r.resource_group_id else None,
+        resource_group=r.resource_group.public_id if r.resource_group is not None else None,
         category=r.category,
         description=r.description,
         tried=r.tried,
@@ -77,7 +77,7 @@ def _referral(r, updated) -> ReferralOut:
 
 @router.get("/referrals", response=ReferralPage)
 def list_referrals(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     status: Literal["draft", "submitted", "decided"] | None = None,
     institution: UUID | None = None,
     period_from: datetime.date | None = None,
@@ -85,7 +85,7 @@ def list_referrals(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Referrals the caller may see; `period_from`/`period_to` on the day they were made."""
     referrals = access.referrals_visible_to(request.user).select_related(
         "child__institution", "resource_group"
@@ -108,7 +108,7 @@ def list_referrals(
 
 
 @router.get("/referrals/{public_id}", response=ReferralOut)
-def get_referral(request: HttpRequest, public_id: UUID):
+def get_referral(request: AuthenticatedHttpRequest, public_id: UUID) -> ReferralOut:
     return single(selectors.referral_for_user(request.user, public_id), _referral)
 
 
@@ -129,7 +129,9 @@ class ReferralDraftIn(Schema):
     "/referral-drafts",
     response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def create_referral_draft(request: HttpRequest, payload: ReferralDraftIn):
+def create_referral_draft(
+    request: AuthenticatedHttpRequest, payload: ReferralDraftIn
+) -> Status[ReferralOut]:
     """A draft referral, as the referral form saves it (`referral_save`): for a child the
     caller may refer; submitting it stays a step on the page, where the referral is read."""
     require_write(request)
@@ -176,12 +178,12 @@ class DecisionPage(Schema):
     next_cursor: str | None
 
 
-def _decision(d, updated) -> DecisionOut:
+def _decision(d: Decision, updated: datetime.datetime | None) -> DecisionOut:
     return DecisionOut(
         id=d.public_id,
         case_number=d.case_number,
         child=d.child.public_id,
-        referral=d.referral.public_id if d.referral_id else None,
+        referral=d.referral.public_id if d.referral is not None else None,
         kind=d.kind,
         outcome=d.outcome,
         offer=d.offer,
@@ -191,14 +193,14 @@ def _decision(d, updated) -> DecisionOut:
         end=d.end,
         ended_on=d.ended_on,
         reassessment_due=d.reassessment_due,
-        resource_group=d.resource_group.public_id if d.resource_group_id else None,
+        resource_group=d.resource_group.public_id if d.resource_group is not None else None,
         updated_at=updated,
     )
 
 
 @router.get("/decisions", response=DecisionPage)
 def list_decisions(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     outcome: str | None = None,
     institution: UUID | None = None,
     period_from: datetime.date | None = None,
@@ -206,7 +208,7 @@ def list_decisions(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Decisions the caller may see; `period_from`/`period_to` on the day of the decision."""
     decisions = access.decisions_visible_to(request.user).select_related(
         "child", "referral", "resource_group"
@@ -229,7 +231,7 @@ def list_decisions(
 
 
 @router.get("/decisions/{public_id}", response=DecisionOut)
-def get_decision(request: HttpRequest, public_id: UUID):
+def get_decision(request: AuthenticatedHttpRequest, public_id: UUID) -> DecisionOut:
     return single(selectors.decision_for_user(request.user, public_id), _decision)
 
 
@@ -249,7 +251,7 @@ class LetterPage(Schema):
     next_cursor: str | None
 
 
-def _letter(letter, updated) -> LetterOut:
+def _letter(letter: DecisionLetter, updated: datetime.datetime | None) -> LetterOut:
     return LetterOut(
         id=letter.public_id,
         decision=letter.decision.public_id,
@@ -264,12 +266,12 @@ def _letter(letter, updated) -> LetterOut:
 
 @router.get("/letters", response=LetterPage)
 def list_letters(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     decision: UUID | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
     changed_since: datetime.datetime | None = None,
-):
+) -> dict[str, Any]:
     """Decision letters as issued (the PDF at `/letters/{id}/pdf`)."""
     letters = (
         DecisionLetter.objects.in_municipality_of(request.user)
@@ -300,7 +302,7 @@ def list_letters(
         }
     },
 )
-def get_letter_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def get_letter_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The letter's PDF as issued; logged as an export, like the page's download."""
     letter = selectors.letter_for_user(request.user, public_id, log=True)
     return file_response(letter.pdf, f"afgoerelse-v{letter.version}.pdf", PDF, download=True)

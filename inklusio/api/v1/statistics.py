@@ -4,13 +4,14 @@
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from inklusio import access
 from inklusio.api.v1.common import ApiRefusal
+from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.organisation.models import Institution
 from inklusio.reports.registry import TABLES, TITLES, build_table
 
@@ -30,13 +31,13 @@ class TableOut(Schema):
     note: str
 
 
-def _allowed(request: HttpRequest) -> None:
+def _allowed(request: AuthenticatedHttpRequest) -> None:
     if not access.can_view_statistics(request.user):
         raise Http404
 
 
 @router.get("/statistics", response=list[TableName])
-def list_statistics(request: HttpRequest):
+def list_statistics(request: AuthenticatedHttpRequest) -> list[TableName]:
     _allowed(request)
     return [TableName(name=name, title=str(TITLES[name])) for name in sorted(TABLES)]
 
@@ -48,7 +49,9 @@ class TableFilters(Schema):
 
 
 @router.get("/statistics/{name}", response=TableOut)
-def get_statistics_table(request: HttpRequest, name: str, filters: Query[TableFilters]):
+def get_statistics_table(
+    request: AuthenticatedHttpRequest, name: str, filters: Query[TableFilters]
+) -> TableOut:
     _allowed(request)
     if name not in TABLES:
         raise Http404
@@ -59,9 +62,12 @@ def get_statistics_table(request: HttpRequest, name: str, filters: Query[TableFi
     )
     if len(institutions) != len(set(filters.institution)):
         raise ApiRefusal(422, _("En af institutionerne findes ikke."), "institution")
+    municipality = request.user.municipality
+    if municipality is None:  # not after _allowed: statistics are a municipality's
+        raise Http404
     table = build_table(
         name,
-        request.user.municipality,
+        municipality,
         year_from=filters.year_from,
         year_to=filters.year_to,
         institutions=institutions,
