@@ -1,5 +1,5 @@
 """Forms parse what a user typed; the rules it must meet live in the services, whose Danish
-messages the views show by the field (see `views.common.show_refusal`)."""
+messages the views show by the field (see `core.forms.show_refusal`)."""
 
 from typing import Any
 
