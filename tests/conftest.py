@@ -62,6 +62,8 @@ PASSWORD = "test-password-42"
 # A Wednesday in the visitation period 2026/27: the cast's session (2 December) and consultative
 # meeting (1 December) lie ahead, its committee meeting (1 September) and plan meeting behind.
 TODAY = datetime.date(2026, 11, 25)
+# The Monday after TODAY: the week of the cast's weekly plan.
+NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
 CLOCK_START = datetime.datetime.combine(
     TODAY, datetime.time(10), tzinfo=ZoneInfo("Europe/Copenhagen")
 )
@@ -259,9 +261,7 @@ def cast(db) -> Cast:
     PartnerInvitation.objects.create(
         municipality=ishoj, child=mia, partner=pia, invited_by=alice, reason="Konsultativt møde"
     )
-    plan = WeeklyPlan.objects.create(
-        municipality=ishoj, week_start=datetime.date(2026, 11, 30), created_by=cora
-    )
+    plan = WeeklyPlan.objects.create(municipality=ishoj, week_start=NEXT_MONDAY, created_by=cora)
     contract_bob = Contract.objects.create(municipality=ishoj, pedagogue=bob)
     job_cora = Job.objects.create(  # the annual report Cora ordered, made and ready to fetch
         municipality=ishoj,

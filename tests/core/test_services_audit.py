@@ -32,7 +32,7 @@ from inklusio.courses.models import Participant, Session
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import Acknowledgement, ActionPlan, PlanMeeting
 from tests.audit_rows import new_audit_rows
-from tests.conftest import TODAY, Cast, last_weeks_session
+from tests.conftest import NEXT_MONDAY, TODAY, Cast, last_weeks_session
 
 pytestmark = pytest.mark.django_db
 
@@ -616,8 +616,6 @@ def _handover_meeting_record(cast: Cast) -> Expect:
 
 
 # --- Corps planning ---------------------------------------------------------------------------
-
-NEXT_MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
 
 
 @scenario("planning.plan_week")

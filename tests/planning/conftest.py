@@ -1,15 +1,13 @@
 """The corps: Bob (resource at Bøgely) and Pete (resource at Elverhøj), led by Cora."""
 
-import datetime
-
 import pytest
 
 from inklusio.people.models import PedagogueAttachment, Role
 from inklusio.planning.models import DemandRule
-from tests.conftest import TODAY, make_user
+from tests.conftest import NEXT_MONDAY, make_user
 
 # The Monday after the suite's today (the cast's weekly plan is for this week).
-MONDAY = TODAY + datetime.timedelta(days=7 - TODAY.weekday())
+MONDAY = NEXT_MONDAY
 
 
 @pytest.fixture
