@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -238,11 +239,12 @@ def sessions_not_kept(
 
 
 def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
-    """Two week grids, one row per pedagogue and one per institution, and the week's course
-    sessions the plan does not keep. In the plan in force, a half-day its pedagogue has since
-    been recorded absent on shows the absence instead of the visit (the re-planned revision
-    is a proposal until it is published, and the institutions read this plan meanwhile); the
-    visit is back when the absence is deleted, as nothing of it is stored in the plan."""
+    """Two week grids, one row per pedagogue and one per institution, the week's course
+    sessions the plan does not keep, and the grids' hours by function (`hours_split`). In the
+    plan in force, a half-day its pedagogue has since been recorded absent on shows the
+    absence instead of the visit (the re-planned revision is a proposal until it is
+    published, and the institutions read this plan meanwhile); the visit is back when the
+    absence is deleted, as nothing of it is stored in the plan."""
     slots = list(access.plan_slots_visible_to(user, plan))
     sessions = _visible_sessions(user, plan)
     pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
@@ -314,16 +316,16 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         "pedagogues": pedagogue_rows,
         "institutions": institution_rows,
         "sessions_not_kept": sessions_not_kept(plan, sessions, held, absent),
+        "split": hours_split(held),
     }
 
 
-def hours_split(plan: WeeklyPlan) -> dict[str, float]:
-    """Planned hours by function: the 33 %/67 % support/resource split of the evaluation."""
-    counts = plan.slots.aggregate(
-        support=Count("pk", filter=Q(function="support")),
-        resource=Count("pk", filter=Q(function="resource")),
-    )
-    support, resource = int(counts["support"]), int(counts["resource"])
+def hours_split(slots: Iterable[PlanSlot]) -> dict[str, float]:
+    """Planned hours by function, the 33 %/67 % support/resource split of the evaluation, of
+    the half-days a grid holds (`plan_grids`): in the plan in force without those a pedagogue
+    is recorded absent on, so the split adds up to the hours of the grid's rows. No query."""
+    functions = [slot.function for slot in slots]
+    support, resource = functions.count("support"), functions.count("resource")
     total = support + resource
     return {
         "support_hours": float(support * HALF_DAY_HOURS),

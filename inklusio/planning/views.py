@@ -142,7 +142,6 @@ def _plan_page(
             "plan": plan,
             "grids": selectors.plan_grids(request.user, plan),
             "days": selectors.week_days(plan),
-            "split": selectors.hours_split(plan),
             "weights": explained_weights(),
             "can_edit": can_edit,
             "proposal": proposal,

@@ -8,6 +8,7 @@ half-day instead of the visit, the reason only to the corps and Bob. Nothing is 
 published plan: deleting the absence brings the visit back."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -323,3 +324,22 @@ def test_the_api_marks_the_absent_half_day_of_the_plan_in_force(week):
     assert absent_slots(revision) == set()
     Absence.objects.filter(pedagogue=week.bob).delete()
     assert absent_slots(week.published) == set()
+
+
+def split_hours(page: str) -> tuple[float, float]:
+    """Support and resource hours of the page's "Fordeling" line."""
+    found = re.search(r"Støtte ([\d,]+) t \(\d+ %\), ressource ([\d,]+) t \(\d+ %\)", page)
+    assert found is not None, "no Fordeling line"
+    support, resource = (float(group.replace(",", ".")) for group in found.groups())
+    return support, resource
+
+
+def test_the_split_of_hours_leaves_the_absent_half_day_out_as_the_rows_do(week):
+    """The "Fordeling" line of the plan in force counts the hours its grid shows: the half-day
+    Bob is recorded absent on is in neither."""
+    replan_bob_ill(week)
+    shown, page = grids(week, week.cora)
+    support, resource = split_hours(page)
+    rows = sum(r.hours for r in shown["pedagogues"])
+    assert support + resource == rows
+    assert rows == (week.published.slots.count() - 1) * HALF_DAY_HOURS
