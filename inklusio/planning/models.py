@@ -241,6 +241,10 @@ class WeeklyPlan(TenantModel):
     # Course sessions the plan cannot keep (absence, centre meeting, another lock): each with
     # its course, day, half and why, so the corps leader moves or cancels them in time.
     broken_sessions = models.JSONField(default=list, blank=True)
+    # Manual edits of the plan it was calculated from that it does not keep, as their pedagogue
+    # has since been recorded absent on the half-day: each with pedagogue, day, half, date and
+    # institution, so the corps leader knows the edit is gone (`selectors.edits_dropped`).
+    edits_dropped = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300, blank=True)
     # Optimistic locking of the manual edits: raised by every change of the plan's half-days
     # (`slot_set`) and by its replacement (a new calculation, a re-plan, another publication).

@@ -23,10 +23,16 @@ def monday_of(day: datetime.date) -> datetime.date:
 
 
 class Lookups(TypedDict):
-    """From the solver's ids back to the records they stand for."""
+    """From the solver's ids back to the records they stand for, and what the records say
+    beside the problem: the week's recorded absences, and the manual edits they override."""
 
     pedagogues: dict[str, User]
     institutions: dict[str, Institution]
+    # Each pedagogue's half-days of the week with a recorded absence (`Absence.half_days`).
+    absent: dict[str, frozenset[solver.Slot]]
+    # Manual edits of `locked_from` on such a half-day: not carried over as locks, as the
+    # absence wins; the new plan names them to the corps leader.
+    edits_dropped: list[PlanSlot]
 
 
 def demand_rule_for(municipality: Municipality) -> DemandRule:
@@ -116,6 +122,10 @@ def build_problem(
         )
     )
     contracts = contracts_by_pedagogue(pedagogues)
+    absent = {
+        str(pedagogue.pk): frozenset(_absent_slots(pedagogue, week_start, absences))
+        for pedagogue in pedagogues
+    }
     holiday_slots = {(day, half) for day in public_holiday_days(week_start) for half in (0, 1)}
     current: dict[int, dict[str, solver.Function]] = {}
     for attachment in attachments:
@@ -126,9 +136,7 @@ def build_problem(
         solver.PedagogueInput(
             id=str(pedagogue.pk),
             max_half_days=capacity_half_days(contracts[pedagogue.pk]),
-            unavailable_slots=frozenset(
-                _absent_slots(pedagogue, week_start, absences) | holiday_slots
-            ),
+            unavailable_slots=absent[str(pedagogue.pk)] | holiday_slots,
             current_attachments=current.get(pedagogue.pk, {}),
             district=None,
         )
@@ -154,15 +162,21 @@ def build_problem(
         previous = tuple(
             assignment(slot) for slot in last.slots.select_related("institution", "child")
         )
+    edits_dropped: list[PlanSlot] = []
     if locked_from is not None:
-        locked = tuple(
-            assignment(slot)
-            # Manual locks only: session locks come from the sessions planned now
-            # (`commitments.add_session_locks`), so a moved or cancelled session lets go.
-            for slot in locked_from.slots.filter(locked=True, for_session=False).select_related(
-                "institution", "child"
-            )
-        )
+        kept: list[solver.Assignment] = []
+        # Manual locks only: session locks come from the sessions planned now
+        # (`commitments.add_session_locks`), so a moved or cancelled session lets go.
+        for slot in locked_from.slots.filter(locked=True, for_session=False).select_related(
+            "institution", "child", "pedagogue"
+        ):
+            # An edit made before the absence was recorded: the pedagogue is not coming, so
+            # the half-day is planned anew (another pedagogue, or unmet as any other).
+            if (slot.day, slot.half) in absent.get(str(slot.pedagogue_id), frozenset()):
+                edits_dropped.append(slot)
+            else:
+                kept.append(assignment(slot))
+        locked = tuple(kept)
     problem = solver.PlanningProblem(
         pedagogues=tuple(pedagogue_inputs),
         institutions=tuple(institution_inputs),
@@ -174,6 +188,8 @@ def build_problem(
     lookups = Lookups(
         pedagogues={str(p.pk): p for p in pedagogues},
         institutions={str(i.public_id): i for i in institutions},
+        absent=absent,
+        edits_dropped=edits_dropped,
     )
     return problem, lookups
 

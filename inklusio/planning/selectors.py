@@ -320,6 +320,24 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     }
 
 
+def edits_dropped(plan: WeeklyPlan) -> list[str]:
+    """The manual edits the plan left out as their pedagogue is recorded absent on the
+    half-day (`WeeklyPlan.edits_dropped`), one line each for the corps leader. No query."""
+    return [
+        _(
+            "%(slot)s %(date)s er %(name)s registreret som fraværende, så den manuelle "
+            "rettelse til %(institution)s er taget ud af planen."
+        )
+        % {
+            "slot": half_day_label(item["day"], item["half"]),
+            "date": f"{datetime.date.fromisoformat(item['date']):%d.%m.}",
+            "name": item["pedagogue"],
+            "institution": item["institution"],
+        }
+        for item in plan.edits_dropped
+    ]
+
+
 def hours_split(slots: Iterable[PlanSlot]) -> dict[str, float]:
     """Planned hours by function, the 33 %/67 % support/resource split of the evaluation, of
     the half-days a grid holds (`plan_grids`): in the plan in force without those a pedagogue

@@ -154,6 +154,21 @@ def _unmet(result: solver.PlanResult, lookups: Lookups) -> dict[str, float]:
     return unmet
 
 
+def _edits_dropped(week_start: datetime.date, slots: Iterable[PlanSlot]) -> list[dict[str, Any]]:
+    """The manual edits a new plan of the week does not keep, as their pedagogue is recorded
+    absent on the half-day (`Lookups.edits_dropped`), as the plan stores them."""
+    return [
+        {
+            "pedagogue": str(slot.pedagogue),
+            "day": slot.day,
+            "half": slot.half,
+            "date": (week_start + datetime.timedelta(days=slot.day)).isoformat(),
+            "institution": slot.institution.name,
+        }
+        for slot in sorted(slots, key=lambda slot: (slot.day, slot.half, str(slot.pedagogue)))
+    ]
+
+
 def _locked_plan(plan: WeeklyPlan, version: int | None = None) -> WeeklyPlan:
     """The plan row under lock, refused once a newer version has replaced it: every change
     goes to the newest version, so two leaders cannot fork the week. `version` is the one a
@@ -243,11 +258,12 @@ def plan_week(
     keep_locked_from: WeeklyPlan | None = None,
 ) -> WeeklyPlan:
     """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept
-    and that plan is replaced: a proposal at once, a published plan when the new one is
-    published (until then it stays in force for the pedagogues). A week has one open
-    proposal: calculating a week that has one calculates that proposal again (its locked
-    half-days kept, the proposal replaced, as "Beregn igen" on it does); one that would stand
-    beside it is refused (WeekAlreadyProposed).
+    (not on a half-day their pedagogue has since been recorded absent: the plan names those
+    edits instead, and plans the half-day anew) and that plan is replaced: a proposal at
+    once, a published plan when the new one is published (until then it stays in force for
+    the pedagogues). A week has one open proposal: calculating a week that has one
+    calculates that proposal again (its locked half-days kept, the proposal replaced, as
+    "Beregn igen" on it does); one that would stand beside it is refused (WeekAlreadyProposed).
     """
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
@@ -298,6 +314,7 @@ def plan_week(
             shortage=_shortage_facts(problem, lookups),
             unmet=_unmet(result, lookups),
             broken_sessions=sessions.broken,
+            edits_dropped=_edits_dropped(week_start, lookups["edits_dropped"]),
         )
         locked = {(a.pedagogue_id, *a.slot) for a in problem.locked}
         _store_slots(plan, result.assignments, lookups, locked, sessions.session_slots)
@@ -308,6 +325,8 @@ def plan_week(
         }
         if sessions.broken:
             changes["sessions_not_kept"] = {"before": None, "after": len(sessions.broken)}
+        if plan.edits_dropped:
+            changes["edits_dropped"] = {"before": None, "after": len(plan.edits_dropped)}
         if earlier is not None:
             changes["replaces"] = {"before": None, "after": str(earlier.public_id)}
         audit_record(actor=actor, action=AuditAction.CREATE, obj=plan, changes=changes)

@@ -59,6 +59,15 @@ def _plan_week(request, form):
         return None
     if plan.based_on_id is None:
         messages.success(request, _("Ugeplanen er beregnet."))
+    elif plan.edits_dropped:
+        messages.success(
+            request,
+            _(
+                "Ugen er beregnet igen. Det forslag, der lå, er erstattet; de halve dage, der "
+                "var rettet i hånden, er beholdt, undtagen dem, hvor pædagogen er registreret "
+                "som fraværende."
+            ),
+        )
     else:
         messages.success(
             request,
@@ -142,6 +151,7 @@ def _plan_page(
             "plan": plan,
             "grids": selectors.plan_grids(request.user, plan),
             "days": selectors.week_days(plan),
+            "edits_dropped": selectors.edits_dropped(plan),
             "weights": explained_weights(),
             "can_edit": can_edit,
             "proposal": proposal,
@@ -256,7 +266,8 @@ def plan_publish(request, public_id):
 @login_required
 @require_POST
 def plan_resolve(request, public_id):
-    """Solve the week again, keeping every locked (manually edited) slot."""
+    """Solve the week again, keeping every locked (manually edited) slot but those on a
+    half-day their pedagogue has since been recorded absent (the plan names them)."""
     plan = _managed_plan(request, public_id)
     try:
         revision = services.plan_week(
@@ -268,7 +279,16 @@ def plan_resolve(request, public_id):
     except services.PlanningError as error:
         messages.error(request, str(error))
         return redirect(plan)
-    messages.success(request, _("Ugeplanen er beregnet igen med de låste halve dage."))
+    if revision.edits_dropped:
+        messages.success(
+            request,
+            _(
+                "Ugeplanen er beregnet igen med de låste halve dage, undtagen dem, hvor "
+                "pædagogen er registreret som fraværende."
+            ),
+        )
+    else:
+        messages.success(request, _("Ugeplanen er beregnet igen med de låste halve dage."))
     return redirect(revision)
 
 

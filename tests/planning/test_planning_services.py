@@ -10,6 +10,8 @@ from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.core.errors import EditConflict
 from inklusio.planning import services
 from inklusio.planning.models import Absence, Contract, PlanSlot, WeeklyPlan
+from inklusio.planning.problem import assignment, build_problem
+from inklusio.planning.solver import check_hard_rules, evaluate
 from tests.planning.conftest import MONDAY
 
 CONTRACT = {
@@ -225,6 +227,112 @@ class TestSlotSetOnAnAbsence:
         assert not PlanSlot.objects.filter(plan=corps.plan, pedagogue=corps.pete).exists()
         corps.plan.refresh_from_db()
         assert corps.plan.version == version + 1
+
+
+def absent(corps, pedagogue, day, half) -> Absence:
+    """An absence recorded on one half-day of the cast's week (`absence_add` changes no plan)."""
+    date = corps.plan.day(day)
+    return Absence.objects.create(
+        municipality=corps.ishoj,
+        pedagogue=pedagogue,
+        start=date,
+        end=date,
+        part=("am", "pm")[half],
+        kind=Absence.Kind.ILLNESS,
+        created_by=corps.cora,
+    )
+
+
+def lock(corps, plan, pedagogue, day, half, institution) -> None:
+    """Cora's manual edit: `pedagogue` at `institution` (resource) that half-day, locked."""
+    services.slot_set(
+        actor=corps.cora,
+        plan=plan,
+        pedagogue=pedagogue,
+        day=day,
+        half=half,
+        institution=institution,
+        function="resource",
+        version=WeeklyPlan.objects.get(pk=plan.pk).version,
+    )
+
+
+def held(plan) -> set[tuple[str, int, int]]:
+    return set(plan.slots.values_list("pedagogue__username", "day", "half"))
+
+
+class TestPlanWeekOverAnAbsence:
+    """Cora locked Pete at Elverhøj on Wednesday morning and Thursday afternoon; Pete falls
+    ill on Wednesday morning after that (the absence changes no plan). Calculating the week
+    again keeps Thursday's edit, but not Wednesday's: the absence wins, and the plan says so."""
+
+    @pytest.fixture
+    def edited(self, corps) -> WeeklyPlan:
+        plan = plan_of(corps)
+        lock(corps, plan, corps.pete, 2, 0, corps.elverhoej)
+        lock(corps, plan, corps.pete, 3, 1, corps.elverhoej)
+        absent(corps, corps.pete, 2, 0)
+        plan.refresh_from_db()
+        return plan
+
+    @pytest.fixture
+    def recalculated(self, corps, edited) -> WeeklyPlan:
+        return plan_of(corps, keep_locked_from=edited)
+
+    def dropped_line(self, corps) -> str:
+        return (
+            f"Onsdag formiddag {corps.plan.day(2):%d.%m.} er {corps.pete} registreret som "
+            "fraværende, så den manuelle rettelse til Elverhøj er taget ud af planen."
+        )
+
+    def test_the_absent_half_day_is_not_kept_and_the_other_edit_is(self, corps, recalculated):
+        slots = recalculated.slots.filter(pedagogue=corps.pete)
+        assert not slots.filter(day=2, half=0).exists()
+        thursday = slots.get(day=3, half=1)
+        assert (thursday.institution, thursday.locked) == (corps.elverhoej, True)
+
+    def test_the_plan_names_the_dropped_edit_to_the_corps_leader(
+        self, corps, recalculated, client_for
+    ):
+        assert recalculated.edits_dropped == [
+            {
+                "pedagogue": str(corps.pete),
+                "day": 2,
+                "half": 0,
+                "date": corps.plan.day(2).isoformat(),
+                "institution": "Elverhøj",
+            }
+        ]
+        page = client_for(corps.cora).get(recalculated.get_absolute_url()).content.decode()
+        assert self.dropped_line(corps) in page
+        entry = only_audit_row(object_id=str(recalculated.public_id))
+        assert entry.changes["edits_dropped"] == {"before": None, "after": 1}
+
+    def test_calculating_again_from_the_page_does_not_claim_every_edit_kept(
+        self, corps, edited, client_for
+    ):
+        response = client_for(corps.cora).post(
+            reverse("planning-resolve", args=[edited.public_id]), follow=True
+        )
+        page = response.content.decode()
+        assert (
+            "Ugeplanen er beregnet igen med de låste halve dage, undtagen dem, hvor pædagogen "
+            "er registreret som fraværende."
+        ) in page
+        assert self.dropped_line(corps) in page
+
+    def test_the_plan_keeps_the_hard_rules_and_its_status_is_true(self, corps, recalculated):
+        """The lock made the whole-week model impossible, and the greedy plan it fell back on
+        kept Pete at Elverhøj while absent, under a proven "OPTIMAL". Elverhøj's half-day is
+        planned as any other now (Pete has half-days enough for all of Elverhøj's demand)."""
+        problem, _lookups = build_problem(corps.ishoj, MONDAY)
+        stored = [
+            assignment(slot) for slot in recalculated.slots.select_related("institution", "child")
+        ]
+        assert check_hard_rules(problem, stored) == []
+        assert recalculated.solver_status == "OPTIMAL"
+        assert evaluate(problem, stored) == recalculated.objective == recalculated.best_bound
+        assert "Elverhøj" not in recalculated.unmet
 
 
 class TestPlanPublish:
