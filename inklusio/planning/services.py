@@ -361,7 +361,10 @@ def replan_absence(
     """Cover a pedagogue's absence with the smallest change (Ishøj: swaps between institutions)
     and list what is lost, so institutions are told in advance instead of on the day. Locked
     half-days (manual edits, course sessions) of colleagues are not swapped away; the absent
-    pedagogue's own sessions in those half-days are listed as not kept."""
+    pedagogue's own sessions in those half-days are listed as not kept. A half-day the plan
+    has a pedagogue on that an absence recorded earlier covers (theirs or a colleague's) is
+    covered the same way: the revision promises no visit that will not happen, and names a
+    manual edit it leaves out for that reason."""
     with transaction.atomic():
         current = _locked_plan(plan)
         # A published week with a proposal beside it: the absence is covered in the proposal,
@@ -376,7 +379,14 @@ def replan_absence(
         assignments = tuple(
             assignment(slot) for slot in current.slots.select_related("institution", "child")
         )
-        result = solver.replan(problem, assignments, {str(pedagogue.pk): frozenset(slots)})
+        # The new absence, and those already recorded in the week (the plan may be older).
+        absent = {key: set(half_days) for key, half_days in lookups["absent"].items()}
+        absent.setdefault(str(pedagogue.pk), set()).update(slots)
+        result = solver.replan(
+            problem,
+            assignments,
+            {key: frozenset(half_days) for key, half_days in absent.items() if half_days},
+        )
         broken = [
             *sessions.broken,
             *(
@@ -417,6 +427,10 @@ def replan_absence(
             for item in result.lost
         ]
         revision.broken_sessions = broken
+        revision.edits_dropped = [
+            *current.edits_dropped,
+            *_edits_dropped(current.week_start, lookups["edits_dropped"]),
+        ]
         revision.save()
         kept = current.slots.filter(locked=True).values_list(
             "pedagogue_id", "day", "half", "for_session"
@@ -434,6 +448,7 @@ def replan_absence(
                 "kind": {"before": None, "after": kind},
                 "lost_half_days": {"before": None, "after": len(result.lost)},
                 "sessions_not_kept": {"before": None, "after": len(broken)},
+                "edits_dropped": {"before": None, "after": len(lookups["edits_dropped"])},
                 "replaces": {"before": None, "after": str(current.public_id)},
             },
         )

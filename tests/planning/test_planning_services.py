@@ -335,6 +335,73 @@ class TestPlanWeekOverAnAbsence:
         assert "Elverhøj" not in recalculated.unmet
 
 
+class TestReplanOverEarlierAbsences:
+    """The plan was calculated before Bob and Pete were each recorded absent on a half-day it
+    has them in an institution; then Bob falls ill on another half-day and Cora re-plans. The
+    revision keeps none of the three visits: each is covered by a colleague or listed as lost,
+    as the new absence's half-day is."""
+
+    @pytest.fixture
+    def plan(self, corps) -> WeeklyPlan:
+        return plan_of(corps)
+
+    def visits(self, plan, pedagogue) -> list[PlanSlot]:
+        """The pedagogue's half-days in an institution that hold no course session."""
+        return list(
+            plan.slots.filter(pedagogue=pedagogue, for_session=False)
+            .select_related("institution")
+            .order_by("day", "half")
+        )
+
+    def replan_bob(self, corps, plan, slot) -> WeeklyPlan:
+        return services.replan_absence(
+            actor=corps.cora,
+            plan=plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(slot.day, slot.half)}),
+            kind="illness",
+        )
+
+    def test_no_visit_on_an_earlier_absence_is_copied_and_each_is_covered_or_lost(
+        self, corps, plan
+    ):
+        bob_earlier, bob_now = self.visits(plan, corps.bob)[:2]
+        pete_earlier = self.visits(plan, corps.pete)[0]
+        absent(corps, corps.bob, bob_earlier.day, bob_earlier.half)
+        absent(corps, corps.pete, pete_earlier.day, pete_earlier.half)
+        revision = self.replan_bob(corps, plan, bob_now)
+        away = {
+            ("bob", bob_earlier.day, bob_earlier.half),
+            ("bob", bob_now.day, bob_now.half),
+            ("pete", pete_earlier.day, pete_earlier.half),
+        }
+        assert held(revision) & away == set()
+        # Each visit is made by a colleague who steps in that half-day, or it is listed lost.
+        lost = {(item["institution"], item["day"], item["half"]) for item in revision.lost}
+        stepped_in = {
+            (slot.institution.name, slot.day, slot.half, slot.function)
+            for slot in revision.slots.select_related("institution")
+        } - {
+            (slot.institution.name, slot.day, slot.half, slot.function)
+            for slot in plan.slots.select_related("institution")
+        }
+        for gone in (bob_earlier, bob_now, pete_earlier):
+            where = (gone.institution.name, gone.day, gone.half)
+            assert (*where, gone.function) in stepped_in or where in lost, where
+        # Everything else of the plan is copied as it was.
+        assert held(revision) >= held(plan) - away
+
+    def test_a_manual_edit_on_an_earlier_absence_is_named_as_dropped(self, corps, plan):
+        lock(corps, plan, corps.pete, 4, 1, corps.elverhoej)
+        absent(corps, corps.pete, 4, 1)
+        plan.refresh_from_db()
+        revision = self.replan_bob(corps, plan, self.visits(plan, corps.bob)[0])
+        assert not revision.slots.filter(pedagogue=corps.pete, day=4, half=1).exists()
+        assert [
+            (item["pedagogue"], item["day"], item["half"]) for item in revision.edits_dropped
+        ] == [(str(corps.pete), 4, 1)]
+
+
 class TestPlanPublish:
     def test_publishing_is_recorded_as_a_status_change(self, corps):
         services.plan_publish(actor=corps.cora, plan=corps.plan)
