@@ -38,7 +38,10 @@ def hours_split(
         columns=[_("År"), _("Støttetimer"), _("Ressourcetimer"), _("Støtte %"), _("Ressource %")],
         rows=rows,
         chart_columns=(1, 2),
-        note=_("Fra offentliggjorte ugeplaner. Ishøjs fordeling er 33 % støtte og 67 % ressource."),
+        note=_(
+            "Planlagte timer i offentliggjorte ugeplaner; fravær er ikke trukket fra. Ishøjs "
+            "fordeling er 33 % støtte og 67 % ressource."
+        ),
     )
 
 
