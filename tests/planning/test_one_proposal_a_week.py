@@ -197,6 +197,10 @@ def two_leaders(corps):
 def test_two_leaders_calculating_the_same_week_at_once_leave_one_proposal(two_leaders):
     """Both press while the week has no proposal and solve side by side (held after the
     solver's first look at the week, so neither has stored anything yet)."""
+    if connection.vendor != "postgresql":
+        # Seen in a full SQLite run: one press held SQLite's single write lock at the barrier,
+        # so the other waited for it until SQLite's busy timeout ("database is locked").
+        pytest.skip("SQLite admits one writer: two presses cannot solve side by side")
 
     def hold_after_reading_the_corps(barrier):
         held = False
