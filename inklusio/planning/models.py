@@ -197,7 +197,9 @@ class InstitutionDemandOverride(TenantModel):
 
 
 # Why the solver stopped (`inklusio.planning.solver.solve`); "FEASIBLE" is kept for plans made
-# before the planner said which limit stopped it.
+# before the planner said which limit stopped it. "REPLANNED" is a revision made by
+# `services.replan_absence`: the smallest change of the plan it came from, not a calculation of
+# the whole week, so it claims no optimality and has no bound or gap of its own.
 SOLVER_STATUSES = {
     "OPTIMAL": _("Den bedst mulige plan (bevist)"),
     "DETERMINISTIC_LIMIT": _(
@@ -210,7 +212,14 @@ SOLVER_STATUSES = {
         "En gyldig plan efter den enkle fordelingsregel; optimeringen fandt ingen plan i tide"
     ),
     "FEASIBLE": _("En gyldig plan (ikke bevist den bedst mulige)"),
+    "REPLANNED": _("Omplanlagt efter fravær (ikke beregnet som helhed)"),
 }
+REPLANNED = "REPLANNED"
+
+# Why a new plan left a manual edit out (the "reason" of WeeklyPlan.edits_dropped).
+DROPPED_ABSENT = "absent"
+DROPPED_CENTRE_MEETING = "centre_meeting"
+DROPPED_HOLIDAY = "holiday"
 
 
 class WeeklyPlan(TenantModel):
@@ -241,9 +250,11 @@ class WeeklyPlan(TenantModel):
     # Course sessions the plan cannot keep (absence, centre meeting, another lock): each with
     # its course, day, half and why, so the corps leader moves or cancels them in time.
     broken_sessions = models.JSONField(default=list, blank=True)
-    # Manual edits of the plan it was calculated from that it does not keep, as their pedagogue
-    # has since been recorded absent on the half-day: each with pedagogue, day, half, date and
-    # institution, so the corps leader knows the edit is gone (`selectors.edits_dropped`).
+    # Manual edits of the plan it was calculated from that it does not keep, as no one is planned
+    # in an institution on the half-day: their pedagogue has since been recorded absent, or it is
+    # the centre meeting or a public holiday. Each with pedagogue, day, half, date, institution
+    # and reason (DROPPED_ABSENT, …; missing on plans stored before it was kept: absent),
+    # so the corps leader knows the edit is gone (`selectors.edits_dropped`).
     edits_dropped = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300, blank=True)
     # Optimistic locking of the manual edits: raised by every change of the plan's half-days

@@ -13,7 +13,16 @@ import holidays
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import solver
-from inklusio.planning.models import Absence, Contract, DemandRule, PlanSlot, WeeklyPlan
+from inklusio.planning.models import (
+    DROPPED_ABSENT,
+    DROPPED_CENTRE_MEETING,
+    DROPPED_HOLIDAY,
+    Absence,
+    Contract,
+    DemandRule,
+    PlanSlot,
+    WeeklyPlan,
+)
 
 HALF_DAY_HOURS = Decimal(str(solver.HALF_DAY_HOURS))
 
@@ -30,9 +39,10 @@ class Lookups(TypedDict):
     institutions: dict[str, Institution]
     # Each pedagogue's half-days of the week with a recorded absence (`Absence.half_days`).
     absent: dict[str, frozenset[solver.Slot]]
-    # Manual edits of `locked_from` on such a half-day: not carried over as locks, as the
-    # absence wins; the new plan names them to the corps leader.
-    edits_dropped: list[PlanSlot]
+    # Manual edits of `locked_from` on such a half-day, or on the centre meeting or a public
+    # holiday, with why (DROPPED_ABSENT, …): not carried over as locks, as the absence, the
+    # meeting or the holiday wins; the new plan names them to the corps leader.
+    edits_dropped: list[tuple[PlanSlot, str]]
 
 
 def demand_rule_for(municipality: Municipality) -> DemandRule:
@@ -67,6 +77,16 @@ def public_holiday_days(week_start: datetime.date) -> set[int]:
         "DK", years={week_start.year, (week_start + datetime.timedelta(days=4)).year}
     )
     return {index for index in range(5) if week_start + datetime.timedelta(days=index) in danish}
+
+
+def closed_half_days(rule: DemandRule, week_start: datetime.date) -> dict[solver.Slot, str]:
+    """The half-days of the week no pedagogue is planned in an institution, with why: a public
+    holiday (DROPPED_HOLIDAY) or the corps' centre meeting (DROPPED_CENTRE_MEETING), as the
+    planner, the grid and a manual edit (`services.slot_set`) read them."""
+    closed = {(rule.centre_meeting_day, rule.centre_meeting_half): DROPPED_CENTRE_MEETING}
+    for day in public_holiday_days(week_start):
+        closed.update({(day, 0): DROPPED_HOLIDAY, (day, 1): DROPPED_HOLIDAY})
+    return closed
 
 
 def _absent_slots(
@@ -126,7 +146,8 @@ def build_problem(
         str(pedagogue.pk): frozenset(_absent_slots(pedagogue, week_start, absences))
         for pedagogue in pedagogues
     }
-    holiday_slots = {(day, half) for day in public_holiday_days(week_start) for half in (0, 1)}
+    closed = closed_half_days(rule, week_start)
+    holiday_slots = {slot for slot, why in closed.items() if why == DROPPED_HOLIDAY}
     current: dict[int, dict[str, solver.Function]] = {}
     for attachment in attachments:
         current.setdefault(attachment.pedagogue_id, {})[str(attachment.institution.public_id)] = (
@@ -162,7 +183,7 @@ def build_problem(
         previous = tuple(
             assignment(slot) for slot in last.slots.select_related("institution", "child")
         )
-    edits_dropped: list[PlanSlot] = []
+    edits_dropped: list[tuple[PlanSlot, str]] = []
     if locked_from is not None:
         kept: list[solver.Assignment] = []
         # Manual locks only: session locks come from the sessions planned now
@@ -171,9 +192,13 @@ def build_problem(
             "institution", "child", "pedagogue"
         ):
             # An edit made before the absence was recorded: the pedagogue is not coming, so
-            # the half-day is planned anew (another pedagogue, or unmet as any other).
+            # the half-day is planned anew (another pedagogue, or unmet as any other). An edit
+            # on the centre meeting or a holiday (made before slot_set refused it, or before
+            # the meeting moved) would break a hard rule: no one is planned then.
             if (slot.day, slot.half) in absent.get(str(slot.pedagogue_id), frozenset()):
-                edits_dropped.append(slot)
+                edits_dropped.append((slot, DROPPED_ABSENT))
+            elif (slot.day, slot.half) in closed:
+                edits_dropped.append((slot, closed[(slot.day, slot.half)]))
             else:
                 kept.append(assignment(slot))
         locked = tuple(kept)

@@ -20,6 +20,9 @@ from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments
 from inklusio.planning.models import (
     DAYS,
+    DROPPED_ABSENT,
+    DROPPED_CENTRE_MEETING,
+    DROPPED_HOLIDAY,
     FUNCTIONS,
     Absence,
     CalendarFeed,
@@ -321,13 +324,25 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
 
 
 def edits_dropped(plan: WeeklyPlan) -> list[str]:
-    """The manual edits the plan left out as their pedagogue is recorded absent on the
-    half-day (`WeeklyPlan.edits_dropped`), one line each for the corps leader. No query."""
-    return [
-        _(
+    """The manual edits the plan left out (`WeeklyPlan.edits_dropped`): their pedagogue is
+    recorded absent on the half-day, or it is the centre meeting or a public holiday. One line
+    each for the corps leader. No query."""
+    lines = {
+        DROPPED_ABSENT: _(
             "%(slot)s %(date)s er %(name)s registreret som fraværende, så den manuelle "
             "rettelse til %(institution)s er taget ud af planen."
-        )
+        ),
+        DROPPED_CENTRE_MEETING: _(
+            "%(slot)s %(date)s holder korpset centermøde, så den manuelle rettelse, der satte "
+            "%(name)s i %(institution)s, er taget ud af planen."
+        ),
+        DROPPED_HOLIDAY: _(
+            "%(slot)s %(date)s er helligdag, så den manuelle rettelse, der satte %(name)s i "
+            "%(institution)s, er taget ud af planen."
+        ),
+    }
+    return [
+        lines[item.get("reason", DROPPED_ABSENT)]
         % {
             "slot": half_day_label(item["day"], item["half"]),
             "date": f"{datetime.date.fromisoformat(item['date']):%d.%m.}",

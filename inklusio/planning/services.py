@@ -24,9 +24,13 @@ from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
 from inklusio.planning.models import (
+    DROPPED_ABSENT,
+    DROPPED_HOLIDAY,
+    REPLANNED,
     Absence,
     CalendarFeed,
     Contract,
+    DemandRule,
     PlanSlot,
     WeeklyPlan,
     half_day_label,
@@ -37,6 +41,7 @@ from inklusio.planning.problem import (
     Lookups,
     assignment,
     build_problem,
+    closed_half_days,
     default_contract,
 )
 
@@ -154,9 +159,12 @@ def _unmet(result: solver.PlanResult, lookups: Lookups) -> dict[str, float]:
     return unmet
 
 
-def _edits_dropped(week_start: datetime.date, slots: Iterable[PlanSlot]) -> list[dict[str, Any]]:
+def _edits_dropped(
+    week_start: datetime.date, dropped: Iterable[tuple[PlanSlot, str]]
+) -> list[dict[str, Any]]:
     """The manual edits a new plan of the week does not keep, as their pedagogue is recorded
-    absent on the half-day (`Lookups.edits_dropped`), as the plan stores them."""
+    absent on the half-day or it is the centre meeting or a holiday (`Lookups.edits_dropped`),
+    as the plan stores them."""
     return [
         {
             "pedagogue": str(slot.pedagogue),
@@ -164,8 +172,11 @@ def _edits_dropped(week_start: datetime.date, slots: Iterable[PlanSlot]) -> list
             "half": slot.half,
             "date": (week_start + datetime.timedelta(days=slot.day)).isoformat(),
             "institution": slot.institution.name,
+            "reason": reason,
         }
-        for slot in sorted(slots, key=lambda slot: (slot.day, slot.half, str(slot.pedagogue)))
+        for slot, reason in sorted(
+            dropped, key=lambda item: (item[0].day, item[0].half, str(item[0].pedagogue))
+        )
     ]
 
 
@@ -258,12 +269,13 @@ def plan_week(
     keep_locked_from: WeeklyPlan | None = None,
 ) -> WeeklyPlan:
     """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept
-    (not on a half-day their pedagogue has since been recorded absent: the plan names those
-    edits instead, and plans the half-day anew) and that plan is replaced: a proposal at
-    once, a published plan when the new one is published (until then it stays in force for
-    the pedagogues). A week has one open proposal: calculating a week that has one
-    calculates that proposal again (its locked half-days kept, the proposal replaced, as
-    "Beregn igen" on it does); one that would stand beside it is refused (WeekAlreadyProposed).
+    (not on a half-day their pedagogue has since been recorded absent, nor on the centre
+    meeting or a public holiday: the plan names those edits instead, and plans the half-day
+    anew) and that plan is replaced: a proposal at once, a published plan when the new one is
+    published (until then it stays in force for the pedagogues). A week has one open
+    proposal: calculating a week that has one calculates that proposal again (its locked
+    half-days kept, the proposal replaced, as "Beregn igen" on it does); one that would stand
+    beside it is refused (WeekAlreadyProposed).
     """
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
@@ -333,25 +345,21 @@ def plan_week(
     return plan
 
 
-def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str) -> WeeklyPlan:
+def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str, objective: float) -> WeeklyPlan:
     """A new proposal of `plan`'s week made from it (a proposal already marked replaced; a
-    published plan stays in force until the new one is published)."""
-    fields = [
-        "solver_status",
-        "objective",
-        "best_bound",
-        "gap",
-        "solve_seconds",
-        "shortage",
-        "unmet",
-    ]
+    published plan stays in force until the new one is published). Not calculated as a whole:
+    its status says it was re-planned, with its own `objective` and no solver bound, gap or
+    time, as the earlier plan's proof is not one of the revision."""
     return _store_proposal(
         municipality_id=plan.municipality_id,
         week_start=plan.week_start,
         created_by=actor,
         based_on=plan,
         note=note,
-        **{name: getattr(plan, name) for name in fields},
+        solver_status=REPLANNED,
+        objective=objective,
+        shortage=plan.shortage,
+        unmet=plan.unmet,
     )
 
 
@@ -376,8 +384,17 @@ def replan_absence(
         problem, sessions = commitments.add_session_locks(
             problem, current.municipality_id, current.week_start
         )
+        # A manual edit on the centre meeting or a holiday is not copied (no one is planned in
+        # an institution then): the revision names it, as a new calculation does.
+        closed = {
+            (slot.pedagogue_id, slot.day, slot.half)
+            for slot, reason in lookups["edits_dropped"]
+            if reason != DROPPED_ABSENT
+        }
         assignments = tuple(
-            assignment(slot) for slot in current.slots.select_related("institution", "child")
+            assignment(slot)
+            for slot in current.slots.select_related("institution", "child")
+            if (slot.pedagogue_id, slot.day, slot.half) not in closed
         )
         # The new absence, and those already recorded in the week (the plan may be older).
         absent = {key: set(half_days) for key, half_days in lookups["absent"].items()}
@@ -415,6 +432,7 @@ def replan_absence(
             current,
             actor=actor,
             note=_("Omplanlagt efter fravær: %(name)s") % {"name": pedagogue},
+            objective=solver.evaluate(problem, result.assignments),
         )
         revision.pairs_changed = result.pairs_changed
         revision.lost = [
@@ -479,7 +497,8 @@ def slot_set(
     """A manual edit by the corps leader; it is locked so a later re-plan keeps it. The hard
     rules hold for manual edits too: one function per institution, at most three institutions.
     A half-day the pedagogue has a recorded absence on is not planned: the absence is deleted
-    first, so the plan never promises a visit that will not happen (clearing it is allowed).
+    first, so the plan never promises a visit that will not happen (clearing it is allowed);
+    nor is the centre meeting or a public holiday, on which no one is in an institution.
     A half-day that holds one of the pedagogue's course sessions stays at the session's
     institution: the session is moved or cancelled on the course first. `version` is the plan's
     version the form was opened on: an edit or a new calculation of the week since then
@@ -488,6 +507,7 @@ def slot_set(
         current = _locked_plan(plan, version)
         _refuse_edit_beside_proposal(current)
         if institution is not None:
+            _refuse_closed_half_day(current, pedagogue, day, half)
             _refuse_absent_half_day(current, pedagogue, day, half)
         _check_sessions_kept(current, pedagogue, day, half, institution, function)
         here = PlanSlot.objects.filter(plan=current, pedagogue=pedagogue, day=day, half=half)
@@ -544,6 +564,29 @@ def slot_set(
             },
         )
     return created
+
+
+def _refuse_closed_half_day(plan: WeeklyPlan, pedagogue: User, day: int, half: int) -> None:
+    """Refuse planning anyone in an institution on the corps' centre meeting or a public holiday
+    (`closed_half_days`, as the planner reads them): a later calculation would not keep the
+    edit, and the plan would break a hard rule until then."""
+    # `demand_rule_for` without fetching the municipality: one query.
+    rule = DemandRule.objects.filter(municipality_id=plan.municipality_id).first() or DemandRule()
+    closed = closed_half_days(rule, plan.week_start)
+    if (day, half) not in closed:
+        return
+    if closed[(day, half)] == DROPPED_HOLIDAY:
+        message = _(
+            "%(slot)s er helligdag, så %(name)s kan ikke planlægges i en institution den halve dag."
+        )
+    else:
+        message = _(
+            "%(slot)s holder korpset centermøde, så %(name)s kan ikke planlægges i en "
+            "institution den halve dag."
+        )
+    raise PlanningError(
+        message % {"name": pedagogue, "slot": half_day_label(day, half)}, field="slot"
+    )
 
 
 def _refuse_absent_half_day(plan: WeeklyPlan, pedagogue: User, day: int, half: int) -> None:

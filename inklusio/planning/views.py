@@ -64,8 +64,7 @@ def _plan_week(request, form):
             request,
             _(
                 "Ugen er beregnet igen. Det forslag, der lå, er erstattet; de halve dage, der "
-                "var rettet i hånden, er beholdt, undtagen dem, hvor pædagogen er registreret "
-                "som fraværende."
+                "var rettet i hånden, er beholdt, undtagen dem, planen nævner som taget ud."
             ),
         )
     else:
@@ -267,7 +266,8 @@ def plan_publish(request, public_id):
 @require_POST
 def plan_resolve(request, public_id):
     """Solve the week again, keeping every locked (manually edited) slot but those on a
-    half-day their pedagogue has since been recorded absent (the plan names them)."""
+    half-day their pedagogue has since been recorded absent, the centre meeting or a public
+    holiday (the plan names them)."""
     plan = _managed_plan(request, public_id)
     try:
         revision = services.plan_week(
@@ -283,8 +283,8 @@ def plan_resolve(request, public_id):
         messages.success(
             request,
             _(
-                "Ugeplanen er beregnet igen med de låste halve dage, undtagen dem, hvor "
-                "pædagogen er registreret som fraværende."
+                "Ugeplanen er beregnet igen med de låste halve dage, undtagen dem, planen "
+                "nævner som taget ud."
             ),
         )
     else:

@@ -301,6 +301,7 @@ class TestPlanWeekOverAnAbsence:
                 "half": 0,
                 "date": corps.plan.day(2).isoformat(),
                 "institution": "Elverhøj",
+                "reason": "absent",
             }
         ]
         page = client_for(corps.cora).get(recalculated.get_absolute_url()).content.decode()
@@ -316,8 +317,8 @@ class TestPlanWeekOverAnAbsence:
         )
         page = response.content.decode()
         assert (
-            "Ugeplanen er beregnet igen med de låste halve dage, undtagen dem, hvor pædagogen "
-            "er registreret som fraværende."
+            "Ugeplanen er beregnet igen med de låste halve dage, undtagen dem, planen nævner "
+            "som taget ud."
         ) in page
         assert self.dropped_line(corps) in page
 

@@ -1,0 +1,190 @@
+"""What the plan page says about a plan is true of it: a re-planned revision claims no proof it
+does not have, and no plan holds a visit on the centre meeting or a public holiday."""
+
+import datetime
+
+import holidays
+import pytest
+
+from inklusio.audit.models import AuditEntry
+from inklusio.planning import services
+from inklusio.planning.models import PlanSlot, WeeklyPlan
+from inklusio.planning.problem import assignment, build_problem, monday_of
+from inklusio.planning.solver import check_hard_rules, evaluate
+from tests.conftest import TODAY
+from tests.planning.conftest import MONDAY
+
+# The demand rule's default centre meeting: Tuesday afternoon.
+CENTRE_MEETING = (1, 1)
+
+
+def plan_of(corps, **extra) -> WeeklyPlan:
+    return services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=2, **extra)
+
+
+def stored(plan) -> list:
+    return [assignment(slot) for slot in plan.slots.select_related("institution", "child")]
+
+
+def next_public_holiday() -> datetime.date:
+    """The first weekday after TODAY that is a Danish public holiday."""
+    day = TODAY
+    while day.weekday() > 4 or day not in holidays.country_holidays("DK", years=day.year):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def old_edit(corps, plan, day, half) -> PlanSlot:
+    """A manual edit of Pete to Elverhøj stored before slot_set refused the half-day (or
+    before the centre meeting moved there)."""
+    return PlanSlot.objects.create(
+        municipality=corps.ishoj,
+        plan=plan,
+        pedagogue=corps.pete,
+        day=day,
+        half=half,
+        institution=corps.elverhoej,
+        function="resource",
+        locked=True,
+    )
+
+
+class TestReplannedRevisionStatus:
+    """Bob falls ill on a half-day he visits Bøgely; no colleague is paired with Bøgely, so the
+    half-day is lost. The revision is the plan with that visit taken out, not a plan calculated
+    and proven the best possible: its "Løsning" says so, with no gap."""
+
+    def test_the_revision_claims_no_proof_and_the_original_keeps_its_own(self, corps, client_for):
+        plan = plan_of(corps)
+        assert plan.solver_status == "OPTIMAL" and plan.gap == 0
+        visit = plan.slots.filter(pedagogue=corps.bob, for_session=False).first()
+        revision = services.replan_absence(
+            actor=corps.cora,
+            plan=plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(visit.day, visit.half)}),
+            kind="illness",
+        )
+        assert revision.lost
+        assert (revision.best_bound, revision.gap, revision.solve_seconds) == (None, None, None)
+        problem, _lookups = build_problem(corps.ishoj, MONDAY)
+        assert revision.objective == evaluate(problem, stored(revision))
+        client = client_for(corps.cora)
+        page = client.get(revision.get_absolute_url()).content.decode()
+        assert "Omplanlagt efter fravær (ikke beregnet som helhed)" in page
+        assert "bevist" not in page and "fra den bedst mulige plan" not in page
+        original = client.get(plan.get_absolute_url()).content.decode()
+        assert "Den bedst mulige plan (bevist)" in original
+        assert "fra den bedst mulige plan" in original
+
+
+class TestNoManualEditOnAClosedHalfDay:
+    def try_edit(self, corps, plan, day, half):
+        return services.slot_set(
+            actor=corps.cora,
+            plan=plan,
+            pedagogue=corps.pete,
+            day=day,
+            half=half,
+            institution=corps.elverhoej,
+            function="resource",
+            version=plan.version,
+        )
+
+    def assert_nothing_saved(self, plan, version):
+        plan.refresh_from_db()
+        assert plan.version == version
+        assert not plan.slots.exists()
+        assert not AuditEntry.objects.filter(object_type="weeklyplan").exists()
+
+    def test_the_centre_meeting_is_refused_by_the_half_day(self, corps):
+        version = corps.plan.version
+        with pytest.raises(services.PlanningError) as refused:
+            self.try_edit(corps, corps.plan, *CENTRE_MEETING)
+        assert str(refused.value) == (
+            f"Tirsdag eftermiddag holder korpset centermøde, så {corps.pete} kan ikke "
+            "planlægges i en institution den halve dag."
+        )
+        assert refused.value.field == "slot"
+        self.assert_nothing_saved(corps.plan, version)
+
+    def test_a_public_holiday_is_refused_by_the_half_day(self, corps):
+        holiday = next_public_holiday()
+        plan = WeeklyPlan.objects.create(
+            municipality=corps.ishoj, week_start=monday_of(holiday), created_by=corps.cora
+        )
+        day = holiday.weekday()
+        with pytest.raises(services.PlanningError) as refused:
+            self.try_edit(corps, plan, day, 0)
+        label = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag"][day]
+        assert str(refused.value) == (
+            f"{label} formiddag er helligdag, så {corps.pete} kan ikke planlægges i en "
+            "institution den halve dag."
+        )
+        assert refused.value.field == "slot"
+        self.assert_nothing_saved(plan, 1)
+
+    def test_clearing_the_centre_meeting_is_allowed(self, corps):
+        old_edit(corps, corps.plan, *CENTRE_MEETING)
+        services.slot_set(
+            actor=corps.cora,
+            plan=corps.plan,
+            pedagogue=corps.pete,
+            day=CENTRE_MEETING[0],
+            half=CENTRE_MEETING[1],
+            institution=None,
+            function="resource",
+            version=corps.plan.version,
+        )
+        assert not corps.plan.slots.exists()
+
+
+class TestOldEditOnAClosedHalfDay:
+    """Pete was locked at Elverhøj on the centre meeting before slot_set refused it. A new
+    calculation does not keep the edit (the whole-week model found it impossible, and the greedy
+    plan it fell back on kept it, breaking a hard rule under a valid plan's status): it names it."""
+
+    def test_a_new_calculation_drops_it_names_it_and_keeps_the_hard_rules(self, corps, client_for):
+        plan = plan_of(corps)
+        old_edit(corps, plan, *CENTRE_MEETING)
+        recalculated = plan_of(corps, keep_locked_from=plan)
+        problem, _lookups = build_problem(corps.ishoj, MONDAY)
+        assert check_hard_rules(problem, stored(recalculated)) == []
+        assert not recalculated.slots.filter(day=1, half=1).exists()
+        assert [
+            (item["day"], item["half"], item["reason"]) for item in recalculated.edits_dropped
+        ] == [(1, 1, "centre_meeting")]
+        page = client_for(corps.cora).get(recalculated.get_absolute_url()).content.decode()
+        assert (
+            f"Tirsdag eftermiddag {corps.plan.day(1):%d.%m.} holder korpset centermøde, så den "
+            f"manuelle rettelse, der satte {corps.pete} i Elverhøj, er taget ud af planen."
+        ) in page
+
+    def test_a_holiday_edit_is_not_carried_over_as_a_lock(self, corps):
+        holiday = next_public_holiday()
+        plan = WeeklyPlan.objects.create(
+            municipality=corps.ishoj, week_start=monday_of(holiday), created_by=corps.cora
+        )
+        old_edit(corps, plan, holiday.weekday(), 1)
+        problem, lookups = build_problem(corps.ishoj, plan.week_start, locked_from=plan)
+        assert problem.locked == ()
+        assert [(slot.day, slot.half, why) for slot, why in lookups["edits_dropped"]] == [
+            (holiday.weekday(), 1, "holiday")
+        ]
+
+    def test_a_replan_does_not_copy_it_and_names_it(self, corps):
+        plan = plan_of(corps)
+        old_edit(corps, plan, *CENTRE_MEETING)
+        visit = plan.slots.filter(pedagogue=corps.bob, for_session=False).first()
+        revision = services.replan_absence(
+            actor=corps.cora,
+            plan=plan,
+            pedagogue=corps.bob,
+            slots=frozenset({(visit.day, visit.half)}),
+            kind="illness",
+        )
+        assert not revision.slots.filter(day=1, half=1).exists()
+        assert [(item["day"], item["half"], item["reason"]) for item in revision.edits_dropped] == [
+            (1, 1, "centre_meeting")
+        ]
+        assert (1, 1) not in {(item["day"], item["half"]) for item in revision.lost}
