@@ -398,6 +398,14 @@ CACHES = {
     )
 }
 
+# Sessions are rows in the database, so any app server can read them; with Redis they are also
+# kept in it, and a request reads its session from there instead of asking the database (the
+# row stays the record: a session outlives a Redis restart, and signing out deletes both).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # Shared municipal PCs: closing the browser ends the session (the cookie carries no expiry date).

@@ -1,11 +1,13 @@
 """Nothing lives in one process or on one disk: two app servers (gunicorn) and one worker on one
-database and one S3-compatible object store (moto's server), all on 127.0.0.1. A file uploaded
-through one server is downloaded through the other, a sign-in on one holds on the other, and a
-job queued by one is run by the worker and fetched from the other."""
+database, one Redis and one S3-compatible object store (moto's server), all on 127.0.0.1. A file
+uploaded through one server is downloaded through the other, a sign-in on one holds on the other
+and a sign-out on one ends it on the other (sessions are read from Redis), and a job queued by one
+is run by the worker and fetched from the other."""
 
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PASSWORD = "test-password-42"
 BUCKET = "inklusio-test"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 def _free_port() -> int:
@@ -53,6 +56,18 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise TimeoutError(url)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} stopped: {process.stderr.read()}")  # type: ignore[union-attr]
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(port)
 
 
 def _start(stack: ExitStack, args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -101,11 +116,12 @@ def test_two_app_servers_and_a_worker_share_database_files_and_sessions(cast, tm
     for user in (cast.carl, cast.cora):
         user.set_password(PASSWORD)
         user.save()
-    s3_port, port_a, port_b = _free_port(), _free_port(), _free_port()
+    s3_port, redis_port, port_a, port_b = _free_port(), _free_port(), _free_port(), _free_port()
     endpoint = f"http://127.0.0.1:{s3_port}"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "INKLUSIO_S3_BUCKET": BUCKET,
         "INKLUSIO_S3_ENDPOINT": endpoint,
         "INKLUSIO_S3_ACCESS_KEY": "testing",
@@ -117,6 +133,13 @@ def test_two_app_servers_and_a_worker_share_database_files_and_sessions(cast, tm
     with ExitStack() as stack:
         s3 = _start(stack, [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)], env)
         _wait_for(f"{endpoint}/moto-api/", s3)
+        # A Redis of the test's own (nothing kept on disk), so the machine's is left alone.
+        redis = _start(
+            stack,
+            [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
+            env,
+        )
+        _wait_for_port(redis_port, redis)
         boto3.client(
             "s3",
             endpoint_url=endpoint,
@@ -177,4 +200,21 @@ def test_two_app_servers_and_a_worker_share_database_files_and_sessions(cast, tm
         assert job.status == Job.Status.DONE
         workbook = cora.get(f"{b}/filer/{job.public_id}/fil/")
         assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+
+        # Carl signs out on B; his session cookie then opens nothing on A, whose Redis-kept copy
+        # of the session went with the sign-out (a copy kept in A's own memory would still let
+        # the cookie in).
+        signed_in_cookie = carl.cookies["sessionid"]
+        carl.post(
+            f"{b}/logout/",
+            data={"csrfmiddlewaretoken": _csrf(carl, f"{b}/")},
+            headers={"Referer": f"{b}/"},
+        )
+        after = requests.get(
+            f"{a}{referral_url}",
+            cookies={"sessionid": signed_in_cookie},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert after.status_code == 302 and "/login/" in after.headers["Location"]
     assert not list(tmp_path.glob("not-shared*")), "a file was stored on a server's own disk"
