@@ -3,8 +3,9 @@ contracts and absences. The planner's input is read in `problem.py`."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -145,7 +146,9 @@ def _shortage_facts(problem: solver.PlanningProblem, lookups: Lookups) -> list[d
     return facts
 
 
-def _unmet(result: solver.PlanResult, lookups: Lookups) -> dict[str, float]:
+def _unmet(result: solver.PlanResult | solver.ReplanResult, lookups: Lookups) -> dict[str, float]:
+    """The hours of the week's demand the plan leaves uncovered, by institution, as the solver
+    counted them (`PlanResult.unmet` of a calculation, `ReplanResult.unmet` of a re-plan)."""
     unmet: dict[str, float] = {}
     for institution_id, half_days in result.unmet.items():
         if half_days <= 0:
@@ -345,11 +348,21 @@ def plan_week(
     return plan
 
 
-def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str, objective: float) -> WeeklyPlan:
+def _copy_plan(
+    plan: WeeklyPlan,
+    *,
+    actor: User,
+    note: str,
+    objective: float,
+    shortage: list[dict[str, Any]],
+    unmet: dict[str, float],
+) -> WeeklyPlan:
     """A new proposal of `plan`'s week made from it (a proposal already marked replaced; a
     published plan stays in force until the new one is published). Not calculated as a whole:
     its status says it was re-planned, with its own `objective` and no solver bound, gap or
-    time, as the earlier plan's proof is not one of the revision."""
+    time, as the earlier plan's proof is not one of the revision. Its shortage and unmet
+    demand are its own too (passed in): the earlier plan's figures are of the corps before the
+    absence and of the earlier plan's half-days."""
     return _store_proposal(
         municipality_id=plan.municipality_id,
         week_start=plan.week_start,
@@ -358,8 +371,24 @@ def _copy_plan(plan: WeeklyPlan, *, actor: User, note: str, objective: float) ->
         note=note,
         solver_status=REPLANNED,
         objective=objective,
-        shortage=plan.shortage,
-        unmet=plan.unmet,
+        shortage=shortage,
+        unmet=unmet,
+    )
+
+
+def _with_absences(
+    problem: solver.PlanningProblem, absent: Mapping[str, Collection[solver.Slot]]
+) -> solver.PlanningProblem:
+    """The week's problem with the half-days in `absent` taken from each pedagogue, so the
+    corps' capacity (`explain_shortage`) is the one the week has after the absence."""
+    return dataclasses.replace(
+        problem,
+        pedagogues=tuple(
+            dataclasses.replace(
+                p, unavailable_slots=p.unavailable_slots | frozenset(absent.get(p.id, ()))
+            )
+            for p in problem.pedagogues
+        ),
     )
 
 
@@ -372,7 +401,9 @@ def replan_absence(
     pedagogue's own sessions in those half-days are listed as not kept. A half-day the plan
     has a pedagogue on that an absence recorded earlier covers (theirs or a colleague's) is
     covered the same way: the revision promises no visit that will not happen, and names a
-    manual edit it leaves out for that reason."""
+    manual edit it leaves out for that reason. The revision's shortage and unmet demand are
+    its own: the corps' capacity with the absence, and what the revision's half-days leave of
+    the week's demand."""
     with transaction.atomic():
         current = _locked_plan(plan)
         # A published week with a proposal beside it: the absence is covered in the proposal,
@@ -399,6 +430,7 @@ def replan_absence(
         # The new absence, and those already recorded in the week (the plan may be older).
         absent = {key: set(half_days) for key, half_days in lookups["absent"].items()}
         absent.setdefault(str(pedagogue.pk), set()).update(slots)
+        problem = _with_absences(problem, absent)
         result = solver.replan(
             problem,
             assignments,
@@ -433,6 +465,8 @@ def replan_absence(
             actor=actor,
             note=_("Omplanlagt efter fravær: %(name)s") % {"name": pedagogue},
             objective=solver.evaluate(problem, result.assignments),
+            shortage=_shortage_facts(problem, lookups),
+            unmet=_unmet(result, lookups),
         )
         revision.pairs_changed = result.pairs_changed
         revision.lost = [

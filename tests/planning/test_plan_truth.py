@@ -1,7 +1,9 @@
 """What the plan page says about a plan is true of it: a re-planned revision claims no proof it
-does not have, and no plan holds a visit on the centre meeting or a public holiday."""
+does not have and shows its own uncovered need and shortage, and no plan holds a visit on the
+centre meeting or a public holiday."""
 
 import datetime
+import re
 
 import holidays
 import pytest
@@ -188,3 +190,76 @@ class TestOldEditOnAClosedHalfDay:
             (1, 1, "centre_meeting")
         ]
         assert (1, 1) not in {(item["day"], item["half"]) for item in revision.lost}
+
+
+def bobs_visit(plan) -> PlanSlot:
+    """A half-day Bob is planned at Bøgely by the planner (not for a course session)."""
+    return plan.slots.filter(pedagogue__username="bob", function="resource", for_session=False)[0]
+
+
+def replan(corps, plan, pedagogue, slots) -> WeeklyPlan:
+    return services.replan_absence(
+        actor=corps.cora, plan=plan, pedagogue=pedagogue, slots=frozenset(slots), kind="illness"
+    )
+
+
+def uncovered_need(page: str) -> str:
+    """The plan page's "Udækket behov" line as the corps leader reads it ('' when none)."""
+    found = re.search(r"<dt>Udækket behov</dt><dd>(.*?)</dd>", page)
+    return found.group(1) if found else ""
+
+
+class TestReplannedRevisionFigures:
+    """The corps: Bob gives Bøgely its 6 resource half-days, Pete Elverhøj its 3 and Mia (at
+    Bøgely) her 3 support half-days; the week's demand is met. A re-plan's "Udækket behov" and
+    shortage are the revision's own, not the figures of the plan it came from."""
+
+    def test_a_lost_resource_half_day_is_bogelys_uncovered_need(self, corps, client_for):
+        plan = plan_of(corps)
+        assert plan.unmet == {}
+        visit = bobs_visit(plan)
+        # No colleague is paired with Bøgely in the resource function: the half-day is lost.
+        revision = replan(corps, plan, corps.bob, {(visit.day, visit.half)})
+        assert [item["institution"] for item in revision.lost] == ["Bøgely"]
+        assert revision.unmet == {"Bøgely": 3.5}
+        page = client_for(corps.cora).get(revision.get_absolute_url()).content.decode()
+        assert uncovered_need(page) == "Bøgely: 3,5 t"
+        earlier = client_for(corps.cora).get(plan.get_absolute_url()).content.decode()
+        assert uncovered_need(earlier) == ""
+
+    def test_a_lost_support_half_day_is_counted_though_mia_keeps_the_others(
+        self, corps, client_for
+    ):
+        plan = plan_of(corps)
+        support = plan.slots.filter(function="support").order_by("day", "half")
+        assert support.count() == 3 and support[0].child == corps.mia
+        # Mia keeps her one pedagogue: the half-day is not handed to Bob, it is lost.
+        revision = replan(corps, plan, support[0].pedagogue, {(support[0].day, support[0].half)})
+        assert revision.slots.filter(child=corps.mia).count() == 2
+        assert revision.unmet == {"Bøgely": 3.5}
+        page = client_for(corps.cora).get(revision.get_absolute_url()).content.decode()
+        assert uncovered_need(page) == "Bøgely: 3,5 t"
+
+    def test_the_shortage_is_the_corps_capacity_with_the_absence(self, corps, client_for):
+        plan = plan_of(corps)
+        assert plan.shortage == []
+        # Bob away all week: Pete's 9 half-days against Bøgely's 6 + Mia's 3 + Elverhøj's 3.
+        week = {(day, half) for day in range(5) for half in (0, 1)}
+        revision = replan(corps, plan, corps.bob, week)
+        assert revision.shortage == [
+            {
+                "scope": "municipality",
+                "where": "Hele kommunen",
+                "demand_hours": 42.0,
+                "capacity_hours": 31.5,
+                "missing_hours": 10.5,
+            }
+        ]
+        # All six of Bob's Bøgely half-days are lost (the session's too): 21 hours uncovered.
+        assert revision.unmet == {"Bøgely": 21.0}
+        page = client_for(corps.cora).get(revision.get_absolute_url()).content.decode()
+        assert "Behovet er større end korpsets kapacitet" in page
+        assert (
+            "Hele kommunen: der mangler 10,5 timer (behov 42,0 timer, kapacitet 31,5 timer)."
+        ) in page
+        assert uncovered_need(page) == "Bøgely: 21,0 t"

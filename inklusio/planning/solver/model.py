@@ -114,6 +114,9 @@ class ReplanResult:
     changes: tuple[tuple[Assignment | None, Assignment | None], ...]
     lost: tuple[Assignment, ...]
     pairs_changed: int
+    # Of the revision's own assignments against the week's demand, as `PlanResult.unmet`.
+    unmet: dict[str, int]
+    uncovered_children: tuple[str, ...]
 
 
 # --- Shared helpers ----------------------------------------------------------------------
@@ -167,22 +170,28 @@ def _label_support_children(
 
 
 def _unmet(
-    problem: PlanningProblem, assignments: list[Assignment]
+    problem: PlanningProblem, assignments: Iterable[Assignment]
 ) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Each institution's half-days short of the week's demand: resource half-days below its
+    demand, and each support child's half-days below its grant (all of them for a child no
+    one is planned for); and the children no one is planned for. A plan of `solve` gives a
+    child all its half-days or none, so there the two agree; a re-planned revision
+    (`replan`) can leave a child some of its half-days, and what it lost is counted."""
     resource: dict[str, int] = defaultdict(int)
-    covered_children = {a.child_id for a in assignments if a.child_id}
+    given: dict[str, int] = defaultdict(int)
     for a in assignments:
         if Function(a.function) == Function.RESOURCE:
             resource[a.institution_id] += 1
+        if a.child_id:
+            given[a.child_id] += 1
     unmet = {
         i.id: max(0, i.resource_demand_half_days - resource[i.id]) for i in problem.institutions
     }
-    uncovered = tuple(c.id for c in problem.support_children if c.id not in covered_children)
     for child in problem.support_children:
-        if child.id in uncovered:
-            unmet[child.institution_id] = (
-                unmet.get(child.institution_id, 0) + child.demand_half_days
-            )
+        short = max(0, child.demand_half_days - given[child.id])
+        if short:
+            unmet[child.institution_id] = unmet.get(child.institution_id, 0) + short
+    uncovered = tuple(c.id for c in problem.support_children if not given[c.id])
     return {key: value for key, value in unmet.items() if value}, uncovered
 
 

@@ -13,6 +13,7 @@ from inklusio.planning.solver.model import (
     ReplanResult,
     Slot,
     _current_pairs,
+    _unmet,
     pairs_of,
 )
 
@@ -24,6 +25,7 @@ def replan(
 ) -> ReplanResult:
     """The smallest change that covers an absence: a colleague already paired with the
     institution steps in, else a two-step swap between institutions; what is left is lost.
+    `unmet` is what the result leaves of the week's demand, counted as for a calculation.
 
     A support child's half-days are not handed to another pedagogue: the child keeps one
     pedagogue, and the institution is told in advance instead. Locked half-days of colleagues
@@ -125,6 +127,12 @@ def replan(
             lost.append(gone)
     result = tuple(sorted(at.values(), key=lambda a: (a.pedagogue_id, a.slot)))
     new_pairs = pairs_of(result) - paired
+    unmet, uncovered = _unmet(problem, result)
     return ReplanResult(
-        assignments=result, changes=tuple(changes), lost=tuple(lost), pairs_changed=len(new_pairs)
+        assignments=result,
+        changes=tuple(changes),
+        lost=tuple(lost),
+        pairs_changed=len(new_pairs),
+        unmet=unmet,
+        uncovered_children=uncovered,
     )
