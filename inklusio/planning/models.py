@@ -220,6 +220,8 @@ REPLANNED = "REPLANNED"
 DROPPED_ABSENT = "absent"
 DROPPED_CENTRE_MEETING = "centre_meeting"
 DROPPED_HOLIDAY = "holiday"
+# The edit's pedagogue is no longer in the corps (deactivated, or no longer a pedagogue).
+DROPPED_LEFT_CORPS = "left_corps"
 
 
 class WeeklyPlan(TenantModel):
@@ -251,10 +253,10 @@ class WeeklyPlan(TenantModel):
     # its course, day, half and why, so the corps leader moves or cancels them in time.
     broken_sessions = models.JSONField(default=list, blank=True)
     # Manual edits of the plan it was calculated from that it does not keep, as no one is planned
-    # in an institution on the half-day: their pedagogue has since been recorded absent, or it is
-    # the centre meeting or a public holiday. Each with pedagogue, day, half, date, institution
-    # and reason (DROPPED_ABSENT, …; missing on plans stored before it was kept: absent),
-    # so the corps leader knows the edit is gone (`selectors.edits_dropped`).
+    # in an institution on the half-day: their pedagogue has since been recorded absent or has
+    # left the corps, or it is the centre meeting or a public holiday. Each with pedagogue, day,
+    # half, date, institution and reason (DROPPED_ABSENT, …; missing on plans stored before it
+    # was kept: absent), so the corps leader knows the edit is gone (`selectors.edits_dropped`).
     edits_dropped = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=300, blank=True)
     # Optimistic locking of the manual edits: raised by every change of the plan's half-days

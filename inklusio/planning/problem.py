@@ -17,6 +17,7 @@ from inklusio.planning.models import (
     DROPPED_ABSENT,
     DROPPED_CENTRE_MEETING,
     DROPPED_HOLIDAY,
+    DROPPED_LEFT_CORPS,
     Absence,
     Contract,
     DemandRule,
@@ -39,9 +40,10 @@ class Lookups(TypedDict):
     institutions: dict[str, Institution]
     # Each pedagogue's half-days of the week with a recorded absence (`Absence.half_days`).
     absent: dict[str, frozenset[solver.Slot]]
-    # Manual edits of `locked_from` on such a half-day, or on the centre meeting or a public
-    # holiday, with why (DROPPED_ABSENT, …): not carried over as locks, as the absence, the
-    # meeting or the holiday wins; the new plan names them to the corps leader.
+    # Manual edits of `locked_from` on such a half-day, of a pedagogue no longer in the corps,
+    # or on the centre meeting or a public holiday, with why (DROPPED_ABSENT, …): not carried
+    # over as locks, as the absence, the departure, the meeting or the holiday wins; the new
+    # plan names them to the corps leader.
     edits_dropped: list[tuple[PlanSlot, str]]
 
 
@@ -185,17 +187,22 @@ def build_problem(
         )
     edits_dropped: list[tuple[PlanSlot, str]] = []
     if locked_from is not None:
+        in_corps = {pedagogue.pk for pedagogue in pedagogues}
         kept: list[solver.Assignment] = []
         # Manual locks only: session locks come from the sessions planned now
         # (`commitments.add_session_locks`), so a moved or cancelled session lets go.
         for slot in locked_from.slots.filter(locked=True, for_session=False).select_related(
             "institution", "child", "pedagogue"
         ):
-            # An edit made before the absence was recorded: the pedagogue is not coming, so
-            # the half-day is planned anew (another pedagogue, or unmet as any other). An edit
-            # on the centre meeting or a holiday (made before slot_set refused it, or before
-            # the meeting moved) would break a hard rule: no one is planned then.
-            if (slot.day, slot.half) in absent.get(str(slot.pedagogue_id), frozenset()):
+            # An edit made before the absence was recorded, or before its pedagogue left the
+            # corps (is deactivated, or no longer a pedagogue): the pedagogue is not coming, so
+            # the half-day is planned anew (another pedagogue, or unmet as any other); the
+            # solver knows no one outside the corps. An edit on the centre meeting or a holiday
+            # (made before slot_set refused it, or before the meeting moved) would break a hard
+            # rule: no one is planned then.
+            if slot.pedagogue_id not in in_corps:
+                edits_dropped.append((slot, DROPPED_LEFT_CORPS))
+            elif (slot.day, slot.half) in absent[str(slot.pedagogue_id)]:
                 edits_dropped.append((slot, DROPPED_ABSENT))
             elif (slot.day, slot.half) in closed:
                 edits_dropped.append((slot, closed[(slot.day, slot.half)]))

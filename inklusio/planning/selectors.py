@@ -23,6 +23,7 @@ from inklusio.planning.models import (
     DROPPED_ABSENT,
     DROPPED_CENTRE_MEETING,
     DROPPED_HOLIDAY,
+    DROPPED_LEFT_CORPS,
     FUNCTIONS,
     Absence,
     CalendarFeed,
@@ -325,8 +326,8 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
 
 def edits_dropped(plan: WeeklyPlan) -> list[str]:
     """The manual edits the plan left out (`WeeklyPlan.edits_dropped`): their pedagogue is
-    recorded absent on the half-day, or it is the centre meeting or a public holiday. One line
-    each for the corps leader. No query."""
+    recorded absent on the half-day or is no longer in the corps, or it is the centre meeting
+    or a public holiday. One line each for the corps leader. No query."""
     lines = {
         DROPPED_ABSENT: _(
             "%(slot)s %(date)s er %(name)s registreret som fraværende, så den manuelle "
@@ -339,6 +340,10 @@ def edits_dropped(plan: WeeklyPlan) -> list[str]:
         DROPPED_HOLIDAY: _(
             "%(slot)s %(date)s er helligdag, så den manuelle rettelse, der satte %(name)s i "
             "%(institution)s, er taget ud af planen."
+        ),
+        DROPPED_LEFT_CORPS: _(
+            "%(slot)s %(date)s: %(name)s er ikke længere i korpset, så den manuelle rettelse "
+            "til %(institution)s er taget ud af planen."
         ),
     }
     return [

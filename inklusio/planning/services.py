@@ -25,7 +25,7 @@ from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import commitments, solver
 from inklusio.planning.models import (
-    DROPPED_ABSENT,
+    DROPPED_CENTRE_MEETING,
     DROPPED_HOLIDAY,
     REPLANNED,
     Absence,
@@ -166,8 +166,8 @@ def _edits_dropped(
     week_start: datetime.date, dropped: Iterable[tuple[PlanSlot, str]]
 ) -> list[dict[str, Any]]:
     """The manual edits a new plan of the week does not keep, as their pedagogue is recorded
-    absent on the half-day or it is the centre meeting or a holiday (`Lookups.edits_dropped`),
-    as the plan stores them."""
+    absent on the half-day or has left the corps, or it is the centre meeting or a holiday
+    (`Lookups.edits_dropped`), as the plan stores them."""
     return [
         {
             "pedagogue": str(slot.pedagogue),
@@ -272,13 +272,13 @@ def plan_week(
     keep_locked_from: WeeklyPlan | None = None,
 ) -> WeeklyPlan:
     """Propose a week plan with the CP-SAT solver; locked slots of an earlier plan are kept
-    (not on a half-day their pedagogue has since been recorded absent, nor on the centre
-    meeting or a public holiday: the plan names those edits instead, and plans the half-day
-    anew) and that plan is replaced: a proposal at once, a published plan when the new one is
-    published (until then it stays in force for the pedagogues). A week has one open
-    proposal: calculating a week that has one calculates that proposal again (its locked
-    half-days kept, the proposal replaced, as "Beregn igen" on it does); one that would stand
-    beside it is refused (WeekAlreadyProposed).
+    (not on a half-day their pedagogue has since been recorded absent, nor one of a pedagogue
+    who has left the corps, nor on the centre meeting or a public holiday: the plan names those
+    edits instead, and plans the half-day anew) and that plan is replaced: a proposal at once,
+    a published plan when the new one is published (until then it stays in force for the
+    pedagogues). A week has one open proposal: calculating a week that has one calculates that
+    proposal again (its locked half-days kept, the proposal replaced, as "Beregn igen" on it
+    does); one that would stand beside it is refused (WeekAlreadyProposed).
     """
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
@@ -401,9 +401,10 @@ def replan_absence(
     pedagogue's own sessions in those half-days are listed as not kept. A half-day the plan
     has a pedagogue on that an absence recorded earlier covers (theirs or a colleague's) is
     covered the same way: the revision promises no visit that will not happen, and names a
-    manual edit it leaves out for that reason. The revision's shortage and unmet demand are
-    its own: the corps' capacity with the absence, and what the revision's half-days leave of
-    the week's demand."""
+    manual edit it leaves out for that reason; so is a half-day of a pedagogue who has left the
+    corps since the plan was made (deactivated, or no longer a pedagogue). The revision's
+    shortage and unmet demand are its own: the corps' capacity with the absence, and what the
+    revision's half-days leave of the week's demand."""
     with transaction.atomic():
         current = _locked_plan(plan)
         # A published week with a proposal beside it: the absence is covered in the proposal,
@@ -420,7 +421,7 @@ def replan_absence(
         closed = {
             (slot.pedagogue_id, slot.day, slot.half)
             for slot, reason in lookups["edits_dropped"]
-            if reason != DROPPED_ABSENT
+            if reason in (DROPPED_CENTRE_MEETING, DROPPED_HOLIDAY)
         }
         assignments = tuple(
             assignment(slot)
@@ -430,6 +431,12 @@ def replan_absence(
         # The new absence, and those already recorded in the week (the plan may be older).
         absent = {key: set(half_days) for key, half_days in lookups["absent"].items()}
         absent.setdefault(str(pedagogue.pk), set()).update(slots)
+        # A pedagogue who has left the corps since the plan was made is not coming either: their
+        # half-days are covered or listed as lost the same way (their manual edits are named,
+        # `build_problem`), so the revision stores no half-day of someone outside the corps.
+        for planned in assignments:
+            if planned.pedagogue_id not in lookups["pedagogues"]:
+                absent.setdefault(planned.pedagogue_id, set()).add(planned.slot)
         problem = _with_absences(problem, absent)
         result = solver.replan(
             problem,

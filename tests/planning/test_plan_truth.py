@@ -1,6 +1,7 @@
 """What the plan page says about a plan is true of it: a re-planned revision claims no proof it
-does not have and shows its own uncovered need and shortage, and no plan holds a visit on the
-centre meeting or a public holiday."""
+does not have and shows its own uncovered need and shortage, no plan holds a visit on the
+centre meeting or a public holiday, and an edit of a pedagogue who has left the corps is named
+as left out."""
 
 import datetime
 import re
@@ -9,10 +10,11 @@ import holidays
 import pytest
 
 from inklusio.audit.models import AuditEntry
+from inklusio.people.models import Role
 from inklusio.planning import services
-from inklusio.planning.models import PlanSlot, WeeklyPlan
+from inklusio.planning.models import PlanSlot, WeeklyPlan, half_day_label
 from inklusio.planning.problem import assignment, build_problem, monday_of
-from inklusio.planning.solver import check_hard_rules, evaluate
+from inklusio.planning.solver import check_hard_rules, evaluate, full, greedy, stages
 from tests.conftest import TODAY
 from tests.planning.conftest import MONDAY
 
@@ -263,3 +265,102 @@ class TestReplannedRevisionFigures:
             "Hele kommunen: der mangler 10,5 timer (behov 42,0 timer, kapacitet 31,5 timer)."
         ) in page
         assert uncovered_need(page) == "Bøgely: 21,0 t"
+
+
+def leave_the_corps(pedagogue, how: str) -> None:
+    if how == "deactivated":
+        pedagogue.is_active = False
+    else:
+        pedagogue.role = Role.STAFF
+    pedagogue.save()
+
+
+def left_corps_line(corps, slot: PlanSlot) -> str:
+    return (
+        f"{half_day_label(slot.day, slot.half)} {corps.plan.day(slot.day):%d.%m.}: "
+        f"{corps.pete} er ikke længere i korpset, så den manuelle rettelse til Elverhøj er "
+        "taget ud af planen."
+    )
+
+
+@pytest.mark.parametrize("how", ["deactivated", "no longer a pedagogue"])
+class TestAnEditOfAPedagogueWhoLeftTheCorps:
+    """Pete's half-day at Elverhøj was edited by hand (locked); then Pete left the corps. The
+    planner knows only the corps as it is: a new calculation, its fallback and a re-plan
+    leave the edit out and name it, instead of failing or dropping it unsaid."""
+
+    @pytest.fixture
+    def edited(self, corps, how):
+        plan = plan_of(corps)
+        edit = plan.slots.filter(pedagogue=corps.pete, institution=corps.elverhoej)[0]
+        PlanSlot.objects.filter(pk=edit.pk).update(locked=True)
+        leave_the_corps(corps.pete, how)
+        return plan, edit
+
+    def assert_named(self, corps, client_for, revision, edit):
+        assert not revision.slots.filter(pedagogue=corps.pete).exists()
+        assert [
+            (item["day"], item["half"], item["institution"], item["reason"])
+            for item in revision.edits_dropped
+        ] == [(edit.day, edit.half, "Elverhøj", "left_corps")]
+        page = client_for(corps.cora).get(revision.get_absolute_url()).content.decode()
+        assert 'data-testid="edits-dropped"' in page
+        assert left_corps_line(corps, edit) in page
+
+    def test_a_new_calculation_leaves_it_out_and_names_it(self, corps, client_for, edited):
+        plan, edit = edited
+        recalculated = plan_of(corps, keep_locked_from=plan)
+        problem, _lookups = build_problem(corps.ishoj, MONDAY)
+        assert check_hard_rules(problem, stored(recalculated)) == []
+        self.assert_named(corps, client_for, recalculated, edit)
+
+    def test_the_fallback_plan_leaves_it_out_and_names_it(
+        self, corps, client_for, edited, monkeypatch
+    ):
+        plan, edit = edited
+        problem, lookups = build_problem(corps.ishoj, MONDAY, locked_from=plan)
+        assert problem.locked == ()
+        assert [(slot.pk, why) for slot, why in lookups["edits_dropped"]] == [
+            (edit.pk, "left_corps")
+        ]
+        assert check_hard_rules(problem, greedy(problem).assignments) == []
+        # The optimisation finds nothing in time: the plan is the greedy one.
+        monkeypatch.setattr(stages, "_choose_pairings", lambda *args: None)
+        monkeypatch.setattr(full, "solve_part", lambda *args: None)
+        recalculated = plan_of(corps, keep_locked_from=plan)
+        assert recalculated.solver_status == "NO_SOLUTION"
+        self.assert_named(corps, client_for, recalculated, edit)
+
+    def test_a_replan_covers_or_loses_their_half_days_and_names_the_edit(
+        self, corps, client_for, edited
+    ):
+        plan, edit = edited
+        petes = list(plan.slots.filter(pedagogue=corps.pete).order_by("day", "half"))
+        visit = bobs_visit(plan)
+        revision = replan(corps, plan, corps.bob, {(visit.day, visit.half)})
+        self.assert_named(corps, client_for, revision, edit)
+        # No colleague is paired with Elverhøj or with Mia: Pete's half-days are lost, and
+        # their demand is uncovered (Bøgely: Bob's visit and Mia's 3 half-days).
+        assert sorted((item["day"], item["half"]) for item in revision.lost) == sorted(
+            [(visit.day, visit.half), *((s.day, s.half) for s in petes)]
+        )
+        assert revision.unmet == {"Bøgely": 14.0, "Elverhøj": 10.5}
+
+
+def test_last_weeks_plan_of_a_pedagogue_who_left_is_no_obstacle(corps, monkeypatch):
+    """Last week's plan (which the planner keeps the weekdays of) still has Pete in it."""
+    last_week = services.plan_week(
+        actor=corps.cora, week_start=MONDAY - datetime.timedelta(days=7), time_limit_s=2
+    )
+    assert last_week.slots.filter(pedagogue=corps.pete).exists()
+    leave_the_corps(corps.pete, "deactivated")
+    problem, _lookups = build_problem(corps.ishoj, MONDAY)
+    assert str(corps.pete.pk) in {a.pedagogue_id for a in problem.previous_plan}
+    assert check_hard_rules(problem, greedy(problem).assignments) == []
+    plan = plan_of(corps)
+    assert plan.slots.exists() and not plan.slots.filter(pedagogue=corps.pete).exists()
+    monkeypatch.setattr(stages, "_choose_pairings", lambda *args: None)
+    monkeypatch.setattr(full, "solve_part", lambda *args: None)
+    fallback = plan_of(corps)
+    assert fallback.solver_status == "NO_SOLUTION"
+    assert fallback.slots.exists() and not fallback.slots.filter(pedagogue=corps.pete).exists()
