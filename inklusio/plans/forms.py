@@ -49,8 +49,13 @@ class PlanForm(VersionedEdit, DkfdsModelForm):
         super().__init__(*args, **kwargs)
         # The table's check constraints are a backstop; the form says each rule by its field
         # (a field in error is left out of the constraint check, whose message names the rule).
+        # The field's own "at least 0" (a positive integer column) goes: beside "at least 1" it
+        # told whoever typed a negative number two different lower bounds.
         weeks = self.fields["follow_up_weeks"]
-        weeks.validators.append(MinValueValidator(1, FOLLOW_UP_WEEKS_MESSAGE))
+        weeks.validators = [
+            *(v for v in weeks.validators if not isinstance(v, MinValueValidator)),
+            MinValueValidator(1, FOLLOW_UP_WEEKS_MESSAGE),
+        ]
         weeks.widget.attrs["min"] = 1
         if self.instance.pk:
             self.expect_version(self.instance.version)

@@ -87,6 +87,21 @@ class TestWritingAPlan:
         assert 'value="Deltager i samling"' in page  # what was typed is kept
         assert not ActionPlan.objects.filter(title="Ny").exists()
 
+    def test_a_negative_number_of_weeks_gets_one_message_with_one_lower_bound(
+        self, cast, client_for
+    ):
+        """Found in a QA pass: -5 weeks gave "at least 0" (the column's own bound) beside "at
+        least 1" in one error. The field says its rule once."""
+        response = client_for(cast.bob).post(
+            reverse("plan-edit", args=[cast.plan_mia.public_id]),
+            plan_post(cast.plan_mia, follow_up_weeks=-5),
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["follow_up_weeks"] == [
+            "Skriv, hvor mange uger der går mellem opfølgningerne (mindst 1)."
+        ]
+        assert "lig 0" not in response.content.decode()
+
     def test_an_edit_with_no_weeks_between_follow_ups_is_refused_by_the_field(
         self, cast, client_for
     ):
