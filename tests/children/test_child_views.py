@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from inklusio.children.models import Child, Guardianship
-from tests.conftest import login
+from tests.conftest import login, make_child
 
 
 def child_form_data(**overrides):
@@ -162,6 +162,27 @@ class TestGuardians:
     def test_guardian_sees_only_their_own_child(self, cast, client_for):
         children = client_for(cast.gert).get(reverse("child-list")).context["children"]
         assert children == [cast.mia]
+
+
+class TestChildPageWords:
+    """Found in a QA pass of the demo: a child without a category or any visitation history."""
+
+    def test_a_child_without_a_category_says_so_in_english_too(self, cast, client):
+        nora = make_child(cast.ishoj, cast.boegely, "Nora", "0105234000")
+        client.force_login(cast.alice)
+        client.cookies["django_language"] = "en"
+        page = client.get(nora.get_absolute_url()).content.decode()
+        assert "Not specified" in page
+        assert "Ikke angivet" not in page
+
+    def test_the_visitation_section_says_when_there_is_nothing_yet(self, cast, client_for):
+        nora = make_child(cast.ishoj, cast.boegely, "Nora", "0105234000")
+        page = client_for(cast.alice).get(nora.get_absolute_url()).content.decode()
+        assert "Ny indstilling for barnet" in page
+        assert "Ingen indstillinger eller afgørelser." in page
+        # A child with a referral lists it instead.
+        page = client_for(cast.alice).get(cast.emil.get_absolute_url()).content.decode()
+        assert "Ingen indstillinger eller afgørelser." not in page
 
 
 @pytest.mark.e2e
