@@ -187,3 +187,15 @@ def test_the_start_pages_figures_take_one_short_row_each_on_a_phone(
 
 def label_top(card) -> float:
     return card.locator("a").bounding_box()["y"]
+
+
+def test_a_forms_button_does_not_touch_its_last_field(cast, live_server, page, screenshot_dir):
+    """Found in a QA pass: where a form's button follows its fields without an .actions row
+    (a parent's message, opening a screening round, a contract, …), it sat flush against the
+    field above it. It keeps the gap the other forms have."""
+    login(page, live_server, "gert")
+    page.goto(live_server.url + reverse("plan-messages", args=[cast.plan_mia.public_id]))
+    field = page.locator("main form textarea").bounding_box()
+    button = page.get_by_test_id("send-message").bounding_box()
+    assert button["y"] - (field["y"] + field["height"]) >= 12
+    page.screenshot(path=screenshot_dir / "message-form.png")
