@@ -20,6 +20,10 @@ TYPE_LABELS = {
     "startpage": _("forside"),
     "globalsearch": _("samlet søgning"),
     "archiveimport": _("indlæsning af kommunens arkiv"),
+    "today": _("I dag"),
+    # A user's own sign-in steps (inklusio.people.services).
+    "password": _("Adgangskode"),
+    "second_factor": _("Anden faktor"),
     # Models whose verbose_name is the English default.
     "guardianship": _("forældremyndighed"),
     "casenumbercounter": _("løbenummer for sagsnumre"),

@@ -30,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inklusio.audit.labels import TYPE_LABELS, object_type_label
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.audit.selectors import access_log_of_child
 from inklusio.audit.services import REDACTED, audit_record
@@ -160,9 +161,11 @@ def _child_part(child: Child) -> dict[str, Any]:
 
 
 def _object_names() -> dict[str, str]:
+    """The access log's own Danish names (labels.TYPE_LABELS covers pages such as the start
+    page and models whose verbose_name is the English default), as the log page shows them."""
     return {
-        model._meta.model_name or "": capfirst(str(model._meta.verbose_name))
-        for model in apps.get_models()
+        name: capfirst(object_type_label(name))
+        for name in {*(model._meta.model_name or "" for model in apps.get_models()), *TYPE_LABELS}
     }
 
 

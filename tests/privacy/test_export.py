@@ -211,3 +211,17 @@ def test_the_access_log_is_the_childs_municipalitys_only(cast):
     audit_record(actor=cast.alice, action=AuditAction.READ, obj=cast.mia, child=cast.mia)
     assert len(export.access_log_part(cast.mia)) == before + 1
     assert access_log_of_child(cast.mia).last().actor == cast.alice
+
+
+def test_the_exports_access_log_names_pages_and_records_as_the_log_page_does(cast):
+    """Found in a QA pass: the family's export named what was used by the model's English
+    default ("Session") or by the log's code ("today", "startpage"), not "Samling", "I dag"."""
+    audit_record(
+        actor=cast.bob, action=AuditAction.SEARCH, object_type="today", children=[cast.mia]
+    )
+    audit_record(
+        actor=cast.bob, action=AuditAction.SEARCH, object_type="startpage", children=[cast.mia]
+    )
+    audit_record(actor=cast.bob, action=AuditAction.READ, obj=cast.session_boegely, child=cast.mia)
+    names = [row["object_type"] for row in export.access_log_part(cast.mia)[-3:]]
+    assert names == ["I dag", "Forside", "Samling"]

@@ -83,6 +83,28 @@ def test_the_access_log_names_objects_fields_and_dates_in_danish(cast, client_fo
     assert received.isoformat() not in page
 
 
+def test_the_access_log_names_the_today_page_and_sign_in_steps_in_danish(cast, client_for):
+    """Found in a QA pass: the "I dag" page's entries read "Today" in the Danish access log."""
+    audit_record(
+        actor=cast.alice, action=AuditAction.SEARCH, object_type="today", children=[cast.mia]
+    )
+    audit_record(
+        actor=cast.alice, action=AuditAction.CHANGE, obj=cast.alice, object_type="password"
+    )
+    audit_record(
+        actor=cast.alice, action=AuditAction.CHANGE, obj=cast.alice, object_type="second_factor"
+    )
+    response = client_for(cast.alice).get(reverse("audit-log"))
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+        for cell in re.findall(r"<td>(.*?)</td>", response.content.decode(), re.S)
+    ]
+    assert "I dag" in cells
+    assert any(cell.startswith("Adgangskode ") for cell in cells)
+    assert any(cell.startswith("Anden faktor ") for cell in cells)
+    assert not {"Today", "Password", "Second_factor"} & {cell.split(" ")[0] for cell in cells}
+
+
 def test_the_plan_meetings_form_asks_for_the_meeting_type_in_danish(cast, client_for):
     url = reverse("plan-meeting-create", args=[cast.plan_mia.public_id])
     page = client_for(cast.bob).get(url).content.decode()
