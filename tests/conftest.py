@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.utils import translation
 from django.utils.functional import empty
 
 from inklusio.children.models import Child, Guardian, Guardianship, PartnerInvitation
@@ -202,6 +203,14 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def thread_language():
+    """The locale middleware leaves a request's language active in the thread after it; a test
+    that asks for English would otherwise hand it to the next test on the same worker."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
