@@ -209,6 +209,12 @@ class Listing:
     def filtered(self) -> bool:
         return any(name in self.params for name in self.form.fields)
 
+    @property
+    def logged(self) -> str:
+        """What the access log says of the list asked for: its query string, or "(alle)" for
+        the list as it opens (not a bare "?")."""
+        return self.url() if self.params else "(alle)"
+
 
 def _ordering(fields: tuple[str, ...], descending: bool) -> list[str]:
     if not descending:

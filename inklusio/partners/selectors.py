@@ -79,7 +79,7 @@ def invitations_for(user: User, listing: Listing) -> list[PartnerInvitation]:
     audit_listing(
         actor=user,
         object_type="partnerinvitation",
-        search_term=f"invitationer {listing.url()}",
+        search_term=f"invitationer {listing.logged}",
         children=[row.child for row in rows if row.child is not None],
     )
     return rows

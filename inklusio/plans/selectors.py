@@ -44,7 +44,7 @@ def plans_for(
     plans = plans.prefetch_related("meetings")
     if listing is not None:
         rows = listing.paginate(plans)
-        criterion = listing.url()
+        criterion = listing.logged
     else:
         if status == "open":
             plans = plans.exclude(status=ActionPlan.Status.CLOSED)

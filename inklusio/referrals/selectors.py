@@ -215,7 +215,7 @@ def referrals_list_for(
     rows: list[Referral]
     if listing is not None:
         rows = listing.paginate(referrals)
-        criterion = listing.url()
+        criterion = listing.logged
     else:
         if status == "open":
             referrals = referrals.filter(status__in=OPEN_STATUSES)

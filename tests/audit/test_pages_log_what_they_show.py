@@ -101,3 +101,24 @@ def test_the_plan_lists_notices_are_logged_whatever_the_list_shows(cast, client_
             page = client_for(user).get(closed).content.decode()
         assert cast.plan_mia.title in page and cast.mia.full_name not in page
         assert reads_naming(rows, user, cast.mia) == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "view", "logged"),
+    [
+        ("bob", "plan-list", "handleplaner"),
+        ("alice", "visitation-overview", "indstillinger"),
+        ("carl", "partner-invitations", "invitationer"),
+    ],
+)
+def test_a_list_opened_as_it_is_logs_all_and_a_filtered_one_its_query(
+    cast, client_for, user, view, logged
+):
+    client = client_for(getattr(cast, user))
+    with new_audit_rows() as rows:
+        assert client.get(reverse(view)).status_code == 200
+        assert client.get(reverse(view) + "?side=1").status_code == 200
+    terms = [row.search_term for row in rows if row.action == AuditAction.SEARCH]
+    assert f"{logged} (alle)" in terms
+    assert f"{logged} ?side=1" in terms
+    assert not [term for term in terms if term.endswith("?")]
