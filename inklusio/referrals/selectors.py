@@ -475,8 +475,16 @@ def committee_overview(user: User) -> dict[str, Any]:
     """The committee's part of the visitation overview; empty for everyone else."""
     if not access.can_decide(user):
         return {}
+    periods = periods_with_capacity(user)
+    today = timezone.localdate()
     return {
-        "periods": periods_with_capacity(user),
+        "periods": periods,
+        # The cards: places that can still be granted, in the running period and the next (an
+        # ended period's unused places are history, in the table).
+        "open_periods": sorted(
+            (row for row in periods if row["period"].end >= today),
+            key=lambda row: row["period"].start,
+        )[:2],
         "groups": group_capacity(user),
         "meetings": meetings_for(user)[:12],
         # Only counts (and the queues' labels) are shown of these, no child: nothing to log.

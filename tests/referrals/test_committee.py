@@ -176,6 +176,22 @@ def test_two_members_granting_the_last_place_at_once_exactly_one_wins(cast):
     assert selectors.period_capacity(cast.period)["used"] == 7
 
 
+def test_the_overviews_cards_show_the_running_and_next_periods_not_an_ended_one(cast, client_for):
+    current = period_start_for(TODAY).year
+    ended = services.period_create(actor=cast.alice, start_year=current - 1, support_places=9)
+    client = client_for(cast.alice)
+    html = client.get(reverse("visitation-overview")).content.decode()
+    assert f"ledige støttepædagogpladser i {cast.period.label} (" in html
+    assert f"ledige støttepædagogpladser i {ended.label}" not in html
+    assert f"Støttepædagog {ended.label}" in html  # the table keeps the history
+
+    following = services.period_create(actor=cast.alice, start_year=current + 1, support_places=4)
+    html = client.get(reverse("visitation-overview")).content.decode()
+    assert html.index(f"i {cast.period.label} (") < html.index(
+        f"ledige støttepædagogpladser i {following.label} (0 af 4 bevilget)"
+    )
+
+
 class TestMeetingOfAnEndedPeriod:
     """A member opening a meeting of a period that has ended sees that meeting: the children
     decided at it and how many children the period's places went to, not today's undecided
