@@ -66,7 +66,7 @@ def test_a_group_course_from_task_to_closing(cast, live_server, page, screenshot
     page.screenshot(path=str(screenshot_dir / "letter-refused.png"), full_page=True)
     mia.locator("input[name=on]").fill("2026-10-02")
     mia.get_by_role("button", name="Registrér").click()
-    expect(mia).to_contain_text("givet 2.10.2026")
+    expect(mia).to_contain_text("Sendt (Digital Post/Aula) den 2.10.2026")
 
     page.get_by_role("link", name="Vurdér ved start").click()
     for name in ("participation", "play", "conflicts", "wellbeing"):

@@ -1045,6 +1045,15 @@ class TestCourseChangesInTheService:
             "delivery": "handed",
         }
 
+    def test_the_course_page_says_how_and_when_the_letter_was_given(self, cast, client_for):
+        services.letter_given(
+            actor=cast.bob, participant=cast.participant_mia, on=TODAY, delivery="handed"
+        )
+        page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url())
+        assert (
+            f"Givet ved samtale den {TODAY.day}.{TODAY.month}.{TODAY.year}" in page.content.decode()
+        )
+
     def test_a_session_may_be_on_the_first_day_but_not_before(self, cast):
         course = cast.course_boegely
         session = services.session_plan(
