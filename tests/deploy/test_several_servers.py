@@ -70,6 +70,14 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) ->
     raise TimeoutError(port)
 
 
+def _without_faketime(env: dict[str, str]) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in env.items()
+        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
+
+
 def _start(stack: ExitStack, args: list[str], env: dict[str, str]) -> subprocess.Popen:
     process = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -133,11 +141,12 @@ def test_two_app_servers_and_a_worker_share_database_files_and_sessions(cast, tm
     with ExitStack() as stack:
         s3 = _start(stack, [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)], env)
         _wait_for(f"{endpoint}/moto-api/", s3)
-        # A Redis of the test's own (nothing kept on disk), so the machine's is left alone.
+        # A Redis of the test's own (nothing kept on disk), so the machine's is left alone. It runs
+        # on the real clock: under CI's `faketime` pass, libfaketime hangs redis-server at start.
         redis = _start(
             stack,
             [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
-            env,
+            _without_faketime(env),
         )
         _wait_for_port(redis_port, redis)
         boto3.client(
