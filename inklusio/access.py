@@ -508,8 +508,16 @@ def can_view_planning(user: User) -> bool:
 def weekly_plans_visible_to(user: User) -> QuerySet[WeeklyPlan]:
     from inklusio.planning.models import WeeklyPlan
 
+    """The corps leader and the administration see every version of every week; pedagogues,
+    institution leaders and staff no proposal: it is the corps leader's draft until it is
+    published. A replaced version stays readable (a link to last week's plan keeps working,
+    and the page says it is replaced)."""
     plans = WeeklyPlan.objects.in_municipality_of(user)
-    return plans if can_view_planning(user) else plans.none()
+    if not can_view_planning(user):
+        return plans.none()
+    if user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
+        return plans
+    return plans.exclude(status=WeeklyPlan.Status.PROPOSED)
 
 
 def plan_slots_visible_to(user: User, plan: WeeklyPlan) -> QuerySet[PlanSlot]:

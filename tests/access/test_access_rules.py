@@ -121,8 +121,9 @@ class TestWeekGridForAPedagogue:
     def test_bob_sees_his_own_row_everywhere_and_the_grid_of_his_institution_only(
         self, cast, client_for
     ):
-        from inklusio.planning.models import PlanSlot
+        from inklusio.planning.models import PlanSlot, WeeklyPlan
 
+        WeeklyPlan.objects.filter(pk=cast.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
         kim = make_user("kim", cast.ishoj, Role.PEDAGOGUE)
         for pedagogue, day, institution in (
             (cast.bob, 0, cast.boegely),
@@ -140,6 +141,50 @@ class TestWeekGridForAPedagogue:
             for row in response.context["grids"]["institutions"]
         }
         assert visits == {"Bøgely": ["Bob (R)", "Kim (R)"], "Elverhøj": ["Bob (R)"]}
+
+
+class TestWeekPlanProposals:
+    """A proposal is the corps leader's draft: the pedagogues and the institutions read the
+    week's plan once it is published (and a replaced version, marked as such), never a draft
+    that may still change — not on the page, in the list or in the API."""
+
+    def shown(self, cast, client_for, user) -> tuple[int, bool, int, bool]:
+        client = client_for(user)
+        page = client.get(reverse("planning-plan", args=[cast.plan.public_id]))
+        listed = (
+            str(cast.plan.public_id) in client.get(reverse("planning-overview")).content.decode()
+        )
+        api = client.get(f"/api/v1/weekly-plans/{cast.plan.public_id}")
+        api_listed = str(cast.plan.public_id) in api_list_ids(client)
+        return page.status_code, listed, api.status_code, api_listed
+
+    def test_a_proposal_only_to_the_corps_leader_and_the_administration(self, cast, client_for):
+        from inklusio.planning.models import WeeklyPlan
+
+        assert cast.plan.status == WeeklyPlan.Status.PROPOSED
+        for user in (cast.cora, cast.alice):
+            assert self.shown(cast, client_for, user) == (200, True, 200, True), user
+        page = client_for(cast.cora).get(reverse("planning-plan", args=[cast.plan.public_id]))
+        assert "Et forslag ses kun af korpslederen og forvaltningen." in page.content.decode()
+        for user in (cast.bob, cast.carl, cast.sara):
+            assert self.shown(cast, client_for, user) == (404, False, 404, False), user
+
+    @pytest.mark.parametrize("status", ["published", "replaced"])
+    def test_a_published_or_replaced_plan_to_the_corps_and_its_institutions(
+        self, cast, client_for, status
+    ):
+        from inklusio.planning.models import WeeklyPlan
+
+        WeeklyPlan.objects.filter(pk=cast.plan.pk).update(status=status)
+        for user in (cast.cora, cast.alice, cast.bob, cast.carl, cast.sara):
+            assert self.shown(cast, client_for, user) == (200, True, 200, True), user
+        for user in (cast.pia, cast.gert, cast.dora):
+            assert self.shown(cast, client_for, user)[::2] == (404, 404), user
+
+
+def api_list_ids(client) -> str:
+    response = client.get("/api/v1/weekly-plans")
+    return response.content.decode() if response.status_code == 200 else ""
 
 
 class TestProposingAdjustments:

@@ -423,8 +423,10 @@ class TestReadsTheOracleCannotSee:
     def test_a_support_slot_in_the_weekly_plan_names_no_child(self, cast, client):
         """The weekly plan shows pedagogues and institutions by half-day; a support slot's
         child is kept for planning and shown to nobody."""
-        from inklusio.planning.models import PlanSlot
+        from inklusio.planning.models import PlanSlot, WeeklyPlan
 
+        # Published: the pedagogue and the staff read the plan in force, not a proposal.
+        WeeklyPlan.objects.filter(pk=cast.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
         PlanSlot.objects.create(
             municipality=cast.ishoj,
             plan=cast.plan,

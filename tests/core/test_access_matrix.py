@@ -176,7 +176,8 @@ MATRIX = [
         "consultative_boegely",
         {"alice", "cora", "bob", "sara", "pia"},
     ),
-    case("api_v1:get_weekly_plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
+    case("api_v1:get_weekly_plan", "plan", {"alice", "cora"}),
+    case("api_v1:get_weekly_plan", "plan_published", {"alice", "cora", "bob", "carl", "sara"}),
     api_post("api_v1:create_absence", None, {"cora"}),
     case("api_v1:list_statistics", None, {"alice", "cora", "dora"}),
     case("api_v1:get_statistics_table", None, {"alice", "cora", "dora"}),
@@ -184,7 +185,10 @@ MATRIX = [
     case("api-tokens", None, ALL),
     post("api-token-revoke", "token_bob", {"alice", "bob"}),
     case("planning-overview", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
-    case("planning-plan", "plan", {"alice", "cora", "bob", "carl", "sara"}),
+    # The cast's plan is a proposal: the corps leader's draft; a plan in force is seen by
+    # the corps and its institutions.
+    case("planning-plan", "plan", {"alice", "cora"}),
+    case("planning-plan", "plan_published", {"alice", "cora", "bob", "carl", "sara"}),
     # A refused re-plan or manual edit (here: the empty form) comes back with what was typed (200).
     post_to_page("planning-replan", "plan", {"cora"}),
     post_to_page("planning-slot-edit", "plan", {"cora"}),
@@ -446,7 +450,7 @@ def _lazy_target(cast, name: str):
     """Targets not in the cast (other tests count its absences, goals and sessions), made on
     first use."""
     from inklusio.children.models import PartnerInvitation
-    from inklusio.planning.models import Absence
+    from inklusio.planning.models import Absence, WeeklyPlan
     from inklusio.plans.models import GoalBankEntry
 
     if name in PARTNER_TARGETS:
@@ -456,6 +460,13 @@ def _lazy_target(cast, name: str):
     if name == "session_boegely_past":
         return last_weeks_session(cast)
 
+    if name == "plan_published":
+        return WeeklyPlan.objects.get_or_create(
+            municipality=cast.ishoj,
+            week_start=cast.plan.week_start + datetime.timedelta(days=7),
+            status=WeeklyPlan.Status.PUBLISHED,
+            defaults={"created_by": cast.cora},
+        )[0]
     if name == "absence_bob":
         absence, _ = Absence.objects.get_or_create(
             municipality=cast.ishoj,
@@ -499,6 +510,7 @@ LAZY_TARGETS = {
     "absence_bob",
     "goal_bank_ishoj",
     "invitation_pia",
+    "plan_published",
     "session_boegely_past",
     *PARTNER_TARGETS,
 }

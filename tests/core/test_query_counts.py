@@ -44,6 +44,7 @@ from inklusio.planning.models import (
     Contract,
     InstitutionDemandOverride,
     PlanSlot,
+    WeeklyPlan,
 )
 from inklusio.plans import services as plan_services
 from inklusio.plans.models import Adjustment, Goal, GoalBankEntry, PlanMeeting
@@ -740,6 +741,9 @@ def test_no_page_and_no_statistics_table_grows_with_rows(cast, client):
     lists every page that grows, with the statements repeated most."""
     from tests.core.test_access_matrix import Case
 
+    # The cast's plan published, so that the pedagogue and the staff read it (a proposal is the
+    # corps leader's alone; her page of one is guarded in tests/planning/test_planning_queries).
+    WeeklyPlan.objects.filter(pk=cast.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
     pages = [
         (_url(cast, Case(item.view, item.target, frozenset())), item.users) for item in GUARDED
     ]

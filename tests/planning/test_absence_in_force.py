@@ -233,8 +233,8 @@ def test_the_revision_once_published_shows_its_own_half_days(week):
     ).exists()
     in_feed = feed_half_days(week)
     assert in_feed and all(k.startswith(str(revision.public_id)) for k in in_feed)
-    _grids, proposal_page = grids(week, week.lene, WeeklyPlan.objects.get(pk=week.published.pk))
-    assert LEGEND not in proposal_page, "a replaced plan is no longer in force"
+    _grids, replaced_page = grids(week, week.lene, WeeklyPlan.objects.get(pk=week.published.pk))
+    assert LEGEND not in replaced_page, "a replaced plan is no longer in force"
 
 
 def test_a_session_on_the_absent_half_day_is_listed_as_not_kept(week):
@@ -300,11 +300,12 @@ def test_the_half_days_an_absence_covers_in_a_week():
 
 def test_the_api_marks_the_absent_half_day_of_the_plan_in_force(week):
     """`GET /api/v1/weekly-plans/{id}`: the same answer as the plan page, for an integration
-    (Lene's token): Bob's half-day is `absent` in the published plan until the absence goes;
-    the proposal that covers it marks nothing (its own half-days hold)."""
+    (the corps leader's token, as the proposal is hers to read): Bob's half-day is `absent` in
+    the published plan until the absence goes; the proposal that covers it marks nothing (its
+    own half-days hold)."""
     _row, secret = people_services.api_token_create(
-        actor=week.lene,
-        owner=week.lene,
+        actor=week.cora,
+        owner=week.cora,
         name="Test",
         scope="read",
         expires_on=TODAY + datetime.timedelta(days=30),

@@ -121,6 +121,8 @@ class TestConstantQueries:
         assert few == many
 
     def test_the_weekly_plan_page_as_a_pedagogue(self, corps, client_for):
+        # A pedagogue reads the plan in force (a proposal is the corps leader's draft).
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
         url = corps.plan.get_absolute_url()
         few, many = queries_with_5_and_50(corps, client_for(corps.bob), url)
         assert few == many

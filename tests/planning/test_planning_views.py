@@ -283,12 +283,14 @@ class TestManualEdits:
 class TestWhoSeesWhat:
     def test_an_institution_leader_sees_only_their_institutions_row(self, corps, client_for):
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        services.plan_publish(actor=corps.cora, plan=plan)
         grids = client_for(corps.carl).get(plan.get_absolute_url()).context["grids"]
         assert [row.label for row in grids["institutions"]] == ["Elverhøj"]
         assert all("Bob" not in str(row.cells) for row in grids["pedagogues"])
 
     def test_a_pedagogue_sees_their_own_row(self, corps, client_for):
         plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        services.plan_publish(actor=corps.cora, plan=plan)
         grids = client_for(corps.pete).get(plan.get_absolute_url()).context["grids"]
         # Pete works this week, so his row is there; colleagues' rows only for the half-days
         # they spend in an institution Pete is attached to (Elverhøj).
@@ -355,12 +357,14 @@ class TestPlanPage:
             kind=Absence.Kind.HOLIDAY,
             created_by=corps.cora,
         )
+        services.plan_publish(actor=corps.cora, plan=corps.plan)
         response = client_for(corps.carl).get(corps.plan.get_absolute_url())
         assert self.row(response, corps.pete).cells == [["Fravær"]] * 10
         assert "Bob" not in str(response.context["grids"]["pedagogues"])
 
     def test_an_institution_leader_sees_the_absence_but_not_its_reason(self, corps, client_for):
         self.week_with_pete_ill_on_monday(corps)
+        services.plan_publish(actor=corps.cora, plan=corps.plan)
         response = client_for(corps.carl).get(corps.plan.get_absolute_url())
         assert self.row(response, corps.pete).cells[0] == ["Fravær"]
         assert "Sygdom" not in response.content.decode()
