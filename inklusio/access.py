@@ -515,9 +515,13 @@ def weekly_plans_visible_to(user: User) -> QuerySet[WeeklyPlan]:
     plans = WeeklyPlan.objects.in_municipality_of(user)
     if not can_view_planning(user):
         return plans.none()
-    if user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
+    if sees_plan_proposals(user):
         return plans
     return plans.exclude(status=WeeklyPlan.Status.PROPOSED)
+
+
+def sees_plan_proposals(user: User) -> bool:
+    return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
 
 
 def plan_slots_visible_to(user: User, plan: WeeklyPlan) -> QuerySet[PlanSlot]:

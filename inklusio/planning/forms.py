@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -125,6 +125,15 @@ class WeeklyPlanFilterForm(ListFilterForm):
     )
     week_from, week_to = period_fields(_("Uger fra"), _("Uger til"))
     lookups = {"status": "status", "week_from": "week_start__gte", "week_to": "week_start__lte"}
+
+    def __init__(self, *args: Any, with_proposals: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_proposals:
+            # Those who see no proposal are not offered to filter by one.
+            status = cast(forms.ChoiceField, self.fields["status"])
+            status.choices = [
+                choice for choice in status.choices if choice[0] != WeeklyPlan.Status.PROPOSED
+            ]
 
 
 WEEKLY_PLAN_COLUMNS = [

@@ -91,7 +91,9 @@ def overview(request):
         return planned
     listing = Listing(
         request,
-        form=WeeklyPlanFilterForm(request.GET),
+        form=WeeklyPlanFilterForm(
+            request.GET, with_proposals=access.sees_plan_proposals(request.user)
+        ),
         columns=WEEKLY_PLAN_COLUMNS,
         default_sort="week",
     )

@@ -137,6 +137,15 @@ class TestWeeklyPlans:
         later = cast.plan.week_start + datetime.timedelta(days=7)
         assert plan not in page(client, "planning-overview", week_from=later.isoformat())
 
+    def test_proposals_are_offered_as_a_status_to_those_who_see_them(self, cast, client_for):
+        def statuses(user) -> list[str]:
+            form = client_for(user).get(reverse("planning-overview")).context["listing"].form
+            return [value for value, _label in form.fields["status"].choices]
+
+        assert "proposed" in statuses(cast.cora) and "proposed" in statuses(cast.alice)
+        for user in (cast.bob, cast.carl, cast.sara):
+            assert statuses(user) == ["", "published", "replaced"], user
+
 
 class TestJobs:
     def test_own_files_by_status(self, cast, client_for):
