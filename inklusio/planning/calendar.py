@@ -8,6 +8,7 @@ from icalendar import Calendar, Event
 
 from inklusio.core.plugins import app_modules
 from inklusio.planning.models import Absence, PlanSlot, WeeklyPlan
+from inklusio.planning.problem import in_corps
 
 TZ = ZoneInfo("Europe/Copenhagen")
 FEED_WEEKS_BACK = 4
@@ -70,7 +71,11 @@ def _slot_events(user):
     """The half-days of the published plans. One the pedagogue has since been recorded absent
     on is left out, as a cancelled course session is: the plan still holds the visit until its
     revision is published, but the pedagogue is not going. A subscribed calendar drops an event
-    the feed no longer has, and gets it back (same UID) if the absence is deleted."""
+    the feed no longer has, and gets it back (same UID) if the absence is deleted. A user who
+    has left the corps (moved to another role; a deactivated user has no feed) gets none: the
+    plans still hold their visits until new versions are published, but they are not going."""
+    if not in_corps(user):
+        return
     since = feed_since()
     slots = list(
         PlanSlot.objects.filter(

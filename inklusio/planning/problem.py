@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 import holidays
+from django.db.models import Q, QuerySet
 
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
@@ -26,6 +27,28 @@ from inklusio.planning.models import (
 )
 
 HALF_DAY_HOURS = Decimal(str(solver.HALF_DAY_HOURS))
+
+# Who is in the corps: an active user whose role is pedagogue. Deactivated, or moved to another
+# role, they have left it. The one rule the planner (whom it plans, which manual edits it keeps)
+# and every reading of the plan in force (a half-day of someone who left is a visit that lapses)
+# go by, as a filter (`corps_members`) and for a user already read (`in_corps`, no query).
+CORPS_MEMBER: dict[str, object] = {"role": Role.PEDAGOGUE, "is_active": True}
+
+
+def in_corps_q(prefix: str = "") -> Q:
+    """`CORPS_MEMBER` as a filter on users, or on the user a relation names (`prefix`, e.g.
+    "pedagogue__")."""
+    return Q(**{f"{prefix}{name}": value for name, value in CORPS_MEMBER.items()})
+
+
+def corps_members(users: QuerySet[User]) -> QuerySet[User]:
+    """The users of `users` in the corps (`CORPS_MEMBER`)."""
+    return users.filter(in_corps_q())
+
+
+def in_corps(user: User) -> bool:
+    """`user` is in the corps (`CORPS_MEMBER`), read from the row already loaded."""
+    return all(getattr(user, name) == value for name, value in CORPS_MEMBER.items())
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -123,11 +146,7 @@ def build_problem(
 ) -> tuple[solver.PlanningProblem, Lookups]:
     """The planning problem of one week, and lookup tables from solver ids back to records."""
     rule = demand_rule_for(municipality)
-    pedagogues = list(
-        User.objects.filter(
-            municipality=municipality, role=Role.PEDAGOGUE, is_active=True
-        ).order_by("pk")
-    )
+    pedagogues = list(corps_members(User.objects.filter(municipality=municipality)).order_by("pk"))
     institutions = list(
         Institution.objects.filter(municipality=municipality).select_related("resource_override")
     )
@@ -187,7 +206,7 @@ def build_problem(
         )
     edits_dropped: list[tuple[PlanSlot, str]] = []
     if locked_from is not None:
-        in_corps = {pedagogue.pk for pedagogue in pedagogues}
+        members = {pedagogue.pk for pedagogue in pedagogues}
         kept: list[solver.Assignment] = []
         # Manual locks only: session locks come from the sessions planned now
         # (`commitments.add_session_locks`), so a moved or cancelled session lets go.
@@ -200,7 +219,7 @@ def build_problem(
             # solver knows no one outside the corps. An edit on the centre meeting or a holiday
             # (made before slot_set refused it, or before the meeting moved) would break a hard
             # rule: no one is planned then.
-            if slot.pedagogue_id not in in_corps:
+            if slot.pedagogue_id not in members:
                 edits_dropped.append((slot, DROPPED_LEFT_CORPS))
             elif (slot.day, slot.half) in absent[str(slot.pedagogue_id)]:
                 edits_dropped.append((slot, DROPPED_ABSENT))

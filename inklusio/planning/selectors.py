@@ -36,7 +36,10 @@ from inklusio.planning.models import (
 from inklusio.planning.problem import (
     HALF_DAY_HOURS,
     contracts_by_pedagogue,
+    corps_members,
     demand_rule_for,
+    in_corps,
+    in_corps_q,
     public_holiday_days,
 )
 
@@ -111,13 +114,14 @@ def slot_saved_now(user: User, plan: WeeklyPlan, pedagogue: User, day: int, half
 
 
 def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[User]) -> list[User]:
-    """Rows of the pedagogue grid: the corps sees every active pedagogue (absent ones too, so
-    nobody drops out of the week unnoticed), a pedagogue themself, others whoever they meet,
-    and whoever holds a course session they can see."""
+    """Rows of the pedagogue grid: the corps sees every pedagogue in the corps (absent ones too,
+    so nobody drops out of the week unnoticed), a pedagogue themself, others whoever they meet,
+    and whoever holds a course session they can see (one who has left the corps too, while the
+    plan has them: their half-days show that they are not coming)."""
     people = {slot.pedagogue.pk: slot.pedagogue for slot in slots}
     people.update({p.pk: p for p in with_sessions})
     if user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
-        corps = User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
+        corps = corps_members(User.objects.in_municipality_of(user))
         people.update({p.pk: p for p in corps})
     elif user.role == Role.PEDAGOGUE:
         people[user.pk] = user
@@ -125,12 +129,36 @@ def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[U
         # The institution's own pedagogues stay in the grid when away all week, so the
         # institution sees the absence instead of an empty week.
         attachments = PedagogueAttachment.objects.current().filter(
-            institution__in=access.institutions_visible_to(user), pedagogue__is_active=True
+            in_corps_q("pedagogue__"), institution__in=access.institutions_visible_to(user)
         )
         people.update(
             {a.pedagogue.pk: a.pedagogue for a in attachments.select_related("pedagogue")}
         )
     return sorted(people.values(), key=lambda p: (str(p), p.pk))
+
+
+def left_corps(plan: WeeklyPlan, slot: PlanSlot) -> bool:
+    """The plan in force has `slot`'s pedagogue on the half-day, and they have since left the
+    corps (`problem.in_corps`): the visit lapses until a new version is published. A proposal
+    is calculated with the corps as it is, so it gets none. No query (the slot's pedagogue is
+    read with it)."""
+    return plan.in_force and not in_corps(slot.pedagogue)
+
+
+def left_corps_lines(plan: WeeklyPlan, slots: Iterable[PlanSlot]) -> list[str]:
+    """One line per half-day of `slots` whose visit lapses as its pedagogue left the corps,
+    for the notice above the grids."""
+    return [
+        _("%(institution)s, %(slot)s %(date)s: %(name)s har forladt korpset.")
+        % {
+            "institution": slot.institution.name,
+            "slot": half_day_label(slot.day, slot.half),
+            "date": f"{plan.day(slot.day):%d.%m.}",
+            "name": slot.pedagogue,
+        }
+        for slot in sorted(slots, key=lambda s: (s.day, s.half, s.institution.name, s.pk))
+        if left_corps(plan, slot)
+    ]
 
 
 def absent_half_days(plan: WeeklyPlan) -> set[tuple[int, int, int]]:
@@ -216,8 +244,10 @@ def sessions_not_kept(
     absent: dict[int, dict[tuple[int, int], str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The sessions the plan does not hold as a resource half-day at their institution (`slots`:
-    the half-days the plan holds, without those its pedagogue has since been absent on), with
-    the reason the planner gave, the absence, or that the plan was made before the session."""
+    the half-days the plan holds, without those its pedagogue has since been absent on or left
+    the corps before), with the reason: in the plan in force that the pedagogue has left the
+    corps, else the reason the planner gave, the absence, or that the plan was made before the
+    session."""
     at = {(s.pedagogue_id, s.day, s.half): s for s in slots}
     reasons = {item["session"]: item["reason"] for item in plan.broken_sessions}
     missing = []
@@ -230,7 +260,9 @@ def sessions_not_kept(
             and slot.function == "resource"
         ):
             continue
-        if reasons.get(str(session.public_id)):
+        if plan.in_force and not in_corps(session.course.pedagogue):
+            reason = _("pædagogen har forladt korpset")
+        elif reasons.get(str(session.public_id)):
             reason = reasons[str(session.public_id)]
         elif absent and key in absent.get(session.course.pedagogue_id, {}):
             reason = _("pædagogen er fraværende")
@@ -248,11 +280,17 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     plan in force, a half-day its pedagogue has since been recorded absent on shows the
     absence instead of the visit (the re-planned revision is a proposal until it is
     published, and the institutions read this plan meanwhile); the visit is back when the
-    absence is deleted, as nothing of it is stored in the plan."""
+    absence is deleted, as nothing of it is stored in the plan. So does a half-day of a
+    pedagogue who has since left the corps (`left_corps`): they are not coming, and the
+    corps leader is told to calculate the week again (`left_corps_lines`)."""
     slots = list(access.plan_slots_visible_to(user, plan))
     sessions = _visible_sessions(user, plan)
     pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
     absent = _absent_cells(user, plan, pedagogues)
+    left: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
+    for slot in slots:
+        if left_corps(plan, slot):
+            left[slot.pedagogue_id][(slot.day, slot.half)] = _("Har forladt korpset")
     by_pedagogue: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     by_institution: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(
         lambda: defaultdict(list)
@@ -262,7 +300,10 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     for slot in slots:
         function = "S" if slot.function == "support" else "R"
         key = (slot.day, slot.half)
-        away = absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
+        # Having left the corps says more than an absence on the same half-day.
+        away = left.get(slot.pedagogue_id, {}).get(key) or (
+            absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
+        )
         name = f"{slot.pedagogue.first_name} ({function})"
         if away is not None:
             by_institution[slot.institution.name][key].append(f"{name} – {away}")
@@ -278,7 +319,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     institutions: dict[str, Institution] = {
         i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
     }
-    fixed = _fixed_cells(plan, pedagogues, absent)
+    fixed = _fixed_cells(plan, pedagogues, _merged(absent, left))
     booked: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
         key = (session.date.weekday(), session.half)
@@ -321,7 +362,19 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         "institutions": institution_rows,
         "sessions_not_kept": sessions_not_kept(plan, sessions, held, absent),
         "split": hours_split(held),
+        "left_corps": left_corps_lines(plan, slots),
     }
+
+
+def _merged(
+    *cells: dict[int, dict[tuple[int, int], str]],
+) -> dict[int, dict[tuple[int, int], str]]:
+    """Half-day texts per pedagogue, a later one over an earlier one of the same half-day."""
+    merged: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
+    for texts in cells:
+        for pedagogue_id, by_key in texts.items():
+            merged[pedagogue_id].update(by_key)
+    return merged
 
 
 def edits_dropped(plan: WeeklyPlan) -> list[str]:
@@ -361,7 +414,8 @@ def edits_dropped(plan: WeeklyPlan) -> list[str]:
 def hours_split(slots: Iterable[PlanSlot]) -> dict[str, float]:
     """Planned hours by function, the 33 %/67 % support/resource split of the evaluation, of
     the half-days a grid holds (`plan_grids`): in the plan in force without those a pedagogue
-    is recorded absent on, so the split adds up to the hours of the grid's rows. No query."""
+    is recorded absent on or of one who has left the corps, so the split adds up to the hours
+    of the grid's rows. No query."""
     functions = [slot.function for slot in slots]
     support, resource = functions.count("support"), functions.count("resource")
     total = support + resource
@@ -376,7 +430,7 @@ def hours_split(slots: Iterable[PlanSlot]) -> dict[str, float]:
 def corps_overview(user: User) -> list[CorpsRow]:
     """The corps with contracts and attachments, in a fixed number of queries; a pedagogue
     whose contract was never edited shows the defaults (nothing is written on reading)."""
-    pedagogues = User.objects.in_municipality_of(user).filter(role=Role.PEDAGOGUE, is_active=True)
+    pedagogues = corps_members(User.objects.in_municipality_of(user))
     if user.role == Role.PEDAGOGUE:
         pedagogues = pedagogues.filter(pk=user.pk)
     elif user.role not in {Role.ADMINISTRATOR, Role.CORPS_LEADER}:
@@ -409,9 +463,7 @@ def calendar_feed_of(user: User) -> CalendarFeed | None:
 def corps_pedagogues(user: User) -> QuerySet[User]:
     """The active pedagogues of the user's municipality: whom a week, a contract or an
     absence can be about."""
-    pedagogues: QuerySet[User] = User.objects.in_municipality_of(user).filter(
-        role=Role.PEDAGOGUE, is_active=True
-    )
+    pedagogues: QuerySet[User] = corps_members(User.objects.in_municipality_of(user))
     return pedagogues
 
 

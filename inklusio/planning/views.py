@@ -155,6 +155,8 @@ def _plan_page(
             "edits_dropped": selectors.edits_dropped(plan),
             "weights": explained_weights(),
             "can_edit": can_edit,
+            # The corps leader is told how to re-plan the visits of a pedagogue who left.
+            "can_manage": can_manage,
             "proposal": proposal,
             **forms,
             "slot_saved_now": slot_saved_now,

@@ -36,6 +36,11 @@ class SlotOut(Schema):
         description="Pædagogen er meldt fraværende den halve dag (kun i en offentliggjort"
         " plan): besøget bortfalder, til planens revision er offentliggjort."
     )
+    left_corps: bool = Field(
+        description="Pædagogen har forladt korpset (er deaktiveret eller ikke længere"
+        " pædagog; kun i en offentliggjort plan): besøget bortfalder, til en ny udgave af"
+        " planen er offentliggjort."
+    )
 
 
 class WeeklyPlanOut(Schema):
@@ -100,6 +105,7 @@ def get_weekly_plan(request: AuthenticatedHttpRequest, public_id: UUID) -> Weekl
                 institution=s.institution.public_id,
                 function=s.function,
                 absent=(s.pedagogue_id, s.day, s.half) in absent,
+                left_corps=selectors.left_corps(plan, s),
             )
             for s in slots
         ],
