@@ -104,6 +104,21 @@ def grow_absent(corps, start: int, stop: int) -> None:
         )
 
 
+def grow_departed(corps, start: int, stop: int) -> None:
+    """As `grow`, and each new pedagogue then leaves the corps, every other one deactivated and
+    the rest moved to staff in their institution: the plan in force shows their half-days as
+    lapsing."""
+    grow(corps, start, stop)
+    for k in range(start, stop):
+        departed = User.objects.get(username=f"extra{k:02d}")
+        if k % 2:
+            departed.is_active = False
+        else:
+            departed.role = Role.STAFF
+            departed.institution = Institution.objects.get(name=f"Institution {k:02d}")
+        departed.save()
+
+
 def queries_with_5_and_50(corps, client, url: str, grow=grow) -> tuple[int, int]:
     grow(corps, 0, 5)
     client.get(url)  # warm caches that belong to the first request of a session
@@ -141,6 +156,69 @@ class TestConstantQueries:
         if viewer == "cora":
             [row] = [r for r in shown if r.label == "Institution 49"]
             assert row.cells[4 * 2] == ["Extra49 (R) – Fravær: Sygdom"] and row.hours == 0
+
+    @pytest.mark.parametrize("viewer", ["cora", "carl"])
+    def test_the_published_plan_page_with_departed_pedagogues(self, corps, client_for, viewer):
+        """Whether a planned pedagogue is still in the corps is read from the row read with the
+        half-day, not asked per pedagogue."""
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
+        corps.plan.refresh_from_db()
+        url = corps.plan.get_absolute_url()
+        client = client_for(getattr(corps, viewer))
+        few, many = queries_with_5_and_50(corps, client, url, grow=grow_departed)
+        assert few == many
+        shown = client.get(url).context["grids"]
+        if viewer == "cora":
+            [row] = [r for r in shown["institutions"] if r.label == "Institution 49"]
+            assert row.cells[4 * 2] == ["Extra49 (R) – Har forladt korpset"] and row.hours == 0
+            assert len(shown["left_corps"]) == 50
+
+    def test_the_weekly_plan_api_answer_with_departed_pedagogues(self, corps, client_for):
+        WeeklyPlan.objects.filter(pk=corps.plan.pk).update(status=WeeklyPlan.Status.PUBLISHED)
+        url = f"/api/v1/weekly-plans/{corps.plan.public_id}"
+        client = client_for(corps.cora)
+        few, many = queries_with_5_and_50(corps, client, url, grow=grow_departed)
+        assert few == many
+        slots = client.get(url).json()["slots"]
+        assert len([s for s in slots if s["left_corps"]]) == 50
+
+    def test_the_calendar_feed_with_departed_pedagogues(self, corps, client):
+        """Many published weeks with Bob and pedagogues who have since left the corps: Bob's
+        feed and a departed (moved) pedagogue's read in as many queries for 2 weeks as for 20,
+        and the departed one's has none of the visits."""
+        bob_feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
+        grow_departed(corps, 0, 1)
+        moved = User.objects.get(username="extra00")
+        moved_feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=moved)
+
+        def weeks(start: int, stop: int) -> None:
+            for k in range(start, stop):
+                plan = WeeklyPlan.objects.create(
+                    municipality=corps.ishoj,
+                    week_start=MONDAY + datetime.timedelta(weeks=k + 1),
+                    created_by=corps.cora,
+                    status=WeeklyPlan.Status.PUBLISHED,
+                )
+                grow_departed(corps, k + 1, k + 2)
+                for pedagogue in (corps.bob, moved, User.objects.get(username=f"extra{k + 1:02d}")):
+                    PlanSlot.objects.create(
+                        municipality=corps.ishoj, plan=plan, pedagogue=pedagogue, day=0,
+                        half=0, institution=corps.boegely, function="resource",
+                    )  # fmt: skip
+
+        weeks(0, 2)
+        few = [count_queries(client, f.get_absolute_url())[0] for f in (bob_feed, moved_feed)]
+        weeks(2, 20)
+        many = [count_queries(client, f.get_absolute_url())[0] for f in (bob_feed, moved_feed)]
+        assert few == many
+        planned = [
+            e
+            for e in Calendar.from_ical(client.get(moved_feed.get_absolute_url()).content).walk(
+                "VEVENT"
+            )
+            if "funktion)" in str(e["SUMMARY"])
+        ]
+        assert planned == []
 
     def test_the_calendar_feed(self, corps, client):
         """Bob's feed over many published weeks, every other half-day of them absent."""
