@@ -44,6 +44,7 @@ from inklusio.planning.problem import (
     build_problem,
     closed_half_days,
     default_contract,
+    in_corps,
 )
 
 
@@ -742,7 +743,7 @@ def contract_open(*, actor: User, pedagogue: User) -> Contract:
         existing: Contract | None = Contract.objects.filter(pedagogue=locked).first()
         if existing is not None:
             return existing
-        if locked.role != Role.PEDAGOGUE or not locked.is_active:
+        if not in_corps(locked):
             raise PlanningError(_("Kun aktive pædagoger i korpset har en kontrakt."))
         contract = default_contract(locked)
         contract.save()
