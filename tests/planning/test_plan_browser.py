@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from inklusio.organisation.models import Institution
-from inklusio.people.models import PedagogueAttachment, Role
+from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import services
 from inklusio.planning.models import Absence
 from tests.conftest import login, make_user
@@ -223,3 +223,32 @@ def test_the_published_week_tells_the_institution_its_pedagogue_is_absent(
     pete = page.get_by_test_id("pedagogue-grid").locator("tr", has_text="Pete Testesen")
     expect(pete.locator("td").nth(column)).to_have_text("Fravær")
     assert "Sygdom" not in page.content()
+
+
+def test_a_pedagogue_who_left_shows_in_the_published_week_and_it_still_fits_1280_px(
+    busy_week, live_server, page, screenshot_dir
+):
+    """Paedagog0 is deactivated after the week is published: the notice names the lapsing
+    visits with the re-plan advice, the cells say "Har forladt korpset", and the longer text
+    does not push the week beyond the window."""
+    services.plan_publish(actor=busy_week.cora, plan=busy_week.week)
+    departed = User.objects.get(username="paedagog0")
+    assert busy_week.week.slots.filter(pedagogue=departed).exists()
+    departed.is_active = False
+    departed.save()
+
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{busy_week.week.get_absolute_url()}")
+    page.screenshot(path=str(screenshot_dir / "plan-left-corps.png"), full_page=True)
+
+    notice = page.get_by_test_id("left-corps")
+    expect(notice).to_contain_text("Besøg, der bortfalder: pædagogen har forladt korpset")
+    expect(notice).to_contain_text("Paedagog0 Testesen har forladt korpset.")
+    expect(notice).to_contain_text("Beregn ugen igen med de låste halve dage")
+    row = page.get_by_test_id("pedagogue-grid").locator("tr", has_text="Paedagog0 Testesen")
+    expect(row).to_contain_text("Har forladt korpset")
+    expect(page.get_by_test_id("institution-grid")).to_contain_text(
+        "Paedagog0 (R) – Har forladt korpset"
+    )
+    assert max(day_header_right_edges(page)) <= 1280
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
