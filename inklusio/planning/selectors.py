@@ -244,10 +244,10 @@ def sessions_not_kept(
     absent: dict[int, dict[tuple[int, int], str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The sessions the plan does not hold as a resource half-day at their institution (`slots`:
-    the half-days the plan holds, without those its pedagogue has since been absent on or left
-    the corps before), with the reason: in the plan in force that the pedagogue has left the
-    corps, else the reason the planner gave, the absence, or that the plan was made before the
-    session."""
+    the half-days the plan holds, without those its pedagogue has since been absent on, and
+    without any of a pedagogue who has since left the corps), with the reason: in the plan in
+    force that the pedagogue has left the corps, else the reason the planner gave, the
+    absence, or that the plan was made before the session."""
     at = {(s.pedagogue_id, s.day, s.half): s for s in slots}
     reasons = {item["session"]: item["reason"] for item in plan.broken_sessions}
     missing = []
