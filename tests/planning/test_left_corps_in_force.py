@@ -172,7 +172,7 @@ def test_a_moved_pedagogues_feed_has_none_of_the_plans_half_days(week):
 @pytest.mark.parametrize("how", HOW)
 def test_the_api_marks_the_half_days_of_the_pedagogue_who_left(week, how):
     """`GET /api/v1/weekly-plans/{id}` (Lene's token): Bob's half-days are `left_corps` in the
-    published plan, `absent` as it was; a proposal marks none."""
+    published plan, `absent` as it was; a plan no longer in force marks none."""
     _row, secret = people_services.api_token_create(
         actor=week.lene,
         owner=week.lene,
@@ -195,7 +195,8 @@ def test_the_api_marks_the_half_days_of_the_pedagogue_who_left(week, how):
 
     at_boegely = {("bob", s.day, s.half) for s in week.bobs if s.institution == week.boegely}
     assert at_boegely and marked(week.published) == at_boegely
-    WeeklyPlan.objects.filter(pk=week.published.pk).update(status=WeeklyPlan.Status.PROPOSED)
+    # Replaced, the plan is no longer in force: its half-days are history, none lapses.
+    WeeklyPlan.objects.filter(pk=week.published.pk).update(status=WeeklyPlan.Status.REPLACED)
     assert marked(week.published) == set()
 
 
