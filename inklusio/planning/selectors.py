@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -138,11 +139,16 @@ def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[U
 
 
 def left_corps(plan: WeeklyPlan, slot: PlanSlot) -> bool:
-    """The plan in force has `slot`'s pedagogue on the half-day, and they have since left the
-    corps (`problem.in_corps`): the visit lapses until a new version is published. A proposal
-    is calculated with the corps as it is, so it gets none. No query (the slot's pedagogue is
-    read with it)."""
-    return plan.in_force and not in_corps(slot.pedagogue)
+    """The plan in force has `slot`'s pedagogue on a half-day from today on, and they have
+    since left the corps (`problem.in_corps`): the visit lapses until a new version is
+    published. A past half-day keeps its visit (when they left is not recorded, and the plan
+    held then). A proposal is calculated with the corps as it is, so it gets none. No query
+    (the slot's pedagogue is read with it)."""
+    return _lapses(plan, plan.day(slot.day), slot.pedagogue)
+
+
+def _lapses(plan: WeeklyPlan, day: datetime.date, pedagogue: User) -> bool:
+    return plan.in_force and day >= timezone.localdate() and not in_corps(pedagogue)
 
 
 def left_corps_lines(plan: WeeklyPlan, slots: Iterable[PlanSlot]) -> list[str]:
@@ -260,7 +266,7 @@ def sessions_not_kept(
             and slot.function == "resource"
         ):
             continue
-        if plan.in_force and not in_corps(session.course.pedagogue):
+        if _lapses(plan, session.date, session.course.pedagogue):
             reason = _("pædagogen har forladt korpset")
         elif reasons.get(str(session.public_id)):
             reason = reasons[str(session.public_id)]

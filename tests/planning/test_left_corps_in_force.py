@@ -11,6 +11,7 @@ as not kept. The rule of who is in the corps is the planner's (`problem.in_corps
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -237,3 +238,22 @@ def test_the_planner_and_the_page_agree_on_who_is_in_the_corps(week):
     services.plan_publish(actor=week.cora, plan=revision)
     _shown, page = grids(week, week.cora, revision)
     assert HEADING not in page
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_half_day_already_past_keeps_its_visit(week, how):
+    """When Bob left is not recorded, so the days before today keep what the plan in force held
+    then; only the half-days from today on lapse."""
+    bob_leaves(week, how)
+    the_day_after = week.published.day(week.key[0]) + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(the_day_after, datetime.time(12))):
+        shown, page = grids(week, week.cora)
+    on_the_day = cell(shown["institutions"], "Bøgely", week.key)
+    assert "Bob (R)" in on_the_day and f"Bob (R) – {LEFT}" not in on_the_day
+    past_line = f"{half_day_label(*week.key)} {week.published.day(week.key[0]):%d.%m.}: {week.bob}"
+    assert past_line not in page
+    later = [s for s in week.bobs if week.published.day(s.day) >= the_day_after]
+    for slot in later:
+        assert (
+            f"{half_day_label(slot.day, slot.half)} {week.published.day(slot.day):%d.%m.}" in page
+        )
