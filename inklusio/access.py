@@ -506,12 +506,12 @@ def can_view_planning(user: User) -> bool:
 
 
 def weekly_plans_visible_to(user: User) -> QuerySet[WeeklyPlan]:
-    from inklusio.planning.models import WeeklyPlan
-
     """The corps leader and the administration see every version of every week; pedagogues,
     institution leaders and staff no proposal: it is the corps leader's draft until it is
     published. A replaced version stays readable (a link to last week's plan keeps working,
     and the page says it is replaced)."""
+    from inklusio.planning.models import WeeklyPlan
+
     plans = WeeklyPlan.objects.in_municipality_of(user)
     if not can_view_planning(user):
         return plans.none()
