@@ -15,11 +15,11 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from inklusio.people import services as people_services
 from inklusio.people.models import Role
 from inklusio.planning import services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
-from tests.conftest import TODAY, make_user
+from tests.api.test_api_v1 import _bearer, _token
+from tests.conftest import make_user
 from tests.planning.conftest import MONDAY
 
 HALF_DAY_HOURS = 3.5
@@ -303,14 +303,7 @@ def test_the_api_marks_the_absent_half_day_of_the_plan_in_force(week):
     (the corps leader's token, as the proposal is hers to read): Bob's half-day is `absent` in
     the published plan until the absence goes; the proposal that covers it marks nothing (its
     own half-days hold)."""
-    _row, secret = people_services.api_token_create(
-        actor=week.cora,
-        owner=week.cora,
-        name="Test",
-        scope="read",
-        expires_on=TODAY + datetime.timedelta(days=30),
-    )
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    api = Client(**_bearer(_token(week.cora, scope="read")))
 
     def absent_slots(plan):
         answer = api.get(f"/api/v1/weekly-plans/{plan.public_id}")

@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from inklusio.people import services as people_services
 from inklusio.people.models import Role
 from inklusio.planning import services
 from inklusio.planning.models import CalendarFeed, PlanSlot, WeeklyPlan, half_day_label
-from tests.conftest import TODAY, make_user
+from tests.api.test_api_v1 import _bearer, _token
+from tests.conftest import make_user
 from tests.planning.conftest import MONDAY
 from tests.planning.test_absence_in_force import (
     HALF_DAY_HOURS,
@@ -174,14 +174,7 @@ def test_a_moved_pedagogues_feed_has_none_of_the_plans_half_days(week):
 def test_the_api_marks_the_half_days_of_the_pedagogue_who_left(week, how):
     """`GET /api/v1/weekly-plans/{id}` (Lene's token): Bob's half-days are `left_corps` in the
     published plan, `absent` as it was; a plan no longer in force marks none."""
-    _row, secret = people_services.api_token_create(
-        actor=week.lene,
-        owner=week.lene,
-        name="Test",
-        scope="read",
-        expires_on=TODAY + datetime.timedelta(days=30),
-    )
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    api = Client(**_bearer(_token(week.lene, scope="read")))
 
     def marked(plan):
         answer = api.get(f"/api/v1/weekly-plans/{plan.public_id}")
