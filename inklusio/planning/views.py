@@ -157,6 +157,8 @@ def _plan_page(
             "can_edit": can_edit,
             # The corps leader is told how to re-plan the visits of a pedagogue who left.
             "can_manage": can_manage,
+            # How the calculation went is for those who plan, not for the institutions.
+            "shows_calculation": access.sees_plan_proposals(request.user),
             "proposal": proposal,
             **forms,
             "slot_saved_now": slot_saved_now,

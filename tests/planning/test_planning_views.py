@@ -303,6 +303,18 @@ class TestWhoSeesWhat:
         where_pete_works = {s.institution.name for s in slots_of(plan, pedagogue=corps.pete)}
         assert {row.label for row in grids["institutions"]} <= where_pete_works
 
+    def test_how_the_week_was_calculated_is_shown_only_to_those_who_plan(self, corps, client_for):
+        plan = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=5)
+        services.plan_publish(actor=corps.cora, plan=plan)
+        calculation = ("Løsning", "Ændrede pædagog–institution-par")
+        for planner in (corps.cora, corps.alice):
+            page = client_for(planner).get(plan.get_absolute_url()).content.decode()
+            assert all(label in page for label in calculation), planner
+        for reader in (corps.carl, corps.pete):
+            page = client_for(reader).get(plan.get_absolute_url()).content.decode()
+            assert "Fordeling" in page
+            assert not any(label in page for label in calculation), reader
+
 
 class TestPlanPage:
     """Corps leaders read the week off the page: who is away, the centre meeting, the status."""
