@@ -1,0 +1,93 @@
+"""Beyond the plan in force, a pedagogue who has left the corps is no longer treated as a member.
+
+Bob runs a course at Bøgely and is planned there in the published week; then he leaves the corps:
+his user is deactivated, or he moves to another role (here: staff at Bøgely, where his course
+still runs). Cora, the corps leader, cannot register an absence for him; his calendar no longer
+has his course sessions; the course form no longer offers him; the page where she confirms
+publishing a proposal calculated before he left names him and tells her to calculate again; his
+row of the plan in force says that he has left on every half-day from today on; and deleting an
+absence of his does not promise that he will be planned or come again. The rule of who is in the
+corps is the planner's (`problem.in_corps`)."""
+
+import datetime
+
+import pytest
+
+from inklusio.people.models import Role
+from inklusio.planning import services
+from inklusio.planning.models import Absence, CalendarFeed, PlanSlot
+from tests.conftest import make_user
+from tests.planning.conftest import MONDAY
+
+HOW = ["deactivated", "moved"]
+
+
+@pytest.fixture
+def week(corps, client_for):
+    """The week published, with Lene as Bøgely's leader and Bob's calendar address."""
+    corps.client_for = client_for
+    corps.lene = make_user("lene", corps.ishoj, Role.INSTITUTION_LEADER, institution=corps.boegely)
+    corps.published = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=2)
+    services.plan_publish(actor=corps.cora, plan=corps.published)
+    corps.bobs = list(
+        PlanSlot.objects.filter(plan=corps.published, pedagogue=corps.bob).order_by("day", "half")
+    )
+    corps.feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
+    return corps
+
+
+def bob_leaves(corps, how: str) -> None:
+    """Bob leaves the corps: his user deactivated, or moved to staff at Bøgely (his course's
+    institution, so he still sees the course)."""
+    if how == "deactivated":
+        corps.bob.is_active = False
+    else:
+        corps.bob.role = Role.STAFF
+        corps.bob.institution = corps.boegely
+    corps.bob.save()
+
+
+def absence_post(start: datetime.date, note: str) -> dict[str, str]:
+    """The contract page's "Registrér fravær" form, filled in."""
+    return {
+        "absence-start": start.isoformat(),
+        "absence-end": start.isoformat(),
+        "absence-part": Absence.Part.WHOLE_DAY,
+        "absence-kind": Absence.Kind.COURSE,
+        "absence-note": note,
+    }
+
+
+class TestAbsenceRegistration:
+    @pytest.mark.parametrize("how", HOW)
+    def test_an_absence_of_one_who_left_is_refused_with_the_input_kept(
+        self, corps, client_for, how
+    ):
+        cora = client_for(corps.cora)
+        url = corps.contract_bob.get_absolute_url()
+        assert cora.post(url, absence_post(MONDAY, "Kursus i Odense")).status_code == 302
+        assert Absence.objects.filter(pedagogue=corps.bob).count() == 1
+
+        bob_leaves(corps, how)
+
+        later = MONDAY + datetime.timedelta(weeks=1)
+        response = cora.post(url, absence_post(later, "Kursus i Odense"))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert (
+            f"{corps.bob} har forladt korpset, så der kan ikke registreres fravær. Fravær "
+            "registreres kun for pædagoger i korpset."
+        ) in page
+        assert "Kursus i Odense" in page
+        assert f'value="{later.isoformat()}"' in page
+        assert Absence.objects.filter(pedagogue=corps.bob).count() == 1
+
+    def test_the_service_refuses_a_deactivated_pedagogue(self, corps):
+        bob_leaves(corps, "deactivated")
+        with pytest.raises(services.PlanningError, match="har forladt korpset"):
+            services.absence_add(
+                actor=corps.cora,
+                pedagogue=corps.bob,
+                data={"start": MONDAY, "end": MONDAY, "kind": "illness"},
+            )
+        assert not Absence.objects.exists()
