@@ -12,6 +12,7 @@ corps is the planner's (`problem.in_corps`)."""
 import datetime
 
 import pytest
+from icalendar import Calendar
 
 from inklusio.people.models import Role
 from inklusio.planning import services
@@ -91,3 +92,29 @@ class TestAbsenceRegistration:
                 data={"start": MONDAY, "end": MONDAY, "kind": "illness"},
             )
         assert not Absence.objects.exists()
+
+
+def feed_summaries(corps) -> list[str]:
+    """What Bob's calendar program shows from his feed."""
+    response = corps.client_for(corps.bob).get(corps.feed.get_absolute_url())
+    assert response.status_code == 200
+    return [str(event["SUMMARY"]) for event in Calendar.from_ical(response.content).walk("VEVENT")]
+
+
+class TestCalendarFeed:
+    SESSION = "Samling: Gruppeforløb – Bøgely"
+
+    @pytest.mark.parametrize(
+        "role", [Role.STAFF, Role.INSTITUTION_LEADER, Role.CORPS_LEADER], ids=str
+    )
+    def test_the_course_sessions_of_one_who_moved_to_another_role_are_gone(self, week, role):
+        """Moved to a role that still sees his course at Bøgely, Bob's feed keeps no session
+        of it, as it keeps none of the plan's half-days: he is not going."""
+        assert self.SESSION in feed_summaries(week)
+
+        week.bob.role = role
+        week.bob.institution = week.boegely
+        week.bob.save()
+
+        assert [s for s in feed_summaries(week) if s.startswith("Samling")] == []
+        assert [s for s in feed_summaries(week) if "funktion)" in s] == []
