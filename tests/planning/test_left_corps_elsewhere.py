@@ -12,10 +12,12 @@ corps is the planner's (`problem.in_corps`)."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from icalendar import Calendar
 
+from inklusio.courses.models import Course
 from inklusio.people.models import Role
-from inklusio.planning import services
+from inklusio.planning import problem, services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot
 from tests.conftest import make_user
 from tests.planning.conftest import MONDAY
@@ -118,3 +120,40 @@ class TestCalendarFeed:
 
         assert [s for s in feed_summaries(week) if s.startswith("Samling")] == []
         assert [s for s in feed_summaries(week) if "funktion)" in s] == []
+
+
+def offered_pedagogues(client) -> list[str]:
+    """The pedagogues the "Nyt ressourceforløb" form offers, by name."""
+    response = client.get(reverse("course-create"))
+    assert response.status_code == 200
+    return sorted(str(p) for p in response.context["form"].fields["pedagogue"].queryset)
+
+
+class TestCoursePedagogues:
+    def course_post(self, corps, pedagogue) -> dict[str, object]:
+        return {
+            "institution": corps.boegely.pk,
+            "kind": "group",
+            "title": "Venskabsgruppe",
+            "goals": "Flere venskaber",
+            "start": MONDAY.isoformat(),
+            "pedagogue": pedagogue.pk,
+            "coordinator": "pedagogue",
+        }
+
+    def test_the_form_offers_whom_the_planner_plans(self, corps, client_for, monkeypatch):
+        """One rule of who is in the corps (`problem.CORPS_MEMBER`): were it to gain a
+        condition, the course form would follow the planner instead of keeping its own."""
+        monkeypatch.setitem(problem.CORPS_MEMBER, "is_staff", False)
+        corps.bob.is_staff = True
+        corps.bob.save()
+        _problem, lookups = problem.build_problem(corps.ishoj, MONDAY)
+        planned = sorted(str(p) for p in lookups["pedagogues"].values())
+        assert planned == [str(corps.pete)]
+        cora = client_for(corps.cora)
+        assert offered_pedagogues(cora) == planned
+        response = cora.post(reverse("course-create"), self.course_post(corps, corps.bob))
+        assert response.status_code == 200
+        assert response.context["form"].errors["pedagogue"]
+        assert "Venskabsgruppe" in response.content.decode()
+        assert not Course.objects.filter(title="Venskabsgruppe").exists()
