@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -482,6 +483,40 @@ def feed_by_token(token: str) -> CalendarFeed | None:
         .first()
     )
     return feed
+
+
+def departed_in_proposal(plan: WeeklyPlan) -> list[User]:
+    """The pedagogues a proposal has visits by who are no longer in the corps
+    (`problem.in_corps`): a proposal is calculated with the corps as it was, so they left
+    after, and once published their visits lapse (`left_corps`). None for a plan that is no
+    proposal. One query."""
+    if plan.status != WeeklyPlan.Status.PROPOSED:
+        return []
+    return list(
+        User.objects.filter(pk__in=plan.slots.values("pedagogue"))
+        .exclude(in_corps_q())
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def publish_warnings(plan: WeeklyPlan) -> list[str]:
+    """What the corps leader should see to before publishing a week's plan, for its confirm
+    page: visits by pedagogues who have left the corps since it was calculated."""
+    departed = departed_in_proposal(plan)
+    if not departed:
+        return []
+    return [
+        ngettext(
+            "%(names)s har forladt korpset, efter at forslaget blev beregnet, men har stadig "
+            "besøg i det. Beregn ugen igen, før du offentliggør: så planlægges de halve dage "
+            "med korpsets pædagoger.",
+            "%(names)s har forladt korpset, efter at forslaget blev beregnet, men har stadig "
+            "besøg i det. Beregn ugen igen, før du offentliggør: så planlægges de halve dage "
+            "med korpsets pædagoger.",
+            len(departed),
+        )
+        % {"names": get_text_list([str(pedagogue) for pedagogue in departed], _("og"))}
+    ]
 
 
 def publish_consequences(plan: WeeklyPlan) -> list[str]:

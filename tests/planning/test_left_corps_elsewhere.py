@@ -10,6 +10,7 @@ absence of his does not promise that he will be planned or come again. The rule 
 corps is the planner's (`problem.in_corps`)."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -18,9 +19,10 @@ from icalendar import Calendar
 from inklusio.courses.models import Course
 from inklusio.people.models import Role
 from inklusio.planning import problem, services
-from inklusio.planning.models import Absence, CalendarFeed, PlanSlot
+from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
 from tests.conftest import make_user
 from tests.planning.conftest import MONDAY
+from tests.planning.test_planning_queries import grow_departed, queries_with_5_and_50
 
 HOW = ["deactivated", "moved"]
 
@@ -157,3 +159,79 @@ class TestCoursePedagogues:
         assert response.context["form"].errors["pedagogue"]
         assert "Venskabsgruppe" in response.content.decode()
         assert not Course.objects.filter(title="Venskabsgruppe").exists()
+
+
+@pytest.fixture
+def proposal(corps, client_for):
+    """The week calculated with Bob and Pete in the corps, not yet published."""
+    corps.client_for = client_for
+    corps.proposal = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=2)
+    assert corps.proposal.status == WeeklyPlan.Status.PROPOSED
+    assert corps.proposal.slots.filter(pedagogue=corps.bob).exists()
+    return corps
+
+
+def publish_url(plan) -> str:
+    return reverse("planning-publish", args=[plan.public_id])
+
+
+def warnings_on(response) -> list[str]:
+    assert response.status_code == 200
+    return [
+        " ".join(line.split())
+        for line in re.findall(
+            r'data-testid="confirm-warning">(.*?)</p>', response.content.decode(), re.S
+        )
+    ]
+
+
+DEPARTED_WARNING = (
+    "{names} har forladt korpset, efter at forslaget blev beregnet, men har stadig besøg i "
+    "det. Beregn ugen igen, før du offentliggør: så planlægges de halve dage med korpsets "
+    "pædagoger."
+)
+
+
+class TestPublishConfirmation:
+    @pytest.mark.parametrize("how", HOW)
+    def test_the_page_names_who_left_since_the_proposal_was_calculated(self, proposal, how):
+        """The warning tells the corps leader to calculate again; it does not stop her:
+        confirmed, the proposal is published, and the plan in force shows the visits of the
+        one who left as lapsing."""
+        cora = proposal.client_for(proposal.cora)
+        assert warnings_on(cora.get(publish_url(proposal.proposal))) == []
+
+        bob_leaves(proposal, how)
+
+        warning = DEPARTED_WARNING.format(names=proposal.bob)
+        assert warnings_on(cora.get(publish_url(proposal.proposal))) == [warning]
+        # A post without "Bekræft" publishes nothing and shows the warning again.
+        assert warnings_on(cora.post(publish_url(proposal.proposal), {})) == [warning]
+        proposal.proposal.refresh_from_db()
+        assert proposal.proposal.status == WeeklyPlan.Status.PROPOSED
+
+        response = cora.post(publish_url(proposal.proposal), {"confirm": "yes"})
+        assert response["Location"] == proposal.proposal.get_absolute_url()
+        proposal.proposal.refresh_from_db()
+        assert proposal.proposal.status == WeeklyPlan.Status.PUBLISHED
+        page = cora.get(proposal.proposal.get_absolute_url()).content.decode()
+        assert "Besøg, der bortfalder: pædagogen har forladt korpset" in page
+
+    def test_everyone_who_left_is_named(self, proposal):
+        bob_leaves(proposal, "deactivated")
+        proposal.pete.role = Role.STAFF
+        proposal.pete.institution = proposal.elverhoej
+        proposal.pete.save()
+        response = proposal.client_for(proposal.cora).get(publish_url(proposal.proposal))
+        assert warnings_on(response) == [
+            DEPARTED_WARNING.format(names=f"{proposal.bob} og {proposal.pete}")
+        ]
+
+    def test_the_page_reads_the_departed_in_a_fixed_number_of_queries(self, corps, client_for):
+        """5 or 50 pedagogues who left after the proposal was calculated: as many queries."""
+        url = publish_url(corps.plan)
+        client = client_for(corps.cora)
+        few, many = queries_with_5_and_50(corps, client, url, grow=grow_departed)
+        assert few == many
+        [warning] = warnings_on(client.get(url))
+        assert all(f"Extra{k:02d}" in warning for k in range(50))
