@@ -213,18 +213,25 @@ def _absent_cells(
 def _fixed_cells(
     plan: WeeklyPlan, pedagogues: list[User], absent: dict[int, dict[tuple[int, int], str]]
 ) -> dict[int, dict[tuple[int, int], str]]:
-    """What keeps a pedagogue from the institutions on a half-day: an absence (`_absent_cells`),
-    a public holiday, the centre meeting."""
+    """What keeps a pedagogue from the institutions on a half-day: in the plan in force, from
+    today on, having left the corps (`_lapses`: every such half-day, visit or not, as they are
+    not coming back this week), else an absence (`_absent_cells`), a public holiday, the
+    centre meeting."""
     rule = demand_rule_for(plan.municipality)
     holidays = public_holiday_days(plan.week_start)
     fixed: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     for pedagogue in pedagogues:
+        away = absent.get(pedagogue.pk, {})
         for day, half in SLOT_KEYS:
-            if day in holidays:
-                fixed[pedagogue.pk][(day, half)] = _("Helligdag")
-            elif (day, half) == (rule.centre_meeting_day, rule.centre_meeting_half):
-                fixed[pedagogue.pk][(day, half)] = _("Centermøde")
-        fixed[pedagogue.pk].update(absent.get(pedagogue.pk, {}))
+            key = (day, half)
+            if _lapses(plan, plan.day(day), pedagogue):
+                fixed[pedagogue.pk][key] = _("Har forladt korpset")
+            elif key in away:
+                fixed[pedagogue.pk][key] = away[key]
+            elif day in holidays:
+                fixed[pedagogue.pk][key] = _("Helligdag")
+            elif key == (rule.centre_meeting_day, rule.centre_meeting_half):
+                fixed[pedagogue.pk][key] = _("Centermøde")
     return fixed
 
 
@@ -288,16 +295,13 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     absence instead of the visit (the re-planned revision is a proposal until it is
     published, and the institutions read this plan meanwhile); the visit is back when the
     absence is deleted, as nothing of it is stored in the plan. So does a half-day of a
-    pedagogue who has since left the corps (`left_corps`): they are not coming, and the
-    corps leader is told to calculate the week again (`left_corps_lines`)."""
+    pedagogue who has since left the corps (`left_corps`): they are not coming, their row
+    says so on every half-day from today on (`_fixed_cells`), and the corps leader is told
+    to calculate the week again (`left_corps_lines`)."""
     slots = list(access.plan_slots_visible_to(user, plan))
     sessions = _visible_sessions(user, plan)
     pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
     absent = _absent_cells(user, plan, pedagogues)
-    left: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
-    for slot in slots:
-        if left_corps(plan, slot):
-            left[slot.pedagogue_id][(slot.day, slot.half)] = _("Har forladt korpset")
     by_pedagogue: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     by_institution: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(
         lambda: defaultdict(list)
@@ -308,9 +312,10 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         function = "S" if slot.function == "support" else "R"
         key = (slot.day, slot.half)
         # Having left the corps says more than an absence on the same half-day.
-        away = left.get(slot.pedagogue_id, {}).get(key) or (
-            absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
-        )
+        if left_corps(plan, slot):
+            away: str | None = _("Har forladt korpset")
+        else:
+            away = absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
         name = f"{slot.pedagogue.first_name} ({function})"
         if away is not None:
             by_institution[slot.institution.name][key].append(f"{name} – {away}")
@@ -326,7 +331,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     institutions: dict[str, Institution] = {
         i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
     }
-    fixed = _fixed_cells(plan, pedagogues, _merged(absent, left))
+    fixed = _fixed_cells(plan, pedagogues, absent)
     booked: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
         key = (session.date.weekday(), session.half)
@@ -371,17 +376,6 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         "split": hours_split(held),
         "left_corps": left_corps_lines(plan, slots),
     }
-
-
-def _merged(
-    *cells: dict[int, dict[tuple[int, int], str]],
-) -> dict[int, dict[tuple[int, int], str]]:
-    """Half-day texts per pedagogue, a later one over an earlier one of the same half-day."""
-    merged: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
-    for texts in cells:
-        for pedagogue_id, by_key in texts.items():
-            merged[pedagogue_id].update(by_key)
-    return merged
 
 
 def edits_dropped(plan: WeeklyPlan) -> list[str]:

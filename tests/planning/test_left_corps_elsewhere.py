@@ -13,6 +13,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -235,3 +236,43 @@ class TestPublishConfirmation:
         assert few == many
         [warning] = warnings_on(client.get(url))
         assert all(f"Extra{k:02d}" in warning for k in range(50))
+
+
+LEFT = "Har forladt korpset"
+SLOT_KEYS = [(day, half) for day in range(5) for half in range(2)]
+
+
+def bobs_row(week):
+    response = week.client_for(week.cora).get(week.published.get_absolute_url())
+    assert response.status_code == 200
+    [row] = [r for r in response.context["grids"]["pedagogues"] if r.label == str(week.bob)]
+    return row
+
+
+class TestTheDepartedRowInThePlanInForce:
+    @pytest.mark.parametrize("how", HOW)
+    def test_every_half_day_from_today_on_says_he_left(self, week, how):
+        """Not only the half-days with a visit: the centre meeting and the free half-days too,
+        as he is not coming back this week. His course session still shows beside it (it is
+        listed as not kept)."""
+        planned = {(s.day, s.half) for s in week.bobs}
+        assert set(SLOT_KEYS) - planned, "the week has a half-day without a visit of Bob's"
+
+        bob_leaves(week, how)
+
+        row = bobs_row(week)
+        assert [cell[0] for cell in row.cells] == [LEFT] * len(SLOT_KEYS)
+        assert [item for cell in row.cells for item in cell[1:]] == [
+            f"Samling kl. {week.session_boegely.start_time:%H:%M}: Legegruppe"
+        ]
+        assert row.hours == 0
+
+    def test_half_days_already_past_keep_what_the_plan_held(self, week):
+        bob_leaves(week, "moved")
+        wednesday = week.published.day(2)
+        with time_machine.travel(datetime.datetime.combine(wednesday, datetime.time(12))):
+            row = bobs_row(week)
+        past = [cell for key, cell in zip(SLOT_KEYS, row.cells, strict=True) if key[0] < 2]
+        ahead = [cell for key, cell in zip(SLOT_KEYS, row.cells, strict=True) if key[0] >= 2]
+        assert all(LEFT not in cell for cell in past)
+        assert all(cell[0] == LEFT for cell in ahead)
