@@ -552,17 +552,26 @@ def publish_consequences(plan: WeeklyPlan) -> list[str]:
 
 def absence_delete_consequences(absence: Absence) -> list[str]:
     """What deleting an absence does, for its confirm page: the weekly plans are not changed,
-    but the published one shows its visits on the absence's half-days again."""
+    but the published one shows its visits on the absence's half-days again, except those
+    from today on of a pedagogue who has left the corps (`_lapses`), who is not planned
+    again either."""
+    pedagogue = absence.pedagogue
     lines = [
         _("%(name)s: %(kind)s %(start)s–%(end)s (%(part)s) slettes.")
         % {
-            "name": absence.pedagogue,
+            "name": pedagogue,
             "kind": absence.get_kind_display().lower(),
             "start": f"{absence.start:%d.%m.%Y}",
             "end": f"{absence.end:%d.%m.%Y}",
             "part": absence.get_part_display().lower(),
         },
-        _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage."),
+        _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage.")
+        if in_corps(pedagogue)
+        else _(
+            "%(name)s har forladt korpset og planlægges ikke igen; besøg, som den "
+            "offentliggjorte ugeplan har fra i dag, bortfalder fortsat."
+        )
+        % {"name": pedagogue},
     ]
     # Another absence of the same days keeps hiding the visit.
     others = list(
@@ -581,13 +590,15 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
         .order_by("plan__week_start", "day", "half")
         if (slot.day, slot.half) in absence.half_days(slot.plan.week_start)
         and not any((slot.day, slot.half) in o.half_days(slot.plan.week_start) for o in others)
+        # Having left the corps, not the absence, hides these (plan_grids).
+        and not _lapses(slot.plan, slot.plan.day(slot.day), pedagogue)
     ]
     if back:
         # The plan in force shows the absence instead of these visits (plan_grids): without it
         # the institutions see the pedagogue coming again.
         lines.append(
             _("Den offentliggjorte ugeplan viser igen %(name)s i institutionen: %(half_days)s.")
-            % {"name": absence.pedagogue, "half_days": ", ".join(back)}
+            % {"name": pedagogue, "half_days": ", ".join(back)}
         )
     if absence.plans_during().exists():
         lines.append(
@@ -595,6 +606,11 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
                 "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af "
                 "institutionerne. Beregn ugen igen og offentliggør den nye udgave, hvis "
                 "pædagogen skal bruges i de frigjorte halve dage."
+            )
+            if in_corps(pedagogue)
+            else _(
+                "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af "
+                "institutionerne."
             )
         )
     return lines

@@ -276,3 +276,52 @@ class TestTheDepartedRowInThePlanInForce:
         ahead = [cell for key, cell in zip(SLOT_KEYS, row.cells, strict=True) if key[0] >= 2]
         assert all(LEFT not in cell for cell in past)
         assert all(cell[0] == LEFT for cell in ahead)
+
+
+def consequences_on(response) -> list[str]:
+    assert response.status_code == 200
+    [listed] = re.findall(
+        r'data-testid="confirm-consequences">(.*?)</ul>', response.content.decode(), re.S
+    )
+    return [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", listed, re.S)]
+
+
+class TestDeletingAnAbsenceOfOneWhoLeft:
+    @pytest.fixture
+    def absence(self, week):
+        """Bob ill on a half-day the published plan has him at Bøgely, outside his session."""
+        slot = next(s for s in week.bobs if s.institution == week.boegely and not s.for_session)
+        day = week.published.day(slot.day)
+        week.key = (slot.day, slot.half)
+        return services.absence_add(
+            actor=week.cora,
+            pedagogue=week.bob,
+            data={"start": day, "end": day, "part": ("am", "pm")[slot.half], "kind": "illness"},
+        )
+
+    def delete_url(self, week, absence) -> str:
+        return reverse("planning-absence-delete", args=[week.contract_bob.public_id, absence.pk])
+
+    @pytest.mark.parametrize("how", HOW)
+    def test_the_page_does_not_promise_that_he_comes_or_is_planned(self, week, absence, how):
+        cora = week.client_for(week.cora)
+        lines = consequences_on(cora.get(self.delete_url(week, absence)))
+        assert "Ved næste beregning af en uge kan pædagogen planlægges i de halve dage." in lines
+        assert any(
+            line.startswith(f"Den offentliggjorte ugeplan viser igen {week.bob}") for line in lines
+        )
+
+        bob_leaves(week, how)
+
+        lines = consequences_on(cora.get(self.delete_url(week, absence)))
+        assert lines[1:] == [
+            f"{week.bob} har forladt korpset og planlægges ikke igen; besøg, som den "
+            "offentliggjorte ugeplan har fra i dag, bortfalder fortsat.",
+            "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af institutionerne.",
+        ]
+
+        response = cora.post(self.delete_url(week, absence), {"confirm": "yes"})
+        assert response["Location"] == week.contract_bob.get_absolute_url()
+        assert not Absence.objects.filter(pk=absence.pk).exists()
+        # As the page said: the half-day still lapses, it does not show Bob coming.
+        assert bobs_row(week).cells[SLOT_KEYS.index(week.key)] == [LEFT]
