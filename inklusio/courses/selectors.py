@@ -18,6 +18,7 @@ from inklusio.children.models import Child
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.organisation.models import Institution
 from inklusio.people.models import Role, User
+from inklusio.planning.problem import corps_members
 
 
 class ParticipantCounts(TypedDict):
@@ -121,9 +122,9 @@ def children_to_add(user: User, course: Course) -> QuerySet[Child]:
 
 
 def pedagogues(user: User) -> QuerySet[User]:
-    found: QuerySet[User] = User.objects.in_municipality_of(user).filter(
-        role=Role.PEDAGOGUE, is_active=True
-    )
+    """Whom a course can be run by: the corps (the planner's rule, `problem.corps_members`),
+    whose sessions the weekly plan keeps."""
+    found: QuerySet[User] = corps_members(User.objects.in_municipality_of(user))
     return found
 
 

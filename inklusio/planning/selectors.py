@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -212,18 +213,25 @@ def _absent_cells(
 def _fixed_cells(
     plan: WeeklyPlan, pedagogues: list[User], absent: dict[int, dict[tuple[int, int], str]]
 ) -> dict[int, dict[tuple[int, int], str]]:
-    """What keeps a pedagogue from the institutions on a half-day: an absence (`_absent_cells`),
-    a public holiday, the centre meeting."""
+    """What keeps a pedagogue from the institutions on a half-day: in the plan in force, from
+    today on, having left the corps (`_lapses`: every such half-day, visit or not, as they are
+    not coming back this week), else an absence (`_absent_cells`), a public holiday, the
+    centre meeting."""
     rule = demand_rule_for(plan.municipality)
     holidays = public_holiday_days(plan.week_start)
     fixed: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     for pedagogue in pedagogues:
+        away = absent.get(pedagogue.pk, {})
         for day, half in SLOT_KEYS:
-            if day in holidays:
-                fixed[pedagogue.pk][(day, half)] = _("Helligdag")
-            elif (day, half) == (rule.centre_meeting_day, rule.centre_meeting_half):
-                fixed[pedagogue.pk][(day, half)] = _("Centermøde")
-        fixed[pedagogue.pk].update(absent.get(pedagogue.pk, {}))
+            key = (day, half)
+            if _lapses(plan, plan.day(day), pedagogue):
+                fixed[pedagogue.pk][key] = _("Har forladt korpset")
+            elif key in away:
+                fixed[pedagogue.pk][key] = away[key]
+            elif day in holidays:
+                fixed[pedagogue.pk][key] = _("Helligdag")
+            elif key == (rule.centre_meeting_day, rule.centre_meeting_half):
+                fixed[pedagogue.pk][key] = _("Centermøde")
     return fixed
 
 
@@ -287,16 +295,13 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     absence instead of the visit (the re-planned revision is a proposal until it is
     published, and the institutions read this plan meanwhile); the visit is back when the
     absence is deleted, as nothing of it is stored in the plan. So does a half-day of a
-    pedagogue who has since left the corps (`left_corps`): they are not coming, and the
-    corps leader is told to calculate the week again (`left_corps_lines`)."""
+    pedagogue who has since left the corps (`left_corps`): they are not coming, their row
+    says so on every half-day from today on (`_fixed_cells`), and the corps leader is told
+    to calculate the week again (`left_corps_lines`)."""
     slots = list(access.plan_slots_visible_to(user, plan))
     sessions = _visible_sessions(user, plan)
     pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
     absent = _absent_cells(user, plan, pedagogues)
-    left: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
-    for slot in slots:
-        if left_corps(plan, slot):
-            left[slot.pedagogue_id][(slot.day, slot.half)] = _("Har forladt korpset")
     by_pedagogue: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     by_institution: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(
         lambda: defaultdict(list)
@@ -307,9 +312,10 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         function = "S" if slot.function == "support" else "R"
         key = (slot.day, slot.half)
         # Having left the corps says more than an absence on the same half-day.
-        away = left.get(slot.pedagogue_id, {}).get(key) or (
-            absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
-        )
+        if left_corps(plan, slot):
+            away: str | None = _("Har forladt korpset")
+        else:
+            away = absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
         name = f"{slot.pedagogue.first_name} ({function})"
         if away is not None:
             by_institution[slot.institution.name][key].append(f"{name} – {away}")
@@ -325,7 +331,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     institutions: dict[str, Institution] = {
         i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
     }
-    fixed = _fixed_cells(plan, pedagogues, _merged(absent, left))
+    fixed = _fixed_cells(plan, pedagogues, absent)
     booked: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
         key = (session.date.weekday(), session.half)
@@ -370,17 +376,6 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         "split": hours_split(held),
         "left_corps": left_corps_lines(plan, slots),
     }
-
-
-def _merged(
-    *cells: dict[int, dict[tuple[int, int], str]],
-) -> dict[int, dict[tuple[int, int], str]]:
-    """Half-day texts per pedagogue, a later one over an earlier one of the same half-day."""
-    merged: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
-    for texts in cells:
-        for pedagogue_id, by_key in texts.items():
-            merged[pedagogue_id].update(by_key)
-    return merged
 
 
 def edits_dropped(plan: WeeklyPlan) -> list[str]:
@@ -484,6 +479,40 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     return feed
 
 
+def departed_in_proposal(plan: WeeklyPlan) -> list[User]:
+    """The pedagogues a proposal has visits by who are no longer in the corps
+    (`problem.in_corps`): a proposal is calculated with the corps as it was, so they left
+    after, and once published their visits lapse (`left_corps`). None for a plan that is no
+    proposal. One query."""
+    if plan.status != WeeklyPlan.Status.PROPOSED:
+        return []
+    return list(
+        User.objects.filter(pk__in=plan.slots.values("pedagogue"))
+        .exclude(in_corps_q())
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def publish_warnings(plan: WeeklyPlan) -> list[str]:
+    """What the corps leader should see to before publishing a week's plan, for its confirm
+    page: visits by pedagogues who have left the corps since it was calculated."""
+    departed = departed_in_proposal(plan)
+    if not departed:
+        return []
+    return [
+        ngettext(
+            "%(names)s har forladt korpset, efter at forslaget blev beregnet, men har stadig "
+            "besøg i det. Beregn ugen igen, før du offentliggør: så planlægges de halve dage "
+            "med korpsets pædagoger.",
+            "%(names)s har forladt korpset, efter at forslaget blev beregnet, men har stadig "
+            "besøg i det. Beregn ugen igen, før du offentliggør: så planlægges de halve dage "
+            "med korpsets pædagoger.",
+            len(departed),
+        )
+        % {"names": get_text_list([str(pedagogue) for pedagogue in departed], _("og"))}
+    ]
+
+
 def publish_consequences(plan: WeeklyPlan) -> list[str]:
     """What publishing a week's plan does, for its confirm page."""
     lines = [
@@ -523,17 +552,26 @@ def publish_consequences(plan: WeeklyPlan) -> list[str]:
 
 def absence_delete_consequences(absence: Absence) -> list[str]:
     """What deleting an absence does, for its confirm page: the weekly plans are not changed,
-    but the published one shows its visits on the absence's half-days again."""
+    but the published one shows its visits on the absence's half-days again, except those
+    from today on of a pedagogue who has left the corps (`_lapses`), who is not planned
+    again either."""
+    pedagogue = absence.pedagogue
     lines = [
         _("%(name)s: %(kind)s %(start)s–%(end)s (%(part)s) slettes.")
         % {
-            "name": absence.pedagogue,
+            "name": pedagogue,
             "kind": absence.get_kind_display().lower(),
             "start": f"{absence.start:%d.%m.%Y}",
             "end": f"{absence.end:%d.%m.%Y}",
             "part": absence.get_part_display().lower(),
         },
-        _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage."),
+        _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage.")
+        if in_corps(pedagogue)
+        else _(
+            "%(name)s har forladt korpset og planlægges ikke igen; besøg, som den "
+            "offentliggjorte ugeplan har fra i dag, bortfalder fortsat."
+        )
+        % {"name": pedagogue},
     ]
     # Another absence of the same days keeps hiding the visit.
     others = list(
@@ -552,13 +590,15 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
         .order_by("plan__week_start", "day", "half")
         if (slot.day, slot.half) in absence.half_days(slot.plan.week_start)
         and not any((slot.day, slot.half) in o.half_days(slot.plan.week_start) for o in others)
+        # Having left the corps, not the absence, hides these (plan_grids).
+        and not _lapses(slot.plan, slot.plan.day(slot.day), pedagogue)
     ]
     if back:
         # The plan in force shows the absence instead of these visits (plan_grids): without it
         # the institutions see the pedagogue coming again.
         lines.append(
             _("Den offentliggjorte ugeplan viser igen %(name)s i institutionen: %(half_days)s.")
-            % {"name": absence.pedagogue, "half_days": ", ".join(back)}
+            % {"name": pedagogue, "half_days": ", ".join(back)}
         )
     if absence.plans_during().exists():
         lines.append(
@@ -566,6 +606,11 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
                 "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af "
                 "institutionerne. Beregn ugen igen og offentliggør den nye udgave, hvis "
                 "pædagogen skal bruges i de frigjorte halve dage."
+            )
+            if in_corps(pedagogue)
+            else _(
+                "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af "
+                "institutionerne."
             )
         )
     return lines

@@ -22,7 +22,7 @@ from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
 from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.organisation.models import Institution, Municipality
-from inklusio.people.models import PedagogueAttachment, Role, User
+from inklusio.people.models import PedagogueAttachment, User
 from inklusio.planning import commitments, solver
 from inklusio.planning.models import (
     DROPPED_CENTRE_MEETING,
@@ -781,7 +781,8 @@ def contract_update(
 
 
 def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absence:
-    """Register a pedagogue's absence; the planner leaves those half-days free."""
+    """Register the absence of a pedagogue in the corps (`problem.in_corps`, the planner's
+    rule); the planner leaves those half-days free."""
     start, end = data["start"], data["end"]
     if end < start:
         raise PlanningError(_("Slutdatoen ligger før startdatoen."), field="end")
@@ -789,8 +790,18 @@ def absence_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> Absenc
         raise PlanningError(str(DATE_RANGE_MESSAGE))
     with transaction.atomic():
         locked = User.objects.select_for_update(no_key=True).get(pk=pedagogue.pk)
-        if locked.role != Role.PEDAGOGUE or locked.municipality_id != actor.municipality_id:
+        if locked.municipality_id != actor.municipality_id:
             raise PlanningError(_("Fravær registreres kun for pædagoger i korpset."))
+        # The planner's rule of who is in the corps: a deactivated pedagogue is not planned,
+        # so an absence of theirs would explain nothing.
+        if not in_corps(locked):
+            raise PlanningError(
+                _(
+                    "%(name)s har forladt korpset, så der kan ikke registreres fravær. Fravær "
+                    "registreres kun for pædagoger i korpset."
+                )
+                % {"name": locked}
+            )
         absence = Absence.objects.create(
             municipality=_municipality(actor),
             pedagogue=locked,

@@ -265,6 +265,7 @@ def plan_publish(request, public_id):
         ),
         back=plan.get_absolute_url(),
         error=error,
+        extra={"warnings": selectors.publish_warnings(plan)},
     )
 
 

@@ -532,6 +532,9 @@ GUARDED = [
     page("planning-overview", None, "cora", "bob"),
     page("planning-plan", "plan", "cora", "bob"),
     page("planning-contract", "contract_bob", "cora"),
+    # The confirm page names the proposal's pedagogues who have left the corps; a proposal with
+    # 5 and 50 of them in tests/planning/test_left_corps_elsewhere.py.
+    page("planning-publish", "plan", "cora"),
     page("visitation-overview", None, "alice", "carl", "pia"),
     page("referral-create", None, "alice"),
     page("referral-detail", "referral_mia", "alice", "pia"),
@@ -687,7 +690,6 @@ NOT_GUARDED = {
     "plan-reopen": "a confirm form of one closed plan; lists nothing (tests/plans opens it)",
     "referral-submit": "a confirm page of one referral; lists nothing",
     "referral-withdraw": "a confirm page of one referral; lists nothing",
-    "planning-publish": "a confirm page of one weekly plan; lists nothing",
     "planning-absence-delete": "a confirm page of one absence; lists the plans of its weeks, "
     "at most one current plan a week (tests/planning/test_undo.py)",
     "goal-bank-create": "a form of one goal; lists nothing",
