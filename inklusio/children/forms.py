@@ -61,6 +61,11 @@ class ChildForm(VersionedEdit, DkfdsModelForm):
     def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
+        only = list(institutions[:2])
+        if len(only) == 1:
+            # A leader or staff member adds children to their own institution: no choice to make.
+            self.fields["institution"].empty_label = None
+            self.fields["institution"].initial = only[0].pk
         # A room is named with its institution: read them together, not one query per room.
         self.fields["room"].queryset = Room.objects.filter(
             institution__in=institutions

@@ -37,10 +37,13 @@ class ListFilterForm(DkfdsForm):
     An empty field does not
     filter; an invalid one is shown with its error and left out. `defaults` are the values a
     page opened without a query uses (the open cases, say). An `institution` field is offered
-    only to users who see more than one institution (the administration, the corps)."""
+    only to users who see more than one institution (the administration, the corps); the
+    `own_field` (the user's own rows: "Mine") only where the caller says the user can have any
+    (`offers_own`), as a parent owns no plan."""
 
     lookups: ClassVar[dict[str, str]] = {}
     defaults: ClassVar[dict[str, str]] = {}
+    own_field: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -48,6 +51,7 @@ class ListFilterForm(DkfdsForm):
         *,
         institutions: QuerySet[Any] | None = None,
         user: Any = None,
+        offers_own: bool = True,
         **kwargs: Any,
     ) -> None:
         self.user = user
@@ -56,6 +60,8 @@ class ListFilterForm(DkfdsForm):
             for name, value in self.defaults.items():
                 data.setdefault(name, value)
         super().__init__(data, **kwargs)
+        if not offers_own and self.own_field is not None:
+            del self.fields[self.own_field]
         field = self.fields.get("institution")
         if isinstance(field, forms.ModelChoiceField):
             choices = list(institutions) if institutions is not None else []

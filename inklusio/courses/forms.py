@@ -309,7 +309,8 @@ class CloseForm(DkfdsForm):
 
 class CourseFilterForm(ListFilterForm):
     """The course list's filters (GET): running or closed, institution (for those who see more
-    than one), type, the pedagogue's own courses, and when a course started."""
+    than one), type, and when a course started. No "mine": a pedagogue sees only the courses
+    they run, and no one else runs any."""
 
     status = forms.ChoiceField(
         label=_("Status"),
@@ -319,9 +320,6 @@ class CourseFilterForm(ListFilterForm):
     institution = institution_field()
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Alle")), *Course.Kind.choices]
-    )
-    pedagogue = forms.ChoiceField(
-        label=_("Pædagog"), required=False, choices=[("", _("Alle")), ("mine", _("Mine"))]
     )
     start_from, start_to = period_fields(_("Start fra"), _("Start til"))
     lookups = {
@@ -334,9 +332,6 @@ class CourseFilterForm(ListFilterForm):
 
     def filter_status(self, courses, value):
         return courses.filter(closed_on__isnull=value == "active")
-
-    def filter_pedagogue(self, courses, value):
-        return courses.filter(pedagogue=self.user)
 
 
 COURSE_COLUMNS = [

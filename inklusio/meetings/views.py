@@ -36,6 +36,7 @@ from inklusio.meetings.models import (
     DiscussionConsent,
     MinutesVersion,
 )
+from inklusio.organisation.selectors import institutions_to_filter_by
 from inklusio.partners.sections import invitation_section
 from inklusio.people.models import Role, User
 from inklusio.planning.calendar import single_event_ics
@@ -50,7 +51,10 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = Listing(
         request,
         form=MeetingFilterForm(
-            request.GET, institutions=access.institutions_visible_to(request.user)
+            request.GET,
+            institutions=institutions_to_filter_by(
+                request.user, access.consultative_meetings_visible_to(request.user)
+            ),
         ),
         columns=MEETING_COLUMNS,
         default_sort="date",

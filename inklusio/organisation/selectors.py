@@ -1,6 +1,7 @@
 import uuid
+from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from inklusio import access
 from inklusio.organisation.models import Institution, ResourceGroup
@@ -10,6 +11,16 @@ from inklusio.people.models import PedagogueAttachment, User
 def institutions_visible_to(user: User) -> QuerySet[Institution]:
     return access.institutions_visible_to(user).annotate(
         resource_group_count=Count("resource_groups", distinct=True)
+    )
+
+
+def institutions_to_filter_by(user: User, rows: QuerySet[Any]) -> QuerySet[Institution]:
+    """A list's institution filter: the institutions `user` sees, and those the listed `rows`
+    (their visible plans, meetings …) belong to, as a partner invited to a plan sees it
+    without seeing its institution."""
+    return Institution.objects.filter(
+        Q(pk__in=access.institutions_visible_to(user).values("pk"))
+        | Q(pk__in=rows.values("institution_id"))
     )
 
 

@@ -224,6 +224,11 @@ DROPPED_HOLIDAY = "holiday"
 DROPPED_LEFT_CORPS = "left_corps"
 
 
+def week_has_ended(week_start: datetime.date) -> bool:
+    """The week starting `week_start` (a Monday) is over: its Sunday has passed."""
+    return week_start + datetime.timedelta(days=7) <= timezone.localdate()
+
+
 class WeeklyPlan(TenantModel):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Forslag")
@@ -297,6 +302,11 @@ class WeeklyPlan(TenantModel):
         """The week's published plan, not yet replaced: the one the pedagogues, the institutions
         and the calendars go by."""
         return self.status == WeeklyPlan.Status.PUBLISHED
+
+    @property
+    def has_ended(self) -> bool:
+        """The week is over: its plan is the one the corps worked by, and is kept as it was."""
+        return week_has_ended(self.week_start)
 
     @property
     def week_number(self) -> int:

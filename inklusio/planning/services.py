@@ -36,6 +36,7 @@ from inklusio.planning.models import (
     WeeklyPlan,
     half_day_label,
     place_label,
+    week_has_ended,
 )
 from inklusio.planning.problem import (
     HALF_DAY_HOURS,
@@ -218,6 +219,19 @@ def _replace_proposal(plan: WeeklyPlan) -> None:
         _replace(WeeklyPlan.objects.filter(pk=plan.pk))
 
 
+def _refuse_ended_week(week_start: datetime.date) -> None:
+    """A week that is over is not planned again, edited or published: its plan is the one the
+    corps and the institutions worked by, and what the statistics count."""
+    if week_has_ended(week_start):
+        raise PlanningError(
+            _(
+                "Uge %(week)s er slut. Dens plan er den, korpset arbejdede efter, og den "
+                "ændres ikke bagefter. Vælg en kommende uge."
+            )
+            % {"week": week_start.isocalendar().week}
+        )
+
+
 def _refuse_edit_beside_proposal(plan: WeeklyPlan) -> None:
     """A published plan with a proposal for its week is not edited: the proposal (made from it,
     most likely) is to take its place, and an edit of the published plan would not be in it.
@@ -283,6 +297,7 @@ def plan_week(
     """
     if week_start.weekday() != 0:
         raise PlanningError(_("En ugeplan starter om mandagen."))
+    _refuse_ended_week(week_start)
     municipality = _municipality(actor)
     asked_for = keep_locked_from
     if keep_locked_from is None:
@@ -408,6 +423,7 @@ def replan_absence(
     revision's half-days leave of the week's demand."""
     with transaction.atomic():
         current = _locked_plan(plan)
+        _refuse_ended_week(current.week_start)
         # A published week with a proposal beside it: the absence is covered in the proposal,
         # which is to replace the published plan, not in a second one.
         _refuse_a_second_proposal(current.municipality_id, current.week_start, besides=current)
@@ -547,6 +563,7 @@ def slot_set(
     refuses the save (OutdatedSave), never overwritten unseen."""
     with transaction.atomic():
         current = _locked_plan(plan, version)
+        _refuse_ended_week(current.week_start)
         _refuse_edit_beside_proposal(current)
         if institution is not None:
             _refuse_closed_half_day(current, pedagogue, day, half)
@@ -695,6 +712,7 @@ def plan_publish(*, actor: User, plan: WeeklyPlan) -> WeeklyPlan:
             )
         if current.status == WeeklyPlan.Status.PUBLISHED:
             return current
+        _refuse_ended_week(current.week_start)
         earlier = WeeklyPlan.objects.select_for_update().filter(
             municipality_id=current.municipality_id,
             week_start=current.week_start,

@@ -123,8 +123,10 @@ def _plan_page(
     """The weekly plan's page; a refused form of it comes back bound, with its errors by the
     fields and what was chosen kept (`slot_saved_now`: what a refused half-day edit's half-day
     holds now). The plan shows no child: no read to log, shown or re-rendered."""
+    plans_the_corps = access.can_manage_planning(request.user)
+    # A replaced plan, or one of a week that is over, is kept as it was.
     can_manage = (
-        access.can_manage_planning(request.user) and plan.status != WeeklyPlan.Status.REPLACED
+        plans_the_corps and plan.status != WeeklyPlan.Status.REPLACED and not plan.has_ended
     )
     proposal = selectors.proposal_to_replace(request.user, plan) if can_manage else None
     # A published plan with an open proposal is not edited (changes go to the proposal, which
@@ -143,7 +145,7 @@ def _plan_page(
             **bound_forms,
         }
         if can_edit
-        else {"replan_form": None, "slot_form": None, **(bound_forms if can_manage else {})}
+        else {"replan_form": None, "slot_form": None, **(bound_forms if plans_the_corps else {})}
     )
     return render(
         request,

@@ -256,6 +256,7 @@ class PlanFilterForm(ListFilterForm):
         "created_to": "created_at__date__lte",
     }
     defaults = {"status": "open"}
+    own_field = "owner"
 
     def filter_status(self, plans, value):
         if value == "open":

@@ -22,6 +22,7 @@ from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.core.http import ICS, PDF, AuthenticatedHttpRequest, file_response, public_id_in
 from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
+from inklusio.organisation.selectors import institutions_to_filter_by
 from inklusio.partners.sections import invitation_section
 from inklusio.planning.calendar import single_event_ics
 from inklusio.planning.selectors import calendar_feed_of
@@ -75,8 +76,9 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = PlanFilterForm(
         request.GET,
-        institutions=access.institutions_visible_to(request.user),
+        institutions=institutions_to_filter_by(request.user, access.plans_visible_to(request.user)),
         user=request.user,
+        offers_own=access.follows_up_plans(request.user),
     )
     listing = Listing(request, form=form, columns=PLAN_COLUMNS, default_sort="created")
     # The notices above the list name plans too, whatever the list's filter or page shows.

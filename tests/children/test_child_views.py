@@ -32,6 +32,13 @@ class TestCreateChild:
         assert child.cpr == "0105234000"
         assert child.municipality == cast.ishoj
 
+    def test_a_leader_finds_their_own_institution_chosen(self, cast, client_for):
+        html = client_for(cast.carl).get(reverse("child-create")).content.decode()
+        assert f'<option value="{cast.elverhoej.pk}" selected>Elverhøj</option>' in html
+        assert "---------" not in html.split('name="institution"')[1].split("</select>")[0]
+        administration = client_for(cast.alice).get(reverse("child-create")).content.decode()
+        assert "selected>Bøgely" not in administration and "selected>Elverhøj" not in administration
+
     def test_a_modern_cpr_number_without_checksum_is_accepted(self, cast, client_for):
         # 0105234000 fails the old modulus-11 check; such numbers are issued since 2007.
         client = client_for(cast.alice)

@@ -11,8 +11,11 @@ from django.urls import reverse
 
 from inklusio.courses.models import Course
 from inklusio.jobs.models import Job
+from inklusio.partners import services as partner_services
 from inklusio.planning.models import WeeklyPlan
+from inklusio.plans import services as plan_services
 from tests.conftest import TODAY, make_child
+from tests.partners.directory import profile
 
 pytestmark = pytest.mark.django_db
 
@@ -104,15 +107,51 @@ class TestPlanList:
         closed = page(client_for(cast.bob), "plan-list", status="closed")
         assert "Ingen handleplaner." in closed
 
+    def test_those_who_own_no_plan_are_not_offered_their_own(self, cast, client_for):
+        assert 'name="owner"' in page(client_for(cast.bob), "plan-list")
+        for reader in (cast.pia, cast.gert):
+            assert 'name="owner"' not in page(client_for(reader), "plan-list")
+
+    def test_the_institutions_offered_are_those_of_the_plans_listed(self, cast, client_for):
+        # Pia sees Mia's plan (Bøgely) through her invitation to Mia, and Emil's (Elverhøj)
+        # through an invitation to that plan alone: both institutions are worth filtering by.
+        emils = plan_services.plan_create(
+            actor=cast.alice,
+            data={
+                "child": cast.emil,
+                "owner": cast.alice,
+                "title": "Emils handleplan",
+                "problem": "Sprog",
+                "strategies": "Billeder",
+                "duration": "Et halvt år",
+            },
+            goals=[{"text": "Siger sit navn", "success_criterion": "3 af 5 dage"}],
+            agreements=[],
+        )
+        profile(cast)
+        partner_services.invitation_create(
+            actor=cast.alice,
+            target=emils,
+            partner=cast.pia,
+            reason="Sprogvurdering",
+            valid_until=TODAY + datetime.timedelta(days=30),
+        )
+        client = client_for(cast.pia)
+        text = page(client, "plan-list", institution=cast.elverhoej.pk)
+        assert 'name="institution"' in text
+        assert "Emils handleplan" in text and "Mias handleplan" not in text
+        assert "Mias handleplan" in page(client, "plan-list", institution=cast.boegely.pk)
+
 
 class TestCourseList:
-    def test_by_type_and_by_pedagogue(self, cast, client_for):
+    def test_by_type(self, cast, client_for):
         client = client_for(cast.alice)
         assert "Legegruppe" in page(client, "course-overview", kind=Course.Kind.GROUP)
         assert "Ingen forløb." in page(client, "course-overview", kind=Course.Kind.INDIVIDUAL)
-        assert "Legegruppe" in page(client_for(cast.bob), "course-overview", pedagogue="mine")
-        alice = client_for(cast.alice)  # the same test client, signed in as Alice again
-        assert "Ingen forløb." in page(alice, "course-overview", pedagogue="mine")
+
+    def test_no_filter_for_own_courses_as_a_pedagogue_sees_only_those(self, cast, client_for):
+        for user in (cast.alice, cast.cora, cast.bob):
+            assert 'name="pedagogue"' not in page(client_for(user), "course-overview")
 
 
 class TestConsultativeMeetings:

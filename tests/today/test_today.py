@@ -5,6 +5,7 @@ TODAY is a Wednesday: "this week" runs to Sunday (TODAY + 4). The cast's course 
 """
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -203,6 +204,17 @@ class TestOtherRoles:
         assert "Revurdering</strong>:" in deadlines and "Mia Testesen" in deadlines
         assert "Afgørelsesbrev ikke sendt" in deadlines and "Emil Testesen" in deadlines
         assert "Støttepædagog" in deadlines
+
+    def test_a_deadline_says_its_year_as_an_overdue_one_may_be_from_last_year(
+        self, cast, week, client
+    ):
+        client.force_login(cast.alice)
+        html = client.get(reverse("today")).content.decode()
+        events, deadlines = html.split('data-testid="deadlines"')
+        when = re.compile(r'<span class="today-when">([^<]*)</span>')
+        assert when.findall(deadlines)
+        assert all(re.search(r"\d\.\d{4}$", shown) for shown in when.findall(deadlines))
+        assert not any(re.search(r"\d{4}", shown) for shown in when.findall(events))
 
     def test_dragoer_sees_nothing_of_ishoj(self, cast, week):
         assert _keys(cast.dora) == set()
