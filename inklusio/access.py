@@ -602,6 +602,12 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return referrals.none()
 
 
+def sees_only_own_referrals(user: User) -> bool:
+    """A partner's referrals and decisions are those of their own referrals, so an empty list
+    says nothing about the child's case."""
+    return user.role == Role.PARTNER
+
+
 REFERRING_ROLES = {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.PARTNER}
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.utils import translation
 
 from inklusio.audit.context import client_ip
 from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
@@ -73,6 +74,9 @@ SENSITIVE_FIELDS = frozenset(
 # Object types whose string form is free text (a recommendation's, a goal's own words).
 FREE_TEXT_OBJECT_TYPES = frozenset({"recommendation", "goal", "agreement", "observation"})
 REDACTED = "•••"
+# The log is the municipality's record and is read in Danish, whatever language the person
+# whose action it records had chosen.
+LOG_LANGUAGE = "da"
 # A value longer than this is free text whatever its field is called.
 MAX_VALUE_CHARS = 100
 # The whole `changes` of one entry, as JSON.
@@ -385,7 +389,8 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = str(getattr(obj, "public_id", obj.pk))
-        label = str(obj)
+        with translation.override(LOG_LANGUAGE):
+            label = str(obj)
         object_label = REDACTED if object_type in FREE_TEXT_OBJECT_TYPES else label
         object_label = REDACTED if looks_like_cpr(object_label) else object_label
     changes = dict(changes or {})

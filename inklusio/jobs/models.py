@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
+from inklusio.jobs.registry import kinds
 
 
 class Job(TenantModel):
@@ -46,7 +47,15 @@ class Job(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} ({self.get_status_display()})"
+        # The access log's label: what was asked for, in words; a change of status is in the
+        # entry's changes.
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The kind's title, or its code for a kind no longer declared."""
+        kind = kinds().get(self.kind)
+        return str(kind.title) if kind else self.kind
 
     @property
     def is_pending(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel, TenantQuerySet
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people.models import Profession
 
 
@@ -167,7 +168,7 @@ class ConsultativeMeeting(TenantModel):
         verbose_name = _("konsultativt møde")
 
     def __str__(self) -> str:
-        return f"{_('Konsultativt møde')} {self.institution} {self.date:%d.%m.%Y}"
+        return f"{_('Konsultativt møde')} {self.institution} {short_date(self.date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("consultative-detail", args=[self.public_id])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inklusio.children.models import DifficultyCategory
 from inklusio.core.models import Rating, TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 DEFAULT_FOLLOW_UP_WEEKS = 10  # "every 2–3 months"
 
@@ -213,7 +214,7 @@ class PlanMeeting(TenantModel):
         ordering = ["-date", "-start_time"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+        return f"{self.get_kind_display()} {short_date(self.date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("plan-meeting", args=[self.public_id])

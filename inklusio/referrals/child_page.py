@@ -15,5 +15,6 @@ def section(user: User, child: Child) -> dict | None:
         "template": "referrals/_child_section.html",
         "child": child,
         "can_refer": can_refer,
+        "only_own": access.sees_only_own_referrals(user),
         **history,
     }

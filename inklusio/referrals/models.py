@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inklusio.children.models import DifficultyCategory
 from inklusio.core.models import TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.referrals.periods import period_label
 
 APPEAL_WEEKS = 4
@@ -226,7 +227,7 @@ class CommitteeMeeting(TenantModel):
         verbose_name_plural = _("visitationsmøder")
 
     def __str__(self) -> str:
-        return f"{_('Visitationsmøde')} {self.date:%d.%m.%Y}"
+        return f"{_('Visitationsmøde')} {short_date(self.date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("meeting-detail", args=[self.public_id])

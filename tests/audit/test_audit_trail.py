@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from inklusio.audit.models import AuditAction, AuditEntry, AuditEntryChild
 from inklusio.audit.services import cpr_hash
@@ -26,6 +29,23 @@ class TestReadsAreLogged:
         assert entry.object_type == "child"
         assert entry.ip_address == "10.1.2.3"
         assert entry.municipality_id == cast.ishoj.pk
+
+    def test_a_read_in_english_is_labelled_in_danish(self, cast, client):
+        """The log is the municipality's record, read in Danish: a user who reads the pages in
+        English must not write "Granted: …" into it."""
+        decision = cast.decision_mia
+        with translation.override("da"):
+            danish = str(decision)
+        with translation.override("en"):
+            assert str(decision) != danish
+        client.force_login(cast.alice)
+        client.cookies["django_language"] = "en"
+        assert client.get(decision.get_absolute_url()).status_code == 200
+        read = entries_for(cast.mia, AuditAction.READ).get(object_type="decision")
+        assert read.object_label == danish
+        client.cookies["django_language"] = "da"
+        page = client.get(reverse("audit-log")).content.decode()
+        assert f"Afgørelse {danish}" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
     def test_a_forbidden_view_is_not_logged_as_a_read(self, cast, client_for):
         client = client_for(cast.carl)

@@ -2,6 +2,10 @@
 every entry the municipality writes. Up to MAX_PAGES pages it pages as any list; beyond, it says
 there are more and how to find them (a period), and its count query stops at the limit."""
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +14,7 @@ from django.urls import reverse
 from inklusio.audit import views
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.audit.services import audit_record
+from inklusio.core.saved_search import SEARCH_PARAMETER
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +64,23 @@ def test_the_count_stops_at_the_limit(cast, client_for, small_pages):
         _page(client, 1)
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1 and "LIMIT 16" in counts[0], counts
+
+
+def _next_link(page: str) -> str:
+    link = re.search(r'<a href="([^"]*)"[^>]*>Næste</a>', page)
+    assert link, "no link to the next page"
+    return html.unescape(link[1])
+
+
+def test_the_page_links_keep_the_search_and_say_the_page_once(cast, client_for, small_pages):
+    """Found in a QA pass: each click on "Næste" added another `side=` to the address."""
+    client = client_for(cast.alice)
+    _fill_log_to(cast, 40)
+    searched = client.post(reverse("audit-log"), {"user": "alice", "action": "search"})
+    token = parse_qs(urlsplit(searched["Location"]).query)[SEARCH_PARAMETER]
+    address = searched["Location"]
+    for _click in range(2):
+        address = reverse("audit-log") + _next_link(client.get(address).content.decode())
+    query = parse_qs(urlsplit(address).query)
+    assert query == {SEARCH_PARAMETER: token, "side": ["3"]}
+    assert "Side 3 af over 3" in client.get(address).content.decode()

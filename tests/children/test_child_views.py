@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from inklusio.children.models import Child, Guardianship
+from inklusio.children.models import Child, Guardianship, PartnerInvitation
 from tests.conftest import login, make_child
 
 
@@ -190,6 +190,18 @@ class TestChildPageWords:
         # A child with a referral lists it instead.
         page = client_for(cast.alice).get(cast.emil.get_absolute_url()).content.decode()
         assert "Ingen indstillinger eller afgørelser." not in page
+
+    def test_a_partner_is_not_told_a_case_has_no_referrals_they_may_not_see(self, cast, client_for):
+        """Found in a QA pass: a partner invited to Emil's case read "Ingen indstillinger eller
+        afgørelser" although his institution had referred him; a partner sees their own only."""
+        PartnerInvitation.objects.create(
+            municipality=cast.ishoj, child=cast.emil, partner=cast.pia, invited_by=cast.alice
+        )
+        assert cast.emil.referrals.exclude(referred_by=cast.pia).exists()
+        page = client_for(cast.pia).get(cast.emil.get_absolute_url()).content.decode()
+        assert "Ny indstilling for barnet" in page
+        assert "Ingen indstillinger eller afgørelser." not in page
+        assert "Her vises kun indstillinger, du selv har lavet, og afgørelser om dem." in page
 
 
 @pytest.mark.e2e

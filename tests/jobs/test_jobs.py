@@ -3,6 +3,7 @@ failures are retried and then shown to the administration; nobody fetches anothe
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,18 @@ def test_a_bad_year_is_explained_and_nothing_is_queued(cast, client_for):
     assert response.status_code == 200
     assert "2000" in response.content.decode()  # the form's own Danish message names the limit
     assert not Job.objects.exclude(pk=cast.job_cora.pk).exists()
+
+
+def test_the_access_log_names_a_job_by_its_title(cast, client_for):
+    """Found in a QA pass: the log named a job by its code, "annual-report (I kø)"."""
+    services.job_request(actor=cast.alice, kind="annual-report", params={"year": 2026})
+    page = client_for(cast.alice).get(reverse("audit-log")).content.decode()
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+        for cell in re.findall(r"<td>(.*?)</td>", page, re.S)
+    ]
+    assert "Baggrundsjob Årsrapport (PDF)" in cells
+    assert not [cell for cell in cells if "annual-report" in cell]
 
 
 def test_asking_twice_while_it_is_being_made_gives_the_same_job(cast):

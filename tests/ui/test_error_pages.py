@@ -3,6 +3,7 @@
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
 
 from inklusio.core import error_pages
 
@@ -75,3 +76,10 @@ def test_a_server_error_is_danish_and_needs_neither_session_nor_user(rf):
     assert '<html lang="da">' in page
     assert "Der opstod en fejl" in page
     assert "Traceback" not in page
+
+
+def test_pages_give_an_empty_icon_so_the_browser_asks_for_no_favicon(cast, client_for, rf):
+    """Without one, every first visit asked for /favicon.ico and the log showed a 404."""
+    empty_icon = '<link rel="icon" href="data:,">'
+    assert empty_icon in client_for(cast.bob).get(reverse("start")).content.decode()
+    assert empty_icon in error_pages.server_error(rf.get("/")).content.decode()

@@ -110,3 +110,28 @@ def test_the_plan_meetings_form_asks_for_the_meeting_type_in_danish(cast, client
     page = client_for(cast.bob).get(url).content.decode()
     assert "Mødetype" in page
     assert "Kind" not in page
+
+
+def _heading(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<h1>")[1].split("</h1>")[0]))
+
+
+def test_meeting_headings_show_the_date_as_the_rest_of_the_pages_do(cast, client_for):
+    """Found in a QA pass: the meeting pages' headings read "01.12.2026" among "1.12.2026"."""
+    client = client_for(cast.alice)
+    consultative = cast.consultative_boegely
+    page = client.get(consultative.get_absolute_url()).content.decode()
+    assert _heading(page) == f"Konsultativt møde Bøgely {_danish(consultative.date)}"
+    page = client.get(cast.meeting.get_absolute_url()).content.decode()
+    assert _heading(page) == f"Visitationsmøde {_danish(cast.meeting.date)}"
+    page = client_for(cast.bob).get(cast.plan_meeting.get_absolute_url()).content.decode()
+    assert (
+        _heading(page)
+        == f"{cast.plan_meeting.get_kind_display()} {_danish(cast.plan_meeting.date)}"
+    )
+
+
+def test_a_decision_names_its_committee_meeting_with_the_apps_date(cast, client_for):
+    decision = cast.decision_mia
+    page = client_for(cast.alice).get(decision.get_absolute_url()).content.decode()
+    assert f"(Visitationsmøde {_danish(decision.meeting.date)})" in page
