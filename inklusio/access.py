@@ -524,13 +524,19 @@ def sees_plan_proposals(user: User) -> bool:
     return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
 
 
+def sees_whole_plan(user: User) -> bool:
+    """The corps leader and the administration see every half-day of a week's plan; everyone
+    else the part that is theirs (`plan_slots_visible_to`)."""
+    return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
+
+
 def plan_slots_visible_to(user: User, plan: WeeklyPlan) -> QuerySet[PlanSlot]:
     """Everyone sees the grid they need: the corps all of it, a pedagogue their own row and
     their institutions, leaders and staff their own institution."""
     slots = plan.slots.select_related("institution", "pedagogue", "child")
+    if sees_whole_plan(user):
+        return slots
     match user.role:
-        case Role.ADMINISTRATOR | Role.CORPS_LEADER:
-            return slots
         case Role.PEDAGOGUE:
             return slots.filter(
                 Q(pedagogue=user) | Q(institution__in=institutions_visible_to(user))

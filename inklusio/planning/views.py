@@ -161,6 +161,9 @@ def _plan_page(
             "can_manage": can_manage,
             # How the calculation went is for those who plan, not for the institutions.
             "shows_calculation": access.sees_plan_proposals(request.user),
+            # Hours by function of the half-days shown: the corps' week, or one's own part.
+            "sees_whole_plan": access.sees_whole_plan(request.user),
+            "warnings": selectors.publish_warnings(plan) if can_manage else [],
             "proposal": proposal,
             **forms,
             "slot_saved_now": slot_saved_now,

@@ -228,6 +228,19 @@ class TestPublishConfirmation:
             DEPARTED_WARNING.format(names=f"{proposal.bob} og {proposal.pete}")
         ]
 
+    def test_the_proposal_itself_says_so_to_the_corps_leader(self, proposal):
+        cora = proposal.client_for(proposal.cora)
+        page = proposal.proposal.get_absolute_url()
+
+        def shown() -> list[str]:
+            html = cora.get(page).content.decode()
+            found = re.findall(r'data-testid="plan-warning">(.*?)</p>', html, re.S)
+            return [" ".join(line.split()) for line in found]
+
+        assert shown() == []
+        bob_leaves(proposal, "deactivated")
+        assert shown() == [DEPARTED_WARNING.format(names=proposal.bob)]
+
     def test_the_page_reads_the_departed_in_a_fixed_number_of_queries(self, corps, client_for):
         """5 or 50 pedagogues who left after the proposal was calculated: as many queries."""
         url = publish_url(corps.plan)

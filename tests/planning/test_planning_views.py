@@ -310,9 +310,11 @@ class TestWhoSeesWhat:
         for planner in (corps.cora, corps.alice):
             page = client_for(planner).get(plan.get_absolute_url()).content.decode()
             assert all(label in page for label in calculation), planner
+            assert "<dt>Fordeling</dt>" in page
         for reader in (corps.carl, corps.pete):
             page = client_for(reader).get(plan.get_absolute_url()).content.decode()
-            assert "Fordeling" in page
+            # The hours by function are of the half-days the reader is shown, and say so.
+            assert "<dt>Fordeling i det viste</dt>" in page
             assert not any(label in page for label in calculation), reader
 
 
