@@ -10,6 +10,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.templatetags.danish_dates import short_date
@@ -119,6 +120,14 @@ def _field(object_type: str, name: str) -> Field[Any, Any] | None:
     except FieldDoesNotExist:
         return None
     return field if isinstance(field, Field) else None
+
+
+def object_shown(object_type: str, label: str) -> str:
+    """An object's type and label as one text, the type left out when the label names it."""
+    kind = capfirst(object_type_label(object_type))
+    if label.casefold().startswith(kind.casefold()):
+        return label
+    return f"{kind} {label}".strip()
 
 
 def object_type_label(object_type: str) -> str:

@@ -116,6 +116,13 @@ class AuditEntry(AppendOnlyModel):
         return labels.object_type_label(self.object_type)
 
     @property
+    def object_shown(self) -> str:
+        """What the log page names the object by: its type and its label, the type once when
+        the label starts with it ("Konsultativt møde Bøgely 4.12.2026", not "Konsultativt møde
+        Konsultativt møde …")."""
+        return labels.object_shown(self.object_type, self.object_label)
+
+    @property
     def change_rows(self) -> list[tuple[str, str, str]]:
         return labels.change_rows(self.object_type, self.changes)
 

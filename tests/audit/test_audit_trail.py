@@ -47,6 +47,19 @@ class TestReadsAreLogged:
         page = client.get(reverse("audit-log")).content.decode()
         assert f"Afgørelse {danish}" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
+    def test_the_log_names_an_objects_type_once(self, cast, client_for):
+        """A meeting's own name begins with its kind: the log page does not say it twice."""
+        client = client_for(cast.alice)
+        meeting = cast.consultative_boegely
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+        assert client.get(cast.mia.get_absolute_url()).status_code == 200
+        page = client.get(reverse("audit-log")).content.decode()
+        cells = [" ".join(cell.split()) for cell in re.findall(r"<td>([^<]*)</td>", page)]
+        assert str(meeting).startswith("Konsultativt møde ")
+        assert str(meeting) in cells
+        assert "Konsultativt møde Konsultativt møde" not in page
+        assert f"Barn {cast.mia.full_name}" in cells
+
     def test_a_forbidden_view_is_not_logged_as_a_read(self, cast, client_for):
         client = client_for(cast.carl)
         assert client.get(reverse("child-detail", args=[cast.mia.public_id])).status_code == 404
