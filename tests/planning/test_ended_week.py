@@ -11,6 +11,7 @@ from django.urls import reverse
 from inklusio.planning import services
 from inklusio.planning.models import PlanSlot, WeeklyPlan
 from tests.planning.conftest import MONDAY
+from tests.planning.test_slot_edit_conflicts import edit
 
 ENDED = "Uge {week} er slut. Dens plan er den, korpset arbejdede efter"
 NOTICE = "Ugen er slut: planen kan ikke længere beregnes igen, rettes eller offentliggøres."
@@ -79,15 +80,13 @@ def test_a_half_day_of_an_ended_week_is_not_edited(week, client_for):
     proposal = week.proposal
     before = snapshot()
     with after_the_week():
-        answer = client_for(week.cora).post(
-            reverse("planning-slot-edit", args=[proposal.public_id]),
-            {
-                "pedagogue": week.pete.pk,
-                "slot": "4-1",
-                "institution": week.elverhoej.pk,
-                "function": "resource",
-                "version": proposal.version,
-            },
+        answer = edit(
+            client_for(week.cora),
+            proposal,
+            proposal.version,
+            pedagogue=week.pete,
+            slot="4-1",
+            institution=week.elverhoej,
         )
     assert answer.status_code == 200
     page = answer.content.decode()

@@ -20,37 +20,22 @@ from icalendar import Calendar
 from inklusio.courses.models import Course
 from inklusio.people.models import Role
 from inklusio.planning import problem, services
-from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
-from tests.conftest import make_user
-from tests.planning.conftest import MONDAY
+from inklusio.planning.models import Absence, WeeklyPlan
+from tests.planning.conftest import HOW_THEY_LEAVE, MONDAY, leave_the_corps
 from tests.planning.test_planning_queries import grow_departed, queries_with_5_and_50
 
-HOW = ["deactivated", "moved"]
+HOW = HOW_THEY_LEAVE
 
 
 @pytest.fixture
-def week(corps, client_for):
-    """The week published, with Lene as Bøgely's leader and Bob's calendar address."""
-    corps.client_for = client_for
-    corps.lene = make_user("lene", corps.ishoj, Role.INSTITUTION_LEADER, institution=corps.boegely)
-    corps.published = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=2)
-    services.plan_publish(actor=corps.cora, plan=corps.published)
-    corps.bobs = list(
-        PlanSlot.objects.filter(plan=corps.published, pedagogue=corps.bob).order_by("day", "half")
-    )
-    corps.feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
-    return corps
+def week(published_week):
+    return published_week
 
 
 def bob_leaves(corps, how: str) -> None:
-    """Bob leaves the corps: his user deactivated, or moved to staff at Bøgely (his course's
-    institution, so he still sees the course)."""
-    if how == "deactivated":
-        corps.bob.is_active = False
-    else:
-        corps.bob.role = Role.STAFF
-        corps.bob.institution = corps.boegely
-    corps.bob.save()
+    """Bob leaves the corps, moved to staff at Bøgely (his course's institution, so he still
+    sees the course)."""
+    leave_the_corps(corps.bob, how, to=corps.boegely)
 
 
 def absence_post(start: datetime.date, note: str) -> dict[str, str]:

@@ -18,10 +18,9 @@ from icalendar import Calendar
 
 from inklusio.people.models import Role
 from inklusio.planning import services
-from inklusio.planning.models import CalendarFeed, PlanSlot, WeeklyPlan, half_day_label
+from inklusio.planning.models import PlanSlot, WeeklyPlan, half_day_label
 from tests.api.test_api_v1 import _bearer, _token
-from tests.conftest import make_user
-from tests.planning.conftest import MONDAY
+from tests.planning.conftest import HOW_THEY_LEAVE, MONDAY, leave_the_corps
 from tests.planning.test_absence_in_force import (
     HALF_DAY_HOURS,
     cell,
@@ -40,37 +39,24 @@ REPLAN = (
     "pædagoger, hvor det kan lade sig gøre, og resten vises som ikke dækket. Offentliggør "
     "derefter den nye version."
 )
-HOW = ["deactivated", "moved"]
+HOW = HOW_THEY_LEAVE
 
 
 @pytest.fixture
-def week(corps, client_for):
-    """The week published, with Lene as Bøgely's leader and Bob's calendar address; `key` is a
-    half-day the published plan has Bob at Bøgely without a course session."""
-    corps.client_for = client_for
-    corps.lene = make_user("lene", corps.ishoj, Role.INSTITUTION_LEADER, institution=corps.boegely)
-    corps.published = services.plan_week(actor=corps.cora, week_start=MONDAY, time_limit_s=2)
-    services.plan_publish(actor=corps.cora, plan=corps.published)
-    corps.bobs = list(
-        PlanSlot.objects.filter(plan=corps.published, pedagogue=corps.bob).order_by("day", "half")
+def week(published_week):
+    """The published week; `key` is a half-day it has Bob at Bøgely without a course session."""
+    week = published_week
+    week.slot = next(
+        (s for s in week.bobs if s.institution == week.boegely and not s.for_session), None
     )
-    corps.slot = next(
-        (s for s in corps.bobs if s.institution == corps.boegely and not s.for_session), None
-    )
-    assert corps.slot is not None, "the solver plans Bob at Bøgely outside his session"
-    corps.key = (corps.slot.day, corps.slot.half)
-    corps.feed = CalendarFeed.objects.create(municipality=corps.ishoj, user=corps.bob)
-    return corps
+    assert week.slot is not None, "the solver plans Bob at Bøgely outside his session"
+    week.key = (week.slot.day, week.slot.half)
+    return week
 
 
 def bob_leaves(week, how: str) -> None:
-    """Bob leaves the corps: his user deactivated, or moved to staff at Elverhøj."""
-    if how == "deactivated":
-        week.bob.is_active = False
-    else:
-        week.bob.role = Role.STAFF
-        week.bob.institution = week.elverhoej
-    week.bob.save()
+    """Bob leaves the corps, moved to staff at Elverhøj."""
+    leave_the_corps(week.bob, how, to=week.elverhoej)
 
 
 def planned_half_days(week) -> dict[str, str]:
