@@ -60,6 +60,11 @@ class TodayList:
     more_follow_ups: int = 0
 
     @property
+    def looks_into_next_week(self) -> bool:
+        """At the weekend the list runs to next Sunday (`week_end`)."""
+        return self.week_end - self.today > datetime.timedelta(days=6)
+
+    @property
     def events_today(self) -> list[Item]:
         return [item for item in self.events if item.date == self.today]
 
@@ -80,9 +85,14 @@ class TodayList:
         return [item.child for item in self.events + self.deadlines if item.child is not None]
 
 
+SATURDAY = 5
+
+
 def week_end(today: datetime.date) -> datetime.date:
-    """The Sunday of today's week."""
-    return today + datetime.timedelta(days=6 - today.weekday())
+    """The Sunday of today's week; at the weekend the Sunday after, as what comes on Monday
+    is what one looks for then."""
+    sunday = today + datetime.timedelta(days=6 - today.weekday())
+    return sunday + datetime.timedelta(days=7) if today.weekday() >= SATURDAY else sunday
 
 
 def today_for(user: User) -> TodayList:

@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -23,6 +24,7 @@ from inklusio.today.selectors import NOTICE_DAYS, today_for
 from inklusio.today.services import reminder_send, reminder_setting_set
 from inklusio.today.tasks import reminders_daily
 from tests.conftest import TODAY, make_user
+from tests.today.conftest import SUNDAY
 
 SENTINEL = "Sentinelbarnet"
 
@@ -86,6 +88,21 @@ class TestThePedagoguesWeek:
         assert f"session:{cast.session_boegely.pk}" not in keys  # 2 December
         assert f"consultative_meeting:{cast.consultative_boegely.pk}" not in keys
         assert f"committee_meeting:{week['committee_next_week'].pk}" not in keys
+
+    def test_at_the_weekend_the_list_looks_into_the_coming_week(self, cast, week, client):
+        """On Saturday, Monday's session is what Bob looks for; on Friday it is next week's."""
+        monday_session = f"session:{week['session_next_week'].pk}"
+        saturday = SUNDAY - datetime.timedelta(days=1)
+        for day, heading, listed in [
+            (saturday - datetime.timedelta(days=1), "Resten af ugen (til og med søndag", False),
+            (saturday, "Den kommende uge (til og med søndag", True),
+        ]:
+            with time_machine.travel(datetime.datetime.combine(day, datetime.time(18))):
+                client.force_login(cast.bob)
+                response = client.get(reverse("today"))
+            assert heading in response.content.decode(), day
+            later = {item.key for item in response.context["listing"].events_later}
+            assert (monday_session in later) is listed, day
 
     def test_other_peoples_items_are_absent(self, cast, week):
         found = _kinds(cast.bob)
