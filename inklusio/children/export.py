@@ -37,6 +37,7 @@ from inklusio.audit.services import REDACTED, audit_record
 from inklusio.children.models import Child
 from inklusio.core.pdf import render_pdf
 from inklusio.core.plugins import app_modules
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people.models import Role, User
 
 # The models this module exports itself (the child and the relations around it).
@@ -280,8 +281,9 @@ def _value(value: Any) -> str:
         except ValueError:
             return value
         if len(value) == 10:
-            return f"{moment:%d.%m.%Y}"
-        return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
+            return short_date(moment.date())
+        moment = timezone.localtime(moment)
+        return f"{short_date(moment.date())} kl. {moment:%H:%M}"
     return str(value)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import Rating, TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 COURSE_MONTHS = 6
 
@@ -278,7 +279,7 @@ class Session(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course}: {self.date:%d.%m.%Y} {self.start_time:%H:%M}"
+        return f"{self.course}: {short_date(self.date)} {self.start_time:%H:%M}"
 
     @property
     def is_registered(self) -> bool:

@@ -16,6 +16,7 @@ from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
 from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.core.pdf import render_pdf
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses.models import (
     Course,
     EffectMeasure,
@@ -119,7 +120,7 @@ def _refuse_sessions_outside(course: Course) -> None:
                 "Forløbet har en samling d. %(day)s før den nye start. Flyt eller aflys "
                 "samlingen først, eller vælg en tidligere start."
             )
-            % {"day": f"{span['first']:%d.%m.%Y}"},
+            % {"day": short_date(span["first"])},
             field="start",
         )
     if span["last"] is not None and span["last"] > course.planned_end:
@@ -128,7 +129,7 @@ def _refuse_sessions_outside(course: Course) -> None:
                 "Forløbet har en samling d. %(day)s efter den nye afslutning. Flyt eller aflys "
                 "samlingen først, eller vælg en senere afslutning."
             )
-            % {"day": f"{span['last']:%d.%m.%Y}"},
+            % {"day": short_date(span["last"])},
             field="planned_end",
         )
 
@@ -304,7 +305,7 @@ def session_plan(
         if date < course.start:
             raise CourseRuleBroken(
                 _("Samlingen ligger før forløbets start (%(day)s).")
-                % {"day": f"{course.start:%d.%m.%Y}"},
+                % {"day": short_date(course.start)},
                 field="date",
             )
         if date > course.planned_end:
@@ -315,13 +316,13 @@ def session_plan(
                     "Samlingen ligger efter forløbets planlagte afslutning (%(day)s). Skal "
                     "forløbet vare længere, så ret først forløbets planlagte afslutning."
                 )
-                % {"day": f"{course.planned_end:%d.%m.%Y}"},
+                % {"day": short_date(course.planned_end)},
                 field="date",
             )
         if course.sessions.filter(date=date, start_time=start_time).exists():
             raise CourseRuleBroken(
                 _("Der er allerede en samling %(day)s kl. %(time)s.")
-                % {"day": f"{date:%d.%m.%Y}", "time": f"{start_time:%H:%M}"},
+                % {"day": short_date(date), "time": f"{start_time:%H:%M}"},
                 field="date",
             )
         clashes = session_clashes(course=course, date=date, start_time=start_time)
@@ -363,7 +364,7 @@ def _refuse_held_before_its_day(session: Session) -> None:
                 "Samlingen er planlagt til %(day)s og kan først registreres som gennemført "
                 "fra den dag."
             )
-            % {"day": f"{session.date:%d.%m.%Y}"}
+            % {"day": short_date(session.date)}
         )
 
 
@@ -377,7 +378,7 @@ def _refuse_held_after_planned_end(course: Course, session: Session) -> None:
                 "Samlingen ligger efter forløbets planlagte afslutning (%(day)s). Skal den "
                 "registreres som gennemført, så ret først forløbets planlagte afslutning."
             )
-            % {"day": f"{course.planned_end:%d.%m.%Y}"},
+            % {"day": short_date(course.planned_end)},
             field="date",
         )
 

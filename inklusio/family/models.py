@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -33,7 +34,8 @@ class Message(TenantModel):
         verbose_name_plural = _("beskeder")
 
     def __str__(self) -> str:
-        return f"{self.author} {self.created_at:%d.%m.%Y %H:%M}"
+        sent = timezone.localtime(self.created_at)
+        return f"{self.author} {short_date(sent.date())} {sent:%H:%M}"
 
 
 class MessageRead(TenantModel):
@@ -58,4 +60,5 @@ class MessageRead(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.read_until:%d.%m.%Y %H:%M}"
+        until = timezone.localtime(self.read_until)
+        return f"{self.user}: {short_date(until.date())} {until:%H:%M}"

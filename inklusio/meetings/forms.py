@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from inklusio.children.models import Child
 from inklusio.core.forms import DkfdsForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.meetings.models import AgendaItem, DiscussionConsent
 from inklusio.organisation.models import Institution
 from inklusio.people.models import Profession, Role, User
@@ -100,7 +101,7 @@ class GuardianConsentForm(DkfdsForm):
             open_referrals = open_referrals.filter(pk__in=referrals.values("pk"))
         self.fields["referral"].queryset = open_referrals
         self.fields["referral"].label_from_instance = lambda referral: (
-            f"{referral.get_offer_display()} ({referral.created_at:%d.%m.%Y})"
+            f"{referral.get_offer_display()} ({short_date(timezone.localdate(referral.created_at))})"
         )
         self.fields["partner"].queryset = User.objects.filter(
             invitations__child=child, role=Role.PARTNER

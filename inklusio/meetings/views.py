@@ -19,6 +19,7 @@ from inklusio.core.errors import DomainError, OutdatedSave
 from inklusio.core.forms import show_outdated_save, show_refusal
 from inklusio.core.http import ICS, AuthenticatedHttpRequest, file_response
 from inklusio.core.listing import Listing
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.meetings import selectors, services
 from inklusio.meetings.calendar_events import meeting_event
 from inklusio.meetings.forms import (
@@ -227,7 +228,7 @@ def recommendation_to_plan(request: AuthenticatedHttpRequest, public_id: UUID) -
         actor=request.user,
         plan=plan,
         reason=_("Anbefaling fra konsultativt møde %(day)s")
-        % {"day": f"{recommendation.item.meeting.date:%d.%m.%Y}"},
+        % {"day": short_date(recommendation.item.meeting.date)},
         agreement_text=recommendation.text[:300],
         agreement_owner=_("Stuens personale"),
         source_recommendation=recommendation,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from inklusio.children.models import PartnerInvitation
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.partners.models import OrganisationKind, PartnerOrganisation
 from inklusio.people.models import Profession, User
 
@@ -94,7 +95,7 @@ class InvitationForm(DkfdsForm):
         )
         self.fields["valid_until"].help_text = _(
             "Adgangen slutter af sig selv efter denne dag; højst til %(day)s."
-        ) % {"day": latest.strftime("%d.%m.%Y")}
+        ) % {"day": short_date(latest)}
         self.fields["valid_from"].initial = timezone.localdate()
 
 

@@ -27,6 +27,7 @@ from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.children.models import Child, PartnerInvitation
 from inklusio.core.errors import DomainError
 from inklusio.core.models import municipality_id_of
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import Profession, Role, User
@@ -354,7 +355,7 @@ def _check_period(valid_from: datetime.date | None, valid_until: datetime.date |
             _("En invitation kan højst gælde %(months)d måneder frem (til %(day)s).")
             % {
                 "months": settings.PARTNER_INVITATION_MAX_MONTHS,
-                "day": latest_end(today).strftime("%d.%m.%Y"),
+                "day": short_date(latest_end(today)),
             },
             field="valid_until",
         )

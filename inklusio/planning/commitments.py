@@ -14,6 +14,7 @@ import holidays
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from inklusio.core.templatetags.danish_dates import day_month
 from inklusio.courses.models import Course, Session, session_half
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, User
@@ -138,9 +139,9 @@ class SessionLocks:
 
 
 def session_when(session: Session) -> str:
-    """E.g. "Onsdag formiddag 02.12. kl. 09:00"."""
+    """E.g. "Onsdag formiddag 2.12. kl. 09:00"."""
     day = half_day_label(session.date.weekday(), session.half)
-    return f"{day} {session.date:%d.%m.} {_('kl.')} {session.start_time:%H:%M}"
+    return f"{day} {day_month(session.date)} {_('kl.')} {session.start_time:%H:%M}"
 
 
 def broken_session(session: Session, reason: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 DAYS = [_("Mandag"), _("Tirsdag"), _("Onsdag"), _("Torsdag"), _("Fredag")]
 HALVES = [_("formiddag"), _("eftermiddag")]
@@ -283,7 +284,7 @@ class WeeklyPlan(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Uge')} {self.week_start.isocalendar().week} ({self.week_start:%d.%m.%Y})"
+        return f"{_('Uge')} {self.week_start.isocalendar().week} ({short_date(self.week_start)})"
 
     def get_absolute_url(self) -> str:
         return reverse("planning-plan", args=[self.public_id])

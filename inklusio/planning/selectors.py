@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inklusio import access
+from inklusio.core.templatetags.danish_dates import day_month, short_date
 from inklusio.courses.models import Session
 from inklusio.organisation.models import Institution
 from inklusio.people.models import PedagogueAttachment, Role, User
@@ -160,7 +161,7 @@ def left_corps_lines(plan: WeeklyPlan, slots: Iterable[PlanSlot]) -> list[str]:
         % {
             "institution": slot.institution.name,
             "slot": half_day_label(slot.day, slot.half),
-            "date": f"{plan.day(slot.day):%d.%m.}",
+            "date": day_month(plan.day(slot.day)),
             "name": slot.pedagogue,
         }
         for slot in sorted(slots, key=lambda s: (s.day, s.half, s.institution.name, s.pk))
@@ -404,7 +405,7 @@ def edits_dropped(plan: WeeklyPlan) -> list[str]:
         lines[item.get("reason", DROPPED_ABSENT)]
         % {
             "slot": half_day_label(item["day"], item["half"]),
-            "date": f"{datetime.date.fromisoformat(item['date']):%d.%m.}",
+            "date": day_month(datetime.date.fromisoformat(item["date"])),
             "name": item["pedagogue"],
             "institution": item["institution"],
         }
@@ -561,8 +562,8 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
         % {
             "name": pedagogue,
             "kind": absence.get_kind_display().lower(),
-            "start": f"{absence.start:%d.%m.%Y}",
-            "end": f"{absence.end:%d.%m.%Y}",
+            "start": short_date(absence.start),
+            "end": short_date(absence.end),
             "part": absence.get_part_display().lower(),
         },
         _("Ved næste beregning af en uge kan pædagogen planlægges i de halve dage.")
@@ -580,7 +581,7 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
         ).exclude(pk=absence.pk)
     )
     back = [
-        f"{half_day_label(slot.day, slot.half)} {slot.plan.day(slot.day):%d.%m.} "
+        f"{half_day_label(slot.day, slot.half)} {day_month(slot.plan.day(slot.day))} "
         f"({slot.institution.name})"
         for slot in PlanSlot.objects.filter(
             plan__in=absence.plans_during().filter(status=WeeklyPlan.Status.PUBLISHED),

@@ -21,6 +21,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.dates import DATE_RANGE_MESSAGE, within_range
 from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
+from inklusio.core.templatetags.danish_dates import day_month
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, User
 from inklusio.planning import commitments, solver
@@ -70,7 +71,7 @@ class WeekAlreadyProposed(PlanningError):
             % {
                 "week": proposal.week_number,
                 "name": proposal.created_by,
-                "when": f"{made:%d.%m.} {_('kl.')} {made:%H:%M}",
+                "when": f"{day_month(made)} {_('kl.')} {made:%H:%M}",
             }
         )
 

@@ -17,6 +17,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people.models import User
 from inklusio.plans.models import (
     Acknowledgement,
@@ -245,7 +246,7 @@ def plan_meeting_schedule(
         if date < created:
             raise PlanRuleBroken(
                 _("Mødet kan ikke ligge før handleplanen blev oprettet (%(day)s).")
-                % {"day": f"{created:%d.%m.%Y}"},
+                % {"day": short_date(created)},
                 field="date",
             )
         meeting: PlanMeeting = PlanMeeting.objects.create(
@@ -310,7 +311,7 @@ def plan_meeting_hold(
             plan.versions.order_by("-number").first()
             if current.kind == PlanMeeting.Kind.INITIAL
             else _new_version(
-                plan, actor, source, _("Opfølgning %(day)s") % {"day": f"{current.date:%d.%m.%Y}"}
+                plan, actor, source, _("Opfølgning %(day)s") % {"day": short_date(current.date)}
             )
         )
         current.save()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 ANSWER_MONTHS = 1
 EXTENDED_MONTHS = 3  # art. 12(3): "may be extended by two further months"
@@ -62,7 +63,7 @@ class DataRequest(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Indsigtsanmodning')} {self.received_on:%d.%m.%Y}"
+        return f"{_('Indsigtsanmodning')} {short_date(self.received_on)}"
 
     @property
     def is_open(self) -> bool:

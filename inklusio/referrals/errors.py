@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from inklusio.core.errors import DomainError
+from inklusio.core.templatetags.danish_dates import short_date
 
 if TYPE_CHECKING:
     from inklusio.referrals.models import VisitationPeriod
@@ -54,7 +55,7 @@ class PeriodMissing(ReferralRuleError):
         self.day = day
         super().__init__(
             _("Der er ikke oprettet en visitationsperiode, der dækker %(day)s.")
-            % {"day": day.strftime("%d.%m.%Y")},
+            % {"day": short_date(day)},
             field=field,
         )
 
@@ -66,5 +67,5 @@ class DateOutsidePeriod(ReferralRuleError):
         self.period, self.day = period, day
         super().__init__(
             _("Startdatoen %(day)s ligger uden for visitationsperioden %(period)s.")
-            % {"day": day.strftime("%d.%m.%Y"), "period": period.label}
+            % {"day": short_date(day), "period": period.label}
         )

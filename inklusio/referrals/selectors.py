@@ -17,6 +17,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_listing, audit_record
 from inklusio.children.models import Child
 from inklusio.core.listing import Listing
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.organisation.models import Municipality, ResourceGroup
 from inklusio.people.models import User
 from inklusio.referrals.errors import PeriodMissing
@@ -343,7 +344,7 @@ def agenda(user: User, meeting: CommitteeMeeting, *, undecided: bool = True) -> 
         actor=user,
         action=AuditAction.SEARCH,
         object_type="referral",
-        search_term=f"dagsorden {meeting.date:%d.%m.%Y}",
+        search_term=f"dagsorden {short_date(meeting.date)}",
         changes={"results": [str(r.child.public_id) for r in rows]},
     )
     return rows

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 
 class ReminderSetting(TenantModel):
@@ -46,7 +47,7 @@ class Reminder(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} {self.due:%d.%m.%Y}"
+        return f"{self.key} {short_date(self.due)}"
 
 
 class ReminderRun(models.Model):
@@ -56,4 +57,4 @@ class ReminderRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"{self.day:%d.%m.%Y}"
+        return short_date(self.day)

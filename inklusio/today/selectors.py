@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inklusio import access
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses.models import Course, Participant, Session
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.people.models import Role, User
@@ -407,7 +408,7 @@ def _school_starts(user: User) -> list[Item]:
                 url=f"{url}?kind=school",
                 key=f"school_start:{child.pk}",
                 note=_("starter i skole %(day)s: start overgangen")
-                % {"day": f"{row['school_start']:%d.%m.%Y}"},
+                % {"day": short_date(row["school_start"])},
                 child=child,
             )
         )

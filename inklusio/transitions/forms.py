@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.meetings.models import DiscussionConsent
 from inklusio.organisation.models import Institution
 from inklusio.people.models import User
@@ -77,7 +78,7 @@ class ShareForm(DkfdsForm):
         super().__init__(*args, **kwargs)
         self.fields["consent"].queryset = consents
         self.fields["consent"].label_from_instance = lambda consent: (
-            f"{consent.given_by}, {consent.given_on:%d.%m.%Y}"
+            f"{consent.given_by}, {short_date(consent.given_on)}"
         )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.models import TenantModel
+from inklusio.core.templatetags.danish_dates import short_date
 
 # The receiver's access ends at the latest this many days after the handover date: long enough
 # for the first weeks at the new place, short enough that the packet does not follow the child.
@@ -103,4 +104,4 @@ class HandoverMeeting(TenantModel):
         ordering = ["date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y}"
+        return short_date(self.date)

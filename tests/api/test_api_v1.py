@@ -12,6 +12,7 @@ from django.utils import timezone
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.audit.services import audit_record
 from inklusio.children.models import Guardian, Guardianship
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses.models import Session
 from inklusio.people import api_tokens
 from inklusio.people import services as people_services
@@ -398,7 +399,7 @@ class TestWrites:
             )
         assert refused.status_code == 422
         assert refused.json()["detail"] == (
-            f"Samlingen er planlagt til {session.date:%d.%m.%Y} og kan først registreres som "
+            f"Samlingen er planlagt til {short_date(session.date)} og kan først registreres som "
             "gennemført fra den dag."
         )
         assert rows == []

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses import selectors, services
 from inklusio.courses.models import Course, EffectMeasure, Participant, ResourceTask, Session
 from inklusio.people.models import Role, User
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 NEEDS_EVALUATION = "Udfyld evalueringen: mål, hverdagspraksis og en kort vurdering."
 HELD_FROM_ITS_DAY = (
-    "Samlingen er planlagt til {day:%d.%m.%Y} og kan først registreres som gennemført fra den dag."
+    "Samlingen er planlagt til {day} og kan først registreres som gennemført fra den dag."
 )
 
 
@@ -358,7 +359,9 @@ class TestSessions:
         session, day = session_boegely_past, session_boegely_past.date
         url = reverse("session-plan", args=[cast.course_boegely.public_id])
         response = client.post(url, {"date": str(day), "start_time": "09:00"}, follow=True)
-        assert f"Der er allerede en samling {day:%d.%m.%Y} kl. 09:00." in response.content.decode()
+        assert (
+            f"Der er allerede en samling {short_date(day)} kl. 09:00." in response.content.decode()
+        )
         record = reverse("session-record", args=[session.public_id])
         client.post(record, {"outcome": "held", "attendees": [cast.participant_mia.pk]})
         # Reopened, the registered session is corrected, not registered again: without a
@@ -381,7 +384,7 @@ class TestSessions:
         form = response.context["session_form"]
         start = cast.course_boegely.start
         assert form.errors == {
-            "date": [f"Samlingen ligger før forløbets start ({start:%d.%m.%Y})."]
+            "date": [f"Samlingen ligger før forløbets start ({short_date(start)})."]
         }
         page = response.content.decode()
         assert f'value="{day}"' in page and 'value="10:15"' in page
@@ -398,7 +401,7 @@ class TestSessions:
         assert response.status_code == 200
         assert response.context["session_form"].errors == {
             "date": [
-                f"Samlingen ligger efter forløbets planlagte afslutning ({end:%d.%m.%Y}). Skal "
+                f"Samlingen ligger efter forløbets planlagte afslutning ({short_date(end)}). Skal "
                 "forløbet vare længere, så ret først forløbets planlagte afslutning."
             ]
         }
@@ -418,7 +421,7 @@ class TestSessions:
         assert response.status_code == 200
         assert response.context["form"].errors == {
             "start": [
-                f"Forløbet har en samling d. {session_day:%d.%m.%Y} før den nye start. "
+                f"Forløbet har en samling d. {short_date(session_day)} før den nye start. "
                 "Flyt eller aflys samlingen først, eller vælg en tidligere start."
             ]
         }
@@ -439,7 +442,7 @@ class TestSessions:
         assert response.status_code == 200
         assert response.context["form"].errors == {
             "planned_end": [
-                f"Forløbet har en samling d. {session_day:%d.%m.%Y} efter den nye afslutning. "
+                f"Forløbet har en samling d. {short_date(session_day)} efter den nye afslutning. "
                 "Flyt eller aflys samlingen først, eller vælg en senere afslutning."
             ]
         }
@@ -470,7 +473,7 @@ class TestSessions:
         assert ">Registrér</a>" in past_row
         page = client.get(reverse("session-record", args=[ahead.public_id])).content.decode()
         assert "Registrér som gennemført" not in page and 'value="held"' not in page
-        assert HELD_FROM_ITS_DAY.format(day=ahead.date) in page
+        assert HELD_FROM_ITS_DAY.format(day=short_date(ahead.date)) in page
         assert "Registrér som aflyst" in page
         assert page_title(page) == "Aflys samling – Inklusio"  # what the page offers
         page = client.get(reverse("session-record", args=[past.public_id])).content.decode()
@@ -501,7 +504,7 @@ class TestSessions:
         )  # fmt: skip
         assert response.status_code == 200
         assert response.context["held_form"].non_field_errors() == [
-            f"Samlingen ligger efter forløbets planlagte afslutning ({end:%d.%m.%Y}). Skal den "
+            f"Samlingen ligger efter forløbets planlagte afslutning ({short_date(end)}). Skal den "
             "registreres som gennemført, så ret først forløbets planlagte afslutning."
         ]
         assert 'value="Samlingen blev holdt alligevel"' in response.content.decode()
@@ -541,7 +544,7 @@ class TestSessions:
             )
         page = response.content.decode()
         assert response.status_code == 200
-        assert HELD_FROM_ITS_DAY.format(day=session.date) in page
+        assert HELD_FROM_ITS_DAY.format(day=short_date(session.date)) in page
         assert "Vi sang om efteråret</textarea>" in page
         bo_box = page.split(f'value="{bo.pk}"', 1)[1].split(">", 1)[0]
         mia_box = page.split(f'value="{cast.participant_mia.pk}"', 1)[1].split(">", 1)[0]
@@ -1065,7 +1068,7 @@ class TestCourseChangesInTheService:
                 actor=cast.bob, course=course, date=course.start - datetime.timedelta(days=1),
                 start_time=datetime.time(9),
             )  # fmt: skip
-        assert str(refused.value) == "Samlingen ligger før forløbets start (01.10.2026)."
+        assert str(refused.value) == "Samlingen ligger før forløbets start (1.10.2026)."
 
     def test_a_session_may_be_on_the_planned_last_day_but_not_after(self, cast):
         course = cast.course_boegely
@@ -1079,7 +1082,23 @@ class TestCourseChangesInTheService:
                 start_time=datetime.time(9),
             )  # fmt: skip
         assert refused.value.field == "date"
-        assert f"planlagte afslutning ({course.planned_end:%d.%m.%Y})" in str(refused.value)
+        assert f"planlagte afslutning ({short_date(course.planned_end)})" in str(refused.value)
+
+    def test_a_refusal_writes_a_day_below_ten_as_the_pages_do(self, cast):
+        """The refusals wrote their dates zero-padded ("01.12.2026") while every page writes
+        "1.12.2026"; a planned end on the first of a month shows the difference."""
+        end = (TODAY.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        assert end.day < 10
+        Course.objects.filter(pk=cast.course_boegely.pk).update(planned_end=end)
+        cast.course_boegely.refresh_from_db()
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=cast.course_boegely, date=end + datetime.timedelta(days=1),
+                start_time=datetime.time(9),
+            )  # fmt: skip
+        message = str(refused.value)
+        assert f"planlagte afslutning ({end.day}.{end.month}.{end.year})." in message
+        assert f"0{end.day}." not in message
 
     def test_a_start_after_a_held_or_planned_session_is_refused(self, cast):
         """Held and planned sessions before the new start hold it back, named by the first of
@@ -1097,7 +1116,7 @@ class TestCourseChangesInTheService:
                 data={"start": cast.session_boegely.date + datetime.timedelta(days=1)},
             )  # fmt: skip
         assert refused.value.field == "start"
-        assert f"samling d. {held.date:%d.%m.%Y} før" in str(refused.value)
+        assert f"samling d. {short_date(held.date)} før" in str(refused.value)
         # The start may fall on the held session's day, with only the cancelled one before it.
         course = services.course_update(
             actor=cast.bob, course=course, expected_version=course.version,
@@ -1121,7 +1140,7 @@ class TestCourseChangesInTheService:
                 data={"planned_end": planned.date - datetime.timedelta(days=1)},
             )  # fmt: skip
         assert refused.value.field == "planned_end"
-        assert f"samling d. {planned.date:%d.%m.%Y} efter" in str(refused.value)
+        assert f"samling d. {short_date(planned.date)} efter" in str(refused.value)
         # The end may fall on the session's own day, with only the cancelled one after it.
         course = services.course_update(
             actor=cast.bob, course=course, expected_version=course.version,
@@ -1137,7 +1156,7 @@ class TestCourseChangesInTheService:
                 actor=cast.bob, course=course, expected_version=course.version,
                 data={"planned_end": held.date - datetime.timedelta(days=1)},
             )  # fmt: skip
-        assert f"samling d. {held.date:%d.%m.%Y} efter" in str(refused.value)
+        assert f"samling d. {short_date(held.date)} efter" in str(refused.value)
         course.refresh_from_db()
         assert course.planned_end == planned.date
 
@@ -1227,7 +1246,7 @@ class TestSessionsInTheService:
             services.session_held(
                 actor=cast.bob, session=session, attendees=[cast.participant_mia], note="Sang"
             )
-        assert str(refused.value) == HELD_FROM_ITS_DAY.format(day=session.date)
+        assert str(refused.value) == HELD_FROM_ITS_DAY.format(day=short_date(session.date))
         session.refresh_from_db()
         assert (session.status, session.note, session.recorded_at) == ("planned", "", None)
         assert not session.attendees.exists()

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from inklusio.audit.models import AuditAction
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses import services
 from inklusio.courses.models import Course, Session
 from tests.audit_rows import new_audit_rows
@@ -211,8 +212,7 @@ class TestASessionStillToCome:
     day (attendance at a session still to come would be made up)."""
 
     HELD_FROM_ITS_DAY = (
-        "Samlingen er planlagt til {day:%d.%m.%Y} og kan først registreres som gennemført "
-        "fra den dag."
+        "Samlingen er planlagt til {day} og kan først registreres som gennemført fra den dag."
     )
 
     @pytest.fixture
@@ -238,7 +238,7 @@ class TestASessionStillToCome:
                 attendees=[cast.participant_mia], reason="Den blev alligevel holdt",
                 version=0,
             )  # fmt: skip
-        assert str(refused.value) == self.HELD_FROM_ITS_DAY.format(day=cancelled.date)
+        assert str(refused.value) == self.HELD_FROM_ITS_DAY.format(day=short_date(cancelled.date))
         session = Session.objects.get(pk=cancelled.pk)
         assert (session.status, session.cause, session.corrections) == ("cancelled", "other", [])
         assert not session.attendees.exists()
@@ -251,7 +251,7 @@ class TestASessionStillToCome:
         client = client_for(cast.bob)
         page = client.get(url).content.decode()
         assert "Ret til gennemført" not in page and "Ret til aflyst" in page
-        assert self.HELD_FROM_ITS_DAY.format(day=cancelled.date) in page
+        assert self.HELD_FROM_ITS_DAY.format(day=short_date(cancelled.date)) in page
         typed = {
             "outcome": "held",
             "attendees": [cast.participant_mia.pk],
@@ -263,7 +263,7 @@ class TestASessionStillToCome:
             response = client.post(url, typed)
         page = response.content.decode()
         assert response.status_code == 200
-        assert self.HELD_FROM_ITS_DAY.format(day=cancelled.date) in page
+        assert self.HELD_FROM_ITS_DAY.format(day=short_date(cancelled.date)) in page
         assert "Mia ledte sangen</textarea>" in page
         assert 'value="Den blev alligevel holdt"' in page
         mia_box = page.split(f'value="{cast.participant_mia.pk}"', 1)[1].split(">", 1)[0]

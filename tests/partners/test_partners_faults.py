@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from inklusio.audit.models import AuditAction
 from inklusio.children.models import PartnerInvitation
 from inklusio.core.errors import EditConflict
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.partners import services
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import Role, User
@@ -515,9 +516,7 @@ class TestInvitationPeriod:
             (
                 None,
                 LATEST + datetime.timedelta(days=1),
-                "En invitation kan højst gælde 12 måneder frem (til "
-                + LATEST.strftime("%d.%m.%Y")
-                + ").",
+                "En invitation kan højst gælde 12 måneder frem (til " + short_date(LATEST) + ").",
             ),
             (
                 IN_A_MONTH + datetime.timedelta(days=1),

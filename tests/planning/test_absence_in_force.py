@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
+from inklusio.core.templatetags.danish_dates import day_month
 from inklusio.people.models import Role
 from inklusio.planning import services
 from inklusio.planning.models import Absence, CalendarFeed, PlanSlot, WeeklyPlan
@@ -177,7 +178,7 @@ def test_deleting_the_absence_brings_the_visit_back(week):
     confirm = client.get(url).content.decode()
     day = week.published.day(week.key[0])
     assert "Den offentliggjorte ugeplan viser igen Bob Testesen i institutionen: " in confirm
-    assert f"{day:%d.%m.} (Bøgely)" in confirm
+    assert f"{day_month(day)} (Bøgely)" in confirm
 
     response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302

@@ -10,6 +10,7 @@ import holidays
 import pytest
 
 from inklusio.audit.models import AuditEntry
+from inklusio.core.templatetags.danish_dates import day_month
 from inklusio.people.models import Role
 from inklusio.planning import services
 from inklusio.planning.models import PlanSlot, WeeklyPlan, half_day_label
@@ -160,7 +161,7 @@ class TestOldEditOnAClosedHalfDay:
         ] == [(1, 1, "centre_meeting")]
         page = client_for(corps.cora).get(recalculated.get_absolute_url()).content.decode()
         assert (
-            f"Tirsdag eftermiddag {corps.plan.day(1):%d.%m.} holder korpset centermøde, så den "
+            f"Tirsdag eftermiddag {day_month(corps.plan.day(1))} holder korpset centermøde, så den "
             f"manuelle rettelse, der satte {corps.pete} i Elverhøj, er taget ud af planen."
         ) in page
 
@@ -277,7 +278,7 @@ def leave_the_corps(pedagogue, how: str) -> None:
 
 def left_corps_line(corps, slot: PlanSlot) -> str:
     return (
-        f"{half_day_label(slot.day, slot.half)} {corps.plan.day(slot.day):%d.%m.}: "
+        f"{half_day_label(slot.day, slot.half)} {day_month(corps.plan.day(slot.day))}: "
         f"{corps.pete} er ikke længere i korpset, så den manuelle rettelse til Elverhøj er "
         "taget ud af planen."
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.core.errors import EditConflict
+from inklusio.core.templatetags.danish_dates import day_month
 from inklusio.planning import services
 from inklusio.planning.models import Absence, Contract, PlanSlot, WeeklyPlan
 from inklusio.planning.problem import assignment, build_problem
@@ -281,7 +282,7 @@ class TestPlanWeekOverAnAbsence:
 
     def dropped_line(self, corps) -> str:
         return (
-            f"Onsdag formiddag {corps.plan.day(2):%d.%m.} er {corps.pete} registreret som "
+            f"Onsdag formiddag {day_month(corps.plan.day(2))} er {corps.pete} registreret som "
             "fraværende, så den manuelle rettelse til Elverhøj er taget ud af planen."
         )
 

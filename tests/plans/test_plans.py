@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.plans import selectors, services
 from inklusio.plans.models import ActionPlan, Adjustment, GoalStatus
 from tests.audit_rows import new_audit_rows
@@ -283,7 +284,9 @@ class TestMeetingsAndAcknowledgements:
         assert response.status_code == 200
         form = response.context["form"]
         assert form.errors == {
-            "date": [f"Mødet kan ikke ligge før handleplanen blev oprettet ({written:%d.%m.%Y})."]
+            "date": [
+                f"Mødet kan ikke ligge før handleplanen blev oprettet ({short_date(written)})."
+            ]
         }
         page = response.content.decode()
         assert f'value="{day}"' in page and 'value="Bøgely, personalestuen"' in page

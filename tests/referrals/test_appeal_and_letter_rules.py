@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from inklusio.audit.models import AuditAction
 from inklusio.children.models import Guardian, Guardianship
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.referrals import services
 from inklusio.referrals.errors import InvalidInput
 from inklusio.referrals.models import Appeal, Decision, Offer
@@ -40,14 +41,14 @@ class TestTheLettersOpeningSentence:
     @pytest.mark.parametrize(
         ("outcome", "sentence"),
         [
-            ("granted", "Vi har den 01.09.2026 besluttet at bevilge støttepædagog."),
-            ("refused", "Vi har den 01.09.2026 besluttet at give afslag på støttepædagog."),
+            ("granted", "Vi har den 1.9.2026 besluttet at bevilge støttepædagog."),
+            ("refused", "Vi har den 1.9.2026 besluttet at give afslag på støttepædagog."),
             (
                 "continued",
-                "Vi har revurderet behovet den 01.09.2026, og støttepædagog fortsætter.",
+                "Vi har revurderet behovet den 1.9.2026, og støttepædagog fortsætter.",
             ),
-            ("changed", "Vi har den 01.09.2026 besluttet at ændre bevillingen af støttepædagog."),
-            ("ended", "Vi har den 01.09.2026 besluttet, at støttepædagog ophører."),
+            ("changed", "Vi har den 1.9.2026 besluttet at ændre bevillingen af støttepædagog."),
+            ("ended", "Vi har den 1.9.2026 besluttet, at støttepædagog ophører."),
         ],
     )
     def test_each_outcome_says_what_was_decided_and_when(self, cast, outcome, sentence):
@@ -56,7 +57,7 @@ class TestTheLettersOpeningSentence:
     def test_another_offer_names_it(self, cast):
         decision = decided(cast, "alternative", alternative="et ressourceforløb i gruppen")
         assert decision_sentence(decision) == (
-            "Vi har den 01.09.2026 besluttet ikke at bevilge støttepædagog, "
+            "Vi har den 1.9.2026 besluttet ikke at bevilge støttepædagog, "
             "men at tilbyde: et ressourceforløb i gruppen."
         )
 
@@ -116,7 +117,7 @@ class TestLetterAndAppealAuditRows:
         ("days", "message"),
         [
             (1, "Et brev kan ikke være sendt på en dag, der ikke er kommet."),
-            (-1, f"Brevet blev dannet den {TODAY:%d.%m.%Y} og kan ikke være sendt før."),
+            (-1, f"Brevet blev dannet den {short_date(TODAY)} og kan ikke være sendt før."),
         ],
     )
     def test_a_letter_is_sent_between_the_day_it_was_made_and_today(self, cast, days, message):
@@ -261,7 +262,7 @@ class TestRegisteringAnAppeal:
         response = self.post(cast, client_for, received(decided))
         assert response.status_code == 200
         assert response.context["form"].errors == {
-            "received_on": [message.format(day=decided.strftime("%d.%m.%Y"))]
+            "received_on": [message.format(day=short_date(decided))]
         }
         assert "Vi er uenige" in response.content.decode()
         assert not Appeal.objects.filter(text="Vi er uenige").exists()

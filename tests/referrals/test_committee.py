@@ -122,7 +122,7 @@ class TestCapacity:
                 "start": "2027-04-01",
             },
         )
-        assert "Startdatoen 01.04.2027 ligger uden for visitationsperioden 2026/27." in (
+        assert "Startdatoen 1.4.2027 ligger uden for visitationsperioden 2026/27." in (
             response.content.decode()
         )
         assert not Decision.objects.filter(child=cast.emil).exists()
@@ -617,7 +617,7 @@ class TestReassessmentAndWaitingList:
         }
         response = client_for(cast.alice).post(url, data)
         page = response.content.decode()
-        assert "Der er ikke oprettet en visitationsperiode, der dækker 01.09.2027." in page
+        assert "Der er ikke oprettet en visitationsperiode, der dækker 1.9.2027." in page
         services.period_create(actor=cast.alice, start_year=2027, support_places=7)
         client_for(cast.alice).post(url, data)
         continued = Decision.objects.get(supersedes=cast.decision_mia)

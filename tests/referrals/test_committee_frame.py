@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from inklusio.audit.models import AuditAction, AuditEntry
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.referrals.models import CommitteeMeeting, LegalBasis, VisitationPeriod
 from tests.conftest import TODAY
 
@@ -103,7 +104,7 @@ class TestCommitteeMeetingCreate:
         )
         form = response.context["meeting_form"]
         assert form.errors["date"] == [
-            f"Der er ikke oprettet en visitationsperiode, der dækker {day:%d.%m.%Y}."
+            f"Der er ikke oprettet en visitationsperiode, der dækker {short_date(day)}."
         ]
         page = response.content.decode()
         assert "Husk budgettet" in page and form.errors["date"][0] in page

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.organisation.models import ResourceGroup
 from inklusio.referrals import services
 from inklusio.referrals.models import Decision, Offer, VisitationPeriod, WaitingListEntry
@@ -341,7 +342,7 @@ class TestRefusedInDanishByTheField:
     def test_a_start_in_no_visitation_period_is_shown_by_the_start(self, cast):
         start = cast.period.end + datetime.timedelta(days=1)
         assert self.refused(cast, error=services.PeriodMissing, start=start) == (
-            f"Der er ikke oprettet en visitationsperiode, der dækker {start:%d.%m.%Y}.",
+            f"Der er ikke oprettet en visitationsperiode, der dækker {short_date(start)}.",
             "start",
         )
 
@@ -479,12 +480,12 @@ class TestOnlyAGrantInForce:
 
 def test_a_child_marked_as_started_is_not_marked_again_and_the_day_is_named(cast):
     day = TODAY - datetime.timedelta(days=80)
-    assert day.day < 10 and day.month < 10  # written with leading zeros: 06.09.2026
+    assert day.day < 10 and day.month < 10  # written without leading zeros: 6.9.2026
     services.decision_mark_placed(actor=cast.alice, decision=cast.decision_mia, placed_on=day)
     with pytest.raises(services.NotAllowedNow) as refused:
         services.decision_mark_placed(actor=cast.alice, decision=cast.decision_mia, placed_on=TODAY)
     assert str(refused.value) == (
-        f"Barnet er allerede registreret som startet den 0{day.day}.0{day.month}.{day.year}."
+        f"Barnet er allerede registreret som startet den {day.day}.{day.month}.{day.year}."
     )
     cast.decision_mia.refresh_from_db()
     assert cast.decision_mia.placed_on == day

@@ -75,7 +75,7 @@ class TestTheLetter:
         }
         assert context["decision"] == cast.decision_mia
         assert context["decision_sentence"] == (
-            "Vi har den 01.09.2026 besluttet at bevilge støttepædagog."
+            "Vi har den 1.9.2026 besluttet at bevilge støttepædagog."
         )
         assert context["child"] == cast.mia
         assert context["municipality"] == cast.ishoj
@@ -102,7 +102,7 @@ class TestTheLetter:
             decided_on=datetime.date(2026, 9, 1),
         )
         assert decision_sentence(decision) == (
-            "Vi har revurderet behovet den 01.09.2026, og plads i ressourcegruppe/minigruppe "
+            "Vi har revurderet behovet den 1.9.2026, og plads i ressourcegruppe/minigruppe "
             "fortsætter. Pladsen er i Ressourcegruppen Bøgely."
         )
 

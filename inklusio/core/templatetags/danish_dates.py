@@ -1,4 +1,7 @@
-"""Dates kept as ISO text (plan snapshots, a re-plan's lost half-days) shown the Danish way."""
+"""Dates shown the Danish way, as the pages write them ("4.12.2026", no leading zeros): dates
+kept as ISO text (plan snapshots, a re-plan's lost half-days), and dates in texts built in Python
+(refusals, headings, audit labels, export text). Machine formats (imports, ISO, file names) keep
+their own layouts."""
 
 import datetime
 
@@ -19,6 +22,12 @@ def short_date(value: str | datetime.date | None) -> str:
     if isinstance(value, datetime.date):
         return date_format(value, "j.n.Y")
     return "" if value is None else str(value)
+
+
+def day_month(value: datetime.date) -> str:
+    """The day and month without the year, as `4.12.`: for lines whose week or heading already
+    says which year."""
+    return date_format(value, "j.n.")
 
 
 register.filter("short_date", short_date)

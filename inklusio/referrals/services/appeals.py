@@ -16,6 +16,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.pdf import render_pdf
 from inklusio.core.storage import private_storage
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.organisation.models import ResourceGroup
 from inklusio.people.models import User
 from inklusio.referrals.errors import InvalidInput, NotAllowedNow
@@ -41,7 +42,7 @@ def appeal_register(
     if received_on < decision.decided_on:
         raise InvalidInput(
             _("Klagen kan ikke være modtaget før afgørelsen (%(day)s).")
-            % {"day": decision.decided_on.strftime("%d.%m.%Y")},
+            % {"day": short_date(decision.decided_on)},
             field="received_on",
         )
     with transaction.atomic():

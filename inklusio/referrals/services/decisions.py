@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.organisation.models import Municipality, ResourceGroup
 from inklusio.people.models import User
 from inklusio.referrals.errors import (
@@ -344,7 +345,7 @@ def decision_mark_placed(*, actor: User, decision: Decision, placed_on: datetime
         if locked.placed_on:
             raise NotAllowedNow(
                 _("Barnet er allerede registreret som startet den %(day)s.")
-                % {"day": locked.placed_on.strftime("%d.%m.%Y")}
+                % {"day": short_date(locked.placed_on)}
             )
         locked.placed_on = placed_on
         locked.save(update_fields=["placed_on"])

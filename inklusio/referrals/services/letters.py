@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.pdf import render_pdf
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people.models import User
 from inklusio.referrals.errors import InvalidInput, NotAllowedNow
 from inklusio.referrals.models import APPEAL_WEEKS, Decision, DecisionLetter
@@ -25,7 +26,7 @@ def decision_sentence(decision: Decision) -> str:
         "offer": decision.get_offer_display().lower(),
         "group": group.name if group is not None else "",
         "alternative": decision.alternative,
-        "day": decision.decided_on.strftime("%d.%m.%Y"),
+        "day": short_date(decision.decided_on),
     }
     sentences: dict[str, str] = {
         Decision.Outcome.GRANTED: _("Vi har den %(day)s besluttet at bevilge %(offer)s."),
@@ -115,7 +116,7 @@ def letter_mark_sent(
         if sent_on < issued_on:
             raise InvalidInput(
                 _("Brevet blev dannet den %(day)s og kan ikke være sendt før.")
-                % {"day": f"{issued_on:%d.%m.%Y}"},
+                % {"day": short_date(issued_on)},
                 field="on",
             )
         locked.sent_on = sent_on
