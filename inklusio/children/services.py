@@ -24,6 +24,7 @@ from inklusio.children.models import (
 )
 from inklusio.core.errors import DomainError
 from inklusio.core.models import municipality_id_of
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people.models import User
 
 CHILD_FIELDS = [
@@ -76,7 +77,7 @@ def _check_plausible_age(cpr: str, left_on: datetime.date | None = None) -> None
                 "CPR-nummeret giver en fødselsdato (%(born)s), så barnet er over "
                 "%(years)s år. Et barn i dagtilbud er 0–6 år: kontrollér nummeret."
             )
-            % {"born": born.strftime("%d-%m-%Y"), "years": DAYCARE_LEAVING_AGE}
+            % {"born": short_date(born), "years": DAYCARE_LEAVING_AGE}
         )
     if born > today:
         raise ImplausibleAge(_("CPR-nummerets fødselsdato ligger i fremtiden."))

@@ -39,7 +39,8 @@ def _nora(cast, born: datetime.date, **extra):
 
 def _too_old(born: datetime.date) -> str:
     return (
-        f"CPR-nummeret giver en fødselsdato ({born:%d-%m-%Y}), så barnet er over 7 år. "
+        f"CPR-nummeret giver en fødselsdato ({born.day}.{born.month}.{born.year}), så barnet er "
+        "over 7 år. "
         "Et barn i dagtilbud er 0–6 år: kontrollér nummeret."
     )
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from pathlib import Path
 
 from django.apps import apps
 from django.urls import reverse
@@ -135,3 +136,23 @@ def test_a_decision_names_its_committee_meeting_with_the_apps_date(cast, client_
     decision = cast.decision_mia
     page = client_for(cast.alice).get(decision.get_absolute_url()).content.decode()
     assert f"(Visitationsmøde {_danish(decision.meeting.date)})" in page
+
+
+# What reads dates in a fixed layout rather than writing them for a person: the import
+# parser (its files' own layout) and the history import, whose row errors quote the file.
+DATE_LAYOUTS_FOR_FILES = {"inklusio/imports/parsers.py", "inklusio/imports/history.py"}
+
+
+def test_python_built_texts_write_dates_as_the_pages_do():
+    """A date in a message, heading or label is written with `short_date`/`day_month`, not a
+    zero-padded strftime layout ("01.12.2026"), so the next message written cannot slip back."""
+    root = Path(__file__).resolve().parents[2]
+    padded = re.compile(r"%d[.\-/]%m")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted((root / "inklusio").rglob("*.py"))
+        if str(path.relative_to(root)) not in DATE_LAYOUTS_FOR_FILES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if padded.search(line)
+    ]
+    assert found == []
