@@ -367,6 +367,22 @@ class PartnerInvitation(TenantModel):
     def __str__(self) -> str:
         return f"{self.partner} – {self.get_scope_display()}"
 
+    @staticmethod
+    def describe(scope: str, target: object, child: Child | None) -> str:
+        """What an invitation is to: its scope and target, the scope left out when the target's
+        own name begins with it ("Handleplan for Aya", not "Handleplan: Handleplan for Aya"),
+        and the child when the target is not the child itself ("Barnets sag: Aya Madsen",
+        "Handleplan for Aya (Aya Madsen)")."""
+        kind, shown = str(PartnerInvitation.Scope(scope).label), str(target)
+        label = shown if shown.casefold().startswith(kind.casefold()) else f"{kind}: {shown}"
+        if child is not None and target != child:
+            label += f" ({child.full_name})"
+        return label
+
+    @property
+    def label(self) -> str:
+        return self.describe(self.scope, self.target, self.child)
+
     @property
     def target(self) -> models.Model | None:
         match self.scope:

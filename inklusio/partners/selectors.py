@@ -27,13 +27,9 @@ INVITATION_RELATIONS = (
 
 
 def invitation_label(scope: str, target: object, child: Child | None) -> str:
-    """What an invitation is to, as the partner's start page and the invite form say it:
-    its scope and target, and the child when the target is not the child itself ("Barnets sag:
-    Aya Madsen", "Handleplan: Handleplan for Aya (Aya Madsen)")."""
-    label = f"{PartnerInvitation.Scope(scope).label}: {target}"
-    if child is not None and target != child:
-        label += f" ({child.full_name})"
-    return label
+    """What an invitation is to, as the partner's start page and the invite form say it (see
+    PartnerInvitation.describe)."""
+    return PartnerInvitation.describe(scope, target, child)
 
 
 def organisations_for(user: User) -> QuerySet[PartnerOrganisation]:

@@ -243,7 +243,7 @@ def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
             plan__status__in=ActionPlan.IN_FORCE,
         )
         .exclude(acknowledgements__user=user)
-        .select_related("plan__child")
+        .select_related("plan__child", "plan__course")
     )
 
 

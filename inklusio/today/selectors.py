@@ -20,7 +20,7 @@ from inklusio.courses.models import Course, Participant, Session
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.people.models import Role, User
 from inklusio.plans.models import ActionPlan, Adjustment, PlanMeeting
-from inklusio.plans.selectors import overdue_follow_ups
+from inklusio.plans.selectors import overdue_follow_ups, waiting_acknowledgements
 from inklusio.referrals.models import APPEAL_WEEKS, Appeal, Decision, DecisionLetter
 from inklusio.referrals.selectors import current_grants, meetings_for
 
@@ -118,6 +118,7 @@ def today_for(user: User) -> TodayList:
         + _appeal_deadlines(user, window)
         + _letters(user, today)
         + _proposals(user)
+        + _acknowledgements(user)
         + _school_starts(user),
         key=lambda item: (item.date, item.label),
     )
@@ -382,6 +383,24 @@ def _proposals(user: User) -> list[Item]:
             child=adjustment.plan.child,
         )
         for adjustment in adjustments
+    ]
+
+
+def _acknowledgements(user: User) -> list[Item]:
+    """Held plan meetings whose agreements wait for the user's acknowledgement: the start page
+    counts them, so the list does not say nothing waits while they do."""
+    return [
+        Item(
+            kind="acknowledgement",
+            label=_("Kvittér for aftalerne"),
+            title=_plan_subject(meeting.plan),
+            note=meeting.get_kind_display(),
+            date=meeting.date,
+            url=meeting.get_absolute_url(),
+            key=f"acknowledgement:{meeting.pk}",
+            child=meeting.plan.child,
+        )
+        for meeting in waiting_acknowledgements(user)
     ]
 
 

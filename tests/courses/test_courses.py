@@ -156,6 +156,12 @@ class TestTasksAndCourses:
         cast.course_boegely.refresh_from_db()
         assert cast.course_boegely.goals == "Nyt mål"
 
+    def test_the_course_page_links_back_to_the_courses(self, cast, client_for):
+        """As a consultative meeting's page links back to the meetings."""
+        page = client_for(cast.bob).get(cast.course_boegely.get_absolute_url()).content.decode()
+        content = page.split('id="main-content"')[1].split("<h1>")[0]
+        assert f'<a href="{reverse("course-overview")}">Ressourceforløb</a>' in content
+
 
 class TestParticipants:
     def test_a_group_course_mixes_cases_and_role_models(self, cast, kids):

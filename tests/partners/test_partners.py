@@ -377,8 +377,26 @@ class TestInviting:
             f"Invitationen gælder kun «Handleplan: {cast.plan_mia} ({mia})»."
         )
         assert said("partner-invite-meeting", cast.consultative_boegely) == (
-            f"Invitationen gælder kun «Konsultativt møde: {cast.consultative_boegely}»."
+            f"Invitationen gælder kun «{cast.consultative_boegely}»."
         )
+
+    def test_a_target_whose_name_begins_with_its_kind_is_named_once(self, cast, client, quinn):
+        """«Handleplan for Mia (Mia …)», not «Handleplan: Handleplan for Mia (Mia …)»: on the
+        partner's start page and in the administration's list of invitations."""
+        cast.plan_mia.title = "Handleplan for Mia"
+        cast.plan_mia.save(update_fields=["title"])
+        invite(cast, quinn, cast.plan_mia)
+        invite(cast, quinn, cast.consultative_boegely)
+        mia = cast.mia.full_name
+        client.force_login(quinn)
+        start = " ".join(client.get(reverse("start")).content.decode().split())
+        client.force_login(cast.alice)
+        listed = " ".join(client.get(reverse("partner-invitations")).content.decode().split())
+        for page in (start, listed):
+            assert f"Handleplan for Mia ({mia})" in page
+            assert "Handleplan: Handleplan" not in page
+            assert str(cast.consultative_boegely) in page
+            assert "Konsultativt møde: Konsultativt møde" not in page
 
     def test_ending_early_needs_a_reason_and_confirmation(self, cast, client, quinn):
         invitation = invite(cast, quinn, cast.plan_mia)

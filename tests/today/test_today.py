@@ -17,6 +17,7 @@ from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.courses.models import Session
 from inklusio.people.models import Role
 from inklusio.plans.models import ActionPlan
+from inklusio.plans.services import plan_meeting_acknowledge
 from inklusio.referrals.models import Decision
 from inklusio.today import schedule
 from inklusio.today.models import Reminder, ReminderRun, ReminderSetting
@@ -148,6 +149,21 @@ class TestOtherRoles:
         assert sessions == [f"session:{session.pk}"]
         # On the course's staff only, without coordinating or taking part.
         assert [item.key for item in _kinds(colleague)["session"]] == [f"session:{session.pk}"]
+
+    def test_agreements_waiting_for_acknowledgement_are_not_called_nothing(self, cast, client):
+        """Sara took part in Mia's held plan meeting and has not acknowledged its agreements: the
+        start page counts them, and the list said «Intet venter på dig»."""
+        client.force_login(cast.sara)
+        html = client.get(reverse("today")).content.decode()
+        deadlines = html.split('data-testid="deadlines"')[1].split("</ul>")[0]
+        assert "Intet venter på dig" not in deadlines
+        assert "Kvittér for aftalerne</strong>:" in deadlines
+        assert cast.plan_meeting.get_absolute_url() in deadlines
+        start = client.get(reverse("start")).content.decode()
+        assert 'data-testid="today-waiting">1<' in start
+        # Once acknowledged, nothing waits.
+        plan_meeting_acknowledge(actor=cast.sara, meeting=cast.plan_meeting, answer="agreed")
+        assert not _kinds(cast.sara).get("acknowledgement")
 
     def test_the_corps_leader_sees_the_meeting_she_attends_and_not_bobs_sessions(self, cast, week):
         keys = _keys(cast.cora)
