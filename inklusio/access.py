@@ -521,12 +521,9 @@ def weekly_plans_visible_to(user: User) -> QuerySet[WeeklyPlan]:
 
 
 def sees_plan_proposals(user: User) -> bool:
-    return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
-
-
-def sees_whole_plan(user: User) -> bool:
-    """The corps leader and the administration see every half-day of a week's plan; everyone
-    else the part that is theirs (`plan_slots_visible_to`)."""
+    """The corps leader and the administration oversee the corps' planning: every version of
+    every week, proposals included, and every half-day of it (`plan_slots_visible_to`);
+    everyone else the published plan, and of it the part that is theirs."""
     return _active(user) and user.role in {Role.ADMINISTRATOR, Role.CORPS_LEADER}
 
 
@@ -534,7 +531,7 @@ def plan_slots_visible_to(user: User, plan: WeeklyPlan) -> QuerySet[PlanSlot]:
     """Everyone sees the grid they need: the corps all of it, a pedagogue their own row and
     their institutions, leaders and staff their own institution."""
     slots = plan.slots.select_related("institution", "pedagogue", "child")
-    if sees_whole_plan(user):
+    if sees_plan_proposals(user):
         return slots
     match user.role:
         case Role.PEDAGOGUE:

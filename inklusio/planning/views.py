@@ -159,10 +159,9 @@ def _plan_page(
             "can_edit": can_edit,
             # The corps leader is told how to re-plan the visits of a pedagogue who left.
             "can_manage": can_manage,
-            # How the calculation went is for those who plan, not for the institutions.
-            "shows_calculation": access.sees_plan_proposals(request.user),
-            # Hours by function of the half-days shown: the corps' week, or one's own part.
-            "sees_whole_plan": access.sees_whole_plan(request.user),
+            # Those who oversee the planning see the whole week and how it was calculated; the
+            # rest see their part, and its hours by function are of that part.
+            "oversees_week": access.sees_plan_proposals(request.user),
             "warnings": selectors.publish_warnings(plan) if can_manage else [],
             "proposal": proposal,
             **forms,
