@@ -13,6 +13,7 @@ from django.db.models import Field, Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.core.naming import with_kind
 from inklusio.core.templatetags.danish_dates import short_date
 
 TYPE_LABELS = {
@@ -124,10 +125,7 @@ def _field(object_type: str, name: str) -> Field[Any, Any] | None:
 
 def object_shown(object_type: str, label: str) -> str:
     """An object's type and label as one text, the type left out when the label names it."""
-    kind = capfirst(object_type_label(object_type))
-    if label.casefold().startswith(kind.casefold()):
-        return label
-    return f"{kind} {label}".strip()
+    return with_kind(capfirst(object_type_label(object_type)), label)
 
 
 def object_type_label(object_type: str) -> str:

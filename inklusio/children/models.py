@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.crypto import cpr_digits, cpr_lookup_hash, decrypt_cpr, encrypt_cpr
 from inklusio.core.models import TenantModel, TenantQuerySet
+from inklusio.core.naming import with_kind
 
 
 class DifficultyCategory(models.TextChoices):
@@ -374,7 +375,7 @@ class PartnerInvitation(TenantModel):
         and the child when the target is not the child itself ("Barnets sag: Aya Madsen",
         "Handleplan for Aya (Aya Madsen)")."""
         kind, shown = str(PartnerInvitation.Scope(scope).label), str(target)
-        label = shown if shown.casefold().startswith(kind.casefold()) else f"{kind}: {shown}"
+        label = with_kind(kind, shown, separator=": ")
         if child is not None and target != child:
             label += f" ({child.full_name})"
         return label

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inklusio import access
 from inklusio.audit.services import audit_listing
-from inklusio.children.models import Child, PartnerInvitation
+from inklusio.children.models import PartnerInvitation
 from inklusio.core.listing import Listing
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import User
@@ -24,12 +24,6 @@ INVITATION_RELATIONS = (
     "meeting__institution",
     "plan_meeting__plan__institution",
 )
-
-
-def invitation_label(scope: str, target: object, child: Child | None) -> str:
-    """What an invitation is to, as the partner's start page and the invite form say it (see
-    PartnerInvitation.describe)."""
-    return PartnerInvitation.describe(scope, target, child)
 
 
 def organisations_for(user: User) -> QuerySet[PartnerOrganisation]:

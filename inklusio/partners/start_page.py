@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from inklusio.partners.selectors import current_invitations_of, invitation_label
+from inklusio.partners.selectors import current_invitations_of
 from inklusio.people.models import Role, User
 
 
@@ -13,8 +13,9 @@ def section(user: User) -> dict | None:
     rows = []
     for invitation in invitations:
         target = invitation.target
-        label = invitation_label(invitation.scope, target, invitation.child)
-        rows.append({"invitation": invitation, "label": label, "url": target.get_absolute_url()})
+        rows.append(
+            {"invitation": invitation, "label": invitation.label, "url": target.get_absolute_url()}
+        )
     return {
         "template": "partners/_start_panel.html",
         "partner_only": True,

@@ -295,7 +295,7 @@ def _invite(
     return render(
         request,
         "partners/invite_form.html",
-        {"form": form, "what": selectors.invitation_label(scope, target, child), "back": back},
+        {"form": form, "what": PartnerInvitation.describe(scope, target, child), "back": back},
     )
 
 
