@@ -476,7 +476,10 @@ def can_view_audit_log(user: User) -> bool:
 
 
 def can_list_children(user: User) -> bool:
-    return _active(user)
+    """The list of children and the search over them are for those who work with many
+    children; a family has its own page for its own children (Mit barn), and a list with CPR
+    numbers, difficulties and filters serves it nothing."""
+    return _active(user) and user.role != Role.GUARDIAN
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
@@ -1320,10 +1323,20 @@ def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
 # --- API tokens (docs/api.md) ------------------------------------------------------------------
 
 
+def may_hold_api_token(user: User) -> bool:
+    """API tokens connect other systems for those who work in Inklusio. Guardians use the web
+    pages and hold none: a bearer key in a family's hands would be a way in without the
+    sign-in, and a token kept from before is refused (api/v1/auth.py)."""
+    return _active(user) and user.role != Role.GUARDIAN
+
+
 def users_for_api_tokens(user: User) -> QuerySet[User]:
     """For whom `user` may make API tokens: themselves, and for the administration every
-    active person of its municipality. A token acts with its owner's rights, never more."""
-    users: QuerySet[User] = User.objects.in_municipality_of(user).filter(is_active=True)
+    active person of its municipality who may hold one. A token acts with its owner's
+    rights, never more."""
+    users: QuerySet[User] = (
+        User.objects.in_municipality_of(user).filter(is_active=True).exclude(role=Role.GUARDIAN)
+    )
     if not _active(user):
         return users.none()
     if user.role == Role.ADMINISTRATOR:

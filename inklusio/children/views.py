@@ -71,6 +71,8 @@ def _recalled_search(request: AuthenticatedHttpRequest) -> selectors.ChildSearch
 def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Searches come by POST, so a CPR number typed never reaches a URL, and are then shown at
     the list's address with a search token (or, typed live, straight into the rows)."""
+    if not access.can_list_children(request.user):
+        raise Http404  # a family's children are on its own page, Mit barn
     form = ChildSearchForm(request.POST if request.method == "POST" else None)
     search = _recalled_search(request)
     if form.is_valid():

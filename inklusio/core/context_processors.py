@@ -40,11 +40,14 @@ def navigation(request):
         return {"nav_items": []}
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else None
+    names = _kept_menu(request, user)
     return {
         "nav_items": [
             {"url": reverse(name), "label": MENU_LABELS[name], "current": name == current}
-            for name in _kept_menu(request, user)
-        ]
+            for name in names
+        ],
+        # The header's search finds children, so it is offered where the list of them is.
+        "offers_search": "child-list" in names,
     }
 
 
@@ -74,7 +77,8 @@ def menu_entries(user) -> list[str]:
         names.append("family-home")
     if user.role != Role.GUARDIAN:
         names += ["institution-list", "resource-group-list"]
-    names.append("child-list")
+    if access.can_list_children(user):
+        names.append("child-list")
     checks = [
         ("visitation-overview", access.can_use_visitation),
         ("plan-list", access.can_use_plans),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
@@ -47,6 +48,9 @@ def start_page_for(user: User) -> dict[str, Any]:
             .order_by("pedagogue__first_name", "institution__name")
         )
     context["child_count"] = visible_children(user).in_daycare().count()
+    context["children_url"] = reverse(
+        "child-list" if access.can_list_children(user) else "family-home"
+    )
     context["panels"] = page_sections("start_page", user)
     # One entry for the page: every child a panel names (a panel lists them as "children").
     audit_shown(

@@ -7,12 +7,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from inklusio import access
 from inklusio.children.selectors import ChildSearch
 from inklusio.core import selectors
 from inklusio.core.forms import DkfdsWidgets, GlobalSearchForm
@@ -109,6 +110,8 @@ _SEARCH_KIND = "global"
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header's search: posted, so a CPR number typed never reaches a URL, then shown at
     an address with a session token; results grouped, within the user's access, logged once."""
+    if not access.can_list_children(request.user):
+        raise Http404  # a family's children are on its own page, Mit barn
     form = GlobalSearchForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         typed = ChildSearch.parse(form.cleaned_data["q"])

@@ -17,6 +17,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record
 from inklusio.core.errors import DomainError
@@ -293,7 +294,11 @@ def api_token_create(
     if scope not in ApiToken.Scope.values:
         raise ApiTokenRefused(_("Vælg om nøglen kun må læse eller også skrive."), "scope")
     municipality_id = owner.municipality_id
-    if not owner.is_active or municipality_id is None or municipality_id != actor.municipality_id:
+    if (
+        municipality_id is None  # may_hold_api_token says so too; this tells the type checker
+        or municipality_id != actor.municipality_id
+        or not access.may_hold_api_token(owner)
+    ):
         raise ApiTokenRefused(_("Brugeren kan ikke få en API-nøgle."), "owner")
     prefix, secret, full = api_tokens.new_key()
     with transaction.atomic():

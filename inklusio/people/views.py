@@ -96,6 +96,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         "status": selectors.second_factor_status(request.user),
         "can_reset_second_factors": access.can_reset_second_factors(request.user),
         "can_use_today": access.can_use_today(request.user),
+        "may_hold_api_token": access.may_hold_api_token(request.user),
     }
     return render(request, "registration/account.html", context)
 
@@ -182,6 +183,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own API tokens (the administration: the municipality's), and a new one; its
     secret is shown on the answer to the post, once, and is not stored."""
+    if not access.may_hold_api_token(request.user):
+        raise Http404
     others = access.can_manage_api_tokens_of_others(request.user)
     owners = access.users_for_api_tokens(request.user).order_by("first_name", "username")
     initial = {"owner": request.user.pk} if others else None

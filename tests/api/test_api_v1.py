@@ -159,6 +159,49 @@ class TestTokens:
         assert not ApiToken.objects.filter(name="Fremmed").exists()
         assert "owner" in response.context["form"].errors
 
+    def test_a_family_holds_no_token_and_uses_the_web_pages(self, cast, client_for):
+        client = client_for(cast.gert)
+        assert "API-nøgler" not in client.get(reverse("account")).content.decode()
+        assert client.get(reverse("api-tokens")).status_code == 404
+        later = (TODAY + datetime.timedelta(days=30)).isoformat()
+        refused = client.post(
+            reverse("api-tokens"), {"name": "Hjemme", "scope": "read", "expires_on": later}
+        )
+        assert refused.status_code == 404
+        assert not ApiToken.objects.filter(owner=cast.gert).exists()
+        # Nor does the administration make one for a guardian.
+        admin = client_for(cast.alice)
+        page = admin.get(reverse("api-tokens"))
+        assert cast.gert not in page.context["form"].fields["owner"].queryset
+        answer = admin.post(
+            reverse("api-tokens"),
+            {"name": "Far", "scope": "read", "expires_on": later, "owner": cast.gert.pk},
+        )
+        assert "owner" in answer.context["form"].errors
+        with pytest.raises(people_services.ApiTokenRefused):
+            _token(cast.gert, actor=cast.alice)
+        assert not ApiToken.objects.filter(owner=cast.gert).exists()
+
+    def test_a_token_a_family_got_before_is_refused(self, cast):
+        """Made before guardians were kept from tokens (or for someone who is now a guardian):
+        it answers 401, while the same person's browser session still reads their child."""
+        prefix, secret, key = api_tokens.new_key()
+        ApiToken.objects.create(
+            municipality=cast.ishoj,
+            owner=cast.gert,
+            name="Fra før",
+            prefix=prefix,
+            secret_hash=api_tokens.hash_secret(secret),
+            scope=ApiToken.Scope.READ,
+            expires_on=TODAY + datetime.timedelta(days=30),
+            created_by=cast.alice,
+        )
+        assert Client().get(f"{V1}/children", **_bearer(key)).status_code == 401
+        session = Client()
+        session.force_login(cast.gert)
+        names = [c["first_name"] for c in session.get(f"{V1}/children").json()["items"]]
+        assert names == ["Mia"]
+
     @pytest.mark.parametrize(
         "days,message",
         [(-1, "Udløbsdatoen er passeret"), (400, "højst gælde et år")],

@@ -166,9 +166,19 @@ class TestGuardians:
         hint = text.split(f'id="{hint_id}"')[1].split("</span>")[0]
         assert "Adressen vises ikke på breve, i udtræk eller for den anden forælder." in hint
 
-    def test_guardian_sees_only_their_own_child(self, cast, client_for):
-        children = client_for(cast.gert).get(reverse("child-list")).context["children"]
-        assert children == [cast.mia]
+    def test_a_family_finds_its_child_on_its_own_page_not_in_the_list(self, cast, client_for):
+        """The list of children (with CPR numbers, difficulties and filters) is for those who
+        work with many; a guardian's menu and start page lead to Mit barn."""
+        client = client_for(cast.gert)
+        assert client.get(reverse("child-list")).status_code == 404
+        start = client.get(reverse("start"))
+        menu = [item["url"] for item in start.context["nav_items"]]
+        assert reverse("family-home") in menu and reverse("child-list") not in menu
+        page = start.content.decode()
+        card = page.split('data-testid="child-count"', 1)[1].split("</div>", 1)[0]
+        assert f'href="{reverse("family-home")}"' in card and "Mit barn" in card
+        family = client.get(reverse("family-home"), follow=True).content.decode()
+        assert cast.mia.full_name in family and cast.emil.full_name not in family
 
 
 class TestChildPageWords:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from inklusio.audit.models import AuditAction, AuditEntry
 from inklusio.core.global_search import LIMIT
+from inklusio.people.models import Role
 from tests.conftest import make_child
 
 pytestmark = pytest.mark.django_db
@@ -114,13 +115,20 @@ class TestAccess:
         page, _ = search(client_for(cast.carl), "emil")
         assert "Emil" in group(page, "children")
 
-    def test_a_guardian_finds_only_their_own_child(self, cast, client_for):
-        page, _ = search(client_for(cast.gert), "i")  # Mia and Emil both have an i
-        assert "Mia" in group(page, "children")
-        assert "Emil" not in page
+    def test_a_family_has_its_own_page_not_the_search(self, cast, client_for):
+        """A search over children serves those who work with many; a guardian's children are
+        on Mit barn, and the search is neither offered nor answered."""
+        client = client_for(cast.gert)
+        start = client.get(reverse("start")).content.decode()
+        assert 'data-testid="header-search"' not in start
+        assert client.post(reverse("search"), {"q": "i"}).status_code == 404
+        assert client.get(reverse("search")).status_code == 404
+        assert not search_entries(cast.gert).exists()
 
     def test_ended_and_moved_users_no_longer_find_the_child(self, cast, ended, client_for):
         for user in ended.users:
+            if user.role == Role.GUARDIAN:
+                continue  # a family has no search (above)
             page, _ = search(client_for(user), "mia")
             assert "Mia" not in page, user.username
             assert "Mias handleplan" not in page, user.username

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from inklusio import access
 from inklusio.people import api_tokens
 from inklusio.people.models import ApiToken
 
@@ -27,7 +28,11 @@ def _token_for(key: str) -> ApiToken | None:
     if token is None or not api_tokens.matches(secret, token.secret_hash):
         return None
     owner = token.owner
-    if not token.is_usable or not owner.is_active or owner.municipality_id != token.municipality_id:
+    if (
+        not token.is_usable
+        or not access.may_hold_api_token(owner)
+        or owner.municipality_id != token.municipality_id
+    ):
         return None
     return token
 
