@@ -1,4 +1,4 @@
-"""The guardian's way to their child's page, and unread messages, on the start page."""
+"""The guardian's unread messages on the start page."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,16 +9,8 @@ from inklusio.people.models import User
 
 
 def section(user: User) -> dict | None:
+    # The start page's own card ("Mit barn", with the count) leads to the child's page.
     cards = []
-    if access.can_use_family_page(user):
-        cards.append(
-            {
-                "figure": "→",
-                "label": _("Se hvad der sker med dit barn"),
-                "url": reverse("family-home"),
-                "testid": "family-link",
-            }
-        )
     if access.can_use_messages(user):
         cards.append(
             {

@@ -28,7 +28,7 @@ def test_guardian_reads_acknowledges_withdraws_and_writes_on_a_phone(
         page.click("button[type=submit]")
 
     with page.expect_navigation():
-        page.get_by_role("link", name="Se hvad der sker med dit barn").click()
+        page.locator(".summary-cards").get_by_role("link", name="Mit barn").click()
     assert page.locator("h1").inner_text() == cast.mia.full_name
     assert "Laver dagsprogram" in page.get_by_test_id("family-plan").inner_text()
     _no_sideways_scroll(page)
