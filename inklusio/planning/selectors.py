@@ -379,6 +379,25 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     }
 
 
+def plan_gaps(user: User, plan: WeeklyPlan) -> dict[str, Any]:
+    """What the week cannot cover: its shortage, the half-days a re-plan lost and the unmet
+    demand. Those who oversee the planning see all of it; the rest see their own institutions'
+    part, as in the grid (another institution's gaps are not theirs to act on), and the facts
+    about the corps or the municipality as a whole."""
+    if access.sees_plan_proposals(user):
+        return {"shortage": plan.shortage, "lost": plan.lost, "unmet": plan.unmet}
+    own = set(access.institutions_visible_to(user).values_list("name", flat=True))
+    return {
+        "shortage": [
+            fact
+            for fact in plan.shortage
+            if fact.get("scope") != "institution" or fact.get("where") in own
+        ],
+        "lost": [item for item in plan.lost if item.get("institution") in own],
+        "unmet": {name: hours for name, hours in plan.unmet.items() if name in own},
+    }
+
+
 def edits_dropped(plan: WeeklyPlan) -> list[str]:
     """The manual edits the plan left out (`WeeklyPlan.edits_dropped`): their pedagogue is
     recorded absent on the half-day or is no longer in the corps, or it is the centre meeting

@@ -155,6 +155,7 @@ def _plan_page(
             "grids": selectors.plan_grids(request.user, plan),
             "days": selectors.week_days(plan),
             "edits_dropped": selectors.edits_dropped(plan),
+            "gaps": selectors.plan_gaps(request.user, plan),
             "weights": explained_weights(),
             "can_edit": can_edit,
             # The corps leader is told how to re-plan the visits of a pedagogue who left.
