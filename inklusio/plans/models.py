@@ -219,6 +219,12 @@ class PlanMeeting(TenantModel):
     def get_absolute_url(self) -> str:
         return reverse("plan-meeting", args=[self.public_id])
 
+    def get_acknowledge_url(self) -> str:
+        """Where a participant acknowledges the agreements: the meeting's page at what was
+        agreed, with the form to answer right below it (not the top of the page, nor the list
+        of plans, from which it was two steps). The anchor is plans/meeting_detail.html's."""
+        return f"{self.get_absolute_url()}#aftalerne"
+
 
 class Acknowledgement(TenantModel):
     """A participant's explicit "I have read and agree" – or a recorded objection."""

@@ -7,6 +7,10 @@ from django.utils.translation import gettext as _
 from inklusio import access
 from inklusio.people.models import User
 from inklusio.plans import selectors
+from inklusio.plans.models import PlanMeeting
+
+# The id of the start page's list of meetings waiting for the user's acknowledgement.
+WAITING_ANCHOR = "kvitter-for-aftaler"
 
 
 def section(user: User) -> dict | None:
@@ -35,7 +39,8 @@ def section(user: User) -> dict | None:
         {
             "figure": len(waiting),
             "label": _("Aftaler, du mangler at kvittere for"),
-            "url": reverse("plan-list"),
+            "url": _acknowledgements_url(waiting),
+            "testid": "waiting-acknowledgements-count",
         }
     )
     return {
@@ -43,9 +48,21 @@ def section(user: User) -> dict | None:
         "overdue": overdue,
         "overdue_count": overdue_count,
         "waiting": waiting,
+        "waiting_anchor": WAITING_ANCHOR,
         "objected": objected,
         "children": [plan.child for plan in overdue]
         + [m.plan.child for m in waiting]
         + [plan.child for plan in objected],
         "cards": cards,
     }
+
+
+def _acknowledgements_url(waiting: list[PlanMeeting]) -> str:
+    """Where the card leads: one meeting's agreements to acknowledge, or the start page's own
+    list of them when there are several; the plans when none wait (the card then says 0 to the
+    one who follows up plans)."""
+    if len(waiting) == 1:
+        return waiting[0].get_acknowledge_url()
+    if waiting:
+        return f"#{WAITING_ANCHOR}"
+    return reverse("plan-list")

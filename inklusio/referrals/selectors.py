@@ -10,7 +10,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inklusio import access
 from inklusio.audit.models import AuditAction
@@ -266,6 +268,19 @@ def child_case_history(user: User, child: Child) -> dict[str, list[Any]]:
             .order_by("decided_on", "pk")
         ),
     }
+
+
+def way_back(user: User, child: Child) -> dict[str, str] | None:
+    """The link above a referral's or a decision's title: back to Visitation for those who use
+    it; else to the child's page in the user's own navigation (a guardian's family page, the
+    child's page for the corps and a partner), never to a page the user is refused."""
+    if access.can_use_visitation(user):
+        return {"url": reverse("visitation-overview"), "label": str(_("Visitation"))}
+    if access.can_use_family_page(user, child):
+        return {"url": reverse("family-child", args=[child.public_id]), "label": child.full_name}
+    if access.can_view_child(user, child):
+        return {"url": child.get_absolute_url(), "label": child.full_name}
+    return None
 
 
 def may_refer(user: User) -> bool:
@@ -535,6 +550,7 @@ def decision_page(user: User, decision: Decision) -> dict[str, Any]:
         "later": decision.superseded_by.all(),
         "can_decide": can_decide,
         "in_force": is_in_force(decision),
+        "back": way_back(user, decision.child),
     }
 
 

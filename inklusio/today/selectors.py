@@ -396,7 +396,7 @@ def _acknowledgements(user: User) -> list[Item]:
             title=_plan_subject(meeting.plan),
             note=meeting.get_kind_display(),
             date=meeting.date,
-            url=meeting.get_absolute_url(),
+            url=meeting.get_acknowledge_url(),
             key=f"acknowledgement:{meeting.pk}",
             child=meeting.plan.child,
         )

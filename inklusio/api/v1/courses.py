@@ -83,8 +83,24 @@ def list_courses(
     if institution is not None:
         courses = courses.filter(institution__public_id=institution)
     courses = period_filter(courses, "start", period_from, period_to)
+    # The answer's columns only (and `created_at`, the pages' order): not the pedagogue's user
+    # row nor the course's free texts, which the list does not give.
+    courses = courses.select_related(None).select_related("institution").only(*LIST_COLUMNS)
     _rows, page = page_out(courses, cursor=cursor, limit=limit, since=changed_since, render=_course)
     return page
+
+
+LIST_COLUMNS = (
+    "public_id",
+    "title",
+    "kind",
+    "institution__public_id",
+    "start",
+    "planned_end",
+    "closed_on",
+    "version",
+    "created_at",
+)
 
 
 class ParticipantOut(Schema):

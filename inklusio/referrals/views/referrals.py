@@ -138,6 +138,7 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
             "addendum_form": restore_refused(request, _addendum_kept(referral), AddendumForm),
             "attachment_form": AttachmentForm(),
             "decisions": selectors.decisions_on_referral(request.user, referral),
+            "back": selectors.way_back(request.user, referral.child),
         },
     )
 
