@@ -47,6 +47,8 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         "referrals": selectors.referrals_list_for(user, listing=listing),
         "can_refer": can_refer,
         "can_decide": can_decide,
+        # A partner's list holds their own referrals only: an empty one says so.
+        "only_own": access.sees_only_own_referrals(user),
         "meeting_form": restore_refused(request, "meeting", MeetingForm),
         "period_form": restore_refused(request, "period", PeriodForm),
     }
