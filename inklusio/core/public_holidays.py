@@ -9,6 +9,7 @@ import datetime
 import functools
 
 import holidays
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -63,3 +64,11 @@ def public_holiday_refusal(day: datetime.date) -> str | None:
         "day": short_date(day),
         "holiday": name,
     }
+
+
+def refuse_public_holiday(day: datetime.date) -> None:
+    """A form field's validator: the same refusal on the field, so it shows with the form's
+    other errors at once rather than after they are put right (the service refuses it too)."""
+    refusal = public_holiday_refusal(day)
+    if refusal:
+        raise ValidationError(refusal, code="public_holiday")

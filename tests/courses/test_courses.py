@@ -1111,6 +1111,18 @@ class TestCourseChangesInTheService:
         assert refused.value.field == "date"
         assert f"planlagte afslutning ({short_date(course.planned_end)})" in str(refused.value)
 
+    def test_the_service_refuses_a_public_holiday_whatever_the_reason(self, cast):
+        """For every caller, not only the form; a clash reason does not override it."""
+        new_year = datetime.date(TODAY.year + 1, 1, 1)
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=cast.course_boegely, date=new_year,
+                start_time=datetime.time(9), clash_reason="Aftalt med huset",
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        assert str(refused.value) == f"1.1.{new_year.year} er nytårsdag – vælg en anden dag."
+        assert not cast.course_boegely.sessions.filter(date=new_year).exists()
+
     def test_a_refusal_writes_a_day_below_ten_as_the_pages_do(self, cast):
         """The refusals wrote their dates zero-padded ("01.12.2026") while every page writes
         "1.12.2026"; a planned end on the first of a month shows the difference."""

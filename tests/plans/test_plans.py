@@ -385,6 +385,27 @@ class TestFollowUpsOffPublicHolidays:
         assert f'value="{new_year}"' in page and 'value="Bøgely, personalestuen"' in page
         assert cast.plan_mia.meetings.count() == 1  # the cast's first meeting only
 
+    def test_the_holiday_is_said_with_the_forms_other_errors_at_once(self, cast, client_for):
+        new_year = datetime.date(TODAY.year + 1, 1, 1)
+        response = client_for(cast.bob).post(
+            reverse("plan-meeting-create", args=[cast.plan_mia.public_id]),
+            {"kind": "follow_up", "date": str(new_year), "start_time": "09:30"},
+        )
+        assert response.status_code == 200
+        assert sorted(response.context["form"].errors) == ["date", "participants"]
+
+    def test_the_service_refuses_a_holiday_too(self, cast):
+        """For every caller, not only the form (the demo, a future API)."""
+        christmas = next_christmas_day()
+        with pytest.raises(services.PlanRuleBroken) as refused:
+            services.plan_meeting_schedule(
+                actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=christmas,
+                start_time=datetime.time(9), place="", participants=[cast.bob],
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        assert str(refused.value) == f"{short_date(christmas)} er juledag – vælg en anden dag."
+        assert cast.plan_mia.meetings.count() == 1
+
 
 class TestAdjustments:
     def test_a_participant_proposes_and_the_owner_accepts_without_a_meeting(self, cast, client_for):
