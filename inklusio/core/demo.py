@@ -20,6 +20,7 @@ from inklusio.children.models import (
     Guardianship,
     PartnerInvitation,
 )
+from inklusio.core.public_holidays import is_working_day
 from inklusio.core.selectors import DEMO_PASSWORD
 from inklusio.organisation.models import Institution, Municipality, ResourceGroup, Room
 from inklusio.people.models import PedagogueAttachment, Profession, Role, User
@@ -188,9 +189,12 @@ class DemoContext:
 
 
 def weekday(day: datetime.date) -> datetime.date:
-    """Meetings are held on weekdays: a Saturday or Sunday moves back to the Friday before (a
-    page that spells out the day would otherwise show a meeting on a "lørdag")."""
-    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
+    """Meetings are held on working days: a Saturday, Sunday or public holiday moves back to the
+    working day before (a page that spells out the day would otherwise show a meeting on a
+    "lørdag", and a plan meeting on a holiday is refused)."""
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
 
 
 def former_child(

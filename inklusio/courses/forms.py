@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from inklusio.children.models import Child
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
+from inklusio.core.public_holidays import refuse_public_holiday
 from inklusio.courses.models import (
     Course,
     EffectMeasure,
@@ -184,7 +185,7 @@ class LetterGivenForm(DkfdsForm):
 
 
 class SessionPlanForm(DkfdsForm):
-    date = forms.DateField(label=_("Dato"), widget=DATE)
+    date = forms.DateField(label=_("Dato"), widget=DATE, validators=[refuse_public_holiday])
     start_time = forms.TimeField(
         label=_("Kl."), widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00"
     )

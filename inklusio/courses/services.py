@@ -16,6 +16,7 @@ from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.children.models import Child
 from inklusio.core.errors import DomainError, OutdatedSave, refuse_unknown_version
 from inklusio.core.pdf import render_pdf
+from inklusio.core.public_holidays import public_holiday_refusal
 from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses.models import (
     Course,
@@ -290,10 +291,11 @@ def session_plan(
     clash_reason: str = "",
 ) -> Session:
     """A session within the course's dates (from its start to its planned end, which is never
-    empty: course_create fills it in), one per day and time. A session is a
-    commitment in the pedagogue's week (issue 19): one that clashes with their other sessions,
-    absence, the centre meeting or the weekly plan is refused unless a reason is given, and
-    the reason is kept on the session and the clash in the log."""
+    empty: course_create fills it in), one per day and time, never on a public holiday (the
+    institution is closed). A session is a commitment in the pedagogue's week (issue 19): one
+    that clashes with their other sessions, absence, the centre meeting or the weekly plan is
+    refused unless a reason is given, and the reason is kept on the session and the clash in
+    the log."""
     from inklusio.planning.commitments import session_clashes
 
     clash_reason = clash_reason.strip()
@@ -319,6 +321,10 @@ def session_plan(
                 % {"day": short_date(course.planned_end)},
                 field="date",
             )
+        holiday = public_holiday_refusal(date)
+        if holiday:
+            # The institution is closed and the corps off: not a clash a reason could override.
+            raise CourseRuleBroken(holiday, field="date")
         if course.sessions.filter(date=date, start_time=start_time).exists():
             raise CourseRuleBroken(
                 _("Der er allerede en samling %(day)s kl. %(time)s.")

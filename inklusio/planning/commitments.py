@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import holidays
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -48,7 +47,7 @@ def current_plans(municipality_id: int, week_start: datetime.date) -> QuerySet[W
 
 @dataclass(frozen=True)
 class Clash:
-    kind: str  # session, holiday, centre_meeting, absence, plan, support: what the log keeps
+    kind: str  # session, centre_meeting, absence, plan, support: what the log keeps
     text: str  # in Danish, for the person planning
 
 
@@ -56,8 +55,9 @@ def session_clashes(
     *, course: Course, date: datetime.date, start_time: datetime.time
 ) -> list[Clash]:
     """What a session of `course` at this time would collide with in its pedagogue's week, in
-    Danish: another session elsewhere (or at the same minute) that half-day, an absence, a
-    public holiday, the centre meeting, or a weekly plan that has the pedagogue elsewhere."""
+    Danish: another session elsewhere (or at the same minute) that half-day, an absence, the
+    centre meeting, or a weekly plan that has the pedagogue elsewhere. A public holiday is no
+    clash to plan past: `courses.services.session_plan` refuses it outright."""
     pedagogue: User = course.pedagogue
     half = session_half(start_time)
     clashes: list[Clash] = []
@@ -83,8 +83,6 @@ def session_clashes(
     if date.weekday() > 4:
         return clashes
     day = date.weekday()
-    if date in holidays.country_holidays("DK", years=date.year):
-        clashes.append(Clash("holiday", _("en helligdag")))
     rule = demand_rule_for(course.institution.municipality)
     if (day, half) == (rule.centre_meeting_day, rule.centre_meeting_half):
         clashes.append(Clash("centre_meeting", _("centermødet")))

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypedDict
 
-import holidays
 from django.db.models import Q, QuerySet
 
+from inklusio.core.public_holidays import is_public_holiday
 from inklusio.organisation.models import Institution, Municipality
 from inklusio.people.models import PedagogueAttachment, Role, User
 from inklusio.planning import solver
@@ -98,10 +98,12 @@ def capacity_half_days(contract: Contract) -> int:
 
 
 def public_holiday_days(week_start: datetime.date) -> set[int]:
-    danish = holidays.country_holidays(
-        "DK", years={week_start.year, (week_start + datetime.timedelta(days=4)).year}
-    )
-    return {index for index in range(5) if week_start + datetime.timedelta(days=index) in danish}
+    """The weekdays (0 = Monday) of the week that are public holidays."""
+    return {
+        index
+        for index in range(5)
+        if is_public_holiday(week_start + datetime.timedelta(days=index))
+    }
 
 
 def closed_half_days(rule: DemandRule, week_start: datetime.date) -> dict[solver.Slot, str]:

@@ -153,6 +153,16 @@ def _lapses(plan: WeeklyPlan, day: datetime.date, pedagogue: User) -> bool:
     return plan.in_force and day >= timezone.localdate() and not in_corps(pedagogue)
 
 
+def _marked_left(plan: WeeklyPlan, day: datetime.date, pedagogue: User) -> bool:
+    """The grids mark `pedagogue`'s half-day as left the corps: where the plan in force has
+    the visit lapse (`_lapses`), and alike in a proposal, which keeps the visits of one who
+    left after it was calculated (`departed_in_proposal`) and would have them lapse once
+    published, so the corps leader sees it in the grid, not only in the warning. No query."""
+    if plan.status == WeeklyPlan.Status.PROPOSED:
+        return day >= timezone.localdate() and not in_corps(pedagogue)
+    return _lapses(plan, day, pedagogue)
+
+
 def left_corps_lines(plan: WeeklyPlan, slots: Iterable[PlanSlot]) -> list[str]:
     """One line per half-day of `slots` whose visit lapses as its pedagogue left the corps,
     for the notice above the grids."""
@@ -214,10 +224,10 @@ def _absent_cells(
 def _fixed_cells(
     plan: WeeklyPlan, pedagogues: list[User], absent: dict[int, dict[tuple[int, int], str]]
 ) -> dict[int, dict[tuple[int, int], str]]:
-    """What keeps a pedagogue from the institutions on a half-day: in the plan in force, from
-    today on, having left the corps (`_lapses`: every such half-day, visit or not, as they are
-    not coming back this week), else an absence (`_absent_cells`), a public holiday, the
-    centre meeting."""
+    """What keeps a pedagogue from the institutions on a half-day: in the plan in force or a
+    proposal, from today on, having left the corps (`_marked_left`: every such half-day, visit
+    or not, as they are not coming back this week), else an absence (`_absent_cells`), a
+    public holiday, the centre meeting."""
     rule = demand_rule_for(plan.municipality)
     holidays = public_holiday_days(plan.week_start)
     fixed: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
@@ -225,7 +235,7 @@ def _fixed_cells(
         away = absent.get(pedagogue.pk, {})
         for day, half in SLOT_KEYS:
             key = (day, half)
-            if _lapses(plan, plan.day(day), pedagogue):
+            if _marked_left(plan, plan.day(day), pedagogue):
                 fixed[pedagogue.pk][key] = _("Har forladt korpset")
             elif key in away:
                 fixed[pedagogue.pk][key] = away[key]
@@ -261,7 +271,7 @@ def sessions_not_kept(
     """The sessions the plan does not hold as a resource half-day at their institution (`slots`:
     the half-days the plan holds, without those its pedagogue has since been absent on, and
     without any of a pedagogue who has since left the corps), with the reason: in the plan in
-    force that the pedagogue has left the corps, else the reason the planner gave, the
+    force or a proposal that the pedagogue has left the corps, else the reason the planner gave, the
     absence, or that the plan was made before the session."""
     at = {(s.pedagogue_id, s.day, s.half): s for s in slots}
     reasons = {item["session"]: item["reason"] for item in plan.broken_sessions}
@@ -275,7 +285,7 @@ def sessions_not_kept(
             and slot.function == "resource"
         ):
             continue
-        if _lapses(plan, session.date, session.course.pedagogue):
+        if _marked_left(plan, session.date, session.course.pedagogue):
             reason = _("pædagogen har forladt korpset")
         elif reasons.get(str(session.public_id)):
             reason = reasons[str(session.public_id)]
@@ -298,7 +308,9 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     absence is deleted, as nothing of it is stored in the plan. So does a half-day of a
     pedagogue who has since left the corps (`left_corps`): they are not coming, their row
     says so on every half-day from today on (`_fixed_cells`), and the corps leader is told
-    to calculate the week again (`left_corps_lines`)."""
+    to calculate the week again (`left_corps_lines`). A proposal marks such a pedagogue's
+    half-days alike (`_marked_left`); the warning above it (`publish_warnings`) tells the
+    corps leader what to do, so the list of lapsing visits is the plan in force's alone."""
     slots = list(access.plan_slots_visible_to(user, plan))
     sessions = _visible_sessions(user, plan)
     pedagogues = _pedagogues_in_grid(user, slots, [s.course.pedagogue for s in sessions])
@@ -313,7 +325,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         function = "S" if slot.function == "support" else "R"
         key = (slot.day, slot.half)
         # Having left the corps says more than an absence on the same half-day.
-        if left_corps(plan, slot):
+        if _marked_left(plan, plan.day(slot.day), slot.pedagogue):
             away: str | None = _("Har forladt korpset")
         else:
             away = absent.get(slot.pedagogue_id, {}).get(key) if plan.in_force else None
@@ -376,6 +388,10 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         "sessions_not_kept": sessions_not_kept(plan, sessions, held, absent),
         "split": hours_split(held),
         "left_corps": left_corps_lines(plan, slots),
+        # Whether the grids can show "Har forladt korpset", for the legend below them: a
+        # proposal only says it when it does.
+        "marks_left": plan.in_force
+        or any(_marked_left(plan, plan.day(day), p) for p in pedagogues for day in range(5)),
     }
 
 
@@ -435,7 +451,8 @@ def edits_dropped(plan: WeeklyPlan) -> list[str]:
 def hours_split(slots: Iterable[PlanSlot]) -> dict[str, float]:
     """Planned hours by function, the 33 %/67 % support/resource split of the evaluation, of
     the half-days a grid holds (`plan_grids`): in the plan in force without those a pedagogue
-    is recorded absent on or of one who has left the corps, so the split adds up to the hours
+    is recorded absent on, in it and in a proposal without those of one who has left the
+    corps, so the split adds up to the hours
     of the grid's rows. No query."""
     functions = [slot.function for slot in slots]
     support, resource = functions.count("support"), functions.count("resource")

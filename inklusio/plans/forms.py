@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from inklusio.children.models import Child
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, institution_field, period_fields
+from inklusio.core.public_holidays import refuse_public_holiday
 from inklusio.courses.models import Course
 from inklusio.people.models import User
 from inklusio.plans.models import (
@@ -129,6 +130,7 @@ class MeetingForm(DkfdsModelForm):
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
+        self.fields["date"].validators.append(refuse_public_holiday)
 
 
 class HoldForm(DkfdsForm):

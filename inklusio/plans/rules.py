@@ -11,6 +11,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inklusio.core.public_holidays import off_public_holiday
 from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.plans.models import ActionPlan
 
@@ -93,6 +94,28 @@ def field_labels() -> dict[str, str]:
 def follow_up_due(
     created_at: datetime.datetime, follow_up_weeks: int, last_held: datetime.date | None
 ) -> datetime.date:
-    """The rule: the last meeting held (or the plan's start) plus the follow-up interval."""
+    """The rule: the last meeting held (or the plan's start) plus the follow-up interval; on a
+    public holiday the next working day, as a Danish deadline moves (and the meeting the form
+    proposes for that day is not held on a day the institution is closed)."""
     start = last_held or timezone.localtime(created_at).date()
-    return start + datetime.timedelta(weeks=follow_up_weeks)
+    return off_public_holiday(start + datetime.timedelta(weeks=follow_up_weeks))
+
+
+# More days than a deadline moves over the longest run of holidays and weekend (from Maundy
+# Thursday to the Tuesday after Easter: five).
+MOST_DAYS_MOVED = 14
+
+
+def overdue_starts(
+    today: datetime.date, follow_up_weeks: int
+) -> tuple[datetime.date, list[datetime.date]]:
+    """The starts (last meeting held, or the day the plan was written) of the plans with this
+    interval that `follow_up_due` finds overdue `today`, so that a query can count them the way
+    the rule does: every start before the day returned, and the starts listed, from the days
+    after it whose deadline a holiday did not move to today or later."""
+    interval = datetime.timedelta(weeks=follow_up_weeks)
+    surely_overdue = today - interval - datetime.timedelta(days=MOST_DAYS_MOVED)
+    window = (surely_overdue + datetime.timedelta(days=n) for n in range(MOST_DAYS_MOVED))
+    return surely_overdue, [
+        start for start in window if off_public_holiday(start + interval) < today
+    ]

@@ -25,7 +25,13 @@ from inklusio.plans.models import (
     PlanMeeting,
     PlanVersion,
 )
-from inklusio.plans.rules import Snapshot, follow_up_due, proposed_snapshot, version_changes
+from inklusio.plans.rules import (
+    Snapshot,
+    follow_up_due,
+    overdue_starts,
+    proposed_snapshot,
+    version_changes,
+)
 from inklusio.plans.services import snapshot
 
 
@@ -177,9 +183,10 @@ OVERDUE_SHOWN = 10
 def _overdue_plans(user: User) -> QuerySet[ActionPlan]:
     """Open plans the user answers for whose follow-up date has passed, counted in SQL.
 
-    The rule is `services.follow_up_due`: the last meeting held (else the day the plan was
-    created) plus the plan's interval in weeks. The interval differs between plans, so the
-    condition is one term per interval in use (one query finds them)."""
+    The rule is `rules.follow_up_due`: the last meeting held (else the day the plan was
+    created) plus the plan's interval in weeks, moved off a public holiday. The interval differs
+    between plans, so the condition is one term per interval in use (one query finds them), each
+    with the starts that interval is overdue from today (`rules.overdue_starts`)."""
     plans = access.plans_visible_to(user).exclude(status=ActionPlan.Status.CLOSED)
     if user.role not in {Role.ADMINISTRATOR, Role.INSTITUTION_LEADER, Role.CORPS_LEADER}:
         plans = plans.filter(owner=user)
@@ -193,7 +200,8 @@ def _overdue_plans(user: User) -> QuerySet[ActionPlan]:
         return plans.none()
     overdue = Q()
     for weeks in sorted(intervals):
-        overdue |= Q(follow_up_weeks=weeks, last_start__lt=today - datetime.timedelta(weeks=weeks))
+        before, also = overdue_starts(today, weeks)
+        overdue |= Q(follow_up_weeks=weeks) & (Q(last_start__lt=before) | Q(last_start__in=also))
     return plans.filter(overdue)
 
 

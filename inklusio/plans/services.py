@@ -17,6 +17,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff
 from inklusio.audit.services import snapshot as audit_snapshot
 from inklusio.core.errors import DomainError, EditConflict, refuse_unknown_version
+from inklusio.core.public_holidays import public_holiday_refusal
 from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people.models import User
 from inklusio.plans.models import (
@@ -239,7 +240,11 @@ def plan_meeting_schedule(
     others: str = "",
 ) -> PlanMeeting:
     """A plan meeting (start or follow-up) with its participants; a closed plan has no more,
-    and none is dated before the plan was made (the meeting is about the plan)."""
+    none is dated before the plan was made (the meeting is about the plan), and none on a
+    public holiday (the institution is closed)."""
+    holiday = public_holiday_refusal(date)
+    if holiday:
+        raise PlanRuleBroken(holiday, field="date")
     with transaction.atomic():
         plan = _lock_open(plan)
         created = timezone.localdate(plan.created_at)

@@ -415,6 +415,27 @@ class TestSessions:
         assert f'value="{day}"' in page and 'value="10:15"' in page
         assert not cast.course_boegely.sessions.filter(date=day).exists()
 
+    def test_a_public_holiday_is_refused_by_the_date_field_even_with_a_reason(
+        self, cast, client_for
+    ):
+        """New Year's Day falls inside the course; the institution is closed, so a reason for
+        planning past a clash does not let it through. Said by the date, naming the holiday,
+        with what was typed kept."""
+        new_year = datetime.date(TODAY.year + 1, 1, 1)
+        assert cast.course_boegely.start < new_year < cast.course_boegely.planned_end
+        response = client_for(cast.bob).post(
+            reverse("session-plan", args=[cast.course_boegely.public_id]),
+            {"date": str(new_year), "start_time": "10:15", "clash_reason": "Aftalt med huset"},
+        )
+        assert response.status_code == 200
+        assert response.context["session_form"].errors == {
+            "date": [f"1.1.{new_year.year} er nytårsdag – vælg en anden dag."]
+        }
+        page = response.content.decode()
+        assert f'value="{new_year}"' in page and 'value="10:15"' in page
+        assert "Aftalt med huset" in page
+        assert not cast.course_boegely.sessions.filter(date=new_year).exists()
+
     def test_a_start_moved_after_a_session_is_refused_by_the_start_field(self, cast, client_for):
         """Moving the start to after next week's session left the session outside the course;
         the start field names the session's day, and what was typed is kept."""
@@ -1089,6 +1110,18 @@ class TestCourseChangesInTheService:
             )  # fmt: skip
         assert refused.value.field == "date"
         assert f"planlagte afslutning ({short_date(course.planned_end)})" in str(refused.value)
+
+    def test_the_service_refuses_a_public_holiday_whatever_the_reason(self, cast):
+        """For every caller, not only the form; a clash reason does not override it."""
+        new_year = datetime.date(TODAY.year + 1, 1, 1)
+        with pytest.raises(services.CourseRuleBroken) as refused:
+            services.session_plan(
+                actor=cast.bob, course=cast.course_boegely, date=new_year,
+                start_time=datetime.time(9), clash_reason="Aftalt med huset",
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        assert str(refused.value) == f"1.1.{new_year.year} er nytårsdag – vælg en anden dag."
+        assert not cast.course_boegely.sessions.filter(date=new_year).exists()
 
     def test_a_refusal_writes_a_day_below_ten_as_the_pages_do(self, cast):
         """The refusals wrote their dates zero-padded ("01.12.2026") while every page writes

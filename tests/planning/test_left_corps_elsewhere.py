@@ -276,6 +276,41 @@ class TestTheDepartedRowInThePlanInForce:
         assert all(cell[0] == LEFT for cell in ahead)
 
 
+class TestTheDepartedRowInAProposal:
+    """A proposal calculated before Bob left still has his visits; its grids mark them as the
+    plan in force does, so Cora sees it where she reads the week, not only in the warning."""
+
+    def grids(self, proposal):
+        response = proposal.client_for(proposal.cora).get(proposal.proposal.get_absolute_url())
+        assert response.status_code == 200
+        return response.context["grids"], " ".join(response.content.decode().split())
+
+    @pytest.mark.parametrize("how", HOW)
+    def test_every_half_day_of_his_row_and_his_visits_say_he_left(self, proposal, how):
+        visits = list(proposal.proposal.slots.filter(pedagogue=proposal.bob))
+        grids, page = self.grids(proposal)
+        assert LEFT not in page  # neither in the grids nor their legend
+
+        bob_leaves(proposal, how)
+
+        grids, page = self.grids(proposal)
+        [row] = [r for r in grids["pedagogues"] if r.label == str(proposal.bob)]
+        assert [cell[0] for cell in row.cells] == [LEFT] * len(SLOT_KEYS)
+        assert row.hours == 0
+        by_name = {r.label: r for r in grids["institutions"]}
+        for slot in visits:
+            cell = by_name[slot.institution.name].cells[SLOT_KEYS.index((slot.day, slot.half))]
+            function = "S" if slot.function == "support" else "R"
+            assert f"{proposal.bob.first_name} ({function}) – {LEFT}" in cell
+        assert [item["reason"] for item in grids["sessions_not_kept"]] == [
+            "pædagogen har forladt korpset"
+        ]
+        assert "Har forladt korpset: pædagogen er ikke længere i korpset og kommer ikke." in page
+        # Pete, still in the corps, keeps his visits.
+        [pete] = [r for r in grids["pedagogues"] if r.label == str(proposal.pete)]
+        assert pete.hours > 0 and all(LEFT not in cell for cell in pete.cells)
+
+
 def consequences_on(response) -> list[str]:
     assert response.status_code == 200
     [listed] = re.findall(

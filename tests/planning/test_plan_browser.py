@@ -122,6 +122,37 @@ def test_on_a_phone_the_week_scrolls_inside_its_grids_not_the_page(
     assert page.get_by_role("button", name="Omplanlæg").bounding_box()["x"] < 375
 
 
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const grid of document.querySelectorAll('.week-grid')) {
+    const walker = document.createTreeWalker(grid, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_word_in_the_grids_is_broken_across_lines(busy_week, live_server, page, width):
+    """Narrow half-day cells broke the institutions' names inside ("Tvillingehu|set"); a
+    name wraps between words, and on a phone the grid scrolls a little further instead."""
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server, "cora")
+    page.goto(f"{live_server.url}{busy_week.week.get_absolute_url()}")
+    assert page.evaluate(SPLIT_WORDS) == []
+    if width == 1280:
+        assert overflow(page, "[data-testid=pedagogue-grid-region]") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_printed_on_a4_landscape_all_five_days_fit_the_page(
     busy_week, live_server, page, screenshot_dir
 ):

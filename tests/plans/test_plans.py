@@ -2,11 +2,15 @@
 
 import datetime
 import io
+from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -299,6 +303,108 @@ class TestMeetingsAndAcknowledgements:
             start_time=datetime.time(9), place="", participants=[cast.bob],
         )  # fmt: skip
         assert meeting.date == written
+
+
+def next_christmas_day() -> datetime.date:
+    christmas = datetime.date(TODAY.year, 12, 25)
+    return christmas if christmas > TODAY else christmas.replace(year=TODAY.year + 1)
+
+
+def follow_up_due_at_christmas(cast) -> datetime.date:
+    """The cast's plan, its last meeting held its interval before Christmas Day: the day the
+    follow-up falls due is a public holiday. Christmas Day returned."""
+    christmas = next_christmas_day()
+    weeks = cast.plan_mia.follow_up_weeks
+    cast.plan_meeting.__class__.objects.filter(pk=cast.plan_meeting.pk).update(
+        date=christmas - datetime.timedelta(weeks=weeks)
+    )
+    return christmas
+
+
+def at_noon(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+class TestFollowUpsOffPublicHolidays:
+    def test_a_follow_up_due_on_christmas_day_moves_to_the_next_working_day(self, cast, client_for):
+        """Proposed in the meeting form and shown on the plan as the day after the Christmas
+        holidays (and any weekend after them), not on a day the institution is closed."""
+        christmas = follow_up_due_at_christmas(cast)
+        due = selectors.next_follow_up(cast.plan_mia)
+        assert due > christmas and due.weekday() < 5
+        between = [christmas + datetime.timedelta(days=n) for n in range((due - christmas).days)]
+        assert all(d in holidays.Denmark(years=d.year) or d.weekday() > 4 for d in between)
+        assert due not in holidays.Denmark(years=due.year)
+        client = client_for(cast.bob)
+        form = client.get(reverse("plan-meeting-create", args=[cast.plan_mia.public_id]))
+        assert f'value="{due}"' in form.content.decode()
+        plan_page = client.get(cast.plan_mia.get_absolute_url()).content.decode()
+        assert f"næste senest {date_format(due, 'j. F Y')}" in plan_page
+
+    def test_the_plan_list_the_start_page_and_the_report_agree_when_it_is_overdue(
+        self, cast, client_for
+    ):
+        """On Christmas Day and the days the deadline moved over, the plan is not overdue
+        anywhere; the day after the moved deadline it is overdue everywhere."""
+        christmas = follow_up_due_at_christmas(cast)
+        due = selectors.next_follow_up(cast.plan_mia)
+        from inklusio.reports.registry import build_table
+
+        for day, overdue in [
+            (christmas, False),
+            (due - datetime.timedelta(days=1), False),
+            (due, False),
+            (due + datetime.timedelta(days=1), True),
+        ]:
+            with time_machine.travel(at_noon(day)):
+                client = client_for(cast.bob)
+                plans = client.get(reverse("plan-list")).context["plans"]
+                start = client.get(reverse("start")).content.decode()
+                table = build_table("plans-follow-up", cast.ishoj).rows
+            assert [p.follow_up_overdue for p in plans] == [overdue], day
+            assert f'data-testid="overdue-follow-ups">{int(overdue)}<' in start, day
+            assert table == [["Bøgely", 1, int(overdue)]], day
+
+    def test_a_meeting_typed_on_new_years_day_is_refused_by_the_date(self, cast, client_for):
+        new_year = datetime.date(TODAY.year + 1, 1, 1)
+        response = client_for(cast.bob).post(
+            reverse("plan-meeting-create", args=[cast.plan_mia.public_id]),
+            {
+                "kind": "follow_up",
+                "date": str(new_year),
+                "start_time": "09:30",
+                "place": "Bøgely, personalestuen",
+                "participants": [cast.bob.pk, cast.sara.pk],
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "date": [f"1.1.{new_year.year} er nytårsdag – vælg en anden dag."]
+        }
+        page = response.content.decode()
+        assert f'value="{new_year}"' in page and 'value="Bøgely, personalestuen"' in page
+        assert cast.plan_mia.meetings.count() == 1  # the cast's first meeting only
+
+    def test_the_holiday_is_said_with_the_forms_other_errors_at_once(self, cast, client_for):
+        new_year = datetime.date(TODAY.year + 1, 1, 1)
+        response = client_for(cast.bob).post(
+            reverse("plan-meeting-create", args=[cast.plan_mia.public_id]),
+            {"kind": "follow_up", "date": str(new_year), "start_time": "09:30"},
+        )
+        assert response.status_code == 200
+        assert sorted(response.context["form"].errors) == ["date", "participants"]
+
+    def test_the_service_refuses_a_holiday_too(self, cast):
+        """For every caller, not only the form (the demo, a future API)."""
+        christmas = next_christmas_day()
+        with pytest.raises(services.PlanRuleBroken) as refused:
+            services.plan_meeting_schedule(
+                actor=cast.bob, plan=cast.plan_mia, kind="follow_up", date=christmas,
+                start_time=datetime.time(9), place="", participants=[cast.bob],
+            )  # fmt: skip
+        assert refused.value.field == "date"
+        assert str(refused.value) == f"{short_date(christmas)} er juledag – vælg en anden dag."
+        assert cast.plan_mia.meetings.count() == 1
 
 
 class TestAdjustments:
