@@ -1,5 +1,5 @@
-"""Schemathesis against the v1 schema, in-process (WSGI), as a guardian, a pedagogue and an
-administrator of the cast — the pedagogue and the administration with a read-and-write token,
+"""Schemathesis against the v1 schema, in-process (WSGI), as a guardian, a pedagogue, a partner
+and an administrator of the cast — all but the guardian with a read-and-write token,
 the guardian (who holds no token) with a signed-in browser session and its CSRF token: no
 server error, every answer as the schema says, and no child (nor institution) outside what the
 caller may see in any answer.
@@ -39,7 +39,8 @@ from tests.conftest import TODAY  # noqa: E402
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 FUZZ_EXAMPLES = int(os.environ.get("INKLUSIO_FUZZ_EXAMPLES", "5"))
-ROLES = ["gert", "bob", "alice"]  # a guardian, a pedagogue, the administration
+# A guardian, a pedagogue, a partner invited to one child's case, the administration.
+ROLES = ["gert", "bob", "pia", "alice"]
 
 schema = schemathesis.openapi.from_dict(api_v1.get_openapi_schema())
 schema.app = get_wsgi_application()
