@@ -1320,6 +1320,35 @@ def users_whose_second_factor_may_be_reset(user: User) -> QuerySet[User]:
     return users.exclude(pk=user.pk)
 
 
+# --- The municipality's staff accounts ------------------------------------------------------
+# Pedagogues arrive by the spreadsheet import and partners from the partner directory; the
+# administration opens, changes, moves and closes the other accounts of its municipality, so
+# access ends the day someone leaves or moves.
+
+# Roles the users page manages; partners live in the partner directory, guardians with their child.
+MANAGED_ROLES = (
+    Role.ADMINISTRATOR,
+    Role.CORPS_LEADER,
+    Role.PEDAGOGUE,
+    Role.INSTITUTION_LEADER,
+    Role.STAFF,
+)
+
+
+def can_manage_users(user: User) -> bool:
+    """The administration (an active administrator) manages its municipality's staff accounts."""
+    return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def users_managed_by(user: User) -> QuerySet[User]:
+    """The municipality's accounts the administration manages: everyone but partners (the
+    partner directory) and guardians, closed accounts included, and the administrator too."""
+    users: QuerySet[User] = User.objects.in_municipality_of(user)
+    if not can_manage_users(user):
+        return users.none()
+    return users.filter(role__in=MANAGED_ROLES)
+
+
 # --- API tokens (docs/api.md) ------------------------------------------------------------------
 
 

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from inklusio.access import MANAGED_ROLES
 from inklusio.core.forms import DkfdsForm, DkfdsWidgets
+from inklusio.core.listing import Column, ListFilterForm
 from inklusio.people.models import ApiToken, User
 
 
@@ -80,3 +82,33 @@ class ApiTokenForm(DkfdsForm):
             self.fields["owner"].label_from_instance = lambda u: (
                 f"{u.get_full_name() or u.username} ({u.username})"
             )
+
+
+class UserFilterForm(ListFilterForm):
+    """The administration's users page: by role, and open or closed accounts."""
+
+    role = forms.ChoiceField(
+        label=_("Rolle"),
+        required=False,
+        choices=[("", _("Alle")), *[(role.value, role.label) for role in MANAGED_ROLES]],
+    )
+    status = forms.ChoiceField(
+        label=_("Konto"),
+        required=False,
+        choices=[("active", _("Aktive")), ("closed", _("Lukkede")), ("", _("Alle"))],
+    )
+    lookups = {"role": "role"}
+    defaults = {"status": "active"}
+
+    def filter_status(self, queryset: Any, value: str) -> Any:
+        return queryset.filter(is_active=value == "active")
+
+
+USER_COLUMNS = [
+    Column("name", _("Navn"), ("first_name", "last_name", "username")),
+    Column("username", _("Brugernavn"), ("username",)),
+    Column("role", _("Rolle"), ("role", "institution__name")),
+    Column("status", _("Konto")),
+    Column("second_factor", _("Anden faktor")),
+    Column("actions", ""),
+]

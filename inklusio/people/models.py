@@ -70,6 +70,13 @@ class User(AbstractUser):
         editable=False,
     )
 
+    # The day the administration closed the account (people.services.user_deactivate); empty
+    # while it is open. Closing sets is_active=False, which ends every access at once.
+    deactivated_on = models.DateField(_("lukket den"), null=True, blank=True, editable=False)
+    # Raised by every change through the users page, so an edit started from an older version
+    # is refused instead of overwriting what someone else saved meanwhile (audit.edits).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     objects = UserManager()
 
     class Meta:

@@ -45,6 +45,17 @@ def users_for_second_factor_reset(actor: User) -> QuerySet[User]:
     )
 
 
+def users_for_management(actor: User) -> QuerySet[User]:
+    """The accounts of the administration's users page, each with `has_second_factor`; the
+    page's Listing filters, sorts and pages them."""
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        access.users_managed_by(actor)
+        .annotate(has_second_factor=Exists(enrolled))
+        .select_related("institution")
+    )
+
+
 def api_tokens_for(user: User) -> QuerySet[ApiToken]:
     """The tokens the user's token page lists: their own, or the municipality's for the
     administration; newest first, with owner."""

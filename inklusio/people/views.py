@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from inklusio import access
 from inklusio.core.http import AuthenticatedHttpRequest
+from inklusio.core.listing import Listing
 from inklusio.people import forms, selectors, services, twofactor
 from inklusio.people.models import User
 
@@ -94,7 +95,7 @@ def two_factor_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "status": selectors.second_factor_status(request.user),
-        "can_reset_second_factors": access.can_reset_second_factors(request.user),
+        "can_manage_users": access.can_manage_users(request.user),
         "can_use_today": access.can_use_today(request.user),
         "may_hold_api_token": access.may_hold_api_token(request.user),
     }
@@ -103,10 +104,28 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def second_factor_users(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not access.can_reset_second_factors(request.user):
+    """The administration's users page: the municipality's staff accounts, filtered by role
+    and open/closed, each with its second factor (which may be reset here)."""
+    if not access.can_manage_users(request.user):
         raise Http404
-    users = selectors.users_for_second_factor_reset(request.user)
-    return render(request, "registration/second_factor_users.html", {"users": users})
+    listing = Listing(
+        request,
+        form=forms.UserFilterForm(request.GET, user=request.user),
+        columns=forms.USER_COLUMNS,
+        default_sort="name",
+    )
+    rows = listing.paginate(selectors.users_for_management(request.user))
+    resettable = set(
+        access.users_whose_second_factor_may_be_reset(request.user)
+        .filter(pk__in=[row.pk for row in rows if getattr(row, "has_second_factor", False)])
+        .filter(is_active=True)
+        .values_list("pk", flat=True)
+    )
+    context = {
+        "listing": listing,
+        "users": [(row, row.pk in resettable) for row in rows],
+    }
+    return render(request, "registration/second_factor_users.html", context)
 
 
 @require_POST
