@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.access import MANAGED_ROLES
-from inklusio.core.forms import DkfdsForm, DkfdsWidgets
+from inklusio.core.forms import DkfdsForm, DkfdsWidgets, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm
+from inklusio.organisation.models import Institution
 from inklusio.people.models import ApiToken, User
 
 
@@ -112,3 +114,41 @@ USER_COLUMNS = [
     Column("second_factor", _("Anden faktor")),
     Column("actions", ""),
 ]
+
+
+class UserForm(VersionedEdit, DkfdsForm):
+    """A staff account on the users page; the service decides the role and institution rules."""
+
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternavn"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Bruges til at nulstille adgangskoden og til login med kommunens login."),
+    )
+    role = forms.ChoiceField(
+        label=_("Rolle"), choices=[(role.value, role.label) for role in MANAGED_ROLES]
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_(
+            "Kun for daginstitutionsledere og pædagogisk personale: de ser institutionens børn. "
+            "Pædagoger knyttes til institutioner gennem deres tilknytninger."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        version: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`version`: the account's, when the form edits one (None: a new account)."""
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        if version is not None:
+            self.expect_version(version)

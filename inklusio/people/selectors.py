@@ -8,6 +8,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio import access
+from inklusio.organisation.models import Institution
 from inklusio.people.models import ApiToken, User
 
 
@@ -54,6 +55,11 @@ def users_for_management(actor: User) -> QuerySet[User]:
         .annotate(has_second_factor=Exists(enrolled))
         .select_related("institution")
     )
+
+
+def institutions_for_users(actor: User) -> QuerySet[Institution]:
+    """The institutions a staff account can belong to: the administration's municipality's."""
+    return access.institutions_visible_to(actor).order_by("name")
 
 
 def api_tokens_for(user: User) -> QuerySet[ApiToken]:

@@ -9,7 +9,12 @@ secret (key, code, password) is ever written to the log.
 import datetime
 import re
 from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +23,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio import access
+from inklusio.audit.edits import refuse_outdated, save_next_version
 from inklusio.audit.models import AuditAction
-from inklusio.audit.services import audit_record
+from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError
 from inklusio.people import api_tokens
-from inklusio.people.models import ApiToken, User
+from inklusio.people.models import ApiToken, Role, User
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DIGITS = 6
@@ -262,6 +268,154 @@ def user_unbind_oidc_subject(*, actor: User, user: User) -> User:
             changes={"oidc_subject": {"before": before, "after": None}},
         )
     return locked
+
+
+# --- The administration's users page: change, move, close and reopen staff accounts -----------
+
+# Roles whose access goes through their own institution (access.INSTITUTION_ROLES); the others
+# work across the municipality (or, for pedagogues, through their attachments) and have none.
+ROLES_WITH_INSTITUTION = (Role.INSTITUTION_LEADER, Role.STAFF)
+USER_FIELDS = ["first_name", "last_name", "email", "role", "institution"]
+
+
+class UserRuleBroken(DomainError):
+    """A rule of the users page the administration can act on; the message says what to do."""
+
+
+def _managed(actor: User, user: User) -> None:
+    if not access.users_managed_by(actor).filter(pk=user.pk).exists():
+        raise UserRuleBroken(_("Du kan ikke administrere denne bruger."))
+
+
+def _check_user_data(actor: User, current: User, data: dict[str, Any]) -> None:
+    role = data.get("role", current.role)
+    institution = data.get("institution", current.institution)
+    if role not in access.MANAGED_ROLES:
+        raise UserRuleBroken(
+            _(
+                "Vælg en rolle fra listen. Samarbejdspartnere oprettes i partnerkartoteket, "
+                "forældre ved deres barn."
+            ),
+            field="role",
+        )
+    if current.pk == actor.pk and role != current.role:
+        raise UserRuleBroken(
+            _(
+                "Du kan ikke ændre din egen rolle: så kunne forvaltningen miste adgangen til at "
+                "rette den igen. Bed en anden i forvaltningen om at gøre det."
+            ),
+            field="role",
+        )
+    if institution is not None and institution.municipality_id != actor.municipality_id:
+        raise UserRuleBroken(
+            _("Institutionen hører til en anden kommune. Vælg en af kommunens institutioner."),
+            field="institution",
+        )
+    if role in ROLES_WITH_INSTITUTION and institution is None:
+        raise UserRuleBroken(
+            _(
+                "En daginstitutionsleder og pædagogisk personale hører til en institution: "
+                "vælg institutionen."
+            ),
+            field="institution",
+        )
+    if role not in ROLES_WITH_INSTITUTION and institution is not None:
+        raise UserRuleBroken(
+            _(
+                "Kun daginstitutionsledere og pædagogisk personale hører til en institution. "
+                "Lad institutionen være tom for rollen %(role)s."
+            )
+            % {"role": Role(role).label},
+            field="institution",
+        )
+
+
+def user_update(*, actor: User, user: User, data: dict[str, Any], expected_version: int) -> User:
+    """The administration changes a staff account's name, e-mail, role or institution; a move
+    to another institution changes the access at once (access follows role and institution).
+    No one changes their own role, and an outdated save is refused with what was changed."""
+    _managed(actor, user)
+    with transaction.atomic():
+        current: User = (
+            User.objects.select_for_update(no_key=True)
+            .select_related("institution")
+            .get(pk=user.pk)
+        )
+        refuse_outdated(current, expected_version)
+        _check_user_data(actor, current, data)
+        before = snapshot(current, USER_FIELDS)
+        for name in ("first_name", "last_name", "email"):
+            setattr(current, name, str(data.get(name, getattr(current, name))).strip())
+        current.role = data.get("role", current.role)
+        current.institution = data.get("institution", current.institution)
+        changes = diff(before, snapshot(current, USER_FIELDS))
+        if changes:
+            save_next_version(actor=actor, current=current, changes=changes)
+    return current
+
+
+def _end_sessions(user_id: int) -> int:
+    """Delete every stored session signed in as the user (through the session engine, so a
+    cached copy goes too): the person is signed out on their next request, whichever backend
+    signed them in. Sessions carry no user column, so the live ones are read and decoded."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user_id):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Closing an account ends its access the same day: it can no longer sign in, its open
+    sessions end at once, and its API tokens stop working (api/v1/auth.py checks is_active).
+    No one closes their own account."""
+    _managed(actor, user)
+    if user.pk == actor.pk:
+        raise UserRuleBroken(
+            _("Du kan ikke lukke din egen konto. Bed en anden i forvaltningen om at gøre det.")
+        )
+    today = timezone.localdate()
+    with transaction.atomic():
+        current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+        if not current.is_active:
+            raise UserRuleBroken(_("Kontoen er allerede lukket."))
+        current.is_active = False
+        current.deactivated_on = today
+        ended = _end_sessions(current.pk)
+        save_next_version(
+            actor=actor,
+            current=current,
+            changes={
+                "is_active": {"before": True, "after": False},
+                "deactivated_on": {"before": None, "after": today.isoformat()},
+                "sessions_ended": {"before": 0, "after": ended},
+            },
+        )
+    return current
+
+
+def user_reactivate(*, actor: User, user: User) -> User:
+    """Reopens a closed account (someone came back): it signs in again with its role and
+    institution as they stand, which the administration checks first."""
+    _managed(actor, user)
+    with transaction.atomic():
+        current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+        if current.is_active:
+            raise UserRuleBroken(_("Kontoen er allerede åben."))
+        before = current.deactivated_on.isoformat() if current.deactivated_on else None
+        current.is_active = True
+        current.deactivated_on = None
+        save_next_version(
+            actor=actor,
+            current=current,
+            changes={
+                "is_active": {"before": False, "after": True},
+                "deactivated_on": {"before": before, "after": None},
+            },
+        )
+    return current
 
 
 # --- API tokens (docs/api.md) -------------------------------------------------------------------

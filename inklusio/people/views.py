@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from inklusio import access
+from inklusio.core.errors import DomainError, EditConflict
+from inklusio.core.forms import show_edit_conflict, show_refusal
 from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import Listing
 from inklusio.people import forms, selectors, services, twofactor
@@ -141,6 +143,84 @@ def second_factor_reset(request: AuthenticatedHttpRequest, username: str) -> Htt
         % {"name": target},
     )
     return redirect("second-factor-users")
+
+
+def _managed_or_404(request: AuthenticatedHttpRequest, username: str) -> User:
+    user: User = access.get_visible_or_404(
+        access.users_managed_by(request.user).select_related("institution"), username=username
+    )
+    return user
+
+
+@login_required
+def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    """One staff account: its name, e-mail, role and institution, and closing or reopening it."""
+    target = _managed_or_404(request, username)
+    initial = {
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "email": target.email,
+        "role": target.role,
+        "institution": target.institution,
+    }
+    form = forms.UserForm(
+        request.POST or None,
+        initial=initial,
+        institutions=selectors.institutions_for_users(request.user),
+        version=target.version,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.user_update(
+                actor=request.user,
+                user=target,
+                data=data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as error:
+            show_edit_conflict(form, error)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Brugeren %(name)s er gemt.") % {"name": target})
+            return redirect("second-factor-users")
+    context = {
+        "form": form,
+        "person": target,
+        "is_self": target.pk == request.user.pk,
+    }
+    return render(request, "registration/user_form.html", context)
+
+
+@require_POST
+@login_required
+def user_deactivate(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    target = _managed_or_404(request, username)
+    try:
+        services.user_deactivate(actor=request.user, user=target)
+    except DomainError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("Kontoen for %(name)s er lukket. Adgangen er ophørt med det samme.")
+            % {"name": target},
+        )
+    return redirect("user-edit", username=target.username)
+
+
+@require_POST
+@login_required
+def user_reactivate(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    target = _managed_or_404(request, username)
+    try:
+        services.user_reactivate(actor=request.user, user=target)
+    except DomainError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Kontoen for %(name)s er åbnet igen.") % {"name": target})
+    return redirect("user-edit", username=target.username)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import TODAY, last_weeks_session
+from tests.conftest import TODAY, last_weeks_session, make_user
 from tests.partners.directory import PARTNER_TARGETS, partner_target
 
 # Views anyone may open (or that only redirect), kept out of the matrix on purpose.
@@ -399,6 +399,12 @@ MATRIX = [
     case("password-change", None, ALL),
     case("second-factor-users", None, {"alice", "dora"}),
     post("second-factor-reset", "bob", {"alice"}),
+    # The users page: the administration changes, moves, closes and reopens its municipality's
+    # staff accounts (dora's own page of bob is another municipality's: 404).
+    case("user-edit", "bob", {"alice"}),
+    post_to_page("user-edit", "carl", {"alice"}),
+    post("user-deactivate", "staff_leaving", {"alice"}),
+    post("user-reactivate", "staff_left", {"alice"}),
     # The today list and its reminder setting: every staff role, each for themselves.
     case("today", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
     case("reminder-settings", None, {"alice", "cora", "bob", "carl", "sara", "dora"}),
@@ -461,6 +467,18 @@ def _lazy_target(cast, name: str):
         return PartnerInvitation.objects.get(partner=cast.pia, child=cast.mia)
     if name == "session_boegely_past":
         return last_weeks_session(cast)
+    if name in ("staff_leaving", "staff_left"):
+        # Not a cast member: closing one of them would sign them out of their own matrix row.
+        from inklusio.people.models import Role, User
+
+        existing = User.objects.filter(username=name).first()
+        if existing is not None:
+            return existing
+        user = make_user(name, cast.ishoj, Role.STAFF, institution=cast.boegely)
+        if name == "staff_left":
+            user.is_active, user.deactivated_on = False, TODAY
+            user.save()
+        return user
 
     if name == "plan_published":
         return WeeklyPlan.objects.get_or_create(
@@ -514,8 +532,13 @@ LAZY_TARGETS = {
     "invitation_pia",
     "plan_published",
     "session_boegely_past",
+    "staff_leaving",
+    "staff_left",
     *PARTNER_TARGETS,
 }
+
+# Views of one account, found by its username.
+USERNAME_VIEWS = ("second-factor-reset", "user-edit", "user-deactivate", "user-reactivate")
 
 
 def _url(cast, item: Case) -> str:
@@ -528,9 +551,11 @@ def _url(cast, item: Case) -> str:
                 item.view,
                 kwargs={"public_id": cast.contract_bob.public_id, "absence_id": target.pk},
             )
+        if item.view in USERNAME_VIEWS:
+            return reverse(item.view, kwargs={"username": target.username})
         return reverse(item.view, kwargs={"public_id": target.public_id})
     target = getattr(cast, item.target)
-    if item.view == "second-factor-reset":
+    if item.view in USERNAME_VIEWS:
         return reverse(item.view, kwargs={"username": target.username})
     key = "child_id" if item.view.startswith("api:") else "public_id"  # v1 names it public_id
     kwargs = {key: target.public_id}

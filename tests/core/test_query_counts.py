@@ -589,6 +589,7 @@ GUARDED = [
     page("two-factor-recovery-codes", None, "bob"),
     page("password-change", None, "bob"),
     page("second-factor-users", None, "alice"),
+    page("user-edit", "carl", "alice"),  # its institution choices grow with the municipality
     page("privacy-requests", None, "alice"),
     page("privacy-child", "mia", "alice"),
     page("privacy-request", "data_request_mia", "alice"),
@@ -662,6 +663,8 @@ NOT_GUARDED = {
             "job-retry",
             "child-cpr-reveal",
             "second-factor-reset",
+            "user-deactivate",
+            "user-reactivate",
             "privacy-export",
             "retention-run",
             "import-execute",
