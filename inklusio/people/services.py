@@ -336,11 +336,8 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], expected_versi
     No one changes their own role, and an outdated save is refused with what was changed."""
     _managed(actor, user)
     with transaction.atomic():
-        current: User = (
-            User.objects.select_for_update(no_key=True)
-            .select_related("institution")
-            .get(pk=user.pk)
-        )
+        # No select_related: PostgreSQL refuses to lock the nullable side of an outer join.
+        current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         refuse_outdated(current, expected_version)
         _check_user_data(actor, current, data)
         before = snapshot(current, USER_FIELDS)
