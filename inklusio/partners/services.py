@@ -8,15 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from inklusio import access
@@ -31,6 +27,7 @@ from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import Profession, Role, User
+from inklusio.people.services import send_set_password_mail
 from inklusio.plans.models import ActionPlan, PlanMeeting
 from inklusio.retention.rules import add_months
 
@@ -160,24 +157,6 @@ def _check_person(
     return organisation
 
 
-def _send_set_password(user: User) -> None:
-    """The existing password-reset e-mail: the new partner chooses a password with its link."""
-    context = {
-        "email": user.email,
-        "domain": settings.BASE_URL.split("://", 1)[-1],
-        "protocol": settings.BASE_URL.split("://", 1)[0],
-        "site_name": "Inklusio",
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-    }
-    subject = "".join(
-        render_to_string("registration/password_reset_subject.txt", context).splitlines()
-    )
-    body = render_to_string("registration/password_reset_email.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
-
-
 def partner_create(*, actor: User, data: dict[str, Any]) -> PartnerProfile:
     """A partner person: a user with the partner role and no usable password, who gets the
     password-reset e-mail to choose one. They see nothing until invited."""
@@ -211,7 +190,7 @@ def partner_create(*, actor: User, data: dict[str, Any]) -> PartnerProfile:
             obj=profile,
             changes=diff({}, _person_snapshot(profile)),
         )
-        transaction.on_commit(lambda: _send_set_password(user))
+        transaction.on_commit(lambda: send_set_password_mail(user))
     return profile
 
 

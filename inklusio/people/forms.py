@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -124,7 +125,10 @@ class UserForm(VersionedEdit, DkfdsForm):
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
-        help_text=_("Bruges til at nulstille adgangskoden og til login med kommunens login."),
+        help_text=_(
+            "Bruges til at nulstille adgangskoden og til login med kommunens login. En ny "
+            "bruger får en e-mail med et link til at vælge sin adgangskode."
+        ),
     )
     role = forms.ChoiceField(
         label=_("Rolle"), choices=[(role.value, role.label) for role in MANAGED_ROLES]
@@ -152,3 +156,15 @@ class UserForm(VersionedEdit, DkfdsForm):
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         if version is not None:
             self.expect_version(version)
+
+
+class UserCreateForm(UserForm):
+    """A new staff account: as UserForm, with the username it signs in with."""
+
+    username = forms.CharField(
+        label=_("Brugernavn"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Det navn, brugeren logger ind med. Bogstaver, tal og @ . + - _."),
+    )
+    field_order = ["username", "first_name", "last_name", "email", "role", "institution"]

@@ -14,9 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -349,6 +354,72 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], expected_versi
         if changes:
             save_next_version(actor=actor, current=current, changes=changes)
     return current
+
+
+class UsernameTaken(UserRuleBroken):
+    field = "username"
+
+
+def send_set_password_mail(user: User) -> None:
+    """The password-reset e-mail of the login page, sent to a new account that has no password
+    yet: its link lets the person choose one (it works once and expires like any reset link)."""
+    context = {
+        "email": user.email,
+        "domain": settings.BASE_URL.split("://", 1)[-1],
+        "protocol": settings.BASE_URL.split("://", 1)[0],
+        "site_name": "Inklusio",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+    }
+    subject = "".join(
+        render_to_string("registration/password_reset_subject.txt", context).splitlines()
+    )
+    body = render_to_string("registration/password_reset_email.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
+
+
+def user_create(*, actor: User, data: dict[str, Any]) -> User:
+    """A new staff account of the administration's municipality, with no password: the person
+    chooses one through the reset link mailed to them (when an e-mail is given) or signs in
+    with the municipality's single sign-on. Usernames are unique across Inklusio."""
+    if not access.can_manage_users(actor):
+        raise UserRuleBroken(_("Du kan ikke oprette brugere."))
+    username = str(data["username"]).strip()
+    user = User(
+        username=username,
+        municipality_id=actor.municipality_id,
+        role=data.get("role", ""),
+        institution=data.get("institution"),
+        first_name=str(data.get("first_name", "")).strip(),
+        last_name=str(data.get("last_name", "")).strip(),
+        email=str(data.get("email", "")).strip(),
+    )
+    _check_user_data(actor, user, data)
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise UsernameTaken(
+                _("Brugernavnet %(username)s er allerede i brug. Vælg et andet.")
+                % {"username": username}
+            )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as race:  # the same username saved by someone else just now
+            raise UsernameTaken(
+                _("Brugernavnet %(username)s er allerede i brug. Vælg et andet.")
+                % {"username": username}
+            ) from race
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=user,
+            changes=diff({}, snapshot(user, ["username", *USER_FIELDS])),
+        )
+        if user.email:
+            transaction.on_commit(lambda: send_set_password_mail(user))
+    return user
 
 
 def _end_sessions(user_id: int) -> int:

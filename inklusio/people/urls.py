@@ -19,6 +19,7 @@ urlpatterns = [
         name="api-token-revoke",
     ),
     path("konto/brugere/", views.second_factor_users, name="second-factor-users"),
+    path("konto/ny-bruger/", views.user_create, name="user-create"),
     path("konto/brugere/<str:username>/", views.user_edit, name="user-edit"),
     path("konto/brugere/<str:username>/luk/", views.user_deactivate, name="user-deactivate"),
     path("konto/brugere/<str:username>/genaabn/", views.user_reactivate, name="user-reactivate"),

@@ -193,6 +193,35 @@ def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     return render(request, "registration/user_form.html", context)
 
 
+@login_required
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new staff account without a password: the person chooses one from the mailed link,
+    or signs in with the municipality's single sign-on."""
+    if not access.can_manage_users(request.user):
+        raise Http404
+    form = forms.UserCreateForm(
+        request.POST or None, institutions=selectors.institutions_for_users(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            user = services.user_create(actor=request.user, data=data)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            if user.email:
+                message = _(
+                    "Brugeren %(name)s er oprettet og har fået en e-mail om at vælge adgangskode."
+                )
+            else:
+                message = _(
+                    "Brugeren %(name)s er oprettet uden e-mail og logger ind med kommunens login."
+                )
+            messages.success(request, message % {"name": user})
+            return redirect("user-edit", username=user.username)
+    return render(request, "registration/user_form.html", {"form": form, "person": None})
+
+
 @require_POST
 @login_required
 def user_deactivate(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:

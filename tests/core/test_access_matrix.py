@@ -401,6 +401,8 @@ MATRIX = [
     post("second-factor-reset", "bob", {"alice"}),
     # The users page: the administration changes, moves, closes and reopens its municipality's
     # staff accounts (dora's own page of bob is another municipality's: 404).
+    case("user-create", None, {"alice", "dora"}),
+    post_to_page("user-create", None, {"alice", "dora"}),
     case("user-edit", "bob", {"alice"}),
     post_to_page("user-edit", "carl", {"alice"}),
     post("user-deactivate", "staff_leaving", {"alice"}),

@@ -589,7 +589,8 @@ GUARDED = [
     page("two-factor-recovery-codes", None, "bob"),
     page("password-change", None, "bob"),
     page("second-factor-users", None, "alice"),
-    page("user-edit", "carl", "alice"),  # its institution choices grow with the municipality
+    page("user-edit", "carl", "alice"),
+    page("user-create", None, "alice"),  # its institution choices grow with the municipality
     page("privacy-requests", None, "alice"),
     page("privacy-child", "mia", "alice"),
     page("privacy-request", "data_request_mia", "alice"),

@@ -2,10 +2,12 @@
 the app, audited, with access following at once (people.services.user_*)."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -216,3 +218,66 @@ class TestClose:
             "deactivated_on": {"before": TODAY.isoformat(), "after": None},
             "version": {"before": 2, "after": 3},
         }
+
+
+class TestCreate:
+    def data(self, **changes) -> dict:
+        data = {
+            "username": "lene",
+            "first_name": "Lene",
+            "last_name": "Testesen",
+            "email": "lene@ishoj.dk",
+            "role": Role.STAFF,
+            "institution": "",
+        }
+        return {**data, **changes}
+
+    def test_a_new_leader_chooses_a_password_from_the_mailed_link(
+        self, cast, client, django_capture_on_commit_callbacks
+    ):
+        client.force_login(cast.alice)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("user-create"),
+                self.data(role=Role.INSTITUTION_LEADER, institution=cast.elverhoej.pk),
+            )
+        assert response.status_code == 302
+        lene = User.objects.get(username="lene")
+        assert (lene.municipality, lene.role, lene.institution) == (
+            cast.ishoj,
+            Role.INSTITUTION_LEADER,
+            cast.elverhoej,
+        )
+        assert not lene.has_usable_password()
+        (message,) = mail.outbox
+        assert message.to == ["lene@ishoj.dk"]
+        link = re.search(r"https?://[^/\s]+(/adgangskode/ny/\S+)", message.body).group(1)
+        form = Client().get(link, follow=True)
+        assert form.status_code == 200 and "new_password1" in form.content.decode()
+        entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="user")
+        assert entry.actor == cast.alice and entry.changes["username"]["after"] == "lene"
+        assert list(access.children_visible_to(lene)) == [cast.emil]
+
+    def test_without_e_mail_no_mail_is_sent(self, cast, client, django_capture_on_commit_callbacks):
+        client.force_login(cast.alice)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("user-create"), self.data(email="", role=Role.CORPS_LEADER))
+        assert User.objects.get(username="lene").role == Role.CORPS_LEADER
+        assert mail.outbox == []
+
+    def test_a_taken_username_is_refused_in_danish_keeping_what_was_typed(self, cast, client):
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("user-create"), self.data(username="Carl", institution=cast.boegely.pk)
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Brugernavnet Carl er allerede i brug" in page and 'value="Lene"' in page
+        assert not User.objects.filter(first_name="Lene").exists()
+        assert mail.outbox == []
+
+    def test_staff_need_an_institution(self, cast, client):
+        client.force_login(cast.alice)
+        response = client.post(reverse("user-create"), self.data())
+        assert "vælg institutionen" in response.content.decode()
+        assert not User.objects.filter(username="lene").exists()
