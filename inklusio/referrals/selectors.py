@@ -272,10 +272,16 @@ def child_case_history(user: User, child: Child) -> dict[str, list[Any]]:
 
 def way_back(user: User, child: Child) -> dict[str, str] | None:
     """The link above a referral's or a decision's title: back to Visitation for those who use
-    it; else to the child's page in the user's own navigation (a guardian's family page, the
-    child's page for the corps and a partner), never to a page the user is refused."""
+    it; else to the child's page in the user's own navigation (`child_link`)."""
     if access.can_use_visitation(user):
         return {"url": reverse("visitation-overview"), "label": str(_("Visitation"))}
+    return child_link(user, child)
+
+
+def child_link(user: User, child: Child) -> dict[str, str] | None:
+    """The child's page in the user's own navigation: a guardian's family page, the child's
+    page for everyone else who may see it; None (the name without a link) rather than a link
+    to a page the user is refused."""
     if access.can_use_family_page(user, child):
         return {"url": reverse("family-child", args=[child.public_id]), "label": child.full_name}
     if access.can_view_child(user, child):
@@ -551,6 +557,7 @@ def decision_page(user: User, decision: Decision) -> dict[str, Any]:
         "can_decide": can_decide,
         "in_force": is_in_force(decision),
         "back": way_back(user, decision.child),
+        "child_link": child_link(user, decision.child),
     }
 
 
