@@ -236,9 +236,18 @@ def referrals_list_for(
     return rows
 
 
-def decisions_on_referral(user: User, referral: Referral) -> QuerySet[Decision]:
-    decisions: QuerySet[Decision] = access.decisions_visible_to(user).filter(referral=referral)
-    return decisions
+def decisions_on_referral(user: User, referral: Referral) -> list[dict[str, Any]]:
+    """The referral's decisions the user may see, each with the committee meeting it came from
+    for those who may see that meeting (None for the others, and for a decision made outside a
+    meeting)."""
+    decisions = access.decisions_visible_to(user).filter(referral=referral)
+    meetings_shown = access.can_view_committee_meetings(user)
+    if meetings_shown:
+        decisions = decisions.select_related("meeting")
+    return [
+        {"decision": decision, "meeting": decision.meeting if meetings_shown else None}
+        for decision in decisions
+    ]
 
 
 def attachment_for_download(user: User, public_id: PublicId) -> ReferralAttachment:
@@ -323,7 +332,7 @@ def legal_bases_for(user: User, *, active_only: bool = False) -> QuerySet[LegalB
 
 
 def meetings_for(user: User) -> QuerySet[CommitteeMeeting]:
-    if not access.can_decide(user):
+    if not access.can_view_committee_meetings(user):
         return CommitteeMeeting.objects.none()
     meetings: QuerySet[CommitteeMeeting] = (
         CommitteeMeeting.objects.in_municipality_of(user)
