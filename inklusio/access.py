@@ -699,6 +699,12 @@ def decision_owners(user: User) -> QuerySet[User]:
 
 
 @answered_once_per_page
+def can_view_committee_meetings(user: User) -> bool:
+    """The committee's meetings (agenda of every child referred, minutes) are the committee's
+    own: a leader or partner sees their referral's decision, not the meeting that made it."""
+    return can_decide(user)
+
+
 def can_use_visitation(user: User) -> bool:
     return can_decide(user) or children_user_may_refer(user).exists()
 

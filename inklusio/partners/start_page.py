@@ -18,7 +18,7 @@ def section(user: User) -> dict | None:
         )
     return {
         "template": "partners/_start_panel.html",
-        "partner_only": True,
+        "shown_to_partners": True,
         "invitations": rows,
         "children": [i.child for i in invitations if i.child is not None],
         "cards": [],

@@ -45,6 +45,9 @@ def section(user: User) -> dict | None:
     )
     return {
         "template": "plans/_start_panel.html",
+        # A partner who took part in a meeting acknowledges its agreements like everyone else
+        # there; for them the panel holds only that list (they follow up and own no plan).
+        "shown_to_partners": True,
         "overdue": overdue,
         "overdue_count": overdue_count,
         "waiting": waiting,

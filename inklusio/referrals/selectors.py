@@ -236,9 +236,18 @@ def referrals_list_for(
     return rows
 
 
-def decisions_on_referral(user: User, referral: Referral) -> QuerySet[Decision]:
-    decisions: QuerySet[Decision] = access.decisions_visible_to(user).filter(referral=referral)
-    return decisions
+def decisions_on_referral(user: User, referral: Referral) -> list[dict[str, Any]]:
+    """The referral's decisions the user may see, each with the committee meeting it came from
+    for those who may see that meeting (None for the others, and for a decision made outside a
+    meeting)."""
+    decisions = access.decisions_visible_to(user).filter(referral=referral)
+    meetings_shown = access.can_view_committee_meetings(user)
+    if meetings_shown:
+        decisions = decisions.select_related("meeting")
+    return [
+        {"decision": decision, "meeting": decision.meeting if meetings_shown else None}
+        for decision in decisions
+    ]
 
 
 def attachment_for_download(user: User, public_id: PublicId) -> ReferralAttachment:
@@ -272,10 +281,16 @@ def child_case_history(user: User, child: Child) -> dict[str, list[Any]]:
 
 def way_back(user: User, child: Child) -> dict[str, str] | None:
     """The link above a referral's or a decision's title: back to Visitation for those who use
-    it; else to the child's page in the user's own navigation (a guardian's family page, the
-    child's page for the corps and a partner), never to a page the user is refused."""
+    it; else to the child's page in the user's own navigation (`child_link`)."""
     if access.can_use_visitation(user):
         return {"url": reverse("visitation-overview"), "label": str(_("Visitation"))}
+    return child_link(user, child)
+
+
+def child_link(user: User, child: Child) -> dict[str, str] | None:
+    """The child's page in the user's own navigation: a guardian's family page, the child's
+    page for everyone else who may see it; None (the name without a link) rather than a link
+    to a page the user is refused."""
     if access.can_use_family_page(user, child):
         return {"url": reverse("family-child", args=[child.public_id]), "label": child.full_name}
     if access.can_view_child(user, child):
@@ -317,7 +332,7 @@ def legal_bases_for(user: User, *, active_only: bool = False) -> QuerySet[LegalB
 
 
 def meetings_for(user: User) -> QuerySet[CommitteeMeeting]:
-    if not access.can_decide(user):
+    if not access.can_view_committee_meetings(user):
         return CommitteeMeeting.objects.none()
     meetings: QuerySet[CommitteeMeeting] = (
         CommitteeMeeting.objects.in_municipality_of(user)
@@ -551,6 +566,7 @@ def decision_page(user: User, decision: Decision) -> dict[str, Any]:
         "can_decide": can_decide,
         "in_force": is_in_force(decision),
         "back": way_back(user, decision.child),
+        "child_link": child_link(user, decision.child),
     }
 
 

@@ -190,11 +190,12 @@ def grow(cast, start: int, stop: int) -> None:
             date=TODAY - datetime.timedelta(days=200),
             start_time=datetime.time(9),
             place="Bøgely",
-            participants=[cast.bob, cast.sara, cast.gert],
+            participants=[cast.bob, cast.sara, cast.gert, cast.pia],
         )
         plan_services.plan_meeting_hold(actor=cast.bob, meeting=held, note="")
         # Partners (issue 18.3): the directory grows by an organisation and a person, and Pia
-        # is invited to the grown plan and its meeting (her start page, the invitation list).
+        # is invited to the grown plan and its meeting (her start page, the invitation list);
+        # she took part in it, so its agreements wait for her too (her start page lists them).
         organisation = PartnerOrganisation.objects.create(
             municipality=ishoj, name=f"Organisation {k:02d}", kind=OrganisationKind.THERAPISTS
         )

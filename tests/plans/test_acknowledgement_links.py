@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from inklusio.plans import services
 from inklusio.plans.models import PlanMeeting
-from tests.conftest import TODAY
+from tests.conftest import TODAY, backdate_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,80 @@ class TestTheStartPage:
         assert CARD not in start and "Kvittér for aftaler" not in start
 
 
+class TestAPartnersStartPage:
+    """A partner's start page shows what they are invited to, and the agreements of meetings
+    they took part in and still may see, waiting for their acknowledgement. It showed only the
+    invitations, so a psychologist at a follow-up was never asked there."""
+
+    def test_a_partner_who_took_part_is_asked_to_acknowledge(self, cast, client_for):
+        follow_up = _second_meeting(cast, cast.pia)
+        client = client_for(cast.pia)
+        start = client.get(reverse("start")).content.decode()
+        # Only the meeting she took part in: Mia's first meeting waits for others, not for her.
+        assert _listed(start) == [follow_up.get_acknowledge_url()]
+        assert '<h2 id="kvitter-for-aftaler">Kvittér for aftaler</h2>' in start
+        # Nothing else changes: her invitations, and no cards of the other roles.
+        assert "Det er du inviteret til" in start
+        assert CARD not in start and 'data-testid="child-count"' not in start
+        assert "Opfølgning overskredet" not in start
+        _answered_there(client, follow_up.get_acknowledge_url())
+
+    def test_once_answered_she_is_not_asked_again(self, cast, client_for):
+        follow_up = _second_meeting(cast, cast.pia)
+        services.plan_meeting_acknowledge(actor=cast.pia, meeting=follow_up, answer="agreed")
+        start = client_for(cast.pia).get(reverse("start")).content.decode()
+        assert "Kvittér for aftaler" not in start
+        assert "Det er du inviteret til" in start
+
+    def test_a_partner_who_took_part_in_no_meeting_sees_her_invitations_only(
+        self, cast, client_for
+    ):
+        start = client_for(cast.pia).get(reverse("start")).content.decode()
+        assert "Det er du inviteret til" in start
+        assert "Kvittér for aftaler" not in start
+
+    def test_a_partner_whose_invitation_ended_is_not_asked(self, cast, ended, client_for):
+        """Ida took part in yesterday's follow-up; her invitation to Mia's case ended with the
+        day, and with it the access the meeting gave her (Pia, still invited, is asked)."""
+        follow_up = _second_meeting(cast, ended.ida, cast.pia)
+        assert (
+            "Kvittér for aftaler"
+            not in client_for(ended.ida).get(reverse("start")).content.decode()
+        )
+        pia_start = client_for(cast.pia).get(reverse("start")).content.decode()
+        assert _listed(pia_start) == [follow_up.get_acknowledge_url()]
+
+    def test_a_partner_is_asked_about_a_course_plan_only_within_the_grace_period(
+        self, cast, client_for, settings
+    ):
+        """A course plan has no child: taking part in its meeting is the partner's only access,
+        and it lasts the grace period after the meeting."""
+        settings.PLAN_MEETING_ACCESS_DAYS = 30
+        plan = services.plan_create(
+            actor=cast.bob,
+            data={
+                "course": cast.course_boegely, "owner": cast.bob, "title": "Gruppens handleplan",
+                "problem": "Samling", "strategies": "Leg", "duration": "Et halvt år",
+            },
+            goals=[{"text": "Deltager i samling", "success_criterion": "4 af 5 dage"}],
+            agreements=[{"text": "Fælles sang", "owner": "Stuen", "due": None}],
+        )  # fmt: skip
+        backdate_plan(plan, TODAY - datetime.timedelta(days=60))
+        meeting = services.plan_meeting_schedule(
+            actor=cast.bob, plan=plan, kind="initial", date=TODAY - datetime.timedelta(days=1),
+            start_time=datetime.time(9), place="", participants=[cast.bob, cast.pia],
+        )  # fmt: skip
+        meeting = services.plan_meeting_hold(actor=cast.bob, meeting=meeting, note="")
+        client = client_for(cast.pia)
+        PlanMeeting.objects.filter(pk=meeting.pk).update(date=TODAY - datetime.timedelta(days=30))
+        start = client.get(reverse("start")).content.decode()
+        assert _listed(start) == [meeting.get_acknowledge_url()]
+        PlanMeeting.objects.filter(pk=meeting.pk).update(date=TODAY - datetime.timedelta(days=31))
+        start = client.get(reverse("start")).content.decode()
+        assert "Kvittér for aftaler" not in start and "Gruppens handleplan" not in start
+        assert "Det er du inviteret til" in start
+
+
 class TestTheOtherWaysIn:
     def test_i_dag_leads_to_the_agreements(self, cast, client_for):
         client = client_for(cast.sara)
@@ -109,8 +183,8 @@ class TestTheOtherWaysIn:
     def test_a_partner_who_took_part_is_led_from_the_plans_to_the_agreements(
         self, cast, client_for
     ):
-        """A partner's start page shows what they are invited to; the plans list names the
-        meeting whose agreements wait for her."""
+        """Besides her start page, the plans list names the meeting whose agreements wait for
+        her."""
         follow_up = _second_meeting(cast, cast.pia)
         client = client_for(cast.pia)
         plans = client.get(reverse("plan-list")).content.decode()

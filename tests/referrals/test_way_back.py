@@ -100,3 +100,52 @@ class TestTheDecisionPage:
     def test_those_who_may_not_see_the_decision_get_no_page(self, cast, client_for, who):
         response = client_for(getattr(cast, who)).get(cast.decision_mia.get_absolute_url())
         assert response.status_code == 404
+
+
+def _child_row(client, url: str) -> str | None:
+    """The target of the name in the page's row "Barn", if it is a link."""
+    response = client.get(url)
+    assert response.status_code == 200
+    row = response.content.decode().split("<dt>Barn</dt>")[1].split("</dd>")[0]
+    return row.split('<a href="')[1].split('"')[0] if "<a href=" in row else None
+
+
+class TestTheChildRow:
+    """The row "Barn" of a decision's and a referral's page names the child with a link to the
+    child's page in the user's own navigation, as the way back does. A guardian's led to the
+    staff's page for the child instead of the family page, the guardian's own."""
+
+    def test_a_guardian_goes_to_the_childs_family_page(self, cast, client_for):
+        client = client_for(cast.gert)
+        family_page = reverse("family-child", args=[cast.mia.public_id])
+        assert _child_row(client, cast.decision_mia.get_absolute_url()) == family_page
+        assert _followed(client, family_page) == 200
+
+    @pytest.mark.parametrize("who", ["alice", "cora", "bob", "pia"])
+    def test_the_others_go_to_the_childs_page(self, cast, client_for, who):
+        client = client_for(getattr(cast, who))
+        assert _child_row(client, cast.decision_mia.get_absolute_url()) == (
+            cast.mia.get_absolute_url()
+        )
+        assert _followed(client, cast.mia.get_absolute_url()) == 200
+
+    @pytest.mark.parametrize(
+        "who, referral, child",
+        [
+            ("alice", "referral_mia", "mia"),
+            ("pia", "referral_mia", "mia"),
+            ("carl", "draft_emil", "emil"),
+        ],
+    )
+    def test_a_referrals_page_goes_to_the_childs_page(self, cast, client_for, who, referral, child):
+        """Guardians see no referral (tested above): the row leads the committee, the leader and
+        the partner who referred to the child's page."""
+        client = client_for(getattr(cast, who))
+        target = getattr(cast, child).get_absolute_url()
+        assert _child_row(client, getattr(cast, referral).get_absolute_url()) == target
+        assert _followed(client, target) == 200
+
+    def test_a_guardian_whose_guardianship_ended_gets_no_decision(self, cast, ended, client_for):
+        """Olga's guardianship of Mia ended a month ago: neither the decision nor a link to it."""
+        response = client_for(ended.olga).get(cast.decision_mia.get_absolute_url())
+        assert response.status_code == 404

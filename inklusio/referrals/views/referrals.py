@@ -141,6 +141,7 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpR
             "attachment_form": AttachmentForm(),
             "decisions": selectors.decisions_on_referral(request.user, referral),
             "back": selectors.way_back(request.user, referral.child),
+            "child_link": selectors.child_link(request.user, referral.child),
         },
     )
 
