@@ -75,7 +75,9 @@ class User(AbstractUser):
     deactivated_on = models.DateField(_("lukket den"), null=True, blank=True, editable=False)
     # Raised by every change through the users page, so an edit started from an older version
     # is refused instead of overwriting what someone else saved meanwhile (audit.edits).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # The database default lets code that does not know the column yet (an app server still on
+    # the previous release, a migration's historical model) add users.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = UserManager()
 

@@ -84,6 +84,7 @@ NOT_STATE_CHANGES: dict[str, str] = {
     "referrals.decision_sentence": "the decision in one sentence, for the letter",
     "referrals.letter_context": "what the letter template shows; letter_issue stores the letter",
     "partners.latest_end": "a date computation (the latest last day of a new invitation)",
+    "people.send_set_password_mail": "mails a reset link; the account's creation is the change",
 }
 
 
@@ -933,6 +934,56 @@ def _user_unbind_oidc_subject(cast: Cast) -> Expect:
 
     User.objects.filter(pk=cast.bob.pk).update(oidc_subject="sub-bob")  # as a sign-in bound it
     user = user_unbind_oidc_subject(actor=cast.alice, user=cast.bob)
+    return Expect(AuditAction.CHANGE, user)
+
+
+@scenario("people.user_create")
+def _user_create(cast: Cast) -> Expect:
+    from inklusio.people.models import Role
+    from inklusio.people.services import user_create
+
+    user = user_create(
+        actor=cast.alice,
+        data={
+            "username": "ny-leder",
+            "first_name": "Nina",
+            "last_name": "Nielsen",
+            "email": "",
+            "role": Role.INSTITUTION_LEADER,
+            "institution": cast.boegely,
+        },
+    )
+    return Expect(AuditAction.CREATE, user)
+
+
+@scenario("people.user_update")
+def _user_update(cast: Cast) -> Expect:
+    from inklusio.people.services import user_update
+
+    user = user_update(
+        actor=cast.alice,
+        user=cast.sara,
+        data={"first_name": "Sarah"},
+        expected_version=cast.sara.version,
+    )
+    return Expect(AuditAction.CHANGE, user)
+
+
+@scenario("people.user_deactivate")
+def _user_deactivate(cast: Cast) -> Expect:
+    from inklusio.people.services import user_deactivate
+
+    user = user_deactivate(actor=cast.alice, user=cast.sara)
+    return Expect(AuditAction.CHANGE, user)
+
+
+@scenario("people.user_reactivate")
+def _user_reactivate(cast: Cast) -> Expect:
+    from inklusio.people.models import User
+    from inklusio.people.services import user_reactivate
+
+    User.objects.filter(pk=cast.sara.pk).update(is_active=False, deactivated_on=TODAY)
+    user = user_reactivate(actor=cast.alice, user=cast.sara)
     return Expect(AuditAction.CHANGE, user)
 
 

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="user",
             name="version",
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(default=1, db_default=1, editable=False),
         ),
     ]
