@@ -870,6 +870,13 @@ def plan_meetings_visible_to(user: User) -> QuerySet[PlanMeeting]:
 
 
 @answered_once_per_page
+def invited_to_plan_meetings(user: User) -> bool:
+    """A partner with an invitation in force to a plan meeting alone: the meeting's page is
+    theirs (and the agreements to acknowledge there), though they may see no plan."""
+    return _any(_invited(user, PartnerInvitation.Scope.PLAN_MEETING))
+
+
+@answered_once_per_page
 def can_manage_plan(user: User, plan: ActionPlan) -> bool:
     """Change the plan directly, accept adjustments, hold meetings, close: the plan's owner,
     the institution's leader and the administration."""

@@ -241,11 +241,13 @@ def _overdue_follow_ups(user: User) -> tuple[int, list[ActionPlan]]:
 
 def waiting_acknowledgements(user: User) -> list[PlanMeeting]:
     """Held meetings where the user took part and has not yet acknowledged the agreements, of
-    plans the user still may see: taking part ends with the access it gave (a move, an ended
-    attachment, the grace period past), and so does the reminder naming the plan."""
+    meetings the user still may open (where the answer is given): those of the plans the user
+    sees, and for a partner invited to one meeting alone that meeting, not its plan. Taking
+    part ends with the access it gave (a move, an ended attachment, the grace period past, the
+    invitation ended or expired), and so does the reminder naming the meeting."""
     return list(
-        PlanMeeting.objects.filter(
-            plan__in=access.plans_visible_to(user),
+        access.plan_meetings_visible_to(user)
+        .filter(
             participants=user,
             held=True,
             plan__status__in=ActionPlan.IN_FORCE,

@@ -14,7 +14,8 @@ WAITING_ANCHOR = "kvitter-for-aftaler"
 
 
 def section(user: User) -> dict | None:
-    if not access.can_use_plans(user):
+    # A partner invited to a plan meeting alone sees no plan, yet is asked about its agreements.
+    if not (access.can_use_plans(user) or access.invited_to_plan_meetings(user)):
         return None
     follows_up = access.follows_up_plans(user)
     # The start page logs the children of all its panels at once (core.selectors).

@@ -47,7 +47,7 @@ from inklusio.planning.models import (
     WeeklyPlan,
 )
 from inklusio.plans import services as plan_services
-from inklusio.plans.models import Adjustment, Goal, GoalBankEntry, PlanMeeting
+from inklusio.plans.models import ActionPlan, Adjustment, Goal, GoalBankEntry, PlanMeeting
 from inklusio.privacy.models import DataRequest
 from inklusio.referrals.models import (
     CommitteeMeeting,
@@ -216,6 +216,29 @@ def grow(cast, start: int, stop: int) -> None:
                 valid_until=TODAY + datetime.timedelta(days=30),
                 **target,
             )
+        # Pia is invited to a held meeting of Emil's plan alone (not to Emil nor his plan), as
+        # one who took part: its agreements wait for her (her start page lists them) and for
+        # Carl, who leads Emil's institution.
+        emils = _emils_plan(cast)
+        emils_meeting = PlanMeeting.objects.create(
+            municipality=ishoj,
+            plan=emils,
+            date=TODAY - datetime.timedelta(days=k + 1),
+            held=True,
+            agreed_version=emils.versions.get(),
+            created_by=cast.carl,
+        )
+        emils_meeting.participants.set([cast.carl, cast.pia])
+        PartnerInvitation.objects.create(
+            municipality=ishoj,
+            scope="plan_meeting",
+            child=cast.emil,
+            plan_meeting=emils_meeting,
+            partner=cast.pia,
+            invited_by=cast.alice,
+            reason="Sparring",
+            valid_until=TODAY + datetime.timedelta(days=30),
+        )
         # Mia's own case grows too: her plan's goals, meetings and proposed adjustments, her
         # decision's letters, referrals and a place in every grown course (child, plan and
         # decision pages).
@@ -426,6 +449,29 @@ def grow(cast, start: int, stop: int) -> None:
             municipality=ishoj, meeting=old, kind="group", topic="Stuen", added_by=cast.alice
         )
         _grow_transitions(cast, child, k)
+
+
+def _emils_plan(cast) -> ActionPlan:
+    """Emil's plan at Elverhøj, Carl's, made when the cast first grows."""
+    plan = ActionPlan.objects.filter(child=cast.emil).first()
+    if plan is None:
+        plan = plan_services.plan_create(
+            actor=cast.carl,
+            data={
+                "child": cast.emil,
+                "owner": cast.carl,
+                "title": "Emils handleplan",
+                "problem": "Motorik",
+                "strategies": "Leg",
+                "duration": "Et halvt år",
+            },
+            goals=[{"text": "Klatrer selv", "success_criterion": "3 af 5 dage"}],
+            agreements=[{"text": "Motorikbane", "owner": "Stuen", "due": None}],
+        )
+        backdate_plan(plan, TODAY - datetime.timedelta(days=210))
+        # In force, as holding its first meeting makes it (the grown meetings are held).
+        ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.ACTIVE)
+    return plan
 
 
 def _grow_transitions(cast, child, k: int) -> None:

@@ -7,13 +7,19 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from inklusio.audit.models import AuditEntry
+from inklusio.children.models import PartnerInvitation
+from inklusio.partners import services as partner_services
+from inklusio.people.models import Role
 from inklusio.plans import services
-from inklusio.plans.models import PlanMeeting
-from tests.conftest import TODAY, backdate_plan
+from inklusio.plans.models import Acknowledgement, PlanMeeting
+from tests.conftest import TODAY, backdate_plan, make_user
+from tests.partners.directory import profile
 
 pytestmark = pytest.mark.django_db
 
 CARD = 'data-testid="waiting-acknowledgements-count"'
+YESTERDAY = TODAY - datetime.timedelta(days=1)
 
 
 def _card(start_page: str) -> tuple[str, str]:
@@ -191,3 +197,123 @@ class TestTheOtherWaysIn:
         alert = plans.split("Du mangler at kvittere for aftaler")[1].split("</ul>")[0]
         assert f'<a href="{follow_up.get_acknowledge_url()}">' in alert
         _answered_there(client, follow_up.get_acknowledge_url())
+
+
+class TestAPartnerInvitedToTheMeetingAlone:
+    """Quinn (psychologist) took part in yesterday's follow-up of Mia's plan and is invited to
+    that meeting alone: her start page asks for her answer and leads to the meeting's page,
+    while the plan itself, its other meetings, versions and adjustments stay closed to her. The
+    list left her out, as it named only meetings of plans the partner may see."""
+
+    @pytest.fixture
+    def quinn(self, cast):
+        user = make_user("quinn", cast.ishoj, Role.PARTNER, profession="psychologist")
+        profile(cast, user)
+        return user
+
+    @pytest.fixture
+    def follow_up(self, cast, quinn):
+        return _second_meeting(cast, quinn)
+
+    @pytest.fixture
+    def invitation(self, cast, quinn, follow_up):
+        return _invite(cast, quinn, follow_up)
+
+    def test_her_start_page_leads_to_the_meetings_agreements(
+        self, cast, client_for, quinn, follow_up, invitation
+    ):
+        client = client_for(quinn)
+        start = client.get(reverse("start")).content.decode()
+        assert _listed(start) == [follow_up.get_acknowledge_url()]
+        assert "Det er du inviteret til" in start
+        assert cast.plan_mia.get_absolute_url() not in start
+        _answered_there(client, follow_up.get_acknowledge_url())
+        answered = client.post(follow_up.get_absolute_url(), _AGREED)
+        assert answered.status_code == 302
+        assert Acknowledgement.objects.filter(meeting=follow_up, user=quinn).exists()
+        start = client.get(reverse("start")).content.decode()
+        assert "Kvittér for aftaler" not in start and "Det er du inviteret til" in start
+
+    def test_the_meeting_is_all_she_is_given_of_the_plan(
+        self, cast, client_for, quinn, follow_up, invitation
+    ):
+        """She also took part in the plan's first meeting, which she is not invited to."""
+        cast.plan_meeting.participants.add(quinn)
+        client = client_for(quinn)
+        assert _listed(client.get(reverse("start")).content.decode()) == [
+            follow_up.get_acknowledge_url()
+        ]
+        closed = [
+            reverse("plan-detail", args=[cast.plan_mia.public_id]),
+            reverse("plan-versions", args=[cast.plan_mia.public_id]),
+            reverse("plan-meeting", args=[cast.plan_meeting.public_id]),
+            reverse("adjustment-decide", args=[cast.adjustment_mia.public_id]),
+            reverse("plan-list"),
+        ]
+        assert {url: client.get(url).status_code for url in closed} == dict.fromkeys(closed, 404)
+
+    def test_the_start_page_logs_the_child_of_the_meeting_once(
+        self, cast, client_for, quinn, follow_up, invitation
+    ):
+        client = client_for(quinn)
+        before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+        response = client.get(reverse("start"))
+        panel = next(p for p in response.context["panels"] if "waiting" in p)
+        assert panel["children"] == [cast.mia]
+        (entry,) = AuditEntry.objects.filter(id__gt=before, actor=quinn)
+        assert (entry.object_type, entry.child_id) == ("startpage", cast.mia.public_id)
+
+    @pytest.mark.parametrize("ends", ["ended", "expired"])
+    def test_once_the_invitation_ends_the_meeting_is_not_listed_and_no_answer_is_taken(
+        self, cast, client_for, quinn, follow_up, invitation, ends
+    ):
+        if ends == "ended":
+            partner_services.invitation_end(actor=cast.alice, invitation=invitation, reason="Slut")
+        else:
+            PartnerInvitation.objects.filter(pk=invitation.pk).update(valid_until=YESTERDAY)
+        client = client_for(quinn)
+        start = client.get(reverse("start")).content.decode()
+        assert "Kvittér for aftaler" not in start and follow_up.get_absolute_url() not in start
+        assert client.get(follow_up.get_absolute_url()).status_code == 404
+        assert client.post(follow_up.get_absolute_url(), _AGREED).status_code == 404
+        assert not Acknowledgement.objects.filter(meeting=follow_up, user=quinn).exists()
+
+    def test_another_partners_meeting_is_not_listed(
+        self, cast, client_for, quinn, follow_up, invitation
+    ):
+        """Rita took part in a meeting of her own; Quinn is invited to it but was not there."""
+        rita = make_user("rita", cast.ishoj, Role.PARTNER, profession="speech_consultant")
+        profile(cast, rita)
+        ritas = _second_meeting(cast, rita)
+        _invite(cast, rita, ritas)
+        _invite(cast, quinn, ritas)
+        assert _listed(client_for(quinn).get(reverse("start")).content.decode()) == [
+            follow_up.get_acknowledge_url()
+        ]
+        assert _listed(client_for(rita).get(reverse("start")).content.decode()) == [
+            ritas.get_acknowledge_url()
+        ]
+
+    @pytest.mark.parametrize("scope", ["plan", "child"])
+    def test_an_invitation_to_the_plan_or_the_case_lists_it_as_before(
+        self, cast, client_for, quinn, follow_up, scope
+    ):
+        _invite(cast, quinn, cast.plan_mia if scope == "plan" else cast.mia)
+        client = client_for(quinn)
+        assert _listed(client.get(reverse("start")).content.decode()) == [
+            follow_up.get_acknowledge_url()
+        ]
+        _answered_there(client, follow_up.get_acknowledge_url())
+
+
+_AGREED = {"action": "acknowledge", "answer": "agreed", "comment": ""}
+
+
+def _invite(cast, partner, target) -> PartnerInvitation:
+    return partner_services.invitation_create(
+        actor=cast.alice,
+        target=target,
+        partner=partner,
+        reason="Sparring om aftalerne",
+        valid_until=TODAY + datetime.timedelta(days=30),
+    )
