@@ -33,7 +33,7 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError
 from inklusio.people import api_tokens
-from inklusio.people.models import ApiToken, Role, User
+from inklusio.people.models import ApiToken, PedagogueAttachment, Role, User
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DIGITS = 6
@@ -335,10 +335,30 @@ def _check_user_data(actor: User, current: User, data: dict[str, Any]) -> None:
         )
 
 
+def _end_attachments(user: User, today: datetime.date) -> dict[str, Any]:
+    """End the user's attachments to institutions that are in force (`ended_on` today: from
+    today they grant nothing), as the account no longer works as a pedagogue; they stay as
+    history. Returns the audit entry of the change (the institutions, by name), or nothing
+    when there were none. The caller writes it in its own audit row, in its transaction."""
+    attachments = list(
+        PedagogueAttachment.objects.current(today)
+        .filter(pedagogue_id=user.pk)
+        .select_related("institution")
+        .order_by("institution__name", "pk")
+    )
+    if not attachments:
+        return {}
+    PedagogueAttachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ended_on=today)
+    return {"attachments": {"before": [a.institution.name for a in attachments], "after": []}}
+
+
 def user_update(*, actor: User, user: User, data: dict[str, Any], expected_version: int) -> User:
     """The administration changes a staff account's name, e-mail, role or institution; a move
     to another institution changes the access at once (access follows role and institution).
-    No one changes their own role, and an outdated save is refused with what was changed."""
+    A pedagogue moved to another role leaves the corps: their attachments to institutions end
+    the same day (STYLE.md: every relation that grants access ends, and the access with it),
+    so moving them back later does not bring old access back. No one changes their own role,
+    and an outdated save is refused with what was changed."""
     _managed(actor, user)
     with transaction.atomic():
         # No select_related: PostgreSQL refuses to lock the nullable side of an outer join.
@@ -351,6 +371,8 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], expected_versi
         current.role = data.get("role", current.role)
         current.institution = data.get("institution", current.institution)
         changes = diff(before, snapshot(current, USER_FIELDS))
+        if "role" in changes and current.role != Role.PEDAGOGUE:
+            changes.update(_end_attachments(current, timezone.localdate()))
         if changes:
             save_next_version(actor=actor, current=current, changes=changes)
     return current
@@ -437,8 +459,9 @@ def _end_sessions(user_id: int) -> int:
 
 def user_deactivate(*, actor: User, user: User) -> User:
     """Closing an account ends its access the same day: it can no longer sign in, its open
-    sessions end at once, and its API tokens stop working (api/v1/auth.py checks is_active).
-    No one closes their own account."""
+    sessions end at once, its API tokens stop working (api/v1/auth.py checks is_active), and
+    a pedagogue's attachments to institutions end (reopening the account does not bring them
+    back: the corps attaches the pedagogue again). No one closes their own account."""
     _managed(actor, user)
     if user.pk == actor.pk:
         raise UserRuleBroken(
@@ -459,6 +482,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
                 "is_active": {"before": True, "after": False},
                 "deactivated_on": {"before": None, "after": today.isoformat()},
                 "sessions_ended": {"before": 0, "after": ended},
+                **_end_attachments(current, today),
             },
         )
     return current
@@ -466,7 +490,8 @@ def user_deactivate(*, actor: User, user: User) -> User:
 
 def user_reactivate(*, actor: User, user: User) -> User:
     """Reopens a closed account (someone came back): it signs in again with its role and
-    institution as they stand, which the administration checks first."""
+    institution as they stand, which the administration checks first. A pedagogue's
+    attachments ended with the closing stay ended."""
     _managed(actor, user)
     with transaction.atomic():
         current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
