@@ -9,13 +9,10 @@ secret (key, code, password) is ever written to the log.
 import datetime
 import re
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -34,6 +31,7 @@ from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError
 from inklusio.people import api_tokens
 from inklusio.people.models import ApiToken, PedagogueAttachment, Role, User
+from inklusio.people.sessions import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DIGITS = 6
@@ -444,19 +442,6 @@ def user_create(*, actor: User, data: dict[str, Any]) -> User:
     return user
 
 
-def _end_sessions(user_id: int) -> int:
-    """Delete every stored session signed in as the user (through the session engine, so a
-    cached copy goes too): the person is signed out on their next request, whichever backend
-    signed them in. Sessions carry no user column, so the live ones are read and decoded."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get(SESSION_KEY) == str(user_id):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
-
-
 def user_deactivate(*, actor: User, user: User) -> User:
     """Closing an account ends its access the same day: it can no longer sign in, its open
     sessions end at once, its API tokens stop working (api/v1/auth.py checks is_active), and
@@ -474,7 +459,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
             raise UserRuleBroken(_("Kontoen er allerede lukket."))
         current.is_active = False
         current.deactivated_on = today
-        ended = _end_sessions(current.pk)
+        ended = end_sessions(current.pk)
         save_next_version(
             actor=actor,
             current=current,

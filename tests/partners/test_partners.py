@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from inklusio import access
@@ -215,8 +216,39 @@ class TestTheInvitationEnds:
             "deactivated_on": {"before": None, "after": TODAY.isoformat()},
             "is_active": {"before": True, "after": False},
             "invitations_ended": {"before": 0, "after": 2},
+            "sessions_ended": {"before": 0, "after": 0},
             "version": {"before": 1, "after": 2},
         }
+
+    def test_a_signed_in_partner_is_signed_out_on_the_next_request(
+        self, cast, client, quinn, invited
+    ):
+        """Signed in with the municipality's login (whose backend, mozilla-django-oidc's, does
+        not check is_active when it reads the session's user) and with a password, in two
+        browsers: after the administration deactivates the partner, the next request of each is
+        sent to the login page, and the log says how many sessions ended."""
+        plan = reverse("plan-detail", args=[cast.plan_mia.public_id])
+        browsers = [Client(), Client()]
+        browsers[0].force_login(quinn, backend="inklusio.people.oidc.OIDCBackend")
+        browsers[1].force_login(quinn, backend="inklusio.people.backends.InklusioBackend")
+        assert [browser.get(plan).status_code for browser in browsers] == [200, 200]
+
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("partner-person-deactivate", args=[quinn.partner_profile.public_id]),
+            {"confirm": "yes"},
+        )
+        assert response.status_code == 302
+
+        for browser in browsers:
+            answer = browser.get(plan)
+            assert answer.status_code == 302
+            assert answer["Location"].startswith(reverse("login"))
+            assert browser.get(reverse("start"))["Location"].startswith(reverse("login"))
+        entry = AuditEntry.objects.get(
+            actor=cast.alice, action=AuditAction.CHANGE, object_type="partnerprofile"
+        )
+        assert entry.changes["sessions_ended"] == {"before": 0, "after": 2}
 
     def test_consent_withdrawn(self, cast, client, quinn, invited):
         DiscussionConsent.objects.create(
