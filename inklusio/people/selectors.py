@@ -26,6 +26,18 @@ def has_second_factor(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
+def may_reset_second_factor(actor: User, user: User) -> bool:
+    """`user` has a second factor that `actor` may reset: the rule of the users page
+    (`access.users_whose_second_factor_may_be_reset`, an open account), for the pages that
+    show one person, e.g. the partner directory's partner page."""
+    may: bool = (
+        access.users_whose_second_factor_may_be_reset(actor)
+        .filter(pk=user.pk, is_active=True)
+        .exists()
+    )
+    return may and has_second_factor(user)
+
+
 def second_factor_status(user: User) -> SecondFactorStatus:
     """What the account page tells a person about their own second factor."""
     return SecondFactorStatus(
