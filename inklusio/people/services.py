@@ -347,7 +347,7 @@ def _end_attachments(user: User, today: datetime.date) -> dict[str, Any]:
     if not attachments:
         return {}
     PedagogueAttachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ended_on=today)
-    return {"attachments": {"before": [a.institution.name for a in attachments], "after": []}}
+    return {"attachments": {"before": [a.institution.name for a in attachments], "after": None}}
 
 
 def user_update(*, actor: User, user: User, data: dict[str, Any], expected_version: int) -> User:
