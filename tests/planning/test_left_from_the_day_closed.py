@@ -102,8 +102,12 @@ def test_the_visits_lapse_from_the_day_the_account_was_closed(week, days_ago):
     hours = len(gone) * HALF_DAY_HOURS
     assert unmet_shown(page) == f"Bøgely: {hours} t".replace(".", ",")
 
-    # His session on Wednesday (2 December) lapsed with the rest.
-    assert [item["reason"] for item in shown["sessions_not_kept"]] == [
+    # His session on Wednesday (2 December) lapsed with the rest: Bøgely's leader, who sees
+    # the course, is told. (Closing the account ended his attachment to Bøgely, the corps'
+    # only one there, so the corps leader no longer sees Bøgely's courses until someone is
+    # attached again: people.services.user_deactivate.)
+    shown_to_lene, _page = on_thursday(week, week.lene)
+    assert [item["reason"] for item in shown_to_lene["sessions_not_kept"]] == [
         "pædagogen har forladt korpset"
     ]
 
