@@ -72,6 +72,8 @@ FIELD_LABELS = {
     "adjustment": _("justering"),
     "adjustment_status": _("justering"),
     "attachment": _("bilag"),
+    # A pedagogue's attachments to institutions (people.services), by institution name.
+    "attachments": _("tilknytninger"),
     "course": _("forløb"),
     "created_at": _("lavet"),
     "date": _("dato"),
@@ -96,6 +98,7 @@ FIELD_LABELS = {
     "status": _("status"),
     "title": _("titel"),
     "reason": _("begrundelse"),
+    "sessions_ended": _("afsluttede sessioner"),
     "version": _("version"),
     "waiting_list": _("venteliste"),
     "weekly_plans_unchanged": _("ugeplaner, der ikke ændres"),

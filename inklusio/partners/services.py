@@ -28,6 +28,7 @@ from inklusio.meetings.models import ConsultativeMeeting
 from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import Profession, Role, User
 from inklusio.people.services import send_set_password_mail
+from inklusio.people.sessions import end_sessions
 from inklusio.plans.models import ActionPlan, PlanMeeting
 from inklusio.retention.rules import add_months
 
@@ -246,8 +247,9 @@ END_WITH_PERSON = "Samarbejdspartneren er deaktiveret"
 
 
 def partner_deactivate(*, actor: User, profile: PartnerProfile) -> PartnerProfile:
-    """Deactivating a partner ends all their access at once: the user can no longer sign in
-    and every invitation still running is ended today."""
+    """Deactivating a partner ends all their access at once: the user can no longer sign in,
+    their open sessions end (a single sign-on session is not checked again for is_active), and
+    every invitation still running is ended today."""
     _require_directory(actor)
     today = timezone.localdate()
     with transaction.atomic():
@@ -260,6 +262,7 @@ def partner_deactivate(*, actor: User, profile: PartnerProfile) -> PartnerProfil
             raise PartnerRuleBroken(_("Samarbejdspartneren er allerede deaktiveret."))
         current.user.is_active = False
         current.user.save(update_fields=["is_active"])
+        signed_out = end_sessions(current.user.pk)
         ended = PartnerInvitation.objects.filter(
             municipality_id=current.municipality_id, partner=current.user
         ).filter(ended_on__isnull=True)
@@ -277,6 +280,7 @@ def partner_deactivate(*, actor: User, profile: PartnerProfile) -> PartnerProfil
                 "deactivated_on": {"before": None, "after": today.isoformat()},
                 "is_active": {"before": True, "after": False},
                 "invitations_ended": {"before": 0, "after": count},
+                "sessions_ended": {"before": 0, "after": signed_out},
                 "version": {"before": current.version - 1, "after": current.version},
             },
         )

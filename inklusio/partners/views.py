@@ -32,6 +32,7 @@ from inklusio.partners.forms import (
     PersonForm,
 )
 from inklusio.partners.models import PartnerOrganisation
+from inklusio.people import selectors as people_selectors
 from inklusio.people.models import User
 from inklusio.plans import selectors as plan_selectors
 
@@ -197,7 +198,13 @@ def person_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         else:
             messages.success(request, _("Samarbejdspartneren er gemt."))
             return redirect("partner-directory")
-    return render(request, "partners/person_form.html", {"form": form, "profile": profile})
+    context = {
+        "form": form,
+        "profile": profile,
+        # A lost second factor is reset here too, as on the users page, which lists staff only.
+        "may_reset_second_factor": people_selectors.may_reset_second_factor(request.user, user),
+    }
+    return render(request, "partners/person_form.html", context)
 
 
 @login_required

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import QuerySet
@@ -14,6 +13,7 @@ from inklusio.access import MANAGED_ROLES
 from inklusio.core.forms import DkfdsForm, DkfdsWidgets, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm
 from inklusio.organisation.models import Institution
+from inklusio.people import selectors
 from inklusio.people.models import ApiToken, User
 
 
@@ -47,13 +47,12 @@ class SetPasswordForm(DkfdsWidgets, auth_forms.SetPasswordForm):
 
 
 class PasswordResetForm(DkfdsWidgets, auth_forms.PasswordResetForm):
-    """Django's form answers the same whether the address is known or not; demo accounts,
-    whose passwords are public, get no link where demo logins are disabled."""
+    """Django's form answers the same whether the address is known or not; who gets a link is
+    `selectors.accounts_for_password_reset` (also an account that has never chosen a
+    password)."""
 
     def get_users(self, email: str) -> Iterator[Any]:
-        for user in super().get_users(email):
-            if settings.DEMO_LOGINS_ENABLED or not user.username.startswith("demo-"):
-                yield user
+        yield from selectors.accounts_for_password_reset(email)
 
 
 class ApiTokenForm(DkfdsForm):

@@ -9,13 +9,10 @@ secret (key, code, password) is ever written to the log.
 import datetime
 import re
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -33,7 +30,8 @@ from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError
 from inklusio.people import api_tokens
-from inklusio.people.models import ApiToken, Role, User
+from inklusio.people.models import ApiToken, PedagogueAttachment, Role, User
+from inklusio.people.sessions import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DIGITS = 6
@@ -335,10 +333,30 @@ def _check_user_data(actor: User, current: User, data: dict[str, Any]) -> None:
         )
 
 
+def _end_attachments(user: User, today: datetime.date) -> dict[str, Any]:
+    """End the user's attachments to institutions that are in force (`ended_on` today: from
+    today they grant nothing), as the account no longer works as a pedagogue; they stay as
+    history. Returns the audit entry of the change (the institutions, by name), or nothing
+    when there were none. The caller writes it in its own audit row, in its transaction."""
+    attachments = list(
+        PedagogueAttachment.objects.current(today)
+        .filter(pedagogue_id=user.pk)
+        .select_related("institution")
+        .order_by("institution__name", "pk")
+    )
+    if not attachments:
+        return {}
+    PedagogueAttachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ended_on=today)
+    return {"attachments": {"before": [a.institution.name for a in attachments], "after": None}}
+
+
 def user_update(*, actor: User, user: User, data: dict[str, Any], expected_version: int) -> User:
     """The administration changes a staff account's name, e-mail, role or institution; a move
     to another institution changes the access at once (access follows role and institution).
-    No one changes their own role, and an outdated save is refused with what was changed."""
+    A pedagogue moved to another role leaves the corps: their attachments to institutions end
+    the same day (STYLE.md: every relation that grants access ends, and the access with it),
+    so moving them back later does not bring old access back. No one changes their own role,
+    and an outdated save is refused with what was changed."""
     _managed(actor, user)
     with transaction.atomic():
         # No select_related: PostgreSQL refuses to lock the nullable side of an outer join.
@@ -351,6 +369,8 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], expected_versi
         current.role = data.get("role", current.role)
         current.institution = data.get("institution", current.institution)
         changes = diff(before, snapshot(current, USER_FIELDS))
+        if "role" in changes and current.role != Role.PEDAGOGUE:
+            changes.update(_end_attachments(current, timezone.localdate()))
         if changes:
             save_next_version(actor=actor, current=current, changes=changes)
     return current
@@ -422,23 +442,11 @@ def user_create(*, actor: User, data: dict[str, Any]) -> User:
     return user
 
 
-def _end_sessions(user_id: int) -> int:
-    """Delete every stored session signed in as the user (through the session engine, so a
-    cached copy goes too): the person is signed out on their next request, whichever backend
-    signed them in. Sessions carry no user column, so the live ones are read and decoded."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get(SESSION_KEY) == str(user_id):
-            store(session_key=session.session_key).delete()
-            ended += 1
-    return ended
-
-
 def user_deactivate(*, actor: User, user: User) -> User:
     """Closing an account ends its access the same day: it can no longer sign in, its open
-    sessions end at once, and its API tokens stop working (api/v1/auth.py checks is_active).
-    No one closes their own account."""
+    sessions end at once, its API tokens stop working (api/v1/auth.py checks is_active), and
+    a pedagogue's attachments to institutions end (reopening the account does not bring them
+    back: the corps attaches the pedagogue again). No one closes their own account."""
     _managed(actor, user)
     if user.pk == actor.pk:
         raise UserRuleBroken(
@@ -451,7 +459,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
             raise UserRuleBroken(_("Kontoen er allerede lukket."))
         current.is_active = False
         current.deactivated_on = today
-        ended = _end_sessions(current.pk)
+        ended = end_sessions(current.pk)
         save_next_version(
             actor=actor,
             current=current,
@@ -459,6 +467,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
                 "is_active": {"before": True, "after": False},
                 "deactivated_on": {"before": None, "after": today.isoformat()},
                 "sessions_ended": {"before": 0, "after": ended},
+                **_end_attachments(current, today),
             },
         )
     return current
@@ -466,7 +475,8 @@ def user_deactivate(*, actor: User, user: User) -> User:
 
 def user_reactivate(*, actor: User, user: User) -> User:
     """Reopens a closed account (someone came back): it signs in again with its role and
-    institution as they stand, which the administration checks first."""
+    institution as they stand, which the administration checks first. A pedagogue's
+    attachments ended with the closing stay ended."""
     _managed(actor, user)
     with transaction.atomic():
         current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -142,6 +143,12 @@ def second_factor_reset(request: AuthenticatedHttpRequest, username: str) -> Htt
         _("Anden faktor for %(name)s er nulstillet. Ved næste login opsættes en ny.")
         % {"name": target},
     )
+    # Back to the page the button was on (the users page, or e.g. a partner's page).
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("second-factor-users")
 
 

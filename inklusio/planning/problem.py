@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from inklusio.core.public_holidays import is_public_holiday
 from inklusio.organisation.models import Institution, Municipality
@@ -30,8 +31,9 @@ HALF_DAY_HOURS = Decimal(str(solver.HALF_DAY_HOURS))
 
 # Who is in the corps: an active user whose role is pedagogue. Deactivated, or moved to another
 # role, they have left it. The one rule the planner (whom it plans, which manual edits it keeps)
-# and every reading of the plan in force (a half-day of someone who left is a visit that lapses)
-# go by, as a filter (`corps_members`) and for a user already read (`in_corps`, no query).
+# and every reading of the plan in force (a half-day of someone who left is a visit that lapses,
+# from the day they left: `left_corps_on`) go by, as a filter (`corps_members`) and for a user
+# already read (`in_corps`, no query).
 CORPS_MEMBER: dict[str, object] = {"role": Role.PEDAGOGUE, "is_active": True}
 
 
@@ -49,6 +51,23 @@ def corps_members(users: QuerySet[User]) -> QuerySet[User]:
 def in_corps(user: User) -> bool:
     """`user` is in the corps (`CORPS_MEMBER`), read from the row already loaded."""
     return all(getattr(user, name) == value for name, value in CORPS_MEMBER.items())
+
+
+def left_corps_on(user: User) -> datetime.date | None:
+    """The day `user` left the corps (`CORPS_MEMBER`), read from the row already loaded: None
+    while they are in it; the day their account was closed (`User.deactivated_on`) when it
+    was; else today, as a move to another role (or an account closed before the day was kept)
+    records no day, so it counts from now on. A reopened account is in the corps again."""
+    if in_corps(user):
+        return None
+    return user.deactivated_on or timezone.localdate()
+
+
+def left_corps_by(user: User, day: datetime.date) -> bool:
+    """`user` has left the corps by `day` (`left_corps_on`): a visit of theirs that day lapses.
+    No query."""
+    left = left_corps_on(user)
+    return left is not None and day >= left
 
 
 def monday_of(day: datetime.date) -> datetime.date:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +30,7 @@ from inklusio.planning.models import (
     Absence,
     CalendarFeed,
     Contract,
+    DemandRule,
     PlanSlot,
     WeeklyPlan,
     half_day_label,
@@ -43,6 +43,8 @@ from inklusio.planning.problem import (
     demand_rule_for,
     in_corps,
     in_corps_q,
+    left_corps_by,
+    left_corps_on,
     public_holiday_days,
 )
 
@@ -141,16 +143,16 @@ def _pedagogues_in_grid(user: User, slots: list[PlanSlot], with_sessions: list[U
 
 
 def left_corps(plan: WeeklyPlan, slot: PlanSlot) -> bool:
-    """The plan in force has `slot`'s pedagogue on a half-day from today on, and they have
-    since left the corps (`problem.in_corps`): the visit lapses until a new version is
-    published. A past half-day keeps its visit (when they left is not recorded, and the plan
-    held then). A proposal is calculated with the corps as it is, so it gets none. No query
-    (the slot's pedagogue is read with it)."""
+    """The plan in force has `slot`'s pedagogue on a half-day on or after the day they left
+    the corps (`problem.left_corps_on`: the day their account was closed, else today): the
+    visit lapses until a new version is published. A half-day before they left keeps its
+    visit, as the plan held then. A proposal is calculated with the corps as it is, so it gets
+    none. No query (the slot's pedagogue is read with it)."""
     return _lapses(plan, plan.day(slot.day), slot.pedagogue)
 
 
 def _lapses(plan: WeeklyPlan, day: datetime.date, pedagogue: User) -> bool:
-    return plan.in_force and day >= timezone.localdate() and not in_corps(pedagogue)
+    return plan.in_force and left_corps_by(pedagogue, day)
 
 
 def _marked_left(plan: WeeklyPlan, day: datetime.date, pedagogue: User) -> bool:
@@ -159,7 +161,7 @@ def _marked_left(plan: WeeklyPlan, day: datetime.date, pedagogue: User) -> bool:
     left after it was calculated (`departed_in_proposal`) and would have them lapse once
     published, so the corps leader sees it in the grid, not only in the warning. No query."""
     if plan.status == WeeklyPlan.Status.PROPOSED:
-        return day >= timezone.localdate() and not in_corps(pedagogue)
+        return left_corps_by(pedagogue, day)
     return _lapses(plan, day, pedagogue)
 
 
@@ -225,8 +227,8 @@ def _fixed_cells(
     plan: WeeklyPlan, pedagogues: list[User], absent: dict[int, dict[tuple[int, int], str]]
 ) -> dict[int, dict[tuple[int, int], str]]:
     """What keeps a pedagogue from the institutions on a half-day: in the plan in force or a
-    proposal, from today on, having left the corps (`_marked_left`: every such half-day, visit
-    or not, as they are not coming back this week), else an absence (`_absent_cells`), a
+    proposal, from the day they left, having left the corps (`_marked_left`: every such
+    half-day, visit or not, as they are not coming back this week), else an absence (`_absent_cells`), a
     public holiday, the centre meeting."""
     rule = demand_rule_for(plan.municipality)
     holidays = public_holiday_days(plan.week_start)
@@ -307,7 +309,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     published, and the institutions read this plan meanwhile); the visit is back when the
     absence is deleted, as nothing of it is stored in the plan. So does a half-day of a
     pedagogue who has since left the corps (`left_corps`): they are not coming, their row
-    says so on every half-day from today on (`_fixed_cells`), and the corps leader is told
+    says so on every half-day from the day they left (`_fixed_cells`), and the corps leader is told
     to calculate the week again (`left_corps_lines`). A proposal marks such a pedagogue's
     half-days alike (`_marked_left`); the warning above it (`publish_warnings`) tells the
     corps leader what to do, so the list of lapsing visits is the plan in force's alone."""
@@ -344,6 +346,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     institutions: dict[str, Institution] = {
         i.name: i for i in access.institutions_visible_to(user).select_related("resource_override")
     }
+    lapsed_unmet = _unmet_of_lapsed(plan, slots, institutions, rule)
     fixed = _fixed_cells(plan, pedagogues, absent)
     booked: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
@@ -388,6 +391,7 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
         "sessions_not_kept": sessions_not_kept(plan, sessions, held, absent),
         "split": hours_split(held),
         "left_corps": left_corps_lines(plan, slots),
+        "lapsed_unmet": lapsed_unmet,
         # Whether the grids can show "Har forladt korpset", for the legend below them: a
         # proposal only says it when it does.
         "marks_left": plan.in_force
@@ -395,13 +399,54 @@ def plan_grids(user: User, plan: WeeklyPlan) -> dict[str, Any]:
     }
 
 
-def plan_gaps(user: User, plan: WeeklyPlan) -> dict[str, Any]:
+def _unmet_of_lapsed(
+    plan: WeeklyPlan,
+    slots: list[PlanSlot],
+    institutions: dict[str, Institution],
+    rule: DemandRule,
+) -> dict[str, float]:
+    """The hours of the week's demand that the visits of pedagogues who left the corps leave
+    uncovered as they lapse (`_marked_left`), by institution, counted as the planner counts
+    unmet demand (`solver.model._unmet`): each support half-day for a child, and the resource
+    half-days the institution is left short of its demand (none where the plan held more
+    than the demand). `slots` are all the plan's half-days at an institution the user sees.
+    No query."""
+    planned: dict[str, int] = defaultdict(int)
+    lapsed: dict[str, int] = defaultdict(int)
+    support: dict[str, int] = defaultdict(int)
+    for slot in slots:
+        name = slot.institution.name
+        resource = slot.function == "resource"
+        planned[name] += resource
+        if _marked_left(plan, plan.day(slot.day), slot.pedagogue):
+            lapsed[name] += resource
+            support[name] += slot.function == "support" and slot.child_id is not None
+    unmet: dict[str, float] = {}
+    for name in sorted(set(lapsed) | set(support)):
+        half_days = support[name]
+        institution = institutions.get(name)
+        if institution is not None and lapsed[name]:
+            demand = rule.resource_half_days(institution)
+            half_days += max(0, demand - planned[name] + lapsed[name]) - max(
+                0, demand - planned[name]
+            )
+        if half_days:
+            unmet[name] = float(half_days * HALF_DAY_HOURS)
+    return unmet
+
+
+def plan_gaps(user: User, plan: WeeklyPlan, grids: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the week cannot cover: its shortage, the half-days a re-plan lost and the unmet
-    demand. Those who oversee the planning see all of it; the rest see their own institutions'
-    part, as in the grid (another institution's gaps are not theirs to act on), and the facts
-    about the corps or the municipality as a whole."""
+    demand, with what the visits of pedagogues who have left the corps leave uncovered
+    (`grids`, the user's `plan_grids`: the grid counts none of those visits, so neither does
+    the unmet demand). Those who oversee the planning see all of it; the rest see their own
+    institutions' part, as in the grid (another institution's gaps are not theirs to act on),
+    and the facts about the corps or the municipality as a whole."""
+    unmet = dict(plan.unmet)
+    for name, hours in (grids or {}).get("lapsed_unmet", {}).items():
+        unmet[name] = unmet.get(name, 0.0) + hours
     if access.sees_plan_proposals(user):
-        return {"shortage": plan.shortage, "lost": plan.lost, "unmet": plan.unmet}
+        return {"shortage": plan.shortage, "lost": plan.lost, "unmet": unmet}
     own = set(access.institutions_visible_to(user).values_list("name", flat=True))
     return {
         "shortage": [
@@ -410,7 +455,7 @@ def plan_gaps(user: User, plan: WeeklyPlan) -> dict[str, Any]:
             if fact.get("scope") != "institution" or fact.get("where") in own
         ],
         "lost": [item for item in plan.lost if item.get("institution") in own],
-        "unmet": {name: hours for name, hours in plan.unmet.items() if name in own},
+        "unmet": {name: hours for name, hours in unmet.items() if name in own},
     }
 
 
@@ -590,7 +635,7 @@ def publish_consequences(plan: WeeklyPlan) -> list[str]:
 def absence_delete_consequences(absence: Absence) -> list[str]:
     """What deleting an absence does, for its confirm page: the weekly plans are not changed,
     but the published one shows its visits on the absence's half-days again, except those
-    from today on of a pedagogue who has left the corps (`_lapses`), who is not planned
+    from the day a pedagogue who has left the corps left it (`_lapses`), who is not planned
     again either."""
     pedagogue = absence.pedagogue
     lines = [
@@ -606,9 +651,9 @@ def absence_delete_consequences(absence: Absence) -> list[str]:
         if in_corps(pedagogue)
         else _(
             "%(name)s har forladt korpset og planlægges ikke igen; besøg, som den "
-            "offentliggjorte ugeplan har fra i dag, bortfalder fortsat."
+            "offentliggjorte ugeplan har fra %(day)s, bortfalder fortsat."
         )
-        % {"name": pedagogue},
+        % {"name": pedagogue, "day": short_date(left_corps_on(pedagogue))},
     ]
     # Another absence of the same days keeps hiding the visit.
     others = list(

@@ -147,15 +147,16 @@ def _plan_page(
         if can_edit
         else {"replan_form": None, "slot_form": None, **(bound_forms if plans_the_corps else {})}
     )
+    grids = selectors.plan_grids(request.user, plan)
     return render(
         request,
         "planning/plan_detail.html",
         {
             "plan": plan,
-            "grids": selectors.plan_grids(request.user, plan),
+            "grids": grids,
             "days": selectors.week_days(plan),
             "edits_dropped": selectors.edits_dropped(plan),
-            "gaps": selectors.plan_gaps(request.user, plan),
+            "gaps": selectors.plan_gaps(request.user, plan, grids),
             "weights": explained_weights(),
             "can_edit": can_edit,
             # The corps leader is told how to re-plan the visits of a pedagogue who left.

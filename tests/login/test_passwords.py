@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inklusio.audit.models import AuditEntry
+from inklusio.people import services
 from inklusio.people.models import Role
 from tests.conftest import PASSWORD, make_user
 
@@ -182,3 +183,53 @@ class TestPasswordReset:
         settings.DEMO_LOGINS_ENABLED = False
         page = client.get(link, follow=True).content.decode()
         assert "Linket virker ikke" in page
+
+
+class TestResetForAnAccountWithoutAPassword:
+    """A new account gets no password (people.services.user_create): the person chooses one from
+    the mailed link. When that link has expired, "Glemt adgangskode?" sends another, as long as
+    the account is open and has never signed in; an account without a password that has signed
+    in uses the municipality's login, and a closed one gets nothing."""
+
+    @pytest.fixture
+    def lene(self, cast):
+        lene = services.user_create(
+            actor=cast.alice,
+            data={
+                "username": "lene",
+                "first_name": "Lene",
+                "last_name": "Testesen",
+                "email": "lene@ishoj.dk",
+                "role": Role.STAFF,
+                "institution": cast.boegely,
+            },
+        )
+        assert not lene.has_usable_password() and lene.last_login is None
+        mail.outbox.clear()
+        return lene
+
+    def test_never_signed_in_gets_a_link_and_chooses_a_password(self, lene, client):
+        ask_for_link(client, "Lene@ishoj.dk")
+        assert mail.outbox[0].to == ["lene@ishoj.dk"]
+        form = client.get(link_in_mail(), follow=True)
+        assert "Vælg ny adgangskode" in form.content.decode()
+        client.post(
+            form.redirect_chain[-1][0],
+            {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+        assert sign_in(client, "lene", NEW_PASSWORD) == lene
+
+    def test_with_a_password_gets_a_link_as_before(self, bob_with_address, client):
+        ask_for_link(client, "bob@ishoj.dk")
+        assert [message.to for message in mail.outbox] == [["bob@ishoj.dk"]]
+
+    def test_signed_in_before_without_a_password_gets_none(self, lene, client):
+        lene.last_login = timezone.now()  # with the municipality's login
+        lene.save(update_fields=["last_login"])
+        ask_for_link(client, "lene@ishoj.dk")
+        assert mail.outbox == []
+
+    def test_a_closed_account_gets_none(self, cast, lene, client):
+        services.user_deactivate(actor=cast.alice, user=lene)
+        ask_for_link(client, "lene@ishoj.dk")
+        assert mail.outbox == []

@@ -9,7 +9,10 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inklusio import access
 from inklusio.audit.models import AuditAction, AuditEntry
@@ -21,6 +24,7 @@ from inklusio.partners.models import PartnerOrganisation, PartnerProfile
 from inklusio.people.models import Role
 from inklusio.plans.models import ActionPlan
 from tests.conftest import TODAY, make_user
+from tests.login.test_two_factor import enrol
 from tests.partners.directory import organisation, profile
 
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -215,8 +219,39 @@ class TestTheInvitationEnds:
             "deactivated_on": {"before": None, "after": TODAY.isoformat()},
             "is_active": {"before": True, "after": False},
             "invitations_ended": {"before": 0, "after": 2},
+            "sessions_ended": {"before": 0, "after": 0},
             "version": {"before": 1, "after": 2},
         }
+
+    def test_a_signed_in_partner_is_signed_out_on_the_next_request(
+        self, cast, client, quinn, invited
+    ):
+        """Signed in with the municipality's login (whose backend, mozilla-django-oidc's, does
+        not check is_active when it reads the session's user) and with a password, in two
+        browsers: after the administration deactivates the partner, the next request of each is
+        sent to the login page, and the log says how many sessions ended."""
+        plan = reverse("plan-detail", args=[cast.plan_mia.public_id])
+        browsers = [Client(), Client()]
+        browsers[0].force_login(quinn, backend="inklusio.people.oidc.OIDCBackend")
+        browsers[1].force_login(quinn, backend="inklusio.people.backends.InklusioBackend")
+        assert [browser.get(plan).status_code for browser in browsers] == [200, 200]
+
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("partner-person-deactivate", args=[quinn.partner_profile.public_id]),
+            {"confirm": "yes"},
+        )
+        assert response.status_code == 302
+
+        for browser in browsers:
+            answer = browser.get(plan)
+            assert answer.status_code == 302
+            assert answer["Location"].startswith(reverse("login"))
+            assert browser.get(reverse("start"))["Location"].startswith(reverse("login"))
+        entry = AuditEntry.objects.get(
+            actor=cast.alice, action=AuditAction.CHANGE, object_type="partnerprofile"
+        )
+        assert entry.changes["sessions_ended"] == {"before": 0, "after": 2}
 
     def test_consent_withdrawn(self, cast, client, quinn, invited):
         DiscussionConsent.objects.create(
@@ -606,3 +641,60 @@ class TestPages:
         client.force_login(cast.carl)
         page = client.get(reverse("partner-invitations")).content.decode()
         assert "Motorisk vurdering" in page
+
+
+class TestSecondFactorOnThePartnersPage:
+    """A partner who lost their phone: the administration resets the second factor from the
+    partner's page in the directory (the users page lists staff only), by the users page's
+    rule and with its audit row, and comes back to the partner's page."""
+
+    def page(self, client, quinn) -> str:
+        response = client.get(
+            reverse("partner-person-edit", args=[quinn.partner_profile.public_id])
+        )
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_the_administration_resets_it_from_the_partners_page(self, cast, client, quinn):
+        enrol(quinn)
+        client.force_login(cast.alice)
+        url = reverse("partner-person-edit", args=[quinn.partner_profile.public_id])
+        page = self.page(client, quinn)
+        assert 'data-testid="second-factor-reset"' in page
+        assert reverse("second-factor-reset", kwargs={"username": "quinn"}) in page
+
+        response = client.post(
+            reverse("second-factor-reset", kwargs={"username": "quinn"}), {"next": url}
+        )
+        assert response["Location"] == url
+        assert not TOTPDevice.objects.filter(user=quinn).exists()
+        assert not StaticDevice.objects.filter(user=quinn).exists()
+        entry = AuditEntry.objects.get(actor=cast.alice, object_type="second_factor")
+        assert (entry.action, entry.object_id) == (AuditAction.DELETE, str(quinn.pk))
+        page = client.get(url, follow=True).content.decode()
+        assert "Anden faktor for Quinn Testesen er nulstillet" in page
+        assert 'data-testid="no-second-factor"' in page
+
+    def test_without_a_second_factor_there_is_nothing_to_reset(self, cast, client, quinn):
+        client.force_login(cast.alice)
+        page = self.page(client, quinn)
+        assert 'data-testid="second-factor-reset"' not in page
+        assert "Samarbejdspartneren har ikke sat anden faktor op." in page
+
+    def test_another_address_to_go_back_to_is_not_followed(self, cast, client, quinn):
+        enrol(quinn)
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("second-factor-reset", kwargs={"username": "quinn"}),
+            {"next": "https://elsewhere.example/"},
+        )
+        assert response["Location"] == reverse("second-factor-users")
+
+    def test_another_municipality_can_neither_see_nor_reset_it(self, cast, client, quinn):
+        enrol(quinn)
+        client.force_login(cast.dora)
+        url = reverse("partner-person-edit", args=[quinn.partner_profile.public_id])
+        assert client.get(url).status_code == 404
+        reset = reverse("second-factor-reset", kwargs={"username": "quinn"})
+        assert client.post(reset, {"next": url}).status_code == 404
+        assert TOTPDevice.objects.filter(user=quinn).exists()

@@ -17,10 +17,12 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.courses.models import Course
 from inklusio.people.models import Role
 from inklusio.planning import problem, services
 from inklusio.planning.models import Absence, WeeklyPlan
+from tests.conftest import TODAY
 from tests.planning.conftest import HOW_THEY_LEAVE, MONDAY, leave_the_corps
 from tests.planning.test_planning_queries import grow_departed, queries_with_5_and_50
 
@@ -349,7 +351,7 @@ class TestDeletingAnAbsenceOfOneWhoLeft:
         lines = consequences_on(cora.get(self.delete_url(week, absence)))
         assert lines[1:] == [
             f"{week.bob} har forladt korpset og planlægges ikke igen; besøg, som den "
-            "offentliggjorte ugeplan har fra i dag, bortfalder fortsat.",
+            f"offentliggjorte ugeplan har fra {short_date(TODAY)}, bortfalder fortsat.",
             "Ugeplanerne herunder ændres ikke: en offentliggjort plan er læst af institutionerne.",
         ]
 

@@ -122,8 +122,9 @@ HEADINGS = {
     "hours-split": {
         "title": "Timer fordelt på støtte- og ressourcefunktion",
         "columns": ["År", "Støttetimer", "Ressourcetimer", "Støtte %", "Ressource %"],
-        "note": "Planlagte timer i offentliggjorte ugeplaner; fravær er ikke trukket fra. Ishøjs "
-        "fordeling er 33 % støtte og 67 % ressource.",
+        "note": "Planlagte timer i offentliggjorte ugeplaner; fravær er ikke trukket fra, men "
+        "besøg af en pædagog, der har forladt korpset, tæller ikke fra den dag, pædagogen "
+        "forlod det. Ishøjs fordeling er 33 % støtte og 67 % ressource.",
         "child_columns": set(),
         "chart_columns": (1, 2),
     },
