@@ -498,6 +498,13 @@ def can_manage_planning(user: User) -> bool:
     return _active(user) and user.role == Role.CORPS_LEADER
 
 
+def can_manage_attachments(user: User) -> bool:
+    """Attach a pedagogue to an institution or end the attachment (DESIGN.md: the corps leader
+    assigns pedagogues to institutions), for the user's own municipality; the administration
+    too, which attached them through the import before."""
+    return _active(user) and user.role in {Role.CORPS_LEADER, Role.ADMINISTRATOR}
+
+
 def can_view_planning(user: User) -> bool:
     return _active(user) and user.role in {
         Role.ADMINISTRATOR,

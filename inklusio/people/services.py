@@ -1,5 +1,7 @@
 """Changes to how a person signs in: the second factor, passwords, sessions that end, and the
-account's binding to the municipality's identity provider (single sign-on).
+account's binding to the municipality's identity provider (single sign-on); the administration's
+changes to staff accounts, and the corps' attachments of pedagogues to institutions, which a
+closed account or a move out of the pedagogue role ends as well.
 
 Every change writes one audit row in its own transaction. A refused code is logged as well,
 so the failure is committed before the error is raised (the error must not roll it back). No
@@ -29,6 +31,7 @@ from inklusio.audit.edits import refuse_outdated, save_next_version
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, diff, snapshot
 from inklusio.core.errors import DomainError
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people import api_tokens
 from inklusio.people.models import ApiToken, PedagogueAttachment, Role, User
 from inklusio.people.sessions import end_sessions
@@ -373,6 +376,150 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], expected_versi
             changes.update(_end_attachments(current, timezone.localdate()))
         if changes:
             save_next_version(actor=actor, current=current, changes=changes)
+    return current
+
+
+# --- The corps leader's attachments of pedagogues to institutions -------------------------------
+
+ATTACHMENT_FIELDS = ["pedagogue", "institution", "function", "ended_on"]
+
+
+class AttachmentRefused(DomainError):
+    """An attachment that breaks a rule of the corps (one function per institution, pedagogues
+    only, the municipality's own institutions) or one already ended; the message says why."""
+
+
+def _may_manage_attachments(actor: User) -> None:
+    if not access.can_manage_attachments(actor):
+        raise AttachmentRefused(_("Du kan ikke knytte pædagoger til institutioner."))
+
+
+def attachment_add(*, actor: User, pedagogue: User, data: dict[str, Any]) -> PedagogueAttachment:
+    """Attach a pedagogue to an institution of the municipality in one function, from today.
+    DESIGN.md: a pedagogue serves two or three institutions, never in both functions in the
+    same one, so a second attachment to an institution the pedagogue serves (or still serves
+    until an end date) is refused; only an open account in the pedagogue role is attached."""
+    _may_manage_attachments(actor)
+    institution = data.get("institution")
+    function = data.get("function")
+    if institution is None or institution.municipality_id != actor.municipality_id:
+        raise AttachmentRefused(
+            _("Institutionen hører til en anden kommune. Vælg en af kommunens institutioner."),
+            field="institution",
+        )
+    if function not in PedagogueAttachment.Function.values:
+        raise AttachmentRefused(_("Vælg ressourcefunktion eller støttefunktion."), field="function")
+    with transaction.atomic():
+        # Lock the pedagogue: two leaders attaching them to the same institution at once make
+        # one attachment, and the second is refused as below.
+        locked: User = User.objects.select_for_update(no_key=True).get(pk=pedagogue.pk)
+        if locked.municipality_id != actor.municipality_id:
+            raise AttachmentRefused(_("Du kan ikke knytte pædagoger til institutioner."))
+        if not locked.is_active or locked.role != Role.PEDAGOGUE:
+            raise AttachmentRefused(
+                _(
+                    "Kun en åben konto i rollen støtte- og ressourcepædagog kan knyttes til en "
+                    "institution. Kontoen er lukket eller har en anden rolle; det ændres på "
+                    "brugersiden i forvaltningen."
+                )
+            )
+        existing = (
+            PedagogueAttachment.objects.current()
+            .filter(pedagogue=locked, institution=institution)
+            .first()
+        )
+        if existing is not None:
+            values = {
+                "institution": institution.name,
+                "function": existing.get_function_display().lower(),
+                "day": short_date(existing.ended_on),
+            }
+            raise AttachmentRefused(
+                (
+                    _(
+                        "Pædagogen er allerede knyttet til %(institution)s i %(function)s, "
+                        "til tilknytningen ophører den %(day)s. En pædagog har kun én funktion "
+                        "i en institution; knyt pædagogen igen fra den dag."
+                    )
+                    if existing.ended_on
+                    else _(
+                        "Pædagogen er allerede knyttet til %(institution)s i %(function)s. En "
+                        "pædagog har aldrig begge funktioner i samme institution: afslut den "
+                        "nuværende tilknytning først, hvis funktionen skal skifte."
+                    )
+                )
+                % values,
+                field="institution",
+            )
+        attachment = PedagogueAttachment.objects.create(
+            municipality=institution.municipality,
+            pedagogue=locked,
+            institution=institution,
+            function=function,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=attachment,
+            changes=diff({}, snapshot(attachment, ATTACHMENT_FIELDS)),
+        )
+    return attachment
+
+
+def attachment_end(
+    *, actor: User, attachment: PedagogueAttachment, data: dict[str, Any]
+) -> PedagogueAttachment:
+    """End an attachment from a day (today by default, never before: access already used
+    cannot be taken back); from that day it grants nothing (`ended_on`, as
+    `PedagogueAttachment.objects.current()` reads it), and it stays as history. An attachment
+    already ended, or already set to end, is refused rather than ended twice (two tabs)."""
+    _may_manage_attachments(actor)
+    today = timezone.localdate()
+    on = data.get("ended_on") or today
+    if on < today:
+        raise AttachmentRefused(
+            _(
+                "En tilknytning kan ikke afsluttes bagud i tiden: pædagogen har haft adgangen "
+                "indtil i dag. Vælg i dag eller en senere dato."
+            ),
+            field="ended_on",
+        )
+    with transaction.atomic():
+        current: PedagogueAttachment = (
+            PedagogueAttachment.objects.select_for_update()
+            .filter(municipality_id=actor.municipality_id)
+            .get(pk=attachment.pk)
+        )
+        if current.ended_on is not None:
+            values = {
+                "institution": current.institution.name,
+                "day": short_date(current.ended_on),
+            }
+            raise AttachmentRefused(
+                (
+                    _(
+                        "Tilknytningen til %(institution)s er allerede afsluttet den %(day)s, "
+                        "måske fra en anden fane. Intet er ændret; siden viser, hvordan den "
+                        "står nu."
+                    )
+                    if current.ended_on <= today
+                    else _(
+                        "Tilknytningen til %(institution)s er allerede sat til at ophøre den "
+                        "%(day)s, måske fra en anden fane. Intet er ændret; siden viser, "
+                        "hvordan den står nu."
+                    )
+                )
+                % values
+            )
+        before = snapshot(current, ATTACHMENT_FIELDS)
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=current,
+            changes=diff(before, snapshot(current, ATTACHMENT_FIELDS)),
+        )
     return current
 
 

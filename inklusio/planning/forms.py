@@ -3,12 +3,13 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.core.forms import DkfdsForm, DkfdsModelForm, VersionedEdit
 from inklusio.core.listing import Column, ListFilterForm, period_fields
 from inklusio.organisation.models import Institution
-from inklusio.people.models import User
+from inklusio.people.models import PedagogueAttachment, User
 from inklusio.planning.models import FUNCTIONS, Absence, Contract, WeeklyPlan, half_day_label
 
 
@@ -63,6 +64,55 @@ class AbsenceForm(DkfdsModelForm):
     def _post_clean(self) -> None:
         # The rules (end after start) are the service's; the form only parses.
         pass
+
+
+class AttachmentAddForm(DkfdsForm):
+    """Attach the page's pedagogue to an institution; the rules are the service's
+    (people.services.attachment_add), so a refused choice stays on the form."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=None,
+        empty_label=_("Vælg institution"),
+        error_messages={
+            "required": _("Vælg den institution, pædagogen skal knyttes til."),
+            "invalid_choice": _("Vælg en af kommunens institutioner fra listen."),
+        },
+    )
+    function = forms.ChoiceField(
+        label=_("Funktion"),
+        choices=PedagogueAttachment.Function.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg ressourcefunktion eller støttefunktion.")},
+    )
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_attach_%s")
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions
+
+
+class AttachmentEndForm(DkfdsForm):
+    """End one attachment from a day; ids of its own per row, so each label finds its field."""
+
+    attachment = forms.IntegerField(widget=forms.HiddenInput)
+    ended_on = forms.DateField(
+        help_text=_("Fra denne dag har pædagogen ikke længere adgang gennem tilknytningen."),
+        # ISO, as a date input reads it: the Danish format would leave the default day empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Skriv den dato, tilknytningen ophører.")},
+    )
+
+    def __init__(self, *args: Any, attachment: PedagogueAttachment, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_end_{attachment.pk}_%s")
+        kwargs.setdefault(
+            "initial", {"attachment": attachment.pk, "ended_on": timezone.localdate()}
+        )
+        super().__init__(*args, **kwargs)
+        # The label names the institution: on a narrow screen the table scrolls its name away.
+        self.fields["ended_on"].label = _("Tilknytningen til %(institution)s ophører den") % {
+            "institution": attachment.institution
+        }
 
 
 class ReplanForm(DkfdsForm):

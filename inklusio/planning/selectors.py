@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -533,6 +534,43 @@ def corps_overview(user: User) -> list[CorpsRow]:
         )
         for pedagogue in people
     ]
+
+
+@dataclass(frozen=True)
+class PedagogueAttachments:
+    """A pedagogue's attachments as the contract page lists them: those in force today (one
+    set to end on a later day among them) and the ended ones, newest first."""
+
+    current: list[PedagogueAttachment]
+    ended: list[PedagogueAttachment]
+
+
+def attachments_of_pedagogue(user: User, pedagogue: User) -> PedagogueAttachments:
+    """The pedagogue's attachments, current and ended, in one query whatever their number;
+    whoever sees the pedagogue's contract page (access.contracts_visible_to) sees them."""
+    today = timezone.localdate()
+    rows = list(
+        PedagogueAttachment.objects.in_municipality_of(user)
+        .filter(pedagogue_id=pedagogue.pk)
+        .select_related("institution")
+        .order_by("institution__name", "-ended_on", "pk")
+    )
+    current = [row for row in rows if row.ended_on is None or row.ended_on > today]
+    ended = [row for row in rows if row.ended_on is not None and row.ended_on <= today]
+    ended.sort(key=lambda row: row.ended_on or today, reverse=True)
+    return PedagogueAttachments(current=current, ended=ended)
+
+
+def attachment_of_pedagogue(user: User, pedagogue: User, attachment_id: Any) -> PedagogueAttachment:
+    """One of the pedagogue's attachments in the user's municipality, ended ones included (a
+    second tab's end is refused by the service with its reason); else 404."""
+    attachment: PedagogueAttachment = access.get_visible_or_404(
+        PedagogueAttachment.objects.in_municipality_of(user)
+        .filter(pedagogue_id=pedagogue.pk)
+        .select_related("institution"),
+        pk=attachment_id,
+    )
+    return attachment
 
 
 def calendar_feed_of(user: User) -> CalendarFeed | None:

@@ -18,11 +18,14 @@ from inklusio.core.forms import (
     show_refusal,
 )
 from inklusio.core.listing import Listing
+from inklusio.people import services as people_services
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
 from inklusio.planning.forms import (
     WEEKLY_PLAN_COLUMNS,
     AbsenceForm,
+    AttachmentAddForm,
+    AttachmentEndForm,
     ContractForm,
     PlanWeekForm,
     ReplanForm,
@@ -30,6 +33,7 @@ from inklusio.planning.forms import (
     WeeklyPlanFilterForm,
 )
 from inklusio.planning.models import WeeklyPlan
+from inklusio.planning.problem import in_corps
 from inklusio.planning.weights import explained_weights
 
 
@@ -341,16 +345,131 @@ def _absence_save(request, contract, absence_form) -> bool:
     return True
 
 
+# The attachment forms on the contract page post an `action`; the contract and absence forms
+# none (the absence form is told by its prefixed fields).
+ATTACH, END_ATTACHMENT = "attach", "end-attachment"
+
+
+def _attach(request, pedagogue, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        attachment = people_services.attachment_add(
+            actor=request.user, pedagogue=pedagogue, data=form.cleaned_data
+        )
+    except people_services.AttachmentRefused as error:
+        show_refusal(form, error)
+        return False
+    messages.success(
+        request,
+        _("%(name)s er knyttet til %(institution)s.")
+        % {"name": pedagogue, "institution": attachment.institution},
+    )
+    return True
+
+
+def _end_attachment(request, attachment, form) -> str | bool:
+    """End the posted attachment: True when done; a refusal that concerns no field (it was
+    ended meanwhile) comes back as its message for the section, a field's by the field."""
+    if not form.is_valid():
+        return False
+    try:
+        people_services.attachment_end(
+            actor=request.user, attachment=attachment, data=form.cleaned_data
+        )
+    except people_services.AttachmentRefused as error:
+        if error.field is None:
+            return str(error)
+        show_refusal(form, error)
+        return False
+    messages.success(
+        request,
+        _("Tilknytningen til %(institution)s er afsluttet.")
+        % {"institution": attachment.institution},
+    )
+    return True
+
+
+def _attachment_section(request, pedagogue) -> dict:
+    """The "Tilknytninger" section: the lists, and for those who may manage attachments the
+    forms, the posted one bound (with its errors and what was typed)."""
+    attachments = selectors.attachments_of_pedagogue(request.user, pedagogue)
+    section: dict = {
+        "attachments": attachments,
+        "can_manage_attachments": False,
+        "current_rows": [(attachment, None) for attachment in attachments.current],
+    }
+    if not access.can_manage_attachments(request.user):
+        return section
+    data = request.POST if request.method == "POST" else None
+    action = data.get("action") if data is not None else None
+    attach_form = AttachmentAddForm(
+        data if action == ATTACH else None,
+        institutions=access.institutions_visible_to(request.user),
+    )
+    posted_end = posted_end_form = None
+    if action == END_ATTACHMENT:
+        posted_end = selectors.attachment_of_pedagogue(
+            request.user, pedagogue, data.get("attachment")
+        )
+        posted_end_form = AttachmentEndForm(data, attachment=posted_end)
+    section.update(
+        can_manage_attachments=True,
+        attach_form=attach_form,
+        # One set to end on a later day has no "Afslut": ending it again is refused.
+        current_rows=[
+            (
+                attachment,
+                posted_end_form
+                if posted_end is not None and posted_end.pk == attachment.pk
+                else AttachmentEndForm(attachment=attachment)
+                if attachment.ended_on is None
+                else None,
+            )
+            for attachment in attachments.current
+        ],
+        posted_end=posted_end,
+        posted_end_form=posted_end_form,
+    )
+    return section
+
+
+def _attachment_post(request, contract, section) -> bool:
+    """Run the posted attachment action: True to redirect back to the page."""
+    if request.POST.get("action") == ATTACH:
+        form = section["attach_form"]
+        if _attach(request, contract.pedagogue, form):
+            return True
+        focus_first_error(form)
+        return False
+    attachment, form = section["posted_end"], section["posted_end_form"]
+    done = _end_attachment(request, attachment, form)
+    if done is True:
+        return True
+    if isinstance(done, str):
+        section["attachment_refusal"] = done
+    else:
+        focus_first_error(form)
+    return False
+
+
 @login_required
 def contract_edit(request, public_id):
     contract = access.get_visible_or_404(
         access.contracts_visible_to(request.user), public_id=public_id
     )
     can_edit = access.can_manage_planning(request.user)
-    if request.method == "POST" and not can_edit:
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    is_attachment = action in {ATTACH, END_ATTACHMENT}
+    if request.method == "POST" and not (
+        access.can_manage_attachments(request.user) if is_attachment else can_edit
+    ):
         raise Http404
+    section = _attachment_section(request, contract.pedagogue)
+    if is_attachment and _attachment_post(request, contract, section):
+        return redirect(contract.get_absolute_url() + "#tilknytninger")
     is_absence = request.method == "POST" and "absence-kind" in request.POST
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" and not is_attachment else None
     form = ContractForm(None if is_absence else data, instance=contract) if can_edit else None
     absence_form = AbsenceForm(data if is_absence else None, prefix="absence") if can_edit else None
     if data is not None and (
@@ -367,6 +486,8 @@ def contract_edit(request, public_id):
             "form": form,
             "absence_form": absence_form,
             "absences": contract.pedagogue.absences.order_by("-start")[:20],
+            "in_corps": in_corps(contract.pedagogue),
+            **section,
         },
     )
 

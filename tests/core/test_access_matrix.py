@@ -652,10 +652,14 @@ BODY = {
     "value": "3",
     "version": "1",
     "place": "Bøgely",
+    "function": "support",
+    "ended_on": LATER,
 }
 ACTIONS = {
     "consultative-detail": ["item", "minutes"],
     "plan-meeting": ["hold", "acknowledge"],
+    # The contract (no action; the absence form is told by its fields) and the attachments.
+    "planning-contract": ["", "attach", "end-attachment"],
 }
 # Rows that change when someone merely signs in or reads, not when a POST does something.
 IGNORED_FIELDS = {"people.user": {"last_login"}}
@@ -667,6 +671,11 @@ ACTION_ALLOWED = {
     ("consultative-detail", "item"): {"alice", "cora", "bob"},
     ("consultative-detail", "minutes"): {"alice", "cora", "bob"},
     ("plan-meeting", "hold"): {"alice", "bob"},
+    # The corps leader edits the contract; she and the administration attach pedagogues to
+    # institutions; the pedagogue only reads.
+    ("planning-contract", ""): {"cora"},
+    ("planning-contract", "attach"): {"alice", "cora"},
+    ("planning-contract", "end-attachment"): {"alice", "cora"},
 }
 
 

@@ -987,6 +987,30 @@ def _user_reactivate(cast: Cast) -> Expect:
     return Expect(AuditAction.CHANGE, user)
 
 
+@scenario("people.attachment_add")
+def _attachment_add(cast: Cast) -> Expect:
+    from inklusio.people.services import attachment_add
+
+    attachment = attachment_add(
+        actor=cast.cora, pedagogue=cast.bob,
+        data={"institution": cast.elverhoej, "function": "support"},
+    )  # fmt: skip
+    return Expect(AuditAction.CREATE, attachment)
+
+
+@scenario("people.attachment_end")
+def _attachment_end(cast: Cast) -> Expect:
+    from inklusio.people.models import PedagogueAttachment
+    from inklusio.people.services import attachment_end
+
+    attachment = attachment_end(
+        actor=cast.cora,
+        attachment=PedagogueAttachment.objects.get(pedagogue=cast.bob, institution=cast.boegely),
+        data={"ended_on": TODAY},
+    )
+    return Expect(AuditAction.CHANGE, attachment)
+
+
 # --- The audit trail itself -------------------------------------------------------------------
 
 

@@ -151,7 +151,7 @@ class TestClosed:
         services.user_deactivate(actor=cast.alice, user=cast.bob)
         client.force_login(cast.alice)
         page = client.get(edit_url(cast.bob)).content.decode()
-        assert "de knyttes igen gennem importen af tilknytninger" in page
+        assert "korpslederen knytter pædagogen igen under Tilknytninger" in page
         services.user_reactivate(actor=cast.alice, user=cast.bob)
         client.force_login(User.objects.get(pk=cast.bob.pk))
         child = reverse("child-detail", kwargs={"public_id": cast.mia.public_id})
