@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from inklusio.core.forms import (
     show_refusal,
 )
 from inklusio.core.listing import Listing
+from inklusio.core.templatetags.danish_dates import short_date
 from inklusio.people import services as people_services
 from inklusio.people.models import Role
 from inklusio.planning import calendar, selectors, services
@@ -374,7 +376,7 @@ def _end_attachment(request, attachment, form) -> str | bool:
     if not form.is_valid():
         return False
     try:
-        people_services.attachment_end(
+        ended = people_services.attachment_end(
             actor=request.user, attachment=attachment, data=form.cleaned_data
         )
     except people_services.AttachmentRefused as error:
@@ -382,10 +384,12 @@ def _end_attachment(request, attachment, form) -> str | bool:
             return str(error)
         show_refusal(form, error)
         return False
+    values = {"institution": attachment.institution, "day": short_date(ended.ended_on)}
     messages.success(
         request,
-        _("Tilknytningen til %(institution)s er afsluttet.")
-        % {"institution": attachment.institution},
+        _("Tilknytningen til %(institution)s ophører den %(day)s.") % values
+        if ended.ended_on and ended.ended_on > timezone.localdate()
+        else _("Tilknytningen til %(institution)s er afsluttet.") % values,
     )
     return True
 

@@ -177,6 +177,7 @@ class TestEnd:
         page = client.get(page_url(cast)).content.decode()
         current = page.split('data-testid="attachments-current"')[1].split("</table>")[0]
         assert "26.11.2026" in current and "Afslut tilknytningen" not in current
+        assert "Tilknytningen til Bøgely ophører den 26.11.2026." in page
 
     def test_a_day_before_today_is_refused_by_the_field_with_the_typed_day_kept(
         self, cast, client_for
