@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -64,6 +64,17 @@ class DkfdsWidgets:
                     MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
                     MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
                 ]
+
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def required_when(field: FieldT, condition: str | Promise) -> FieldT:
+    """Mark a field the form leaves optional because the service needs it in some cases only
+    (a leader's institution): its label says when it is needed (`condition`, shown in brackets
+    as "(valgfrit)" is), so no one reads it as one that may always be left out."""
+    field.required_when = condition  # type: ignore[attr-defined]
+    return field
 
 
 class DkfdsForm(DkfdsWidgets, forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.access import MANAGED_ROLES
-from inklusio.core.forms import DkfdsForm, DkfdsWidgets, VersionedEdit
+from inklusio.core.forms import DkfdsForm, DkfdsWidgets, VersionedEdit, required_when
 from inklusio.core.listing import Column, ListFilterForm
 from inklusio.organisation.models import Institution
 from inklusio.people import selectors
@@ -132,14 +132,19 @@ class UserForm(VersionedEdit, DkfdsForm):
     role = forms.ChoiceField(
         label=_("Rolle"), choices=[(role.value, role.label) for role in MANAGED_ROLES]
     )
-    institution = forms.ModelChoiceField(
-        label=_("Institution"),
-        queryset=Institution.objects.none(),
-        required=False,
-        help_text=_(
-            "Kun for daginstitutionsledere og pædagogisk personale: de ser institutionens børn. "
-            "Pædagoger knyttes til institutioner gennem deres tilknytninger."
+    # Required for some roles only, which the service checks (people.services._check_user_data).
+    institution = required_when(
+        forms.ModelChoiceField(
+            label=_("Institution"),
+            queryset=Institution.objects.none(),
+            required=False,
+            help_text=_(
+                "Skal udfyldes for daginstitutionsledere og pædagogisk personale: de ser "
+                "institutionens børn. Lad den være tom for de andre roller; pædagoger knyttes "
+                "til institutioner gennem deres tilknytninger."
+            ),
         ),
+        _("kræves for ledere og personale"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

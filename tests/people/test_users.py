@@ -70,6 +70,18 @@ class TestUsersPage:
         client.force_login(cast.carl)
         assert reverse("second-factor-users") not in client.get(reverse("account")).content.decode()
 
+    def test_the_institution_is_marked_as_needed_for_leaders_and_staff(self, cast, client):
+        """Not "(valgfrit)": the service refuses a leader or staff account without one."""
+        client.force_login(cast.alice)
+        for url in (reverse("user-create"), edit_url(cast.carl)):
+            page = client.get(url).content.decode()
+            label = re.search(r'<label[^>]*for="id_institution">(.*?)</label>', page, re.S)
+            assert label is not None and "valgfrit" not in label.group(1), url
+            assert "(kræves for ledere og personale)" in label.group(1)
+            assert "Skal udfyldes for daginstitutionsledere og pædagogisk personale" in page
+            email = re.search(r'<label[^>]*for="id_email">(.*?)</label>', page, re.S)
+            assert email is not None and "(valgfrit)" in email.group(1)
+
     def test_another_municipality_and_partners_are_404(self, cast, client):
         client.force_login(cast.dora)
         assert client.get(edit_url(cast.carl)).status_code == 404
