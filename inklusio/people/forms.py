@@ -125,8 +125,9 @@ class UserForm(VersionedEdit, DkfdsForm):
         label=_("E-mail"),
         required=False,
         help_text=_(
-            "Bruges til at nulstille adgangskoden og til login med kommunens login. En ny "
-            "bruger får en e-mail med et link til at vælge sin adgangskode."
+            "Bruges til at nulstille adgangskoden og til login med kommunens login, så hver "
+            "åben konto skal have sin egen. En ny bruger får en e-mail med et link til at "
+            "vælge sin adgangskode."
         ),
     )
     role = forms.ChoiceField(

@@ -47,6 +47,14 @@ def test_demo_municipality_is_ishoj_with_its_ten_institutions(db):
         User.objects.filter(username__startswith="demo-").values_list("role", flat=True)
     )
     assert demo_roles == set(Role.values)
+    # Single sign-on finds an account by its address: no two open accounts share one.
+    emails = [
+        email.casefold()
+        for email in User.objects.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    ]
+    assert emails and len(emails) == len(set(emails))
 
 
 def test_every_demo_login_is_refused_when_demo_logins_are_off(db, client, settings):

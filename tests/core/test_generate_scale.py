@@ -97,6 +97,14 @@ def test_the_larger_municipality_gets_more_and_every_part_of_the_domain_is_fille
     pedagogues = User.objects.filter(municipality=large, role=Role.PEDAGOGUE).count()
     assert PlanSlot.objects.filter(plan=this_week).count() == 10 * pedagogues
     assert "users pedagogue" in report
+    # Single sign-on finds an account by its address: no two open accounts share one.
+    emails = [
+        email.casefold()
+        for email in User.objects.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    ]
+    assert emails and len(emails) == len(set(emails))
 
 
 @pytest.mark.django_db
