@@ -149,6 +149,17 @@ def make_user(username, municipality, role, **extra) -> User:
     )
 
 
+def assert_open_accounts_have_their_own_emails() -> None:
+    """Single sign-on finds an account by its address: no two open accounts share one."""
+    emails = [
+        email.casefold()
+        for email in User.objects.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    ]
+    assert emails and len(emails) == len(set(emails))
+
+
 def migrate_to(targets):
     """Migrate the test database to `targets` (as `migrate app name` would) and return the
     models of that state: for tests of a migration's data step."""

@@ -1,8 +1,8 @@
 """Forms rendered with Det Fælles Designsystem markup; errors sit next to their field."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -64,6 +64,17 @@ class DkfdsWidgets:
                     MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
                     MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
                 ]
+
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def required_when(field: FieldT, condition: str | Promise) -> FieldT:
+    """Mark a field the form leaves optional because the service needs it in some cases only
+    (a leader's institution): its label says when it is needed (`condition`, shown in brackets
+    as "(valgfrit)" is), so no one reads it as one that may always be left out."""
+    field.required_when = condition  # type: ignore[attr-defined]
+    return field
 
 
 class DkfdsForm(DkfdsWidgets, forms.Form):
@@ -167,6 +178,34 @@ class VersionedEdit(forms.BaseForm):
         self.add_error(None, message)
         self.data = self.data.copy()
         self.data[self.add_prefix(name)] = self.current_version
+
+
+def save_form(
+    form: VersionedEdit,
+    service: Callable[..., object],
+    /,
+    labels: Mapping[str, str | Promise] | None = None,
+    **arguments: Any,
+) -> bool:
+    """Save a valid form through its service, and say whether it was saved.
+
+    The service is called with `arguments`, the form's cleaned data less its hidden `version`
+    as `data`, and, where the form edits a record (`expect_version`), the version it was opened
+    on as `expected_version`. A refusal goes onto the form with what was typed kept: an edit
+    conflict as `show_edit_conflict` shows it (with `labels`), any other DomainError by the
+    field it concerns (`show_refusal`)."""
+    data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    if form.current_version is not None:
+        arguments["expected_version"] = form.cleaned_data["version"]
+    try:
+        service(**arguments, data=data)
+    except EditConflict as error:
+        show_edit_conflict(form, error, labels)
+    except DomainError as error:
+        show_refusal(form, error)
+    else:
+        return True
+    return False
 
 
 def show_outdated_save(form: forms.BaseForm, error: OutdatedSave) -> None:

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
-from inklusio.core.errors import DomainError, EditConflict, OutdatedSave
+from inklusio.core.errors import DomainError, OutdatedSave
 from inklusio.core.forms import (
     focus_first_error,
-    show_edit_conflict,
+    save_form,
     show_outdated_save,
     show_refusal,
 )
@@ -149,22 +149,13 @@ def course_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         pedagogues=selectors.pedagogues(request.user),
         staff=selectors.staff_in([course.institution]),
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.course_update(
-                actor=request.user,
-                course=course,
-                data=data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as error:
-            show_edit_conflict(form, error)
-        except DomainError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Ændringerne er gemt."))
-            return redirect(course)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_form(form, services.course_update, actor=request.user, course=course)
+    ):
+        messages.success(request, _("Ændringerne er gemt."))
+        return redirect(course)
     return render(
         request, "courses/form.html", {"form": form, "title": _("Ret forløbet"), "course": course}
     )

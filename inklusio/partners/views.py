@@ -1,7 +1,6 @@
 """Pages of the partner directory (the administration's) and of invitations (the
 administration's and institution leaders'). Thin: parse, call one service or selector, render."""
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -17,8 +16,8 @@ from inklusio.audit.services import audit_shown
 from inklusio.children.models import Child, PartnerInvitation
 from inklusio.children.selectors import child_for_user
 from inklusio.core.confirm import confirm_page, confirmed
-from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.errors import DomainError
+from inklusio.core.forms import save_form, show_refusal
 from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import Listing
 from inklusio.meetings.selectors import consultative_meeting_for_user
@@ -60,25 +59,16 @@ def _save_organisation(
     form: OrganisationForm,
     organisation: PartnerOrganisation | None = None,
 ) -> HttpResponse | None:
-    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        if organisation is None:
-            services.organisation_create(actor=request.user, data=data)
-        else:
-            services.organisation_update(
-                actor=request.user,
-                organisation=organisation,
-                data=data,
-                expected_version=form.cleaned_data["version"],
-            )
-    except EditConflict as error:
-        show_edit_conflict(form, error)
-    except DomainError as error:
-        show_refusal(form, error)
+    if organisation is None:
+        saved = save_form(form, services.organisation_create, actor=request.user)
     else:
-        messages.success(request, _("Organisationen er gemt."))
-        return redirect("partner-directory")
-    return None
+        saved = save_form(
+            form, services.organisation_update, actor=request.user, organisation=organisation
+        )
+    if not saved:
+        return None
+    messages.success(request, _("Organisationen er gemt."))
+    return redirect("partner-directory")
 
 
 @login_required
@@ -139,26 +129,20 @@ def organisation_deactivate(request: AuthenticatedHttpRequest, public_id: UUID) 
     )
 
 
-def _person_data(form: PersonForm) -> dict[str, Any]:
-    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
-
-
 @login_required
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _directory_or_404(request.user)
     organisations = selectors.organisations_for(request.user).filter(deactivated_on__isnull=True)
     form = PersonForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_create(actor=request.user, data=_person_data(form))
-        except DomainError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("Samarbejdspartneren er oprettet og har fået en e-mail om at vælge kode."),
-            )
-            return redirect("partner-directory")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_form(form, services.partner_create, actor=request.user)
+    ):
+        messages.success(
+            request, _("Samarbejdspartneren er oprettet og har fået en e-mail om at vælge kode.")
+        )
+        return redirect("partner-directory")
     return render(request, "partners/person_form.html", {"form": form})
 
 
@@ -183,21 +167,13 @@ def person_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespo
         organisations=organisations,
         version=profile.version,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(
-                actor=request.user,
-                profile=profile,
-                data=_person_data(form),
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as error:
-            show_edit_conflict(form, error)
-        except DomainError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Samarbejdspartneren er gemt."))
-            return redirect("partner-directory")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_form(form, services.partner_update, actor=request.user, profile=profile)
+    ):
+        messages.success(request, _("Samarbejdspartneren er gemt."))
+        return redirect("partner-directory")
     context = {
         "form": form,
         "profile": profile,

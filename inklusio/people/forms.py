@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inklusio.access import MANAGED_ROLES
-from inklusio.core.forms import DkfdsForm, DkfdsWidgets, VersionedEdit
+from inklusio.core.forms import DkfdsForm, DkfdsWidgets, VersionedEdit, required_when
 from inklusio.core.listing import Column, ListFilterForm
 from inklusio.organisation.models import Institution
 from inklusio.people import selectors
@@ -125,21 +125,27 @@ class UserForm(VersionedEdit, DkfdsForm):
         label=_("E-mail"),
         required=False,
         help_text=_(
-            "Bruges til at nulstille adgangskoden og til login med kommunens login. En ny "
-            "bruger får en e-mail med et link til at vælge sin adgangskode."
+            "Bruges til at nulstille adgangskoden og til login med kommunens login, så hver "
+            "åben konto skal have sin egen. En ny bruger får en e-mail med et link til at "
+            "vælge sin adgangskode."
         ),
     )
     role = forms.ChoiceField(
         label=_("Rolle"), choices=[(role.value, role.label) for role in MANAGED_ROLES]
     )
-    institution = forms.ModelChoiceField(
-        label=_("Institution"),
-        queryset=Institution.objects.none(),
-        required=False,
-        help_text=_(
-            "Kun for daginstitutionsledere og pædagogisk personale: de ser institutionens børn. "
-            "Pædagoger knyttes til institutioner gennem deres tilknytninger."
+    # Required for some roles only, which the service checks (people.services._check_user_data).
+    institution = required_when(
+        forms.ModelChoiceField(
+            label=_("Institution"),
+            queryset=Institution.objects.none(),
+            required=False,
+            help_text=_(
+                "Skal udfyldes for daginstitutionsledere og pædagogisk personale: de ser "
+                "institutionens børn. Lad den være tom for de andre roller; pædagoger knyttes "
+                "til institutioner gennem deres tilknytninger."
+            ),
         ),
+        _("kræves for ledere og personale"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

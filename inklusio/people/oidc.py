@@ -3,7 +3,9 @@ broker, Entra ID, AD FS), on mozilla-django-oidc; settings OIDC_* in inklusio/se
 docs/single-sign-on.md.
 
 A sign-in never creates an account: the identity is matched to an existing active user, first by
-the `sub` bound at an earlier sign-in, else by the configured claim (then `sub` is bound). Every
+the `sub` bound at an earlier sign-in, else by the configured claim (then `sub` is bound); by
+e-mail, the default, an open account is preferred to a closed one with the same address, and
+two open ones are refused as ambiguous (the users page keeps open accounts' addresses apart). Every
 sign-in is in the audit log through Django's `user_logged_in` signal, like a password sign-in;
 every refusal here, with its reason, as a failed sign-in.
 """
@@ -204,10 +206,16 @@ def user_for_claims(claims: dict[str, Any]) -> User:
         raise SignInRefused("unknown_user")
     if settings.OIDC_USER_CLAIM == "email" and claims.get("email_verified") in (False, "false"):
         raise SignInRefused("unverified_email", tried=value)
-    matches = list(users.filter(**{f"{settings.OIDC_USER_FIELD}__iexact": value.strip()})[:2])
+    # Open accounts first: a closed account's e-mail address may have been given to someone
+    # else (people.services._email_in_use), and it must not make their sign-in ambiguous.
+    matches = list(
+        users.filter(**{f"{settings.OIDC_USER_FIELD}__iexact": value.strip()}).order_by(
+            "-is_active"
+        )[:2]
+    )
     if not matches:
         raise SignInRefused("unknown_user", tried=value)
-    if len(matches) > 1:
+    if len(matches) > 1 and matches[1].is_active == matches[0].is_active:
         raise SignInRefused("ambiguous_user", tried=value)
     user = _usable(matches[0])
     try:

@@ -293,6 +293,37 @@ def _managed(actor: User, user: User) -> None:
         raise UserRuleBroken(_("Du kan ikke administrere denne bruger."))
 
 
+class EmailTaken(UserRuleBroken):
+    field = "email"
+
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            _(
+                "E-mailadressen %(email)s bruges allerede af en anden åben konto i Inklusio. "
+                "Hver åben konto skal have sin egen adresse, så kommunens login kan finde den "
+                "rigtige bruger."
+            )
+            % {"email": email}
+        )
+
+
+def _email_in_use(email: str, *, account: User) -> bool:
+    """Whether another open account has this e-mail address. Each open account has its own:
+    single sign-on finds the person's account by it (INKLUSIO_OIDC_USER_CLAIM, e-mail by
+    default; people.oidc.user_for_claims), and two open accounts with one address could not
+    be told apart. Compared trimmed and case-insensitively, across Inklusio as usernames are
+    (a provider may vouch for several municipalities). A closed account's address may be
+    given to someone else. Not a database constraint: data from before the rule may hold
+    duplicates, and an account keeps its address until the address is changed."""
+    email = email.strip()
+    if not email:
+        return False
+    others = User.objects.filter(is_active=True, email__iexact=email)
+    if account.pk is not None:
+        others = others.exclude(pk=account.pk)
+    return bool(others.exists())
+
+
 def _check_user_data(actor: User, current: User, data: dict[str, Any]) -> None:
     role = data.get("role", current.role)
     institution = data.get("institution", current.institution)
@@ -359,13 +390,19 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], expected_versi
     A pedagogue moved to another role leaves the corps: their attachments to institutions end
     the same day (STYLE.md: every relation that grants access ends, and the access with it),
     so moving them back later does not bring old access back. No one changes their own role,
-    and an outdated save is refused with what was changed."""
+    a new e-mail address must not be another open account's (_email_in_use), and an outdated
+    save is refused with what was changed."""
     _managed(actor, user)
     with transaction.atomic():
         # No select_related: PostgreSQL refuses to lock the nullable side of an outer join.
         current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         refuse_outdated(current, expected_version)
         _check_user_data(actor, current, data)
+        email = str(data.get("email", current.email)).strip()
+        if email.casefold() != current.email.strip().casefold() and _email_in_use(
+            email, account=current
+        ):
+            raise EmailTaken(email)
         before = snapshot(current, USER_FIELDS)
         for name in ("first_name", "last_name", "email"):
             setattr(current, name, str(data.get(name, getattr(current, name))).strip())
@@ -549,7 +586,8 @@ def send_set_password_mail(user: User) -> None:
 def user_create(*, actor: User, data: dict[str, Any]) -> User:
     """A new staff account of the administration's municipality, with no password: the person
     chooses one through the reset link mailed to them (when an e-mail is given) or signs in
-    with the municipality's single sign-on. Usernames are unique across Inklusio."""
+    with the municipality's single sign-on. Usernames are unique across Inklusio, and so are
+    the e-mail addresses of open accounts (_email_in_use)."""
     if not access.can_manage_users(actor):
         raise UserRuleBroken(_("Du kan ikke oprette brugere."))
     username = str(data["username"]).strip()
@@ -564,6 +602,8 @@ def user_create(*, actor: User, data: dict[str, Any]) -> User:
     )
     _check_user_data(actor, user, data)
     with transaction.atomic():
+        if _email_in_use(user.email, account=user):
+            raise EmailTaken(user.email)
         if User.objects.filter(username__iexact=username).exists():
             raise UsernameTaken(
                 _("Brugernavnet %(username)s er allerede i brug. Vælg et andet.")
@@ -622,13 +662,23 @@ def user_deactivate(*, actor: User, user: User) -> User:
 
 def user_reactivate(*, actor: User, user: User) -> User:
     """Reopens a closed account (someone came back): it signs in again with its role and
-    institution as they stand, which the administration checks first. A pedagogue's
-    attachments ended with the closing stay ended."""
+    institution as they stand, which the administration checks first; not while another open
+    account has its e-mail address (_email_in_use). A pedagogue's attachments ended with the
+    closing stay ended."""
     _managed(actor, user)
     with transaction.atomic():
         current: User = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         if current.is_active:
             raise UserRuleBroken(_("Kontoen er allerede åben."))
+        if _email_in_use(current.email, account=current):
+            # Its address was given to someone else while it was closed (_email_in_use).
+            raise UserRuleBroken(
+                _(
+                    "Kontoen kan ikke åbnes igen: dens e-mailadresse %(email)s bruges nu af en "
+                    "anden åben konto. Ret kontoens e-mailadresse først."
+                )
+                % {"email": current.email.strip()}
+            )
         before = current.deactivated_on.isoformat() if current.deactivated_on else None
         current.is_active = True
         current.deactivated_on = None

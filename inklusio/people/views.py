@@ -22,8 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from inklusio import access
-from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.errors import DomainError
+from inklusio.core.forms import save_form, show_refusal
 from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import Listing
 from inklusio.people import forms, selectors, services, twofactor
@@ -176,22 +176,13 @@ def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
         institutions=selectors.institutions_for_users(request.user),
         version=target.version,
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.user_update(
-                actor=request.user,
-                user=target,
-                data=data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as error:
-            show_edit_conflict(form, error)
-        except DomainError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Brugeren %(name)s er gemt.") % {"name": target})
-            return redirect("second-factor-users")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_form(form, services.user_update, actor=request.user, user=target)
+    ):
+        messages.success(request, _("Brugeren %(name)s er gemt.") % {"name": target})
+        return redirect("second-factor-users")
     context = {
         "form": form,
         "person": target,

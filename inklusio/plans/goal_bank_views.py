@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from inklusio import access
 from inklusio.children.models import DifficultyCategory
 from inklusio.core.confirm import confirm_page, confirmed
-from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.errors import DomainError
+from inklusio.core.forms import save_form
 from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.plans import selectors, services
 from inklusio.plans.forms import GoalBankForm
@@ -46,25 +46,14 @@ def _save(
 ) -> HttpResponse | None:
     """The posted entry through the service: a redirect to the list, or None with the refusal
     (or the edit conflict) on the form and what was typed kept."""
-    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        if entry is None:
-            services.goal_bank_create(actor=request.user, data=data)
-        else:
-            services.goal_bank_update(
-                actor=request.user,
-                entry=entry,
-                data=data,
-                expected_version=form.cleaned_data["version"],
-            )
-    except EditConflict as error:
-        show_edit_conflict(form, error)
-    except DomainError as error:
-        show_refusal(form, error)
+    if entry is None:
+        saved = save_form(form, services.goal_bank_create, actor=request.user)
     else:
-        messages.success(request, _("Målet er gemt i målbanken."))
-        return redirect("goal-bank")
-    return None
+        saved = save_form(form, services.goal_bank_update, actor=request.user, entry=entry)
+    if not saved:
+        return None
+    messages.success(request, _("Målet er gemt i målbanken."))
+    return redirect("goal-bank")
 
 
 @login_required

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_record, audit_shown, children_in_forms
-from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.errors import DomainError
+from inklusio.core.forms import save_form, show_refusal
 from inklusio.core.http import ICS, PDF, AuthenticatedHttpRequest, file_response, public_id_in
 from inklusio.core.listing import Listing
 from inklusio.core.pdf import render_pdf
@@ -244,24 +244,19 @@ def _plan_save(
 ) -> HttpResponse | None:
     """The posted plan as a new version: a redirect, or None with the refusal (or the edit
     conflict) on the form and everything typed kept."""
-    try:
-        services.plan_update(
-            actor=request.user,
-            plan=plan,
-            data=form.cleaned_data,
-            goals=_goal_rows(plan, goals),
-            agreements=filled(agreements),
-            expected_version=form.cleaned_data["version"],
-            reason=form.cleaned_data.get("reason", ""),
-        )
-    except EditConflict as error:
-        show_edit_conflict(form, error, PLAN_ITEM_LABELS)
-    except DomainError as error:
-        show_refusal(form, error)
-    else:
-        messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
-        return redirect(plan)
-    return None
+    if not save_form(
+        form,
+        services.plan_update,
+        PLAN_ITEM_LABELS,
+        actor=request.user,
+        plan=plan,
+        goals=_goal_rows(plan, goals),
+        agreements=filled(agreements),
+        reason=form.cleaned_data.get("reason", ""),
+    ):
+        return None
+    messages.success(request, _("Ændringerne er gemt som en ny version af planen."))
+    return redirect(plan)
 
 
 @login_required

@@ -24,7 +24,7 @@ from inklusio.referrals.models import (
 )
 from inklusio.referrals.selectors import current_grants
 from inklusio.transitions.models import Handover, HandoverMeeting
-from tests.conftest import TODAY
+from tests.conftest import TODAY, assert_open_accounts_have_their_own_emails
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -47,6 +47,7 @@ def test_demo_municipality_is_ishoj_with_its_ten_institutions(db):
         User.objects.filter(username__startswith="demo-").values_list("role", flat=True)
     )
     assert demo_roles == set(Role.values)
+    assert_open_accounts_have_their_own_emails()
 
 
 def test_every_demo_login_is_refused_when_demo_logins_are_off(db, client, settings):

@@ -20,6 +20,7 @@ from inklusio.people.models import Role, User
 from inklusio.planning.models import PlanSlot, WeeklyPlan
 from inklusio.plans.models import ActionPlan, PlanMeeting
 from inklusio.referrals.models import Decision, Referral
+from tests.conftest import assert_open_accounts_have_their_own_emails
 
 TINY = ["--municipalities", "2", "--children", "60", "--courses", "30", "--audit-rows", "400"]
 
@@ -97,6 +98,7 @@ def test_the_larger_municipality_gets_more_and_every_part_of_the_domain_is_fille
     pedagogues = User.objects.filter(municipality=large, role=Role.PEDAGOGUE).count()
     assert PlanSlot.objects.filter(plan=this_week).count() == 10 * pedagogues
     assert "users pedagogue" in report
+    assert_open_accounts_have_their_own_emails()
 
 
 @pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from inklusio.audit.models import AuditEntry
+from inklusio.people.models import Role
 from inklusio.people.oidc import LOGIN_METHOD_KEY
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, LocalProvider, new_key
 
 BOB_EMAIL = "bob@ishoj.test"
@@ -157,6 +158,14 @@ class TestSignIn:
             ("login_failed", "bob", None, {"method": "oidc", "refused": "bound_elsewhere"})
         ]
 
+    def test_a_closed_account_with_the_same_address_does_not_stand_in_the_way(
+        self, sso, cast, client
+    ):
+        """A closed account's address may be given to someone else (people.services)."""
+        make_user("robert", cast.ishoj, Role.PEDAGOGUE, email=BOB_EMAIL.upper(), is_active=False)
+        _sign_in(client, sso)
+        assert _signed_in_as(client) == "bob"
+
     def test_mapping_by_username_claim(self, sso, settings, cast, client):
         settings.OIDC_USER_CLAIM = "preferred_username"
         settings.OIDC_USER_FIELD = "username"
@@ -193,6 +202,20 @@ class TestRefusals:
         assert changes == {"method": "oidc", "refused": "unknown_user"}
         # The e-mail address tried is kept only as a keyed hash.
         assert AuditEntry.objects.get(id__gt=before).search_term.startswith("user#")
+
+    def test_two_open_accounts_with_one_address_are_refused_as_ambiguous(self, sso, cast, client):
+        """From before the users page kept open accounts' addresses apart."""
+        make_user("robert", cast.ishoj, Role.PEDAGOGUE, email=BOB_EMAIL.upper())
+        before = _last_id()
+        response = _sign_in(client, sso)
+        assert response.status_code == 403
+        assert "passer til flere brugere i Inklusio" in response.content.decode()
+        assert _signed_in_as(client) is None
+        [(action, _label, _actor, changes)] = _new_entries(before)
+        assert (action, changes) == (
+            "login_failed",
+            {"method": "oidc", "refused": "ambiguous_user"},
+        )
 
     def test_an_inactive_user_is_refused(self, sso, cast, client):
         cast.bob.is_active = False

@@ -70,6 +70,18 @@ class TestUsersPage:
         client.force_login(cast.carl)
         assert reverse("second-factor-users") not in client.get(reverse("account")).content.decode()
 
+    def test_the_institution_is_marked_as_needed_for_leaders_and_staff(self, cast, client):
+        """Not "(valgfrit)": the service refuses a leader or staff account without one."""
+        client.force_login(cast.alice)
+        for url in (reverse("user-create"), edit_url(cast.carl)):
+            page = client.get(url).content.decode()
+            label = re.search(r'<label[^>]*for="id_institution">(.*?)</label>', page, re.S)
+            assert label is not None and "valgfrit" not in label.group(1), url
+            assert "(kræves for ledere og personale)" in label.group(1)
+            assert "Skal udfyldes for daginstitutionsledere og pædagogisk personale" in page
+            email = re.search(r'<label[^>]*for="id_email">(.*?)</label>', page, re.S)
+            assert email is not None and "(valgfrit)" in email.group(1)
+
     def test_another_municipality_and_partners_are_404(self, cast, client):
         client.force_login(cast.dora)
         assert client.get(edit_url(cast.carl)).status_code == 404
@@ -281,3 +293,108 @@ class TestCreate:
         response = client.post(reverse("user-create"), self.data())
         assert "vælg institutionen" in response.content.decode()
         assert not User.objects.filter(username="lene").exists()
+
+
+def email_error(page: str) -> str:
+    """The error shown by the e-mail field ("" when there is none)."""
+    found = re.search(r'id="id_email_error">(.*?)</span>\s*<input', page, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+
+class TestEmailAddresses:
+    """Single sign-on finds an account by its e-mail address (people.oidc): two open accounts
+    with one address could not be told apart, so the users page keeps them apart."""
+
+    @pytest.fixture(autouse=True)
+    def addresses(self, cast):
+        for user in (cast.carl, cast.sara):
+            User.objects.filter(pk=user.pk).update(email=f"{user.username}@ishoj.dk")
+            user.refresh_from_db()
+
+    def test_a_new_account_may_not_take_an_open_accounts_address(self, cast, client):
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("user-create"),
+            TestCreate().data(email=" CARL@Ishoj.dk ", institution=cast.boegely.pk),
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "E-mailadressen CARL@Ishoj.dk bruges allerede af en anden åben konto" in (
+            email_error(page)
+        )
+        assert 'value="Lene"' in page and 'value=" CARL@Ishoj.dk "' in page
+        assert not User.objects.filter(username="lene").exists()
+        assert mail.outbox == []
+
+    def test_a_change_may_not_take_an_open_accounts_address(self, cast, client):
+        client.force_login(cast.alice)
+        response = client.post(
+            edit_url(cast.sara), form_data(cast.sara, email="Carl@ISHOJ.dk", last_name="Ny")
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "bruges allerede af en anden åben konto" in email_error(page)
+        assert 'value="Carl@ISHOJ.dk"' in page and 'value="Ny"' in page
+        sara = User.objects.get(pk=cast.sara.pk)
+        assert (sara.email, sara.last_name) == ("sara@ishoj.dk", "Testesen")
+        assert user_changes(sara) == []
+        with pytest.raises(services.EmailTaken) as refused:
+            services.user_update(
+                actor=cast.alice,
+                user=cast.sara,
+                data={"email": "carl@ishoj.dk"},
+                expected_version=cast.sara.version,
+            )
+        assert refused.value.field == "email"
+
+    def test_an_account_keeps_its_own_address(self, cast, client):
+        client.force_login(cast.alice)
+        response = client.post(edit_url(cast.carl), form_data(cast.carl, last_name="Ny"))
+        assert response.status_code == 302
+        # The same address in other capitals is still its own.
+        response = client.post(
+            edit_url(cast.carl),
+            form_data(User.objects.get(pk=cast.carl.pk), email="Carl@Ishoj.DK"),
+        )
+        assert response.status_code == 302
+        assert User.objects.get(pk=cast.carl.pk).email == "Carl@Ishoj.DK"
+
+    def test_accounts_sharing_an_address_from_before_the_rule_can_still_be_changed(
+        self, cast, client
+    ):
+        User.objects.filter(pk=cast.sara.pk).update(email="carl@ishoj.dk")
+        sara = User.objects.get(pk=cast.sara.pk)
+        client.force_login(cast.alice)
+        response = client.post(edit_url(sara), form_data(sara, last_name="Ny"))
+        assert response.status_code == 302
+        assert User.objects.get(pk=sara.pk).last_name == "Ny"
+
+    def test_a_closed_accounts_address_may_be_given_to_someone_else(self, cast, client):
+        services.user_deactivate(actor=cast.alice, user=cast.sara)
+        client.force_login(cast.alice)
+        response = client.post(
+            reverse("user-create"),
+            TestCreate().data(email="Sara@ishoj.dk", institution=cast.boegely.pk),
+        )
+        assert response.status_code == 302
+        response = client.post(edit_url(cast.carl), form_data(cast.carl, email="sara@ishoj.dk"))
+        assert response.status_code == 200  # lene has it now
+        assert "bruges allerede af en anden åben konto" in email_error(response.content.decode())
+
+    def test_a_closed_account_whose_address_was_given_away_is_not_reopened(self, cast, client):
+        services.user_deactivate(actor=cast.alice, user=cast.sara)
+        services.user_create(
+            actor=cast.alice,
+            data=TestCreate().data(email="sara@ishoj.dk", institution=cast.boegely),
+        )
+        client.force_login(cast.alice)
+        response = client.post(reverse("user-reactivate", kwargs={"username": "sara"}), follow=True)
+        assert "Kontoen kan ikke åbnes igen: dens e-mailadresse sara@ishoj.dk" in (
+            response.content.decode()
+        )
+        assert not User.objects.get(pk=cast.sara.pk).is_active
+        # With an address of its own it opens again.
+        sara = User.objects.get(pk=cast.sara.pk)
+        client.post(edit_url(sara), form_data(sara, email="sara.ny@ishoj.dk"))
+        client.post(reverse("user-reactivate", kwargs={"username": "sara"}))
+        assert User.objects.get(pk=cast.sara.pk).is_active

@@ -339,7 +339,7 @@ class TestFollowUpsOffPublicHolidays:
         form = client.get(reverse("plan-meeting-create", args=[cast.plan_mia.public_id]))
         assert f'value="{due}"' in form.content.decode()
         plan_page = client.get(cast.plan_mia.get_absolute_url()).content.decode()
-        assert f"næste senest {date_format(due, 'j. F Y')}" in plan_page
+        assert f"næste senest {date_format(due, 'j.n.Y')}" in plan_page
 
     def test_the_plan_list_the_start_page_and_the_report_agree_when_it_is_overdue(
         self, cast, client_for

@@ -138,6 +138,23 @@ def test_a_decision_names_its_committee_meeting_with_the_apps_date(cast, client_
     assert f"(Visitationsmøde {_danish(decision.meeting.date)})" in page
 
 
+def test_record_pages_write_their_dates_as_the_rest_of_the_pages_do(cast, client_for):
+    """Found in a QA pass: the decision page read "Afgjort den: 21. april 2026" above
+    "Periode: 1.5.2026"; letters and PDFs keep the long form of a letter."""
+    client = client_for(cast.alice)
+    decision = cast.decision_mia
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert f"<dd>{_danish(decision.decided_on)} (" in page
+    page = client.get(cast.mia.get_absolute_url()).content.decode()
+    assert f"<dd>{_danish(cast.mia.birth_date)}</dd>" in page
+    request = cast.data_request_mia
+    page = client.get(reverse("privacy-request", args=[request.public_id])).content.decode()
+    assert f"<dd>{_danish(request.received_on)}</dd>" in page
+    assert f"<dd>{_danish(request.deadline)}</dd>" in page
+    page = client.get(reverse("consultative-list")).content.decode()
+    assert f">{_danish(cast.consultative_boegely.date)}</a>" in page
+
+
 # What reads dates in a fixed layout rather than writing them for a person: the import
 # parser (its files' own layout) and the history import, whose row errors quote the file.
 DATE_LAYOUTS_FOR_FILES = {"inklusio/imports/parsers.py", "inklusio/imports/history.py"}

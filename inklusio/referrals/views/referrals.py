@@ -13,8 +13,8 @@ from inklusio import access
 from inklusio.audit.models import AuditAction
 from inklusio.audit.services import audit_shown, children_in_forms
 from inklusio.core.confirm import confirm_page, confirmed, refuse_unconfirmed
-from inklusio.core.errors import DomainError, EditConflict
-from inklusio.core.forms import show_edit_conflict, show_refusal
+from inklusio.core.errors import DomainError
+from inklusio.core.forms import save_form, show_refusal
 from inklusio.core.http import AuthenticatedHttpRequest
 from inklusio.core.listing import Listing
 from inklusio.core.storage import private_storage
@@ -102,24 +102,20 @@ def referral_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     if not access.can_edit_referral(request.user, referral):
         raise Http404
     form = _referral_form(request, instance=referral)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_save(
-                actor=request.user,
-                child=referral.child,
-                referral=referral,
-                data=data,
-                expected_version=data["version"],
-                upload=data.get("attachment"),
-            )
-        except EditConflict as error:
-            show_edit_conflict(form, error)
-        except DomainError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Ændringerne er gemt."))
-            return redirect(referral)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_form(
+            form,
+            services.referral_save,
+            actor=request.user,
+            child=referral.child,
+            referral=referral,
+            upload=form.cleaned_data.get("attachment"),
+        )
+    ):
+        messages.success(request, _("Ændringerne er gemt."))
+        return redirect(referral)
     audit_shown(
         actor=request.user, obj=referral, children=[referral.child, *children_in_forms(form)]
     )
